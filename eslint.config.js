@@ -1,0 +1,100 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+/**
+ * Layers (DEVELOPERS.md): src/ is the pure core and imports no electron,
+ * react or DOM; main/ may use electron and the core; preload/ only electron's
+ * renderer modules and the shared contract; renderer/ the DOM, React and the
+ * contract types. Enforced here, not by good intentions.
+ */
+const electronAndUi = [
+  { name: 'electron', message: 'src/ is the pure core: no electron (DEVELOPERS.md, layers).' },
+  { name: 'react', message: 'src/ is the pure core: no React.' },
+  { name: 'react-dom', message: 'src/ is the pure core: no React.' },
+  { name: 'zustand', message: 'src/ is the pure core: no UI state.' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: electronAndUi,
+          patterns: [
+            { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'src/ is the pure core.' },
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The core must not depend on the app layers.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'react', message: 'main/ is the Electron main process: no React.' },
+            { name: 'react-dom', message: 'main/ is the Electron main process: no React.' },
+          ],
+          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main/ talks to the renderer only over IPC.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'react', message: 'preload/ is the bridge only.' },
+            { name: 'node:fs', message: 'preload/ is sandboxed: no Node APIs.' },
+            { name: 'node:child_process', message: 'preload/ is sandboxed: no Node APIs.' },
+          ],
+          patterns: [
+            { group: ['**/main/**', '**/renderer/**'], message: 'preload/ may import only the shared contract.' },
+            { group: ['**/src/*', '!**/src/contract'], message: 'preload/ may import only the shared contract (src/contract).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches main only through window.codexPresence.' }],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node APIs.' },
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches main only through the bridge.' },
+            { group: ['**/src/*', '!**/src/contract'], message: 'The renderer may import only the shared contract (src/contract).' },
+          ],
+        },
+      ],
+    },
+  },
+);

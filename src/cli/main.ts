@@ -1,0 +1,36 @@
+import { commandHelp, parseCli, usageText } from './args.js';
+import { BINARY, COMMANDS } from './commands.js';
+import { statusCommand, type CliIo } from './status.js';
+
+declare const __APP_VERSION__: string;
+const VERSION = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev';
+
+/** Runs one CLI invocation and resolves to its exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseCli(argv, COMMANDS);
+  switch (parsed.kind) {
+    case 'version':
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    case 'help': {
+      const spec = parsed.command === null ? undefined : COMMANDS.find((c) => c.name === parsed.command);
+      io.stdout(`${spec === undefined ? usageText(COMMANDS, BINARY) : commandHelp(spec, BINARY)}\n`);
+      return 0;
+    }
+    case 'usageError':
+      io.stderr(`${BINARY}: ${parsed.message}\n\n${usageText(COMMANDS, BINARY)}\n`);
+      return 2;
+    case 'command':
+      break;
+  }
+  switch (parsed.command) {
+    case 'status':
+      return statusCommand(parsed.options, io);
+    case '':
+      io.stdout(`${usageText(COMMANDS, BINARY)}\n`);
+      return 0;
+    default:
+      io.stderr(`${BINARY}: unknown command '${parsed.command}'\n`);
+      return 2;
+  }
+}

@@ -1,0 +1,71 @@
+import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
+
+/** The human-readable `status`: aligned rows, remaining-limit bars like Codex's /status. */
+export function formatStatus(snapshot: UsageSnapshot, now: Date): string {
+  const rows: Array<[string, string]> = [];
+  const home = snapshot.codexHome;
+  if (!home.found) {
+    return [
+      `Codex home   ${home.path} — not found`,
+      '',
+      'Codex has not written any sessions here yet. Run `codex` once, or point to',
+      'your Codex home with --codex-home DIR or the CODEX_HOME environment variable.',
+    ].join('\n');
+  }
+  rows.push(['Codex home', home.sessionsDirFound ? home.path : `${home.path} (no sessions folder yet)`]);
+  const { primary, secondary } = snapshot.limits;
+  rows.push([limitName(primary, '5h'), windowText(primary, now)]);
+  rows.push([limitName(secondary, 'weekly'), windowText(secondary, now)]);
+  for (const family of snapshot.limits.others) {
+    const label = family.limitName ?? family.limitId;
+    if (family.primary !== null) rows.push([`${label} ${family.primary.label}`, windowText(family.primary, now)]);
+    if (family.secondary !== null) rows.push([`${label} ${family.secondary.label}`, windowText(family.secondary, now)]);
+  }
+  const credits = snapshot.limits.credits;
+  if (credits !== null) {
+    rows.push(['Credits', credits.unlimited ? 'unlimited' : credits.hasCredits ? (credits.balance ?? 'yes') : 'none']);
+  }
+  if (snapshot.limits.planType !== null) rows.push(['Plan', snapshot.limits.planType]);
+  const count = snapshot.sessions.length;
+  rows.push(['Sessions', count === 0 ? 'no active sessions' : `${count} active`]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  for (const s of snapshot.sessions) lines.push(sessionLine(s, s.id === snapshot.current, now));
+  const d = snapshot.diagnostics;
+  const skipped = d.malformedLines + d.invalidUtf8Lines + d.oversizedLines;
+  if (skipped > 0) lines.push('', `${skipped} unreadable line(s) were skipped; run \`doctor\` for details.`);
+  return lines.join('\n');
+}
+
+function limitName(w: UsageWindow | null, fallback: string): string {
+  const label = w?.label ?? fallback;
+  return `${label.charAt(0).toUpperCase()}${label.slice(1)} limit`;
+}
+
+export function windowText(w: UsageWindow | null, now: Date): string {
+  if (w === null) return 'unknown (no limit data seen yet)';
+  const left = wholePercent(w.remainingPercent);
+  const resetAt = w.resetsAt === null ? null : new Date(w.resetsAt);
+  let text = `[${unicodeBar(w.remainingPercent)}] ${left}% left`;
+  if (w.rolledOver && resetAt !== null) return `${text} · reset at ${clockTime(resetAt, now)}`;
+  if (resetAt !== null) text += ` · resets in ${durationShort(resetAt.getTime() - now.getTime())} (${clockTime(resetAt, now)})`;
+  if (w.pace !== null) {
+    text +=
+      w.pace.runsOutAt !== null
+        ? ` · runs out ≈ ${clockTime(new Date(w.pace.runsOutAt), now)}`
+        : w.pace.reservePercent >= 0
+          ? ` · ${wholePercent(w.pace.reservePercent)}% in reserve`
+          : ` · ${wholePercent(-w.pace.reservePercent)}% ahead of pace`;
+  }
+  if (w.stale) text += ` · as of ${durationShort(now.getTime() - Date.parse(w.observedAt))} ago`;
+  return text;
+}
+
+function sessionLine(s: CodexSessionSnapshot, current: boolean, now: Date): string {
+  const marker = current ? '▶' : ' ';
+  const where = [s.project ?? 'unknown project', s.branch === null ? null : `(${s.branch})`].filter(Boolean).join(' ');
+  const elapsed = s.startedAt === null ? '' : ` · ${durationShort(now.getTime() - Date.parse(s.startedAt))}`;
+  const context = s.context.percentLeft === null ? '' : ` · context ${s.context.percentLeft}% left`;
+  return `  ${marker} ${where} · ${s.model ?? 'model ?'} · ${s.status}${elapsed}\n      ${tokenTriplet(s.tokens)}${context}`;
+}

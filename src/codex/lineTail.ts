@@ -1,0 +1,175 @@
+import { open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+
+/** What a line's head tells the tail to do with the rest of the line. */
+export type HeadVerdict = 'collect' | 'skip';
+
+export interface LineHandler {
+  /** Called once per line with its first `headBytes` bytes (or the whole line if shorter). */
+  head(head: Buffer, lineIndex: number, complete: boolean): HeadVerdict;
+  /** Called with a whole line (no `\n`) the head asked to collect. */
+  line(line: Buffer, lineIndex: number): void;
+  /** A collected line grew past `maxLineBytes` and was dropped. */
+  oversized(lineIndex: number): void;
+}
+
+export interface TailOptions {
+  headBytes: number;
+  maxLineBytes: number;
+  chunkBytes: number;
+}
+
+export const DEFAULT_TAIL_OPTIONS: TailOptions = {
+  headBytes: 2048,
+  maxLineBytes: 16 * 1024 * 1024,
+  chunkBytes: 256 * 1024,
+};
+
+export type TailResult =
+  | { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number }
+  | { kind: 'missing' };
+
+type Mode = 'head' | 'collect' | 'skip';
+
+/**
+ * Reads a growing file incrementally by byte offset. Only complete lines are
+ * handed on; the unterminated remainder waits for the next read. Lines the
+ * handler skips are dropped as they stream past, so a 50 MB line costs no
+ * memory. A file that shrank or changed inode is re-read from 0.
+ */
+export class LineTail {
+  private offset = 0;
+  private ino: number | null = null;
+  private lineIndex = 0;
+  private mode: Mode = 'head';
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly opts: TailOptions;
+
+  constructor(
+    readonly path: string,
+    private readonly handler: LineHandler,
+    opts: Partial<TailOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_TAIL_OPTIONS, ...opts };
+  }
+
+  /** Byte offset up to which the file has been consumed (including a buffered partial line). */
+  get position(): number {
+    return this.offset;
+  }
+
+  /** Starts reading at `offset`, which must be the start of a line (used after a tail-first cold read). */
+  seek(offset: number, ino: number, lineIndex: number): void {
+    this.offset = offset;
+    this.ino = ino;
+    this.lineIndex = lineIndex;
+    this.clearLine();
+  }
+
+  /**
+   * Reads whatever was appended since the last call. `onReset` runs before any
+   * line when the file was truncated or replaced, so callers can drop state.
+   */
+  async read(onReset: () => void = () => undefined): Promise<TailResult> {
+    let info;
+    try {
+      info = await stat(this.path, { bigint: false });
+    } catch {
+      return { kind: 'missing' };
+    }
+    let reset = false;
+    if ((this.ino !== null && info.ino !== this.ino) || info.size < this.offset) {
+      this.offset = 0;
+      this.lineIndex = 0;
+      this.clearLine();
+      reset = true;
+      onReset();
+    }
+    this.ino = info.ino;
+    if (info.size === this.offset) return { kind: 'read', bytes: 0, reset, size: info.size, mtimeMs: info.mtimeMs };
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch {
+      return { kind: 'missing' };
+    }
+    let bytes = 0;
+    try {
+      bytes = await this.readFrom(handle, info.size);
+    } finally {
+      await handle.close();
+    }
+    return { kind: 'read', bytes, reset, size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  private async readFrom(handle: FileHandle, size: number): Promise<number> {
+    const chunk = Buffer.allocUnsafe(this.opts.chunkBytes);
+    let total = 0;
+    while (this.offset < size) {
+      const want = Math.min(chunk.length, size - this.offset);
+      const { bytesRead } = await handle.read(chunk, 0, want, this.offset);
+      if (bytesRead === 0) break;
+      this.offset += bytesRead;
+      total += bytesRead;
+      this.feed(chunk.subarray(0, bytesRead));
+    }
+    return total;
+  }
+
+  /** Splits a chunk into lines, driving the head/collect/skip state machine. */
+  private feed(data: Buffer): void {
+    let start = 0;
+    while (start < data.length) {
+      const nl = data.indexOf(10, start);
+      const end = nl === -1 ? data.length : nl;
+      if (end > start) this.append(data.subarray(start, end));
+      if (nl === -1) return;
+      this.finishLine();
+      start = nl + 1;
+    }
+  }
+
+  private append(part: Buffer): void {
+    if (this.mode === 'skip') return;
+    // Copy: `part` points into the reusable chunk buffer.
+    this.pending.push(Buffer.from(part));
+    this.pendingBytes += part.length;
+    if (this.mode === 'head' && this.pendingBytes >= this.opts.headBytes) {
+      const head = this.joined().subarray(0, this.opts.headBytes);
+      this.mode = this.handler.head(head, this.lineIndex, false) === 'collect' ? 'collect' : 'skip';
+      if (this.mode === 'skip') this.dropPending();
+    }
+    if (this.mode === 'collect' && this.pendingBytes > this.opts.maxLineBytes) {
+      this.handler.oversized(this.lineIndex);
+      this.mode = 'skip';
+      this.dropPending();
+    }
+  }
+
+  private finishLine(): void {
+    if (this.mode !== 'skip' && this.pendingBytes > 0) {
+      let line = this.joined();
+      if (line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
+      const collect = this.mode === 'collect' || this.handler.head(line, this.lineIndex, true) === 'collect';
+      if (collect) this.handler.line(line, this.lineIndex);
+    }
+    this.lineIndex += 1;
+    this.clearLine();
+  }
+
+  private joined(): Buffer {
+    if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
+    return this.pending[0] ?? Buffer.alloc(0);
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private clearLine(): void {
+    this.mode = 'head';
+    this.dropPending();
+  }
+}

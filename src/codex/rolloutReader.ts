@@ -1,0 +1,217 @@
+import { open, stat } from 'node:fs/promises';
+import { classifyHead, HEAD_BYTES } from './classifyHead.js';
+import { linesBackward, type ByteCounter } from './backwardLines.js';
+import { LineTail, type HeadVerdict, type TailResult } from './lineTail.js';
+import { parseLine } from './parseLine.js';
+import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
+
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface RecentRead {
+  /** Events in file order (oldest first). */
+  events: RolloutEvent[];
+  /** True when the scan reached the start of the file. */
+  reachedStart: boolean;
+}
+
+/**
+ * Turns one rollout file into a stream of normalised events, forwards
+ * (incremental tailing) or backwards (reading only the recent end of a large
+ * file at cold start). Bad lines are counted in `stats` and never thrown.
+ */
+export class RolloutReader {
+  readonly stats: ReadStats = emptyReadStats();
+  private readonly tail: LineTail;
+  private sink: (event: RolloutEvent) => void = () => undefined;
+
+  constructor(readonly path: string) {
+    this.tail = new LineTail(path, {
+      head: (head, index) => this.onHead(head, index),
+      line: (line, index) => this.onLine(line, index),
+      oversized: () => {
+        this.stats.oversizedLines += 1;
+      },
+    });
+  }
+
+  /** Reads what was appended since the last call, handing each event to `sink` in order. */
+  async readNew(sink: (event: RolloutEvent) => void, onReset: () => void): Promise<TailResult> {
+    this.sink = sink;
+    const result = await this.tail.read(() => {
+      Object.assign(this.stats, emptyReadStats());
+      onReset();
+    });
+    if (result.kind === 'read') this.stats.bytesRead += result.bytes;
+    return result;
+  }
+
+  /**
+   * Reads the file's first line and then walks back from its end, collecting
+   * events until `enough` (called newest-first) says so or `maxBytes` is spent.
+   * Afterwards forward tailing resumes at the end of what was read, so nothing
+   * is read twice. Returns null when the file cannot be opened.
+   */
+  async readRecent(
+    enough: (event: RolloutEvent) => boolean,
+    maxBytes: number,
+    withFirstLine = true,
+  ): Promise<RecentRead | null> {
+    let handle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const info = await handle.stat();
+      const counter: ByteCounter = { bytes: 0 };
+      const endOffset = await lastLineEnd(handle, info.size, counter);
+      const newestFirst: RolloutEvent[] = [];
+      let reachedStart = false;
+      let firstLineEnd = -1;
+      for await (const line of linesBackward(handle, endOffset, counter)) {
+        if (line.start === 0) {
+          reachedStart = true;
+          firstLineEnd = line.end;
+        }
+        const event = await this.eventAt(handle, line.start, line.end, line.bytes, counter);
+        if (event !== null) newestFirst.push(event);
+        if ((event !== null && enough(event)) || counter.bytes > maxBytes) break;
+      }
+      const events = newestFirst.reverse();
+      if (!reachedStart && withFirstLine) {
+        // The first line carries session_meta (cwd, id, version): always read it.
+        const first = await firstLine(handle, counter);
+        if (first !== null) {
+          firstLineEnd = first.end;
+          const meta = await this.eventAt(handle, 0, first.end, first.bytes, counter);
+          if (meta !== null) events.unshift(meta);
+        }
+      }
+      this.stats.bytesRead += counter.bytes;
+      // Line indexes after a partial read are unknown; only index 0 matters (legacy detection).
+      this.tail.seek(endOffset, info.ino, firstLineEnd >= 0 && endOffset > firstLineEnd ? 1 : 0);
+      return { events, reachedStart };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async eventAt(
+    handle: import('node:fs/promises').FileHandle,
+    start: number,
+    end: number,
+    bytes: Buffer | null,
+    counter: ByteCounter,
+  ): Promise<RolloutEvent | null> {
+    const length = end - start;
+    if (length <= 0) return null;
+    let head = bytes;
+    if (head === null) {
+      head = Buffer.allocUnsafe(Math.min(HEAD_BYTES, length));
+      const { bytesRead } = await handle.read(head, 0, head.length, start);
+      counter.bytes += bytesRead;
+    }
+    let found: RolloutEvent | null = null;
+    const previous = this.sink;
+    this.sink = (event) => {
+      found = event;
+    };
+    try {
+      const verdict = this.onHead(head.subarray(0, HEAD_BYTES), start === 0 ? 0 : 1);
+      if (verdict === 'collect') {
+        if (length > MAX_LINE_BYTES) {
+          this.stats.oversizedLines += 1;
+        } else {
+          let line = bytes;
+          if (line === null) {
+            line = Buffer.allocUnsafe(length);
+            const { bytesRead } = await handle.read(line, 0, length, start);
+            counter.bytes += bytesRead;
+          }
+          if (line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
+          this.onLine(line, start === 0 ? 0 : 1);
+        }
+      }
+    } finally {
+      this.sink = previous;
+    }
+    return found;
+  }
+
+  private onHead(head: Buffer, index: number): HeadVerdict {
+    const decision = classifyHead(head.toString('utf8'), index === 0);
+    if (decision.action === 'parse') return 'collect';
+    this.stats.linesRead += 1;
+    if (decision.action === 'event') this.sink(decision.event);
+    return 'skip';
+  }
+
+  private onLine(line: Buffer, index: number): void {
+    this.stats.linesRead += 1;
+    let text: string;
+    try {
+      text = utf8.decode(line);
+    } catch {
+      this.stats.invalidUtf8Lines += 1;
+      return;
+    }
+    const result = parseLine(text, index === 0);
+    if (result === 'malformed') this.stats.malformedLines += 1;
+    else if (result !== 'ignored') this.sink(result);
+  }
+}
+
+/** Offset just past the last `\n`: a trailing partial line is left for the forward tail. */
+async function lastLineEnd(
+  handle: import('node:fs/promises').FileHandle,
+  size: number,
+  counter: ByteCounter,
+): Promise<number> {
+  // Small first: usually the file ends with `\n` and one read of a few KB settles it.
+  const chunk = Buffer.allocUnsafe(4 * 1024);
+  let pos = size;
+  while (pos > 0) {
+    const from = Math.max(0, pos - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, pos - from, from);
+    counter.bytes += bytesRead;
+    const nl = chunk.subarray(0, bytesRead).lastIndexOf(10);
+    if (nl !== -1) return from + nl + 1;
+    pos = from;
+  }
+  return 0;
+}
+
+async function firstLine(
+  handle: import('node:fs/promises').FileHandle,
+  counter: ByteCounter,
+): Promise<{ end: number; bytes: Buffer | null } | null> {
+  const limit = 1024 * 1024;
+  const buf = Buffer.allocUnsafe(32 * 1024);
+  const parts: Buffer[] = [];
+  let pos = 0;
+  while (pos < limit) {
+    const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+    counter.bytes += bytesRead;
+    if (bytesRead === 0) return null;
+    const nl = buf.subarray(0, bytesRead).indexOf(10);
+    if (nl !== -1) {
+      parts.push(Buffer.from(buf.subarray(0, nl)));
+      return { end: pos + nl, bytes: Buffer.concat(parts) };
+    }
+    parts.push(Buffer.from(buf.subarray(0, bytesRead)));
+    pos += bytesRead;
+  }
+  return { end: -1, bytes: null };
+}
+
+/** Size and mtime, or null if the file is gone. */
+export async function fileInfo(path: string): Promise<{ size: number; mtimeMs: number; ino: number } | null> {
+  try {
+    const s = await stat(path);
+    return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,317 @@
+import { stat } from 'node:fs/promises';
+import { codexPaths, type CodexPaths } from '../codex/home.js';
+import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
+import { listRolloutFiles } from '../codex/rolloutFiles.js';
+import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
+import { SessionIndex } from '../codex/sessionIndex.js';
+import type { RolloutEvent } from '../codex/types.js';
+import { buildSnapshot, type SessionInput } from './aggregate.js';
+import { GitResolver } from './git.js';
+import { LimitStore } from './limitStore.js';
+import { applyEvent, newSessionState, type SessionState } from './sessionState.js';
+import type { ReadDiagnostics, UsageSnapshot } from './types.js';
+import { LIMIT_STALE_MS } from './windows.js';
+
+export interface EngineOptions {
+  codexHome: string;
+  now?: () => number;
+  /** A session with no writes for this long has ended (default 30 min). */
+  sessionStaleMs?: number;
+  /** Files up to this size are read whole at cold start; larger ones from their end (default 8 MB). */
+  fullReadBytes?: number;
+  /** How far back a large active file is read at cold start (default 32 MB). */
+  tailBudgetBytes?: number;
+  /** Bounds for finding the freshest limits in inactive files. */
+  limitSearchFiles?: number;
+  limitSearchBytes?: number;
+}
+
+interface Tracked {
+  reader: RolloutReader;
+  state: SessionState;
+  lastWriteAt: number;
+  partial: boolean;
+}
+
+export const DEFAULT_SESSION_STALE_MS = 30 * 60 * 1000;
+
+/**
+ * The session engine: owns one reader and one session model per live
+ * rollout file, plus the account's limits, and builds snapshots on demand.
+ * File-system events come from outside (the watcher); this class only reads.
+ */
+export class UsageEngine {
+  readonly paths: CodexPaths;
+  private readonly now: () => number;
+  private readonly staleMs: number;
+  private readonly fullReadBytes: number;
+  private readonly tailBudgetBytes: number;
+  private readonly limitSearchFiles: number;
+  private readonly limitSearchBytes: number;
+  private readonly sessions = new Map<string, Tracked>();
+  private readonly inflight = new Map<string, { run: Promise<void>; again: boolean }>();
+  private limits = new LimitStore();
+  private readonly index: SessionIndex;
+  private readonly git: GitResolver;
+  private homeFound = false;
+  private sessionsDirFound = false;
+  private readonly retired: ReadDiagnostics = emptyDiagnostics();
+
+  constructor(opts: EngineOptions) {
+    this.paths = codexPaths(opts.codexHome);
+    this.now = opts.now ?? Date.now;
+    this.staleMs = opts.sessionStaleMs ?? DEFAULT_SESSION_STALE_MS;
+    this.fullReadBytes = opts.fullReadBytes ?? 8 * 1024 * 1024;
+    this.tailBudgetBytes = opts.tailBudgetBytes ?? 32 * 1024 * 1024;
+    this.limitSearchFiles = opts.limitSearchFiles ?? 200;
+    this.limitSearchBytes = opts.limitSearchBytes ?? 6 * 1024 * 1024;
+    this.index = new SessionIndex(this.paths.sessionIndex);
+    this.git = new GitResolver(this.now);
+  }
+
+  get homeExists(): boolean {
+    return this.homeFound;
+  }
+
+  /** Reads the live sessions and finds the freshest limits. Safe to call again to rebuild. */
+  async coldStart(): Promise<void> {
+    this.sessions.clear();
+    this.limits = new LimitStore();
+    this.homeFound = await isDir(this.paths.home);
+    this.sessionsDirFound = this.homeFound && (await isDir(this.paths.sessions));
+    if (!this.sessionsDirFound) return;
+    const files = await listRolloutFiles(this.paths.sessions);
+    const now = this.now();
+    const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);
+    await Promise.all(live.map((f) => this.open(f.path, f.size)));
+    await this.searchLimits(files);
+    await this.index.refresh();
+  }
+
+  /** A rollout file was created or appended to. Calls for one path run one at a time and coalesce. */
+  update(path: string): Promise<void> {
+    const running = this.inflight.get(path);
+    if (running !== undefined) {
+      running.again = true;
+      return running.run;
+    }
+    const entry = { run: Promise.resolve(), again: false };
+    entry.run = (async () => {
+      try {
+        do {
+          entry.again = false;
+          await this.readFile(path);
+        } while (entry.again);
+      } finally {
+        this.inflight.delete(path);
+      }
+    })();
+    this.inflight.set(path, entry);
+    return entry.run;
+  }
+
+  /** A rollout file was deleted. */
+  remove(path: string): void {
+    const tracked = this.sessions.get(path);
+    if (tracked === undefined) return;
+    this.retire(tracked);
+    this.sessions.delete(path);
+  }
+
+  async refreshIndex(): Promise<boolean> {
+    return this.index.refresh();
+  }
+
+  async refreshHome(): Promise<boolean> {
+    const found = await isDir(this.paths.home);
+    const sessionsFound = found && (await isDir(this.paths.sessions));
+    const changed = found !== this.homeFound || sessionsFound !== this.sessionsDirFound;
+    this.homeFound = found;
+    this.sessionsDirFound = sessionsFound;
+    return changed;
+  }
+
+  snapshot(): UsageSnapshot {
+    const now = this.now();
+    const inputs: SessionInput[] = [];
+    for (const [file, t] of this.sessions) {
+      inputs.push({
+        file,
+        state: t.state,
+        lastWriteAt: t.lastWriteAt,
+        git: this.git.info(t.state.cwd),
+        name: this.index.name(t.state.id),
+        partial: t.partial,
+      });
+    }
+    return buildSnapshot(
+      inputs,
+      this.limits.limits(now),
+      { path: this.paths.home, found: this.homeFound, sessionsDirFound: this.sessionsDirFound },
+      this.diagnostics(),
+      { now, sessionStaleMs: this.staleMs },
+    );
+  }
+
+  /** Forgets sessions that have ended; they are re-opened if written again. */
+  evictEnded(): void {
+    const now = this.now();
+    for (const [path, t] of this.sessions) {
+      if (now - lastActivity(t) > this.staleMs) {
+        this.retire(t);
+        this.sessions.delete(path);
+      }
+    }
+  }
+
+  /**
+   * The next moment a snapshot changes with no new writes: a session ends, a
+   * limit window resets, or limits turn stale. Null when nothing is pending.
+   */
+  nextDeadline(): number | null {
+    const now = this.now();
+    const candidates: number[] = [];
+    for (const t of this.sessions.values()) candidates.push(lastActivity(t) + this.staleMs + 1);
+    const limits = this.limits.limits(now);
+    for (const w of [limits.primary, limits.secondary]) {
+      if (w === null) continue;
+      if (w.resetsAt !== null && !w.rolledOver) candidates.push(Date.parse(w.resetsAt) + 1);
+      if (!w.stale) candidates.push(Date.parse(w.observedAt) + LIMIT_STALE_MS + 1);
+    }
+    const future = candidates.filter((c) => c > now);
+    return future.length === 0 ? null : Math.min(...future);
+  }
+
+  diagnostics(): ReadDiagnostics {
+    const d = { ...this.retired };
+    for (const t of this.sessions.values()) addStats(d, t.reader);
+    return d;
+  }
+
+  private async readFile(path: string): Promise<void> {
+    const tracked = this.sessions.get(path);
+    if (tracked === undefined) {
+      const info = await fileInfo(path);
+      if (info !== null) await this.open(path, info.size);
+      return;
+    }
+    await this.readNew(path, tracked);
+  }
+
+  private async open(path: string, size: number): Promise<void> {
+    const tracked: Tracked = { reader: new RolloutReader(path), state: newSessionState(), lastWriteAt: 0, partial: false };
+    this.sessions.set(path, tracked);
+    if (size > this.fullReadBytes) {
+      const recent = await tracked.reader.readRecent(enoughForSession(), this.tailBudgetBytes);
+      if (recent !== null) {
+        for (const e of recent.events) this.apply(tracked, e);
+        tracked.partial = !recent.reachedStart;
+      }
+    }
+    await this.readNew(path, tracked);
+  }
+
+  private async readNew(path: string, t: Tracked): Promise<void> {
+    const result = await t.reader.readNew(
+      (e) => this.apply(t, e),
+      () => {
+        t.state = newSessionState();
+        t.partial = false;
+      },
+    );
+    if (result.kind === 'missing') {
+      this.remove(path);
+      return;
+    }
+    t.lastWriteAt = Math.max(t.lastWriteAt, result.mtimeMs);
+  }
+
+  private apply(t: Tracked, e: RolloutEvent): void {
+    const observation = applyEvent(t.state, e);
+    if (observation !== null) this.limits.add(observation);
+  }
+
+  /**
+   * Limits belong to the account: with no live session (or none that saw
+   * limits) walk back through recently written files until the freshest main
+   * observation is found. A file written before that observation cannot hold
+   * a fresher one, which bounds the search; so do the file and byte budgets.
+   */
+  private async searchLimits(files: ReadonlyArray<{ path: string; mtimeMs: number }>): Promise<void> {
+    let bytes = 0;
+    let searched = 0;
+    for (const f of files) {
+      if (searched >= this.limitSearchFiles || bytes >= this.limitSearchBytes) break;
+      const freshest = this.limits.freshestMainAt;
+      if (freshest !== null && f.mtimeMs < freshest) break;
+      if (this.sessions.has(f.path)) continue;
+      searched += 1;
+      const reader = new RolloutReader(f.path);
+      const recent = await reader.readRecent(
+        (e) => e.kind === 'tokenCount' && isMainWithWindows(e),
+        Math.max(64 * 1024, this.limitSearchBytes - bytes),
+        false,
+      );
+      bytes += reader.stats.bytesRead;
+      addStats(this.retired, reader);
+      if (recent === null) continue;
+      for (const e of recent.events) if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+    }
+  }
+
+  private retire(t: Tracked): void {
+    addStats(this.retired, t.reader);
+  }
+}
+
+function isMainWithWindows(e: RolloutEvent): boolean {
+  if (e.kind !== 'tokenCount' || e.rateLimits === null) return false;
+  const r = e.rateLimits;
+  return r.limitId === MAIN_LIMIT_ID && (r.primary !== null || r.secondary !== null);
+}
+
+/**
+ * Reading newest-first, a large file's tail is enough once it holds the
+ * latest model, two distinct cumulative totals (for the delta) and the
+ * boundary of the last turn that used tokens (for `last`).
+ */
+function enoughForSession(): (e: RolloutEvent) => boolean {
+  let sawModel = false;
+  let sawUsage = false;
+  let sawBoundary = false;
+  const totals = new Set<number>();
+  return (e) => {
+    if (e.kind === 'turnContext' && e.model !== null) sawModel = true;
+    if (e.kind === 'tokenCount' && e.total !== null) {
+      totals.add(e.total.total);
+      sawUsage = true;
+    }
+    if (e.kind === 'turnUsage') sawUsage = true;
+    if (e.kind === 'turnStarted' && sawUsage) sawBoundary = true;
+    return sawModel && sawBoundary && totals.size >= 2;
+  };
+}
+
+function lastActivity(t: Tracked): number {
+  return Math.max(t.state.lastEventAt ?? 0, t.lastWriteAt);
+}
+
+function emptyDiagnostics(): ReadDiagnostics {
+  return { filesRead: 0, bytesRead: 0, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0 };
+}
+
+function addStats(d: ReadDiagnostics, reader: RolloutReader): void {
+  d.filesRead += 1;
+  d.bytesRead += reader.stats.bytesRead;
+  d.malformedLines += reader.stats.malformedLines;
+  d.invalidUtf8Lines += reader.stats.invalidUtf8Lines;
+  d.oversizedLines += reader.stats.oversizedLines;
+}
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,93 @@
+import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
+import type { Credits, RateLimitObservation } from '../codex/types.js';
+import type { LimitFamily, UsageLimits } from './types.js';
+import { toUsageWindow, type WindowSample } from './windows.js';
+
+const HISTORY_LIMIT = 256;
+
+/**
+ * Rate limits belong to the account, so they are gathered across every
+ * session file: the freshest main-family observation wins, wherever it was
+ * written. Other families (per-model buckets) are kept apart and never
+ * overwrite the main windows (SCHEMA.md §7.6).
+ */
+export class LimitStore {
+  /** Freshest main observation that has at least one window. */
+  private main: RateLimitObservation | null = null;
+  /** Freshest main observation of any kind (an API-key session writes null windows). */
+  private mainAny: RateLimitObservation | null = null;
+  private readonly others = new Map<string, RateLimitObservation>();
+  private credits: { value: Credits; at: number } | null = null;
+  private planType: { value: string; at: number } | null = null;
+  private readonly primaryHistory: WindowSample[] = [];
+  private readonly secondaryHistory: WindowSample[] = [];
+
+  /** Adds an observation; returns true when it changed what is stored. */
+  add(obs: RateLimitObservation): boolean {
+    if (obs.limitId !== MAIN_LIMIT_ID) {
+      const known = this.others.get(obs.limitId);
+      if (known !== undefined && known.observedAt >= obs.observedAt) return false;
+      this.others.set(obs.limitId, obs);
+      return true;
+    }
+    let changed = false;
+    if (obs.credits !== null && (this.credits === null || obs.observedAt >= this.credits.at)) {
+      this.credits = { value: obs.credits, at: obs.observedAt };
+      changed = true;
+    }
+    if (obs.planType !== null && (this.planType === null || obs.observedAt >= this.planType.at)) {
+      this.planType = { value: obs.planType, at: obs.observedAt };
+      changed = true;
+    }
+    if (this.mainAny === null || obs.observedAt >= this.mainAny.observedAt) {
+      this.mainAny = obs;
+      changed = true;
+    }
+    if (obs.primary === null && obs.secondary === null) return changed;
+    remember(this.primaryHistory, obs.primary, obs.observedAt);
+    remember(this.secondaryHistory, obs.secondary, obs.observedAt);
+    if (this.main === null || obs.observedAt >= this.main.observedAt) {
+      this.main = obs;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** When the freshest main observation with windows was made, or null. */
+  get freshestMainAt(): number | null {
+    return this.main?.observedAt ?? null;
+  }
+
+  hasMainWindows(): boolean {
+    return this.main !== null;
+  }
+
+  limits(now: number): UsageLimits {
+    const main = this.main ?? this.mainAny;
+    const others: LimitFamily[] = [...this.others.values()]
+      .sort((a, b) => a.limitId.localeCompare(b.limitId))
+      .map((o) => ({
+        limitId: o.limitId,
+        limitName: o.limitName,
+        primary: o.primary === null ? null : toUsageWindow(o.primary, 'primary', o.observedAt, now, []),
+        secondary: o.secondary === null ? null : toUsageWindow(o.secondary, 'secondary', o.observedAt, now, []),
+      }));
+    return {
+      primary:
+        main?.primary == null ? null : toUsageWindow(main.primary, 'primary', main.observedAt, now, this.primaryHistory),
+      secondary:
+        main?.secondary == null
+          ? null
+          : toUsageWindow(main.secondary, 'secondary', main.observedAt, now, this.secondaryHistory),
+      others,
+      credits: this.credits?.value ?? null,
+      planType: this.planType?.value ?? null,
+    };
+  }
+}
+
+function remember(history: WindowSample[], window: RateLimitObservation['primary'], observedAt: number): void {
+  if (window === null) return;
+  history.push({ observedAt, usedPercent: window.usedPercent, resetsAt: window.resetsAt });
+  if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+}

@@ -1,0 +1,134 @@
+import { watchCodexHome, type CodexWatch } from '../codex/watcher.js';
+import { UsageEngine, type EngineOptions } from './engine.js';
+import type { UsageSnapshot } from './types.js';
+
+export interface MonitorOptions extends EngineOptions {
+  /** Called with errors the monitor recovered from (watcher failures, unreadable files). */
+  onError?: (error: Error) => void;
+}
+
+/** The longest the single housekeeping timer waits (staleness, rollover, a Codex home appearing). */
+const MAX_TICK_MS = 60_000;
+const MIN_TICK_MS = 1_000;
+
+export type SnapshotListener = (snapshot: UsageSnapshot) => void;
+
+/**
+ * Live usage: the engine driven by file-system events. Each append is read
+ * as soon as it is reported (no debounce); appends that land while a file is
+ * being read coalesce into one more read. A snapshot is emitted only when it
+ * differs from the last one. When idle, nothing runs but one timer set to the
+ * next moment something can change on its own (at most a minute away).
+ */
+export class UsageMonitor {
+  readonly engine: UsageEngine;
+  private watch: CodexWatch | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<SnapshotListener>();
+  private lastKey = '';
+  private last: UsageSnapshot | null = null;
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly onError: (error: Error) => void;
+
+  constructor(opts: MonitorOptions) {
+    this.engine = new UsageEngine(opts);
+    this.now = opts.now ?? Date.now;
+    this.onError = opts.onError ?? (() => undefined);
+  }
+
+  async start(): Promise<UsageSnapshot> {
+    this.stopped = false;
+    await this.engine.coldStart();
+    if (this.engine.homeExists) await this.startWatching();
+    return this.publish();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const watch = this.watch;
+    this.watch = null;
+    await watch?.close();
+  }
+
+  /** The latest snapshot. Throws if called before `start()` resolved, rather than returning nothing. */
+  current(): UsageSnapshot {
+    if (this.last === null) throw new Error('UsageMonitor.current() called before start() resolved');
+    return this.last;
+  }
+
+  subscribe(listener: SnapshotListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async startWatching(): Promise<void> {
+    const watch = watchCodexHome(this.engine.paths, {
+      rollout: (path) => this.run(() => this.engine.update(path)),
+      rolloutRemoved: (path) => this.run(async () => this.engine.remove(path)),
+      sessionIndex: () => this.run(() => this.engine.refreshIndex()),
+      layout: () => this.run(() => this.rebuild()),
+      error: (error) => this.onError(error),
+    });
+    this.watch = watch;
+    await watch.ready;
+  }
+
+  private run(work: () => Promise<unknown>): void {
+    work()
+      .then(() => {
+        if (!this.stopped) this.publish();
+      })
+      .catch((error: unknown) => this.onError(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  private async rebuild(): Promise<void> {
+    await this.engine.refreshHome();
+    await this.engine.coldStart();
+  }
+
+  private publish(): UsageSnapshot {
+    const snapshot = this.engine.snapshot();
+    const key = snapshotKey(snapshot);
+    if (key !== this.lastKey || this.last === null) {
+      this.lastKey = key;
+      this.last = snapshot;
+      for (const listener of this.listeners) {
+        try {
+          listener(snapshot);
+        } catch (error) {
+          this.onError(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    }
+    this.schedule();
+    return this.last;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    const deadline = this.engine.nextDeadline();
+    const wait = deadline === null ? MAX_TICK_MS : deadline - this.now();
+    this.timer = setTimeout(() => this.tick(), Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, wait)));
+  }
+
+  private tick(): void {
+    this.timer = null;
+    this.run(async () => {
+      const homeWasMissing = !this.engine.homeExists;
+      if (await this.engine.refreshHome()) {
+        await this.engine.coldStart();
+        if (homeWasMissing && this.engine.homeExists && this.watch === null) await this.startWatching();
+      }
+      this.engine.evictEnded();
+    });
+  }
+}
+
+/** Everything but the clock and the byte counter: a snapshot that differs only there is not news. */
+export function snapshotKey(snapshot: UsageSnapshot): string {
+  return JSON.stringify({ ...snapshot, generatedAt: '', diagnostics: { ...snapshot.diagnostics, bytesRead: 0 } });
+}

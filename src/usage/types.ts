@@ -1,0 +1,110 @@
+import type { Activity, Credits } from '../codex/types.js';
+
+/**
+ * The public snapshot shape: what `status --json` prints and what the app
+ * sends to its windows. Dates are ISO strings. These names are a documented,
+ * stable contract (docs/api/status-json.md).
+ */
+
+export type SessionStatus = 'working' | 'waiting' | 'idle' | 'ended';
+
+export interface SessionTokens {
+  /** Cumulative session total, as Codex's /status shows it. */
+  total: number;
+  /** The most recent turn that used tokens (prompt to answer). */
+  last: number;
+  /** Growth between the last two distinct cumulative totals. */
+  delta: number;
+  input: number;
+  cachedInput: number;
+  output: number;
+  reasoningOutput: number;
+}
+
+export interface SessionContext {
+  window: number | null;
+  used: number;
+  /** Codex's "N% context left", or null when the window is unknown. */
+  percentLeft: number | null;
+}
+
+export interface CodexSessionSnapshot {
+  id: string;
+  file: string;
+  cwd: string | null;
+  project: string | null;
+  branch: string | null;
+  model: string | null;
+  effort: string | null;
+  cliVersion: string | null;
+  originator: string | null;
+  name: string | null;
+  status: SessionStatus;
+  activity: Activity;
+  startedAt: string | null;
+  lastActivityAt: string | null;
+  tokens: SessionTokens;
+  context: SessionContext;
+  turns: number;
+  /** True when only the recent end of a very large file was read; `turns` then counts only that part. */
+  partial: boolean;
+}
+
+export interface Pace {
+  /** Share of the window used if usage were spread evenly over it. */
+  expectedUsedPercent: number;
+  /** Positive: under an even burn by this many points. Negative: ahead of it. */
+  reservePercent: number;
+  /** Projected exhaustion at the recent burn rate, or null if it lasts to the reset. */
+  runsOutAt: string | null;
+}
+
+export interface UsageWindow {
+  label: string;
+  usedPercent: number;
+  remainingPercent: number;
+  windowMinutes: number | null;
+  resetsAt: string | null;
+  observedAt: string;
+  stale: boolean;
+  rolledOver: boolean;
+  pace: Pace | null;
+}
+
+export interface LimitFamily {
+  limitId: string;
+  limitName: string | null;
+  primary: UsageWindow | null;
+  secondary: UsageWindow | null;
+}
+
+export interface UsageLimits {
+  primary: UsageWindow | null;
+  secondary: UsageWindow | null;
+  others: LimitFamily[];
+  credits: Credits | null;
+  planType: string | null;
+}
+
+export interface CodexHomeInfo {
+  path: string;
+  found: boolean;
+  sessionsDirFound: boolean;
+}
+
+export interface ReadDiagnostics {
+  filesRead: number;
+  bytesRead: number;
+  malformedLines: number;
+  invalidUtf8Lines: number;
+  oversizedLines: number;
+}
+
+export interface UsageSnapshot {
+  generatedAt: string;
+  codexHome: CodexHomeInfo;
+  sessions: CodexSessionSnapshot[];
+  current: string | null;
+  limits: UsageLimits;
+  diagnostics: ReadDiagnostics;
+}
