@@ -9,6 +9,11 @@ export interface LineHandler {
   head(head: Buffer, lineIndex: number, complete: boolean): HeadVerdict;
   /** Called with a whole line (no `\n`) the head asked to collect. */
   line(line: Buffer, lineIndex: number): void;
+  /**
+   * Called at the end of a non-empty line that was not collected, with its
+   * last byte (a cheap sign of truncation: JSON lines end in `}`).
+   */
+  skipped(lineIndex: number, lastByte: number): void;
   /** A collected line grew past `maxLineBytes` and was dropped. */
   oversized(lineIndex: number): void;
 }
@@ -44,6 +49,8 @@ export class LineTail {
   private mode: Mode = 'head';
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Last byte of the current line seen so far (kept even while skipping). */
+  private lastByte = -1;
   private readonly opts: TailOptions;
 
   constructor(
@@ -131,6 +138,7 @@ export class LineTail {
   }
 
   private append(part: Buffer): void {
+    this.lastByte = part[part.length - 1] ?? this.lastByte;
     if (this.mode === 'skip') return;
     // Copy: `part` points into the reusable chunk buffer.
     this.pending.push(Buffer.from(part));
@@ -148,12 +156,14 @@ export class LineTail {
   }
 
   private finishLine(): void {
+    let collected = false;
     if (this.mode !== 'skip' && this.pendingBytes > 0) {
       let line = this.joined();
       if (line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
-      const collect = this.mode === 'collect' || this.handler.head(line, this.lineIndex, true) === 'collect';
-      if (collect) this.handler.line(line, this.lineIndex);
+      collected = this.mode === 'collect' || this.handler.head(line, this.lineIndex, true) === 'collect';
+      if (collected) this.handler.line(line, this.lineIndex);
     }
+    if (!collected && this.lastByte !== -1) this.handler.skipped(this.lineIndex, this.lastByte);
     this.lineIndex += 1;
     this.clearLine();
   }
@@ -170,6 +180,7 @@ export class LineTail {
 
   private clearLine(): void {
     this.mode = 'head';
+    this.lastByte = -1;
     this.dropPending();
   }
 }

@@ -6,6 +6,7 @@ import { parseLine } from './parseLine.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
+const CLOSE_BRACE = 0x7d;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface RecentRead {
@@ -24,11 +25,14 @@ export class RolloutReader {
   readonly stats: ReadStats = emptyReadStats();
   private readonly tail: LineTail;
   private sink: (event: RolloutEvent) => void = () => undefined;
+  /** An event sniffed from a line's head, handed on only once the line is complete. */
+  private deferred: RolloutEvent | null = null;
 
   constructor(readonly path: string) {
     this.tail = new LineTail(path, {
       head: (head, index) => this.onHead(head, index),
       line: (line, index) => this.onLine(line, index),
+      skipped: (_index, lastByte) => this.onSkipped(lastByte),
       oversized: () => {
         this.stats.oversizedLines += 1;
       },
@@ -120,7 +124,10 @@ export class RolloutReader {
     };
     try {
       const verdict = this.onHead(head.subarray(0, HEAD_BYTES), start === 0 ? 0 : 1);
-      if (verdict === 'collect') {
+      if (verdict === 'skip') {
+        if (this.deferred !== null) this.sink(this.deferred);
+        this.deferred = null;
+      } else {
         if (length > MAX_LINE_BYTES) {
           this.stats.oversizedLines += 1;
         } else {
@@ -143,9 +150,20 @@ export class RolloutReader {
   private onHead(head: Buffer, index: number): HeadVerdict {
     const decision = classifyHead(head.toString('utf8'), index === 0);
     if (decision.action === 'parse') return 'collect';
-    this.stats.linesRead += 1;
-    if (decision.action === 'event') this.sink(decision.event);
+    this.deferred = decision.action === 'event' ? decision.event : null;
     return 'skip';
+  }
+
+  private onSkipped(lastByte: number): void {
+    this.stats.linesRead += 1;
+    const event = this.deferred;
+    this.deferred = null;
+    // Every JSON line ends in `}`: anything else is a fragment (a crash mid-write) or garbage.
+    if (lastByte !== CLOSE_BRACE && lastByte !== 13 && lastByte !== 32) {
+      this.stats.malformedLines += 1;
+      return;
+    }
+    if (event !== null) this.sink(event);
   }
 
   private onLine(line: Buffer, index: number): void {

@@ -14,6 +14,7 @@ export class SessionIndex {
     this.tail = new LineTail(path, {
       head: () => 'collect',
       line: (line) => this.onLine(line),
+      skipped: () => undefined,
       oversized: () => {
         this.malformedLines += 1;
       },

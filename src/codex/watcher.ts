@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { basename, relative, sep } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CodexPaths } from './home.js';
 import { isRolloutPath } from './rolloutFiles.js';
 
@@ -37,6 +37,21 @@ export function watchCodexHome(paths: CodexPaths, handlers: WatchHandlers): Code
   };
   watcher.on('add', onFile);
   watcher.on('change', onFile);
+  // chokidar drops a `change` that lands within 5 ms of the previous one, or
+  // whose mtime equals the last one while atime is newer (our own reads make
+  // it so). Codex writes token_count and task_complete milliseconds apart on
+  // file systems with coarse mtimes, so the last line of a turn could wait
+  // for the next write. `raw` carries every native event; reads are
+  // idempotent and coalesce per file, so a duplicate costs one stat.
+  // https://github.com/paulmillr/chokidar/issues/383
+  watcher.on('raw', (_event, evPath, details: unknown) => {
+    const watched = typeof details === 'object' && details !== null ? (details as { watchedPath?: unknown }).watchedPath : null;
+    if (typeof watched !== 'string') return;
+    const candidates = [watched];
+    if (typeof evPath === 'string' && evPath !== '') candidates.push(isAbsolute(evPath) ? evPath : resolve(watched, evPath));
+    const hit = candidates.find((c) => c === paths.sessionIndex || isRolloutPath(c, paths.sessions));
+    if (hit !== undefined) onFile(hit);
+  });
   watcher.on('unlink', (path) => {
     if (path === paths.sessionIndex) handlers.sessionIndex();
     else if (isRolloutPath(path, paths.sessions)) handlers.rolloutRemoved(path);
