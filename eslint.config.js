@@ -17,7 +17,17 @@ const electronAndUi = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'test/fixtures/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'test/fixtures/**',
+      '.bench/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -37,7 +47,10 @@ export default tseslint.config(
           paths: electronAndUi,
           patterns: [
             { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'src/ is the pure core.' },
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The core must not depend on the app layers.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'The core must not depend on the app layers.',
+            },
           ],
         },
       ],
@@ -54,7 +67,9 @@ export default tseslint.config(
             { name: 'react', message: 'main/ is the Electron main process: no React.' },
             { name: 'react-dom', message: 'main/ is the Electron main process: no React.' },
           ],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main/ talks to the renderer only over IPC.' }],
+          patterns: [
+            { group: ['**/renderer/**', '**/preload/**'], message: 'main/ talks to the renderer only over IPC.' },
+          ],
         },
       ],
     },
@@ -72,7 +87,10 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['**/main/**', '**/renderer/**'], message: 'preload/ may import only the shared contract.' },
-            { group: ['**/src/*', '!**/src/contract'], message: 'preload/ may import only the shared contract (src/contract).' },
+            {
+              group: ['**/src/*', '!**/src/contract'],
+              message: 'preload/ may import only the shared contract (src/contract).',
+            },
           ],
         },
       ],
@@ -91,7 +109,10 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node APIs.' },
             { group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches main only through the bridge.' },
-            { group: ['**/src/*', '!**/src/contract'], message: 'The renderer may import only the shared contract (src/contract).' },
+            {
+              group: ['**/src/*', '!**/src/contract'],
+              message: 'The renderer may import only the shared contract (src/contract).',
+            },
           ],
         },
       ],

@@ -37,7 +37,8 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
   const before = commandIndex === -1 ? [...argv] : argv.slice(0, commandIndex);
   const name = commandIndex === -1 ? null : (argv[commandIndex] ?? null);
   const spec = name === null ? null : commands.find((c) => c.name === name);
-  if (name !== null && spec === undefined) return { kind: 'usageError', message: `unknown command '${name}'`, command: null };
+  if (name !== null && spec === undefined)
+    return { kind: 'usageError', message: `unknown command '${name}'`, command: null };
   if (name === 'help') return { kind: 'help', command: argv[commandIndex + 1] ?? null };
   const after = commandIndex === -1 ? [] : argv.slice(commandIndex + 1);
   const passthrough = spec?.passthrough === true;
@@ -66,7 +67,7 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
     };
     return { kind: 'command', command: name ?? '', rest, options };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments';
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments';
     return { kind: 'usageError', message: message.replace(/^TypeError \[[A-Z_]+\]: /, ''), command: name };
   }
 }
@@ -94,7 +95,8 @@ export function commandHelp(spec: CommandSpec, binary: string): string {
   if (opts.length > 0) {
     lines.push('', 'Options:');
     const width = Math.max(...opts.map(([k, v]) => k.length + (v.type === 'string' ? 6 : 0)));
-    for (const [k, v] of opts) lines.push(`  --${(k + (v.type === 'string' ? ' VALUE' : '')).padEnd(width)}  ${v.description}`);
+    for (const [k, v] of opts)
+      lines.push(`  --${(k + (v.type === 'string' ? ' VALUE' : '')).padEnd(width)}  ${v.description}`);
   }
   lines.push('', 'Global options: --codex-home DIR, --config FILE, --verbose (see --help).');
   return lines.join('\n');

@@ -12,7 +12,10 @@ export interface CliIo {
 }
 
 export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<UsageSnapshot> {
-  const engine = new UsageEngine({ codexHome: resolveCodexHome({ explicit: options.codexHome, env: io.env }), now: io.now });
+  const engine = new UsageEngine({
+    codexHome: resolveCodexHome({ explicit: options.codexHome, env: io.env }),
+    now: io.now,
+  });
   await engine.coldStart();
   return engine.snapshot();
 }

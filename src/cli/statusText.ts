@@ -49,7 +49,8 @@ export function windowText(w: UsageWindow | null, now: Date): string {
   const resetAt = w.resetsAt === null ? null : new Date(w.resetsAt);
   let text = `[${unicodeBar(w.remainingPercent)}] ${left}% left`;
   if (w.rolledOver && resetAt !== null) return `${text} · reset at ${clockTime(resetAt, now)}`;
-  if (resetAt !== null) text += ` · resets in ${durationShort(resetAt.getTime() - now.getTime())} (${clockTime(resetAt, now)})`;
+  if (resetAt !== null)
+    text += ` · resets in ${durationShort(resetAt.getTime() - now.getTime())} (${clockTime(resetAt, now)})`;
   if (w.pace !== null) {
     text +=
       w.pace.runsOutAt !== null

@@ -1,5 +1,11 @@
 import type { RolloutEvent } from './types.js';
-import { eventActivity, isApprovalRequest, itemActivity, parsedCommandActivity, toolActivity } from './activityKinds.js';
+import {
+  eventActivity,
+  isApprovalRequest,
+  itemActivity,
+  parsedCommandActivity,
+  toolActivity,
+} from './activityKinds.js';
 import { isoToMs } from './json.js';
 
 /**

@@ -31,8 +31,7 @@ export const DEFAULT_TAIL_OPTIONS: TailOptions = {
 };
 
 export type TailResult =
-  | { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number }
-  | { kind: 'missing' };
+  { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number } | { kind: 'missing' };
 
 type Mode = 'head' | 'collect' | 'skip';
 
@@ -111,7 +110,9 @@ export class LineTail {
   }
 
   private async readFrom(handle: FileHandle, size: number): Promise<number> {
-    const chunk = Buffer.allocUnsafe(this.opts.chunkBytes);
+    // Sized to what is there: a typical append is a few hundred bytes, and a
+    // fresh 256 KB buffer per append is RSS until the next GC.
+    const chunk = Buffer.allocUnsafe(Math.min(this.opts.chunkBytes, size - this.offset));
     let total = 0;
     while (this.offset < size) {
       const want = Math.min(chunk.length, size - this.offset);

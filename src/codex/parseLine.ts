@@ -32,7 +32,12 @@ export function parseLine(text: string, isFirstLine: boolean): ParseResult {
     case 'turn_context':
       return turnContext(payload, at);
     case 'token_usage_record':
-      return { kind: 'turnUsage', at, turnId: str(payload.turn_id), turnTotal: parseTokenUsage(payload.turn_token_usage) };
+      return {
+        kind: 'turnUsage',
+        at,
+        turnId: str(payload.turn_id),
+        turnTotal: parseTokenUsage(payload.turn_token_usage),
+      };
     case 'event_msg':
       return eventMsg(payload, at);
     default:

@@ -11,14 +11,18 @@ export class SessionIndex {
   malformedLines = 0;
 
   constructor(path: string) {
-    this.tail = new LineTail(path, {
-      head: () => 'collect',
-      line: (line) => this.onLine(line),
-      skipped: () => undefined,
-      oversized: () => {
-        this.malformedLines += 1;
+    this.tail = new LineTail(
+      path,
+      {
+        head: () => 'collect',
+        line: (line) => this.onLine(line),
+        skipped: () => undefined,
+        oversized: () => {
+          this.malformedLines += 1;
+        },
       },
-    }, { maxLineBytes: 64 * 1024 });
+      { maxLineBytes: 64 * 1024 },
+    );
   }
 
   name(id: string | null): string | null {

@@ -80,7 +80,7 @@ export class UsageEngine {
     this.homeFound = await isDir(this.paths.home);
     this.sessionsDirFound = this.homeFound && (await isDir(this.paths.sessions));
     if (!this.sessionsDirFound) return;
-    const files = await listRolloutFiles(this.paths.sessions);
+    const files = listRolloutFiles(this.paths.sessions);
     const now = this.now();
     const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);
     await Promise.all(live.map((f) => this.open(f.path, f.size)));
@@ -108,6 +108,11 @@ export class UsageEngine {
     })();
     this.inflight.set(path, entry);
     return entry.run;
+  }
+
+  /** Reads every live file again (cheap when nothing changed: one stat each). */
+  async rereadLive(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((path) => this.update(path)));
   }
 
   /** A rollout file was deleted. */
@@ -182,6 +187,13 @@ export class UsageEngine {
     return future.length === 0 ? null : Math.min(...future);
   }
 
+  /** Bytes read for the live sessions (their tails), as opposed to the limit search. */
+  liveSessionBytes(): number {
+    let bytes = 0;
+    for (const t of this.sessions.values()) bytes += t.reader.stats.bytesRead;
+    return bytes;
+  }
+
   diagnostics(): ReadDiagnostics {
     const d = { ...this.retired };
     for (const t of this.sessions.values()) addStats(d, t.reader);
@@ -199,7 +211,12 @@ export class UsageEngine {
   }
 
   private async open(path: string, size: number): Promise<void> {
-    const tracked: Tracked = { reader: new RolloutReader(path), state: newSessionState(), lastWriteAt: 0, partial: false };
+    const tracked: Tracked = {
+      reader: new RolloutReader(path),
+      state: newSessionState(),
+      lastWriteAt: 0,
+      partial: false,
+    };
     this.sessions.set(path, tracked);
     if (size > this.fullReadBytes) {
       const recent = await tracked.reader.readRecent(enoughForSession(), this.tailBudgetBytes);
@@ -255,7 +272,8 @@ export class UsageEngine {
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
       if (recent === null) continue;
-      for (const e of recent.events) if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+      for (const e of recent.events)
+        if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
     }
   }
 

@@ -74,7 +74,9 @@ export class LimitStore {
       }));
     return {
       primary:
-        main?.primary == null ? null : toUsageWindow(main.primary, 'primary', main.observedAt, now, this.primaryHistory),
+        main?.primary == null
+          ? null
+          : toUsageWindow(main.primary, 'primary', main.observedAt, now, this.primaryHistory),
       secondary:
         main?.secondary == null
           ? null

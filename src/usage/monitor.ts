@@ -37,10 +37,18 @@ export class UsageMonitor {
     this.onError = opts.onError ?? (() => undefined);
   }
 
+  /**
+   * Reads the live sessions and emits the first snapshot as soon as it is
+   * built, then starts watching. Resolves once watching, after re-reading the
+   * live files so nothing written while the watch was being set up is missed.
+   */
   async start(): Promise<UsageSnapshot> {
     this.stopped = false;
     await this.engine.coldStart();
-    if (this.engine.homeExists) await this.startWatching();
+    const first = this.publish();
+    if (!this.engine.homeExists) return first;
+    await this.startWatching();
+    await this.engine.rereadLive();
     return this.publish();
   }
 
@@ -65,15 +73,12 @@ export class UsageMonitor {
   }
 
   private async startWatching(): Promise<void> {
-    const watch = watchCodexHome(this.engine.paths, {
+    this.watch = await watchCodexHome(this.engine.paths, {
       rollout: (path) => this.run(() => this.engine.update(path)),
-      rolloutRemoved: (path) => this.run(async () => this.engine.remove(path)),
       sessionIndex: () => this.run(() => this.engine.refreshIndex()),
       layout: () => this.run(() => this.rebuild()),
       error: (error) => this.onError(error),
     });
-    this.watch = watch;
-    await watch.ready;
   }
 
   private run(work: () => Promise<unknown>): void {

@@ -21,21 +21,26 @@ afterEach(async () => {
 
 /** A small rollout with lines longer than the 2 KB head, multi-byte UTF-8 and every parsed kind. */
 function tricky(): string {
-  return [
-    line.meta(T(0), { instructions: 'é'.repeat(1100) }), // > 2 KB, split inside multi-byte chars
-    line.turnContext(T(1), 'gpt-5.5', 'high'),
-    line.taskStarted(T(2)),
-    line.responseItem(T(3), { type: 'function_call', name: 'shell', arguments: '🙂'.repeat(530) }),
-    line.tokenCount(T(4), 1200, 1200, { limit_id: 'codex', primary: { used_percent: 7, window_minutes: 300 } }),
-    line.responseItem(T(5), { type: 'message', role: 'assistant', content: 'x'.repeat(2100) }),
-    line.tokenCount(T(6), 2000, 800),
-    line.taskComplete(T(7)),
-  ].join('\n') + '\n';
+  return (
+    [
+      line.meta(T(0), { instructions: 'é'.repeat(1100) }), // > 2 KB, split inside multi-byte chars
+      line.turnContext(T(1), 'gpt-5.5', 'high'),
+      line.taskStarted(T(2)),
+      line.responseItem(T(3), { type: 'function_call', name: 'shell', arguments: '🙂'.repeat(530) }),
+      line.tokenCount(T(4), 1200, 1200, { limit_id: 'codex', primary: { used_percent: 7, window_minutes: 300 } }),
+      line.responseItem(T(5), { type: 'message', role: 'assistant', content: 'x'.repeat(2100) }),
+      line.tokenCount(T(6), 2000, 800),
+      line.taskComplete(T(7)),
+    ].join('\n') + '\n'
+  );
 }
 
 async function collect(reader: RolloutReader): Promise<RolloutEvent[]> {
   const events: RolloutEvent[] = [];
-  await reader.readNew((e) => events.push(e), () => events.splice(0));
+  await reader.readNew(
+    (e) => events.push(e),
+    () => events.splice(0),
+  );
   return events;
 }
 
@@ -51,7 +56,16 @@ describe('incremental reading', () => {
     const content = Buffer.from(tricky());
     await writeFile(file, content);
     const whole = await collect(new RolloutReader(file));
-    expect(whole.map((e) => e.kind)).toEqual(['meta', 'turnContext', 'turnStarted', 'activity', 'tokenCount', 'activity', 'tokenCount', 'turnEnded']);
+    expect(whole.map((e) => e.kind)).toEqual([
+      'meta',
+      'turnContext',
+      'turnStarted',
+      'activity',
+      'tokenCount',
+      'activity',
+      'tokenCount',
+      'turnEnded',
+    ]);
     for (let cut = 0; cut <= content.length; cut += 1) {
       await writeFile(file, content.subarray(0, cut));
       const reader = new RolloutReader(file);
@@ -74,9 +88,16 @@ describe('incremental reading', () => {
     const events: RolloutEvent[] = [];
     for (let i = 0; i < content.length; i += 1) {
       await appendFile(file, content.subarray(i, i + 1));
-      await reader.readNew((e) => events.push(e), () => undefined);
+      await reader.readNew(
+        (e) => events.push(e),
+        () => undefined,
+      );
       // Only complete lines are handed on.
-      const complete = content.subarray(0, i + 1).toString('latin1').split('\n').length - 1;
+      const complete =
+        content
+          .subarray(0, i + 1)
+          .toString('latin1')
+          .split('\n').length - 1;
       expect(events.length).toBeLessThanOrEqual(complete);
     }
     expect(events.map((e) => e.kind)).toHaveLength(8);
@@ -91,7 +112,7 @@ describe('incremental reading', () => {
     const reader = new RolloutReader(file);
     const events: RolloutEvent[] = [];
     let seed = 7;
-    for (let at = 0; at < content.length; ) {
+    for (let at = 0; at < content.length;) {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       const step = 1 + (seed % 3000);
       await appendFile(file, content.subarray(at, at + step));
@@ -115,7 +136,9 @@ describe('bad input is skipped and counted, never thrown', () => {
       Buffer.concat([
         Buffer.from(`${line.meta(T(0))}\n${line.taskStarted(T(1))}\n${huge}\n`),
         Buffer.from('this is not json at all {"type":"event_msg","payload":{"type":"token_count"\n'),
-        Buffer.from('{"timestamp":"2026-03-01T12:00:04Z","type":"event_msg","payload":{"type":"token_count","info":{"total_tok\n'),
+        Buffer.from(
+          '{"timestamp":"2026-03-01T12:00:04Z","type":"event_msg","payload":{"type":"token_count","info":{"total_tok\n',
+        ),
         badUtf8,
         Buffer.from(`${line.tokenCount(T(6), 4321, 4321)}\n`),
       ]),
@@ -137,7 +160,10 @@ describe('bad input is skipped and counted, never thrown', () => {
   });
 
   it('a truncated last line waits; a truncated line in the middle is counted', async () => {
-    await writeFile(file, `${line.meta(T(0))}\n${line.tokenCount(T(1), 10, 10)}\n${line.tokenCount(T(2), 20, 10).slice(0, 60)}`);
+    await writeFile(
+      file,
+      `${line.meta(T(0))}\n${line.tokenCount(T(1), 10, 10)}\n${line.tokenCount(T(2), 20, 10).slice(0, 60)}`,
+    );
     const reader = new RolloutReader(file);
     const first = await collect(reader);
     expect(first.map((e) => e.kind)).toEqual(['meta', 'tokenCount']);
@@ -151,7 +177,10 @@ describe('bad input is skipped and counted, never thrown', () => {
 
   it('one unreadable file never stops the others', async () => {
     await writeFile(file, Buffer.from([0xff, 0x00, 0x0a, 0x7b, 0x0a, 0xc3, 0x28, 0x0a]));
-    await home.writeRollout(home.rolloutPath('2026-03-01', 'good'), `${line.meta(T(0), { id: 'good' })}\n${line.tokenCount(T(1), 55, 55)}\n`);
+    await home.writeRollout(
+      home.rolloutPath('2026-03-01', 'good'),
+      `${line.meta(T(0), { id: 'good' })}\n${line.tokenCount(T(1), 55, 55)}\n`,
+    );
     const engine = new UsageEngine({ codexHome: home.home, now: () => NOW, sessionStaleMs: 365 * 86400_000 });
     await engine.coldStart();
     const snap = engine.snapshot();
@@ -162,15 +191,24 @@ describe('bad input is skipped and counted, never thrown', () => {
 
 describe('files that change under the reader', () => {
   it('a file that shrinks is re-read from 0 and its state rebuilt', async () => {
-    await writeFile(file, `${line.meta(T(0))}\n${line.tokenCount(T(1), 5000, 5000)}\n${line.tokenCount(T(2), 9000, 4000)}\n`);
+    await writeFile(
+      file,
+      `${line.meta(T(0))}\n${line.tokenCount(T(1), 5000, 5000)}\n${line.tokenCount(T(2), 9000, 4000)}\n`,
+    );
     const reader = new RolloutReader(file);
     let resets = 0;
     const events: RolloutEvent[] = [];
-    await reader.readNew((e) => events.push(e), () => (resets += 1));
+    await reader.readNew(
+      (e) => events.push(e),
+      () => (resets += 1),
+    );
     await truncate(file, 0);
     await writeFile(file, `${line.meta(T(0))}\n${line.tokenCount(T(3), 100, 100)}\n`);
     events.length = 0;
-    await reader.readNew((e) => events.push(e), () => (resets += 1));
+    await reader.readNew(
+      (e) => events.push(e),
+      () => (resets += 1),
+    );
     expect(resets).toBe(1);
     expect(events.map((e) => e.kind)).toEqual(['meta', 'tokenCount']);
   });
@@ -181,11 +219,17 @@ describe('files that change under the reader', () => {
     const reader = new RolloutReader(file);
     await collect(reader);
     const other = `${file}.new`;
-    await writeFile(other, `${line.meta(T(0), { id: 'rotated' })}\n${line.tokenCount(T(1), 7777, 7777)}\n${line.taskComplete(T(2))}\n`);
+    await writeFile(
+      other,
+      `${line.meta(T(0), { id: 'rotated' })}\n${line.tokenCount(T(1), 7777, 7777)}\n${line.taskComplete(T(2))}\n`,
+    );
     await rename(other, file);
     let reset = false;
     const events: RolloutEvent[] = [];
-    await reader.readNew((e) => events.push(e), () => (reset = true));
+    await reader.readNew(
+      (e) => events.push(e),
+      () => (reset = true),
+    );
     expect(reset).toBe(true);
     expect(events[0]?.kind === 'meta' && events[0].id).toBe('rotated');
   });
@@ -193,7 +237,12 @@ describe('files that change under the reader', () => {
   it('a deleted file reports missing', async () => {
     const reader = new RolloutReader(file);
     await unlink(file);
-    expect(await reader.readNew(() => undefined, () => undefined)).toEqual({ kind: 'missing' });
+    expect(
+      await reader.readNew(
+        () => undefined,
+        () => undefined,
+      ),
+    ).toEqual({ kind: 'missing' });
   });
 });
 
@@ -202,7 +251,10 @@ describe('large files at cold start', () => {
     // The real sample with 9 MB of tool output early in the first turn: past the 8 MB whole-read limit.
     const lines = (await readSample(SAMPLES.basic)).trimEnd().split('\n');
     const filler = [1, 2, 3].map(() =>
-      line.responseItem('2026-11-21T22:41:13.950Z', { type: 'function_call_output', output: 'Z'.repeat(3 * 1024 * 1024) }),
+      line.responseItem('2026-11-21T22:41:13.950Z', {
+        type: 'function_call_output',
+        output: 'Z'.repeat(3 * 1024 * 1024),
+      }),
     );
     await home.writeRollout(file, [...lines.slice(0, 3), ...filler, ...lines.slice(3)].join('\n') + '\n');
     const now = () => Date.parse('2026-11-21T22:45:00Z');
@@ -215,7 +267,12 @@ describe('large files at cold start', () => {
     expect(a.sessions[0]).toMatchObject({ partial: false, turns: 2 });
     expect(b.sessions[0]?.tokens).toEqual(a.sessions[0]?.tokens);
     expect(b.sessions[0]?.context).toEqual(a.sessions[0]?.context);
-    expect(b.sessions[0]).toMatchObject({ model: 'gpt-5.5', cliVersion: '0.169.0', startedAt: a.sessions[0]?.startedAt, partial: true });
+    expect(b.sessions[0]).toMatchObject({
+      model: 'gpt-5.5',
+      cliVersion: '0.169.0',
+      startedAt: a.sessions[0]?.startedAt,
+      partial: true,
+    });
     expect(b.limits.primary?.remainingPercent).toBe(a.limits.primary?.remainingPercent);
     expect(a.diagnostics.bytesRead).toBeGreaterThan(9 * 1024 * 1024);
     expect(b.diagnostics.bytesRead).toBeLessThan(256 * 1024);
@@ -224,9 +281,16 @@ describe('large files at cold start', () => {
   it('after a tail-first read, appends continue from the end without re-reading', async () => {
     const content = await readSample(SAMPLES.basic);
     await home.writeRollout(file, content);
-    const engine = new UsageEngine({ codexHome: home.home, now: () => Date.parse('2026-11-21T22:45:00Z'), fullReadBytes: 1024 });
+    const engine = new UsageEngine({
+      codexHome: home.home,
+      now: () => Date.parse('2026-11-21T22:45:00Z'),
+      fullReadBytes: 1024,
+    });
     await engine.coldStart();
-    await appendFile(file, `${line.event('2026-11-21T22:44:00Z', { type: 'task_started', model_context_window: 258400 })}\n`);
+    await appendFile(
+      file,
+      `${line.event('2026-11-21T22:44:00Z', { type: 'task_started', model_context_window: 258400 })}\n`,
+    );
     await appendFile(file, `${line.tokenCount('2026-11-21T22:44:01Z', 30_100, 1000)}\n`);
     await engine.update(file);
     const s = engine.snapshot().sessions[0];

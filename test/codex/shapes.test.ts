@@ -34,14 +34,23 @@ describe('rate_limits shapes', () => {
         secondary_window_minutes: 10080,
       }),
     ]);
-    expect(snap.limits.primary).toMatchObject({ label: '5h', usedPercent: 12.5, remainingPercent: 87.5, resetsAt: null });
+    expect(snap.limits.primary).toMatchObject({
+      label: '5h',
+      usedPercent: 12.5,
+      remainingPercent: 87.5,
+      resetsAt: null,
+    });
     expect(snap.limits.secondary).toMatchObject({ label: 'weekly', usedPercent: 40, resetsAt: null });
   });
 
   it('flat with *_reset_after_seconds counts from the line timestamp', async () => {
     const snap = await snapshotOf([
       line.meta(T(0)),
-      line.tokenCount(T(10), 1000, 1000, { primary_used_percent: 10, primary_window_minutes: 300, primary_reset_after_seconds: 600 }),
+      line.tokenCount(T(10), 1000, 1000, {
+        primary_used_percent: 10,
+        primary_window_minutes: 300,
+        primary_reset_after_seconds: 600,
+      }),
     ]);
     expect(snap.limits.primary?.resetsAt).toBe(T(610));
     expect(snap.limits.secondary).toBeNull();
@@ -61,7 +70,10 @@ describe('rate_limits shapes', () => {
 
   it('resets_at is epoch seconds', async () => {
     const reset = Date.parse('2026-03-01T15:00:00Z') / 1000;
-    const snap = await snapshotOf([line.meta(T(0)), line.tokenCount(T(1), 1000, 1000, mainLimits(5, 6, reset, reset + 86400))]);
+    const snap = await snapshotOf([
+      line.meta(T(0)),
+      line.tokenCount(T(1), 1000, 1000, mainLimits(5, 6, reset, reset + 86400)),
+    ]);
     expect(snap.limits.primary?.resetsAt).toBe('2026-03-01T15:00:00.000Z');
   });
 
@@ -135,7 +147,10 @@ describe('session model', () => {
       JSON.stringify({
         timestamp: T(2),
         type: 'turn_context',
-        payload: { model: 'gpt-5.5', collaboration_mode: { settings: { model: 'gpt-5.5', reasoning_effort: 'medium' } } },
+        payload: {
+          model: 'gpt-5.5',
+          collaboration_mode: { settings: { model: 'gpt-5.5', reasoning_effort: 'medium' } },
+        },
       }),
     ]);
     expect(snap.sessions[0]).toMatchObject({ model: 'gpt-5.5', effort: 'medium', cliVersion: '0.99.0' });
@@ -171,7 +186,11 @@ describe('session model', () => {
   });
 
   it('a total that goes down shows the request as the delta, not a negative number', async () => {
-    const snap = await snapshotOf([line.meta(T(0)), line.tokenCount(T(1), 200_000, 150_000), line.tokenCount(T(2), 180_000, 9000)]);
+    const snap = await snapshotOf([
+      line.meta(T(0)),
+      line.tokenCount(T(1), 200_000, 150_000),
+      line.tokenCount(T(2), 180_000, 9000),
+    ]);
     expect(snap.sessions[0]?.tokens.delta).toBe(9000);
   });
 
@@ -194,7 +213,10 @@ describe('session model', () => {
     expect((await snapshotOf(base, 'w')).sessions[0]).toMatchObject({ status: 'working', activity: 'thinking' });
     await home.remove();
     home = await TempCodexHome.create();
-    const waiting = [...base, line.event(T(502), { type: 'exec_approval_request', call_id: 'c', command: ['rm', '-rf', '/secret'] })];
+    const waiting = [
+      ...base,
+      line.event(T(502), { type: 'exec_approval_request', call_id: 'c', command: ['rm', '-rf', '/secret'] }),
+    ];
     const snapW = await snapshotOf(waiting, 'x');
     expect(snapW.sessions[0]).toMatchObject({ status: 'waiting', activity: 'waiting' });
     // The command text is never kept anywhere in the snapshot.
@@ -209,11 +231,27 @@ describe('session model', () => {
 
   it('activity comes from the latest item, keeping only its kind', async () => {
     const cases: Array<[string, string]> = [
-      [line.responseItem(T(502), { type: 'function_call', name: 'shell', arguments: '{"command":["cat","/etc/secret"]}' }), 'running'],
-      [line.responseItem(T(502), { type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch' }), 'editing'],
+      [
+        line.responseItem(T(502), {
+          type: 'function_call',
+          name: 'shell',
+          arguments: '{"command":["cat","/etc/secret"]}',
+        }),
+        'running',
+      ],
+      [
+        line.responseItem(T(502), { type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch' }),
+        'editing',
+      ],
       [line.responseItem(T(502), { type: 'web_search_call', action: { query: 'private words' } }), 'searching'],
       [line.responseItem(T(502), { type: 'reasoning', summary: [] }), 'thinking'],
-      [line.event(T(502), { type: 'item_completed', item: { type: 'CommandExecution', parsed_cmd: [{ type: 'read', cmd: 'cat x' }] } }), 'reading'],
+      [
+        line.event(T(502), {
+          type: 'item_completed',
+          item: { type: 'CommandExecution', parsed_cmd: [{ type: 'read', cmd: 'cat x' }] },
+        }),
+        'reading',
+      ],
       [line.event(T(502), { type: 'item_completed', item: { type: 'FileChange', changes: {} } }), 'editing'],
     ];
     for (const [i, [item, activity]] of cases.entries()) {

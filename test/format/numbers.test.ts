@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, compactNumber, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../../src/format/numbers.js';
+import {
+  clockTime,
+  compactNumber,
+  durationShort,
+  tokenTriplet,
+  unicodeBar,
+  wholePercent,
+} from '../../src/format/numbers.js';
 
 describe('compactNumber', () => {
   it.each([

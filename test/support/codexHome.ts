@@ -71,7 +71,14 @@ export const line = {
     JSON.stringify({
       timestamp: at,
       type: 'session_meta',
-      payload: { id: 'sess-1', timestamp: at, cwd: '/work/demo', originator: 'codex_cli_rs', cli_version: '0.99.0', ...fields },
+      payload: {
+        id: 'sess-1',
+        timestamp: at,
+        cwd: '/work/demo',
+        originator: 'codex_cli_rs',
+        cli_version: '0.99.0',
+        ...fields,
+      },
     }),
   turnContext: (at: string, model: string, effort: string | null = null): string =>
     JSON.stringify({ timestamp: at, type: 'turn_context', payload: { model, effort, cwd: '/work/demo' } }),
@@ -113,4 +120,24 @@ export function mainLimits(primaryUsed: number, secondaryUsed: number, resetsAtS
     primary: { used_percent: primaryUsed, window_minutes: 300, resets_at: resetsAtSec },
     secondary: { used_percent: secondaryUsed, window_minutes: 10080, resets_at: weeklyResetSec },
   };
+}
+
+/**
+ * Moves every time in a real rollout by `deltaMs` (ISO timestamps and the
+ * epoch-second fields), so a sample recorded on one day reads as live today.
+ */
+export function shiftTimes(content: string, deltaMs: number): string {
+  return content
+    .replace(
+      /"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)"/g,
+      (_m, iso: string) => `"${new Date(Date.parse(iso) + deltaMs).toISOString()}"`,
+    )
+    .replace(
+      /"(resets_at|started_at|completed_at)":(\d{9,11})\b/g,
+      (_m, key: string, sec: string) => `"${key}":${Number(sec) + Math.round(deltaMs / 1000)}`,
+    )
+    .replace(
+      /"(started_at_ms|completed_at_ms)":(\d{12,14})\b/g,
+      (_m, key: string, ms: string) => `"${key}":${Number(ms) + deltaMs}`,
+    );
 }

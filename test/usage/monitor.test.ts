@@ -61,7 +61,10 @@ describe('UsageMonitor (live watching)', () => {
     let total = 0;
     for (let i = 1; i <= 5; i += 1) {
       total += 1000 * i;
-      await appendFile(file, `${line.tokenCount(iso(), total, 1000 * i, mainLimits(10 + i, 40, reset, reset + 86400))}\n`);
+      await appendFile(
+        file,
+        `${line.tokenCount(iso(), total, 1000 * i, mainLimits(10 + i, 40, reset, reset + 86400))}\n`,
+      );
       const snap = await next((s) => totalOf(s) === total);
       expect(snap.sessions[0]?.tokens.delta).toBe(1000 * i);
       expect(snap.limits.primary?.usedPercent).toBe(10 + i);
@@ -77,7 +80,10 @@ describe('UsageMonitor (live watching)', () => {
     await startMonitor();
     const file = home.rolloutPath('2026-11-22', 'fresh');
     await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(file, `${line.meta(iso(), { id: 'fresh', cwd: '/tmp/fresh-project' })}\n${line.tokenCount(iso(), 321, 321)}\n`);
+    await writeFile(
+      file,
+      `${line.meta(iso(), { id: 'fresh', cwd: '/tmp/fresh-project' })}\n${line.tokenCount(iso(), 321, 321)}\n`,
+    );
     const snap = await next((s) => s.sessions.some((x) => x.id === 'fresh' && x.tokens.total === 321));
     expect(snap.current).toBe('fresh');
     expect(snap.sessions[0]?.project).toBe('fresh-project');
@@ -85,7 +91,11 @@ describe('UsageMonitor (live watching)', () => {
 
   it('handles truncation, rotation and deletion while watching', async () => {
     const file = home.rolloutPath('2026-11-21', 'rot');
-    await home.writeRollout(file, `${line.meta(iso(), { id: 'rot' })}\n${line.tokenCount(iso(), 5000, 5000)}\n`, new Date());
+    await home.writeRollout(
+      file,
+      `${line.meta(iso(), { id: 'rot' })}\n${line.tokenCount(iso(), 5000, 5000)}\n`,
+      new Date(),
+    );
     await startMonitor();
     await next((s) => totalOf(s) === 5000);
 
@@ -107,7 +117,10 @@ describe('UsageMonitor (live watching)', () => {
     const file = home.rolloutPath('2026-11-21', 'named');
     await home.writeRollout(file, `${line.meta(iso(), { id: 'named' })}\n`, new Date());
     await startMonitor();
-    await appendFile(join(home.home, 'session_index.jsonl'), `${JSON.stringify({ id: 'named', thread_name: 'Ship it' })}\n`);
+    await appendFile(
+      join(home.home, 'session_index.jsonl'),
+      `${JSON.stringify({ id: 'named', thread_name: 'Ship it' })}\n`,
+    );
     await next((s) => s.sessions[0]?.name === 'Ship it');
   });
 

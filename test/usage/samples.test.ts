@@ -68,7 +68,12 @@ describe('real codex 0.169.0 rollouts', () => {
       // Three observations, but less than five minutes apart: no run-out projection.
       pace: { expectedUsedPercent: 51.3, reservePercent: 35.8, runsOutAt: null },
     });
-    expect(limits.secondary).toMatchObject({ label: 'weekly', usedPercent: 44, remainingPercent: 56, windowMinutes: 10080 });
+    expect(limits.secondary).toMatchObject({
+      label: 'weekly',
+      usedPercent: 44,
+      remainingPercent: 56,
+      windowMinutes: 10080,
+    });
     expect(limits.secondary?.resetsAt).toBe('2026-11-26T13:47:53.000Z');
     expect(limits.credits).toEqual({ hasCredits: true, unlimited: false, balance: '17.50' });
     expect(limits.planType).toBeNull();

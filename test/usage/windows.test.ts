@@ -26,11 +26,18 @@ describe('windowLabel (Codex’s rule)', () => {
 describe('toUsageWindow', () => {
   const now = Date.parse('2026-05-01T12:00:00Z');
   it('remaining is 100 − used, clamped', () => {
-    expect(toUsageWindow({ usedPercent: 130, windowMinutes: 300, resetsAt: now + H }, 'primary', now, now, []).remainingPercent).toBe(0);
-    expect(toUsageWindow({ usedPercent: -3, windowMinutes: 300, resetsAt: now + H }, 'primary', now, now, []).remainingPercent).toBe(100);
+    expect(
+      toUsageWindow({ usedPercent: 130, windowMinutes: 300, resetsAt: now + H }, 'primary', now, now, [])
+        .remainingPercent,
+    ).toBe(0);
+    expect(
+      toUsageWindow({ usedPercent: -3, windowMinutes: 300, resetsAt: now + H }, 'primary', now, now, [])
+        .remainingPercent,
+    ).toBe(100);
   });
   it('stale strictly after 15 minutes', () => {
-    const w = (age: number) => toUsageWindow({ usedPercent: 1, windowMinutes: 300, resetsAt: now + H }, 'primary', now - age, now, []);
+    const w = (age: number) =>
+      toUsageWindow({ usedPercent: 1, windowMinutes: 300, resetsAt: now + H }, 'primary', now - age, now, []);
     expect(w(15 * 60_000).stale).toBe(false);
     expect(w(15 * 60_000 + 1).stale).toBe(true);
   });
@@ -46,10 +53,17 @@ describe('computePace', () => {
   const sample = (at: string, used: number) => ({ observedAt: Date.parse(at), usedPercent: used, resetsAt });
 
   it('needs two observations in the current window', () => {
-    expect(computePace({ usedPercent: 40, windowMinutes: 300, resetsAt }, now, [sample('2026-05-01T12:00:00Z', 40)])).toBeNull();
+    expect(
+      computePace({ usedPercent: 40, windowMinutes: 300, resetsAt }, now, [sample('2026-05-01T12:00:00Z', 40)]),
+    ).toBeNull();
     // Observations from the previous window do not count.
     const previous = { observedAt: Date.parse('2026-05-01T09:00:00Z'), usedPercent: 90, resetsAt: resetsAt - 5 * H };
-    expect(computePace({ usedPercent: 40, windowMinutes: 300, resetsAt }, now, [previous, sample('2026-05-01T12:00:00Z', 40)])).toBeNull();
+    expect(
+      computePace({ usedPercent: 40, windowMinutes: 300, resetsAt }, now, [
+        previous,
+        sample('2026-05-01T12:00:00Z', 40),
+      ]),
+    ).toBeNull();
   });
 
   it('in reserve when under an even burn, lasting to the reset', () => {

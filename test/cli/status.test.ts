@@ -1,0 +1,97 @@
+import { beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { ROOT, runCli } from '../support/cli.js';
+import type { UsageSnapshot } from '../../src/usage/types.js';
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
+});
+
+let home: TempCodexHome;
+beforeEach(async () => {
+  home = await TempCodexHome.create();
+});
+afterEach(async () => {
+  await home.remove();
+});
+
+/** Copies a real sample into the home, moved in time so its last line was written a minute ago. */
+async function liveSample(sample: string): Promise<void> {
+  const content = await readSample(sample);
+  const last = lastTimestamp(content)?.getTime() ?? 0;
+  const shifted = shiftTimes(content, Date.now() - 60_000 - last);
+  await home.writeRollout(home.rolloutPath('2026-11-21', sample.replace('.jsonl', '')), shifted);
+}
+
+describe('status', () => {
+  it('--json prints the UsageSnapshot of the real samples', async () => {
+    await liveSample(SAMPLES.basic);
+    await liveSample(SAMPLES.nearLimit);
+    const run = await runCli(['status', '--json', '--codex-home', home.home]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    expect(snap.codexHome).toEqual({ path: home.home, found: true, sessionsDirFound: true });
+    const basic = snap.sessions.find((s) => s.project === 'orbit-api');
+    expect(basic?.tokens).toMatchObject({ total: 29100, last: 20920, delta: 11220 });
+    expect(basic?.context).toEqual({ window: 258400, used: 11220, percentLeft: 100 });
+    const near = snap.sessions.find((s) => s.project === 'skyline-web');
+    expect(near?.tokens).toMatchObject({ total: 307500, last: 307500, delta: 155300 });
+    // basic's last main observation is newer (shifted to the same minute, written later in its file).
+    expect(snap.limits.primary?.label).toBe('5h');
+    expect(snap.limits.others[0]).toMatchObject({ limitId: 'codex_other', limitName: 'gpt-5.5-mini' });
+    expect(snap.current).not.toBeNull();
+    expect(typeof snap.limits.primary?.resetsAt).toBe('string');
+    expect(snap.limits.primary?.resetsAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('text output shows remaining-limit bars, the token triplet and context', async () => {
+    await liveSample(SAMPLES.basic);
+    const run = await runCli(['status', '--codex-home', home.home]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^5h limit\s+\[█{17}░{3}\] 84% left · resets in 2h 2\dm \(\d{2}:\d{2}|\d+ \w{3} \d{2}:\d{2}\)/m,
+    );
+    expect(run.stdout).toMatch(/^Weekly limit\s+\[█{11}░{9}\] 56% left/m);
+    expect(run.stdout).toContain('Credits       17.50');
+    expect(run.stdout).toContain('▶ orbit-api · gpt-5.5 · idle');
+    expect(run.stdout).toContain('Δ 11k | last 21k | total 29k · context 100% left');
+  });
+
+  it('reads $CODEX_HOME when no option is given', async () => {
+    await liveSample(SAMPLES.noHeaders);
+    const run = await runCli(['status', '--json'], { CODEX_HOME: home.home });
+    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    expect(snap.sessions[0]?.project).toBe('ledger-cli');
+    expect(snap.limits.primary).toBeNull();
+  });
+
+  it('a missing Codex home exits 0 and says what to do', async () => {
+    const missing = `${home.home}/nope`;
+    const text = await runCli(['status', '--codex-home', missing]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('not found');
+    expect(text.stdout).toContain('--codex-home DIR');
+    const json = await runCli(['status', '--json', '--codex-home', missing]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ codexHome: { found: false }, sessions: [], current: null });
+  });
+
+  it('unknown commands and options exit 2 with the usage', async () => {
+    const cmd = await runCli(['frobnicate']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain("unknown command 'frobnicate'");
+    expect(cmd.stderr).toContain('Usage: codex-discord-presence');
+    const opt = await runCli(['status', '--bogus']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toMatch(/bogus/);
+  });
+
+  it('--help and --version', async () => {
+    const help = await runCli(['status', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: codex-discord-presence status [--json]');
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
