@@ -10,6 +10,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { json: { type: 'boolean', description: 'Print the UsageSnapshot as JSON (docs/api/status-json.md)' } },
   },
   {
+    name: 'run',
+    summary: 'Publish Codex usage to Discord without the tray app, until Ctrl+C (SIGINT/SIGTERM).',
+    usage: 'run',
+    options: {},
+  },
+  {
     name: 'help',
     summary: 'Show help for a command.',
     usage: 'help [command]',

@@ -5,6 +5,16 @@ runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   now: Date.now,
+  isTTY: process.stdout.isTTY === true,
+  onSignal: (handler) => {
+    const on = (signal: NodeJS.Signals): void => handler(signal);
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+    return () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    };
+  },
 })
   .then((code) => {
     process.exitCode = code;

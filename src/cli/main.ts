@@ -1,6 +1,8 @@
 import { commandHelp, parseCli, usageText } from './args.js';
 import { BINARY, COMMANDS } from './commands.js';
-import { statusCommand, type CliIo } from './status.js';
+import type { CliIo } from './context.js';
+import { runCommand } from './run.js';
+import { statusCommand } from './status.js';
 
 declare const __APP_VERSION__: string;
 const VERSION = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev';
@@ -26,6 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   switch (parsed.command) {
     case 'status':
       return statusCommand(parsed.options, io);
+    case 'run':
+      return runCommand(parsed.options, io);
     case '':
       io.stdout(`${usageText(COMMANDS, BINARY)}\n`);
       return 0;

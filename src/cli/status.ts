@@ -1,20 +1,17 @@
-import { resolveCodexHome } from '../codex/home.js';
 import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
+import { cliContext, type CliIo } from './context.js';
 import { formatStatus } from './statusText.js';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  now: () => number;
-}
+export type { CliIo } from './context.js';
 
 export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<UsageSnapshot> {
+  const { codexHome, config } = await cliContext(options, io);
   const engine = new UsageEngine({
-    codexHome: resolveCodexHome({ explicit: options.codexHome, env: io.env }),
+    codexHome,
     now: io.now,
+    sessionStaleMs: config.config.general.stale_minutes * 60_000,
   });
   await engine.coldStart();
   return engine.snapshot();

@@ -29,3 +29,41 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/** Starts the built CLI and keeps it running; `output()` is what it printed so far. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const l of listeners) l();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    /** Resolves once stdout contains `text`. */
+    printed(text: string | RegExp): Promise<void> {
+      const has = () => (typeof text === 'string' ? stdout.includes(text) : text.test(stdout));
+      if (has()) return Promise.resolve();
+      return new Promise((resolve) => {
+        const check = () => {
+          if (has()) {
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+      });
+    },
+  };
+}

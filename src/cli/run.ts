@@ -1,0 +1,100 @@
+import { PresenceClient, type DiscordClientState } from '../discord/client.js';
+import { PresencePublisher } from '../presence/publisher.js';
+import { UsageMonitor } from '../usage/monitor.js';
+import type { UsageSnapshot } from '../usage/types.js';
+import { tokenTriplet } from '../format/numbers.js';
+import type { GlobalOptions } from './args.js';
+import { cliContext, type CliIo } from './context.js';
+import { windowText } from './statusText.js';
+
+/**
+ * `run`: the engine and Discord presence with no GUI (servers, WSL, people
+ * who want no tray). On a TTY it keeps a compact live view; otherwise it
+ * writes one line per change. SIGINT/SIGTERM clear the activity and exit 0.
+ */
+export async function runCommand(options: GlobalOptions, io: CliIo): Promise<number> {
+  // Listen for SIGINT/SIGTERM before anything else: a signal that arrives
+  // before a handler exists would kill the process without clearing Discord.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    const off = io.onSignal?.((s) => {
+      off?.();
+      resolve(s);
+    });
+  });
+  const { codexHome, config } = await cliContext(options, io);
+  const cfg = config.config;
+  const monitor = new UsageMonitor({
+    codexHome,
+    sessionStaleMs: cfg.general.stale_minutes * 60_000,
+    onError: (e) => options.verbose && io.stderr(`watch: ${e.message}\n`),
+  });
+  const client = new PresenceClient({
+    clientId: cfg.discord_enabled ? cfg.discord_client_id : '',
+    env: io.env,
+    log: (m) => options.verbose && io.stderr(`discord: ${m}\n`),
+  });
+  await monitor.start();
+  const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
+  const view = io.isTTY === true ? liveView(io) : lineLog(io);
+  const render = (): void => view(monitor.current(), client.state, publisher.activity !== null);
+  const offSnapshot = monitor.subscribe(render);
+  const offState = client.onState(render);
+  publisher.start();
+  render();
+
+  const signal = await stopSignal;
+  offSnapshot();
+  offState();
+  await publisher.stop(1500);
+  await monitor.stop();
+  io.stdout(`${io.isTTY === true ? '\n' : ''}stopped (${signal}); Discord activity cleared\n`);
+  return 0;
+}
+
+function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishing: boolean, now: Date): string[] {
+  const home = snapshot.codexHome;
+  const lines: string[] = [];
+  if (!home.found) {
+    lines.push(`Codex home ${home.path} not found: run codex once, or pass --codex-home DIR.`);
+  } else {
+    lines.push(`5h      ${windowText(snapshot.limits.primary, now)}`);
+    lines.push(`weekly  ${windowText(snapshot.limits.secondary, now)}`);
+    const current = snapshot.sessions.find((s) => s.id === snapshot.current);
+    lines.push(
+      current === undefined
+        ? 'session none active'
+        : `session ${current.project ?? '?'} · ${current.model ?? '?'} · ${current.status} · ${tokenTriplet(current.tokens)}`,
+    );
+  }
+  const reason = discord.reason === undefined ? '' : ` (${discord.reason})`;
+  lines.push(
+    `discord ${discord.state}${reason}${discord.state === 'connected' ? (publishing ? ' · showing' : ' · cleared') : ''}`,
+  );
+  return lines;
+}
+
+/** Redraws a few lines in place. */
+function liveView(io: CliIo): (s: UsageSnapshot, d: DiscordClientState, p: boolean) => void {
+  let drawn = 0;
+  io.stdout('Codex Discord Presence · headless · Ctrl+C to stop\n');
+  return (snapshot, discord, publishing) => {
+    const now = new Date(io.now());
+    const lines = describe(snapshot, discord, publishing, now).map((l) => `${l}\x1b[K`);
+    const up = drawn > 0 ? `\x1b[${drawn}F` : '';
+    io.stdout(`${up}${lines.join('\n')}\x1b[J\n`);
+    drawn = lines.length;
+  };
+}
+
+/** One timestamped line per change, for logs and services. */
+function lineLog(io: CliIo): (s: UsageSnapshot, d: DiscordClientState, p: boolean) => void {
+  let last: string[] = [];
+  return (snapshot, discord, publishing) => {
+    const now = new Date(io.now());
+    const lines = describe(snapshot, discord, publishing, now).map((l) => l.replace(/ · resets in [^·]+/, ''));
+    lines.forEach((line, i) => {
+      if (line !== last[i]) io.stdout(`${now.toISOString()} ${line}\n`);
+    });
+    last = lines;
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The one contract between the main process, the preload bridge and the
+ * renderer: channel names, the `Api` exposed as `window.codexPresence`, and
+ * the shapes that cross it. Types only (plus string constants), so every
+ * layer may import it.
+ */
+import type { UsageSnapshot } from '../usage/types.js';
+
+export type {
+  CodexSessionSnapshot,
+  LimitFamily,
+  Pace,
+  SessionStatus,
+  UsageLimits,
+  UsageSnapshot,
+  UsageWindow,
+} from '../usage/types.js';
+export type { Activity, Credits } from '../codex/types.js';
+
+export const CHANNELS = {
+  getSnapshot: 'snapshot:get',
+  snapshotChanged: 'snapshot:changed',
+  getAppState: 'app-state:get',
+  appStateChanged: 'app-state:changed',
+  getSettings: 'settings:get',
+  saveSettings: 'settings:save',
+  setPaused: 'presence:set-paused',
+  setLaunchAtLogin: 'app:set-launch-at-login',
+  openSettings: 'window:open-settings',
+  openLogs: 'app:open-logs',
+  openExternal: 'app:open-external',
+  quit: 'app:quit',
+  inspectCodexHome: 'codex-home:inspect',
+} as const;
+
+export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+export type DiscordState = 'disabled' | 'connecting' | 'connected' | 'error';
+
+export interface AppState {
+  discord: { state: DiscordState; reason?: string };
+  paused: boolean;
+  launchAtLogin: boolean;
+  version: string;
+}
+
+export type PrivacyPreset = 'minimal' | 'standard' | 'detailed';
+export type StateLineMode = 'limits' | 'tokens' | 'combined';
+export type IdleBehaviour = 'clear' | 'show';
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface PresenceButton {
+  label: string;
+  url: string;
+}
+
+/** What the settings window edits. Mirrors the config file (docs/api/codex-presence.md). */
+export interface Settings {
+  discordClientId: string;
+  discordEnabled: boolean;
+  privacy: {
+    preset: PrivacyPreset;
+    /** Per-field overrides of the preset; null follows the preset. */
+    showProjectName: boolean | null;
+    showGitBranch: boolean | null;
+    showModel: boolean | null;
+    showTokens: boolean | null;
+    showLimits: boolean | null;
+    showActivity: boolean | null;
+  };
+  display: {
+    largeImageKey: string;
+    largeText: string;
+    smallImageKey: string;
+    smallText: string;
+    detailsTemplate: string;
+    stateTemplate: string;
+    stateLine: StateLineMode;
+    countdownBelowPercent: number | null;
+  };
+  idle: { afterMinutes: number; behaviour: IdleBehaviour };
+  buttons: PresenceButton[];
+  ignoreProjects: string[];
+  notifications: { thresholds: number[]; onReset: boolean };
+  general: { codexHome: string; theme: Theme; staleMinutes: number; trayTitle: boolean };
+}
+
+/** `saveSettings` resolves to the saved settings, or to one message per invalid field (dotted path → message). */
+export type SaveResult = { ok: true; settings: Settings } | { ok: false; errors: Record<string, string> };
+
+export interface CodexHomeCheck {
+  path: string;
+  exists: boolean;
+  sessionFiles: number;
+}
+
+export type Unsubscribe = () => void;
+
+/** `window.codexPresence`: one method per channel. */
+export interface Api {
+  getSnapshot(): Promise<UsageSnapshot>;
+  onSnapshot(listener: (snapshot: UsageSnapshot) => void): Unsubscribe;
+  getAppState(): Promise<AppState>;
+  onAppState(listener: (state: AppState) => void): Unsubscribe;
+  getSettings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<SaveResult>;
+  setPaused(paused: boolean): Promise<void>;
+  setLaunchAtLogin(enabled: boolean): Promise<void>;
+  openSettings(): Promise<void>;
+  openLogs(): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  quit(): Promise<void>;
+  inspectCodexHome(path: string): Promise<CodexHomeCheck>;
+}

@@ -1,0 +1,305 @@
+import type { DiscordActivity } from '../presence/activity.js';
+import { IpcConnection, type Attempt } from './connection.js';
+import { DiscordError } from './errors.js';
+import { ipcCandidates } from './ipcPaths.js';
+import { SlidingWindow } from './throttle.js';
+
+export type DiscordStateName = 'disabled' | 'connecting' | 'connected' | 'error';
+export interface DiscordClientState {
+  state: DiscordStateName;
+  reason?: string;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface PresenceClientOptions {
+  clientId: string;
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides the endpoint list (tests, `doctor`). */
+  paths?: readonly string[];
+  clock?: Clock;
+  random?: () => number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  requestTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  pid?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * Discord Rich Presence over local IPC, written for a long-running tray app:
+ * - a fresh socket per attempt, backoff 1 s → 60 s with jitter;
+ * - observable state (`disabled`, `connecting`, `connected`, `error` + reason);
+ * - an invalid client id stops retrying until `setClientId`;
+ * - `setActivity` only records the wanted state: the latest one is sent, never
+ *   a queue, at most 5 per 20 s, and never twice the same payload;
+ * - `stop()` clears the activity and closes within a bounded time.
+ * Nothing here rejects into the void: no unhandled rejection, socket or timer survives `stop()`.
+ */
+export class PresenceClient {
+  private clientId: string;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly opts: Required<
+    Pick<PresenceClientOptions, 'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'pid'>
+  >;
+  private readonly paths: () => readonly string[];
+  private readonly log: (message: string) => void;
+  private readonly throttle = new SlidingWindow(5, 20_000);
+  private readonly listeners = new Set<(s: DiscordClientState) => void>();
+  private current: DiscordClientState;
+  private connection: IpcConnection | null = null;
+  private attempt = 0;
+  private retryTimer: unknown = null;
+  private pumpTimer: unknown = null;
+  private running = false;
+  private connecting = false;
+  private sending = false;
+  private wanted: { activity: DiscordActivity | null; key: string } = { activity: null, key: 'null' };
+  /** Key of what Discord shows now, as far as we know (null: unknown, e.g. after a reconnect). */
+  private shown: string | null = null;
+  private idleWaiters: Array<() => void> = [];
+  lastAttempts: Attempt[] = [];
+
+  constructor(options: PresenceClientOptions) {
+    this.clientId = options.clientId.trim();
+    this.clock = options.clock ?? REAL_CLOCK;
+    this.random = options.random ?? Math.random;
+    this.opts = {
+      minBackoffMs: options.minBackoffMs ?? 1000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 3000,
+      pid: options.pid ?? process.pid,
+    };
+    const platform = options.platform ?? process.platform;
+    const env = options.env ?? process.env;
+    this.paths = () => options.paths ?? ipcCandidates(platform, env);
+    this.log = options.log ?? (() => undefined);
+    this.current = this.clientId === '' ? disabledState() : { state: 'connecting' };
+  }
+
+  get state(): DiscordClientState {
+    return this.current;
+  }
+
+  onState(listener: (s: DiscordClientState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.connectSoon(0);
+  }
+
+  /** A new client id (from settings): drop the connection and start over, even after an invalid id. */
+  setClientId(clientId: string): void {
+    const id = clientId.trim();
+    if (id === this.clientId) return;
+    this.clientId = id;
+    this.attempt = 0;
+    this.dropConnection();
+    if (!this.running) {
+      this.setState(id === '' ? disabledState() : { state: 'connecting' });
+      return;
+    }
+    this.connectSoon(0);
+  }
+
+  /** Records what Discord should show; it is sent when allowed. `null` clears the activity. */
+  setActivity(activity: DiscordActivity | null): void {
+    const key = JSON.stringify(activity);
+    if (key === this.wanted.key) return;
+    this.wanted = { activity, key };
+    this.pump();
+  }
+
+  /** Resolves once the wanted activity has been sent (or cannot be now: not connected). */
+  settled(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Clears the activity, then closes, within `timeoutMs`. Safe to call more than once. */
+  async stop(timeoutMs = 1500): Promise<void> {
+    this.running = false;
+    this.clearTimer('retry');
+    this.clearTimer('pump');
+    const connection = this.connection;
+    if (connection !== null && connection.isOpen && this.shown !== 'null') {
+      // The final clear ignores the throttle: leaving a stale activity behind is worse.
+      const clear = connection.request('SET_ACTIVITY', { pid: this.opts.pid }, timeoutMs).catch(() => undefined);
+      await raceTimeout(clear, timeoutMs, this.clock);
+    }
+    this.dropConnection();
+    if (this.clientId !== '') this.setState({ state: 'connecting' });
+    this.wakeIdle();
+  }
+
+  private connectSoon(delayMs: number): void {
+    this.clearTimer('retry');
+    if (!this.running) return;
+    if (this.clientId === '') {
+      this.setState(disabledState());
+      return;
+    }
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, delayMs);
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.running || this.connecting || this.connection !== null) return;
+    this.connecting = true;
+    if (this.current.state !== 'error') this.setState({ state: 'connecting' });
+    const clientId = this.clientId;
+    const attempts: Attempt[] = [];
+    try {
+      const connection = await IpcConnection.open(
+        this.paths(),
+        clientId,
+        {
+          handshakeTimeoutMs: this.opts.handshakeTimeoutMs,
+          onClose: (error) => this.onClosed(connection, error),
+        },
+        attempts,
+      );
+      this.lastAttempts = attempts;
+      if (!this.running || clientId !== this.clientId) {
+        connection.close();
+        return;
+      }
+      this.connection = connection;
+      this.attempt = 0;
+      this.shown = 'null'; // Discord drops an activity with its connection: a new one shows nothing
+      this.setState({ state: 'connected' });
+      this.log(`connected to Discord at ${connection.path}`);
+      this.pump();
+    } catch (error) {
+      this.lastAttempts = attempts;
+      const e = error instanceof DiscordError ? error : new DiscordError('closed', String(error));
+      this.failed(e);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private onClosed(connection: IpcConnection, error: DiscordError): void {
+    if (this.connection !== connection) return;
+    this.connection = null;
+    this.shown = null;
+    this.log(`Discord connection closed: ${error.message}`);
+    this.wakeIdle();
+    if (this.running) this.failed(error);
+  }
+
+  private failed(error: DiscordError): void {
+    if (error.kind === 'invalid-client-id') {
+      // Retrying cannot help; wait for a new id from the settings.
+      this.setState({ state: 'error', reason: error.message });
+      this.wakeIdle();
+      return;
+    }
+    this.setState({ state: 'error', reason: error.message });
+    this.wakeIdle();
+    const base = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** this.attempt);
+    this.attempt += 1;
+    // Full jitter in the upper half: spread retries without ever waiting less than half the step.
+    this.connectSoon(Math.round(base / 2 + (this.random() * base) / 2));
+  }
+
+  private pump(): void {
+    const connection = this.connection;
+    if (connection === null || this.sending || this.isSettled()) {
+      if (this.isSettled()) this.wakeIdle();
+      return;
+    }
+    const now = this.clock.now();
+    const allowedAt = this.throttle.nextAllowedAt(now);
+    if (allowedAt > now) {
+      if (this.pumpTimer === null) {
+        this.pumpTimer = this.clock.setTimeout(() => {
+          this.pumpTimer = null;
+          this.pump();
+        }, allowedAt - now);
+      }
+      return;
+    }
+    const { activity, key } = this.wanted;
+    this.sending = true;
+    this.throttle.record(now);
+    const args = activity === null ? { pid: this.opts.pid } : { pid: this.opts.pid, activity };
+    connection
+      .request('SET_ACTIVITY', args, this.opts.requestTimeoutMs)
+      .then(() => {
+        if (this.connection === connection) this.shown = key;
+      })
+      .catch((error: unknown) => {
+        this.log(`SET_ACTIVITY failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.sending = false;
+        this.pump();
+      });
+  }
+
+  private isSettled(): boolean {
+    return this.connection === null || this.shown === this.wanted.key;
+  }
+
+  private wakeIdle(): void {
+    if (!this.isSettled() && this.running && this.connection !== null) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private dropConnection(): void {
+    const c = this.connection;
+    this.connection = null;
+    this.shown = null;
+    c?.close();
+  }
+
+  private clearTimer(which: 'retry' | 'pump'): void {
+    const t = which === 'retry' ? this.retryTimer : this.pumpTimer;
+    if (t !== null) this.clock.clearTimeout(t);
+    if (which === 'retry') this.retryTimer = null;
+    else this.pumpTimer = null;
+  }
+
+  private setState(next: DiscordClientState): void {
+    if (next.state === this.current.state && next.reason === this.current.reason) return;
+    this.current = next;
+    for (const l of this.listeners) l(next);
+  }
+}
+
+function disabledState(): DiscordClientState {
+  return { state: 'disabled', reason: 'No Discord application id is set. Add yours in Settings → Discord.' };
+}
+
+function raceTimeout(p: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  return new Promise((resolve) => {
+    const t = clock.setTimeout(resolve, ms);
+    void p.then(() => {
+      clock.clearTimeout(t);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+
+/** Where Flatpak and Snap builds of Discord (and Vesktop) put their socket, relative to each temp folder. */
+export const SANDBOX_SUBDIRS = [
+  '',
+  'app/com.discordapp.Discord',
+  'app/com.discordapp.DiscordCanary',
+  'app/dev.vencord.Vesktop',
+  'snap.discord',
+  'snap.discord-canary',
+] as const;
+
+const TEMP_VARS = ['XDG_RUNTIME_DIR', 'TMPDIR', 'TMP', 'TEMP'] as const;
+
+/**
+ * Every IPC endpoint to try, in order. Windows uses the named pipes
+ * `\\?\pipe\discord-ipc-0..9`; elsewhere `discord-ipc-0..9` in each temp
+ * folder and its Flatpak/Snap sub-folders. Unset or empty variables are
+ * skipped; duplicates are removed. Whether a path exists is the caller's
+ * question (a stale socket is skipped at connect time).
+ */
+export function ipcCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+  if (platform === 'win32') return Array.from({ length: 10 }, (_, i) => `\\\\?\\pipe\\discord-ipc-${i}`);
+  const roots: string[] = [];
+  for (const name of TEMP_VARS) {
+    const value = env[name]?.trim();
+    if (value) roots.push(value.replace(/\/+$/, '') || '/');
+  }
+  roots.push('/tmp');
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const root of roots) {
+    for (const sub of SANDBOX_SUBDIRS) {
+      for (let i = 0; i < 10; i += 1) {
+        const path = join(root, sub, `discord-ipc-${i}`);
+        if (!seen.has(path)) {
+          seen.add(path);
+          out.push(path);
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+import type { PresenceConfig } from '../config/schema.js';
+import { ACTIVITY_TEXT, shortWindowLabel } from '../discord/activityText.js';
+import { fitLabel, fitText } from '../discord/limits.js';
+import { renderTemplate, type TemplateValues } from '../discord/template.js';
+import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
+import { pickCurrent } from '../usage/aggregate.js';
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
+import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
+
+/** The activity object of Discord's SET_ACTIVITY (only the fields we send). */
+export interface DiscordActivity {
+  details?: string;
+  state?: string;
+  timestamps?: { start?: number; end?: number };
+  assets?: { large_image?: string; large_text?: string; small_image?: string; small_text?: string };
+  buttons?: Array<{ label: string; url: string }>;
+  instance?: boolean;
+}
+
+export interface BuildInput {
+  snapshot: UsageSnapshot;
+  config: PresenceConfig;
+  now: number;
+  /** When a shown session was last working or waiting (from the publisher); null if never. */
+  lastBusyAt: number | null;
+}
+
+export const MINIMAL_DETAILS = 'Coding with Codex';
+
+/** Sessions whose project matches the ignore list are never shown, not even as the current one. */
+export function visibleSessions(snapshot: UsageSnapshot, ignore: readonly string[]): CodexSessionSnapshot[] {
+  if (ignore.length === 0) return snapshot.sessions;
+  return snapshot.sessions.filter((s) => s.project === null || !ignore.some((g) => matchesGlob(s.project ?? '', g)));
+}
+
+/**
+ * Turns a snapshot and the config into the Discord activity, or null to
+ * clear it. Pure: the same input always gives the same activity. Prompts,
+ * paths, commands and thread names are never read here; project and branch
+ * only when privacy allows.
+ */
+export function buildActivity(input: BuildInput): DiscordActivity | null {
+  const { snapshot, config, now } = input;
+  const visible = resolvePrivacy(config.privacy);
+  const sessions = visibleSessions(snapshot, config.ignore_projects);
+  const currentId = pickCurrent(sessions);
+  const session = sessions.find((s) => s.id === currentId) ?? null;
+  const busy = session !== null && (session.status === 'working' || session.status === 'waiting');
+  const idleFor = busy
+    ? 0
+    : now - (input.lastBusyAt ?? (session === null ? 0 : Date.parse(session.lastActivityAt ?? '0')));
+  const idle = !busy && idleFor >= config.idle.after_minutes * 60_000;
+  if ((session === null || idle) && config.idle.behaviour === 'clear') return null;
+  if (session === null && snapshot.limits.primary === null && snapshot.limits.secondary === null) return null;
+
+  const values = templateValues(session, sessions.length, snapshot, visible, now);
+  const details = session === null || idle ? idleDetails(visible) : detailsLine(config, values, visible);
+  const state = stateLine(config, values, snapshot, session, visible);
+
+  const activity: DiscordActivity = { details: fitText(details) };
+  if (state !== '') activity.state = fitText(state);
+  if (session !== null && !idle && session.startedAt !== null) {
+    activity.timestamps = { start: Date.parse(session.startedAt) };
+    const end = countdownEnd(config, snapshot.limits.primary, visible, now);
+    if (end !== null) activity.timestamps.end = end;
+  }
+  activity.assets = assets(config, session, visible);
+  const buttons = config.buttons.slice(0, 2).map((b) => ({ label: fitLabel(b.label), url: b.url }));
+  if (buttons.length > 0) activity.buttons = buttons;
+  return activity;
+}
+
+function templateValues(
+  session: CodexSessionSnapshot | null,
+  count: number,
+  snapshot: UsageSnapshot,
+  v: Visible,
+  now: number,
+): TemplateValues {
+  const primary = snapshot.limits.primary;
+  const secondary = snapshot.limits.secondary;
+  const left = (w: UsageWindow | null) => (w === null || !v.limits ? '' : `${wholePercent(w.remainingPercent)}%`);
+  const resetsIn =
+    primary?.resetsAt == null || !v.limits || primary.rolledOver
+      ? ''
+      : durationShort(Date.parse(primary.resetsAt) - now);
+  return {
+    activity: session === null || !v.activity ? '' : activityText(session),
+    project: session !== null && v.project ? (session.project ?? '') : '',
+    branch: session !== null && v.branch ? (session.branch ?? '') : '',
+    model: session !== null && v.model ? (session.model ?? '') : '',
+    status: session === null ? '' : session.status,
+    'tokens.total': session !== null && v.tokens ? compactNumber(session.tokens.total) : '',
+    'tokens.last': session !== null && v.tokens ? compactNumber(session.tokens.last) : '',
+    'tokens.delta': session !== null && v.tokens ? compactNumber(session.tokens.delta) : '',
+    'limits.primary.remaining': left(primary),
+    'limits.secondary.remaining': left(secondary),
+    'limits.primary.resetsIn': resetsIn,
+    sessions: count === 0 ? '' : `${count} session${count === 1 ? '' : 's'}`,
+  };
+}
+
+function activityText(s: CodexSessionSnapshot): string {
+  if (s.status === 'waiting') return ACTIVITY_TEXT.waiting;
+  if (s.status === 'idle') return ACTIVITY_TEXT.idle;
+  return ACTIVITY_TEXT[s.activity];
+}
+
+function detailsLine(config: PresenceConfig, values: TemplateValues, v: Visible): string {
+  if (v.minimal) return MINIMAL_DETAILS;
+  const template = config.display.details_template.trim() || '{activity} · {project}';
+  const text = renderTemplate(template, values);
+  return text === '' ? MINIMAL_DETAILS : text;
+}
+
+function idleDetails(v: Visible): string {
+  return v.minimal ? MINIMAL_DETAILS : 'Idle';
+}
+
+function stateLine(
+  config: PresenceConfig,
+  values: TemplateValues,
+  snapshot: UsageSnapshot,
+  session: CodexSessionSnapshot | null,
+  v: Visible,
+): string {
+  if (v.minimal) return '';
+  if (config.display.state_template.trim() !== '') return renderTemplate(config.display.state_template, values);
+  const limits = v.limits ? limitsText(snapshot) : '';
+  const tokens = v.tokens && session !== null ? tokenTriplet(session.tokens) : '';
+  switch (config.display.state_line) {
+    case 'tokens':
+      return tokens || limits;
+    case 'combined': {
+      const both = [limits, tokens].filter(Boolean).join(' · ');
+      return both.length <= 128 ? both : limits || tokens;
+    }
+    default:
+      return limits || tokens;
+  }
+}
+
+function limitsText(snapshot: UsageSnapshot): string {
+  return [snapshot.limits.primary, snapshot.limits.secondary]
+    .filter((w): w is UsageWindow => w !== null)
+    .map((w) => `${shortWindowLabel(w.label)} ${wholePercent(w.remainingPercent)}% left`)
+    .join(' · ');
+}
+
+function countdownEnd(config: PresenceConfig, primary: UsageWindow | null, v: Visible, now: number): number | null {
+  const threshold = config.display.countdown_below_percent;
+  if (threshold === null || primary === null || !v.limits || primary.rolledOver || primary.resetsAt === null)
+    return null;
+  const end = Date.parse(primary.resetsAt);
+  return primary.remainingPercent < threshold && end > now ? end : null;
+}
+
+function assets(config: PresenceConfig, session: CodexSessionSnapshot | null, v: Visible): DiscordActivity['assets'] {
+  const out: NonNullable<DiscordActivity['assets']> = {};
+  const large = config.display.large_image_key.trim();
+  if (large !== '') {
+    out.large_image = large;
+    const version = session?.cliVersion;
+    out.large_text = fitText(config.display.large_text.trim() || (version ? `Codex CLI ${version}` : 'Codex CLI'));
+  }
+  const small = config.display.small_image_key.trim();
+  if (small !== '' && !v.minimal) {
+    out.small_image = small;
+    const model = v.model ? session?.model : null;
+    out.small_text = fitText(config.display.small_text.trim() || model || 'OpenAI');
+  }
+  return out;
+}

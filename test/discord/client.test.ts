@@ -1,0 +1,255 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PresenceClient, type Clock, type DiscordClientState } from '../../src/discord/client.js';
+import { FakeDiscord, makeStaleSocket } from '../support/fakeDiscord.js';
+
+// Our client against a Discord IPC server on a real Unix socket.
+const ID = '123456789012345678';
+let dir: string;
+let fake: FakeDiscord;
+let client: PresenceClient | null;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cdp-ipc-'));
+  fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+  client = null;
+});
+afterEach(async () => {
+  await client?.stop(200);
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function make(extra: Partial<ConstructorParameters<typeof PresenceClient>[0]> = {}): PresenceClient {
+  client = new PresenceClient({
+    clientId: ID,
+    env: { XDG_RUNTIME_DIR: dir },
+    minBackoffMs: 20,
+    maxBackoffMs: 80,
+    ...extra,
+  });
+  return client;
+}
+
+function stateIs(c: PresenceClient, want: (s: DiscordClientState) => boolean): Promise<DiscordClientState> {
+  if (want(c.state)) return Promise.resolve(c.state);
+  return new Promise((resolve) => {
+    const off = c.onState((s) => {
+      if (want(s)) {
+        off();
+        resolve(s);
+      }
+    });
+  });
+}
+
+describe('PresenceClient', () => {
+  it('handshakes with {v: 1, client_id}, then sets, updates and clears the activity', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    expect(fake.handshakes[0]?.data).toEqual({ v: 1, client_id: ID });
+    c.setActivity({ details: 'Thinking' });
+    await c.settled();
+    c.setActivity({ details: 'Editing code' });
+    await c.settled();
+    c.setActivity(null);
+    await c.settled();
+    expect(fake.activities).toEqual([{ details: 'Thinking' }, { details: 'Editing code' }, null]);
+    const set = fake.received.find((r) => r.data.cmd === 'SET_ACTIVITY');
+    expect(set?.data).toMatchObject({ args: { pid: process.pid }, nonce: expect.any(String) });
+  });
+
+  it('never sends the same payload twice', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    for (let i = 0; i < 4; i += 1) c.setActivity({ details: 'Same' });
+    await c.settled();
+    expect(fake.activities).toEqual([{ details: 'Same' }]);
+  });
+
+  it('an empty client id keeps presence disabled with an explanation', () => {
+    const c = make({ clientId: '' });
+    c.start();
+    expect(c.state.state).toBe('disabled');
+    expect(c.state.reason).toMatch(/application id/);
+  });
+
+  it('CLOSE 4000 (invalid client id) is a typed error and stops retrying until the id changes', async () => {
+    fake.options.closeOnHandshake = { code: 4000, message: 'Invalid Client ID' };
+    const c = make();
+    c.start();
+    const s = await stateIs(c, (x) => x.state === 'error');
+    expect(s.reason).toMatch(/application id is not valid/);
+    // Ten backoff periods later there was still only the one handshake.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(fake.handshakes).toHaveLength(1);
+    fake.options.closeOnHandshake = null;
+    c.setClientId('987654321098765432');
+    await stateIs(c, (x) => x.state === 'connected');
+    expect(fake.handshakes.at(-1)?.data).toEqual({ v: 1, client_id: '987654321098765432' });
+  });
+
+  it('CLOSE 4004 is reported as a wrong version', async () => {
+    fake.options.closeOnHandshake = { code: 4004, message: 'Invalid Version' };
+    const c = make();
+    c.start();
+    expect((await stateIs(c, (x) => x.state === 'error')).reason).toMatch(/RPC version/);
+  });
+
+  it('an ERROR reply fails that update but keeps the connection', async () => {
+    fake.options.errorOnSetActivity = { code: 4000, message: 'child "activity" fails' };
+    const logs: string[] = [];
+    const c = make({ log: (m) => logs.push(m) });
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    c.setActivity({ details: 'x' });
+    await fake.until(() => fake.activities.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(logs.some((l) => l.includes('Discord refused the request: child "activity" fails'))).toBe(true);
+    expect(c.state.state).toBe('connected');
+  });
+
+  it('answers PING with PONG, and copes with split and merged frames', async () => {
+    fake.options.splitFrames = true;
+    fake.options.mergeReadyWithPing = true;
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    await fake.until(() => fake.received.some((r) => r.op === 4));
+    fake.ping({ hello: 'split' });
+    await fake.until(() => fake.received.some((r) => r.op === 4 && (r.data as { hello?: string }).hello === 'split'));
+    c.setActivity({ details: 'via split frames' });
+    await c.settled();
+    expect(fake.activities).toEqual([{ details: 'via split frames' }]);
+  });
+
+  it('a dropped connection rejects pending requests at once, reconnects with a fresh socket and shows the latest state', async () => {
+    fake.options.silent = true;
+    const c = make({ requestTimeoutMs: 60_000 });
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    c.setActivity({ details: 'old' });
+    await fake.until(() => fake.activities.length === 1);
+    fake.options.silent = false;
+    c.setActivity({ details: 'latest' });
+    fake.dropAll();
+    // The pending request (60 s timeout) settles now, not in a minute.
+    await stateIs(c, (s) => s.state === 'error');
+    await stateIs(c, (s) => s.state === 'connected');
+    await c.settled();
+    expect(fake.handshakes.length).toBe(2);
+    expect(fake.activities.at(-1)).toEqual({ details: 'latest' });
+  });
+
+  it('a garbage frame closes that connection, and the client comes back', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    const junk = Buffer.alloc(8);
+    junk.writeInt32LE(77, 0);
+    fake.sendRaw(junk);
+    expect((await stateIs(c, (s) => s.state === 'error')).reason).toMatch(/invalid frame/);
+    await stateIs(c, (s) => s.state === 'connected');
+  });
+
+  it('Discord not running: error with a reason, retried with backoff until it appears', async () => {
+    await fake.close();
+    const c = make();
+    c.start();
+    expect((await stateIs(c, (s) => s.state === 'error')).reason).toMatch(/Discord is not running/);
+    fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+    await stateIs(c, (s) => s.state === 'connected');
+  });
+
+  it('a stale socket in slot 0 is skipped', async () => {
+    await fake.close();
+    await makeStaleSocket(join(dir, 'discord-ipc-0')); // the file stays, nobody listens: ECONNREFUSED
+    fake = await FakeDiscord.start(join(dir, 'discord-ipc-1'));
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    expect(c.lastAttempts.map((a) => a.outcome)).toEqual(['refused', 'connected']);
+  });
+
+  it('stop() clears the activity, then closes', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    c.setActivity({ details: 'working' });
+    await c.settled();
+    await c.stop(1500);
+    expect(fake.activities).toEqual([{ details: 'working' }, null]);
+    await fake.until(() => fake.sockets.size === 0);
+  });
+
+  it('stop() is bounded even when Discord never answers', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    c.setActivity({ details: 'x' });
+    await c.settled();
+    fake.options.silent = true;
+    const before = fake.received.length;
+    await c.stop(100);
+    // The clear was sent even though no reply came; stop() returned anyway.
+    expect(fake.received.length).toBe(before + 1);
+  });
+});
+
+describe('rate limit (fake clock)', () => {
+  it('at most 5 updates in any 20 s, and only the latest state is sent after the wait', async () => {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void; id: number }> = [];
+    let nextId = 1;
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (fn, ms) => {
+        const id = nextId++;
+        timers.push({ at: now + ms, fn, id });
+        return id;
+      },
+      clearTimeout: (id) => {
+        const i = timers.findIndex((t) => t.id === id);
+        if (i >= 0) timers.splice(i, 1);
+      },
+    };
+    const advance = async (ms: number): Promise<void> => {
+      now += ms;
+      for (;;) {
+        const due = timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)[0];
+        if (due === undefined) break;
+        timers.splice(timers.indexOf(due), 1);
+        due.fn();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const c = make({ clock });
+    c.start();
+    await advance(0);
+    await stateIs(c, (s) => s.state === 'connected');
+    for (let i = 1; i <= 5; i += 1) {
+      c.setActivity({ details: `update ${i}` });
+      await c.settled();
+    }
+    for (let i = 6; i <= 12; i += 1) c.setActivity({ details: `update ${i}` });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.activities).toHaveLength(5);
+    await advance(19_999);
+    expect(fake.activities).toHaveLength(5);
+    await advance(1);
+    await c.settled();
+    // Updates 6..11 were superseded: only the latest went out.
+    expect(fake.activities.map((a) => (a as { details: string }).details)).toEqual([
+      'update 1',
+      'update 2',
+      'update 3',
+      'update 4',
+      'update 5',
+      'update 12',
+    ]);
+  });
+});

@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
+import { fitText } from '../../src/discord/limits.js';
+import { renderTemplate, validateTemplate } from '../../src/discord/template.js';
+import { buildActivity, MINIMAL_DETAILS } from '../../src/presence/activity.js';
+import { session, snapshot, T0, window } from '../support/snapshots.js';
+
+function config(mutate: (c: PresenceConfig) => void = () => undefined): PresenceConfig {
+  const c = defaultConfig();
+  c.discord_client_id = '123456789012345678';
+  mutate(c);
+  return c;
+}
+
+const build = (snap = snapshot(), cfg = config(), now = T0, lastBusyAt: number | null = T0) =>
+  buildActivity({ snapshot: snap, config: cfg, now, lastBusyAt });
+
+describe('details and state', () => {
+  it('standard (the default): activity, model, limits — no project or branch', () => {
+    const a = build();
+    expect(a).toEqual({
+      details: 'Running a command',
+      state: '5h 72% left · 7d 40% left',
+      timestamps: { start: T0 - 45 * 60_000 },
+      assets: {
+        large_image: 'codex-logo',
+        large_text: 'Codex CLI 0.169.0',
+        small_image: 'openai',
+        small_text: 'gpt-5.5',
+      },
+    });
+  });
+
+  it('detailed adds the project: `Running a command · orbit-api`', () => {
+    expect(
+      build(
+        snapshot(),
+        config((c) => (c.privacy.preset = 'detailed')),
+      )?.details,
+    ).toBe('Running a command · orbit-api');
+  });
+
+  it('privacy.show_project_name: true turns project names on (the Rust tool’s key)', () => {
+    expect(
+      build(
+        snapshot(),
+        config((c) => (c.privacy.show_project_name = true)),
+      )?.details,
+    ).toBe('Running a command · orbit-api');
+  });
+
+  it('minimal is `Coding with Codex` only; so is the Rust tool’s privacy mode', () => {
+    for (const cfg of [config((c) => (c.privacy.preset = 'minimal')), config((c) => (c.privacy.enabled = true))]) {
+      const a = build(snapshot(), cfg);
+      expect(a?.details).toBe(MINIMAL_DETAILS);
+      expect(a?.state).toBeUndefined();
+      expect(a?.assets?.small_image).toBeUndefined();
+    }
+  });
+
+  it('waiting for approval says so', () => {
+    expect(build(snapshot([session({ status: 'waiting', activity: 'waiting' })]))?.details).toBe(
+      'Waiting for approval',
+    );
+  });
+
+  it('the state line can show the token triplet, or both when they fit', () => {
+    expect(
+      build(
+        snapshot(),
+        config((c) => (c.display.state_line = 'tokens')),
+      )?.state,
+    ).toBe('Δ 1.2k | last 3.4k | total 120k');
+    expect(
+      build(
+        snapshot(),
+        config((c) => (c.display.state_line = 'combined')),
+      )?.state,
+    ).toBe('5h 72% left · 7d 40% left · Δ 1.2k | last 3.4k | total 120k');
+  });
+
+  it('unknown windows are left out rather than shown as 100 %', () => {
+    const snap = snapshot([session()], {});
+    snap.limits.primary = null;
+    expect(build(snap)?.state).toBe('7d 40% left');
+  });
+
+  it('templates fill placeholders and drop hidden ones with their separator', () => {
+    const cfg = config((c) => {
+      c.display.details_template = '{model} on {branch} · {project}';
+      c.display.state_template = '{limits.primary.remaining} left, resets in {limits.primary.resetsIn} · {sessions}';
+    });
+    const a = build(snapshot(), cfg);
+    // branch and project are hidden under `standard`.
+    expect(a?.details).toBe('gpt-5.5 on');
+    expect(a?.state).toBe('72% left, resets in 2h 13m · 1 session');
+    expect(
+      renderTemplate('{activity} · {project} · {model}', { ...blank(), activity: 'Thinking', model: 'gpt-5.5' }),
+    ).toBe('Thinking · gpt-5.5');
+    expect(renderTemplate('{project} · {activity}', { ...blank(), activity: 'Thinking' })).toBe('Thinking');
+  });
+
+  it('an unknown placeholder is a clear validation error', () => {
+    expect(validateTemplate('{activity} · {projcet}')).toMatch(
+      /^Unknown placeholder \{projcet\}\. Use one of: \{activity\}/,
+    );
+    expect(validateTemplate('{activity')).toBe('Unbalanced { or }.');
+    expect(validateTemplate('{tokens.total} tokens')).toBeNull();
+  });
+});
+
+function blank() {
+  return {
+    activity: '',
+    project: '',
+    branch: '',
+    model: '',
+    status: '',
+    'tokens.total': '',
+    'tokens.last': '',
+    'tokens.delta': '',
+    'limits.primary.remaining': '',
+    'limits.secondary.remaining': '',
+    'limits.primary.resetsIn': '',
+    sessions: '',
+  };
+}
+
+describe('Discord limits', () => {
+  it('truncates to 128 graphemes with an ellipsis, never splitting an emoji', () => {
+    const long = `${'👩‍💻'.repeat(100)}${'x'.repeat(100)}`;
+    const out = fitText(long);
+    expect(out.endsWith('…')).toBe(true);
+    expect([...new Intl.Segmenter().segment(out)].length).toBeLessThanOrEqual(128);
+    expect(out.length).toBeLessThanOrEqual(128);
+    expect(out.replace('…', '').replace(/👩‍💻/g, '')).toBe('');
+    expect(fitText('a'.repeat(200))).toBe(`${'a'.repeat(127)}…`);
+    expect(fitText('a'.repeat(128))).toBe('a'.repeat(128));
+  });
+
+  it('pads strings shorter than 2 characters', () => {
+    expect([...fitText('x')]).toHaveLength(2);
+    const a = build(snapshot([session({ model: 'o' })]));
+    expect([...(a?.assets?.small_text ?? '')]).toHaveLength(2);
+  });
+
+  it('a long project name is truncated deterministically', () => {
+    const cfg = config((c) => (c.privacy.preset = 'detailed'));
+    const a1 = build(snapshot([session({ project: 'p'.repeat(300) })]), cfg);
+    const a2 = build(snapshot([session({ project: 'p'.repeat(300) })]), cfg);
+    expect(a1?.details).toHaveLength(128);
+    expect(a1?.details?.endsWith('…')).toBe(true);
+    expect(a1).toEqual(a2);
+  });
+
+  it('at most 2 buttons, labels of at most 32 characters', () => {
+    const cfg = config((c) => {
+      c.buttons = [
+        { label: 'A very long button label that goes on and on', url: 'https://example.com/a' },
+        { label: 'Repo', url: 'https://example.com/b' },
+        { label: 'Third', url: 'https://example.com/c' },
+      ];
+    });
+    const a = build(snapshot(), cfg);
+    expect(a?.buttons).toHaveLength(2);
+    expect(a?.buttons?.[0]?.label).toHaveLength(32);
+    expect(a?.buttons?.[0]?.label.endsWith('…')).toBe(true);
+  });
+
+  it('image keys may be https URLs', () => {
+    const cfg = config((c) => (c.display.large_image_key = 'https://cdn.example.com/codex.png'));
+    expect(build(snapshot(), cfg)?.assets?.large_image).toBe('https://cdn.example.com/codex.png');
+  });
+});
+
+describe('privacy', () => {
+  it('never sends prompts, paths, thread names or cwd, whatever the configuration', () => {
+    const cfg = config((c) => {
+      c.privacy.preset = 'detailed';
+      c.display.state_line = 'combined';
+    });
+    const text = JSON.stringify(build(snapshot(), cfg));
+    expect(text).not.toMatch(/\/home\/dev|rollout-secret-path|secret login|\.jsonl/);
+  });
+
+  it('the ignore list hides matching projects entirely', () => {
+    const cfg = config((c) => {
+      c.privacy.preset = 'detailed';
+      c.ignore_projects = ['client-*', 'SECRET?'];
+    });
+    const snap = snapshot([
+      session({ id: 'x', project: 'client-acme' }),
+      session({ id: 'y', project: 'secret1', status: 'idle' }),
+      session({ id: 'z', project: 'orbit-api', status: 'idle' }),
+    ]);
+    const a = build(snap, cfg);
+    expect(a?.details).toBe('Idle · orbit-api');
+    expect(JSON.stringify(a)).not.toMatch(/acme|secret1/);
+  });
+});
+
+describe('timestamps and idle', () => {
+  it('start is the session start and stays stable across updates', () => {
+    const a = build(snapshot(), config(), T0);
+    const b = build(
+      snapshot([session({ activity: 'editing', tokens: { ...session().tokens, total: 999_999 } })]),
+      config(),
+      T0 + 90_000,
+    );
+    expect(a?.timestamps?.start).toBe(b?.timestamps?.start);
+  });
+
+  it('end counts down to the 5h reset when the remaining share is below the threshold', () => {
+    const cfg = config((c) => (c.display.countdown_below_percent = 20));
+    expect(build(snapshot(), cfg)?.timestamps?.end).toBeUndefined();
+    const snap = snapshot();
+    snap.limits.primary = window(12);
+    expect(build(snap, cfg)?.timestamps?.end).toBe(T0 + (2 * 60 + 13) * 60_000);
+  });
+
+  it('after the idle time: clear, or show an idle state', () => {
+    const idle = snapshot([session({ status: 'idle', activity: 'idle' })]);
+    const later = T0 + 11 * 60_000;
+    expect(
+      build(
+        idle,
+        config((c) => (c.idle.behaviour = 'clear')),
+        later,
+        T0,
+      ),
+    ).toBeNull();
+    const shown = build(
+      idle,
+      config((c) => (c.idle.behaviour = 'show')),
+      later,
+      T0,
+    );
+    expect(shown?.details).toBe('Idle');
+    expect(shown?.state).toBe('5h 72% left · 7d 40% left');
+    expect(shown?.timestamps).toBeUndefined();
+    // Before the idle time passes, the session is still shown.
+    expect(
+      build(
+        idle,
+        config((c) => (c.idle.behaviour = 'clear')),
+        T0 + 5 * 60_000,
+        T0,
+      )?.details,
+    ).toBe('Idle');
+  });
+
+  it('no session and no limits: nothing to show', () => {
+    const snap = snapshot([]);
+    snap.limits.primary = null;
+    snap.limits.secondary = null;
+    expect(build(snap)).toBeNull();
+  });
+});

@@ -1,0 +1,75 @@
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
+
+export const T0 = Date.parse('2026-11-21T14:00:00Z');
+
+export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionSnapshot {
+  return {
+    id: 'sess-a',
+    file: '/home/dev/.codex/sessions/2026/11/21/rollout-secret-path.jsonl',
+    cwd: '/home/dev/code/orbit-api',
+    project: 'orbit-api',
+    branch: 'feature/login',
+    model: 'gpt-5.5',
+    effort: 'high',
+    cliVersion: '0.169.0',
+    originator: 'codex_cli_rs',
+    name: 'Fix the secret login bug',
+    status: 'working',
+    activity: 'running',
+    startedAt: new Date(T0 - 45 * 60_000).toISOString(),
+    lastActivityAt: new Date(T0 - 5_000).toISOString(),
+    tokens: {
+      total: 120_000,
+      last: 3400,
+      delta: 1234,
+      input: 100_000,
+      cachedInput: 20_000,
+      output: 20_000,
+      reasoningOutput: 5000,
+    },
+    context: { window: 258400, used: 40_000, percentLeft: 89 },
+    turns: 7,
+    partial: false,
+    ...over,
+  };
+}
+
+export function window(remaining: number, over: Partial<UsageWindow> = {}): UsageWindow {
+  return {
+    label: '5h',
+    usedPercent: 100 - remaining,
+    remainingPercent: remaining,
+    windowMinutes: 300,
+    resetsAt: new Date(T0 + (2 * 60 + 13) * 60_000).toISOString(),
+    observedAt: new Date(T0 - 60_000).toISOString(),
+    stale: false,
+    rolledOver: false,
+    pace: null,
+    ...over,
+  };
+}
+
+export function snapshot(
+  sessions: CodexSessionSnapshot[] = [session()],
+  over: Partial<UsageSnapshot> = {},
+): UsageSnapshot {
+  return {
+    generatedAt: new Date(T0).toISOString(),
+    codexHome: { path: '/home/dev/.codex', found: true, sessionsDirFound: true },
+    sessions,
+    current: sessions[0]?.id ?? null,
+    limits: {
+      primary: window(72),
+      secondary: window(40, {
+        label: 'weekly',
+        windowMinutes: 10080,
+        resetsAt: new Date(T0 + 3 * 86_400_000).toISOString(),
+      }),
+      others: [],
+      credits: null,
+      planType: null,
+    },
+    diagnostics: { filesRead: 1, bytesRead: 100, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0 },
+    ...over,
+  };
+}
