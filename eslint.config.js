@@ -110,8 +110,24 @@ export default tseslint.config(
             { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node APIs.' },
             { group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches main only through the bridge.' },
             {
-              group: ['**/src/*', '!**/src/contract'],
-              message: 'The renderer may import only the shared contract (src/contract).',
+              // The contract, plus the pure (DOM- and Node-free) modules the Discord
+              // card preview shares with the publisher. gitignore semantics: a
+              // folder must be re-included before a file in it can be.
+              group: [
+                '**/src/*',
+                '**/src/*/*',
+                '!**/src/contract',
+                '!**/src/contract/*',
+                '!**/src/format',
+                '!**/src/format/*',
+                '!**/src/config',
+                '!**/src/config/schema*',
+                '!**/src/presence',
+                '!**/src/presence/activity*',
+                '!**/src/presence/privacy*',
+              ],
+              message:
+                'The renderer may import only src/contract and the pure preview modules (format, config/schema, presence).',
             },
           ],
         },

@@ -12,8 +12,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'Publish Codex usage to Discord without the tray app, until Ctrl+C (SIGINT/SIGTERM).',
-    usage: 'run',
-    options: {},
+    usage: 'run [--takeover]',
+    options: {
+      takeover: { type: 'boolean', description: 'Stop the tray app if it is publishing, and publish from here' },
+    },
   },
   {
     name: 'help',

@@ -13,7 +13,10 @@ export interface CliIo {
 }
 
 export interface CliContext {
+  /** Where sessions are read from. */
   codexHome: string;
+  /** Where the config and the instance file live ($CODEX_HOME or --codex-home). */
+  baseHome: string;
   config: LoadedConfig;
 }
 
@@ -36,5 +39,5 @@ export async function cliContext(options: GlobalOptions, io: CliIo): Promise<Cli
         config.problems.map((p) => `  - ${p}\n`).join(''),
     );
   }
-  return { codexHome, config };
+  return { codexHome, baseHome, config };
 }

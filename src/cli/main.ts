@@ -4,8 +4,7 @@ import type { CliIo } from './context.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 
-declare const __APP_VERSION__: string;
-const VERSION = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev';
+import { VERSION } from './version.js';
 
 /** Runs one CLI invocation and resolves to its exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,4 +1,12 @@
 import { PresenceClient, type DiscordClientState } from '../discord/client.js';
+import {
+  claimInstance,
+  currentProcessInfo,
+  forceInstance,
+  releaseInstance,
+  stopInstance,
+} from '../instance/instanceFile.js';
+import { VERSION } from './version.js';
 import { PresencePublisher } from '../presence/publisher.js';
 import { UsageMonitor } from '../usage/monitor.js';
 import type { UsageSnapshot } from '../usage/types.js';
@@ -12,7 +20,7 @@ import { windowText } from './statusText.js';
  * who want no tray). On a TTY it keeps a compact live view; otherwise it
  * writes one line per change. SIGINT/SIGTERM clear the activity and exit 0.
  */
-export async function runCommand(options: GlobalOptions, io: CliIo): Promise<number> {
+export async function runCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
   // Listen for SIGINT/SIGTERM before anything else: a signal that arrives
   // before a handler exists would kill the process without clearing Discord.
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
@@ -21,8 +29,10 @@ export async function runCommand(options: GlobalOptions, io: CliIo): Promise<num
       resolve(s);
     });
   });
-  const { codexHome, config } = await cliContext(options, io);
+  const { codexHome, config, baseHome } = await cliContext(options, io);
   const cfg = config.config;
+  const owned = await becomePublisher(baseHome, options, io);
+  if (owned !== 0) return owned;
   const monitor = new UsageMonitor({
     codexHome,
     sessionStaleMs: cfg.general.stale_minutes * 60_000,
@@ -47,7 +57,36 @@ export async function runCommand(options: GlobalOptions, io: CliIo): Promise<num
   offState();
   await publisher.stop(1500);
   await monitor.stop();
+  await releaseInstance(baseHome);
   io.stdout(`${io.isTTY === true ? '\n' : ''}stopped (${signal}); Discord activity cleared\n`);
+  return 0;
+}
+
+/**
+ * There is only ever one publisher. Another headless `run` is taken over
+ * (asked to stop, then forced); the tray app is left alone unless
+ * `--takeover` says otherwise. Returns 0 when this process may publish.
+ */
+async function becomePublisher(
+  home: string,
+  options: GlobalOptions & Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const me = await currentProcessInfo('headless', VERSION);
+  const claim = await claimInstance(home, me);
+  if (claim.ok) return 0;
+  const owner = claim.owner;
+  if (owner.kind === 'gui' && options.takeover !== true) {
+    io.stderr(
+      `codex-discord-presence: the tray app (Codex Discord Presence, pid ${owner.pid}, started ${owner.startedAt}) is already publishing.\n` +
+        'Quit it first, or run again with --takeover to stop it and publish from here.\n',
+    );
+    return 1;
+  }
+  io.stdout(`taking over from the ${owner.kind === 'gui' ? 'tray app' : 'headless run'} (pid ${owner.pid})…\n`);
+  const how = await stopInstance(owner, 3000);
+  if (how === 'forced') io.stdout(`pid ${owner.pid} did not stop in 3 s and was ended\n`);
+  await forceInstance(home, me);
   return 0;
 }
 

@@ -140,7 +140,9 @@ export class PresenceClient {
     this.clearTimer('retry');
     this.clearTimer('pump');
     const connection = this.connection;
-    if (connection !== null && connection.isOpen && this.shown !== 'null') {
+    // Clear unless nothing was ever shown: an update still awaiting its reply may already be on screen.
+    const mayShowSomething = this.shown !== 'null' || this.sending || this.wanted.key !== 'null';
+    if (connection !== null && connection.isOpen && mayShowSomething) {
       // The final clear ignores the throttle: leaving a stale activity behind is worse.
       const clear = connection.request('SET_ACTIVITY', { pid: this.opts.pid }, timeoutMs).catch(() => undefined);
       await raceTimeout(clear, timeoutMs, this.clock);

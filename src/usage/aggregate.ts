@@ -1,9 +1,9 @@
 import type { Activity } from '../codex/types.js';
-import type { GitInfo } from './git.js';
 import type { SessionState } from './sessionState.js';
 import type {
   CodexHomeInfo,
   CodexSessionSnapshot,
+  GitInfo,
   ReadDiagnostics,
   SessionContext,
   SessionStatus,

@@ -1,11 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
-export interface GitInfo {
-  /** Repository name (the main repository's, for a worktree), or the cwd's basename. */
-  project: string | null;
-  branch: string | null;
-}
+import type { GitInfo } from './types.js';
+
+export type { GitInfo } from './types.js';
 
 interface Resolved {
   project: string;

@@ -6,6 +6,12 @@ import type { Activity, Credits } from '../codex/types.js';
  * stable contract (docs/api/status-json.md).
  */
 
+export interface GitInfo {
+  /** Repository name (the main repository's, for a worktree), or the cwd's basename. */
+  project: string | null;
+  branch: string | null;
+}
+
 export type SessionStatus = 'working' | 'waiting' | 'idle' | 'ended';
 
 export interface SessionTokens {

@@ -186,6 +186,15 @@ describe('PresenceClient', () => {
     await fake.until(() => fake.sockets.size === 0);
   });
 
+  it('stop() right after an update (reply not yet read) still clears it', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    c.setActivity({ details: 'in flight' });
+    await c.stop(1500);
+    expect(fake.activities).toEqual([{ details: 'in flight' }, null]);
+  });
+
   it('stop() is bounded even when Discord never answers', async () => {
     const c = make();
     c.start();

@@ -1,0 +1,349 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHANNELS, type AppState, type CodexHomeCheck, type SaveResult, type Settings } from '../src/contract/index.js';
+import { resolveCodexHome } from '../src/codex/home.js';
+import { listRolloutFiles } from '../src/codex/rolloutFiles.js';
+import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
+import type { DiscordClientState } from '../src/discord/client.js';
+import {
+  claimInstance,
+  currentProcessInfo,
+  forceInstance,
+  liveInstance,
+  releaseInstance,
+  stopInstance,
+} from '../src/instance/instanceFile.js';
+import type { UsageSnapshot } from '../src/usage/types.js';
+import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
+import { guard, IpcRejected, isAllowedExternal } from './ipcGuard.js';
+import { LoginItem } from './loginItem.js';
+import { menuTemplate } from './menuTemplate.js';
+import { popoverPosition } from './popoverPosition.js';
+import { CoreServices } from './services.js';
+import { ThresholdNotifier } from './thresholdNotifier.js';
+import { trayIconState, trayTitle, trayTooltip } from './trayPresentation.js';
+
+export interface ConfigPort {
+  /** The config path, for messages. */
+  readonly path: string;
+  load(): Promise<{ config: PresenceConfig; problems: string[]; backupPath: string | null }>;
+  save(config: PresenceConfig): Promise<void>;
+}
+
+export interface AppOptions {
+  edges: ElectronEdges;
+  config: ConfigPort;
+  appName: string;
+  /** How long the popover ignores a blur right after it was shown (a second tray click must not reopen it). */
+  blurGuardMs?: number;
+}
+
+export const APP_NAME = 'Codex Discord Presence';
+
+/**
+ * The tray app: one instance, a tray icon with a context menu, a popover and
+ * a settings window, the core services, typed and validated IPC, threshold
+ * notifications, and a quit that clears Discord first.
+ */
+export class TrayApp {
+  private readonly edges: ElectronEdges;
+  private services: CoreServices | null = null;
+  private config: PresenceConfig | null = null;
+  private tray: TrayLike | null = null;
+  private popover: WindowLike | null = null;
+  private settingsWindow: WindowLike | null = null;
+  private discord: DiscordClientState = { state: 'connecting' };
+  private launchAtLogin = false;
+  private readonly loginItem: LoginItem;
+  private readonly notifier = new ThresholdNotifier([25, 10, 5], false);
+  private shownAt = 0;
+  private quitting = false;
+  private stopped = false;
+  private baseHome: string;
+
+  constructor(private readonly opts: AppOptions) {
+    this.edges = opts.edges;
+    this.loginItem = new LoginItem({
+      platform: this.edges.platform,
+      app: this.edges.app,
+      env: this.edges.env,
+      execPath: this.edges.execPath,
+      appName: opts.appName,
+    });
+    this.baseHome = resolveCodexHome({ env: this.edges.env });
+  }
+
+  /** Returns false when another instance already runs (it is asked to show its popover). */
+  async start(): Promise<boolean> {
+    const { app } = this.edges;
+    if (!app.requestSingleInstanceLock()) {
+      app.quit();
+      return false;
+    }
+    app.onSecondInstance(() => this.showPopover());
+    app.onWindowAllClosed(() => undefined); // a tray app keeps running without windows
+    app.onBeforeQuit((preventDefault) => {
+      if (this.stopped) return;
+      preventDefault();
+      void this.shutdown();
+    });
+    this.edges.onSystemShutdown(() => void this.shutdown());
+    await app.whenReady();
+    if (this.edges.platform === 'darwin') app.hideDock();
+
+    const loaded = await this.opts.config.load();
+    this.config = loaded.config;
+    if (loaded.problems.length > 0) {
+      this.edges.log.warn(`config ${this.opts.config.path}: ${loaded.problems.join('; ')}`);
+      this.edges.notify({
+        title: 'Settings file repaired',
+        body: `Some settings were invalid and reset to defaults${loaded.backupPath ? `; your original is saved as ${loaded.backupPath}` : ''}.`,
+      });
+    }
+    this.notifier.configure(this.config.notifications.thresholds, this.config.notifications.on_reset);
+    this.launchAtLogin = await this.loginItem.isEnabled();
+
+    await this.becomePublisher();
+    this.services = new CoreServices({
+      config: this.config,
+      env: this.edges.env,
+      onSnapshot: (s) => this.onSnapshot(s),
+      onDiscordState: (s) => {
+        this.discord = s;
+        this.pushAppState();
+      },
+      onError: (e) => this.edges.log.warn(e.message),
+    });
+    this.discord = this.services.client.state;
+    this.tray = this.edges.createTray('stale');
+    this.tray.onClick(() => this.togglePopover());
+    this.registerIpc();
+    await this.services.start();
+    this.rebuildMenu();
+    return true;
+  }
+
+  get appState(): AppState {
+    const discord = this.services?.paused
+      ? { state: this.discord.state, reason: 'paused' }
+      : this.discord.reason === undefined
+        ? { state: this.discord.state }
+        : { state: this.discord.state, reason: this.discord.reason };
+    return {
+      discord,
+      paused: this.services?.paused ?? false,
+      launchAtLogin: this.launchAtLogin,
+      version: this.edges.app.getVersion(),
+    };
+  }
+
+  togglePopover(): void {
+    if (this.popover !== null && !this.popover.isDestroyed() && this.popover.isVisible()) {
+      this.popover.hide();
+      return;
+    }
+    this.showPopover();
+  }
+
+  showPopover(): void {
+    const win = this.ensurePopover();
+    const size = win.getSize();
+    const trayBounds = this.tray?.getBounds() ?? null;
+    const display = this.edges.displayNear(trayBounds === null ? null : { x: trayBounds.x, y: trayBounds.y });
+    const { x, y } = popoverPosition({
+      tray: trayBounds,
+      window: size,
+      display: display.bounds,
+      workArea: display.workArea,
+    });
+    win.setPosition(x, y);
+    this.shownAt = this.edges.now();
+    win.show();
+    win.focus();
+  }
+
+  openSettings(): void {
+    if (this.settingsWindow !== null && !this.settingsWindow.isDestroyed()) {
+      this.settingsWindow.show();
+      this.settingsWindow.focus();
+      return;
+    }
+    const win = this.edges.createWindow('settings');
+    win.onClosed(() => {
+      if (this.settingsWindow === win) this.settingsWindow = null;
+    });
+    this.settingsWindow = win;
+    win.show();
+    win.focus();
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    this.services?.setPaused(paused);
+    this.rebuildMenu();
+    this.pushAppState();
+  }
+
+  async setLaunchAtLogin(enabled: boolean): Promise<void> {
+    this.launchAtLogin = await this.loginItem.setEnabled(enabled);
+    this.rebuildMenu();
+    this.pushAppState();
+  }
+
+  async saveSettings(settings: Settings): Promise<SaveResult> {
+    const errors = validateSettings(settings);
+    if (Object.keys(errors).length > 0 || this.config === null) return { ok: false, errors };
+    const next = applySettings(this.config, settings);
+    await this.opts.config.save(next);
+    this.config = next;
+    this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
+    await this.services?.applyConfig(next);
+    if (this.tray !== null && this.services !== null) this.updateTray(this.services.snapshot);
+    return { ok: true, settings: toSettings(next) };
+  }
+
+  /** Clears the Discord activity (bounded), releases the instance file, then exits. */
+  async shutdown(): Promise<void> {
+    if (this.quitting) return;
+    this.quitting = true;
+    try {
+      await this.services?.stop(1500);
+    } catch (error) {
+      this.edges.log.error(`shutdown: ${(error as Error).message}`);
+    }
+    await releaseInstance(this.baseHome).catch(() => undefined);
+    this.tray?.destroy();
+    this.stopped = true;
+    this.edges.app.exit(0);
+  }
+
+  /**
+   * There must never be two publishers. A headless `run` gives way to the
+   * app: it is asked to stop (SIGTERM, then forced after a grace period).
+   */
+  private async becomePublisher(): Promise<void> {
+    const me = await currentProcessInfo('gui', this.edges.app.getVersion());
+    const claim = await claimInstance(this.baseHome, me);
+    if (claim.ok) return;
+    const owner = await liveInstance(this.baseHome);
+    if (owner !== null && owner.kind === 'headless') {
+      this.edges.log.info(`taking over from headless run (pid ${owner.pid})`);
+      const how = await stopInstance(owner, 3000);
+      this.edges.log.info(`headless run ${how}`);
+    } else if (owner !== null) {
+      this.edges.log.warn(`another app instance (pid ${owner.pid}) holds ${this.baseHome}; taking over its lock`);
+    }
+    await forceInstance(this.baseHome, me);
+  }
+
+  private ensurePopover(): WindowLike {
+    if (this.popover !== null && !this.popover.isDestroyed()) return this.popover;
+    const win = this.edges.createWindow('popover');
+    const guardMs = this.opts.blurGuardMs ?? 200;
+    win.onBlur(() => {
+      // Clicking the tray icon blurs the popover first; without this guard
+      // that click would hide it and the click handler would show it again.
+      if (this.edges.now() - this.shownAt < guardMs) return;
+      win.hide();
+    });
+    win.onClosed(() => {
+      if (this.popover === win) this.popover = null;
+    });
+    this.popover = win;
+    return win;
+  }
+
+  private onSnapshot(snapshot: UsageSnapshot): void {
+    this.updateTray(snapshot);
+    for (const notice of this.notifier.check(snapshot)) this.edges.notify(notice);
+    this.broadcast(CHANNELS.snapshotChanged, snapshot);
+  }
+
+  private updateTray(snapshot: UsageSnapshot): void {
+    if (this.tray === null) return;
+    this.tray.setImage(trayIconState(snapshot));
+    this.tray.setToolTip(trayTooltip(snapshot, new Date(this.edges.now())));
+    if (this.edges.platform === 'darwin')
+      this.tray.setTitle(this.config?.general.tray_title ? trayTitle(snapshot) : '');
+  }
+
+  private rebuildMenu(): void {
+    if (this.tray === null) return;
+    const s = this.appState;
+    const label = s.paused ? 'Discord: paused' : `Discord: ${s.discord.state}`;
+    this.tray.setContextMenu(
+      menuTemplate(
+        { paused: s.paused, launchAtLogin: s.launchAtLogin, discordLabel: label },
+        {
+          open: () => this.showPopover(),
+          togglePause: () => void this.setPaused(!s.paused),
+          openSettings: () => this.openSettings(),
+          toggleLaunchAtLogin: () => void this.setLaunchAtLogin(!s.launchAtLogin),
+          openLogs: () => void this.edges.openPath(this.edges.app.logsPath()),
+          quit: () => this.edges.app.quit(),
+        },
+      ),
+    );
+  }
+
+  private pushAppState(): void {
+    this.rebuildMenu();
+    this.broadcast(CHANNELS.appStateChanged, this.appState);
+  }
+
+  private broadcast(channel: string, payload: unknown): void {
+    for (const w of [this.popover, this.settingsWindow]) {
+      if (w !== null && !w.isDestroyed()) w.send(channel, payload);
+    }
+  }
+
+  private trustedIds(): Set<number> {
+    const ids = new Set<number>();
+    for (const w of [this.popover, this.settingsWindow]) if (w !== null && !w.isDestroyed()) ids.add(w.webContentsId);
+    return ids;
+  }
+
+  private registerIpc(): void {
+    const on = (channel: string, handler: (args: unknown[]) => unknown): void => {
+      this.edges.handle(channel, async (sender, args) => {
+        try {
+          guard(channel, sender, this.trustedIds(), args);
+          return await handler(args);
+        } catch (error) {
+          if (error instanceof IpcRejected) this.edges.log.warn(`IPC rejected: ${error.message}`);
+          throw error;
+        }
+      });
+    };
+    const services = (): CoreServices => {
+      if (this.services === null) throw new Error('the app is not ready yet');
+      return this.services;
+    };
+    on(CHANNELS.getSnapshot, () => services().snapshot);
+    on(CHANNELS.getAppState, () => this.appState);
+    on(CHANNELS.getSettings, () => (this.config === null ? null : toSettings(this.config)));
+    on(CHANNELS.saveSettings, ([s]) => this.saveSettings(s as Settings));
+    on(CHANNELS.setPaused, ([b]) => this.setPaused(b as boolean));
+    on(CHANNELS.setLaunchAtLogin, ([b]) => this.setLaunchAtLogin(b as boolean));
+    on(CHANNELS.openSettings, () => this.openSettings());
+    on(CHANNELS.openLogs, () => this.edges.openPath(this.edges.app.logsPath()));
+    on(CHANNELS.openExternal, ([url]) => {
+      if (!isAllowedExternal(url as string))
+        throw new IpcRejected(`openExternal: ${String(url)} is not an allowed https origin`);
+      return this.edges.openExternal(url as string);
+    });
+    on(CHANNELS.quit, () => this.edges.app.quit());
+    on(CHANNELS.inspectCodexHome, ([path]) => inspectCodexHome(path as string, this.edges.env));
+  }
+}
+
+/** For the settings window: does this folder look like a Codex home, and how many sessions are there? */
+export async function inspectCodexHome(path: string, env: NodeJS.ProcessEnv): Promise<CodexHomeCheck> {
+  const home = resolveCodexHome({ explicit: path.trim() || null, env });
+  let exists = false;
+  try {
+    exists = (await stat(home)).isDirectory();
+  } catch {
+    exists = false;
+  }
+  return { path: home, exists, sessionFiles: exists ? listRolloutFiles(join(home, 'sessions')).length : 0 };
+}

@@ -1,0 +1,76 @@
+import type { MenuItem } from './menuTemplate.js';
+import type { Rect } from './popoverPosition.js';
+import type { SenderInfo } from './ipcGuard.js';
+import type { TrayIconState } from './trayPresentation.js';
+import type { Notice } from './thresholdNotifier.js';
+import type { LoginItemApp } from './loginItem.js';
+
+/**
+ * The edges of Electron that the app logic touches, as small interfaces.
+ * main/index.ts adapts the real `electron` module to them; tests pass a
+ * behavioural mock (test/main/electronMock.ts). Nothing else in main/ imports
+ * electron, so every decision here runs under plain Node.
+ */
+export interface TrayLike {
+  setImage(state: TrayIconState): void;
+  setToolTip(text: string): void;
+  setTitle(text: string): void;
+  setContextMenu(template: MenuItem[]): void;
+  onClick(handler: () => void): void;
+  getBounds(): Rect | null;
+  destroy(): void;
+}
+
+export type WindowKind = 'popover' | 'settings';
+
+export interface WindowLike {
+  readonly kind: WindowKind;
+  readonly webContentsId: number;
+  isDestroyed(): boolean;
+  isVisible(): boolean;
+  show(): void;
+  hide(): void;
+  focus(): void;
+  setPosition(x: number, y: number): void;
+  getSize(): { width: number; height: number };
+  send(channel: string, payload: unknown): void;
+  onBlur(handler: () => void): void;
+  onClosed(handler: () => void): void;
+}
+
+export interface AppLike extends LoginItemApp {
+  requestSingleInstanceLock(): boolean;
+  onSecondInstance(handler: () => void): void;
+  /** Called before quitting; `preventDefault` defers the quit until cleanup is done. */
+  onBeforeQuit(handler: (preventDefault: () => void) => void): void;
+  /** Keep running when every window is closed (a tray app). */
+  onWindowAllClosed(handler: () => void): void;
+  whenReady(): Promise<void>;
+  quit(): void;
+  exit(code: number): void;
+  hideDock(): void;
+  getVersion(): string;
+  logsPath(): string;
+}
+
+export type IpcHandler = (sender: SenderInfo, args: unknown[]) => unknown;
+
+export interface ElectronEdges {
+  app: AppLike;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  execPath: string;
+  createTray(initial: TrayIconState): TrayLike;
+  createWindow(kind: WindowKind): WindowLike;
+  /** The display nearest the tray (or the cursor), for placing the popover. */
+  displayNear(point: { x: number; y: number } | null): { bounds: Rect; workArea: Rect };
+  notify(notice: Notice): void;
+  openPath(path: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  /** Registers an `ipcMain.handle` for `channel`; the adapter supplies SenderInfo. */
+  handle(channel: string, handler: IpcHandler): void;
+  /** Sends to the windows; used for pushes. */
+  onSystemShutdown(handler: () => void): void;
+  log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  now(): number;
+}

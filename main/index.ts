@@ -1,0 +1,160 @@
+import { app, ipcMain, Menu, nativeImage, Notification, powerMonitor, screen, shell, Tray } from 'electron';
+import log from 'electron-log/main';
+import Store from 'electron-store';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveCodexHome } from '../src/codex/home.js';
+import { normalizeConfig } from '../src/config/normalize.js';
+import { CONFIG_FILE_NAME, type PresenceConfig } from '../src/config/schema.js';
+import { loadConfig } from '../src/config/store.js';
+import { APP_NAME, TrayApp, type ConfigPort } from './app.js';
+import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
+import type { TrayIconState } from './trayPresentation.js';
+import { createAppWindow } from './windows.js';
+
+// Rotating log file in the app's logs folder (1 MB, one old file kept).
+log.initialize();
+log.transports.file.maxSize = 1024 * 1024;
+log.errorHandler.startCatching();
+
+const here = dirname(fileURLToPath(import.meta.url));
+const assets = app.isPackaged ? join(process.resourcesPath, 'assets') : join(here, '..', '..', 'assets');
+const preloadPath = join(here, '..', 'preload', 'index.cjs');
+const rendererDir = join(here, '..', 'renderer');
+const rendererUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+
+/** Tray images per platform (issue #7 generates them): macOS template images, .ico on Windows, PNG on Linux. */
+function trayImage(state: TrayIconState): Electron.NativeImage {
+  if (process.platform === 'darwin') {
+    const image = nativeImage.createFromPath(join(assets, 'tray', `tray-${state}Template.png`));
+    image.setTemplateImage(true);
+    return image;
+  }
+  const ext = process.platform === 'win32' ? 'ico' : 'png';
+  return nativeImage.createFromPath(join(assets, 'tray', `tray-${state}.${ext}`));
+}
+
+function wrapTray(initial: TrayIconState): TrayLike {
+  const tray = new Tray(trayImage(initial));
+  return {
+    setImage: (state) => tray.setImage(trayImage(state)),
+    setToolTip: (text) => tray.setToolTip(text),
+    setTitle: (text) => tray.setTitle(text),
+    // Linux only picks up menu changes when the menu is set again.
+    setContextMenu: (template) => tray.setContextMenu(Menu.buildFromTemplate(template)),
+    onClick: (handler) => tray.on('click', handler),
+    getBounds: () => (process.platform === 'linux' ? null : tray.getBounds()),
+    destroy: () => tray.destroy(),
+  };
+}
+
+function wrapWindow(kind: 'popover' | 'settings'): WindowLike {
+  const win = createAppWindow(kind, preloadPath, rendererUrl, rendererDir);
+  const webContentsId = win.webContents.id;
+  return {
+    kind,
+    webContentsId,
+    isDestroyed: () => win.isDestroyed(),
+    isVisible: () => win.isVisible(),
+    show: () => win.show(),
+    hide: () => win.hide(),
+    focus: () => win.focus(),
+    setPosition: (x, y) => win.setPosition(x, y),
+    getSize: () => {
+      const [width = 360, height = 540] = win.getSize();
+      return { width, height };
+    },
+    send: (channel, payload) => {
+      if (!win.isDestroyed()) win.webContents.send(channel, payload);
+    },
+    onBlur: (handler) => win.on('blur', handler),
+    onClosed: (handler) => win.on('closed', handler),
+  };
+}
+
+/** The config through electron-store, on the same file and schema module as the CLI. */
+function configPort(): ConfigPort {
+  const home = resolveCodexHome({ env: process.env });
+  const path = join(home, CONFIG_FILE_NAME);
+  let store: Store<PresenceConfig> | null = null;
+  return {
+    path,
+    async load() {
+      // The core loader backs up and repairs a bad file first, so the store always opens a valid one.
+      const loaded = await loadConfig(path);
+      store = new Store<PresenceConfig>({
+        cwd: home,
+        name: CONFIG_FILE_NAME.replace(/\.json$/, ''),
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+        serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
+        deserialize: (text) => normalizeConfig(JSON.parse(text)).config,
+      });
+      return { config: loaded.config, problems: loaded.problems, backupPath: loaded.backupPath };
+    },
+    async save(config) {
+      if (store === null) throw new Error('config saved before it was loaded');
+      store.store = config;
+    },
+  };
+}
+
+const edges: ElectronEdges = {
+  app: {
+    requestSingleInstanceLock: () => app.requestSingleInstanceLock(),
+    onSecondInstance: (handler) => app.on('second-instance', handler),
+    onBeforeQuit: (handler) => app.on('before-quit', (event) => handler(() => event.preventDefault())),
+    onWindowAllClosed: (handler) => app.on('window-all-closed', handler),
+    whenReady: () => app.whenReady(),
+    quit: () => app.quit(),
+    exit: (code) => app.exit(code),
+    hideDock: () => app.dock?.hide(),
+    getVersion: () => app.getVersion(),
+    logsPath: () => app.getPath('logs'),
+    getLoginItemSettings: () => app.getLoginItemSettings(),
+    setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+  },
+  platform: process.platform,
+  env: process.env,
+  execPath: process.execPath,
+  createTray: wrapTray,
+  createWindow: wrapWindow,
+  displayNear: (point) => {
+    const d =
+      point === null
+        ? screen.getDisplayNearestPoint(screen.getCursorScreenPoint())
+        : screen.getDisplayNearestPoint(point);
+    return { bounds: d.bounds, workArea: d.workArea };
+  },
+  notify: (notice) => {
+    if (Notification.isSupported()) new Notification({ title: notice.title, body: notice.body, silent: false }).show();
+  },
+  openPath: async (path) => {
+    await shell.openPath(path);
+  },
+  openExternal: (url) => shell.openExternal(url),
+  handle: (channel, handler) =>
+    ipcMain.handle(channel, (event, ...args) =>
+      handler(
+        {
+          webContentsId: event.sender.id,
+          isMainFrame: event.senderFrame?.parent === null,
+          url: event.senderFrame?.url ?? '',
+        },
+        args,
+      ),
+    ),
+  onSystemShutdown: (handler) => {
+    powerMonitor.on('shutdown', handler);
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+  },
+  log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  now: () => Date.now(),
+};
+
+void new TrayApp({ edges, config: configPort(), appName: 'codex-discord-presence' }).start().catch((error: unknown) => {
+  log.error(`${APP_NAME} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  app.exit(1);
+});

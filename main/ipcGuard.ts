@@ -1,0 +1,124 @@
+import { CHANNELS, type Settings } from '../src/contract/index.js';
+
+/**
+ * Every message from a renderer passes here first: it must come from the
+ * main frame of a window this app created, and its payload must have the
+ * shape its channel expects. Anything else is rejected and logged, so the
+ * handlers never see a foreign sender or a malformed value.
+ */
+export interface SenderInfo {
+  /** The id of the webContents that sent the message. */
+  webContentsId: number;
+  /** True when the message came from the top frame, not an iframe. */
+  isMainFrame: boolean;
+  /** The sending frame's URL. */
+  url: string;
+}
+
+export type Validator = (args: unknown[]) => string | null;
+
+const none: Validator = (args) => (args.length === 0 ? null : 'expected no arguments');
+const bool: Validator = (args) => (args.length === 1 && typeof args[0] === 'boolean' ? null : 'expected one boolean');
+const shortString: Validator = (args) =>
+  args.length === 1 && typeof args[0] === 'string' && args[0].length <= 4096 ? null : 'expected one string';
+
+export const VALIDATORS: Record<string, Validator> = {
+  [CHANNELS.getSnapshot]: none,
+  [CHANNELS.getAppState]: none,
+  [CHANNELS.getSettings]: none,
+  [CHANNELS.saveSettings]: (args) => (args.length === 1 && isSettings(args[0]) ? null : 'expected a Settings object'),
+  [CHANNELS.setPaused]: bool,
+  [CHANNELS.setLaunchAtLogin]: bool,
+  [CHANNELS.openSettings]: none,
+  [CHANNELS.openLogs]: none,
+  [CHANNELS.openExternal]: shortString,
+  [CHANNELS.quit]: none,
+  [CHANNELS.inspectCodexHome]: shortString,
+};
+
+export class IpcRejected extends Error {}
+
+/** Throws IpcRejected with the reason when the message must not reach its handler. */
+export function guard(channel: string, sender: SenderInfo, trustedIds: ReadonlySet<number>, args: unknown[]): void {
+  if (!trustedIds.has(sender.webContentsId))
+    throw new IpcRejected(`${channel}: sender ${sender.webContentsId} is not a window of this app`);
+  if (!sender.isMainFrame) throw new IpcRejected(`${channel}: sent from a sub-frame (${sender.url})`);
+  if (!isAppUrl(sender.url)) throw new IpcRejected(`${channel}: sent from ${sender.url}, not an app page`);
+  const validate = VALIDATORS[channel];
+  if (validate === undefined) throw new IpcRejected(`${channel}: unknown channel`);
+  const problem = validate(args);
+  if (problem !== null) throw new IpcRejected(`${channel}: ${problem}`);
+}
+
+/** App pages are loaded from files (packaged) or the local dev server. */
+export function isAppUrl(url: string): boolean {
+  return url.startsWith('file://') || /^http:\/\/(localhost|127\.0\.0\.1):\d+\//.test(url);
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string' && v.length <= 4096;
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isBoolOrNull = (v: unknown): boolean => v === null || typeof v === 'boolean';
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** The shape of Settings (types only; value rules are the config schema's `validateSettings`). */
+export function isSettings(v: unknown): v is Settings {
+  if (!isObj(v) || !isStr(v.discordClientId) || !isBool(v.discordEnabled)) return false;
+  const p = v.privacy;
+  if (!isObj(p) || !isStr(p.preset)) return false;
+  for (const k of ['showProjectName', 'showGitBranch', 'showModel', 'showTokens', 'showLimits', 'showActivity']) {
+    if (!isBoolOrNull(p[k])) return false;
+  }
+  const d = v.display;
+  if (!isObj(d)) return false;
+  for (const k of [
+    'largeImageKey',
+    'largeText',
+    'smallImageKey',
+    'smallText',
+    'detailsTemplate',
+    'stateTemplate',
+    'stateLine',
+  ]) {
+    if (!isStr(d[k])) return false;
+  }
+  if (!(d.countdownBelowPercent === null || isInt(d.countdownBelowPercent))) return false;
+  const idle = v.idle;
+  if (!isObj(idle) || !isInt(idle.afterMinutes) || !isStr(idle.behaviour)) return false;
+  if (
+    !Array.isArray(v.buttons) ||
+    v.buttons.length > 10 ||
+    !v.buttons.every((b) => isObj(b) && isStr(b.label) && isStr(b.url))
+  )
+    return false;
+  if (!Array.isArray(v.ignoreProjects) || v.ignoreProjects.length > 200 || !v.ignoreProjects.every(isStr)) return false;
+  const n = v.notifications;
+  if (
+    !isObj(n) ||
+    !Array.isArray(n.thresholds) ||
+    n.thresholds.length > 20 ||
+    !n.thresholds.every(isInt) ||
+    !isBool(n.onReset)
+  )
+    return false;
+  const g = v.general;
+  return isObj(g) && isStr(g.codexHome) && isStr(g.theme) && isInt(g.staleMinutes) && isBool(g.trayTitle);
+}
+
+/** `openExternal` goes only to these https origins. */
+export const EXTERNAL_ALLOWLIST = new Set([
+  'https://discord.com',
+  'https://support.discord.com',
+  'https://github.com',
+  'https://developers.openai.com',
+]);
+
+export function isAllowedExternal(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && EXTERNAL_ALLOWLIST.has(u.origin) && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}

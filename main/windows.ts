@@ -1,0 +1,55 @@
+import { BrowserWindow, shell } from 'electron';
+import { join } from 'node:path';
+import type { WindowKind } from './edges.js';
+import { isAllowedExternal } from './ipcGuard.js';
+
+export const POPOVER_SIZE = { width: 360, height: 540 };
+
+/**
+ * Electron's security checklist, for every window: context isolation and the
+ * sandbox on, Node integration off, web security untouched, no navigation
+ * away from the app's own page, and no new windows (allowed https links open
+ * in the browser instead).
+ */
+export function createAppWindow(
+  kind: WindowKind,
+  preloadPath: string,
+  rendererUrl: string | null,
+  rendererDir: string,
+): BrowserWindow {
+  const popover = kind === 'popover';
+  const win = new BrowserWindow({
+    ...(popover ? POPOVER_SIZE : { width: 720, height: 760, minWidth: 560, minHeight: 480 }),
+    show: false,
+    frame: !popover,
+    resizable: !popover,
+    movable: !popover,
+    minimizable: !popover,
+    maximizable: !popover,
+    fullscreenable: false,
+    skipTaskbar: popover, // no taskbar entry for the popover on Windows
+    alwaysOnTop: popover,
+    title: popover ? 'Codex Discord Presence' : 'Codex Discord Presence — Settings',
+    backgroundColor: '#00000000',
+    transparent: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  const page = popover ? 'popover.html' : 'settings.html';
+  if (rendererUrl !== null) void win.loadURL(`${rendererUrl}/${page}`);
+  else void win.loadFile(join(rendererDir, page));
+  return win;
+}

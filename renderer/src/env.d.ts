@@ -1,0 +1,7 @@
+import type { Api } from '../../src/contract/index.js';
+
+declare global {
+  interface Window {
+    codexPresence: Api;
+  }
+}

@@ -1,0 +1,47 @@
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.js';
+
+// The layers (DEVELOPERS.md) are enforced by lint: prove each rule bites.
+const eslint = new ESLint({ cwd: ROOT });
+
+async function ruleIds(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+describe('layer rules', () => {
+  it.each([
+    ['src/usage/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    ['src/usage/x.ts', "import React from 'react';\nexport const a = React;\n"],
+    ['src/usage/x.ts', "import { TrayApp } from '../../main/app.js';\nexport const a = TrayApp;\n"],
+    ['main/x.ts', "import React from 'react';\nexport const a = React;\n"],
+    ['preload/x.ts', "import { UsageEngine } from '../src/usage/engine.js';\nexport const a = UsageEngine;\n"],
+    ['preload/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
+    ['renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
+    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n"],
+    ['renderer/src/x.ts', "import { UsageEngine } from '../../src/usage/engine.js';\nexport const a = UsageEngine;\n"],
+    ['renderer/src/x.ts', "import { loadConfig } from '../../src/config/store.js';\nexport const a = loadConfig;\n"],
+  ])('%s: %s is rejected', async (file, code) => {
+    expect(await ruleIds(file, code)).toContain('no-restricted-imports');
+  });
+
+  it.each([
+    ['renderer/src/x.ts', "import { CHANNELS } from '../../src/contract/index.js';\nexport const a = CHANNELS;\n"],
+    [
+      'renderer/src/x.ts',
+      "import { compactNumber } from '../../src/format/numbers.js';\nexport const a = compactNumber;\n",
+    ],
+    ['preload/x.ts', "import { CHANNELS } from '../src/contract/index.js';\nexport const a = CHANNELS;\n"],
+    ['main/x.ts', "import { UsageMonitor } from '../src/usage/monitor.js';\nexport const a = UsageMonitor;\n"],
+  ])('%s: %s is allowed', async (file, code) => {
+    expect(await ruleIds(file, code)).not.toContain('no-restricted-imports');
+  });
+
+  it('the core allows no `any`', async () => {
+    expect(await ruleIds('src/usage/x.ts', 'export const a: any = 1;\n')).toContain(
+      '@typescript-eslint/no-explicit-any',
+    );
+  });
+});

@@ -1,0 +1,323 @@
+import { execFileSync } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TrayApp, type ConfigPort } from '../../main/app.js';
+import { CHANNELS, type AppState, type Settings, type UsageSnapshot } from '../../src/contract/index.js';
+import { loadConfig, saveConfig } from '../../src/config/store.js';
+import { readInstance } from '../../src/instance/instanceFile.js';
+import { ROOT, startCli } from '../support/cli.js';
+import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { FakeDiscord } from '../support/fakeDiscord.js';
+import { MockElectron } from './electronMock.js';
+
+// The app's wiring with the Electron edges mocked, everything else real: a
+// Codex home on disk, a Discord IPC server on a real socket, real config files.
+const ID = '123456789012345678';
+let home: TempCodexHome;
+let runtime: string;
+let fake: FakeDiscord;
+let app: TrayApp | null;
+let electron: MockElectron;
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
+});
+beforeEach(async () => {
+  home = await TempCodexHome.create();
+  runtime = await mkdtemp(join(tmpdir(), 'cdp-app-xdg-'));
+  fake = await FakeDiscord.start(join(runtime, 'discord-ipc-0'));
+  electron = new MockElectron('linux', {
+    CODEX_HOME: home.home,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_CONFIG_HOME: join(runtime, 'config'),
+    HOME: runtime,
+  });
+  app = null;
+});
+afterEach(async () => {
+  if (app !== null && electron.app.exitCode === null) await app.shutdown();
+  await fake.close();
+  await home.remove();
+  await rm(runtime, { recursive: true, force: true });
+});
+
+function filePort(): ConfigPort {
+  const path = join(home.home, 'discord-presence-config.json');
+  return { path, load: () => loadConfig(path), save: (c) => saveConfig(path, c) };
+}
+
+async function writeConfig(extra: Record<string, unknown> = {}): Promise<void> {
+  await writeFile(
+    join(home.home, 'discord-presence-config.json'),
+    JSON.stringify({ schema_version: 6, discord_client_id: ID, ...extra }),
+  );
+}
+
+async function liveSample(sample: string = SAMPLES.basic, name = 'live'): Promise<string> {
+  const content = await readSample(sample);
+  const last = lastTimestamp(content)?.getTime() ?? 0;
+  return home.writeRollout(home.rolloutPath('2026-11-21', name), shiftTimes(content, Date.now() - 20_000 - last));
+}
+
+async function start(): Promise<TrayApp> {
+  app = new TrayApp({ edges: electron, config: filePort(), appName: 'codex-discord-presence' });
+  expect(await app.start()).toBe(true);
+  return app;
+}
+
+const popoverSender = () => ({ webContentsId: electron.window('popover')?.webContentsId ?? -1 });
+
+describe('tray app', () => {
+  it('shows the limits in the tray and publishes the current session to Discord', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    expect(fake.activities.find((a) => a !== null)).toMatchObject({
+      details: 'Idle',
+      state: '5h 84% left · 7d 56% left',
+    });
+    expect(electron.tray?.image).toBe('normal');
+    expect(electron.tray?.tooltip).toMatch(
+      /^Codex Discord Presence\n5h: 84% left, resets in 2h \d+m \((\d+ \w{3} )?\d\d:\d\d\)\nweekly: 56% left, resets in 4d \d+h \(\d+ \w{3} \d\d:\d\d\)$/,
+    );
+    expect(electron.tray?.menu.map((m) => m.label ?? '—')).toEqual([
+      'Open',
+      'Discord: connected',
+      '—',
+      'Pause presence',
+      'Settings…',
+      'Launch at login',
+      'Open logs folder',
+      '—',
+      'Quit',
+    ]);
+    const instance = await readInstance(home.home);
+    expect(instance).toMatchObject({ pid: process.pid, kind: 'gui' });
+  });
+
+  it('a second launch shows the first instance’s popover, placed under the tray icon', async () => {
+    await start();
+    expect(electron.window('popover')).toBeUndefined();
+    electron.app.launchSecondInstance();
+    const popover = electron.window('popover');
+    expect(popover?.visible).toBe(true);
+    // Tray at x=1500 (24 px wide), menu bar on top: centred under the icon, 4 px below the menu bar.
+    expect(popover?.position).toEqual({ x: 1500 + 12 - 180, y: 25 + 4 });
+  });
+
+  it('a second instance that cannot get the lock quits at once', async () => {
+    electron.app.lockAvailable = false;
+    const second = new TrayApp({ edges: electron, config: filePort(), appName: 'codex-discord-presence' });
+    expect(await second.start()).toBe(false);
+    expect(electron.app.exitCode).toBe(0);
+    expect(electron.tray).toBeNull();
+  });
+
+  it('clicking the tray toggles the popover; a blur right after showing is ignored, a later one hides it', async () => {
+    await start();
+    electron.tray?.emitClick();
+    const popover = electron.window('popover');
+    expect(popover?.visible).toBe(true);
+    popover?.emitBlur(); // the same click that opened it
+    expect(popover?.visible).toBe(true);
+    electron.clock += 1000;
+    popover?.emitBlur();
+    expect(popover?.visible).toBe(false);
+    electron.tray?.emitClick();
+    expect(popover?.visible).toBe(true);
+    electron.tray?.emitClick();
+    expect(popover?.visible).toBe(false);
+  });
+
+  it('Settings opens once; opening again focuses the same window', async () => {
+    await start();
+    electron.tray?.menuItem('Settings…').click?.();
+    electron.tray?.menuItem('Settings…').click?.();
+    expect(electron.windows.filter((w) => w.kind === 'settings')).toHaveLength(1);
+    expect(electron.window('settings')?.focused).toBe(true);
+  });
+
+  it('Quit clears the Discord activity before exiting, and removes the instance file', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    electron.tray?.menuItem('Quit').click?.();
+    await fake.until(() => fake.activities.at(-1) === null);
+    await expect.poll(() => electron.app.exitCode).toBe(0);
+    expect(await readInstance(home.home)).toBeNull();
+  });
+
+  it('a logout or shutdown signal also clears the activity', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    electron.systemShutdown();
+    await fake.until(() => fake.activities.at(-1) === null);
+    await expect.poll(() => electron.app.exitCode).toBe(0);
+  });
+
+  it('pausing clears the presence; resuming shows it again; the menu follows', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    electron.tray?.menuItem('Pause presence').click?.();
+    await fake.until(() => fake.activities.at(-1) === null);
+    expect(electron.tray?.menuItem('Pause presence').checked).toBe(true);
+    expect(electron.tray?.menuItem('Discord: paused')).toBeDefined();
+    electron.tray?.menuItem('Pause presence').click?.();
+    await fake.until(() => fake.activities.at(-1) !== null);
+  });
+});
+
+describe('IPC', () => {
+  it('answers the app’s own windows, and pushes snapshots to them', async () => {
+    await liveSample();
+    await start();
+    electron.tray?.emitClick();
+    const snap = (await electron.invoke(CHANNELS.getSnapshot, popoverSender())) as UsageSnapshot;
+    expect(snap.sessions[0]?.tokens.total).toBe(29100);
+    const state = (await electron.invoke(CHANNELS.getAppState, popoverSender())) as AppState;
+    expect(state).toMatchObject({ paused: false, launchAtLogin: false, version: '0.1.0' });
+    const file = home.rolloutPath('2026-11-21', 'live');
+    await appendFile(file, `${line.tokenCount(new Date().toISOString(), 30_000, 900)}\n`);
+    await expect
+      .poll(() =>
+        electron
+          .window('popover')
+          ?.sent.some(
+            ([c, p]) => c === CHANNELS.snapshotChanged && (p as UsageSnapshot).sessions[0]?.tokens.total === 30_000,
+          ),
+      )
+      .toBe(true);
+  });
+
+  it('rejects foreign senders, sub-frames, remote pages and bad payloads', async () => {
+    await start();
+    electron.tray?.emitClick();
+    await expect(electron.invoke(CHANNELS.getSnapshot, { webContentsId: 9999 })).rejects.toThrow(
+      /not a window of this app/,
+    );
+    await expect(electron.invoke(CHANNELS.getSnapshot, { ...popoverSender(), isMainFrame: false })).rejects.toThrow(
+      /sub-frame/,
+    );
+    await expect(
+      electron.invoke(CHANNELS.getSnapshot, { ...popoverSender(), url: 'https://evil.example/' }),
+    ).rejects.toThrow(/not an app page/);
+    await expect(electron.invoke(CHANNELS.setPaused, popoverSender(), 'yes')).rejects.toThrow(/expected one boolean/);
+    await expect(electron.invoke(CHANNELS.saveSettings, popoverSender(), { discordClientId: 5 })).rejects.toThrow(
+      /Settings object/,
+    );
+    await expect(electron.invoke(CHANNELS.openExternal, popoverSender(), 'http://discord.com/')).rejects.toThrow(
+      /not an allowed https origin/,
+    );
+    await expect(electron.invoke(CHANNELS.openExternal, popoverSender(), 'https://evil.example/')).rejects.toThrow(
+      /not an allowed/,
+    );
+    await electron.invoke(CHANNELS.openExternal, popoverSender(), 'https://discord.com/developers/applications');
+    expect(electron.opened).toEqual(['https://discord.com/developers/applications']);
+    expect(electron.logs.filter((l) => l.startsWith('warn IPC rejected'))).toHaveLength(7);
+  });
+});
+
+describe('live settings', () => {
+  async function settingsOf(): Promise<Settings> {
+    return (await electron.invoke(CHANNELS.getSettings, popoverSender())) as Settings;
+  }
+
+  it('a new client id reconnects Discord; a privacy change re-renders; invalid input saves nothing', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    electron.tray?.emitClick();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    const s = await settingsOf();
+    s.discordClientId = 'not-a-number';
+    const bad = await electron.invoke(CHANNELS.saveSettings, popoverSender(), s);
+    expect(bad).toMatchObject({ ok: false, errors: { discordClientId: expect.stringContaining('17 to 20 digits') } });
+    expect(JSON.parse(await readFile(join(home.home, 'discord-presence-config.json'), 'utf8')).discord_client_id).toBe(
+      ID,
+    );
+
+    s.discordClientId = '998877665544332211';
+    await electron.invoke(CHANNELS.saveSettings, popoverSender(), s);
+    await fake.until(() => fake.handshakes.some((h) => h.data.client_id === '998877665544332211'));
+
+    s.privacy.preset = 'detailed';
+    await electron.invoke(CHANNELS.saveSettings, popoverSender(), s);
+    await fake.until(() => (fake.activities.at(-1) as { details?: string } | null)?.details === 'Idle · orbit-api');
+  });
+
+  it('a new Codex home restarts the watcher on it', async () => {
+    await start();
+    electron.tray?.emitClick();
+    const other = await TempCodexHome.create();
+    try {
+      const content = await readSample(SAMPLES.nearLimit);
+      const last = lastTimestamp(content)?.getTime() ?? 0;
+      await other.writeRollout(
+        other.rolloutPath('2026-11-21', 'other'),
+        shiftTimes(content, Date.now() - 10_000 - last),
+      );
+      const s = await settingsOf();
+      s.general.codexHome = other.home;
+      await electron.invoke(CHANNELS.saveSettings, popoverSender(), s);
+      const snap = (await electron.invoke(CHANNELS.getSnapshot, popoverSender())) as UsageSnapshot;
+      expect(snap.codexHome.path).toBe(other.home);
+      expect(snap.sessions[0]?.project).toBe('skyline-web');
+      expect(electron.tray?.image).toBe('warning'); // 5.5 % left in that sample: below 20, not below 5
+    } finally {
+      await other.remove();
+    }
+  });
+});
+
+describe('notifications', () => {
+  it('fire once per threshold crossing', async () => {
+    const file = await liveSample();
+    await start();
+    expect(electron.notices).toEqual([]);
+    const reset = Math.floor(Date.now() / 1000) + 3 * 3600;
+    const limits = (used: number) => ({
+      limit_id: 'codex',
+      primary: { used_percent: used, window_minutes: 300, resets_at: reset },
+      secondary: { used_percent: 10, window_minutes: 10080, resets_at: reset + 86400 },
+    });
+    let total = 29100;
+    const push = async (used: number): Promise<void> => {
+      total += 100;
+      await appendFile(file, `${line.tokenCount(new Date().toISOString(), total, 100, limits(used))}\n`);
+      await expect.poll(() => electron.tray?.tooltip ?? '').toContain(`5h: ${100 - used}% left`);
+    };
+    await push(70); // 30 % left
+    await push(80); // 20 % left: crosses 25
+    await push(81); // still above 10: nothing new
+    await push(91); // 9 % left: crosses 10
+    await push(92);
+    expect(electron.notices.map((n) => n.title)).toEqual([
+      'Codex 5-hour limit below 25%',
+      'Codex 5-hour limit below 10%',
+    ]);
+    expect(electron.tray?.image).toBe('warning');
+  });
+});
+
+describe('one publisher', () => {
+  it('takes over from a headless run: it is asked to stop, then the app publishes', async () => {
+    await writeConfig();
+    await liveSample();
+    const run = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime });
+    await expect.poll(async () => (await readInstance(home.home))?.kind, { timeout: 10_000 }).toBe('headless');
+    await start();
+    const exit = await run.exited;
+    expect(exit.code).toBe(0);
+    expect(run.output().stdout).toContain('stopped (SIGTERM)');
+    expect(await readInstance(home.home)).toMatchObject({ pid: process.pid, kind: 'gui' });
+    await fake.until(() => fake.activities.at(-1) !== null && fake.activities.at(-1) !== undefined);
+  });
+});

@@ -1,0 +1,93 @@
+import type { Page } from 'playwright-core';
+import type { Api, AppState, SaveResult, Settings, UsageSnapshot } from '../../src/contract/index.js';
+
+export interface FakeInit {
+  snapshot: UsageSnapshot;
+  app: AppState;
+  settings: Settings;
+}
+
+export interface FakeControls {
+  calls: Array<[string, unknown[]]>;
+  pushSnapshot(snapshot: UsageSnapshot): void;
+  pushAppState(app: AppState): void;
+}
+
+/**
+ * Stands in for the preload bridge inside the page. It is typed against the
+ * real contract (`satisfies Api`), so it cannot drift from what main offers.
+ * It behaves like main: it validates the client id on save and echoes the
+ * saved settings back, and `window.__fake` pushes new snapshots.
+ */
+function bridgeScript(init: FakeInit): void {
+  const snapshotListeners = new Set<(s: UsageSnapshot) => void>();
+  const appListeners = new Set<(a: AppState) => void>();
+  let settings = init.settings;
+  let app = init.app;
+  const calls: Array<[string, unknown[]]> = [];
+  const record = (name: string, args: unknown[]): void => {
+    calls.push([name, args]);
+  };
+  const api = {
+    getSnapshot: async () => (record('getSnapshot', []), init.snapshot),
+    onSnapshot: (listener: (s: UsageSnapshot) => void) => {
+      snapshotListeners.add(listener);
+      return () => snapshotListeners.delete(listener);
+    },
+    getAppState: async () => app,
+    onAppState: (listener: (a: AppState) => void) => {
+      appListeners.add(listener);
+      return () => appListeners.delete(listener);
+    },
+    getSettings: async () => structuredClone(settings),
+    saveSettings: async (s: Settings): Promise<SaveResult> => {
+      record('saveSettings', [s]);
+      const id = s.discordClientId.trim();
+      if (id !== '' && !/^\d{17,20}$/.test(id)) {
+        return { ok: false, errors: { discordClientId: 'A Discord application id is 17 to 20 digits.' } };
+      }
+      settings = structuredClone(s);
+      return { ok: true, settings: structuredClone(settings) };
+    },
+    setPaused: async (paused: boolean) => {
+      record('setPaused', [paused]);
+      app = { ...app, paused };
+      for (const l of appListeners) l(app);
+    },
+    setLaunchAtLogin: async (enabled: boolean) => {
+      record('setLaunchAtLogin', [enabled]);
+      app = { ...app, launchAtLogin: enabled };
+      for (const l of appListeners) l(app);
+    },
+    openSettings: async () => record('openSettings', []),
+    openLogs: async () => record('openLogs', []),
+    openExternal: async (url: string) => record('openExternal', [url]),
+    quit: async () => record('quit', []),
+    inspectCodexHome: async (path: string) => ({ path: path || '/home/dev/.codex', exists: true, sessionFiles: 42 }),
+  } satisfies Api;
+  const w = globalThis as unknown as { codexPresence: Api; __fake: FakeControls };
+  w.codexPresence = api;
+  w.__fake = {
+    calls,
+    pushSnapshot: (s) => {
+      init.snapshot = s;
+      for (const l of snapshotListeners) l(s);
+    },
+    pushAppState: (a) => {
+      app = a;
+      for (const l of appListeners) l(a);
+    },
+  };
+}
+
+export async function installFakeBridge(page: Page, init: FakeInit): Promise<void> {
+  await page.addInitScript(bridgeScript, init);
+}
+
+export function fakeCalls(page: Page): Promise<Array<[string, unknown[]]>> {
+  return page.evaluate(() => (globalThis as unknown as { __fake: FakeControls }).__fake.calls);
+}
+
+export function pushSnapshot(page: Page, snapshot: UsageSnapshot): Promise<void> {
+  return page.evaluate((s) => (globalThis as unknown as { __fake: FakeControls }).__fake.pushSnapshot(s), snapshot);
+}

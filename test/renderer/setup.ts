@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { defaultConfig, toSettings } from '../../src/config/schema.js';
+import type { AppState, Settings, UsageSnapshot } from '../../src/contract/index.js';
+import { launchBrowser } from '../support/browser.js';
+import { ROOT } from '../support/cli.js';
+import { serveFolder } from '../support/staticServer.js';
+import { installFakeBridge } from './fakeBridge.js';
+
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** The built renderer (npm test builds first; a lone run builds it here). */
+export function ensureRendererBuilt(): string {
+  const dir = join(ROOT, 'out', 'renderer');
+  if (!existsSync(join(dir, 'popover.html')))
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return dir;
+}
+
+export interface Harness {
+  browser: Browser;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const server = await serveFolder(ensureRendererBuilt());
+  const browser = await launchBrowser();
+  return {
+    browser,
+    url: server.url,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export const APP: AppState = { discord: { state: 'connected' }, paused: false, launchAtLogin: false, version: '0.1.0' };
+
+export function settings(change: (s: Settings) => void = () => undefined): Settings {
+  const s = toSettings(defaultConfig());
+  s.discordClientId = '123456789012345678';
+  change(s);
+  return s;
+}
+
+export async function openPage(
+  h: Harness,
+  page: 'popover' | 'settings',
+  init: { snapshot: UsageSnapshot; app?: AppState; settings?: Settings },
+  opts: { now: number; colorScheme?: 'light' | 'dark'; width?: number; height?: number },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({
+    timezoneId: 'UTC',
+    colorScheme: opts.colorScheme ?? 'light',
+    viewport: {
+      width: opts.width ?? (page === 'popover' ? 360 : 760),
+      height: opts.height ?? (page === 'popover' ? 560 : 900),
+    },
+    deviceScaleFactor: 1,
+  });
+  const p = await context.newPage();
+  // Time stands still at `now` until a test moves it (clock.fastForward).
+  await p.clock.install({ time: opts.now - 1000 });
+  await p.clock.pauseAt(opts.now);
+  await installFakeBridge(p, { snapshot: init.snapshot, app: init.app ?? APP, settings: init.settings ?? settings() });
+  await p.goto(`${h.url}/${page}.html`);
+  return { context, page: p };
+}
