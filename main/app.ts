@@ -9,8 +9,8 @@ import {
   claimInstance,
   currentProcessInfo,
   forceInstance,
+  instanceRecorder,
   liveInstance,
-  releaseInstance,
   stopInstance,
 } from '../src/instance/instanceFile.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
@@ -60,6 +60,7 @@ export class TrayApp {
   private quitting = false;
   private stopped = false;
   private baseHome: string;
+  private readonly recorder: ReturnType<typeof instanceRecorder>;
 
   constructor(private readonly opts: AppOptions) {
     this.edges = opts.edges;
@@ -71,6 +72,7 @@ export class TrayApp {
       appName: opts.appName,
     });
     this.baseHome = resolveCodexHome({ env: this.edges.env });
+    this.recorder = instanceRecorder(this.baseHome);
   }
 
   /** Returns false when another instance already runs (it is asked to show its popover). */
@@ -111,6 +113,7 @@ export class TrayApp {
       onDiscordState: (s) => {
         this.discord = s;
         this.pushAppState();
+        void this.recorder.record(s);
       },
       onError: (e) => this.edges.log.warn(e.message),
     });
@@ -210,7 +213,7 @@ export class TrayApp {
     } catch (error) {
       this.edges.log.error(`shutdown: ${(error as Error).message}`);
     }
-    await releaseInstance(this.baseHome).catch(() => undefined);
+    await this.recorder.release().catch(() => undefined);
     this.tray?.destroy();
     this.stopped = true;
     this.edges.app.exit(0);

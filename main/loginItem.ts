@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { autostartDesktopFile, desktopEntryEnabled } from '../src/platform/autostart.js';
 
 /** The part of Electron's `app` used for login items on macOS and Windows. */
 export interface LoginItemApp {
@@ -29,15 +29,13 @@ export class LoginItem {
   constructor(private readonly deps: LoginItemDeps) {}
 
   get desktopFile(): string {
-    const base = this.deps.env.XDG_CONFIG_HOME?.trim() || join(this.deps.env.HOME?.trim() || homedir(), '.config');
-    return join(base, 'autostart', `${this.deps.appName}.desktop`);
+    return autostartDesktopFile(this.deps.env, this.deps.appName);
   }
 
   async isEnabled(): Promise<boolean> {
     if (this.deps.platform !== 'linux') return this.deps.app.getLoginItemSettings().openAtLogin;
     try {
-      const text = await readFile(this.desktopFile, 'utf8');
-      return !/^Hidden\s*=\s*true\s*$/m.test(text) && !/^X-GNOME-Autostart-enabled\s*=\s*false\s*$/m.test(text);
+      return desktopEntryEnabled(await readFile(this.desktopFile, 'utf8'));
     } catch {
       return false;
     }

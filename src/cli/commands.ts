@@ -18,6 +18,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'doctor',
+    summary:
+      'Check the Codex home, the config and Discord, and say how to fix what fails. Exits 1 if something blocks.',
+    usage: 'doctor [--json]',
+    options: { json: { type: 'boolean', description: 'Print the report as JSON (docs/api/codex-presence.md)' } },
+  },
+  {
+    name: 'codex',
+    summary: 'Run the real codex with your arguments, publishing presence while it runs.',
+    usage: 'codex [codex arguments…]',
+    options: {},
+    passthrough: true,
+  },
+  {
     name: 'help',
     summary: 'Show help for a command.',
     usage: 'help [command]',

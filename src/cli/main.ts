@@ -1,7 +1,10 @@
 import { commandHelp, parseCli, usageText } from './args.js';
 import { BINARY, COMMANDS } from './commands.js';
 import type { CliIo } from './context.js';
+import { codexCommand } from './codexWrapper.js';
+import { doctorCommand } from './doctor.js';
 import { runCommand } from './run.js';
+import { smartCommand } from './smart.js';
 import { statusCommand } from './status.js';
 
 import { VERSION } from './version.js';
@@ -29,9 +32,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return statusCommand(parsed.options, io);
     case 'run':
       return runCommand(parsed.options, io);
+    case 'doctor':
+      return doctorCommand(parsed.options, io);
+    case 'codex':
+      return codexCommand(parsed.rest, parsed.options, io);
     case '':
-      io.stdout(`${usageText(COMMANDS, BINARY)}\n`);
-      return 0;
+      return smartCommand(parsed.options, io);
     default:
       io.stderr(`${BINARY}: unknown command '${parsed.command}'\n`);
       return 2;

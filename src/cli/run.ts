@@ -3,7 +3,7 @@ import {
   claimInstance,
   currentProcessInfo,
   forceInstance,
-  releaseInstance,
+  instanceRecorder,
   stopInstance,
 } from '../instance/instanceFile.js';
 import { VERSION } from './version.js';
@@ -43,12 +43,18 @@ export async function runCommand(options: GlobalOptions & Record<string, unknown
     env: io.env,
     log: (m) => options.verbose && io.stderr(`discord: ${m}\n`),
   });
+  // Recorded before anything is printed, so `status` never sees a publisher without its Discord state.
+  const recorder = instanceRecorder(baseHome);
+  await recorder.record(client.state);
   await monitor.start();
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
   const view = io.isTTY === true ? liveView(io) : lineLog(io);
   const render = (): void => view(monitor.current(), client.state, publisher.activity !== null);
   const offSnapshot = monitor.subscribe(render);
-  const offState = client.onState(render);
+  const offState = client.onState((state) => {
+    render();
+    void recorder.record(state);
+  });
   publisher.start();
   render();
 
@@ -57,7 +63,7 @@ export async function runCommand(options: GlobalOptions & Record<string, unknown
   offState();
   await publisher.stop(1500);
   await monitor.stop();
-  await releaseInstance(baseHome);
+  await recorder.release();
   io.stdout(`${io.isTTY === true ? '\n' : ''}stopped (${signal}); Discord activity cleared\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
 import { cliContext, type CliIo } from './context.js';
 import { formatStatus } from './statusText.js';
+import { liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 
 export type { CliIo } from './context.js';
 
@@ -17,10 +18,21 @@ export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<U
   return engine.snapshot();
 }
 
+/** `status --json`: the UsageSnapshot plus who publishes and where the config is (docs/api/status-json.md). */
+export interface StatusReport extends UsageSnapshot {
+  publisher: InstanceInfo | null;
+  configPath: string;
+}
+
 /** `status [--json]`: exits 0 whenever it could report, including "no Codex home". */
 export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<number> {
+  const { baseHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
   const snapshot = await readSnapshot(options, io);
-  if (options.json) io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
-  else io.stdout(`${formatStatus(snapshot, new Date(io.now()))}\n`);
+  const report: StatusReport = { ...snapshot, publisher: await liveInstance(baseHome), configPath: config.path };
+  if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else
+    io.stdout(
+      `${formatStatus(snapshot, new Date(io.now()), { publisher: report.publisher, configPath: report.configPath })}\n`,
+    );
   return 0;
 }

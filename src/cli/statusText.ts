@@ -1,8 +1,14 @@
 import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
+import type { InstanceInfo } from '../instance/instanceFile.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 
+export interface StatusExtras {
+  publisher: InstanceInfo | null;
+  configPath: string;
+}
+
 /** The human-readable `status`: aligned rows, remaining-limit bars like Codex's /status. */
-export function formatStatus(snapshot: UsageSnapshot, now: Date): string {
+export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: StatusExtras): string {
   const rows: Array<[string, string]> = [];
   const home = snapshot.codexHome;
   if (!home.found) {
@@ -27,6 +33,21 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date): string {
     rows.push(['Credits', credits.unlimited ? 'unlimited' : credits.hasCredits ? (credits.balance ?? 'yes') : 'none']);
   }
   if (snapshot.limits.planType !== null) rows.push(['Plan', snapshot.limits.planType]);
+  if (extras !== undefined) {
+    const p = extras.publisher;
+    rows.push([
+      'Publisher',
+      p === null
+        ? 'none running (start the tray app, or `codex-discord-presence run`)'
+        : `${p.kind === 'gui' ? 'tray app' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
+    ]);
+    if (p !== null)
+      rows.push([
+        'Discord',
+        p.discord === undefined ? 'unknown' : `${p.discord.state}${p.discord.reason ? ` (${p.discord.reason})` : ''}`,
+      ]);
+    rows.push(['Config', extras.configPath]);
+  }
   const count = snapshot.sessions.length;
   rows.push(['Sessions', count === 0 ? 'no active sessions' : `${count} active`]);
   const width = Math.max(...rows.map(([k]) => k.length));

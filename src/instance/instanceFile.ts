@@ -13,6 +13,8 @@ export interface InstanceInfo {
   exe: string;
   startedAt: string;
   version: string;
+  /** The publisher's Discord connection, kept current so `status` can show it. */
+  discord?: { state: string; reason?: string };
 }
 
 export function instancePath(codexHome: string): string {
@@ -29,13 +31,15 @@ export async function readInstance(codexHome: string): Promise<InstanceInfo | nu
     ) {
       return null;
     }
-    return {
+    const info: InstanceInfo = {
       pid: value.pid,
       kind: value.kind,
       exe: value.exe ?? '',
       startedAt: value.startedAt,
       version: value.version ?? '',
     };
+    if (typeof value.discord?.state === 'string') info.discord = value.discord;
+    return info;
   } catch {
     return null;
   }
@@ -111,6 +115,42 @@ export async function forceInstance(codexHome: string, info: InstanceInfo): Prom
     await handle.close();
   }
   await rename(tmp, path);
+}
+
+/** Records this publisher's Discord state in its instance file (no-op if the file is not ours). */
+export async function updateInstanceDiscord(
+  codexHome: string,
+  discord: { state: string; reason?: string },
+): Promise<void> {
+  const info = await readInstance(codexHome);
+  if (info?.pid !== process.pid) return;
+  await forceInstance(codexHome, { ...info, discord });
+}
+
+/**
+ * Keeps the publisher's Discord state in its instance file. Writes are
+ * serialized, and `release()` waits for them before removing the file, so a
+ * late write can never bring the file back after the process let go of it.
+ */
+export function instanceRecorder(codexHome: string): {
+  record(discord: { state: string; reason?: string }): Promise<void>;
+  release(): Promise<void>;
+} {
+  let chain: Promise<void> = Promise.resolve();
+  let released = false;
+  return {
+    record(discord) {
+      chain = chain
+        .then(() => (released ? undefined : updateInstanceDiscord(codexHome, discord)))
+        .catch(() => undefined);
+      return chain;
+    },
+    async release() {
+      released = true;
+      await chain;
+      await releaseInstance(codexHome);
+    },
+  };
 }
 
 /** Removes the file if it is still this process's. */

@@ -7,6 +7,8 @@ export type ArrpcActivity = Record<string, unknown> | null;
 /** arrpc in a child process; `activities` lists what it received, in order. */
 export class ArrpcHost {
   readonly activities: ArrpcActivity[] = [];
+  /** Which connection each activity came from (parallel to `activities`). */
+  readonly sockets: string[] = [];
   private waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
 
   private constructor(private readonly child: ChildProcess) {}
@@ -27,9 +29,12 @@ export class ArrpcHost {
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         if (!line.startsWith('@@')) continue;
-        const msg = JSON.parse(line.slice(2)) as { type: string; activity?: ArrpcActivity };
+        const msg = JSON.parse(line.slice(2)) as { type: string; activity?: ArrpcActivity; socketId?: string };
         if (msg.type === 'ready') ready();
-        if (msg.type === 'activity') host.activities.push(msg.activity ?? null);
+        if (msg.type === 'activity') {
+          host.activities.push(msg.activity ?? null);
+          host.sockets.push(msg.socketId ?? '?');
+        }
         host.waiters = host.waiters.filter((w) => (w.check() ? (w.resolve(), false) : true));
       }
     });

@@ -5,5 +5,5 @@ process.env.ARRPC_NO_PROCESS_SCANNING = '1';
 const { default: Server } = await import('arrpc/src/server.js');
 const server = await new Server();
 const say = (msg) => process.stdout.write(`@@${JSON.stringify(msg)}\n`);
-server.on('activity', (a) => say({ type: 'activity', activity: a.activity }));
+server.on('activity', (a) => say({ type: 'activity', activity: a.activity, socketId: a.socketId }));
 say({ type: 'ready' });

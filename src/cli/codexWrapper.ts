@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { PresenceClient } from '../discord/client.js';
+import { claimInstance, currentProcessInfo, instanceRecorder } from '../instance/instanceFile.js';
+import { PresencePublisher } from '../presence/publisher.js';
+import { UsageMonitor } from '../usage/monitor.js';
+import type { GlobalOptions } from './args.js';
+import { cliContext, type CliIo } from './context.js';
+import { VERSION } from './version.js';
+
+/** Finds an executable on PATH (with PATHEXT on Windows), or null. */
+export function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
+  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    for (const ext of exts) {
+      const candidate = join(dir, name + ext.toLowerCase());
+      if (isExecutable(candidate, platform)) return candidate;
+      if (ext !== '' && isExecutable(join(dir, name + ext), platform)) return join(dir, name + ext);
+    }
+  }
+  return null;
+}
+
+function isExecutable(path: string, platform: NodeJS.Platform): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    if (platform !== 'win32') accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `codex [args…]`: runs the real codex with the arguments untouched and the
+ * terminal handed over, publishing presence while it runs (unless the tray
+ * app or a `run` already does) and clearing it afterwards. Exits with
+ * codex's exit code, 128 + signal, or 127 when codex is not found.
+ */
+export async function codexCommand(args: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+  const bin = io.env.CODEX_BIN?.trim() || findOnPath('codex', io.env);
+  if (!bin) {
+    io.stderr(
+      'codex-discord-presence: could not find `codex` on PATH (nor $CODEX_BIN).\n' +
+        'Install it with `npm install -g @openai/codex`, or set CODEX_BIN to its path.\n',
+    );
+    return 127;
+  }
+  const { codexHome, baseHome, config } = await cliContext(options, io);
+  const cfg = config.config;
+  const claim = await claimInstance(baseHome, await currentProcessInfo('headless', VERSION));
+  let stopPublishing: () => Promise<void> = async () => undefined;
+  if (claim.ok) {
+    const monitor = new UsageMonitor({ codexHome, sessionStaleMs: cfg.general.stale_minutes * 60_000 });
+    const client = new PresenceClient({ clientId: cfg.discord_enabled ? cfg.discord_client_id : '', env: io.env });
+    const recorder = instanceRecorder(baseHome);
+    const offState = client.onState((s) => void recorder.record(s));
+    await recorder.record(client.state);
+    await monitor.start();
+    const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
+    publisher.start();
+    stopPublishing = async () => {
+      offState();
+      await publisher.stop(1500);
+      await monitor.stop();
+      await recorder.release();
+    };
+  } else if (options.verbose) {
+    io.stderr(
+      `codex-discord-presence: ${claim.owner.kind === 'gui' ? 'the tray app' : 'a headless run'} (pid ${claim.owner.pid}) already publishes; only wrapping codex\n`,
+    );
+  }
+
+  const child = spawn(bin, args, {
+    stdio: 'inherit',
+    env: io.env,
+    shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(bin),
+  });
+  const forward = io.onSignal?.((signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+  const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  forward?.();
+  await stopPublishing();
+  if (result.error !== undefined) {
+    io.stderr(`codex-discord-presence: could not start ${bin}: ${result.error.message}\n`);
+    return 127;
+  }
+  if (result.signal !== null) return 128 + (osConstants.signals[result.signal] ?? 0);
+  return result.code ?? 1;
+}

@@ -1,0 +1,328 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listRolloutFiles } from '../codex/rolloutFiles.js';
+import { RolloutReader } from '../codex/rolloutReader.js';
+import { CLIENT_ID_RE } from '../config/schema.js';
+import { IpcConnection, type Attempt } from '../discord/connection.js';
+import { ipcCandidates } from '../discord/ipcPaths.js';
+import { durationShort } from '../format/numbers.js';
+import { liveInstance } from '../instance/instanceFile.js';
+import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart.js';
+import { UsageEngine } from '../usage/engine.js';
+import type { GlobalOptions } from './args.js';
+import { cliContext, type CliIo } from './context.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  title: string;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: Check[];
+  notes: string[];
+}
+
+const NOTES = [
+  'Discord hides activity buttons on your own profile: ask a friend, or use a second account, to see them.',
+  'In Discord, Settings → Activity Privacy → “Share your detected activities with others” must be on, or nobody sees the presence.',
+];
+
+const RECENT_FILES = 20;
+
+/** `doctor`: every check a broken setup needs, each with a concrete fix. Exit 1 when something blocks. */
+export async function doctorCommand(options: GlobalOptions, io: CliIo): Promise<number> {
+  const report = await runDoctor(options, io);
+  if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout(`${formatDoctor(report)}\n`);
+  return report.ok ? 0 : 1;
+}
+
+export async function runDoctor(
+  options: GlobalOptions,
+  io: CliIo,
+  platform: NodeJS.Platform = process.platform,
+): Promise<DoctorReport> {
+  const { codexHome, baseHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
+  const checks: Check[] = [];
+  const now = io.now();
+
+  const homeOk = await isDir(codexHome);
+  checks.push(
+    homeOk
+      ? { id: 'codex-home', status: 'ok', title: 'Codex home', detail: `${codexHome} exists and is readable` }
+      : {
+          id: 'codex-home',
+          status: 'fail',
+          title: 'Codex home',
+          detail: `${codexHome} not found`,
+          fix: 'Run `codex` once to create it, or point to yours with --codex-home DIR or CODEX_HOME.',
+        },
+  );
+
+  const files = homeOk ? listRolloutFiles(join(codexHome, 'sessions')) : [];
+  const newest = files[0];
+  checks.push(
+    newest === undefined
+      ? {
+          id: 'sessions',
+          status: 'warn',
+          title: 'Session files',
+          detail: 'no rollout files yet',
+          fix: 'Start a Codex session (`codex`) and run doctor again.',
+        }
+      : {
+          id: 'sessions',
+          status: 'ok',
+          title: 'Session files',
+          detail: `${files.length} rollout file${files.length === 1 ? '' : 's'}; newest ${newest.path} (written ${durationShort(now - newest.mtimeMs)} ago)`,
+        },
+  );
+
+  // Versions and unreadable lines in the most recent files (read whole, at most 20).
+  const versions = new Map<string, number>();
+  let bad = 0;
+  let badFiles = 0;
+  for (const f of files.slice(0, RECENT_FILES)) {
+    const reader = new RolloutReader(f.path);
+    let version: string | null = null;
+    await reader.readNew(
+      (e) => {
+        if (e.kind === 'meta' && e.cliVersion !== null) version ??= e.cliVersion;
+      },
+      () => undefined,
+    );
+    if (version !== null) versions.set(version, (versions.get(version) ?? 0) + 1);
+    const skipped = reader.stats.malformedLines + reader.stats.invalidUtf8Lines + reader.stats.oversizedLines;
+    bad += skipped;
+    if (skipped > 0) badFiles += 1;
+  }
+  if (files.length > 0) {
+    checks.push({
+      id: 'cli-versions',
+      status: versions.size > 0 ? 'ok' : 'warn',
+      title: 'Codex CLI versions',
+      detail:
+        versions.size > 0
+          ? [...versions].map(([v, n]) => `${v} (${n} file${n === 1 ? '' : 's'})`).join(', ')
+          : 'no version found in recent files (files older than September 2025 carry none)',
+    });
+    checks.push(
+      bad === 0
+        ? {
+            id: 'parse-errors',
+            status: 'ok',
+            title: 'Parse errors',
+            detail: `none in the ${Math.min(files.length, RECENT_FILES)} most recent files`,
+          }
+        : {
+            id: 'parse-errors',
+            status: 'warn',
+            title: 'Parse errors',
+            detail: `${bad} unreadable line${bad === 1 ? '' : 's'} in ${badFiles} recent file${badFiles === 1 ? '' : 's'}; they are skipped, everything else is read`,
+            fix: 'Usually a crash mid-write. If it keeps growing, report it with your Codex version.',
+          },
+    );
+  }
+
+  const c = config.config;
+  checks.push(
+    config.problems.length === 0
+      ? {
+          id: 'config',
+          status: 'ok',
+          title: 'Config',
+          detail: `${config.path}${config.exists ? '' : ' (not created yet: defaults)'}`,
+        }
+      : {
+          id: 'config',
+          status: 'warn',
+          title: 'Config',
+          detail: `${config.path}: ${config.problems.join('; ')}`,
+          fix:
+            config.backupPath === null
+              ? 'Fix the file, or save Settings to rewrite it.'
+              : `Your original is saved as ${config.backupPath}.`,
+        },
+  );
+
+  const idSet = CLIENT_ID_RE.test(c.discord_client_id);
+  checks.push(
+    !c.discord_enabled
+      ? {
+          id: 'client-id',
+          status: 'warn',
+          title: 'Discord application id',
+          detail: 'presence is switched off in the config (discord_enabled: false)',
+        }
+      : idSet
+        ? { id: 'client-id', status: 'ok', title: 'Discord application id', detail: c.discord_client_id }
+        : {
+            id: 'client-id',
+            status: 'fail',
+            title: 'Discord application id',
+            detail: 'not set',
+            fix: 'Create an application at https://discord.com/developers/applications, then put its Application ID in Settings → Discord (or discord_client_id in the config).',
+          },
+  );
+
+  const candidates = ipcCandidates(platform, io.env);
+  const found = await existingEndpoints(candidates, platform);
+  checks.push(
+    found.length > 0
+      ? {
+          id: 'ipc',
+          status: 'ok',
+          title: 'Discord IPC',
+          detail: `found ${found.join(', ')} (of ${candidates.length} paths tried, Flatpak and Snap included)`,
+        }
+      : {
+          id: 'ipc',
+          status: 'fail',
+          title: 'Discord IPC',
+          detail: `no socket among ${candidates.length} paths (${describeRoots(candidates)})`,
+          fix: 'Start the Discord desktop app: the browser version has no local IPC. Flatpak and Snap builds of Discord (and Vesktop) are found in their own folders.',
+        },
+  );
+
+  if (idSet && found.length > 0) {
+    const attempts: Attempt[] = [];
+    try {
+      const connection = await IpcConnection.open(
+        found,
+        c.discord_client_id,
+        { handshakeTimeoutMs: 3000, onClose: () => undefined },
+        attempts,
+      );
+      connection.close();
+      checks.push({
+        id: 'handshake',
+        status: 'ok',
+        title: 'Discord handshake',
+        detail: `READY from ${connection.path}`,
+      });
+    } catch (error) {
+      checks.push({
+        id: 'handshake',
+        status: 'fail',
+        title: 'Discord handshake',
+        detail: error instanceof Error ? error.message : String(error),
+        fix: 'Check the application id; restart Discord if it is not responding.',
+      });
+    }
+  }
+
+  if (homeOk) {
+    const engine = new UsageEngine({ codexHome, now: () => now });
+    await engine.coldStart();
+    const p = engine.snapshot().limits.primary;
+    checks.push(
+      p === null
+        ? {
+            id: 'limits',
+            status: 'warn',
+            title: 'Limit data',
+            detail: 'none seen yet',
+            fix: 'Limits arrive with Codex answers from a ChatGPT login; API-key sessions report none.',
+          }
+        : p.stale
+          ? {
+              id: 'limits',
+              status: 'warn',
+              title: 'Limit data',
+              detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago (stale after 15 min)`,
+              fix: 'Start a Codex turn to refresh.',
+            }
+          : {
+              id: 'limits',
+              status: 'ok',
+              title: 'Limit data',
+              detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old`,
+            },
+    );
+  }
+
+  checks.push(await loginCheck(platform, io.env));
+
+  const other = await liveInstance(baseHome);
+  checks.push(
+    other === null
+      ? { id: 'publisher', status: 'ok', title: 'Other publisher', detail: 'none running' }
+      : {
+          id: 'publisher',
+          status: 'ok',
+          title: 'Other publisher',
+          detail: `${other.kind === 'gui' ? 'the tray app' : 'a headless run'} is publishing (pid ${other.pid}, since ${other.startedAt})${other.discord ? `; Discord ${other.discord.state}` : ''}`,
+        },
+  );
+
+  return { ok: checks.every((ch) => ch.status !== 'fail'), checks, notes: NOTES };
+}
+
+async function loginCheck(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<Check> {
+  if (platform === 'linux') {
+    const file = autostartDesktopFile(env);
+    try {
+      const on = desktopEntryEnabled(await readFile(file, 'utf8'));
+      return {
+        id: 'launch-at-login',
+        status: 'ok',
+        title: 'Launch at login',
+        detail: `${on ? 'on' : 'off (disabled in the entry)'}: ${file}`,
+      };
+    } catch {
+      return { id: 'launch-at-login', status: 'ok', title: 'Launch at login', detail: `off (no ${file})` };
+    }
+  }
+  return {
+    id: 'launch-at-login',
+    status: 'ok',
+    title: 'Launch at login',
+    detail: 'set from the tray app (menu → Launch at login); the system keeps it in its login items',
+  };
+}
+
+async function existingEndpoints(paths: readonly string[], platform: NodeJS.Platform): Promise<string[]> {
+  if (platform === 'win32') return [...paths]; // pipes cannot be listed cheaply; the handshake tries them
+  const found: string[] = [];
+  for (const p of paths) {
+    try {
+      const s = await stat(p);
+      if (s.isSocket()) found.push(p);
+    } catch {
+      // not there
+    }
+  }
+  return found;
+}
+
+function describeRoots(paths: readonly string[]): string {
+  const roots = new Set(paths.map((p) => p.replace(/\/(app\/[^/]+|snap\.[^/]+)?\/?discord-ipc-\d$/, '')));
+  return `under ${[...roots].join(', ')}`;
+}
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+export function formatDoctor(report: DoctorReport): string {
+  const lines: string[] = [];
+  for (const c of report.checks) {
+    lines.push(`${MARK[c.status]} ${c.title}: ${c.detail}`);
+    if (c.fix !== undefined && c.status !== 'ok') lines.push(`    → ${c.fix}`);
+  }
+  lines.push('', ...report.notes.map((n) => `Note: ${n}`), '');
+  lines.push(report.ok ? 'Nothing blocks presence.' : 'Fix the ✗ items above; presence cannot work until then.');
+  return lines.join('\n');
+}

@@ -1,0 +1,227 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readInstance } from '../../src/instance/instanceFile.js';
+import { ArrpcHost } from '../support/arrpc.js';
+import { ROOT, runCli, startCli } from '../support/cli.js';
+import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
+});
+
+const ID = '123456789012345678';
+let home: TempCodexHome;
+let runtime: string;
+let arrpc: ArrpcHost | null = null;
+beforeEach(async () => {
+  home = await TempCodexHome.create();
+  runtime = await mkdtemp(join(tmpdir(), 'cdp-cmd-xdg-'));
+});
+afterEach(async () => {
+  await arrpc?.kill();
+  arrpc = null;
+  await home.remove();
+  await rm(runtime, { recursive: true, force: true });
+});
+
+async function liveSample(): Promise<void> {
+  const content = await readSample(SAMPLES.basic);
+  const last = lastTimestamp(content)?.getTime() ?? 0;
+  await home.writeRollout(home.rolloutPath('2026-11-21', 'live'), shiftTimes(content, Date.now() - 30_000 - last));
+}
+const writeConfig = (extra: Record<string, unknown> = {}) =>
+  writeFile(
+    join(home.home, 'discord-presence-config.json'),
+    JSON.stringify({ schema_version: 6, discord_client_id: ID, ...extra }),
+  );
+const env = () => ({ CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+
+describe('doctor', () => {
+  it('with no Codex home: ✗ with the fix, exit 1', async () => {
+    const run = await runCli(['doctor', '--codex-home', join(home.home, 'missing')], {
+      XDG_RUNTIME_DIR: runtime,
+      HOME: runtime,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^✗ Codex home: .*missing not found\n {4}→ Run `codex` once/m);
+    expect(run.stdout).toContain('Note: Discord hides activity buttons on your own profile');
+    expect(run.stdout).toContain('“Share your detected activities with others” must be on');
+  });
+
+  it('with a corrupt config: ! with the backup named, and the rest still checked', async () => {
+    await liveSample();
+    await writeFile(join(home.home, 'discord-presence-config.json'), '{ not json');
+    const run = await runCli(['doctor', '--json'], env());
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      checks: Array<{ id: string; status: string; detail: string; fix?: string }>;
+    };
+    const config = report.checks.find((c) => c.id === 'config');
+    expect(config?.status).toBe('warn');
+    expect(config?.detail).toContain('not valid JSON');
+    expect(config?.fix).toMatch(/original is saved as .*discord-presence-config\.json\..*\.bak/);
+    expect(report.checks.find((c) => c.id === 'sessions')?.status).toBe('ok');
+    expect(report.checks.find((c) => c.id === 'cli-versions')?.detail).toBe('0.169.0 (1 file)');
+  });
+
+  it('with no Discord running: ✗ Discord IPC, listing where it looked', async () => {
+    await liveSample();
+    await writeConfig();
+    const run = await runCli(['doctor'], env());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✗ Discord IPC: no socket among 120 paths/);
+    expect(run.stdout).toContain('✓ Discord application id: 123456789012345678');
+    expect(run.stdout).toContain('✓ Limit data: fresh');
+  });
+
+  it('with the arrpc Discord stand-in running: the handshake passes and nothing blocks', async () => {
+    await liveSample();
+    await writeConfig();
+    arrpc = await ArrpcHost.start(runtime);
+    const run = await runCli(['doctor'], env());
+    expect(run.stdout).toContain(`✓ Discord IPC: found ${join(runtime, 'discord-ipc-0')}`);
+    expect(run.stdout).toContain('✓ Discord handshake: READY from');
+    expect(run.stdout).toContain('Nothing blocks presence.');
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('codex wrapper', () => {
+  async function fakeCodex(script: string): Promise<string> {
+    const bin = join(runtime, 'bin');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'codex'), script);
+    await chmod(join(bin, 'codex'), 0o755);
+    return bin;
+  }
+
+  it('runs codex with the arguments unchanged, publishes while it runs, clears after, and returns its exit code', async () => {
+    await writeConfig();
+    arrpc = await ArrpcHost.start(runtime);
+    const server = arrpc;
+    const sessionDir = join(home.home, 'sessions', '2026', '11', '21');
+    const content = shiftTimes(await readSample(SAMPLES.basic), Date.now() - Date.parse('2026-11-21T22:41:14.563Z'));
+    await writeFile(join(runtime, 'rollout.jsonl'), content);
+    const bin = await fakeCodex(
+      `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(runtime, 'args.txt')}"\nmkdir -p "${sessionDir}"\ncp "${join(runtime, 'rollout.jsonl')}" "${join(sessionDir, 'rollout-2026-11-21T22-41-13-fake.jsonl')}"\nsleep 2\nexit 3\n`,
+    );
+    const run = startCli(['codex', 'exec', '--model', 'gpt-5.5', 'say "hi"'], {
+      ...env(),
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+    });
+    await server.until(() => server.activities.some((a) => a !== null));
+    expect(server.activities.find((a) => a !== null)).toMatchObject({ state: '5h 84% left · 7d 56% left' });
+    const exit = await run.exited;
+    expect(exit.code).toBe(3);
+    expect(server.shown).toBeNull();
+    expect(await readFile(join(runtime, 'args.txt'), 'utf8')).toBe('exec\n--model\ngpt-5.5\nsay "hi"\n');
+    expect(await readInstance(home.home)).toBeNull();
+  });
+
+  it('a codex killed by a signal gives 128 + signal', async () => {
+    const bin = await fakeCodex('#!/bin/sh\nkill -TERM $$\n');
+    const run = await runCli(['codex'], { ...env(), PATH: `${bin}:${process.env.PATH ?? ''}` });
+    expect(run.code).toBe(128 + 15);
+  });
+
+  it('a missing codex is a clear error and exit 127', async () => {
+    const run = await runCli(['codex', '--version'], { ...env(), PATH: join(runtime, 'empty') });
+    expect(run.code).toBe(127);
+    expect(run.stderr).toContain('could not find `codex` on PATH');
+    expect(run.stderr).toContain('npm install -g @openai/codex');
+  });
+});
+
+describe('one publisher', () => {
+  it('a second run takes over from the first: only one publishes at any moment', async () => {
+    await liveSample();
+    await writeConfig();
+    arrpc = await ArrpcHost.start(runtime);
+    const server = arrpc;
+    const first = startCli(['run'], env());
+    await server.until(() => server.activities.some((a) => a !== null));
+    const firstPid = (await readInstance(home.home))?.pid;
+    expect(firstPid).toBe(first.child.pid);
+    const second = startCli(['run'], env());
+    const firstExit = await first.exited;
+    expect(firstExit.code).toBe(0);
+    await second.printed('taking over from the headless run');
+    await server.until(() => new Set(server.sockets.filter((_, i) => server.activities[i] !== null)).size === 2);
+    // The first connection cleared its activity before the second one set one.
+    const firstSocket = server.sockets[0];
+    const clearedAt = server.sockets.findIndex((s, i) => s === firstSocket && server.activities[i] === null);
+    const secondShownAt = server.sockets.findIndex((s, i) => s !== firstSocket && server.activities[i] !== null);
+    expect(clearedAt).toBeGreaterThan(-1);
+    expect(clearedAt).toBeLessThan(secondShownAt);
+    expect((await readInstance(home.home))?.pid).toBe(second.child.pid);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('a killed run leaves a lock that the next run reclaims', async () => {
+    await liveSample();
+    const first = startCli(['run'], env());
+    await first.printed('discord disabled');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await readInstance(home.home))?.pid).toBe(first.child.pid);
+    const second = startCli(['run'], env());
+    await second.printed('discord disabled');
+    expect(second.output().stdout).not.toContain('taking over');
+    expect((await readInstance(home.home))?.pid).toBe(second.child.pid);
+    second.child.kill('SIGINT');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('run refuses while the tray app publishes, naming it', async () => {
+    await writeFile(
+      join(home.home, 'codex-discord-presence.instance.json'),
+      JSON.stringify({
+        pid: process.pid,
+        kind: 'gui',
+        exe: '/Applications/Codex Discord Presence.app',
+        startedAt: new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString(),
+        version: '0.1.0',
+      }),
+    );
+    const run = await runCli(['run'], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the tray app (Codex Discord Presence, pid ${process.pid}`);
+    expect(run.stderr).toContain('--takeover');
+  });
+
+  it('status shows the publisher, its Discord state and the config path', async () => {
+    await liveSample();
+    const run = startCli(['run'], env());
+    await run.printed('discord disabled');
+    const status = await runCli(['status', '--json'], env());
+    const report = JSON.parse(status.stdout) as {
+      publisher: { pid: number; kind: string; discord?: { state: string } };
+      configPath: string;
+    };
+    expect(report.publisher).toMatchObject({ pid: run.child.pid, kind: 'headless', discord: { state: 'disabled' } });
+    expect(report.configPath).toBe(join(home.home, 'discord-presence-config.json'));
+    const text = await runCli(['status'], env());
+    expect(text.stdout).toMatch(
+      new RegExp(`^Publisher +headless run · pid ${run.child.pid} · since \\d\\d:\\d\\d$`, 'm'),
+    );
+    expect(text.stdout).toMatch(/^Discord +disabled \(No Discord application id is set/m);
+    run.child.kill('SIGTERM');
+    await run.exited;
+  });
+});
+
+describe('smart mode (no command)', () => {
+  it('with no display it says so and runs headless', async () => {
+    await liveSample();
+    const run = startCli([], { ...env(), DISPLAY: '', WAYLAND_DISPLAY: '' });
+    await run.printed('Running headless because there is no display.');
+    await run.printed('discord disabled');
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  });
+});
