@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { minimatch } from 'minimatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
