@@ -136,7 +136,10 @@ function lineLog(io: CliIo): (s: UsageSnapshot, d: DiscordClientState, p: boolea
   let last: string[] = [];
   return (snapshot, discord, publishing) => {
     const now = new Date(io.now());
-    const lines = describe(snapshot, discord, publishing, now).map((l) => l.replace(/ · resets in [^·]+/, ''));
+    // The countdown changes every minute; a log keeps the reset's clock time instead.
+    const lines = describe(snapshot, discord, publishing, now).map((l) =>
+      l.replace(/ · resets in [^(·]*\(([^)]+)\)/, ' · resets $1'),
+    );
     lines.forEach((line, i) => {
       if (line !== last[i]) io.stdout(`${now.toISOString()} ${line}\n`);
     });

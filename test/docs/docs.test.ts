@@ -1,0 +1,137 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands.js';
+import { normalizeConfig } from '../../src/config/normalize.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { readInstance, INSTANCE_FILE } from '../../src/instance/instanceFile.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+
+// The documentation is kept true to the code: its examples are checked here.
+const doc = (path: string) => readFile(join(ROOT, path), 'utf8');
+const jsonBlocks = (md: string): unknown[] =>
+  [...md.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1] ?? '') as unknown);
+
+type Obj = Record<string, unknown>;
+/** Same shape, where a documented value may be null in one and filled in the other (nullable fields). */
+function sameShape(a: unknown, b: unknown, path = '$'): void {
+  if (a === null || b === null) return;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    expect(Array.isArray(a) && Array.isArray(b), path).toBe(true);
+    if ((a as unknown[]).length > 0 && (b as unknown[]).length > 0)
+      sameShape((a as unknown[])[0], (b as unknown[])[0], `${path}[0]`);
+    return;
+  }
+  if (typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(a as Obj).sort(), path).toEqual(Object.keys(b as Obj).sort());
+    for (const k of Object.keys(a as Obj)) sameShape((a as Obj)[k], (b as Obj)[k], `${path}.${k}`);
+    return;
+  }
+  expect(typeof a, path).toBe(typeof b);
+}
+
+let status: Obj;
+let doctor: Obj;
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
+  const home = await TempCodexHome.create();
+  try {
+    for (const sample of [SAMPLES.basic, SAMPLES.nearLimit]) {
+      const content = await readSample(sample);
+      const last = lastTimestamp(content)?.getTime() ?? 0;
+      await home.writeRollout(home.rolloutPath('2026-11-21', sample), shiftTimes(content, Date.now() - 60_000 - last));
+    }
+    await writeFile(
+      join(home.home, INSTANCE_FILE),
+      JSON.stringify({
+        pid: process.pid,
+        kind: 'gui',
+        exe: process.execPath,
+        startedAt: new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString(),
+        version: '0.1.0',
+        discord: { state: 'connected' },
+      }),
+    );
+    status = JSON.parse((await runCli(['status', '--json'], { CODEX_HOME: home.home })).stdout) as Obj;
+    doctor = JSON.parse(
+      (await runCli(['doctor', '--json'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: home.home })).stdout,
+    ) as Obj;
+  } finally {
+    await home.remove();
+  }
+});
+
+describe('docs/api/status-json.md', () => {
+  it('the example has exactly the shape `status --json` prints', async () => {
+    const [example] = jsonBlocks(await doc('docs/api/status-json.md'));
+    sameShape(example, status);
+  });
+});
+
+describe('docs/api/codex-presence.md', () => {
+  it('documents every command, and only real ones', async () => {
+    const md = await doc('docs/api/codex-presence.md');
+    const documented = [...md.matchAll(/^### `([a-z]+)`/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(
+      COMMANDS.map((c) => c.name)
+        .filter((n) => n !== 'help')
+        .sort(),
+    );
+    expect(md).toContain('### (no command)');
+    for (const c of COMMANDS) for (const opt of Object.keys(c.options)) expect(md, `--${opt}`).toContain(`--${opt}`);
+  });
+
+  it('the doctor JSON example has the real shape, ids and statuses', async () => {
+    const blocks = jsonBlocks(await doc('docs/api/codex-presence.md'));
+    const example = blocks.find((b) => (b as Obj).checks !== undefined) as { checks: Obj[] } & Obj;
+    expect(Object.keys(example).sort()).toEqual(Object.keys(doctor).sort());
+    const realChecks = doctor.checks as Obj[];
+    const realIds = new Set(realChecks.map((c) => c.id));
+    for (const c of example.checks) {
+      expect(realIds.has(c.id), String(c.id)).toBe(true);
+      expect(['ok', 'warn', 'fail']).toContain(c.status);
+      expect(realChecks.find((r) => r.id === c.id)?.title).toBe(c.title);
+    }
+    const md = await doc('docs/api/codex-presence.md');
+    const listed = /The checks, by `id`: ([\s\S]*?)\.\n/.exec(md)?.[1] ?? '';
+    const ids = [...listed.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    expect(new Set(ids)).toEqual(new Set([...realIds, 'handshake']));
+  });
+
+  it('the config example is valid as it stands', async () => {
+    const example = jsonBlocks(await doc('docs/api/codex-presence.md')).find(
+      (b) => (b as Obj).schema_version !== undefined,
+    );
+    const normalized = normalizeConfig(example);
+    expect(normalized.problems).toEqual([]);
+    expect(normalized.migratedFrom).toBeNull();
+    expect(normalized.config).toEqual({ ...defaultConfig(), discord_client_id: '123456789012345678' });
+  });
+
+  it('the instance file example is what the reader accepts', async () => {
+    const example = jsonBlocks(await doc('docs/api/codex-presence.md')).find((b) => (b as Obj).kind !== undefined);
+    const dir = await mkdtemp(join(tmpdir(), 'cdp-doc-'));
+    try {
+      await writeFile(join(dir, INSTANCE_FILE), JSON.stringify(example));
+      expect(await readInstance(dir)).toEqual(example);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('README', () => {
+  it('its two commands exist, and .ci/run calls the same test command', async () => {
+    const readme = await doc('README.md');
+    const pkg = JSON.parse(await doc('package.json')) as { scripts: Record<string, string> };
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toMatch(/```sh\nnpm test\n```/);
+    expect(pkg.scripts.start).toBeDefined();
+    expect(pkg.scripts.test).toContain('vitest run');
+    expect(await doc('.ci/run')).toMatch(/^npm test$/m);
+    for (const c of COMMANDS.filter((x) => x.name !== 'help')) expect(readme).toContain(`\`${c.name}`);
+  });
+});
