@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests use real sockets, real files and a real browser: keep runs on 2 cores calm.
     maxWorkers: 2,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-artifacts/vitest-report.json' },
   },
 });

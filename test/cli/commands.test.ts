@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ArrpcHost } from '../support/arrpc.js';
 import { ROOT, runCli, startCli } from '../support/cli.js';
-import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
 
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
@@ -27,11 +27,7 @@ afterEach(async () => {
   await rm(runtime, { recursive: true, force: true });
 });
 
-async function liveSample(): Promise<void> {
-  const content = await readSample(SAMPLES.basic);
-  const last = lastTimestamp(content)?.getTime() ?? 0;
-  await home.writeRollout(home.rolloutPath('2026-11-21', 'live'), shiftTimes(content, Date.now() - 30_000 - last));
-}
+const liveSample = () => home.writeLiveSample(SAMPLES.basic);
 const writeConfig = (extra: Record<string, unknown> = {}) =>
   writeFile(
     join(home.home, 'discord-presence-config.json'),
@@ -212,6 +208,19 @@ describe('one publisher', () => {
     expect(text.stdout).toMatch(/^Discord +disabled \(No Discord application id is set/m);
     run.child.kill('SIGTERM');
     await run.exited;
+  });
+});
+
+describe('--config', () => {
+  it('reads the config from the given file', async () => {
+    const file = join(runtime, 'elsewhere.json');
+    await writeFile(file, JSON.stringify({ schema_version: 6, discord_client_id: '223456789012345678' }));
+    const status = JSON.parse((await runCli(['status', '--json', '--config', file], env())).stdout) as {
+      configPath: string;
+    };
+    expect(status.configPath).toBe(file);
+    const doctor = await runCli(['doctor', '--config', file], env());
+    expect(doctor.stdout).toContain('✓ Discord application id: 223456789012345678');
   });
 });
 

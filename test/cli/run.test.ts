@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ArrpcHost } from '../support/arrpc.js';
 import { ROOT, startCli } from '../support/cli.js';
-import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
@@ -25,11 +25,7 @@ afterEach(async () => {
   await rm(runtime, { recursive: true, force: true });
 });
 
-async function liveSample(): Promise<void> {
-  const content = await readSample(SAMPLES.basic);
-  const last = lastTimestamp(content)?.getTime() ?? 0;
-  await home.writeRollout(home.rolloutPath('2026-11-21', 'live'), shiftTimes(content, Date.now() - 30_000 - last));
-}
+const liveSample = () => home.writeLiveSample(SAMPLES.basic);
 
 describe('run (headless presence)', () => {
   it('publishes to Discord, logs one line per change, and SIGINT clears the activity and exits 0', async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { ROOT, runCli } from '../support/cli.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 
@@ -16,13 +16,8 @@ afterEach(async () => {
   await home.remove();
 });
 
-/** Copies a real sample into the home, moved in time so its last line was written a minute ago. */
-async function liveSample(sample: string): Promise<void> {
-  const content = await readSample(sample);
-  const last = lastTimestamp(content)?.getTime() ?? 0;
-  const shifted = shiftTimes(content, Date.now() - 60_000 - last);
-  await home.writeRollout(home.rolloutPath('2026-11-21', sample.replace('.jsonl', '')), shifted);
-}
+/** A real sample as a session whose last line was written a minute ago. */
+const liveSample = (sample: string) => home.writeLiveSample(sample, sample.replace('.jsonl', ''), 60_000);
 
 describe('status', () => {
   it('--json prints the UsageSnapshot of the real samples', async () => {

@@ -113,6 +113,23 @@ describe('PresenceClient', () => {
     expect(c.state.state).toBe('connected');
   });
 
+  it('a slow reply still settles; one slower than the timeout fails that update and keeps the connection', async () => {
+    fake.options.replyDelayMs = 150;
+    const logs: string[] = [];
+    const c = make({ requestTimeoutMs: 100, log: (m) => logs.push(m) });
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    c.setActivity({ details: 'slow' });
+    await fake.until(() => fake.activities.length === 1);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(logs.some((l) => l.includes('did not answer SET_ACTIVITY within 100 ms'))).toBe(true);
+    expect(c.state.state).toBe('connected');
+    fake.options.replyDelayMs = 30;
+    c.setActivity({ details: 'slow but in time' });
+    await c.settled();
+    expect(fake.activities.at(-1)).toEqual({ details: 'slow but in time' });
+  });
+
   it('answers PING with PONG, and copes with split and merged frames', async () => {
     fake.options.splitFrames = true;
     fake.options.mergeReadyWithPing = true;

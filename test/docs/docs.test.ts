@@ -8,7 +8,7 @@ import { normalizeConfig } from '../../src/config/normalize.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { readInstance, INSTANCE_FILE } from '../../src/instance/instanceFile.js';
 import { ROOT, runCli } from '../support/cli.js';
-import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 // The documentation is kept true to the code: its examples are checked here.
 const doc = (path: string) => readFile(join(ROOT, path), 'utf8');
@@ -39,11 +39,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
   const home = await TempCodexHome.create();
   try {
-    for (const sample of [SAMPLES.basic, SAMPLES.nearLimit]) {
-      const content = await readSample(sample);
-      const last = lastTimestamp(content)?.getTime() ?? 0;
-      await home.writeRollout(home.rolloutPath('2026-11-21', sample), shiftTimes(content, Date.now() - 60_000 - last));
-    }
+    for (const sample of [SAMPLES.basic, SAMPLES.nearLimit]) await home.writeLiveSample(sample, sample, 60_000);
     await writeFile(
       join(home.home, INSTANCE_FILE),
       JSON.stringify({

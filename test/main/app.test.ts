@@ -55,11 +55,7 @@ async function writeConfig(extra: Record<string, unknown> = {}): Promise<void> {
   );
 }
 
-async function liveSample(sample: string = SAMPLES.basic, name = 'live'): Promise<string> {
-  const content = await readSample(sample);
-  const last = lastTimestamp(content)?.getTime() ?? 0;
-  return home.writeRollout(home.rolloutPath('2026-11-21', name), shiftTimes(content, Date.now() - 20_000 - last));
-}
+const liveSample = (sample: string = SAMPLES.basic) => home.writeLiveSample(sample, 'live', 20_000);
 
 async function start(): Promise<TrayApp> {
   app = new TrayApp({ edges: electron, config: filePort(), appName: 'codex-discord-presence' });
@@ -106,6 +102,12 @@ describe('tray app', () => {
     expect(popover?.visible).toBe(true);
     // Tray at x=1500 (24 px wide), menu bar on top: centred under the icon, 4 px below the menu bar.
     expect(popover?.position).toEqual({ x: 1500 + 12 - 180, y: 25 + 4 });
+  });
+
+  it('on macOS there is no Dock icon', async () => {
+    electron = new MockElectron('darwin', { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+    await start();
+    expect(electron.app.dockHidden).toBe(true);
   });
 
   it('a second instance that cannot get the lock quits at once', async () => {

@@ -43,6 +43,16 @@ export class TempCodexHome {
     return this.writeRollout(this.rolloutPath(day, sample.replace(/\.jsonl$/, '')), content, mtime);
   }
 
+  /**
+   * Writes a real sample as a live session: every time in it moved so its last
+   * line was written `agoMs` ago (its mtime follows).
+   */
+  async writeLiveSample(sample: string, name = 'live', agoMs = 30_000): Promise<string> {
+    const content = await readSample(sample);
+    const last = lastTimestamp(content)?.getTime() ?? 0;
+    return this.writeRollout(this.rolloutPath('2026-11-21', name), shiftTimes(content, Date.now() - agoMs - last));
+  }
+
   async append(path: string, content: string): Promise<void> {
     await appendFile(path, content);
   }

@@ -7,6 +7,23 @@ export function level(remaining: number): 'normal' | 'warning' | 'critical' {
   return 'normal';
 }
 
+/** A bar of what is left, as a progressbar; a null `percent` is unknown (no value, empty bar). */
+function Bar({ label, percent, valueNow }: { label: string; percent: number | null; valueNow?: number }) {
+  return (
+    <div
+      className={percent === null ? 'bar unknown' : 'bar'}
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent === null ? undefined : valueNow}
+      aria-valuetext={percent === null ? 'unknown' : `${valueNow ?? Math.round(percent)}% left`}
+    >
+      <div className="fill" style={{ width: `${percent ?? 0}%` }} />
+    </div>
+  );
+}
+
 function title(label: string): string {
   return `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
 }
@@ -21,16 +38,7 @@ export function LimitCard({ window: w, fallback, now }: { window: UsageWindow | 
           <h2>{title(label)}</h2>
           <span className="limit-value muted">unknown</span>
         </div>
-        <div
-          className="bar unknown"
-          role="progressbar"
-          aria-label={`${title(label)} limit left`}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuetext="unknown"
-        >
-          <div className="fill" style={{ width: '0%' }} />
-        </div>
+        <Bar label={`${title(label)} limit left`} percent={null} />
         <p className="sub muted">No limit data from Codex yet.</p>
       </section>
     );
@@ -62,17 +70,7 @@ export function LimitCard({ window: w, fallback, now }: { window: UsageWindow | 
           {left}% left
         </span>
       </div>
-      <div
-        className="bar"
-        role="progressbar"
-        aria-label={`${title(label)} limit left`}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={left}
-        aria-valuetext={`${left}% left`}
-      >
-        <div className="fill" style={{ width: `${w.remainingPercent}%` }} />
-      </div>
+      <Bar label={`${title(label)} limit left`} percent={w.remainingPercent} valueNow={left} />
       <p className="sub">
         {resetText !== null && <span data-testid="reset">{resetText}</span>}
         {paceText !== null && !w.rolledOver && (
