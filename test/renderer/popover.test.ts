@@ -198,6 +198,47 @@ describe('popover', () => {
     await context.close();
   });
 
+  it('text contrast meets WCAG AA (4.5:1) in both themes', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const warn = snapshot([session(), session({ id: 'b', status: 'waiting' })]);
+      warn.limits.primary = window(12, { stale: true });
+      warn.limits.secondary = window(3, { label: 'weekly' });
+      const o = await openPage(h, 'popover', { snapshot: warn, app: { ...APP, discord: { state: 'error', reason: 'x' } } }, { now: T0, colorScheme: scheme });
+      await expect.poll(() => o.page.getByTestId('session').count()).toBe(2);
+      const ratios = await o.page.evaluate(() => {
+        const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string): number => {
+          const [r = 0, g = 0, b = 0] = rgb(c).map((v) => {
+            const x = v / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const background = (el: Element | null): string => {
+          for (let e = el; e !== null; e = e.parentElement) {
+            const bg = getComputedStyle(e).backgroundColor;
+            if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
+          }
+          return getComputedStyle(document.body).backgroundColor;
+        };
+        const out: Array<[string, number]> = [];
+        for (const sel of ['h1', '.codex-state', '.limit-value', '.sub span', '.badge.stale', '.chip', '.project', '.branch', '.session-meta', '.tokens', '.context-text', '.section-title', '.switch span', 'button']) {
+          for (const el of document.querySelectorAll(sel)) {
+            const fg = lum(getComputedStyle(el).color);
+            const bg = lum(background(el));
+            const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+            out.push([`${sel} “${(el.textContent ?? '').slice(0, 20)}”`, Math.round(ratio * 100) / 100]);
+          }
+        }
+        return out;
+      });
+      expect(ratios.length).toBeGreaterThan(15);
+      const failing = ratios.filter(([, r]) => r < 4.5);
+      expect(failing, scheme).toEqual([]);
+      await o.context.close();
+    }
+  });
+
   it('saves screenshots (light and dark, one session and three)', async () => {
     const three = snapshot([
       session(),
