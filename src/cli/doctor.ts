@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { listRolloutFiles } from '../codex/rolloutFiles.js';
 import { RolloutReader } from '../codex/rolloutReader.js';
@@ -288,7 +289,11 @@ async function loginCheck(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Pr
 }
 
 async function existingEndpoints(paths: readonly string[], platform: NodeJS.Platform): Promise<string[]> {
-  if (platform === 'win32') return [...paths]; // pipes cannot be listed cheaply; the handshake tries them
+  // Named pipes cannot be listed, but a connect attempt answers at once when nobody listens.
+  if (platform === 'win32') {
+    const open = await Promise.all(paths.map((p) => accepts(p)));
+    return paths.filter((_, i) => open[i]);
+  }
   const found: string[] = [];
   for (const p of paths) {
     try {
@@ -299,6 +304,20 @@ async function existingEndpoints(paths: readonly string[], platform: NodeJS.Plat
     }
   }
   return found;
+}
+
+function accepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 500);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 function describeRoots(paths: readonly string[]): string {
