@@ -203,7 +203,12 @@ describe('popover', () => {
       const warn = snapshot([session(), session({ id: 'b', status: 'waiting' })]);
       warn.limits.primary = window(12, { stale: true });
       warn.limits.secondary = window(3, { label: 'weekly' });
-      const o = await openPage(h, 'popover', { snapshot: warn, app: { ...APP, discord: { state: 'error', reason: 'x' } } }, { now: T0, colorScheme: scheme });
+      const o = await openPage(
+        h,
+        'popover',
+        { snapshot: warn, app: { ...APP, discord: { state: 'error', reason: 'x' } } },
+        { now: T0, colorScheme: scheme },
+      );
       await expect.poll(() => o.page.getByTestId('session').count()).toBe(2);
       const ratios = await o.page.evaluate(() => {
         const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
@@ -222,7 +227,22 @@ describe('popover', () => {
           return getComputedStyle(document.body).backgroundColor;
         };
         const out: Array<[string, number]> = [];
-        for (const sel of ['h1', '.codex-state', '.limit-value', '.sub span', '.badge.stale', '.chip', '.project', '.branch', '.session-meta', '.tokens', '.context-text', '.section-title', '.switch span', 'button']) {
+        for (const sel of [
+          'h1',
+          '.codex-state',
+          '.limit-value',
+          '.sub span',
+          '.badge.stale',
+          '.chip',
+          '.project',
+          '.branch',
+          '.session-meta',
+          '.tokens',
+          '.context-text',
+          '.section-title',
+          '.switch span',
+          'button',
+        ]) {
           for (const el of document.querySelectorAll(sel)) {
             const fg = lum(getComputedStyle(el).color);
             const bg = lum(background(el));
