@@ -69,7 +69,7 @@ export interface ElectronEdges {
   openExternal(url: string): Promise<void>;
   /** Registers an `ipcMain.handle` for `channel`; the adapter supplies SenderInfo. */
   handle(channel: string, handler: IpcHandler): void;
-  /** Sends to the windows; used for pushes. */
+  /** Runs the handler on logout or system shutdown (and SIGTERM/SIGINT), so Discord is cleared first. */
   onSystemShutdown(handler: () => void): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
   now(): number;

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { classifyHead, HEAD_BYTES } from './classifyHead.js';
 import { linesBackward, type ByteCounter } from './backwardLines.js';
 import { LineTail, type HeadVerdict, type TailResult } from './lineTail.js';
@@ -103,7 +103,7 @@ export class RolloutReader {
   }
 
   private async eventAt(
-    handle: import('node:fs/promises').FileHandle,
+    handle: FileHandle,
     start: number,
     end: number,
     bytes: Buffer | null,
@@ -182,11 +182,7 @@ export class RolloutReader {
 }
 
 /** Offset just past the last `\n`: a trailing partial line is left for the forward tail. */
-async function lastLineEnd(
-  handle: import('node:fs/promises').FileHandle,
-  size: number,
-  counter: ByteCounter,
-): Promise<number> {
+async function lastLineEnd(handle: FileHandle, size: number, counter: ByteCounter): Promise<number> {
   // Small first: usually the file ends with `\n` and one read of a few KB settles it.
   const chunk = Buffer.allocUnsafe(4 * 1024);
   let pos = size;
@@ -202,7 +198,7 @@ async function lastLineEnd(
 }
 
 async function firstLine(
-  handle: import('node:fs/promises').FileHandle,
+  handle: FileHandle,
   counter: ByteCounter,
 ): Promise<{ end: number; bytes: Buffer | null } | null> {
   const limit = 1024 * 1024;
