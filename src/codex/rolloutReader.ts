@@ -1,8 +1,9 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { classifyHead, HEAD_BYTES } from './classifyHead.js';
 import { linesBackward, type ByteCounter } from './backwardLines.js';
-import { LineTail, type HeadVerdict, type TailResult } from './lineTail.js';
+import { LineTail, OPEN_FLAGS, type HeadVerdict, type TailResult } from './lineTail.js';
 import { parseLine } from './parseLine.js';
+import { LineCheck } from './ranges.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -27,8 +28,16 @@ export class RolloutReader {
   private sink: (event: RolloutEvent) => void = () => undefined;
   /** An event sniffed from a line's head, handed on only once the line is complete. */
   private deferred: RolloutEvent | null = null;
+  /** When the current read started: the latest time a line may claim (plus skew). */
+  private readAt = 0;
+  /** The range check of the line being read. */
+  private check = new LineCheck(0);
 
-  constructor(readonly path: string) {
+  /** `now` is the clock lines are checked against (injected in tests). */
+  constructor(
+    readonly path: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tail = new LineTail(path, {
       head: (head, index) => this.onHead(head, index),
       line: (line, index) => this.onLine(line, index),
@@ -42,6 +51,7 @@ export class RolloutReader {
   /** Reads what was appended since the last call, handing each event to `sink` in order. */
   async readNew(sink: (event: RolloutEvent) => void, onReset: () => void): Promise<TailResult> {
     this.sink = sink;
+    this.readAt = this.now();
     const result = await this.tail.read(() => {
       Object.assign(this.stats, emptyReadStats());
       onReset();
@@ -61,14 +71,16 @@ export class RolloutReader {
     maxBytes: number,
     withFirstLine = true,
   ): Promise<RecentRead | null> {
+    this.readAt = this.now();
     let handle;
     try {
-      handle = await open(this.path, 'r');
+      handle = await open(this.path, OPEN_FLAGS);
     } catch {
       return null;
     }
     try {
       const info = await handle.stat();
+      if (!info.isFile()) return null;
       const counter: ByteCounter = { bytes: 0 };
       const endOffset = await lastLineEnd(handle, info.size, counter);
       const newestFirst: RolloutEvent[] = [];
@@ -125,6 +137,7 @@ export class RolloutReader {
     try {
       const verdict = this.onHead(head.subarray(0, HEAD_BYTES), start === 0 ? 0 : 1);
       if (verdict === 'skip') {
+        if (this.deferred !== null && this.check.suspicious) this.stats.suspiciousLines += 1;
         if (this.deferred !== null) this.sink(this.deferred);
         this.deferred = null;
       } else {
@@ -148,7 +161,8 @@ export class RolloutReader {
   }
 
   private onHead(head: Buffer, index: number): HeadVerdict {
-    const decision = classifyHead(head.toString('utf8'), index === 0);
+    this.check = new LineCheck(this.readAt);
+    const decision = classifyHead(head.toString('utf8'), index === 0, this.check);
     if (decision.action === 'parse') return 'collect';
     this.deferred = decision.action === 'event' ? decision.event : null;
     return 'skip';
@@ -163,6 +177,7 @@ export class RolloutReader {
       this.stats.malformedLines += 1;
       return;
     }
+    if (this.check.suspicious) this.stats.suspiciousLines += 1;
     if (event !== null) this.sink(event);
   }
 
@@ -175,9 +190,13 @@ export class RolloutReader {
       this.stats.invalidUtf8Lines += 1;
       return;
     }
-    const result = parseLine(text, index === 0);
-    if (result === 'malformed') this.stats.malformedLines += 1;
-    else if (result !== 'ignored') this.sink(result);
+    const result = parseLine(text, index === 0, this.check);
+    if (result === 'malformed') {
+      this.stats.malformedLines += 1;
+      return;
+    }
+    if (this.check.suspicious) this.stats.suspiciousLines += 1;
+    if (result !== 'ignored') this.sink(result);
   }
 }
 
