@@ -253,6 +253,8 @@ export class UsageEngine {
     this.special.delete(path);
     // A file stamped in the future (a skewed clock, `touch -d`) must not keep its session alive forever.
     t.lastWriteAt = Math.max(t.lastWriteAt, Math.min(result.mtimeMs, this.now() + CLOCK_SKEW_MS));
+    // Project and branch are ready before the next snapshot (read asynchronously, never blocking).
+    await this.git.refresh(t.state.cwd);
   }
 
   private apply(t: Tracked, e: RolloutEvent): void {
