@@ -20,11 +20,20 @@ const ID = '123456789012345678';
 let home: TempCodexHome;
 let runtime: string;
 let discord: FakeDiscord | null = null;
+const children: Array<ReturnType<typeof startCli>> = [];
+/** startCli, stopped after the test even when an assertion failed first. */
+const start = (args: string[]) => {
+  const cli = startCli(args, env());
+  children.push(cli);
+  return cli;
+};
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-special-'));
 });
 afterEach(async () => {
+  for (const cli of children.splice(0))
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
   await discord?.close();
   discord = null;
   await home.remove();
@@ -108,7 +117,7 @@ describe.skipIf(process.platform === 'win32')('special files', () => {
   it('run starts, shows the session, and stops on SIGTERM with special files present', async () => {
     await home.writeLiveSample(SAMPLES.basic);
     await specialEntries();
-    const cli = startCli(['run'], env());
+    const cli = start(['run']);
     await cli.printed(/session orbit-api · gpt-5\.5/);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
@@ -137,7 +146,7 @@ describe.skipIf(process.platform === 'win32')('special files', () => {
     await sessionIn('fifo-run', async (head) => {
       execFileSync('mkfifo', [head]);
     });
-    const cli = startCli(['run'], env());
+    const cli = start(['run']);
     await cli.printed(/session fifo-run · \?/);
     cli.child.kill('SIGINT');
     expect((await cli.exited).code).toBe(0);
