@@ -18,6 +18,8 @@ export interface LineHandler {
   skipped(lineIndex: number, lastByte: number): void;
   /** A collected line grew past `maxLineBytes` and was dropped. */
   oversized(lineIndex: number): void;
+  /** Called before the lines of a read, with the file's mtime: no line in it was written later. */
+  begin?(mtimeMs: number): void;
 }
 
 export interface TailOptions {
@@ -110,6 +112,7 @@ export class LineTail {
     }
     this.ino = info.ino;
     if (info.size === this.offset) return { kind: 'read', bytes: 0, reset, size: info.size, mtimeMs: info.mtimeMs };
+    this.handler.begin?.(info.mtimeMs);
     let handle: FileHandle;
     try {
       handle = await open(this.path, OPEN_FLAGS);

@@ -28,7 +28,7 @@ export class RolloutReader {
   private sink: (event: RolloutEvent) => void = () => undefined;
   /** An event sniffed from a line's head, handed on only once the line is complete. */
   private deferred: RolloutEvent | null = null;
-  /** When the current read started: the latest time a line may claim (plus skew). */
+  /** The latest time a line of the current read may claim (plus skew): now, or the file's mtime if older. */
   private readAt = 0;
   /** The range check of the line being read. */
   private check = new LineCheck(0);
@@ -45,13 +45,13 @@ export class RolloutReader {
       oversized: () => {
         this.stats.oversizedLines += 1;
       },
+      begin: (mtimeMs) => this.startRead(mtimeMs),
     });
   }
 
   /** Reads what was appended since the last call, handing each event to `sink` in order. */
   async readNew(sink: (event: RolloutEvent) => void, onReset: () => void): Promise<TailResult> {
     this.sink = sink;
-    this.readAt = this.now();
     const result = await this.tail.read(() => {
       Object.assign(this.stats, emptyReadStats());
       onReset();
@@ -71,7 +71,6 @@ export class RolloutReader {
     maxBytes: number,
     withFirstLine = true,
   ): Promise<RecentRead | null> {
-    this.readAt = this.now();
     let handle;
     try {
       handle = await open(this.path, OPEN_FLAGS);
@@ -81,6 +80,7 @@ export class RolloutReader {
     try {
       const info = await handle.stat();
       if (!info.isFile()) return null;
+      this.startRead(info.mtimeMs);
       const counter: ByteCounter = { bytes: 0 };
       const endOffset = await lastLineEnd(handle, info.size, counter);
       const newestFirst: RolloutEvent[] = [];
@@ -158,6 +158,14 @@ export class RolloutReader {
       this.sink = previous;
     }
     return found;
+  }
+
+  /**
+   * No line can have been written after the file's mtime, nor after now: that
+   * bounds the time a line may claim (ranges.ts adds the clock-skew allowance).
+   */
+  private startRead(mtimeMs: number): void {
+    this.readAt = Math.min(this.now(), mtimeMs);
   }
 
   private onHead(head: Buffer, index: number): HeadVerdict {

@@ -154,3 +154,51 @@ describe.skipIf(process.platform === 'win32')('special files', () => {
     expect((JSON.parse(status.stdout) as { publisher: unknown }).publisher).toBeNull();
   });
 });
+
+describe('an out-of-range reset (it crashed status, doctor and run with "Invalid time value")', () => {
+  async function hostileRollout(): Promise<void> {
+    const at = (agoMs: number) => new Date(Date.now() - agoMs).toISOString();
+    const resetSec = Math.round(Date.now() / 1000) + 3600;
+    await home.writeRollout(
+      home.rolloutPath('2026-11-21', 'hostile'),
+      [
+        line.meta(at(60_000)),
+        line.tokenCount(at(40_000), 5000, 5000, {
+          ...mainLimits(30, 20, 1e13, resetSec + 86_400),
+        }),
+        line.tokenCount(at(30_000), 5000, 5000, {
+          limit_id: 'codex_other',
+          primary: { used_percent: 5, window_minutes: 300, resets_in_seconds: 1e15 },
+        }),
+        '',
+      ].join('\n'),
+    );
+  }
+
+  it('status shows the limits with the reset unknown, counts the lines, and exits 0', async () => {
+    await hostileRollout();
+    const json = await runCli(['status', '--json'], env());
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    const snap = JSON.parse(json.stdout) as UsageSnapshot;
+    expect(snap.limits.primary).toMatchObject({ remainingPercent: 70, resetsAt: null });
+    expect(snap.limits.others[0]?.primary).toMatchObject({ remainingPercent: 95, resetsAt: null });
+    expect(snap.diagnostics.suspiciousLines).toBe(2);
+    const text = await runCli(['status'], env());
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^5h limit\s+\[█{14}░{6}\] 70% left$/m);
+    expect(text.stdout).toContain('2 line(s) had out-of-range values, shown as unknown');
+  });
+
+  it('doctor warns about the lines and run starts and stops cleanly', async () => {
+    await hostileRollout();
+    const doctor = await runCli(['doctor'], env());
+    expect(doctor.stderr).toBe('');
+    expect(doctor.stdout).toMatch(/^! Parse errors: 2 lines with out-of-range values in recent files/m);
+    expect(doctor.stdout).toContain('✓ Limit data: fresh');
+    const cli = start(['run']);
+    await cli.printed(/5h {6}\[█{14}░{6}\] 70% left/);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+  });
+});
