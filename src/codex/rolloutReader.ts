@@ -109,6 +109,9 @@ export class RolloutReader {
       // Line indexes after a partial read are unknown; only index 0 matters (legacy detection).
       this.tail.seek(endOffset, info.ino, firstLineEnd >= 0 && endOffset > firstLineEnd ? 1 : 0);
       return { events, reachedStart };
+    } catch {
+      // A read that fails midway (EIO, a file swapped for something else) is treated like a file that cannot be opened.
+      return null;
     } finally {
       await handle.close();
     }
