@@ -23,9 +23,10 @@ export function parseTokenUsage(raw: unknown, check: LineCheck): TokenUsage | nu
   const cachedInput = check.tokens(raw.cached_input_tokens);
   const output = check.tokens(raw.output_tokens);
   const reasoningOutput = check.tokens(raw.reasoning_output_tokens);
-  const total = raw.total_tokens === undefined || raw.total_tokens === null ? null : check.tokens(raw.total_tokens);
+  const hasTotal = raw.total_tokens !== undefined && raw.total_tokens !== null;
+  const total = hasTotal ? check.tokens(raw.total_tokens) : null;
   if (input === null || cachedInput === null || output === null || reasoningOutput === null) return null;
-  if (total === null && raw.total_tokens !== undefined && raw.total_tokens !== null) return null;
+  if (hasTotal && total === null) return null;
   return { input, cachedInput, output, reasoningOutput, total: total ?? input + output };
 }
 

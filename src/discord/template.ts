@@ -88,5 +88,6 @@ export function renderTemplate(template: string, values: TemplateValues): string
 export function loadedTemplate(key: string, template: string): { template: string; problem: string | null } {
   const problem = validateTemplate(template);
   if (problem === null) return { template, problem: null };
-  return { template: '', problem: `${key} ${JSON.stringify(template)} is not used: ${problem}` };
+  const shown = template.length > 60 ? `${template.slice(0, 60)}…` : template;
+  return { template: '', problem: `${key} ${JSON.stringify(shown)} is not used: ${problem}` };
 }
