@@ -89,6 +89,7 @@ export async function runDoctor(
   const versions = new Map<string, number>();
   let bad = 0;
   let badFiles = 0;
+  let suspicious = 0;
   for (const f of files.slice(0, RECENT_FILES)) {
     const reader = new RolloutReader(f.path);
     let version: string | null = null;
@@ -102,6 +103,7 @@ export async function runDoctor(
     const skipped = reader.stats.malformedLines + reader.stats.invalidUtf8Lines + reader.stats.oversizedLines;
     bad += skipped;
     if (skipped > 0) badFiles += 1;
+    suspicious += reader.stats.suspiciousLines;
   }
   if (files.length > 0) {
     checks.push({
@@ -114,20 +116,28 @@ export async function runDoctor(
           : 'no version found in recent files (files older than September 2025 carry none)',
     });
     checks.push(
-      bad === 0
+      bad === 0 && suspicious === 0
         ? {
             id: 'parse-errors',
             status: 'ok',
             title: 'Parse errors',
             detail: `none in the ${Math.min(files.length, RECENT_FILES)} most recent files`,
           }
-        : {
-            id: 'parse-errors',
-            status: 'warn',
-            title: 'Parse errors',
-            detail: `${bad} unreadable line${bad === 1 ? '' : 's'} in ${badFiles} recent file${badFiles === 1 ? '' : 's'}; they are skipped, everything else is read`,
-            fix: 'Usually a crash mid-write. If it keeps growing, report it with your Codex version.',
-          },
+        : bad === 0
+          ? {
+              id: 'parse-errors',
+              status: 'warn',
+              title: 'Parse errors',
+              detail: `${suspicious} line${suspicious === 1 ? '' : 's'} with out-of-range values in recent files (a reset years away, negative tokens, a time in the future); those values are shown as unknown`,
+              fix: 'A clock far off or an edited file. If Codex itself writes them, report it with your Codex version.',
+            }
+          : {
+              id: 'parse-errors',
+              status: 'warn',
+              title: 'Parse errors',
+              detail: `${bad} unreadable line${bad === 1 ? '' : 's'} in ${badFiles} recent file${badFiles === 1 ? '' : 's'}${suspicious > 0 ? ` and ${suspicious} with out-of-range values` : ''}; they are skipped, everything else is read`,
+              fix: 'Usually a crash mid-write. If it keeps growing, report it with your Codex version.',
+            },
     );
   }
 
@@ -221,7 +231,10 @@ export async function runDoctor(
   if (homeOk) {
     const engine = new UsageEngine({ codexHome, now: () => now });
     await engine.coldStart();
-    const p = engine.snapshot().limits.primary;
+    const snap = engine.snapshot();
+    const special = snap.diagnostics.skippedEntries;
+    if (special.count > 0) checks.push(skippedEntriesCheck(special.count, special.entries));
+    const p = snap.limits.primary;
     checks.push(
       p === null
         ? {
@@ -263,6 +276,19 @@ export async function runDoctor(
   );
 
   return { ok: checks.every((ch) => ch.status !== 'fail'), checks, notes: NOTES };
+}
+
+/** Entries where a session file or the session index belongs that are not regular files: skipped, named. */
+function skippedEntriesCheck(count: number, entries: ReadonlyArray<{ path: string; reason: string }>): Check {
+  const listed = entries.map((e) => `${e.path} is ${e.reason}`).join('; ');
+  const more = count > entries.length ? `; and ${count - entries.length} more` : '';
+  return {
+    id: 'special-files',
+    status: 'warn',
+    title: 'Special files',
+    detail: `${count} skipped: ${listed}${more}`,
+    fix: 'Codex writes regular files there: remove or replace these entries (nothing else is affected).',
+  };
 }
 
 async function loginCheck(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<Check> {

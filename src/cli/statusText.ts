@@ -55,7 +55,15 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
   for (const s of snapshot.sessions) lines.push(sessionLine(s, s.id === snapshot.current, now));
   const d = snapshot.diagnostics;
   const skipped = d.malformedLines + d.invalidUtf8Lines + d.oversizedLines;
-  if (skipped > 0) lines.push('', `${skipped} unreadable line(s) were skipped; run \`doctor\` for details.`);
+  const notes: string[] = [];
+  if (skipped > 0) notes.push(`${skipped} unreadable line(s) were skipped; run \`doctor\` for details.`);
+  if (d.suspiciousLines > 0)
+    notes.push(`${d.suspiciousLines} line(s) had out-of-range values, shown as unknown; run \`doctor\` for details.`);
+  if (d.skippedEntries.count > 0)
+    notes.push(
+      `${d.skippedEntries.count} special file(s) were skipped (not regular files); run \`doctor\` for details.`,
+    );
+  if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');
 }
 

@@ -7,6 +7,7 @@ import {
   toolActivity,
 } from './activityKinds.js';
 import { isoToMs } from './json.js';
+import type { LineCheck } from './ranges.js';
 
 /**
  * How much of a line's start is enough to decide what it is. Codex writes
@@ -41,24 +42,29 @@ const PARSED_CMD_RE = /"parsed_cmd"\s*:\s*\[\s*\{\s*"type"\s*:\s*"([a-z_]+)"/;
  * an activity from it, or drop it. Multi-megabyte `response_item` lines are
  * never parsed. `isFirstLine` lets a legacy bare first line through to the parser.
  */
-export function classifyHead(head: string, isFirstLine: boolean): HeadDecision {
+export function classifyHead(head: string, isFirstLine: boolean, check: LineCheck): HeadDecision {
   if (head.includes('"record_type"')) return SKIP;
   const types = firstTypes(head, 3);
   const envelope = types[0];
   if (envelope === undefined) return isFirstLine ? PARSE : SKIP;
   if (PARSED_ENVELOPES.has(envelope)) return PARSE;
-  if (envelope === 'event_msg') return classifyEvent(head, types[1], types[2]);
-  if (envelope === 'response_item') return classifyResponseItem(head, types[1]);
+  if (envelope === 'event_msg') return classifyEvent(head, types[1], types[2], check);
+  if (envelope === 'response_item') return classifyResponseItem(head, types[1], check);
   // A legacy first line has no envelope `type`; the first `type` found is
   // then nested. Let the parser decide.
   if (isFirstLine && !head.includes('"payload"')) return PARSE;
   return SKIP;
 }
 
-function classifyEvent(head: string, payloadType: string | undefined, itemType: string | undefined): HeadDecision {
+function classifyEvent(
+  head: string,
+  payloadType: string | undefined,
+  itemType: string | undefined,
+  check: LineCheck,
+): HeadDecision {
   if (payloadType === undefined) return SKIP;
   if (PARSED_EVENTS.has(payloadType)) return PARSE;
-  const at = headTimestamp(head);
+  const at = check.time(headTimestamp(head));
   if (isApprovalRequest(payloadType)) return { action: 'event', event: { kind: 'approval', at } };
   if (payloadType === 'item_started' || payloadType === 'item_completed') {
     const fromCommand = itemType === 'CommandExecution' ? parsedCommandActivity(match(PARSED_CMD_RE, head)) : null;
@@ -69,8 +75,8 @@ function classifyEvent(head: string, payloadType: string | undefined, itemType: 
   return activity === null ? SKIP : { action: 'event', event: { kind: 'activity', at, activity } };
 }
 
-function classifyResponseItem(head: string, itemType: string | undefined): HeadDecision {
-  const at = headTimestamp(head);
+function classifyResponseItem(head: string, itemType: string | undefined, check: LineCheck): HeadDecision {
+  const at = check.time(headTimestamp(head));
   switch (itemType) {
     case 'reasoning':
       return { action: 'event', event: { kind: 'activity', at, activity: 'thinking' } };

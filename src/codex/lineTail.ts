@@ -1,5 +1,7 @@
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { errorReason, statKind } from './entryKind.js';
 
 /** What a line's head tells the tail to do with the rest of the line. */
 export type HeadVerdict = 'collect' | 'skip';
@@ -16,6 +18,8 @@ export interface LineHandler {
   skipped(lineIndex: number, lastByte: number): void;
   /** A collected line grew past `maxLineBytes` and was dropped. */
   oversized(lineIndex: number): void;
+  /** Called before the lines of a read, with the file's mtime: no line in it was written later. */
+  begin?(mtimeMs: number): void;
 }
 
 export interface TailOptions {
@@ -31,7 +35,17 @@ export const DEFAULT_TAIL_OPTIONS: TailOptions = {
 };
 
 export type TailResult =
-  { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number } | { kind: 'missing' };
+  | { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number }
+  | { kind: 'missing' }
+  /** Not a regular file (a directory, a FIFO, a device), or a read failed: skipped, never thrown. */
+  | { kind: 'special'; reason: string };
+
+/**
+ * Opening never waits: a FIFO that replaced the file between the stat and the
+ * open would otherwise block a libuv thread until a writer appears. No effect
+ * on regular files; Windows has no FIFOs and no such flag.
+ */
+export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 type Mode = 'head' | 'collect' | 'skip';
 
@@ -81,9 +95,13 @@ export class LineTail {
     let info;
     try {
       info = await stat(this.path, { bigint: false });
-    } catch {
-      return { kind: 'missing' };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR'
+        ? { kind: 'missing' }
+        : { kind: 'special', reason: errorReason(error) };
     }
+    if (!info.isFile()) return { kind: 'special', reason: statKind(info) };
     let reset = false;
     if ((this.ino !== null && info.ino !== this.ino) || info.size < this.offset) {
       this.offset = 0;
@@ -94,15 +112,18 @@ export class LineTail {
     }
     this.ino = info.ino;
     if (info.size === this.offset) return { kind: 'read', bytes: 0, reset, size: info.size, mtimeMs: info.mtimeMs };
+    this.handler.begin?.(info.mtimeMs);
     let handle: FileHandle;
     try {
-      handle = await open(this.path, 'r');
+      handle = await open(this.path, OPEN_FLAGS);
     } catch {
       return { kind: 'missing' };
     }
     let bytes = 0;
     try {
       bytes = await this.readFrom(handle, info.size);
+    } catch (error) {
+      return { kind: 'special', reason: errorReason(error) };
     } finally {
       await handle.close();
     }

@@ -1,5 +1,6 @@
 import type { RolloutEvent } from './types.js';
-import { isObject, isoToMs, num, str, type JsonObject } from './json.js';
+import { isObject, isoToMs, str, type JsonObject } from './json.js';
+import type { LineCheck } from './ranges.js';
 import { parseRateLimits } from './rateLimits.js';
 import { parseTokenUsage } from './tokenUsage.js';
 
@@ -8,9 +9,10 @@ export type ParseResult = RolloutEvent | 'ignored' | 'malformed';
 /**
  * Parses one complete line that the head classifier asked for. Unknown or
  * irrelevant shapes are `ignored`; only text that is not JSON at all is
- * `malformed`. Never throws.
+ * `malformed`. Numbers out of range become unknown and flag `check`
+ * (ranges.ts). Never throws.
  */
-export function parseLine(text: string, isFirstLine: boolean): ParseResult {
+export function parseLine(text: string, isFirstLine: boolean, check: LineCheck): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -19,7 +21,7 @@ export function parseLine(text: string, isFirstLine: boolean): ParseResult {
   }
   if (!isObject(value)) return 'malformed';
   if ('record_type' in value) return 'ignored';
-  const at = isoToMs(value.timestamp);
+  const at = check.time(isoToMs(value.timestamp));
   const payload = value.payload;
   if (typeof value.type !== 'string' || !isObject(payload)) {
     // Pre-September-2025 files start with a bare `{id, timestamp, instructions}`.
@@ -28,7 +30,7 @@ export function parseLine(text: string, isFirstLine: boolean): ParseResult {
   }
   switch (value.type) {
     case 'session_meta':
-      return sessionMeta(payload, at);
+      return sessionMeta(payload, at, check);
     case 'turn_context':
       return turnContext(payload, at);
     case 'token_usage_record':
@@ -36,19 +38,19 @@ export function parseLine(text: string, isFirstLine: boolean): ParseResult {
         kind: 'turnUsage',
         at,
         turnId: str(payload.turn_id),
-        turnTotal: parseTokenUsage(payload.turn_token_usage),
+        turnTotal: parseTokenUsage(payload.turn_token_usage, check),
       };
     case 'event_msg':
-      return eventMsg(payload, at);
+      return eventMsg(payload, at, check);
     default:
       return 'ignored';
   }
 }
 
-function sessionMeta(p: JsonObject, at: number | null): RolloutEvent {
+function sessionMeta(p: JsonObject, at: number | null, check: LineCheck): RolloutEvent {
   // Some builds nest the meta under `meta` next to `git`.
   const meta = isObject(p.meta) ? p.meta : p;
-  const contextWindow = isObject(meta.context_window) ? null : num(meta.context_window);
+  const contextWindow = isObject(meta.context_window) ? null : check.contextWindow(meta.context_window);
   return {
     kind: 'meta',
     at,
@@ -56,7 +58,7 @@ function sessionMeta(p: JsonObject, at: number | null): RolloutEvent {
     cwd: str(meta.cwd),
     cliVersion: str(meta.cli_version),
     originator: str(meta.originator),
-    startedAt: isoToMs(meta.timestamp) ?? at,
+    startedAt: check.time(isoToMs(meta.timestamp)) ?? at,
     contextWindow,
   };
 }
@@ -73,21 +75,27 @@ function turnContext(p: JsonObject, at: number | null): RolloutEvent {
   };
 }
 
-function eventMsg(p: JsonObject, at: number | null): ParseResult {
+function eventMsg(p: JsonObject, at: number | null, check: LineCheck): ParseResult {
   switch (p.type) {
     case 'token_count': {
       const info = isObject(p.info) ? p.info : null;
+      const total = info === null ? null : parseTokenUsage(info.total_token_usage, check);
+      const last = info === null ? null : parseTokenUsage(info.last_token_usage, check);
+      // Either half rejected makes the line's usage unknown: the pair is one reading.
+      const rejected =
+        info !== null &&
+        ((total === null && info.total_token_usage != null) || (last === null && info.last_token_usage != null));
       return {
         kind: 'tokenCount',
         at,
-        total: info === null ? null : parseTokenUsage(info.total_token_usage),
-        last: info === null ? null : parseTokenUsage(info.last_token_usage),
-        contextWindow: info === null ? null : num(info.model_context_window),
-        rateLimits: parseRateLimits(p.rate_limits, at),
+        total: rejected ? null : total,
+        last: rejected ? null : last,
+        contextWindow: info === null ? null : check.contextWindow(info.model_context_window),
+        rateLimits: parseRateLimits(p.rate_limits, at, check),
       };
     }
     case 'task_started':
-      return { kind: 'turnStarted', at, boundary: 'task', contextWindow: num(p.model_context_window) };
+      return { kind: 'turnStarted', at, boundary: 'task', contextWindow: check.contextWindow(p.model_context_window) };
     case 'user_message':
       return { kind: 'turnStarted', at, boundary: 'userMessage', contextWindow: null };
     case 'task_complete':

@@ -1,8 +1,9 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { classifyHead, HEAD_BYTES } from './classifyHead.js';
 import { linesBackward, type ByteCounter } from './backwardLines.js';
-import { LineTail, type HeadVerdict, type TailResult } from './lineTail.js';
+import { LineTail, OPEN_FLAGS, type HeadVerdict, type TailResult } from './lineTail.js';
 import { parseLine } from './parseLine.js';
+import { LineCheck } from './ranges.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -27,8 +28,16 @@ export class RolloutReader {
   private sink: (event: RolloutEvent) => void = () => undefined;
   /** An event sniffed from a line's head, handed on only once the line is complete. */
   private deferred: RolloutEvent | null = null;
+  /** The latest time a line of the current read may claim (plus skew): now, or the file's mtime if older. */
+  private readAt = 0;
+  /** The range check of the line being read. */
+  private check = new LineCheck(0);
 
-  constructor(readonly path: string) {
+  /** `now` is the clock lines are checked against (injected in tests). */
+  constructor(
+    readonly path: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tail = new LineTail(path, {
       head: (head, index) => this.onHead(head, index),
       line: (line, index) => this.onLine(line, index),
@@ -36,6 +45,7 @@ export class RolloutReader {
       oversized: () => {
         this.stats.oversizedLines += 1;
       },
+      begin: (mtimeMs) => this.startRead(mtimeMs),
     });
   }
 
@@ -63,12 +73,14 @@ export class RolloutReader {
   ): Promise<RecentRead | null> {
     let handle;
     try {
-      handle = await open(this.path, 'r');
+      handle = await open(this.path, OPEN_FLAGS);
     } catch {
       return null;
     }
     try {
       const info = await handle.stat();
+      if (!info.isFile()) return null;
+      this.startRead(info.mtimeMs);
       const counter: ByteCounter = { bytes: 0 };
       const endOffset = await lastLineEnd(handle, info.size, counter);
       const newestFirst: RolloutEvent[] = [];
@@ -97,6 +109,9 @@ export class RolloutReader {
       // Line indexes after a partial read are unknown; only index 0 matters (legacy detection).
       this.tail.seek(endOffset, info.ino, firstLineEnd >= 0 && endOffset > firstLineEnd ? 1 : 0);
       return { events, reachedStart };
+    } catch {
+      // A read that fails midway (EIO, a file swapped for something else) is treated like a file that cannot be opened.
+      return null;
     } finally {
       await handle.close();
     }
@@ -125,6 +140,7 @@ export class RolloutReader {
     try {
       const verdict = this.onHead(head.subarray(0, HEAD_BYTES), start === 0 ? 0 : 1);
       if (verdict === 'skip') {
+        if (this.deferred !== null && this.check.suspicious) this.stats.suspiciousLines += 1;
         if (this.deferred !== null) this.sink(this.deferred);
         this.deferred = null;
       } else {
@@ -147,8 +163,17 @@ export class RolloutReader {
     return found;
   }
 
+  /**
+   * No line can have been written after the file's mtime, nor after now: that
+   * bounds the time a line may claim (ranges.ts adds the clock-skew allowance).
+   */
+  private startRead(mtimeMs: number): void {
+    this.readAt = Math.min(this.now(), mtimeMs);
+  }
+
   private onHead(head: Buffer, index: number): HeadVerdict {
-    const decision = classifyHead(head.toString('utf8'), index === 0);
+    this.check = new LineCheck(this.readAt);
+    const decision = classifyHead(head.toString('utf8'), index === 0, this.check);
     if (decision.action === 'parse') return 'collect';
     this.deferred = decision.action === 'event' ? decision.event : null;
     return 'skip';
@@ -163,6 +188,7 @@ export class RolloutReader {
       this.stats.malformedLines += 1;
       return;
     }
+    if (this.check.suspicious) this.stats.suspiciousLines += 1;
     if (event !== null) this.sink(event);
   }
 
@@ -175,9 +201,13 @@ export class RolloutReader {
       this.stats.invalidUtf8Lines += 1;
       return;
     }
-    const result = parseLine(text, index === 0);
-    if (result === 'malformed') this.stats.malformedLines += 1;
-    else if (result !== 'ignored') this.sink(result);
+    const result = parseLine(text, index === 0, this.check);
+    if (result === 'malformed') {
+      this.stats.malformedLines += 1;
+      return;
+    }
+    if (this.check.suspicious) this.stats.suspiciousLines += 1;
+    if (result !== 'ignored') this.sink(result);
   }
 }
 

@@ -9,8 +9,10 @@ export class SessionIndex {
   private readonly names = new Map<string, string>();
   private readonly tail: LineTail;
   malformedLines = 0;
+  /** Why the index could not be read, when it is not a regular file (a directory, a FIFO…). */
+  problem: string | null = null;
 
-  constructor(path: string) {
+  constructor(readonly path: string) {
     this.tail = new LineTail(
       path,
       {
@@ -36,7 +38,8 @@ export class SessionIndex {
       this.dirty = this.names.size > 0;
       this.names.clear();
     });
-    if (result.kind === 'missing' && this.names.size > 0) {
+    this.problem = result.kind === 'special' ? result.reason : null;
+    if (result.kind !== 'read' && this.names.size > 0) {
       this.names.clear();
       return true;
     }

@@ -1,5 +1,6 @@
 import type { TokenUsage } from './types.js';
-import { isObject, num } from './json.js';
+import { isObject } from './json.js';
+import type { LineCheck } from './ranges.js';
 
 export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({
   input: 0,
@@ -11,20 +12,22 @@ export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({
 
 /**
  * Normalises Codex's TokenUsage. `total_tokens` is input + output; when a build
- * omits it we derive it the same way rather than showing 0.
+ * omits it we derive it the same way rather than showing 0. One negative,
+ * fractional or absurd counter makes the whole usage unknown (null): a
+ * partly-trusted usage would mix real and broken numbers.
  */
-export function parseTokenUsage(raw: unknown): TokenUsage | null {
-  if (!isObject(raw)) return null;
-  const input = num(raw.input_tokens) ?? 0;
-  const output = num(raw.output_tokens) ?? 0;
-  const total = num(raw.total_tokens) ?? input + output;
-  return {
-    input,
-    cachedInput: num(raw.cached_input_tokens) ?? 0,
-    output,
-    reasoningOutput: num(raw.reasoning_output_tokens) ?? 0,
-    total,
-  };
+export function parseTokenUsage(raw: unknown, check: LineCheck): TokenUsage | null {
+  if (raw === undefined || raw === null) return null;
+  if (!isObject(raw)) return check.flag(null);
+  const input = check.tokens(raw.input_tokens);
+  const cachedInput = check.tokens(raw.cached_input_tokens);
+  const output = check.tokens(raw.output_tokens);
+  const reasoningOutput = check.tokens(raw.reasoning_output_tokens);
+  const hasTotal = raw.total_tokens !== undefined && raw.total_tokens !== null;
+  const total = hasTotal ? check.tokens(raw.total_tokens) : null;
+  if (input === null || cachedInput === null || output === null || reasoningOutput === null) return null;
+  if (hasTotal && total === null) return null;
+  return { input, cachedInput, output, reasoningOutput, total: total ?? input + output };
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

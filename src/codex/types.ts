@@ -129,9 +129,11 @@ export interface ReadStats {
   malformedLines: number;
   invalidUtf8Lines: number;
   oversizedLines: number;
+  /** Lines that were read, but with a value out of range (made unknown or clamped; ranges.ts). */
+  suspiciousLines: number;
   bytesRead: number;
 }
 
 export function emptyReadStats(): ReadStats {
-  return { linesRead: 0, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0, bytesRead: 0 };
+  return { linesRead: 0, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0, suspiciousLines: 0, bytesRead: 0 };
 }

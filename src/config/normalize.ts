@@ -1,4 +1,6 @@
 import type { PresenceButton } from '../contract/index.js';
+import { loadedTemplate } from '../discord/template.js';
+import { globProblem } from '../presence/glob.js';
 import { CLIENT_ID_RE, CONFIG_SCHEMA_VERSION, defaultConfig, isHttpsUrl, type PresenceConfig } from './schema.js';
 
 /**
@@ -100,6 +102,12 @@ export function normalizeConfig(raw: unknown): Normalized {
       null,
     ),
   };
+  // Templates from the file are validated like those saved from the settings window (issue #10 §2).
+  for (const key of ['details_template', 'state_template'] as const) {
+    const checked = loadedTemplate(`display.${key}`, config.display[key]);
+    config.display[key] = checked.template;
+    if (checked.problem !== null) problems.push(checked.problem);
+  }
   // The Rust tool wrote "Codex"/"OpenAI" as image texts; ours are generated from the session when empty.
   if (fromRust) {
     if (config.display.large_text === 'Codex') config.display.large_text = '';
@@ -135,6 +143,13 @@ export function normalizeConfig(raw: unknown): Normalized {
     (v: unknown): v is string[] => Array.isArray(v) && v.every((g) => typeof g === 'string' && g.trim() !== ''),
     [],
   );
+  // An over-long pattern is dropped on its own: the others keep hiding their projects.
+  config.ignore_projects = config.ignore_projects.filter((g) => {
+    const problem = globProblem(g);
+    const shown = g.length > 40 ? `${g.slice(0, 40)}…` : g;
+    if (problem !== null) problems.push(`ignore_projects ${JSON.stringify(shown)} is not used: ${problem}`);
+    return problem === null;
+  });
 
   const n = isObj(raw.notifications) ? raw.notifications : {};
   config.notifications = {

@@ -7,6 +7,7 @@ import type {
   Theme,
 } from '../contract/index.js';
 import { validateTemplate } from '../discord/template.js';
+import { globProblem } from '../presence/glob.js';
 
 /**
  * The config file, `$CODEX_HOME/discord-presence-config.json`: the same file
@@ -136,7 +137,8 @@ export function validateSettings(s: Settings): FieldErrors {
     if (!isHttpsUrl(b.url)) errors[`buttons.${i}.url`] = 'An https:// link.';
   });
   s.ignoreProjects.forEach((g, i) => {
-    if (g.trim() === '') errors[`ignoreProjects.${i}`] = 'An empty pattern would match nothing; remove it.';
+    const problem = globProblem(g);
+    if (problem !== null) errors[`ignoreProjects.${i}`] = problem;
   });
   const t = s.notifications.thresholds;
   if (!t.every((v) => Number.isInteger(v) && v >= 1 && v <= 99) || new Set(t).size !== t.length) {

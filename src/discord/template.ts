@@ -22,6 +22,12 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
 
 const TOKEN_RE = /\{([^{}]*)\}/g;
+const KNOWN: ReadonlySet<string> = new Set(PLACEHOLDERS);
+
+/** True only for the names in PLACEHOLDERS: never `constructor`, `__proto__` or anything inherited. */
+export function isPlaceholder(name: string): name is Placeholder {
+  return KNOWN.has(name);
+}
 
 /** Null when valid; otherwise a message naming the problem and the placeholders that exist. */
 export function validateTemplate(template: string): string | null {
@@ -30,7 +36,7 @@ export function validateTemplate(template: string): string | null {
   if (stripped.includes('{') || stripped.includes('}')) return 'Unbalanced { or }.';
   for (const m of template.matchAll(TOKEN_RE)) {
     const name = m[1] ?? '';
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+    if (!isPlaceholder(name)) {
       return `Unknown placeholder {${name}}. Use one of: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`;
     }
   }
@@ -57,7 +63,9 @@ export function renderTemplate(template: string, values: TemplateValues): string
       dropLeading = dropLeading && pending === '';
       continue;
     }
-    const value = values[m[1] as Placeholder] ?? '';
+    // Own properties of the fixed table only: `{constructor}` or `{toString}` never reach Discord.
+    const name = m[1] ?? '';
+    const value = isPlaceholder(name) && Object.hasOwn(values, name) ? values[name] : '';
     if (value !== '') {
       out += pending + value;
       pending = '';
@@ -69,4 +77,17 @@ export function renderTemplate(template: string, values: TemplateValues): string
     }
   }
   return (out + pending).trim();
+}
+
+/**
+ * A template read from the config file, checked like one saved from the
+ * settings window. An invalid one is not used: the default (empty, meaning
+ * the built-in line) takes its place, and `problem` says why, naming the
+ * key, so the warning (and `doctor`) can point at it.
+ */
+export function loadedTemplate(key: string, template: string): { template: string; problem: string | null } {
+  const problem = validateTemplate(template);
+  if (problem === null) return { template, problem: null };
+  const shown = template.length > 60 ? `${template.slice(0, 60)}…` : template;
+  return { template: '', problem: `${key} ${JSON.stringify(shown)} is not used: ${problem}` };
 }

@@ -33,15 +33,5 @@ export function resolvePrivacy(p: PrivacyConfig): Visible {
   return { ...v, minimal: Object.values(v).every((x) => !x) };
 }
 
-/** Glob match for the project ignore list: `*` any run, `?` one character, case-insensitive. */
-export function matchesGlob(name: string, glob: string): boolean {
-  const re = new RegExp(
-    `^${glob
-      .trim()
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-      .join('')}$`,
-    'i',
-  );
-  return re.test(name);
-}
+/** The ignore list's glob matcher (linear-time, bounded patterns): see glob.ts. */
+export { matchesGlob } from './glob.js';

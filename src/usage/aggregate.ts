@@ -10,6 +10,7 @@ import type {
   UsageLimits,
   UsageSnapshot,
 } from './types.js';
+import { isoOrNull } from './windows.js';
 
 /** Codex reserves this much of the window for the system prompt and tools (SCHEMA.md §8). */
 export const CONTEXT_BASELINE_TOKENS = 12_000;
@@ -123,9 +124,7 @@ export function buildSnapshot(
   };
 }
 
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}
+const iso = isoOrNull;
 
 const UUID_IN_NAME = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
 

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
-import { listRolloutFiles } from '../codex/rolloutFiles.js';
+import { CLOCK_SKEW_MS } from '../codex/ranges.js';
+import { listRolloutFiles, type SpecialEntry } from '../codex/rolloutFiles.js';
 import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
 import { SessionIndex } from '../codex/sessionIndex.js';
 import type { RolloutEvent } from '../codex/types.js';
@@ -56,6 +57,8 @@ export class UsageEngine {
   private homeFound = false;
   private sessionsDirFound = false;
   private readonly retired: ReadDiagnostics = emptyDiagnostics();
+  /** Entries named like rollouts that are not regular files, by path (from the last listing and later reads). */
+  private readonly special = new Map<string, string>();
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
@@ -79,8 +82,11 @@ export class UsageEngine {
     this.limits = new LimitStore();
     this.homeFound = await isDir(this.paths.home);
     this.sessionsDirFound = this.homeFound && (await isDir(this.paths.sessions));
+    this.special.clear();
     if (!this.sessionsDirFound) return;
-    const files = listRolloutFiles(this.paths.sessions);
+    const skipped: SpecialEntry[] = [];
+    const files = listRolloutFiles(this.paths.sessions, skipped);
+    for (const entry of skipped) this.special.set(entry.path, entry.reason);
     const now = this.now();
     const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);
     await Promise.all(live.map((f) => this.open(f.path, f.size)));
@@ -197,6 +203,9 @@ export class UsageEngine {
   diagnostics(): ReadDiagnostics {
     const d = { ...this.retired };
     for (const t of this.sessions.values()) addStats(d, t.reader);
+    const skipped = [...this.special].map(([path, reason]) => ({ path, reason }));
+    if (this.index.problem !== null) skipped.push({ path: this.index.path, reason: this.index.problem });
+    d.skippedEntries = { count: skipped.length, entries: skipped.slice(0, MAX_SKIPPED_LISTED) };
     return d;
   }
 
@@ -212,7 +221,7 @@ export class UsageEngine {
 
   private async open(path: string, size: number): Promise<void> {
     const tracked: Tracked = {
-      reader: new RolloutReader(path),
+      reader: new RolloutReader(path, this.now),
       state: newSessionState(),
       lastWriteAt: 0,
       partial: false,
@@ -236,11 +245,16 @@ export class UsageEngine {
         t.partial = false;
       },
     );
-    if (result.kind === 'missing') {
+    if (result.kind === 'special') this.special.set(path, result.reason);
+    if (result.kind !== 'read') {
       this.remove(path);
       return;
     }
-    t.lastWriteAt = Math.max(t.lastWriteAt, result.mtimeMs);
+    this.special.delete(path);
+    // A file stamped in the future (a skewed clock, `touch -d`) must not keep its session alive forever.
+    t.lastWriteAt = Math.max(t.lastWriteAt, Math.min(result.mtimeMs, this.now() + CLOCK_SKEW_MS));
+    // Project and branch are ready before the next snapshot (read asynchronously, never blocking).
+    await this.git.refresh(t.state.cwd);
   }
 
   private apply(t: Tracked, e: RolloutEvent): void {
@@ -263,7 +277,7 @@ export class UsageEngine {
       if (freshest !== null && f.mtimeMs < freshest) break;
       if (this.sessions.has(f.path)) continue;
       searched += 1;
-      const reader = new RolloutReader(f.path);
+      const reader = new RolloutReader(f.path, this.now);
       const recent = await reader.readRecent(
         (e) => e.kind === 'tokenCount' && isMainWithWindows(e),
         Math.max(64 * 1024, this.limitSearchBytes - bytes),
@@ -314,8 +328,19 @@ function lastActivity(t: Tracked): number {
   return Math.max(t.state.lastEventAt ?? 0, t.lastWriteAt);
 }
 
+/** `skippedEntries.entries` lists this many; `count` has them all. */
+const MAX_SKIPPED_LISTED = 8;
+
 function emptyDiagnostics(): ReadDiagnostics {
-  return { filesRead: 0, bytesRead: 0, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0 };
+  return {
+    filesRead: 0,
+    bytesRead: 0,
+    malformedLines: 0,
+    invalidUtf8Lines: 0,
+    oversizedLines: 0,
+    suspiciousLines: 0,
+    skippedEntries: { count: 0, entries: [] },
+  };
 }
 
 function addStats(d: ReadDiagnostics, reader: RolloutReader): void {
@@ -324,6 +349,7 @@ function addStats(d: ReadDiagnostics, reader: RolloutReader): void {
   d.malformedLines += reader.stats.malformedLines;
   d.invalidUtf8Lines += reader.stats.invalidUtf8Lines;
   d.oversizedLines += reader.stats.oversizedLines;
+  d.suspiciousLines += reader.stats.suspiciousLines;
 }
 
 async function isDir(path: string): Promise<boolean> {

@@ -98,12 +98,23 @@ export interface CodexHomeInfo {
   sessionsDirFound: boolean;
 }
 
+/** A file-system entry where a rollout or the session index belongs that could not be read as a file. */
+export interface SkippedEntry {
+  path: string;
+  /** What it is: `a symlink loop`, `a directory`, `a FIFO`, … */
+  reason: string;
+}
+
 export interface ReadDiagnostics {
   filesRead: number;
   bytesRead: number;
   malformedLines: number;
   invalidUtf8Lines: number;
   oversizedLines: number;
+  /** Lines read with a value out of range (made unknown or clamped). */
+  suspiciousLines: number;
+  /** Special entries skipped: how many, and the first few. */
+  skippedEntries: { count: number; entries: SkippedEntry[] };
 }
 
 export interface UsageSnapshot {

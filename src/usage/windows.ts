@@ -61,7 +61,7 @@ export function toUsageWindow(
     usedPercent: round1(usedPercent),
     remainingPercent: round1(100 - usedPercent),
     windowMinutes: raw.windowMinutes,
-    resetsAt: raw.resetsAt === null ? null : new Date(raw.resetsAt).toISOString(),
+    resetsAt: isoOrNull(raw.resetsAt),
     observedAt: new Date(observedAt).toISOString(),
     stale: now - observedAt > LIMIT_STALE_MS,
     rolledOver,
@@ -93,13 +93,24 @@ export function computePace(raw: RawWindow, now: number, history: readonly Windo
   let runsOutAt: string | null = null;
   if (rate > 0) {
     const at = latest.observedAt + (100 - clampPercent(latest.usedPercent)) / rate;
-    if (at < resetsAt) runsOutAt = new Date(at).toISOString();
+    if (at < resetsAt) runsOutAt = isoOrNull(at);
   }
   return {
     expectedUsedPercent: round1(expected),
     reservePercent: round1(expected - clampPercent(raw.usedPercent)),
     runsOutAt,
   };
+}
+
+/**
+ * An ISO string, or null for a time no Date can hold. The parser already
+ * keeps times in range (codex/ranges.ts); this keeps a date conversion from
+ * ever throwing out of a snapshot ("Invalid time value", issue #10 §1).
+ */
+export function isoOrNull(ms: number | null): string | null {
+  if (ms === null) return null;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 function round1(value: number): number {

@@ -1,0 +1,110 @@
+import { num } from './json.js';
+
+/**
+ * The range rules for every number a rollout line hands to the model (issue
+ * #10 §2). They are applied once, where raw JSON becomes events, so nothing
+ * downstream re-checks: a value outside its range becomes unknown (null) or
+ * is clamped, and the line is flagged as suspicious so the diagnostics can
+ * say that something odd was read.
+ */
+
+/** How far ahead of the moment it was read a line's timestamp may be (clock skew between machines). */
+export const CLOCK_SKEW_MS = 2 * 60 * 1000;
+/** A reset further than this from its observation is not a real window. */
+export const MAX_RESET_DISTANCE_MS = 10 * 366 * 24 * 60 * 60 * 1000;
+/** The longest window length taken seriously: ten years. */
+const MAX_WINDOW_MINUTES = 10 * 366 * 24 * 60;
+/** No count of tokens comes near this (a model call is at most millions); more is corruption. */
+export const MAX_TOKENS = 1e15;
+const MAX_BALANCE_CHARS = 32;
+/** The largest epoch ms a JavaScript Date holds (ECMA-262 §21.4.1.22). */
+const MAX_DATE_MS = 8.64e15;
+
+/** One line's check: the moment it was read, and whether any value was out of range. */
+export class LineCheck {
+  suspicious = false;
+
+  constructor(readonly readAt: number) {}
+
+  /** Marks the line suspicious and passes `value` on (for `return check.flag(null)`). */
+  flag<T>(value: T): T {
+    this.suspicious = true;
+    return value;
+  }
+
+  /**
+   * A line's time, capped at the time it was read plus the skew allowance: a
+   * line dated in the future must not outrank what is true now, nor keep a
+   * session or a limit fresh forever.
+   */
+  time(ms: number | null): number | null {
+    if (ms === null) return null;
+    const latest = this.readAt + CLOCK_SKEW_MS;
+    return ms > latest ? this.flag(latest) : ms;
+  }
+
+  /** A token counter: a finite whole number in [0, MAX_TOKENS]; missing is 0; anything else makes the usage unknown. */
+  tokens(raw: unknown): number | null {
+    if (raw === undefined || raw === null) return 0;
+    const n = num(raw);
+    if (n === null || n < 0 || n > MAX_TOKENS || !Number.isInteger(n)) return this.flag(null);
+    return n;
+  }
+
+  /** A used percentage, clamped to [0, 100]. Above 100 is "over the limit" (Codex clamps it too); below 0 is impossible. */
+  percent(raw: unknown): number | null {
+    const n = num(raw);
+    if (n === null) return raw === undefined || raw === null ? null : this.flag(null);
+    if (n < 0) return this.flag(0);
+    return Math.min(100, n);
+  }
+
+  /** A window length in minutes; ≤ 0 or absurd means the length is unknown. */
+  windowMinutes(raw: unknown): number | null {
+    if (raw === undefined || raw === null) return null;
+    const n = num(raw);
+    if (n === null || n <= 0 || n > MAX_WINDOW_MINUTES) return this.flag(null);
+    return n;
+  }
+
+  /** A model's context window in tokens; ≤ 0 or absurd means unknown context. */
+  contextWindow(raw: unknown): number | null {
+    if (raw === undefined || raw === null) return null;
+    const n = num(raw);
+    if (n === null || n <= 0 || n > MAX_TOKENS) return this.flag(null);
+    return n;
+  }
+
+  /**
+   * A reset time (epoch ms) from `resets_at` (epoch seconds) or a relative
+   * `resets_in_seconds`. One that is not a valid date within ten years of the
+   * observation is unknown.
+   */
+  reset(absoluteSec: unknown, relativeSec: unknown, observedAt: number): number | null {
+    const absolute = num(absoluteSec);
+    const relative = num(relativeSec);
+    let at: number | null = null;
+    if (absolute !== null) at = absolute * 1000;
+    else if (relative !== null) at = observedAt + relative * 1000;
+    else if (present(absoluteSec) || present(relativeSec)) return this.flag(null);
+    if (at === null) return null;
+    const valid = Number.isFinite(at) && Math.abs(at) <= MAX_DATE_MS;
+    if (!valid || Math.abs(at - observedAt) > MAX_RESET_DISTANCE_MS) return this.flag(null);
+    return Math.round(at);
+  }
+
+  /** A credits balance: a number or numeric string, kept as Codex wrote it; "Infinity" or junk is unknown. */
+  balance(raw: unknown): string | null {
+    if (raw === undefined || raw === null) return null;
+    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : null;
+    if (text === '') return null;
+    if (text === null || text.length > MAX_BALANCE_CHARS || !Number.isFinite(Number(text))) {
+      return this.flag(null);
+    }
+    return text;
+  }
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}

@@ -1,0 +1,370 @@
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatStatus } from '../../src/cli/statusText.js';
+import { CLOCK_SKEW_MS, LineCheck, MAX_RESET_DISTANCE_MS } from '../../src/codex/ranges.js';
+import { parseLine } from '../../src/codex/parseLine.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { buildActivity } from '../../src/presence/activity.js';
+import { UsageEngine } from '../../src/usage/engine.js';
+import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
+import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { PROPERTY_SEED } from '../support/property.js';
+
+// Issue #10 §5: token_count lines with arbitrary JSON in every field, read by
+// the real reader from real files. Whatever they hold, reading never throws
+// and every number in the snapshot is in range (§2).
+
+const NOW = Date.parse('2026-11-22T05:00:00.000Z');
+const NOW_SEC = Math.round(NOW / 1000);
+
+/** Number literals JSON.stringify cannot write: spliced into the text as-is (1e400 parses to Infinity). */
+const RAW = ['1e400', '-1e400', '1e13', '1e15', '-0', '123456789012345678901234567890', '4.9e-324'];
+const raw = fc.constantFrom(...RAW.map((r) => `@@RAW:${r}@@`));
+const serialize = (value: unknown): string =>
+  JSON.stringify(value).replace(/"@@RAW:([^@]+)@@"/g, (_m, literal: string) => literal);
+
+/** Wrong types, huge, negative, NaN-like strings and nested junk. */
+const junk: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(null, true, false, '', 'NaN', 'Infinity', '-Infinity', '1e400', '-1', '0x10', ' 12 ', 'abc', '1e13'),
+  fc.constantFrom(-1, -1e20, 1e15, 1e16, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 1e13, -0.5, 0.5, 0),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ maxLength: 12 }),
+  raw,
+  fc.jsonValue({ maxDepth: 3 }),
+);
+const or = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight: 2, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 2, arbitrary: junk });
+const maybe = (arb: fc.Arbitrary<unknown>) => fc.option(arb, { nil: undefined });
+
+const timestamp = or(
+  fc.oneof(
+    fc.integer({ min: -6 * 3600_000, max: 6 * 3600_000 }).map((d) => new Date(NOW + d).toISOString()),
+    fc.constantFrom('+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2099-01-01T00:00:00Z'),
+  ),
+);
+const usage = or(
+  fc.record(
+    {
+      input_tokens: or(fc.nat(10_000_000)),
+      cached_input_tokens: or(fc.nat(10_000_000)),
+      output_tokens: or(fc.nat(1_000_000)),
+      reasoning_output_tokens: or(fc.nat(1_000_000)),
+      total_tokens: or(fc.nat(20_000_000)),
+    },
+    { requiredKeys: [] },
+  ),
+);
+const window = or(
+  fc.record(
+    {
+      used_percent: or(fc.double({ min: 0, max: 100, noNaN: true })),
+      window_minutes: or(fc.constantFrom(300, 1440, 10080, 43200)),
+      resets_at: or(fc.integer({ min: NOW_SEC - 86_400, max: NOW_SEC + 8 * 86_400 })),
+      resets_in_seconds: or(fc.nat(8 * 86_400)),
+    },
+    { requiredKeys: [] },
+  ),
+);
+const rateLimits = or(
+  fc.oneof(
+    fc.record(
+      {
+        limit_id: or(fc.constantFrom('codex', 'codex_other')),
+        limit_name: or(fc.constantFrom('gpt-5.5-mini')),
+        primary: window,
+        secondary: window,
+        credits: or(
+          fc.record({
+            has_credits: or(fc.boolean()),
+            unlimited: or(fc.boolean()),
+            balance: or(fc.constantFrom('17.50', '0', 3)),
+          }),
+        ),
+        plan_type: or(fc.constantFrom('plus', 'pro')),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        primary_used_percent: or(fc.double({ min: 0, max: 100, noNaN: true })),
+        secondary_used_percent: or(fc.double({ min: 0, max: 100, noNaN: true })),
+        primary_window_minutes: or(fc.constant(300)),
+        secondary_window_minutes: or(fc.constant(10080)),
+        primary_reset_after_seconds: or(fc.nat(18_000)),
+      },
+      { requiredKeys: [] },
+    ),
+  ),
+);
+const tokenCount = fc.record({
+  timestamp,
+  type: fc.constant('event_msg'),
+  payload: fc.record({
+    type: fc.constant('token_count'),
+    info: or(
+      fc.record(
+        {
+          total_token_usage: usage,
+          last_token_usage: usage,
+          model_context_window: or(fc.constantFrom(258400, 128000)),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    rate_limits: maybe(rateLimits),
+  }),
+});
+const otherLine = fc.oneof(
+  fc.record({
+    timestamp,
+    type: fc.constant('event_msg'),
+    payload: fc.record({ type: fc.constant('task_started'), model_context_window: or(fc.constant(258400)) }),
+  }),
+  fc.record({
+    timestamp,
+    type: fc.constant('token_usage_record'),
+    payload: fc.record({ turn_id: or(fc.constant('t1')), turn_token_usage: usage }),
+  }),
+  fc.record({
+    timestamp,
+    type: fc.constant('event_msg'),
+    payload: fc.record({ type: fc.constantFrom('task_complete', 'turn_aborted', 'agent_reasoning') }),
+  }),
+);
+const rollout = fc.tuple(
+  or(fc.constantFrom(258400, 0, -1)),
+  timestamp,
+  fc.array(fc.oneof({ weight: 3, arbitrary: tokenCount }, { weight: 1, arbitrary: otherLine }), {
+    minLength: 1,
+    maxLength: 10,
+  }),
+);
+
+function fileText([contextWindow, startedAt, lines]: [unknown, unknown, unknown[]]): string {
+  const meta = {
+    timestamp: new Date(NOW - 3600_000).toISOString(),
+    type: 'session_meta',
+    payload: { id: 'prop-1', timestamp: startedAt, cwd: null, cli_version: '0.169.0', context_window: contextWindow },
+  };
+  return [meta, ...lines].map(serialize).join('\n') + '\n';
+}
+
+/** Every number anywhere in the value is finite (JSON.stringify would turn NaN and Infinity into null). */
+function allFinite(value: unknown, path: string): void {
+  if (typeof value === 'number') expect(Number.isFinite(value), path).toBe(true);
+  else if (Array.isArray(value)) value.forEach((v, i) => allFinite(v, `${path}[${i}]`));
+  else if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) allFinite(v, `${path}.${k}`);
+}
+
+const validIso = (s: string | null, path: string): number | null => {
+  if (s === null) return null;
+  const ms = Date.parse(s);
+  expect(Number.isFinite(ms), `${path}: ${s}`).toBe(true);
+  expect(new Date(ms).toISOString(), path).toBe(s);
+  return ms;
+};
+
+function checkWindow(w: UsageWindow | null, path: string): void {
+  if (w === null) return;
+  expect(w.label.length, `${path}.label`).toBeGreaterThan(0);
+  for (const k of ['usedPercent', 'remainingPercent'] as const) {
+    expect(w[k], `${path}.${k}`).toBeGreaterThanOrEqual(0);
+    expect(w[k], `${path}.${k}`).toBeLessThanOrEqual(100);
+  }
+  if (w.windowMinutes !== null) expect(w.windowMinutes, `${path}.windowMinutes`).toBeGreaterThan(0);
+  const observed = validIso(w.observedAt, `${path}.observedAt`) ?? 0;
+  expect(observed, `${path}.observedAt is capped`).toBeLessThanOrEqual(NOW + CLOCK_SKEW_MS);
+  const reset = validIso(w.resetsAt, `${path}.resetsAt`);
+  if (reset !== null) expect(Math.abs(reset - observed), `${path}.resetsAt`).toBeLessThanOrEqual(MAX_RESET_DISTANCE_MS);
+  if (w.pace !== null) {
+    expect(w.pace.expectedUsedPercent).toBeGreaterThanOrEqual(0);
+    expect(w.pace.expectedUsedPercent).toBeLessThanOrEqual(100);
+    validIso(w.pace.runsOutAt, `${path}.pace.runsOutAt`);
+  }
+}
+
+/** The invariants of issue #10 §2 on a whole snapshot. */
+export function checkSnapshot(snap: UsageSnapshot): void {
+  allFinite(snap, '$');
+  expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+  for (const s of snap.sessions) {
+    for (const [k, v] of Object.entries(s.tokens)) {
+      expect(Number.isInteger(v), `tokens.${k} = ${v}`).toBe(true);
+      expect(v, `tokens.${k}`).toBeGreaterThanOrEqual(0);
+    }
+    if (s.context.window !== null) expect(s.context.window).toBeGreaterThan(0);
+    expect(s.context.used).toBeGreaterThanOrEqual(0);
+    if (s.context.percentLeft !== null) {
+      expect(s.context.percentLeft).toBeGreaterThanOrEqual(0);
+      expect(s.context.percentLeft).toBeLessThanOrEqual(100);
+    }
+    for (const t of [s.startedAt, s.lastActivityAt]) {
+      const ms = validIso(t, 'session time');
+      if (ms !== null) expect(ms).toBeLessThanOrEqual(NOW + CLOCK_SKEW_MS);
+    }
+  }
+  checkWindow(snap.limits.primary, 'primary');
+  checkWindow(snap.limits.secondary, 'secondary');
+  for (const f of snap.limits.others) {
+    checkWindow(f.primary, `${f.limitId}.primary`);
+    checkWindow(f.secondary, `${f.limitId}.secondary`);
+  }
+  const balance = snap.limits.credits?.balance ?? null;
+  if (balance !== null) expect(Number.isFinite(Number(balance)), `balance ${balance}`).toBe(true);
+}
+
+let home: TempCodexHome;
+beforeAll(async () => {
+  home = await TempCodexHome.create();
+});
+afterAll(async () => {
+  await home.remove();
+});
+
+/** Writes one rollout (its mtime ten seconds before NOW), alone unless `keep`, and reads the home with a fresh engine. */
+async function readHome(text: string, name = 'prop', keep = false): Promise<UsageSnapshot> {
+  if (!keep) await rm(home.sessions, { recursive: true, force: true });
+  const path = home.rolloutPath('2026-11-22', name);
+  await mkdir(join(home.sessions, '2026', '11', '22'), { recursive: true });
+  await writeFile(path, text);
+  const when = new Date(NOW - 10_000);
+  await utimes(path, when, when);
+  const engine = new UsageEngine({ codexHome: home.home, now: () => NOW });
+  await engine.coldStart();
+  return engine.snapshot();
+}
+
+describe('any token_count line (property, seed printed on failure)', () => {
+  it('parses to events whose numbers are in range, and never throws', () => {
+    fc.assert(
+      fc.property(tokenCount, (value) => {
+        const check = new LineCheck(NOW);
+        const event = parseLine(serialize(value), false, check);
+        if (typeof event === 'string') return;
+        allFinite(event, 'event');
+        if (event.kind !== 'tokenCount') return;
+        for (const u of [event.total, event.last])
+          if (u !== null) for (const v of Object.values(u)) expect(Number.isInteger(v) && v >= 0).toBe(true);
+        if (event.contextWindow !== null) expect(event.contextWindow).toBeGreaterThan(0);
+        const r = event.rateLimits;
+        if (r === null) return;
+        expect(r.observedAt).toBeLessThanOrEqual(NOW + CLOCK_SKEW_MS);
+        for (const w of [r.primary, r.secondary]) {
+          if (w === null) continue;
+          expect(w.usedPercent >= 0 && w.usedPercent <= 100).toBe(true);
+          if (w.windowMinutes !== null) expect(w.windowMinutes).toBeGreaterThan(0);
+          if (w.resetsAt !== null) expect(new Date(w.resetsAt).toISOString()).toMatch(/Z$/);
+        }
+      }),
+      { seed: PROPERTY_SEED, numRuns: 3000 },
+    );
+  });
+
+  it('read from real files, gives a snapshot with every number in range; status text and the Discord activity build', async () => {
+    await fc.assert(
+      fc.asyncProperty(rollout, async (parts) => {
+        const snap = await readHome(fileText(parts));
+        checkSnapshot(snap);
+        expect(formatStatus(snap, new Date(NOW)).length).toBeGreaterThan(0);
+        buildActivity({ snapshot: snap, config: defaultConfig(), now: NOW, lastBusyAt: null });
+      }),
+      { seed: PROPERTY_SEED, numRuns: 150 },
+    );
+  });
+});
+
+describe('one out-of-range value: unknown, and the line counted', () => {
+  const at = new Date(NOW - 60_000).toISOString();
+  const good = () =>
+    mainLimits(30, 20, NOW_SEC + 3600, NOW_SEC + 86_400) as unknown as Record<string, Record<string, unknown>>;
+  const cases: Array<[string, (limits: Record<string, Record<string, unknown>>) => void, (s: UsageSnapshot) => void]> =
+    [
+      [
+        'resets_at 1e13',
+        (l) => (l.primary = { ...l.primary, resets_at: 1e13 }),
+        (s) => expect(s.limits.primary?.resetsAt).toBeNull(),
+      ],
+      [
+        'resets_in_seconds 1e15',
+        (l) => (l.primary = { used_percent: 30, window_minutes: 300, resets_in_seconds: 1e15 }),
+        (s) => expect(s.limits.primary?.resetsAt).toBeNull(),
+      ],
+      [
+        'window_minutes -5 (the label falls back to the position)',
+        (l) => (l.secondary = { ...l.secondary, window_minutes: -5 }),
+        (s) => expect(s.limits.secondary).toMatchObject({ windowMinutes: null, label: 'weekly', pace: null }),
+      ],
+      [
+        'used_percent -3',
+        (l) => (l.primary = { ...l.primary, used_percent: -3 }),
+        (s) => expect(s.limits.primary).toMatchObject({ usedPercent: 0, remainingPercent: 100 }),
+      ],
+      [
+        'balance "Infinity"',
+        (l) => (l.credits = { has_credits: true, unlimited: false, balance: 'Infinity' }),
+        (s) => expect(s.limits.credits).toEqual({ hasCredits: true, unlimited: false, balance: null }),
+      ],
+    ];
+  it.each(cases)('%s', async (_name, mutate, expectation) => {
+    const limits = good();
+    mutate(limits);
+    const snap = await readHome([line.meta(at), line.tokenCount(at, 1000, 1000, limits), ''].join('\n'), 'one');
+    checkSnapshot(snap);
+    expectation(snap);
+    expect(snap.diagnostics.suspiciousLines).toBe(1);
+    expect(snap.sessions[0]?.tokens.total).toBe(1000);
+  });
+
+  it('a negative token count makes that line’s usage unknown; the earlier total stays', async () => {
+    const bad = JSON.parse(line.tokenCount(at, 2000, 1000)) as {
+      payload: { info: { total_token_usage: Record<string, number> } };
+    };
+    bad.payload.info.total_token_usage.output_tokens = -50;
+    const snap = await readHome(
+      [line.meta(at), line.tokenCount(at, 1000, 1000), JSON.stringify(bad), ''].join('\n'),
+      'one',
+    );
+    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 1000, last: 1000 });
+    expect(snap.diagnostics.suspiciousLines).toBe(1);
+  });
+
+  it('a context window of 0 is unknown context', async () => {
+    const snap = await readHome([line.meta(at), line.tokenCount(at, 1000, 1000, undefined, 0), ''].join('\n'), 'one');
+    expect(snap.sessions[0]?.context).toEqual({ window: null, used: 1000, percentLeft: null });
+    expect(snap.diagnostics.suspiciousLines).toBe(1);
+  });
+
+  it('a line dated two hours ahead does not beat a current line, and its time is capped', async () => {
+    await rm(home.sessions, { recursive: true, force: true });
+    // Written an hour ago, but dated two hours ahead, saying 99 % used.
+    const aheadAt = new Date(NOW + 2 * 3600_000).toISOString();
+    const ahead = home.rolloutPath('2026-11-22', 'ahead');
+    await home.writeRollout(
+      ahead,
+      [
+        line.meta(aheadAt),
+        line.tokenCount(aheadAt, 10, 10, mainLimits(99, 50, NOW_SEC + 7200, NOW_SEC + 86_400)),
+        '',
+      ].join('\n'),
+      new Date(NOW - 3600_000),
+    );
+    const alone = new UsageEngine({ codexHome: home.home, now: () => NOW, sessionStaleMs: 4 * 3600_000 });
+    await alone.coldStart();
+    const before = alone.snapshot();
+    // Capped at the file's mtime plus the skew allowance: stale, not pinned.
+    expect(before.limits.primary?.observedAt).toBe(new Date(NOW - 3600_000 + CLOCK_SKEW_MS).toISOString());
+    expect(before.limits.primary?.stale).toBe(true);
+    expect(before.diagnostics.suspiciousLines).toBe(2);
+
+    const snap = await readHome(
+      [line.meta(at), line.tokenCount(at, 10, 10, mainLimits(10, 5, NOW_SEC + 7200, NOW_SEC + 86_400)), ''].join('\n'),
+      'current',
+      true,
+    );
+    expect(snap.limits.primary).toMatchObject({ usedPercent: 10, stale: false });
+  });
+});
