@@ -1,5 +1,6 @@
 import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
+import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 
 export interface StatusExtras {
@@ -56,6 +57,15 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
   const d = snapshot.diagnostics;
   const skipped = d.malformedLines + d.invalidUtf8Lines + d.oversizedLines;
   if (skipped > 0) lines.push('', `${skipped} unreadable line(s) were skipped; run \`doctor\` for details.`);
+  if (d.unreadable.count > 0) {
+    const n = d.unreadable.count;
+    lines.push(
+      '',
+      `limits may be older: ${n} file${n === 1 ? '' : 's'} could not be read (newest ${d.unreadable.newest ?? '?'}); run \`doctor\` for the fix.`,
+    );
+  }
+  if (d.familiesDropped > 0)
+    lines.push('', `only the ${MAX_OTHER_FAMILIES} freshest limit families are shown (${d.familiesDropped} dropped).`);
   return lines.join('\n');
 }
 

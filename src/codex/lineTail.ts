@@ -31,7 +31,10 @@ export const DEFAULT_TAIL_OPTIONS: TailOptions = {
 };
 
 export type TailResult =
-  { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number } | { kind: 'missing' };
+  | { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number }
+  | { kind: 'missing' }
+  /** The file is there but may not be read (EACCES/EPERM: a `sudo codex` leaves mode-600 root files behind). */
+  | { kind: 'unreadable'; mtimeMs: number };
 
 type Mode = 'head' | 'collect' | 'skip';
 
@@ -97,8 +100,8 @@ export class LineTail {
     let handle: FileHandle;
     try {
       handle = await open(this.path, 'r');
-    } catch {
-      return { kind: 'missing' };
+    } catch (error) {
+      return isPermissionError(error) ? { kind: 'unreadable', mtimeMs: info.mtimeMs } : { kind: 'missing' };
     }
     let bytes = 0;
     try {
@@ -184,4 +187,10 @@ export class LineTail {
     this.lastByte = -1;
     this.dropPending();
   }
+}
+
+/** EACCES or EPERM: the entry exists but this user may not read it. */
+export function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EACCES' || code === 'EPERM';
 }

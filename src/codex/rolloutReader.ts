@@ -1,7 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { classifyHead, HEAD_BYTES } from './classifyHead.js';
 import { linesBackward, type ByteCounter } from './backwardLines.js';
-import { LineTail, type HeadVerdict, type TailResult } from './lineTail.js';
+import { isPermissionError, LineTail, type HeadVerdict, type TailResult } from './lineTail.js';
 import { parseLine } from './parseLine.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
 
@@ -24,6 +24,8 @@ export interface RecentRead {
 export class RolloutReader {
   readonly stats: ReadStats = emptyReadStats();
   private readonly tail: LineTail;
+  /** Set when the last read found the file but was refused it (EACCES/EPERM). */
+  unreadable = false;
   private sink: (event: RolloutEvent) => void = () => undefined;
   /** An event sniffed from a line's head, handed on only once the line is complete. */
   private deferred: RolloutEvent | null = null;
@@ -47,6 +49,7 @@ export class RolloutReader {
       onReset();
     });
     if (result.kind === 'read') this.stats.bytesRead += result.bytes;
+    this.unreadable = result.kind === 'unreadable';
     return result;
   }
 
@@ -54,7 +57,8 @@ export class RolloutReader {
    * Reads the file's first line and then walks back from its end, collecting
    * events until `enough` (called newest-first) says so or `maxBytes` is spent.
    * Afterwards forward tailing resumes at the end of what was read, so nothing
-   * is read twice. Returns null when the file cannot be opened.
+   * is read twice. Returns null when the file cannot be opened (`unreadable`
+   * then says whether it was refused rather than gone).
    */
   async readRecent(
     enough: (event: RolloutEvent) => boolean,
@@ -64,9 +68,11 @@ export class RolloutReader {
     let handle;
     try {
       handle = await open(this.path, 'r');
-    } catch {
+    } catch (error) {
+      this.unreadable = isPermissionError(error);
       return null;
     }
+    this.unreadable = false;
     try {
       const info = await handle.stat();
       const counter: ByteCounter = { bytes: 0 };
@@ -125,8 +131,9 @@ export class RolloutReader {
     try {
       const verdict = this.onHead(head.subarray(0, HEAD_BYTES), start === 0 ? 0 : 1);
       if (verdict === 'skip') {
-        if (this.deferred !== null) this.sink(this.deferred);
-        this.deferred = null;
+        // Counted exactly as the forward tail counts a skipped line (issue #10:
+        // a large file of junk read backwards used to report 0 malformed lines).
+        this.onSkipped(await lastByteOf(handle, end, head, length, counter));
       } else {
         if (length > MAX_LINE_BYTES) {
           this.stats.oversizedLines += 1;
@@ -179,6 +186,21 @@ export class RolloutReader {
     if (result === 'malformed') this.stats.malformedLines += 1;
     else if (result !== 'ignored') this.sink(result);
   }
+}
+
+/** The last byte of the line `[end - length, end)`, from `head` when it holds the whole line. */
+async function lastByteOf(
+  handle: FileHandle,
+  end: number,
+  head: Buffer,
+  length: number,
+  counter: ByteCounter,
+): Promise<number> {
+  if (head.length >= length) return head[length - 1] ?? -1;
+  const one = Buffer.allocUnsafe(1);
+  const { bytesRead } = await handle.read(one, 0, 1, end - 1);
+  counter.bytes += bytesRead;
+  return bytesRead === 1 ? (one[0] ?? -1) : -1;
 }
 
 /** Offset just past the last `\n`: a trailing partial line is left for the forward tail. */

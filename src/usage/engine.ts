@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import { listRolloutFiles } from '../codex/rolloutFiles.js';
@@ -55,7 +56,9 @@ export class UsageEngine {
   private readonly git: GitResolver;
   private homeFound = false;
   private sessionsDirFound = false;
-  private readonly retired: ReadDiagnostics = emptyDiagnostics();
+  private readonly retired: ReadStatsTotal = emptyTotals();
+  /** Files and folders that exist but could not be read, with their mtimes (newest is reported). */
+  private readonly unreadable = new Map<string, number>();
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
@@ -77,13 +80,17 @@ export class UsageEngine {
   async coldStart(): Promise<void> {
     this.sessions.clear();
     this.limits = new LimitStore();
+    this.unreadable.clear();
     this.homeFound = await isDir(this.paths.home);
     this.sessionsDirFound = this.homeFound && (await isDir(this.paths.sessions));
+    // A folder that exists but cannot be listed hides every file in it: say so.
+    if (this.homeFound) await this.checkListable(this.paths.home);
     if (!this.sessionsDirFound) return;
+    await this.checkListable(this.paths.sessions);
     const files = listRolloutFiles(this.paths.sessions);
     const now = this.now();
     const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);
-    await Promise.all(live.map((f) => this.open(f.path, f.size)));
+    await Promise.all(live.map((f) => this.open(f.path, f.size, f.mtimeMs)));
     await this.searchLimits(files);
     await this.index.refresh();
   }
@@ -197,20 +204,41 @@ export class UsageEngine {
   diagnostics(): ReadDiagnostics {
     const d = { ...this.retired };
     for (const t of this.sessions.values()) addStats(d, t.reader);
-    return d;
+    let newest: string | null = null;
+    let newestAt = -Infinity;
+    for (const [path, at] of this.unreadable) {
+      if (at > newestAt) {
+        newest = path;
+        newestAt = at;
+      }
+    }
+    return {
+      ...d,
+      unreadable: { count: this.unreadable.size, newest },
+      familiesDropped: this.limits.familiesDropped,
+    };
+  }
+
+  private async checkListable(folder: string): Promise<void> {
+    try {
+      await readdir(folder);
+    } catch (error) {
+      if (isPermissionError(error)) this.unreadable.set(folder, (await mtimeOf(folder)) ?? 0);
+    }
   }
 
   private async readFile(path: string): Promise<void> {
     const tracked = this.sessions.get(path);
     if (tracked === undefined) {
       const info = await fileInfo(path);
-      if (info !== null) await this.open(path, info.size);
+      if (info !== null) await this.open(path, info.size, info.mtimeMs);
+      else this.unreadable.delete(path);
       return;
     }
     await this.readNew(path, tracked);
   }
 
-  private async open(path: string, size: number): Promise<void> {
+  private async open(path: string, size: number, mtimeMs: number): Promise<void> {
     const tracked: Tracked = {
       reader: new RolloutReader(path),
       state: newSessionState(),
@@ -220,6 +248,10 @@ export class UsageEngine {
     this.sessions.set(path, tracked);
     if (size > this.fullReadBytes) {
       const recent = await tracked.reader.readRecent(enoughForSession(), this.tailBudgetBytes);
+      if (recent === null && tracked.reader.unreadable) {
+        this.markUnreadable(path, mtimeMs);
+        return;
+      }
       if (recent !== null) {
         for (const e of recent.events) this.apply(tracked, e);
         tracked.partial = !recent.reachedStart;
@@ -237,9 +269,15 @@ export class UsageEngine {
       },
     );
     if (result.kind === 'missing') {
+      this.unreadable.delete(path);
       this.remove(path);
       return;
     }
+    if (result.kind === 'unreadable') {
+      this.markUnreadable(path, result.mtimeMs);
+      return;
+    }
+    this.unreadable.delete(path);
     t.lastWriteAt = Math.max(t.lastWriteAt, result.mtimeMs);
   }
 
@@ -271,9 +309,21 @@ export class UsageEngine {
       );
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
+      // Refused, not gone: limits written there are newer than what is shown.
+      if (recent === null && reader.unreadable) this.unreadable.set(f.path, f.mtimeMs);
       if (recent === null) continue;
       for (const e of recent.events)
         if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+    }
+  }
+
+  /** A live file that may not be read: not a session we can show, but reported (diagnostics.unreadable). */
+  private markUnreadable(path: string, mtimeMs: number): void {
+    this.unreadable.set(path, mtimeMs);
+    const tracked = this.sessions.get(path);
+    if (tracked !== undefined) {
+      this.retire(tracked);
+      this.sessions.delete(path);
     }
   }
 
@@ -314,16 +364,30 @@ function lastActivity(t: Tracked): number {
   return Math.max(t.state.lastEventAt ?? 0, t.lastWriteAt);
 }
 
-function emptyDiagnostics(): ReadDiagnostics {
+/** The line and byte counters of ReadDiagnostics, summed over readers. */
+type ReadStatsTotal = Pick<
+  ReadDiagnostics,
+  'filesRead' | 'bytesRead' | 'malformedLines' | 'invalidUtf8Lines' | 'oversizedLines'
+>;
+
+function emptyTotals(): ReadStatsTotal {
   return { filesRead: 0, bytesRead: 0, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0 };
 }
 
-function addStats(d: ReadDiagnostics, reader: RolloutReader): void {
+function addStats(d: ReadStatsTotal, reader: RolloutReader): void {
   d.filesRead += 1;
   d.bytesRead += reader.stats.bytesRead;
   d.malformedLines += reader.stats.malformedLines;
   d.invalidUtf8Lines += reader.stats.invalidUtf8Lines;
   d.oversizedLines += reader.stats.oversizedLines;
+}
+
+async function mtimeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 async function isDir(path: string): Promise<boolean> {

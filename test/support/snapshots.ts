@@ -69,7 +69,15 @@ export function snapshot(
       credits: null,
       planType: null,
     },
-    diagnostics: { filesRead: 1, bytesRead: 100, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0 },
+    diagnostics: {
+      filesRead: 1,
+      bytesRead: 100,
+      malformedLines: 0,
+      invalidUtf8Lines: 0,
+      oversizedLines: 0,
+      unreadable: { count: 0, newest: null },
+      familiesDropped: 0,
+    },
     ...over,
   };
 }
