@@ -87,6 +87,8 @@ export class LineTail {
     } catch {
       return { kind: 'missing' };
     }
+    // Replaced by a FIFO, device or folder: not a rollout any more (opening a FIFO would block).
+    if (!info.isFile()) return { kind: 'missing' };
     let reset = false;
     if ((this.ino !== null && info.ino !== this.ino) || info.size < this.offset) {
       this.offset = 0;

@@ -242,10 +242,14 @@ async function firstLine(
   return { end: -1, bytes: null };
 }
 
-/** Size and mtime, or null if the file is gone. */
+/**
+ * Size and mtime, or null if the file is gone or is not a regular file (a
+ * FIFO or device named like a rollout is never opened: opening a FIFO blocks).
+ */
 export async function fileInfo(path: string): Promise<{ size: number; mtimeMs: number; ino: number } | null> {
   try {
     const s = await stat(path);
+    if (!s.isFile()) return null;
     return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
   } catch {
     return null;

@@ -9,6 +9,8 @@ export interface WatchHandlers {
   /** A rollout file was created, appended to, replaced or deleted: read it again. */
   rollout(path: string): void;
   sessionIndex(): void;
+  /** A folder under `sessions/` vanished or was replaced (moved away, deleted): re-check the files tracked in it. */
+  folderGone(folder: string): void;
   /** The Codex home or its sessions folder appeared, vanished or was replaced: rebuild. */
   layout(): void;
   error(error: Error): void;
@@ -62,6 +64,7 @@ export async function watchCodexHome(paths: CodexPaths, handlers: WatchHandlers)
     }
     // The home and sessions/ have no watched parent to bring them back: settle does.
     if (folder === paths.home || folder === paths.sessions || error !== null) requestSettle();
+    if (folder !== paths.home) handlers.folderGone(folder);
   };
   const sessions = new FolderWatcher(
     { entry: onEntry, lost: onLost },

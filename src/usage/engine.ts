@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
@@ -120,6 +121,12 @@ export class UsageEngine {
   /** Reads every live file again (cheap when nothing changed: one stat each). */
   async rereadLive(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((path) => this.update(path)));
+  }
+
+  /** Reads again every live file under `folder` (it vanished or was replaced: they may be gone). */
+  async rereadUnder(folder: string): Promise<void> {
+    const under = [...this.sessions.keys()].filter((p) => p.startsWith(`${folder}${sep}`));
+    await Promise.all(under.map((path) => this.update(path)));
   }
 
   /** A rollout file was deleted. */

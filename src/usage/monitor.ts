@@ -85,6 +85,7 @@ export class UsageMonitor {
   private async startWatching(): Promise<void> {
     const watch = await watchCodexHome(this.engine.paths, {
       rollout: (path) => this.run(() => this.engine.update(path)),
+      folderGone: (folder) => this.run(() => this.engine.rereadUnder(folder)),
       sessionIndex: () => this.run(() => this.engine.refreshIndex()),
       layout: () => this.run(() => this.rebuild()),
       error: (error) => this.onError(error),

@@ -133,10 +133,13 @@ describe('the watcher under file-system churn', () => {
     const m = await startMonitor();
     await until(m, 'session a', has('a', 10));
     const day = dirname(a);
-    // A symlink loop and a FIFO named like rollouts: skipped, never blocking.
-    await symlink(join(day, 'rollout-loop-b.jsonl'), join(day, 'rollout-loop-a.jsonl'));
-    await symlink(join(day, 'rollout-loop-a.jsonl'), join(day, 'rollout-loop-b.jsonl'));
-    execFileSync('mkfifo', [join(day, 'rollout-2026-11-22T10-00-00-fifo.jsonl')]);
+    // A symlink loop and a FIFO named like rollouts, in a folder of their own
+    // that stays to the end: skipped, never blocking, never a session.
+    const odd = join(home, 'sessions', '2026', '11', '21');
+    await mkdir(odd, { recursive: true });
+    await symlink(join(odd, 'rollout-loop-b.jsonl'), join(odd, 'rollout-loop-a.jsonl'));
+    await symlink(join(odd, 'rollout-loop-a.jsonl'), join(odd, 'rollout-loop-b.jsonl'));
+    execFileSync('mkfifo', [join(odd, 'rollout-2026-11-21T10-00-00-fifo.jsonl')]);
     // Renamed away and back: the same session.
     await rename(a, `${a}.moved`);
     await until(m, 'session a gone after the rename', (s) => !has('a')(s));
@@ -161,7 +164,10 @@ describe('the watcher under file-system churn', () => {
     await rename(other, day);
     await until(m, 'session c in the swapped day folder', (s) => has('c', 7)(s) && !has('a')(s));
     await writeSession('d', 8);
-    await until(m, 'a new session after all of it', has('d', 8));
+    const last = await until(m, 'a new session after all of it', has('d', 8));
+    // The FIFO and the loop never became sessions, and nothing threw.
+    expect(last.sessions.map((x) => x.id).sort()).toEqual(['c', 'd']);
+    expect(errors).toEqual([]);
   });
 });
 
