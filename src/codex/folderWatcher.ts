@@ -83,7 +83,7 @@ export class FolderWatcher {
       this.events.lost(folder, error instanceof Error ? error : new Error(String(error)));
       return false;
     }
-    watcher.on('error', (error: Error) => this.drop(folder, error));
+    watcher.on('error', (error: Error) => void this.onWatchError(folder, error));
     this.watchers.set(folder, { watcher, ino });
     return true;
   }
@@ -138,6 +138,13 @@ export class FolderWatcher {
     const path = join(folder, childName);
     if (this.isFolderName(childName)) void this.folderChanged(path);
     else this.events.entry(path);
+  }
+
+  /** Windows reports a watched folder's deletion as an EPERM error: that is a folder gone, not a failure. */
+  private async onWatchError(folder: string, error: Error): Promise<void> {
+    const gone = (await dirIno(folder)) !== this.watchers.get(folder)?.ino;
+    if (gone) this.dropTree(folder);
+    else this.drop(folder, error);
   }
 
   private async checkSelf(folder: string): Promise<void> {

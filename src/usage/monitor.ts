@@ -155,6 +155,8 @@ export class UsageMonitor {
     this.timer = null;
     this.run(async () => {
       if (this.watch?.degraded === true) await this.watch.recheck();
+      // One stat per live file: catches a write whose event a platform delayed or lost.
+      await this.engine.rereadLive();
       this.engine.evictEnded();
     });
   }
