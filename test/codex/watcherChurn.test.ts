@@ -117,6 +117,9 @@ describe('the watcher under file-system churn', () => {
     await rename(restored, home);
     await writeSession('four', 4);
     await until(m, 'a session in the home swapped in by rename', (s) => has('four', 4)(s) && !has('two')(s));
+    // Midnight on New Year's Eve: year, month and day folders appear at once.
+    await writeSession('five', 5, rolloutPath('five', '2027/01/01'));
+    await until(m, 'a session in a new year folder', has('five', 5));
   });
 
   it('picks up a Codex home that did not exist at start, with its parents', async () => {
