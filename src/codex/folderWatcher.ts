@@ -10,6 +10,8 @@ export interface FolderEvents {
    * (and those below it) are closed. `error` is set when the watch itself failed.
    */
   lost(folder: string, error: Error | null): void;
+  /** A folder that exists could not be watched at all (ENOSPC: the inotify limit, EMFILE, EACCES). */
+  failed(folder: string, error: Error): void;
 }
 
 interface Watched {
@@ -80,7 +82,7 @@ export class FolderWatcher {
       watcher = watch(folder, { persistent: true }, (event, name) => this.onEvent(folder, event, name));
     } catch (error) {
       // ENOSPC (inotify watch limit), EMFILE, EACCES: say so rather than go blind quietly.
-      this.events.lost(folder, error instanceof Error ? error : new Error(String(error)));
+      this.events.failed(folder, toError(error));
       return false;
     }
     watcher.on('error', (error: Error) => void this.onWatchError(folder, error));

@@ -58,16 +58,21 @@ export async function watchCodexHome(paths: CodexPaths, handlers: WatchHandlers)
   };
   const onLost = (folder: string, error: Error | null): void => {
     if (closed) return;
-    if (error !== null) {
-      degraded = true;
-      handlers.error(new Error(`stopped watching ${folder}: ${error.message}`));
-    }
-    // The home and sessions/ have no watched parent to bring them back: settle does.
+    if (error !== null)
+      handlers.error(new Error(`the watch of ${folder} failed (${error.message}); watching it again`));
+    // The home and sessions/ have no watched parent to bring them back, and a
+    // failed watch's folder is still there: settle re-watches them.
     if (folder === paths.home || folder === paths.sessions || error !== null) requestSettle();
     if (folder !== paths.home) handlers.folderGone(folder);
   };
+  // Not retried here (that could spin): `degraded` makes the monitor re-check every minute.
+  const onFailed = (folder: string, error: Error): void => {
+    if (closed) return;
+    degraded = true;
+    handlers.error(new Error(`cannot watch ${folder} (${error.message}); checking again every minute`));
+  };
   const sessions = new FolderWatcher(
-    { entry: onEntry, lost: onLost },
+    { entry: onEntry, lost: onLost, failed: onFailed },
     (name) => !name.includes('.') && name !== 'archived_sessions',
   );
   // The home itself: only its direct children matter (sessions/ and session_index.jsonl).
@@ -78,6 +83,7 @@ export async function watchCodexHome(paths: CodexPaths, handlers: WatchHandlers)
         else onEntry(path);
       },
       lost: onLost,
+      failed: onFailed,
     },
     () => false,
   );
