@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { listRolloutFiles } from '../codex/rolloutFiles.js';
@@ -53,17 +55,28 @@ export async function runDoctor(
   const checks: Check[] = [];
   const now = io.now();
 
-  const homeOk = await isDir(codexHome);
+  const homeFound = await isDir(codexHome);
+  const homeListable = homeFound && (await canList(codexHome));
+  const homeOk = homeFound && homeListable;
+  const chownFix = `Codex was probably run with sudo once. Give the files back to yourself: \`sudo chown -R $USER ${tildify(codexHome)}\``;
   checks.push(
     homeOk
       ? { id: 'codex-home', status: 'ok', title: 'Codex home', detail: `${codexHome} exists and is readable` }
-      : {
-          id: 'codex-home',
-          status: 'fail',
-          title: 'Codex home',
-          detail: `${codexHome} not found`,
-          fix: 'Run `codex` once to create it, or point to yours with --codex-home DIR or CODEX_HOME.',
-        },
+      : homeFound
+        ? {
+            id: 'codex-home',
+            status: 'fail',
+            title: 'Codex home',
+            detail: `${codexHome} exists but cannot be read (permission denied)`,
+            fix: chownFix,
+          }
+        : {
+            id: 'codex-home',
+            status: 'fail',
+            title: 'Codex home',
+            detail: `${codexHome} not found`,
+            fix: 'Run `codex` once to create it, or point to yours with --codex-home DIR or CODEX_HOME.',
+          },
   );
 
   const files = homeOk ? listRolloutFiles(join(codexHome, 'sessions')) : [];
@@ -138,6 +151,29 @@ export async function runDoctor(
               detail: `${bad} unreadable line${bad === 1 ? '' : 's'} in ${badFiles} recent file${badFiles === 1 ? '' : 's'}${suspicious > 0 ? ` and ${suspicious} with out-of-range values` : ''}; they are skipped, everything else is read`,
               fix: 'Usually a crash mid-write. If it keeps growing, report it with your Codex version.',
             },
+    );
+  }
+
+  // A file this user may not read is silently older limits everywhere else: fail loudly here.
+  if (files.length > 0) {
+    const refused: typeof files = [];
+    for (const f of files) if (!(await canRead(f.path))) refused.push(f);
+    const newestRefused = refused[0];
+    checks.push(
+      newestRefused === undefined
+        ? {
+            id: 'file-access',
+            status: 'ok',
+            title: 'File access',
+            detail: `all ${files.length} rollout files readable`,
+          }
+        : {
+            id: 'file-access',
+            status: 'fail',
+            title: 'File access',
+            detail: `${refused.length} rollout file${refused.length === 1 ? '' : 's'} cannot be read (newest ${newestRefused.path}); limits may be older than shown`,
+            fix: chownFix,
+          },
     );
   }
 
@@ -349,6 +385,30 @@ function accepts(path: string): Promise<boolean> {
 function describeRoots(paths: readonly string[]): string {
   const roots = new Set(paths.map((p) => p.replace(/\/(app\/[^/]+|snap\.[^/]+)?\/?discord-ipc-\d$/, '')));
   return `under ${[...roots].join(', ')}`;
+}
+
+async function canList(path: string): Promise<boolean> {
+  try {
+    await readdir(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function canRead(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `~/…` for a path in the user's home, as a person would type it. */
+function tildify(path: string): string {
+  const home = homedir();
+  return path === home || path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
 async function isDir(path: string): Promise<boolean> {

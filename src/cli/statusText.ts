@@ -1,5 +1,6 @@
 import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
+import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 
 export interface StatusExtras {
@@ -63,6 +64,14 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
     notes.push(
       `${d.skippedEntries.count} special file(s) were skipped (not regular files); run \`doctor\` for details.`,
     );
+  if (d.unreadable.count > 0) {
+    const n = d.unreadable.count;
+    notes.push(
+      `limits may be older: ${n} file${n === 1 ? '' : 's'} could not be read (newest ${d.unreadable.newest ?? '?'}); run \`doctor\` for the fix.`,
+    );
+  }
+  if (d.familiesDropped > 0)
+    notes.push(`only the ${MAX_OTHER_FAMILIES} freshest limit families are shown (${d.familiesDropped} dropped).`);
   if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');
 }

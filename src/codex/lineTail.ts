@@ -38,7 +38,9 @@ export type TailResult =
   | { kind: 'read'; bytes: number; reset: boolean; size: number; mtimeMs: number }
   | { kind: 'missing' }
   /** Not a regular file (a directory, a FIFO, a device), or a read failed: skipped, never thrown. */
-  | { kind: 'special'; reason: string };
+  | { kind: 'special'; reason: string }
+  /** The file is there but may not be read (EACCES/EPERM: a `sudo codex` leaves mode-600 root files behind). */
+  | { kind: 'unreadable'; mtimeMs: number };
 
 /**
  * Opening never waits: a FIFO that replaced the file between the stat and the
@@ -116,8 +118,8 @@ export class LineTail {
     let handle: FileHandle;
     try {
       handle = await open(this.path, OPEN_FLAGS);
-    } catch {
-      return { kind: 'missing' };
+    } catch (error) {
+      return isPermissionError(error) ? { kind: 'unreadable', mtimeMs: info.mtimeMs } : { kind: 'missing' };
     }
     let bytes = 0;
     try {
@@ -205,4 +207,10 @@ export class LineTail {
     this.lastByte = -1;
     this.dropPending();
   }
+}
+
+/** EACCES or EPERM: the entry exists but this user may not read it. */
+export function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EACCES' || code === 'EPERM';
 }

@@ -1,7 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { classifyHead, HEAD_BYTES } from './classifyHead.js';
 import { linesBackward, type ByteCounter } from './backwardLines.js';
-import { LineTail, OPEN_FLAGS, type HeadVerdict, type TailResult } from './lineTail.js';
+import { isPermissionError, LineTail, OPEN_FLAGS, type HeadVerdict, type TailResult } from './lineTail.js';
 import { parseLine } from './parseLine.js';
 import { LineCheck } from './ranges.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
@@ -25,6 +25,8 @@ export interface RecentRead {
 export class RolloutReader {
   readonly stats: ReadStats = emptyReadStats();
   private readonly tail: LineTail;
+  /** Set when the last read found the file but was refused it (EACCES/EPERM). */
+  unreadable = false;
   private sink: (event: RolloutEvent) => void = () => undefined;
   /** An event sniffed from a line's head, handed on only once the line is complete. */
   private deferred: RolloutEvent | null = null;
@@ -57,6 +59,7 @@ export class RolloutReader {
       onReset();
     });
     if (result.kind === 'read') this.stats.bytesRead += result.bytes;
+    this.unreadable = result.kind === 'unreadable';
     return result;
   }
 
@@ -64,7 +67,8 @@ export class RolloutReader {
    * Reads the file's first line and then walks back from its end, collecting
    * events until `enough` (called newest-first) says so or `maxBytes` is spent.
    * Afterwards forward tailing resumes at the end of what was read, so nothing
-   * is read twice. Returns null when the file cannot be opened.
+   * is read twice. Returns null when the file cannot be opened (`unreadable`
+   * then says whether it was refused rather than gone).
    */
   async readRecent(
     enough: (event: RolloutEvent) => boolean,
@@ -74,9 +78,11 @@ export class RolloutReader {
     let handle;
     try {
       handle = await open(this.path, OPEN_FLAGS);
-    } catch {
+    } catch (error) {
+      this.unreadable = isPermissionError(error);
       return null;
     }
+    this.unreadable = false;
     try {
       const info = await handle.stat();
       if (!info.isFile()) return null;
@@ -140,9 +146,9 @@ export class RolloutReader {
     try {
       const verdict = this.onHead(head.subarray(0, HEAD_BYTES), start === 0 ? 0 : 1);
       if (verdict === 'skip') {
-        if (this.deferred !== null && this.check.suspicious) this.stats.suspiciousLines += 1;
-        if (this.deferred !== null) this.sink(this.deferred);
-        this.deferred = null;
+        // Counted exactly as the forward tail counts a skipped line (issue #10:
+        // a large file of junk read backwards used to report 0 malformed lines).
+        this.onSkipped(await lastByteOf(handle, end, head, length, counter));
       } else {
         if (length > MAX_LINE_BYTES) {
           this.stats.oversizedLines += 1;
@@ -211,6 +217,21 @@ export class RolloutReader {
   }
 }
 
+/** The last byte of the line `[end - length, end)`, from `head` when it holds the whole line. */
+async function lastByteOf(
+  handle: FileHandle,
+  end: number,
+  head: Buffer,
+  length: number,
+  counter: ByteCounter,
+): Promise<number> {
+  if (head.length >= length) return head[length - 1] ?? -1;
+  const one = Buffer.allocUnsafe(1);
+  const { bytesRead } = await handle.read(one, 0, 1, end - 1);
+  counter.bytes += bytesRead;
+  return bytesRead === 1 ? (one[0] ?? -1) : -1;
+}
+
 /** Offset just past the last `\n`: a trailing partial line is left for the forward tail. */
 async function lastLineEnd(handle: FileHandle, size: number, counter: ByteCounter): Promise<number> {
   // Small first: usually the file ends with `\n` and one read of a few KB settles it.
@@ -250,10 +271,14 @@ async function firstLine(
   return { end: -1, bytes: null };
 }
 
-/** Size and mtime, or null if the file is gone. */
+/**
+ * Size and mtime, or null if the file is gone or is not a regular file (a
+ * FIFO or device named like a rollout is never opened: opening a FIFO blocks).
+ */
 export async function fileInfo(path: string): Promise<{ size: number; mtimeMs: number; ino: number } | null> {
   try {
     const s = await stat(path);
+    if (!s.isFile()) return null;
     return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
   } catch {
     return null;

@@ -1,4 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
+import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
@@ -56,9 +58,11 @@ export class UsageEngine {
   private readonly git: GitResolver;
   private homeFound = false;
   private sessionsDirFound = false;
-  private readonly retired: ReadDiagnostics = emptyDiagnostics();
+  private readonly retired: ReadStatsTotal = emptyTotals();
   /** Entries named like rollouts that are not regular files, by path (from the last listing and later reads). */
   private readonly special = new Map<string, string>();
+  /** Files and folders that exist but could not be read, with their mtimes (newest is reported). */
+  private readonly unreadable = new Map<string, number>();
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
@@ -80,16 +84,20 @@ export class UsageEngine {
   async coldStart(): Promise<void> {
     this.sessions.clear();
     this.limits = new LimitStore();
+    this.unreadable.clear();
     this.homeFound = await isDir(this.paths.home);
     this.sessionsDirFound = this.homeFound && (await isDir(this.paths.sessions));
     this.special.clear();
+    // A folder that exists but cannot be listed hides every file in it: say so.
+    if (this.homeFound) await this.checkListable(this.paths.home);
     if (!this.sessionsDirFound) return;
+    await this.checkListable(this.paths.sessions);
     const skipped: SpecialEntry[] = [];
     const files = listRolloutFiles(this.paths.sessions, skipped);
     for (const entry of skipped) this.special.set(entry.path, entry.reason);
     const now = this.now();
     const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);
-    await Promise.all(live.map((f) => this.open(f.path, f.size)));
+    await Promise.all(live.map((f) => this.open(f.path, f.size, f.mtimeMs)));
     await this.searchLimits(files);
     await this.index.refresh();
   }
@@ -119,6 +127,12 @@ export class UsageEngine {
   /** Reads every live file again (cheap when nothing changed: one stat each). */
   async rereadLive(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((path) => this.update(path)));
+  }
+
+  /** Reads again every live file under `folder` (it vanished or was replaced: they may be gone). */
+  async rereadUnder(folder: string): Promise<void> {
+    const under = [...this.sessions.keys()].filter((p) => p.startsWith(`${folder}${sep}`));
+    await Promise.all(under.map((path) => this.update(path)));
   }
 
   /** A rollout file was deleted. */
@@ -205,21 +219,42 @@ export class UsageEngine {
     for (const t of this.sessions.values()) addStats(d, t.reader);
     const skipped = [...this.special].map(([path, reason]) => ({ path, reason }));
     if (this.index.problem !== null) skipped.push({ path: this.index.path, reason: this.index.problem });
-    d.skippedEntries = { count: skipped.length, entries: skipped.slice(0, MAX_SKIPPED_LISTED) };
-    return d;
+    let newest: string | null = null;
+    let newestAt = -Infinity;
+    for (const [path, at] of this.unreadable) {
+      if (at > newestAt) {
+        newest = path;
+        newestAt = at;
+      }
+    }
+    return {
+      ...d,
+      skippedEntries: { count: skipped.length, entries: skipped.slice(0, MAX_SKIPPED_LISTED) },
+      unreadable: { count: this.unreadable.size, newest },
+      familiesDropped: this.limits.familiesDropped,
+    };
+  }
+
+  private async checkListable(folder: string): Promise<void> {
+    try {
+      await readdir(folder);
+    } catch (error) {
+      if (isPermissionError(error)) this.unreadable.set(folder, (await mtimeOf(folder)) ?? 0);
+    }
   }
 
   private async readFile(path: string): Promise<void> {
     const tracked = this.sessions.get(path);
     if (tracked === undefined) {
       const info = await fileInfo(path);
-      if (info !== null) await this.open(path, info.size);
+      if (info !== null) await this.open(path, info.size, info.mtimeMs);
+      else this.unreadable.delete(path);
       return;
     }
     await this.readNew(path, tracked);
   }
 
-  private async open(path: string, size: number): Promise<void> {
+  private async open(path: string, size: number, mtimeMs: number): Promise<void> {
     const tracked: Tracked = {
       reader: new RolloutReader(path, this.now),
       state: newSessionState(),
@@ -229,6 +264,10 @@ export class UsageEngine {
     this.sessions.set(path, tracked);
     if (size > this.fullReadBytes) {
       const recent = await tracked.reader.readRecent(enoughForSession(), this.tailBudgetBytes);
+      if (recent === null && tracked.reader.unreadable) {
+        this.markUnreadable(path, mtimeMs);
+        return;
+      }
       if (recent !== null) {
         for (const e of recent.events) this.apply(tracked, e);
         tracked.partial = !recent.reachedStart;
@@ -246,11 +285,17 @@ export class UsageEngine {
       },
     );
     if (result.kind === 'special') this.special.set(path, result.reason);
-    if (result.kind !== 'read') {
+    if (result.kind === 'missing' || result.kind === 'special') {
+      this.unreadable.delete(path);
       this.remove(path);
       return;
     }
+    if (result.kind === 'unreadable') {
+      this.markUnreadable(path, result.mtimeMs);
+      return;
+    }
     this.special.delete(path);
+    this.unreadable.delete(path);
     // A file stamped in the future (a skewed clock, `touch -d`) must not keep its session alive forever.
     t.lastWriteAt = Math.max(t.lastWriteAt, Math.min(result.mtimeMs, this.now() + CLOCK_SKEW_MS));
     // Project and branch are ready before the next snapshot (read asynchronously, never blocking).
@@ -285,9 +330,21 @@ export class UsageEngine {
       );
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
+      // Refused, not gone: limits written there are newer than what is shown.
+      if (recent === null && reader.unreadable) this.unreadable.set(f.path, f.mtimeMs);
       if (recent === null) continue;
       for (const e of recent.events)
         if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+    }
+  }
+
+  /** A live file that may not be read: not a session we can show, but reported (diagnostics.unreadable). */
+  private markUnreadable(path: string, mtimeMs: number): void {
+    this.unreadable.set(path, mtimeMs);
+    const tracked = this.sessions.get(path);
+    if (tracked !== undefined) {
+      this.retire(tracked);
+      this.sessions.delete(path);
     }
   }
 
@@ -331,25 +388,31 @@ function lastActivity(t: Tracked): number {
 /** `skippedEntries.entries` lists this many; `count` has them all. */
 const MAX_SKIPPED_LISTED = 8;
 
-function emptyDiagnostics(): ReadDiagnostics {
-  return {
-    filesRead: 0,
-    bytesRead: 0,
-    malformedLines: 0,
-    invalidUtf8Lines: 0,
-    oversizedLines: 0,
-    suspiciousLines: 0,
-    skippedEntries: { count: 0, entries: [] },
-  };
+/** The line and byte counters of ReadDiagnostics, summed over readers. */
+type ReadStatsTotal = Pick<
+  ReadDiagnostics,
+  'filesRead' | 'bytesRead' | 'malformedLines' | 'invalidUtf8Lines' | 'oversizedLines' | 'suspiciousLines'
+>;
+
+function emptyTotals(): ReadStatsTotal {
+  return { filesRead: 0, bytesRead: 0, malformedLines: 0, invalidUtf8Lines: 0, oversizedLines: 0, suspiciousLines: 0 };
 }
 
-function addStats(d: ReadDiagnostics, reader: RolloutReader): void {
+function addStats(d: ReadStatsTotal, reader: RolloutReader): void {
   d.filesRead += 1;
   d.bytesRead += reader.stats.bytesRead;
   d.malformedLines += reader.stats.malformedLines;
   d.invalidUtf8Lines += reader.stats.invalidUtf8Lines;
   d.oversizedLines += reader.stats.oversizedLines;
   d.suspiciousLines += reader.stats.suspiciousLines;
+}
+
+async function mtimeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 async function isDir(path: string): Promise<boolean> {

@@ -4,6 +4,11 @@ import type { LimitFamily, UsageLimits } from './types.js';
 import { toUsageWindow, type WindowSample } from './windows.js';
 
 const HISTORY_LIMIT = 256;
+/**
+ * At most this many non-main families are kept, the freshest. Real accounts
+ * have a handful; a hostile file naming 50,000 cost 203 MB (issue #10).
+ */
+export const MAX_OTHER_FAMILIES = 16;
 
 /**
  * Rate limits belong to the account, so they are gathered across every
@@ -20,6 +25,8 @@ export class LimitStore {
   private credits: { value: Credits; at: number } | null = null;
   private planType: { value: string; at: number } | null = null;
   private readonly primaryHistory: WindowSample[] = [];
+  /** Families evicted or refused by the MAX_OTHER_FAMILIES bound (diagnostics.familiesDropped). */
+  private dropped = 0;
   private readonly secondaryHistory: WindowSample[] = [];
 
   /** Adds an observation; returns true when it changed what is stored. */
@@ -27,6 +34,12 @@ export class LimitStore {
     if (obs.limitId !== MAIN_LIMIT_ID) {
       const known = this.others.get(obs.limitId);
       if (known !== undefined && known.observedAt >= obs.observedAt) return false;
+      if (known === undefined && this.others.size >= MAX_OTHER_FAMILIES) {
+        const stalest = this.stalestOther();
+        this.dropped += 1;
+        if (stalest === null || stalest.observedAt >= obs.observedAt) return false;
+        this.others.delete(stalest.limitId);
+      }
       this.others.set(obs.limitId, obs);
       return true;
     }
@@ -51,6 +64,16 @@ export class LimitStore {
       changed = true;
     }
     return changed;
+  }
+
+  get familiesDropped(): number {
+    return this.dropped;
+  }
+
+  private stalestOther(): RateLimitObservation | null {
+    let stalest: RateLimitObservation | null = null;
+    for (const o of this.others.values()) if (stalest === null || o.observedAt < stalest.observedAt) stalest = o;
+    return stalest;
   }
 
   /** When the freshest main observation with windows was made, or null. */

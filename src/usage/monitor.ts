@@ -7,7 +7,11 @@ export interface MonitorOptions extends EngineOptions {
   onError?: (error: Error) => void;
 }
 
-/** The longest the single housekeeping timer waits (staleness, rollover, a Codex home appearing). */
+/**
+ * The longest the single housekeeping timer waits for a deadline (staleness,
+ * rollover), and how often watches are re-checked while one could not be set
+ * up. With no deadline and every watch in place, no timer runs at all.
+ */
 const MAX_TICK_MS = 60_000;
 const MIN_TICK_MS = 1_000;
 
@@ -18,7 +22,9 @@ export type SnapshotListener = (snapshot: UsageSnapshot) => void;
  * as soon as it is reported (no debounce); appends that land while a file is
  * being read coalesce into one more read. A snapshot is emitted only when it
  * differs from the last one. When idle, nothing runs but one timer set to the
- * next moment something can change on its own (at most a minute away).
+ * next moment something can change on its own, if anything can. A Codex home
+ * or `sessions/` that appears, vanishes or is replaced is noticed by the
+ * watcher, never by polling (issue #10).
  */
 export class UsageMonitor {
   readonly engine: UsageEngine;
@@ -28,6 +34,8 @@ export class UsageMonitor {
   private lastKey = '';
   private last: UsageSnapshot | null = null;
   private stopped = false;
+  private rebuilding: Promise<void> | null = null;
+  private rebuildAgain = false;
   private readonly now: () => number;
   private readonly onError: (error: Error) => void;
 
@@ -45,10 +53,12 @@ export class UsageMonitor {
   async start(): Promise<UsageSnapshot> {
     this.stopped = false;
     await this.engine.coldStart();
-    const first = this.publish();
-    if (!this.engine.homeExists) return first;
+    this.publish();
     await this.startWatching();
-    await this.engine.rereadLive();
+    // Anything written while the watches were being set up: re-check the
+    // layout, then re-read the live files.
+    if (await this.engine.refreshHome()) await this.engine.coldStart();
+    else await this.engine.rereadLive();
     return this.publish();
   }
 
@@ -73,12 +83,15 @@ export class UsageMonitor {
   }
 
   private async startWatching(): Promise<void> {
-    this.watch = await watchCodexHome(this.engine.paths, {
+    const watch = await watchCodexHome(this.engine.paths, {
       rollout: (path) => this.run(() => this.engine.update(path)),
+      folderGone: (folder) => this.run(() => this.engine.rereadUnder(folder)),
       sessionIndex: () => this.run(() => this.engine.refreshIndex()),
       layout: () => this.run(() => this.rebuild()),
       error: (error) => this.onError(error),
     });
+    if (this.stopped) await watch.close();
+    else this.watch = watch;
   }
 
   private run(work: () => Promise<unknown>): void {
@@ -89,9 +102,24 @@ export class UsageMonitor {
       .catch((error: unknown) => this.onError(error instanceof Error ? error : new Error(String(error))));
   }
 
-  private async rebuild(): Promise<void> {
-    await this.engine.refreshHome();
-    await this.engine.coldStart();
+  /** The home or `sessions/` changed: read everything again. A burst of layout events costs one more rebuild at most. */
+  private rebuild(): Promise<void> {
+    if (this.rebuilding !== null) {
+      this.rebuildAgain = true;
+      return this.rebuilding;
+    }
+    this.rebuilding = (async () => {
+      try {
+        do {
+          this.rebuildAgain = false;
+          await this.engine.refreshHome();
+          await this.engine.coldStart();
+        } while (this.rebuildAgain && !this.stopped);
+      } finally {
+        this.rebuilding = null;
+      }
+    })();
+    return this.rebuilding;
   }
 
   private publish(): UsageSnapshot {
@@ -115,7 +143,10 @@ export class UsageMonitor {
   private schedule(): void {
     if (this.stopped) return;
     if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     const deadline = this.engine.nextDeadline();
+    const degraded = this.watch?.degraded ?? false;
+    if (deadline === null && !degraded) return;
     const wait = deadline === null ? MAX_TICK_MS : deadline - this.now();
     this.timer = setTimeout(() => this.tick(), Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, wait)));
   }
@@ -123,11 +154,9 @@ export class UsageMonitor {
   private tick(): void {
     this.timer = null;
     this.run(async () => {
-      const homeWasMissing = !this.engine.homeExists;
-      if (await this.engine.refreshHome()) {
-        await this.engine.coldStart();
-        if (homeWasMissing && this.engine.homeExists && this.watch === null) await this.startWatching();
-      }
+      if (this.watch?.degraded === true) await this.watch.recheck();
+      // One stat per live file: catches a write whose event a platform delayed or lost.
+      await this.engine.rereadLive();
       this.engine.evictEnded();
     });
   }

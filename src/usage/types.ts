@@ -115,6 +115,13 @@ export interface ReadDiagnostics {
   suspiciousLines: number;
   /** Special entries skipped: how many, and the first few. */
   skippedEntries: { count: number; entries: SkippedEntry[] };
+  /**
+   * Rollout files (or the home / sessions folder) that exist but could not be
+   * read (mode 000, owned by root after `sudo codex`): limits may be older.
+   */
+  unreadable: { count: number; newest: string | null };
+  /** Limit families dropped because a file named more than 16 (the freshest are kept). */
+  familiesDropped: number;
 }
 
 export interface UsageSnapshot {

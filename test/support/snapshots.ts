@@ -77,6 +77,8 @@ export function snapshot(
       oversizedLines: 0,
       suspiciousLines: 0,
       skippedEntries: { count: 0, entries: [] },
+      unreadable: { count: 0, newest: null },
+      familiesDropped: 0,
     },
     ...over,
   };
