@@ -3,7 +3,7 @@ import type { InstanceInfo } from '../instance/instanceFile.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 
 export interface StatusExtras {
-  publisher: InstanceInfo | null;
+  publisher: Omit<InstanceInfo, 'cmdline'> | null;
   configPath: string;
 }
 
@@ -39,7 +39,7 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
       'Publisher',
       p === null
         ? 'none running (start the tray app, or `codex-discord-presence run`)'
-        : `${p.kind === 'gui' ? 'tray app' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
+        : `${p.kind === 'gui' ? 'tray app' : p.kind === 'wrapper' ? 'codex wrapper' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
     ]);
     if (p !== null)
       rows.push([
