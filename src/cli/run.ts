@@ -29,13 +29,21 @@ import { windowText } from './statusText.js';
  */
 export async function runCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
   // Listen for signals before anything else: a signal that arrives before a
-  // handler exists would kill the process without clearing Discord.
+  // handler exists would kill the process without clearing Discord. The
+  // handler is never removed: several newcomers may each ask this run to
+  // stop, and a later signal must neither cut the bounded shutdown short nor
+  // kill the process while it exits (a signal handler does not keep it alive).
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    const off = io.onSignal?.((s) => {
-      off?.();
-      resolve(s);
-    });
+    io.onSignal?.(resolve);
   });
+  return runUntilSignal(options, io, stopSignal);
+}
+
+async function runUntilSignal(
+  options: GlobalOptions & Record<string, unknown>,
+  io: CliIo,
+  stopSignal: Promise<NodeJS.Signals>,
+): Promise<number> {
   const { codexHome, config, baseHome } = await cliContext(options, io);
   for (const home of new Set([baseHome, codexHome])) {
     const problem = await homeNotAFolder(home);

@@ -20,6 +20,8 @@ let runtime: string;
 let fake: FakeDiscord;
 let app: TrayApp | null;
 let electron: MockElectron;
+/** The publisher lock: in the runtime folder, never in the Codex home. */
+const lockDir = () => join(runtime, 'codex-discord-presence');
 
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
@@ -90,7 +92,7 @@ describe('tray app', () => {
       '—',
       'Quit',
     ]);
-    const instance = await readInstance(home.home);
+    const instance = await readInstance(lockDir());
     expect(instance).toMatchObject({ pid: process.pid, kind: 'gui' });
   });
 
@@ -150,7 +152,7 @@ describe('tray app', () => {
     electron.tray?.menuItem('Quit').click?.();
     await fake.until(() => fake.activities.at(-1) === null);
     await expect.poll(() => electron.app.exitCode).toBe(0);
-    expect(await readInstance(home.home)).toBeNull();
+    expect(await readInstance(lockDir())).toBeNull();
   });
 
   it('a logout or shutdown signal also clears the activity', async () => {
@@ -314,12 +316,12 @@ describe('one publisher', () => {
     await writeConfig();
     await liveSample();
     const run = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime });
-    await expect.poll(async () => (await readInstance(home.home))?.kind, { timeout: 10_000 }).toBe('headless');
+    await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('headless');
     await start();
     const exit = await run.exited;
     expect(exit.code).toBe(0);
     expect(run.output().stdout).toContain('stopped (SIGTERM)');
-    expect(await readInstance(home.home)).toMatchObject({ pid: process.pid, kind: 'gui' });
+    expect(await readInstance(lockDir())).toMatchObject({ pid: process.pid, kind: 'gui' });
     await fake.until(() => fake.activities.at(-1) !== null && fake.activities.at(-1) !== undefined);
   });
 });
