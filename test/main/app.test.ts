@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfig, saveConfig } from '../../src/config/store.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
 import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { MockElectron } from './electronMock.js';
 
@@ -312,6 +314,19 @@ describe('notifications', () => {
 });
 
 describe('one publisher', () => {
+  it('first run with no Codex home: the app starts, its lock is in the runtime folder, and nothing is created in the home', async () => {
+    const missing = join(runtime, 'no-codex-yet');
+    electron = new MockElectron('linux', {
+      CODEX_HOME: missing,
+      XDG_RUNTIME_DIR: runtime,
+      XDG_CONFIG_HOME: join(runtime, 'config'),
+      HOME: runtime,
+    });
+    await start();
+    expect(await readInstance(lockDir())).toMatchObject({ pid: process.pid, kind: 'gui' });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('takes over from a headless run: it is asked to stop, then the app publishes', async () => {
     await writeConfig();
     await liveSample();
@@ -323,5 +338,30 @@ describe('one publisher', () => {
     expect(run.output().stdout).toContain('stopped (SIGTERM)');
     expect(await readInstance(lockDir())).toMatchObject({ pid: process.pid, kind: 'gui' });
     await fake.until(() => fake.activities.at(-1) !== null && fake.activities.at(-1) !== undefined);
+  });
+
+  it('defers to a codex wrapper: its codex is never signalled, and the app publishes once codex exits', async () => {
+    await writeConfig();
+    await liveSample();
+    const codex = await FakeCodex.install(runtime);
+    const wrapper = startCli(['codex'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, PATH: codex.path() });
+    try {
+      await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('wrapper');
+      await fake.until(() => fake.activities.some((a) => a !== null));
+      const handshakes = fake.handshakes.length;
+      const tray = await start();
+      expect(tray.appState.discord.reason).toBe(
+        `a codex wrapper (pid ${wrapper.child.pid}) is publishing until its codex exits`,
+      );
+      expect(fake.handshakes.length).toBe(handshakes); // the app has not connected: one publisher
+      expect((await readInstance(lockDir()))?.pid).toBe(wrapper.child.pid);
+      await codex.finish(0);
+      expect((await wrapper.exited).code).toBe(0);
+      await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('gui');
+      await fake.until(() => fake.handshakes.length > handshakes && fake.activities.at(-1) != null);
+      expect(await codex.signals()).toEqual([]);
+    } finally {
+      wrapper.child.kill('SIGKILL');
+    }
   });
 });
