@@ -57,6 +57,7 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
 
 /** The command line identifies the process for the lock; it is not part of the report (it may hold paths). */
 function withoutCmdline(info: InstanceInfo): Omit<InstanceInfo, 'cmdline'> {
-  const { cmdline: _omitted, ...rest } = info;
+  const rest: InstanceInfo = { ...info };
+  delete rest.cmdline;
   return rest;
 }

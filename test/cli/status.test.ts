@@ -75,7 +75,9 @@ describe('status', () => {
   it('unknown commands and options exit 2 with a short message', async () => {
     const cmd = await runCli(['frobnicate']);
     expect(cmd.code).toBe(2);
-    expect(cmd.stderr).toBe("codex-discord-presence: unknown command 'frobnicate'\nRun `codex-discord-presence --help` for usage.\n");
+    expect(cmd.stderr).toBe(
+      "codex-discord-presence: unknown command 'frobnicate'\nRun `codex-discord-presence --help` for usage.\n",
+    );
     const opt = await runCli(['status', '--bogus']);
     expect(opt.code).toBe(2);
     expect(opt.stderr).toMatch(/bogus/);
