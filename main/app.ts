@@ -273,6 +273,11 @@ export class TrayApp {
       );
       const how = await stopInstance(owner, 3000);
       this.edges.log.info(`pid ${owner.pid}: ${how}`);
+      if (how === 'refused' && attempt < 19) {
+        // A process that is exiting cannot be read for a moment; look again before giving up.
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
       if (how === 'refused') {
         throw new Error(`pid ${owner.pid} holds ${this.stateDir} but could not be verified as ours; not signalling it`);
       }

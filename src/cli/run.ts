@@ -107,6 +107,9 @@ function cliDiscordState(state: DiscordClientState, cfg: PresenceConfig, configP
   };
 }
 
+/** How often an owner that cannot be identified is looked at again before `run` gives up. */
+const UNVERIFIED_RETRIES = 20;
+
 /**
  * There is only ever one publisher (docs/architecture.md, "One publisher").
  * Another headless `run` is taken over (asked to stop, then forced); the tray
@@ -123,6 +126,8 @@ async function becomePublisher(
 ): Promise<'ok' | 'stopped' | number> {
   const me = await currentProcessInfo('headless', VERSION);
   let waitingFor: number | null = null;
+  let refusals = 0;
+  let announced: number | null = null;
   for (;;) {
     const claim = await claimInstance(stateDir, me);
     if (claim.ok) {
@@ -147,8 +152,14 @@ async function becomePublisher(
       );
       return 1;
     }
-    io.stdout(`taking over from ${publisherName(owner)} (pid ${owner.pid})…\n`);
+    if (announced !== owner.pid) io.stdout(`taking over from ${publisherName(owner)} (pid ${owner.pid})…\n`);
+    announced = owner.pid;
     const how = await stopInstance(owner, 3000);
+    if (how === 'refused' && (refusals += 1) < UNVERIFIED_RETRIES) {
+      // A process that is exiting cannot be read for a moment; look again before giving up.
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
     if (how === 'refused') {
       io.stderr(
         `codex-discord-presence: pid ${owner.pid} holds ${instancePath(stateDir)} but could not be verified as Codex Discord Presence, so it was not signalled.\n` +

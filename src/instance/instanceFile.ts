@@ -71,7 +71,7 @@ const START_TOLERANCE_MS = 5000;
 export async function identify(info: InstanceInfo): Promise<'same' | 'other' | 'unknown'> {
   if (!pidExists(info.pid)) return 'other';
   const id = await processIdentity(info.pid);
-  if (id === null) return pidExists(info.pid) ? 'unknown' : 'other';
+  if (id === null) return 'other';
   const recordedStart = Date.parse(info.startedAt);
   if (id.startedAt !== null && Math.abs(id.startedAt - recordedStart) > START_TOLERANCE_MS) return 'other';
   const exeCompared = info.exe !== '' && id.exe !== null;

@@ -30,8 +30,8 @@ export interface ProcessIdentity {
 
 /**
  * Reads a process's identity: /proc on Linux, `ps` on macOS and the BSDs,
- * WMI (through PowerShell) on Windows. Null when the process is gone or
- * nothing could be read.
+ * WMI (through PowerShell) on Windows. Null when the process is gone
+ * (an unreaped zombie included). Fields that cannot be read are null.
  */
 export async function processIdentity(
   pid: number,
@@ -40,6 +40,8 @@ export async function processIdentity(
   if (!pidExists(pid)) return null;
   let identity: ProcessIdentity;
   if (platform === 'linux') {
+    // A zombie (exited, not yet reaped) still answers kill(pid, 0), but it is gone.
+    if (await linuxZombie(pid)) return null;
     identity = {
       startedAt: await linuxStartTime(pid),
       exe: await readlink(`/proc/${pid}/exe`).catch(() => null),
@@ -58,7 +60,7 @@ export async function processIdentity(
       cmdline: await run('ps', ['-ww', '-o', 'command=', '-p', String(pid)]),
     };
   }
-  if (identity.startedAt === null && identity.exe === null && identity.cmdline === null) return null;
+  if (identity.startedAt === null && identity.exe === null && identity.cmdline === null && !pidExists(pid)) return null;
   return identity;
 }
 
@@ -104,4 +106,11 @@ async function windowsIdentity(pid: number): Promise<ProcessIdentity> {
   } catch {
     return { startedAt: null, exe: null, cmdline: null };
   }
+}
+
+async function linuxZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return !pidExists(pid);
+  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  return state === 'Z' || state === 'X';
 }

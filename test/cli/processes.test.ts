@@ -224,7 +224,11 @@ describe('exactly one publisher', () => {
     // restores the default action while it tears down, after the cleanup.)
     const codes = runs
       .filter((_, i) => exits[i] !== undefined)
-      .map((r) => (/^stopped \(SIGTERM\)$/m.test(r.output().stdout) ? 'clean' : r.output().stdout));
+      .map((r) =>
+        /^stopped \(SIGTERM\)$/m.test(r.output().stdout)
+          ? 'clean'
+          : JSON.stringify({ ...r.output(), exit: exits[runs.indexOf(r)] }),
+      );
     const lock = await readInstance(lockDir());
     for (const r of runs) r.child.kill('SIGTERM');
     await Promise.all(runs.map((r) => r.exited));
