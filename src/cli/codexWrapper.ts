@@ -59,6 +59,21 @@ export async function codexCommand(args: string[], options: GlobalOptions, io: C
     return 127;
   }
   const note = (text: string): void => io.stderr(`codex-discord-presence: ${text}\n`);
+  // Signals are handled from the start, so none can end the wrapper between
+  // taking the lock and starting codex, or while it clears up after codex
+  // (either would leave a stale lock behind). The handler is never removed; a
+  // signal handler does not keep the process alive.
+  let child: ReturnType<typeof spawn> | null = null;
+  let stoppedEarly: NodeJS.Signals | null = null;
+  io.onSignal?.((signal) => {
+    if (child === null) {
+      if (shouldForward(signal, process.platform)) stoppedEarly = signal;
+      return;
+    }
+    if (child.exitCode === null && child.signalCode === null && shouldForward(signal, process.platform)) {
+      child.kill(signal);
+    }
+  });
   let stopPublishing: () => Promise<void> = async () => undefined;
   try {
     stopPublishing = await startPublishing(options, io, note);
@@ -66,21 +81,21 @@ export async function codexCommand(args: string[], options: GlobalOptions, io: C
     note(`presence is off for this codex run: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  const child = spawn(bin, args, {
+  if (stoppedEarly !== null) {
+    // Asked to stop before codex started: codex is not started at all.
+    await stopPublishing().catch(() => undefined);
+    return 128 + (osConstants.signals[stoppedEarly] ?? 0);
+  }
+  const started = spawn(bin, args, {
     stdio: 'inherit',
     env: io.env,
     shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(bin),
   });
-  const forward = io.onSignal?.((signal) => {
-    if (child.exitCode === null && child.signalCode === null && shouldForward(signal, process.platform)) {
-      child.kill(signal);
-    }
-  });
+  child = started;
   const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    started.once('error', (error) => resolve({ code: null, signal: null, error }));
+    started.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  forward?.();
   await stopPublishing().catch(() => undefined);
   if (result.error !== undefined) {
     io.stderr(`codex-discord-presence: could not start ${bin}: ${result.error.message}\n`);
