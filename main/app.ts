@@ -8,11 +8,12 @@ import type { DiscordClientState } from '../src/discord/client.js';
 import {
   claimInstance,
   currentProcessInfo,
-  forceInstance,
   instanceRecorder,
-  liveInstance,
   stopInstance,
+  waitForRelease,
+  type InstanceInfo,
 } from '../src/instance/instanceFile.js';
+import { presenceStateDir } from '../src/instance/stateDir.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { guard, IpcRejected, isAllowedExternal } from './ipcGuard.js';
@@ -59,8 +60,11 @@ export class TrayApp {
   private shownAt = 0;
   private quitting = false;
   private stopped = false;
-  private baseHome: string;
+  /** Where the publisher lock lives: a folder of ours, never the Codex home (which may not exist yet). */
+  private readonly stateDir: string;
   private readonly recorder: ReturnType<typeof instanceRecorder>;
+  private resolveQuit: () => void = () => undefined;
+  private readonly quitPromise = new Promise<void>((resolve) => (this.resolveQuit = resolve));
 
   constructor(private readonly opts: AppOptions) {
     this.edges = opts.edges;
@@ -71,8 +75,8 @@ export class TrayApp {
       execPath: this.edges.execPath,
       appName: opts.appName,
     });
-    this.baseHome = resolveCodexHome({ env: this.edges.env });
-    this.recorder = instanceRecorder(this.baseHome);
+    this.stateDir = presenceStateDir(this.edges.env, this.edges.platform);
+    this.recorder = instanceRecorder(this.stateDir);
   }
 
   /** Returns false when another instance already runs (it is asked to show its popover). */
@@ -105,7 +109,6 @@ export class TrayApp {
     this.notifier.configure(this.config.notifications.thresholds, this.config.notifications.on_reset);
     this.launchAtLogin = await this.loginItem.isEnabled();
 
-    await this.becomePublisher();
     this.services = new CoreServices({
       config: this.config,
       env: this.edges.env,
@@ -121,9 +124,40 @@ export class TrayApp {
     this.tray = this.edges.createTray('stale');
     this.tray.onClick(() => this.togglePopover());
     this.registerIpc();
-    await this.services.start();
+    await this.services.startWatching();
     this.rebuildMenu();
+    await this.publishWhenFree();
     return true;
+  }
+
+  /**
+   * Publishes once this process holds the lock. A `codex` wrapper that
+   * publishes is never signalled (that would end the user's codex): the app
+   * shows who publishes and waits for that codex to exit, in the background.
+   */
+  private async publishWhenFree(): Promise<void> {
+    const owner = await this.becomePublisher();
+    if (owner === null) {
+      this.services?.startPublishing();
+      return;
+    }
+    this.edges.log.info(`a codex wrapper (pid ${owner.pid}) publishes; waiting for it to exit`);
+    this.discord = {
+      state: 'disabled',
+      reason: `a codex wrapper (pid ${owner.pid}) is publishing until its codex exits`,
+    };
+    this.pushAppState();
+    void (async () => {
+      for (;;) {
+        if ((await waitForRelease(this.stateDir, owner, this.quitPromise)) === 'aborted') return;
+        const next = await this.becomePublisher();
+        if (next === null) break;
+      }
+      if (this.quitting || this.services === null) return;
+      this.discord = this.services.client.state;
+      this.services.startPublishing();
+      this.pushAppState();
+    })().catch((error: unknown) => this.edges.log.error(`publisher lock: ${(error as Error).message}`));
   }
 
   get appState(): AppState {
@@ -208,6 +242,7 @@ export class TrayApp {
   async shutdown(): Promise<void> {
     if (this.quitting) return;
     this.quitting = true;
+    this.resolveQuit();
     try {
       await this.services?.stop(1500);
     } catch (error) {
@@ -220,22 +255,34 @@ export class TrayApp {
   }
 
   /**
-   * There must never be two publishers. A headless `run` gives way to the
-   * app: it is asked to stop (SIGTERM, then forced after a grace period).
+   * There must never be two publishers (docs/architecture.md, "One
+   * publisher"). A headless `run` gives way to the app: it is asked to stop
+   * (SIGTERM, then forced after a grace period), and the lock is claimed
+   * again. Returns null once this process holds the lock, or the `codex`
+   * wrapper that publishes and must be waited for.
    */
-  private async becomePublisher(): Promise<void> {
+  private async becomePublisher(): Promise<InstanceInfo | null> {
     const me = await currentProcessInfo('gui', this.edges.app.getVersion());
-    const claim = await claimInstance(this.baseHome, me);
-    if (claim.ok) return;
-    const owner = await liveInstance(this.baseHome);
-    if (owner !== null && owner.kind === 'headless') {
-      this.edges.log.info(`taking over from headless run (pid ${owner.pid})`);
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const claim = await claimInstance(this.stateDir, me);
+      if (claim.ok) return null;
+      const owner = claim.owner;
+      if (owner.kind === 'wrapper') return owner;
+      this.edges.log.info(
+        `taking over from ${owner.kind === 'gui' ? 'another app instance' : 'a headless run'} (pid ${owner.pid})`,
+      );
       const how = await stopInstance(owner, 3000);
-      this.edges.log.info(`headless run ${how}`);
-    } else if (owner !== null) {
-      this.edges.log.warn(`another app instance (pid ${owner.pid}) holds ${this.baseHome}; taking over its lock`);
+      this.edges.log.info(`pid ${owner.pid}: ${how}`);
+      if (how === 'refused' && attempt < 19) {
+        // A process that is exiting cannot be read for a moment; look again before giving up.
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      if (how === 'refused') {
+        throw new Error(`pid ${owner.pid} holds ${this.stateDir} but could not be verified as ours; not signalling it`);
+      }
     }
-    await forceInstance(this.baseHome, me);
+    throw new Error(`could not take the publisher lock in ${this.stateDir}`);
   }
 
   private ensurePopover(): WindowLike {

@@ -44,8 +44,21 @@ export class CoreServices {
     return this.publisher.isPaused;
   }
 
+  private publishing = false;
+
   async start(): Promise<void> {
+    await this.startWatching();
+    this.startPublishing();
+  }
+
+  /** Reads Codex usage (for the tray) without publishing. */
+  async startWatching(): Promise<void> {
     await this.startMonitor();
+  }
+
+  /** Connects to Discord and publishes; only once this process holds the publisher lock. */
+  startPublishing(): void {
+    this.publishing = true;
     this.publisher.start();
   }
 
@@ -68,10 +81,10 @@ export class CoreServices {
       const paused = this.publisher.isPaused;
       this.publisher = this.makePublisher();
       this.publisher.setPaused(paused);
-      this.publisher.start();
+      if (this.publishing) this.publisher.start();
     }
     this.client.setClientId(this.clientIdFor(next));
-    this.publisher.refresh();
+    if (this.publishing) this.publisher.refresh();
   }
 
   /** Clears the Discord activity and stops everything, within `timeoutMs`. */

@@ -31,45 +31,117 @@ const GLOBAL_OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-/** Splits argv into a command and its options; unknown commands and options are usage errors (exit 2). */
+/**
+ * Splits argv into a command and its options. Global options may come before
+ * or after the command, except after `codex`: everything after it belongs to
+ * codex. Unknown commands, options and arguments are usage errors (exit 2),
+ * with our own short messages.
+ */
 export function parseCli(argv: readonly string[], commands: readonly CommandSpec[]): ParsedArgs {
-  const commandIndex = argv.findIndex((a) => !a.startsWith('-'));
+  const commandIndex = findCommand(argv);
   const before = commandIndex === -1 ? [...argv] : argv.slice(0, commandIndex);
   const name = commandIndex === -1 ? null : (argv[commandIndex] ?? null);
   const spec = name === null ? null : commands.find((c) => c.name === name);
   if (name !== null && spec === undefined)
     return { kind: 'usageError', message: `unknown command '${name}'`, command: null };
-  if (name === 'help') return { kind: 'help', command: argv[commandIndex + 1] ?? null };
   const after = commandIndex === -1 ? [] : argv.slice(commandIndex + 1);
   const passthrough = spec?.passthrough === true;
   const ownOptions = Object.fromEntries(
     Object.entries(spec?.options ?? {}).map(([k, v]) => [k, { type: v.type }] as const),
   );
+  const options = { ...GLOBAL_OPTIONS, ...ownOptions };
+  const args = passthrough ? before : [...before, ...after];
+  const unknown = firstUnknownOption(args, options);
+  if (unknown !== null) {
+    return {
+      kind: 'usageError',
+      message: `unknown option ${unknown}${name === null ? '' : ` for '${name}'`}`,
+      command: name,
+    };
+  }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    const { values, positionals } = parseArgs({
-      args: passthrough ? before : [...before, ...after],
-      options: { ...GLOBAL_OPTIONS, ...ownOptions },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.version === true) return { kind: 'version' };
-    if (values.help === true) return { kind: 'help', command: name };
-    const rest = passthrough ? after : positionals.slice(name === null ? 0 : 1);
-    if (!passthrough && rest.length > 0) {
-      return { kind: 'usageError', message: `unexpected argument '${rest[0] ?? ''}'`, command: name };
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    return { kind: 'usageError', message: friendlyParseError(error), command: name };
+  }
+  const { values, positionals } = parsed;
+  if (values.version === true) return { kind: 'version' };
+  if (name === 'help') {
+    const topic = positionals;
+    if (topic.length > 1)
+      return { kind: 'usageError', message: `unexpected argument '${topic[1] ?? ''}'`, command: 'help' };
+    const wanted = topic[0] ?? null;
+    if (wanted !== null && !commands.some((c) => c.name === wanted)) {
+      return { kind: 'usageError', message: `no help for unknown command '${wanted}'`, command: null };
     }
-    const options = {
+    return { kind: 'help', command: wanted };
+  }
+  if (values.help === true) return { kind: 'help', command: name };
+  const rest = passthrough ? after : positionals;
+  if (!passthrough && rest.length > 0) {
+    return { kind: 'usageError', message: `unexpected argument '${rest[0] ?? ''}'`, command: name };
+  }
+  for (const key of ['codex-home', 'config'] as const) {
+    const value = values[key];
+    if (typeof value === 'string' && value.trim() === '') {
+      return { kind: 'usageError', message: `--${key} needs a value, not an empty string`, command: name };
+    }
+  }
+  return {
+    kind: 'command',
+    command: name ?? '',
+    rest,
+    options: {
       ...values,
       codexHome: typeof values['codex-home'] === 'string' ? values['codex-home'] : null,
       config: typeof values.config === 'string' ? values.config : null,
       verbose: values.verbose === true,
-      json: (values as Record<string, unknown>).json === true,
-    };
-    return { kind: 'command', command: name ?? '', rest, options };
-  } catch (error) {
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments';
-    return { kind: 'usageError', message: message.replace(/^TypeError \[[A-Z_]+\]: /, ''), command: name };
+      json: values.json === true,
+    },
+  };
+}
+
+const GLOBAL_WITH_VALUE = new Set(['--codex-home', '--config']);
+
+/** The index of the command: the first word that is neither an option nor a global option's value. */
+function findCommand(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return i + 1 < argv.length ? i + 1 : -1;
+    if (!arg.startsWith('-') || arg === '-') return i;
+    if (GLOBAL_WITH_VALUE.has(arg)) i += 1;
   }
+  return -1;
+}
+
+type OptionTable = Record<string, { type: 'boolean' | 'string'; short?: string }>;
+
+/** The first option that no table entry names, written as the user wrote it; null if all are known. */
+function firstUnknownOption(args: readonly string[], options: OptionTable): string | null {
+  const shorts = new Set(Object.values(options).flatMap((o) => (o.short === undefined ? [] : [o.short])));
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    if (arg === '--') return null;
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0] ?? '';
+      const known = options[name];
+      if (known === undefined) return `--${name}`;
+      if (known.type === 'string' && !arg.includes('=')) i += 1;
+    } else if (arg.startsWith('-') && arg.length > 1) {
+      for (const ch of arg.slice(1)) if (!shorts.has(ch)) return `-${ch}`;
+    }
+  }
+  return null;
+}
+
+/** Node's parseArgs messages quote unevenly and mention internals; these say what to do. */
+function friendlyParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const option = /'(-[^' ]+)/.exec(message)?.[1]?.replace(/ <value>$/, '');
+  if (/argument missing/.test(message)) return `${option ?? 'an option'} needs a value`;
+  if (/does not take an argument/.test(message)) return `${option ?? 'an option'} does not take a value`;
+  return 'bad arguments';
 }
 
 export function usageText(commands: readonly CommandSpec[], binary: string): string {

@@ -4,6 +4,8 @@ import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { PresenceClient } from '../discord/client.js';
 import { claimInstance, currentProcessInfo, instanceRecorder } from '../instance/instanceFile.js';
+import { presenceStateDir } from '../instance/stateDir.js';
+import { publisherName } from './publisherName.js';
 import { PresencePublisher } from '../presence/publisher.js';
 import { UsageMonitor } from '../usage/monitor.js';
 import type { GlobalOptions } from './args.js';
@@ -43,6 +45,9 @@ function isExecutable(path: string, platform: NodeJS.Platform): boolean {
  * terminal handed over, publishing presence while it runs (unless the tray
  * app or a `run` already does) and clearing it afterwards. Exits with
  * codex's exit code, 128 + signal, or 127 when codex is not found.
+ *
+ * Codex always runs: everything else here (config, lock, Discord) is
+ * best-effort and only reported with --verbose or when it fails.
  */
 export async function codexCommand(args: string[], options: GlobalOptions, io: CliIo): Promise<number> {
   const bin = io.env.CODEX_BIN?.trim() || findOnPath('codex', io.env);
@@ -53,49 +58,99 @@ export async function codexCommand(args: string[], options: GlobalOptions, io: C
     );
     return 127;
   }
-  const { codexHome, baseHome, config } = await cliContext(options, io);
-  const cfg = config.config;
-  const claim = await claimInstance(baseHome, await currentProcessInfo('headless', VERSION));
+  const note = (text: string): void => io.stderr(`codex-discord-presence: ${text}\n`);
+  // Signals are handled from the start, so none can end the wrapper between
+  // taking the lock and starting codex, or while it clears up after codex
+  // (either would leave a stale lock behind). The handler is never removed; a
+  // signal handler does not keep the process alive.
+  let child: ReturnType<typeof spawn> | null = null;
+  let stoppedEarly: NodeJS.Signals | null = null;
+  io.onSignal?.((signal) => {
+    if (child === null) {
+      if (shouldForward(signal, process.platform)) stoppedEarly = signal;
+      return;
+    }
+    if (child.exitCode === null && child.signalCode === null && shouldForward(signal, process.platform)) {
+      child.kill(signal);
+    }
+  });
   let stopPublishing: () => Promise<void> = async () => undefined;
-  if (claim.ok) {
-    const monitor = new UsageMonitor({ codexHome, sessionStaleMs: cfg.general.stale_minutes * 60_000 });
-    const client = new PresenceClient({ clientId: cfg.discord_enabled ? cfg.discord_client_id : '', env: io.env });
-    const recorder = instanceRecorder(baseHome);
-    const offState = client.onState((s) => void recorder.record(s));
-    await recorder.record(client.state);
-    await monitor.start();
-    const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
-    publisher.start();
-    stopPublishing = async () => {
-      offState();
-      await publisher.stop(1500);
-      await monitor.stop();
-      await recorder.release();
-    };
-  } else if (options.verbose) {
-    io.stderr(
-      `codex-discord-presence: ${claim.owner.kind === 'gui' ? 'the tray app' : 'a headless run'} (pid ${claim.owner.pid}) already publishes; only wrapping codex\n`,
-    );
+  try {
+    stopPublishing = await startPublishing(options, io, note);
+  } catch (error) {
+    note(`presence is off for this codex run: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  const child = spawn(bin, args, {
+  if (stoppedEarly !== null) {
+    // Asked to stop before codex started: codex is not started at all.
+    await stopPublishing().catch(() => undefined);
+    return 128 + (osConstants.signals[stoppedEarly] ?? 0);
+  }
+  const started = spawn(bin, args, {
     stdio: 'inherit',
     env: io.env,
     shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(bin),
   });
-  const forward = io.onSignal?.((signal) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  });
+  child = started;
   const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    started.once('error', (error) => resolve({ code: null, signal: null, error }));
+    started.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  forward?.();
-  await stopPublishing();
+  await stopPublishing().catch(() => undefined);
   if (result.error !== undefined) {
     io.stderr(`codex-discord-presence: could not start ${bin}: ${result.error.message}\n`);
     return 127;
   }
   if (result.signal !== null) return 128 + (osConstants.signals[result.signal] ?? 0);
   return result.code ?? 1;
+}
+
+/**
+ * Should a signal the wrapper received be passed on to codex? Only when codex
+ * cannot have received it itself. Ctrl+C, Ctrl+\\ and a closing terminal signal
+ * the whole foreground process group, codex included, so SIGINT, SIGQUIT and
+ * SIGHUP are not passed on (codex would get them twice). SIGTERM comes from
+ * `kill <pid>` aimed at the wrapper alone, so it is. On Windows there are no
+ * process groups of signals: Ctrl+C reaches every process of the console, but
+ * SIGTERM and SIGHUP are only emulated for this process, so those are passed on.
+ */
+export function shouldForward(signal: NodeJS.Signals, platform: NodeJS.Platform): boolean {
+  if (platform === 'win32') return signal !== 'SIGINT';
+  return signal === 'SIGTERM';
+}
+
+/** Claims the lock and starts publishing; returns how to stop. Throws when it cannot (the caller reports it). */
+async function startPublishing(
+  options: GlobalOptions,
+  io: CliIo,
+  note: (text: string) => void,
+): Promise<() => Promise<void>> {
+  const { codexHome, config } = await cliContext(options, io);
+  const cfg = config.config;
+  const stateDir = presenceStateDir(io.env);
+  const claim = await claimInstance(stateDir, await currentProcessInfo('wrapper', VERSION));
+  if (!claim.ok) {
+    if (options.verbose)
+      note(`${publisherName(claim.owner)} (pid ${claim.owner.pid}) already publishes; only wrapping codex`);
+    return async () => undefined;
+  }
+  const recorder = instanceRecorder(stateDir);
+  try {
+    const monitor = new UsageMonitor({ codexHome, sessionStaleMs: cfg.general.stale_minutes * 60_000 });
+    const client = new PresenceClient({ clientId: cfg.discord_enabled ? cfg.discord_client_id : '', env: io.env });
+    const offState = client.onState((s) => void recorder.record(s));
+    await recorder.record(client.state);
+    await monitor.start();
+    const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
+    publisher.start();
+    return async () => {
+      offState();
+      await publisher.stop(1500).catch(() => undefined);
+      await monitor.stop().catch(() => undefined);
+      await recorder.release();
+    };
+  } catch (error) {
+    await recorder.release().catch(() => undefined);
+    throw error;
+  }
 }

@@ -11,7 +11,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'run',
-    summary: 'Publish Codex usage to Discord without the tray app, until Ctrl+C (SIGINT/SIGTERM).',
+    summary: 'Publish Codex usage to Discord without the tray app, until Ctrl+C (SIGINT, SIGTERM or SIGHUP).',
     usage: 'run [--takeover]',
     options: {
       takeover: { type: 'boolean', description: 'Stop the tray app if it is publishing, and publish from here' },

@@ -8,7 +8,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   now: () => number;
   isTTY?: boolean;
-  /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
+  /** Registers a handler for SIGINT/SIGTERM/SIGHUP; returns a function that removes it. */
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }
 

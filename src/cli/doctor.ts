@@ -9,7 +9,9 @@ import { CLIENT_ID_RE } from '../config/schema.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
 import { ipcCandidates } from '../discord/ipcPaths.js';
 import { durationShort } from '../format/numbers.js';
-import { liveInstance } from '../instance/instanceFile.js';
+import { instancePath, liveInstance } from '../instance/instanceFile.js';
+import { presenceStateDir } from '../instance/stateDir.js';
+import { publisherName } from './publisherName.js';
 import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart.js';
 import { UsageEngine } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
@@ -41,6 +43,14 @@ const RECENT_FILES = 20;
 /** `doctor`: every check a broken setup needs, each with a concrete fix. Exit 1 when something blocks. */
 export async function doctorCommand(options: GlobalOptions, io: CliIo): Promise<number> {
   const report = await runDoctor(options, io);
+  if (options.verbose) {
+    // What was read, for a report that surprises: which files, and which check said what.
+    const { codexHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
+    io.stderr(`doctor: Codex home ${codexHome}\n`);
+    io.stderr(`doctor: config ${config.path}${config.exists ? '' : ' (not there: defaults)'}\n`);
+    io.stderr(`doctor: publisher lock ${instancePath(presenceStateDir(io.env))}\n`);
+    for (const c of report.checks) io.stderr(`doctor: ${c.id} ${c.status}: ${c.detail}\n`);
+  }
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(`${formatDoctor(report)}\n`);
   return report.ok ? 0 : 1;
@@ -51,13 +61,14 @@ export async function runDoctor(
   io: CliIo,
   platform: NodeJS.Platform = process.platform,
 ): Promise<DoctorReport> {
-  const { codexHome, baseHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
+  const { codexHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
   const checks: Check[] = [];
   const now = io.now();
 
   const homeFound = await isDir(codexHome);
   const homeListable = homeFound && (await canList(codexHome));
   const homeOk = homeFound && homeListable;
+  const homeIsFile = !homeFound && (await stat(codexHome).catch(() => null)) !== null;
   const chownFix = `Codex was probably run with sudo once. Give the files back to yourself: \`sudo chown -R $USER ${tildify(codexHome)}\``;
   checks.push(
     homeOk
@@ -74,8 +85,10 @@ export async function runDoctor(
             id: 'codex-home',
             status: 'fail',
             title: 'Codex home',
-            detail: `${codexHome} not found`,
-            fix: 'Run `codex` once to create it, or point to yours with --codex-home DIR or CODEX_HOME.',
+            detail: homeIsFile ? `${codexHome} is not a directory` : `${codexHome} not found`,
+            fix: homeIsFile
+              ? 'Move that file away (Codex creates the folder on its first run), or point to your Codex home with --codex-home DIR or CODEX_HOME.'
+              : 'Run `codex` once to create it, or point to yours with --codex-home DIR or CODEX_HOME.',
           },
   );
 
@@ -299,7 +312,7 @@ export async function runDoctor(
 
   checks.push(await loginCheck(platform, io.env));
 
-  const other = await liveInstance(baseHome);
+  const other = await liveInstance(presenceStateDir(io.env));
   checks.push(
     other === null
       ? { id: 'publisher', status: 'ok', title: 'Other publisher', detail: 'none running' }
@@ -307,7 +320,7 @@ export async function runDoctor(
           id: 'publisher',
           status: 'ok',
           title: 'Other publisher',
-          detail: `${other.kind === 'gui' ? 'the tray app' : 'a headless run'} is publishing (pid ${other.pid}, since ${other.startedAt})${other.discord ? `; Discord ${other.discord.state}` : ''}`,
+          detail: `${publisherName(other)} is publishing (pid ${other.pid}, since ${other.startedAt})${other.discord ? `; Discord ${other.discord.state}` : ''}`,
         },
   );
 

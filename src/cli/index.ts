@@ -1,18 +1,32 @@
 import { runCli } from './main.js';
 
+/**
+ * Output that stops quietly once its reader is gone (`run | head -1`): EPIPE
+ * is not a reason to stop publishing, nor to leave a stale lock behind.
+ */
+function quietStream(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on('error', () => {
+    open = false;
+  });
+  return (text) => {
+    if (open && !stream.destroyed) stream.write(text);
+  };
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: quietStream(process.stdout),
+  stderr: quietStream(process.stderr),
   env: process.env,
   now: Date.now,
   isTTY: process.stdout.isTTY === true,
   onSignal: (handler) => {
     const on = (signal: NodeJS.Signals): void => handler(signal);
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
+    for (const s of SIGNALS) process.on(s, on);
     return () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      for (const s of SIGNALS) process.off(s, on);
     };
   },
 })

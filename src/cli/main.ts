@@ -1,4 +1,6 @@
-import { commandHelp, parseCli, usageText } from './args.js';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { commandHelp, parseCli, usageText, type GlobalOptions } from './args.js';
 import { BINARY, COMMANDS } from './commands.js';
 import type { CliIo } from './context.js';
 import { codexCommand } from './codexWrapper.js';
@@ -21,11 +23,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${spec === undefined ? usageText(COMMANDS, BINARY) : commandHelp(spec, BINARY)}\n`);
       return 0;
     }
-    case 'usageError':
-      io.stderr(`${BINARY}: ${parsed.message}\n\n${usageText(COMMANDS, BINARY)}\n`);
+    case 'usageError': {
+      const help = parsed.command === null ? `${BINARY} --help` : `${BINARY} help ${parsed.command}`;
+      io.stderr(`${BINARY}: ${parsed.message}\nRun \`${help}\` for usage.\n`);
       return 2;
+    }
     case 'command':
       break;
+  }
+  // The wrapper always runs codex; for the others, a --config that cannot be a file is an error.
+  if (parsed.command !== 'codex') {
+    const problem = await configPathProblem(parsed.options);
+    if (problem !== null) {
+      io.stderr(`${BINARY}: ${problem}\n`);
+      return 1;
+    }
   }
   switch (parsed.command) {
     case 'status':
@@ -42,4 +54,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`${BINARY}: unknown command '${parsed.command}'\n`);
       return 2;
   }
+}
+
+/**
+ * `--config FILE` may name a file that does not exist yet (defaults until
+ * settings are saved), but its folder must exist: otherwise nothing could
+ * ever be saved there, and "not created yet" would mislead.
+ */
+async function configPathProblem(options: GlobalOptions): Promise<string | null> {
+  if (options.config === null) return null;
+  const file = resolve(options.config);
+  const folder = dirname(file);
+  const folderStat = await stat(folder).catch(() => null);
+  if (folderStat === null) return `--config ${options.config}: the folder ${folder} does not exist.`;
+  if (!folderStat.isDirectory()) return `--config ${options.config}: ${folder} is not a directory.`;
+  const fileStat = await stat(file).catch(() => null);
+  if (fileStat?.isDirectory() === true) return `--config ${options.config} is a directory, not a file.`;
+  return null;
 }

@@ -1,11 +1,17 @@
 import { PresenceClient, type DiscordClientState } from '../discord/client.js';
+import type { PresenceConfig } from '../config/schema.js';
 import {
   claimInstance,
   currentProcessInfo,
-  forceInstance,
+  instancePath,
   instanceRecorder,
   stopInstance,
+  waitForRelease,
 } from '../instance/instanceFile.js';
+import { presenceStateDir } from '../instance/stateDir.js';
+import { BINARY } from './commands.js';
+import { homeNotAFolder } from './homeCheck.js';
+import { publisherName } from './publisherName.js';
 import { VERSION } from './version.js';
 import { PresencePublisher } from '../presence/publisher.js';
 import { UsageMonitor } from '../usage/monitor.js';
@@ -18,42 +24,65 @@ import { windowText } from './statusText.js';
 /**
  * `run`: the engine and Discord presence with no GUI (servers, WSL, people
  * who want no tray). On a TTY it keeps a compact live view; otherwise it
- * writes one line per change. SIGINT/SIGTERM clear the activity and exit 0.
+ * writes one line per change. SIGINT, SIGTERM and SIGHUP clear the activity
+ * and exit 0.
  */
 export async function runCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
-  // Listen for SIGINT/SIGTERM before anything else: a signal that arrives
-  // before a handler exists would kill the process without clearing Discord.
+  // Listen for signals before anything else: a signal that arrives before a
+  // handler exists would kill the process without clearing Discord. The
+  // handler is never removed: several newcomers may each ask this run to
+  // stop, and a later signal must neither cut the bounded shutdown short nor
+  // kill the process while it exits (a signal handler does not keep it alive).
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    const off = io.onSignal?.((s) => {
-      off?.();
-      resolve(s);
-    });
+    io.onSignal?.(resolve);
   });
+  return runUntilSignal(options, io, stopSignal);
+}
+
+async function runUntilSignal(
+  options: GlobalOptions & Record<string, unknown>,
+  io: CliIo,
+  stopSignal: Promise<NodeJS.Signals>,
+): Promise<number> {
   const { codexHome, config, baseHome } = await cliContext(options, io);
+  for (const home of new Set([baseHome, codexHome])) {
+    const problem = await homeNotAFolder(home);
+    if (problem !== null) {
+      io.stderr(`codex-discord-presence: ${problem}\n`);
+      return 1;
+    }
+  }
   const cfg = config.config;
-  const owned = await becomePublisher(baseHome, options, io);
-  if (owned !== 0) return owned;
+  const stateDir = presenceStateDir(io.env);
+  const owned = await becomePublisher(stateDir, options, io, stopSignal);
+  if (owned === 'stopped') {
+    io.stdout(`stopped (${await stopSignal}) before publishing\n`);
+    return 0;
+  }
+  if (owned !== 'ok') return owned;
   const monitor = new UsageMonitor({
     codexHome,
     sessionStaleMs: cfg.general.stale_minutes * 60_000,
     onError: (e) => options.verbose && io.stderr(`watch: ${e.message}\n`),
   });
+  const enabled = cfg.discord_enabled && cfg.discord_client_id !== '';
   const client = new PresenceClient({
-    clientId: cfg.discord_enabled ? cfg.discord_client_id : '',
+    clientId: enabled ? cfg.discord_client_id : '',
     env: io.env,
     log: (m) => options.verbose && io.stderr(`discord: ${m}\n`),
   });
+  const discordState = (): DiscordClientState => cliDiscordState(client.state, cfg, config.path);
   // Recorded before anything is printed, so `status` never sees a publisher without its Discord state.
-  const recorder = instanceRecorder(baseHome);
-  await recorder.record(client.state);
+  const recorder = instanceRecorder(stateDir);
+  await recorder.record(discordState());
   await monitor.start();
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
   const view = io.isTTY === true ? liveView(io) : lineLog(io);
-  const render = (): void => view(monitor.current(), client.state, publisher.activity !== null);
+  const render = (): void => view(monitor.current(), discordState(), publisher.activity !== null);
   const offSnapshot = monitor.subscribe(render);
-  const offState = client.onState((state) => {
+  const offState = client.onState(() => {
     render();
-    void recorder.record(state);
+    void recorder.record(discordState());
   });
   publisher.start();
   render();
@@ -64,36 +93,82 @@ export async function runCommand(options: GlobalOptions & Record<string, unknown
   await publisher.stop(1500);
   await monitor.stop();
   await recorder.release();
-  io.stdout(`${io.isTTY === true ? '\n' : ''}stopped (${signal}); Discord activity cleared\n`);
+  io.stdout(`${io.isTTY === true ? '\n' : ''}stopped (${signal})${enabled ? '; Discord activity cleared' : ''}\n`);
   return 0;
 }
 
+/** The client's state, with a disabled reason worded for the command line (the config key, and `doctor`). */
+function cliDiscordState(state: DiscordClientState, cfg: PresenceConfig, configPath: string): DiscordClientState {
+  if (state.state !== 'disabled') return state;
+  if (!cfg.discord_enabled) return { state: 'disabled', reason: `discord_enabled is false in ${configPath}` };
+  return {
+    state: 'disabled',
+    reason: `No Discord application id is set: put yours in discord_client_id in ${configPath} (\`${BINARY} doctor\` checks it)`,
+  };
+}
+
+/** How often an owner that cannot be identified is looked at again before `run` gives up. */
+const UNVERIFIED_RETRIES = 20;
+
 /**
- * There is only ever one publisher. Another headless `run` is taken over
- * (asked to stop, then forced); the tray app is left alone unless
- * `--takeover` says otherwise. Returns 0 when this process may publish.
+ * There is only ever one publisher (docs/architecture.md, "One publisher").
+ * Another headless `run` is taken over (asked to stop, then forced); the tray
+ * app is left alone unless `--takeover` says otherwise. A `codex` wrapper is
+ * never signalled, since that would end the user's codex: this run waits,
+ * without publishing, until that codex exits. Resolves to 'ok' when this
+ * process holds the lock, 'stopped' when a signal came first, or an exit code.
  */
 async function becomePublisher(
-  home: string,
+  stateDir: string,
   options: GlobalOptions & Record<string, unknown>,
   io: CliIo,
-): Promise<number> {
+  stopSignal: Promise<NodeJS.Signals>,
+): Promise<'ok' | 'stopped' | number> {
   const me = await currentProcessInfo('headless', VERSION);
-  const claim = await claimInstance(home, me);
-  if (claim.ok) return 0;
-  const owner = claim.owner;
-  if (owner.kind === 'gui' && options.takeover !== true) {
-    io.stderr(
-      `codex-discord-presence: the tray app (Codex Discord Presence, pid ${owner.pid}, started ${owner.startedAt}) is already publishing.\n` +
-        'Quit it first, or run again with --takeover to stop it and publish from here.\n',
-    );
-    return 1;
+  let waitingFor: number | null = null;
+  let refusals = 0;
+  let announced: number | null = null;
+  for (;;) {
+    const claim = await claimInstance(stateDir, me);
+    if (claim.ok) {
+      if (waitingFor !== null) io.stdout(`pid ${waitingFor} stopped publishing; publishing from here\n`);
+      return 'ok';
+    }
+    const owner = claim.owner;
+    if (owner.kind === 'wrapper') {
+      if (waitingFor !== owner.pid) {
+        io.stdout(
+          `${publisherName(owner)} (pid ${owner.pid}) is publishing while its codex runs; not publishing until it exits\n`,
+        );
+        waitingFor = owner.pid;
+      }
+      if ((await waitForRelease(stateDir, owner, stopSignal)) === 'aborted') return 'stopped';
+      continue;
+    }
+    if (owner.kind === 'gui' && options.takeover !== true) {
+      io.stderr(
+        `codex-discord-presence: the tray app (Codex Discord Presence, pid ${owner.pid}, started ${owner.startedAt}) is already publishing.\n` +
+          'Quit it first, or run again with --takeover to stop it and publish from here.\n',
+      );
+      return 1;
+    }
+    if (announced !== owner.pid) io.stdout(`taking over from ${publisherName(owner)} (pid ${owner.pid})…\n`);
+    announced = owner.pid;
+    const how = await stopInstance(owner, 3000);
+    if (how === 'refused' && (refusals += 1) < UNVERIFIED_RETRIES) {
+      // A process that is exiting cannot be read for a moment; look again before giving up.
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    if (how === 'refused') {
+      io.stderr(
+        `codex-discord-presence: pid ${owner.pid} holds ${instancePath(stateDir)} but could not be verified as Codex Discord Presence, so it was not signalled.\n` +
+          'If no Codex Discord Presence is running, delete that file and start again.\n',
+      );
+      return 1;
+    }
+    if (how === 'forced') io.stdout(`pid ${owner.pid} did not stop in 3 s and was ended\n`);
   }
-  io.stdout(`taking over from the ${owner.kind === 'gui' ? 'tray app' : 'headless run'} (pid ${owner.pid})…\n`);
-  const how = await stopInstance(owner, 3000);
-  if (how === 'forced') io.stdout(`pid ${owner.pid} did not stop in 3 s and was ended\n`);
-  await forceInstance(home, me);
-  return 0;
 }
 
 function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishing: boolean, now: Date): string[] {

@@ -63,15 +63,42 @@ export async function smartCommand(
 ): Promise<number> {
   const display = hasDisplay(platform, io.env);
   const app = display ? findTrayApp(platform, io.env) : null;
+  let why = display ? 'the tray app is not installed' : 'there is no display';
   if (app !== null) {
-    io.stdout(`Starting the tray app (${app.description}).\n`);
-    const child = spawn(app.command, app.args, { detached: true, stdio: 'ignore', env: io.env });
-    child.unref();
-    return 0;
+    const failure = await launchDetached(app, io.env);
+    if (failure === null) {
+      io.stdout(`Starting the tray app (${app.description}).\n`);
+      return 0;
+    }
+    io.stderr(`codex-discord-presence: could not start the tray app ${app.description}: ${failure}\n`);
+    why = 'the tray app could not be started';
   }
-  const why = display ? 'the tray app is not installed' : 'there is no display';
   io.stdout(
     `Running headless because ${why}. Ctrl+C stops it. (\`codex-discord-presence --help\` lists the commands.)\n`,
   );
   return runCommand(options, io);
+}
+
+/**
+ * Starts the app detached. Resolves null once it has started, or the reason
+ * it could not (not executable, missing): a failed spawn reports an `error`
+ * event instead of a pid, and must not become an unhandled exception.
+ */
+function launchDetached(app: AppLaunch, env: NodeJS.ProcessEnv): Promise<string | null> {
+  return new Promise((resolve) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(app.command, app.args, { detached: true, stdio: 'ignore', env });
+    } catch (error) {
+      resolve(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'EACCES' ? 'it is not executable (EACCES)' : error.message),
+    );
+    child.once('spawn', () => {
+      child.unref();
+      resolve(null);
+    });
+  });
 }

@@ -4,7 +4,7 @@ import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 
 export interface StatusExtras {
-  publisher: InstanceInfo | null;
+  publisher: Omit<InstanceInfo, 'cmdline'> | null;
   configPath: string;
 }
 
@@ -40,7 +40,7 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
       'Publisher',
       p === null
         ? 'none running (start the tray app, or `codex-discord-presence run`)'
-        : `${p.kind === 'gui' ? 'tray app' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
+        : `${p.kind === 'gui' ? 'tray app' : p.kind === 'wrapper' ? 'codex wrapper' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
     ]);
     if (p !== null)
       rows.push([

@@ -14,6 +14,8 @@ export interface MonitorOptions extends EngineOptions {
  */
 const MAX_TICK_MS = 60_000;
 const MIN_TICK_MS = 1_000;
+/** While there is no Codex home (a first run), it is looked for this often: the first `codex` creates it. */
+const MISSING_HOME_TICK_MS = 2_000;
 
 export type SnapshotListener = (snapshot: UsageSnapshot) => void;
 
@@ -148,7 +150,8 @@ export class UsageMonitor {
     const degraded = this.watch?.degraded ?? false;
     if (deadline === null && !degraded) return;
     const wait = deadline === null ? MAX_TICK_MS : deadline - this.now();
-    this.timer = setTimeout(() => this.tick(), Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, wait)));
+    const cap = this.engine.homeExists ? MAX_TICK_MS : MISSING_HOME_TICK_MS;
+    this.timer = setTimeout(() => this.tick(), Math.min(cap, Math.max(MIN_TICK_MS, wait)));
   }
 
   private tick(): void {

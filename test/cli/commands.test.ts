@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readInstance } from '../../src/instance/instanceFile.js';
+import { currentProcessInfo, instancePath, readInstance } from '../../src/instance/instanceFile.js';
 import { ArrpcHost } from '../support/arrpc.js';
 import { ROOT, runCli, startCli } from '../support/cli.js';
 import { readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
@@ -34,6 +34,8 @@ const writeConfig = (extra: Record<string, unknown> = {}) =>
     JSON.stringify({ schema_version: 6, discord_client_id: ID, ...extra }),
   );
 const env = () => ({ CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+/** The publisher lock: in the runtime folder, never in the Codex home. */
+const lockDir = () => join(runtime, 'codex-discord-presence');
 
 describe('run (headless presence)', () => {
   it('publishes to Discord, logs one line per change, and SIGINT clears the activity and exits 0', async () => {
@@ -69,12 +71,19 @@ describe('run (headless presence)', () => {
     expect(cli.output().stdout).toContain('stopped (SIGINT); Discord activity cleared');
   });
 
-  it('SIGTERM works the same; with no client id it explains why presence is disabled', async () => {
+  it('SIGTERM works the same; with no client id it names the config key and doctor', async () => {
     await liveSample();
     const cli = startCli(['run', '--codex-home', home.home], { XDG_RUNTIME_DIR: runtime });
     await cli.printed(/discord disabled \(No Discord application id is set/);
+    const { stdout } = cli.output();
+    expect(stdout).toContain(`discord_client_id in ${join(home.home, 'discord-presence-config.json')}`);
+    expect(stdout).toContain('`codex-discord-presence doctor` checks it');
+    expect(stdout).not.toContain('Settings → Discord');
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
+    // Nothing was ever shown, so nothing claims to have been cleared.
+    expect(cli.output().stdout).toMatch(/^stopped \(SIGTERM\)$/m);
+    expect(cli.output().stdout).not.toContain('Discord activity cleared');
   });
 });
 
@@ -158,7 +167,7 @@ describe('codex wrapper', () => {
     expect(exit.code).toBe(3);
     expect(server.shown).toBeNull();
     expect(await readFile(join(runtime, 'args.txt'), 'utf8')).toBe('exec\n--model\ngpt-5.5\nsay "hi"\n');
-    expect(await readInstance(home.home)).toBeNull();
+    expect(await readInstance(lockDir())).toBeNull();
   });
 
   it('a codex killed by a signal gives 128 + signal', async () => {
@@ -183,12 +192,12 @@ describe('one publisher', () => {
     const server = arrpc;
     const first = startCli(['run'], env());
     await server.until(() => server.activities.some((a) => a !== null));
-    const firstPid = (await readInstance(home.home))?.pid;
+    const firstPid = (await readInstance(lockDir()))?.pid;
     expect(firstPid).toBe(first.child.pid);
     const second = startCli(['run'], env());
     const firstExit = await first.exited;
     expect(firstExit.code).toBe(0);
-    await second.printed('taking over from the headless run');
+    await second.printed('taking over from a headless run');
     await server.until(() => new Set(server.sockets.filter((_, i) => server.activities[i] !== null)).size === 2);
     // The first connection cleared its activity before the second one set one.
     const firstSocket = server.sockets[0];
@@ -196,7 +205,7 @@ describe('one publisher', () => {
     const secondShownAt = server.sockets.findIndex((s, i) => s !== firstSocket && server.activities[i] !== null);
     expect(clearedAt).toBeGreaterThan(-1);
     expect(clearedAt).toBeLessThan(secondShownAt);
-    expect((await readInstance(home.home))?.pid).toBe(second.child.pid);
+    expect((await readInstance(lockDir()))?.pid).toBe(second.child.pid);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
   });
@@ -207,26 +216,19 @@ describe('one publisher', () => {
     await first.printed('discord disabled');
     first.child.kill('SIGKILL');
     await first.exited;
-    expect((await readInstance(home.home))?.pid).toBe(first.child.pid);
+    expect((await readInstance(lockDir()))?.pid).toBe(first.child.pid);
     const second = startCli(['run'], env());
     await second.printed('discord disabled');
     expect(second.output().stdout).not.toContain('taking over');
-    expect((await readInstance(home.home))?.pid).toBe(second.child.pid);
+    expect((await readInstance(lockDir()))?.pid).toBe(second.child.pid);
     second.child.kill('SIGINT');
     expect((await second.exited).code).toBe(0);
   });
 
   it('run refuses while the tray app publishes, naming it', async () => {
-    await writeFile(
-      join(home.home, 'codex-discord-presence.instance.json'),
-      JSON.stringify({
-        pid: process.pid,
-        kind: 'gui',
-        exe: '/Applications/Codex Discord Presence.app',
-        startedAt: new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString(),
-        version: '0.1.0',
-      }),
-    );
+    // This test process stands in for the app: its identity is real, so the lock is live.
+    await mkdir(lockDir(), { recursive: true });
+    await writeFile(instancePath(lockDir()), JSON.stringify(await currentProcessInfo('gui', '0.1.0')));
     const run = await runCli(['run'], env());
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`the tray app (Codex Discord Presence, pid ${process.pid}`);

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { normalizeConfig } from '../../src/config/normalize.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import { readInstance, INSTANCE_FILE } from '../../src/instance/instanceFile.js';
+import { currentProcessInfo, readInstance, INSTANCE_FILE } from '../../src/instance/instanceFile.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
@@ -40,18 +40,16 @@ beforeAll(async () => {
   const home = await TempCodexHome.create();
   try {
     for (const sample of [SAMPLES.basic, SAMPLES.nearLimit]) await home.writeLiveSample(sample, sample, 60_000);
+    // The lock lives in our state folder; this test process stands in for a running tray app.
+    const stateDir = join(home.home, 'state');
+    await mkdir(stateDir);
     await writeFile(
-      join(home.home, INSTANCE_FILE),
-      JSON.stringify({
-        pid: process.pid,
-        kind: 'gui',
-        exe: process.execPath,
-        startedAt: new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString(),
-        version: '0.1.0',
-        discord: { state: 'connected' },
-      }),
+      join(stateDir, INSTANCE_FILE),
+      JSON.stringify({ ...(await currentProcessInfo('gui', '0.1.0')), discord: { state: 'connected' } }),
     );
-    status = JSON.parse((await runCli(['status', '--json'], { CODEX_HOME: home.home })).stdout) as Obj;
+    status = JSON.parse(
+      (await runCli(['status', '--json'], { CODEX_HOME: home.home, CODEX_PRESENCE_STATE_DIR: stateDir })).stdout,
+    ) as Obj;
     doctor = JSON.parse(
       (await runCli(['doctor', '--json'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: home.home })).stdout,
     ) as Obj;

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfig, saveConfig } from '../../src/config/store.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
 import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { MockElectron } from './electronMock.js';
 
@@ -20,6 +22,8 @@ let runtime: string;
 let fake: FakeDiscord;
 let app: TrayApp | null;
 let electron: MockElectron;
+/** The publisher lock: in the runtime folder, never in the Codex home. */
+const lockDir = () => join(runtime, 'codex-discord-presence');
 
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
@@ -90,7 +94,7 @@ describe('tray app', () => {
       '—',
       'Quit',
     ]);
-    const instance = await readInstance(home.home);
+    const instance = await readInstance(lockDir());
     expect(instance).toMatchObject({ pid: process.pid, kind: 'gui' });
   });
 
@@ -150,7 +154,7 @@ describe('tray app', () => {
     electron.tray?.menuItem('Quit').click?.();
     await fake.until(() => fake.activities.at(-1) === null);
     await expect.poll(() => electron.app.exitCode).toBe(0);
-    expect(await readInstance(home.home)).toBeNull();
+    expect(await readInstance(lockDir())).toBeNull();
   });
 
   it('a logout or shutdown signal also clears the activity', async () => {
@@ -310,16 +314,54 @@ describe('notifications', () => {
 });
 
 describe('one publisher', () => {
+  it('first run with no Codex home: the app starts, its lock is in the runtime folder, and nothing is created in the home', async () => {
+    const missing = join(runtime, 'no-codex-yet');
+    electron = new MockElectron('linux', {
+      CODEX_HOME: missing,
+      XDG_RUNTIME_DIR: runtime,
+      XDG_CONFIG_HOME: join(runtime, 'config'),
+      HOME: runtime,
+    });
+    await start();
+    expect(await readInstance(lockDir())).toMatchObject({ pid: process.pid, kind: 'gui' });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('takes over from a headless run: it is asked to stop, then the app publishes', async () => {
     await writeConfig();
     await liveSample();
     const run = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime });
-    await expect.poll(async () => (await readInstance(home.home))?.kind, { timeout: 10_000 }).toBe('headless');
+    await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('headless');
     await start();
     const exit = await run.exited;
     expect(exit.code).toBe(0);
     expect(run.output().stdout).toContain('stopped (SIGTERM)');
-    expect(await readInstance(home.home)).toMatchObject({ pid: process.pid, kind: 'gui' });
+    expect(await readInstance(lockDir())).toMatchObject({ pid: process.pid, kind: 'gui' });
     await fake.until(() => fake.activities.at(-1) !== null && fake.activities.at(-1) !== undefined);
+  });
+
+  it('defers to a codex wrapper: its codex is never signalled, and the app publishes once codex exits', async () => {
+    await writeConfig();
+    await liveSample();
+    const codex = await FakeCodex.install(runtime);
+    const wrapper = startCli(['codex'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, PATH: codex.path() });
+    try {
+      await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('wrapper');
+      await fake.until(() => fake.activities.some((a) => a !== null));
+      const handshakes = fake.handshakes.length;
+      const tray = await start();
+      expect(tray.appState.discord.reason).toBe(
+        `a codex wrapper (pid ${wrapper.child.pid}) is publishing until its codex exits`,
+      );
+      expect(fake.handshakes.length).toBe(handshakes); // the app has not connected: one publisher
+      expect((await readInstance(lockDir()))?.pid).toBe(wrapper.child.pid);
+      await codex.finish(0);
+      expect((await wrapper.exited).code).toBe(0);
+      await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('gui');
+      await fake.until(() => fake.handshakes.length > handshakes && fake.activities.at(-1) != null);
+      expect(await codex.signals()).toEqual([]);
+    } finally {
+      wrapper.child.kill('SIGKILL');
+    }
   });
 });
