@@ -2,6 +2,7 @@ import { commandHelp, parseCli, usageText } from './args.js';
 import { BINARY, COMMANDS } from './commands.js';
 import type { CliIo } from './context.js';
 import { codexCommand } from './codexWrapper.js';
+import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { runCommand } from './run.js';
 import { smartCommand } from './smart.js';
@@ -34,6 +35,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return runCommand(parsed.options, io);
     case 'doctor':
       return doctorCommand(parsed.options, io);
+    case 'config':
+      return configCommand(parsed.options, io);
     case 'codex':
       return codexCommand(parsed.rest, parsed.options, io);
     case '':

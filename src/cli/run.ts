@@ -29,7 +29,7 @@ export async function runCommand(options: GlobalOptions & Record<string, unknown
       resolve(s);
     });
   });
-  const { codexHome, config, baseHome } = await cliContext(options, io);
+  const { codexHome, config, baseHome } = await cliContext(options, io, { repair: true });
   const cfg = config.config;
   const owned = await becomePublisher(baseHome, options, io);
   if (owned !== 0) return owned;

@@ -1,14 +1,17 @@
 import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, type CliIo } from './context.js';
+import { cliContext, configIssues, type CliContext, type CliIo } from './context.js';
 import { formatStatus } from './statusText.js';
 import { liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 
 export type { CliIo } from './context.js';
 
 export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<UsageSnapshot> {
-  const { codexHome, config } = await cliContext(options, io);
+  return snapshotOf(await cliContext(options, io), io);
+}
+
+async function snapshotOf({ codexHome, config }: CliContext, io: CliIo): Promise<UsageSnapshot> {
   const engine = new UsageEngine({
     codexHome,
     now: io.now,
@@ -22,13 +25,25 @@ export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<U
 export interface StatusReport extends UsageSnapshot {
   publisher: InstanceInfo | null;
   configPath: string;
+  /** Why the config is not used, or what a write would repair or migrate; nothing is written. */
+  configIssues: string[];
 }
 
-/** `status [--json]`: exits 0 whenever it could report, including "no Codex home". */
+/**
+ * `status [--json]`: exits 0 whenever it could report, including "no Codex
+ * home" and a config it cannot use. It never writes: config issues go to
+ * stderr and into the report.
+ */
 export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<number> {
-  const { baseHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
-  const snapshot = await readSnapshot(options, io);
-  const report: StatusReport = { ...snapshot, publisher: await liveInstance(baseHome), configPath: config.path };
+  const context = await cliContext(options, io);
+  const snapshot = await snapshotOf(context, io);
+  const { baseHome, config } = context;
+  const report: StatusReport = {
+    ...snapshot,
+    publisher: await liveInstance(baseHome),
+    configPath: config.path,
+    configIssues: configIssues(config),
+  };
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else
     io.stdout(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp, type ConfigPort } from '../../main/app.js';
 import { CHANNELS, type AppState, type Settings, type UsageSnapshot } from '../../src/contract/index.js';
-import { loadConfig, saveConfig } from '../../src/config/store.js';
+import { settingsFile } from '../../src/config/settingsFile.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
 import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
@@ -45,7 +45,7 @@ afterEach(async () => {
 
 function filePort(): ConfigPort {
   const path = join(home.home, 'discord-presence-config.json');
-  return { path, load: () => loadConfig(path), save: (c) => saveConfig(path, c) };
+  return settingsFile(path);
 }
 
 async function writeConfig(extra: Record<string, unknown> = {}): Promise<void> {
