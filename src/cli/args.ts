@@ -59,9 +59,10 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
     const rest = passthrough ? after : positionals.slice(name === null ? 0 : 1);
     const subs = spec?.subcommands;
     if (subs !== undefined) {
-      const [sub, extra] = rest;
+      // `positionals` holds only the words after the command (the command itself is not parsed).
+      const [sub, extra] = positionals;
       if (sub === undefined || !subs.includes(sub) || extra !== undefined) {
-        const got = sub === undefined ? 'nothing' : `'${rest.join(' ')}'`;
+        const got = sub === undefined ? 'nothing' : `'${positionals.join(' ')}'`;
         return { kind: 'usageError', message: `${name ?? ''} takes ${subs.join(' or ')}, not ${got}`, command: name };
       }
     } else if (!passthrough && rest.length > 0) {
@@ -74,7 +75,7 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
       verbose: values.verbose === true,
       json: (values as Record<string, unknown>).json === true,
     };
-    return { kind: 'command', command: name ?? '', rest, options };
+    return { kind: 'command', command: name ?? '', rest: subs === undefined ? rest : positionals, options };
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments';
     return { kind: 'usageError', message: message.replace(/^TypeError \[[A-Z_]+\]: /, ''), command: name };
