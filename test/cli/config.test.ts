@@ -78,6 +78,16 @@ describe('status and doctor never write', () => {
     expect(await readdir(home)).toEqual(['discord-presence-config.json']);
   });
 
+  it('an invalid privacy value is a doctor warning: the most private preset is used', async () => {
+    const text = JSON.stringify({ presence_schema_version: 7, privacy: { preset: 'Minimal' } });
+    await writeFile(config, text);
+    const doctor = doctorConfig(await runCli(['doctor', '--json'], env()));
+    expect(doctor?.status).toBe('warn');
+    expect(doctor?.detail).toContain('privacy.preset was "Minimal"');
+    expect(doctor?.detail).toContain('using the most private preset, "minimal"');
+    expect(await readFile(config, 'utf8')).toBe(text);
+  });
+
   it('--config in a folder that does not exist is an error, not "not created yet"', async () => {
     const missing = join(runtime, 'nope', 'x.json');
     const doctor = doctorConfig(await runCli(['doctor', '--json', '--config', missing], env()));
@@ -149,6 +159,22 @@ describe('run writes the repair once, at start, and says so', () => {
       await cli.exited;
     }
     expect(JSON.parse(await readFile(config, 'utf8'))).toMatchObject({ presence_schema_version: 7 });
+  });
+
+  it('a repair it cannot write (a read-only file) is reported, and run goes on', async () => {
+    await writeFile(config, V11);
+    await chmod(config, 0o444);
+    const cli = startCli(['run'], env());
+    try {
+      await cli.printed('discord disabled');
+      const { stderr } = cli.output();
+      expect(stderr).toMatch(/is read-only \(mode 0444\)/);
+      expect(stderr).toContain('the repaired values are used for this run only');
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+    expect(await readFile(config, 'utf8')).toBe(V11);
   });
 
   it('a config that is not a JSON object stops run with exit 1, naming it', async () => {
