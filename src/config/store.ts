@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { withFileLock } from './lock.js';
 import { isObj, normalizeConfig } from './normalize.js';
 import { CONFIG_FILE_NAME, defaultConfig, type PresenceConfig } from './schema.js';
@@ -131,6 +131,9 @@ export async function loadConfig(path: string, opts: { folderMustExist?: boolean
     return result(path, true, { ...parseConfigBytes(null), fileError: reason });
   }
   if (state.bytes === null) {
+    // A writer that died mid-swap left the file aside (the next write puts it back): read that.
+    const aside = await asidesOf(path).then((a) => a[0]);
+    if (aside !== undefined) return result(path, true, parseConfigBytes(await readFile(aside)));
     const folder = dirname(path);
     const folderError =
       opts.folderMustExist === true && !(await isDirectory(folder)) ? `its folder ${folder} does not exist` : null;
@@ -218,6 +221,7 @@ async function writeLocked(
 ): Promise<WriteResult> {
   const backups: string[] = [];
   const backedUp = new Set<string>();
+  await recoverAside(path, options.now ?? new Date(), backups);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const before = await readState(path);
     if (before.bytes !== null && process.platform !== 'win32' && ((before.mode ?? 0) & 0o200) === 0) {
@@ -329,6 +333,28 @@ async function swapIn(
   }
   await unlink(aside);
   return true;
+}
+
+/**
+ * A writer that died between moving the file aside and linking the new one in
+ * left no file and a `.aside`: put it back. One that died after the link left
+ * the old version aside: keep it as a backup. Runs under the lock.
+ */
+async function recoverAside(path: string, now: Date, backups: string[]): Promise<void> {
+  for (const aside of await asidesOf(path)) {
+    if (await linkExclusive(aside, path)) await unlink(aside);
+    else {
+      backups.push(await writeBackup(path, await readFile(aside), now));
+      await unlink(aside);
+    }
+  }
+}
+
+async function asidesOf(path: string): Promise<string[]> {
+  const name = basename(path);
+  return (await readdir(dirname(path)).catch(() => [] as string[]))
+    .filter((f) => f.startsWith(`${name}.`) && f.endsWith('.aside'))
+    .map((f) => join(dirname(path), f));
 }
 
 async function putBack(aside: string, path: string, now: Date, backups: string[]): Promise<void> {

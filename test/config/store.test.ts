@@ -394,6 +394,18 @@ describe('writers take turns', () => {
     expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
 
+  it('a writer that died mid-swap left its file aside: the next write puts it back first', async () => {
+    const text = JSON.stringify({ presence_schema_version: 7, my_key: 'kept', idle: { after_minutes: -1 } });
+    await writeFile(`${path}.4242.abcdefgh.aside`, text);
+    expect((await loadConfig(path)).config.my_key).toBe('kept');
+    await repairConfig(path, NOW);
+    expect(await readJson(path)).toMatchObject({ my_key: 'kept', idle: { after_minutes: 10 } });
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith('.aside'))).toEqual([]);
+    const backup = files.find((f) => f.endsWith('.bak')) ?? '';
+    expect(await readFile(join(dir, backup), 'utf8')).toBe(text);
+  });
+
   it('many writers in one process never lose a change', async () => {
     await writeFile(path, JSON.stringify({ presence_schema_version: 7 }));
     await Promise.all(
