@@ -4,6 +4,7 @@ import { CHANNELS, type AppState, type CodexHomeCheck, type SaveResult, type Set
 import { resolveCodexHome } from '../src/codex/home.js';
 import { listRolloutFiles } from '../src/codex/rolloutFiles.js';
 import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
+import { ConfigFileError, type LoadedConfig, type WriteResult } from '../src/config/store.js';
 import type { DiscordClientState } from '../src/discord/client.js';
 import {
   claimInstance,
@@ -24,11 +25,14 @@ import { CoreServices } from './services.js';
 import { ThresholdNotifier } from './thresholdNotifier.js';
 import { trayIconState, trayTitle, trayTooltip } from './trayPresentation.js';
 
+/** The config file as the app uses it: `settingsFile()` from src/config/settingsFile.ts. */
 export interface ConfigPort {
   /** The config path, for messages. */
   readonly path: string;
-  load(): Promise<{ config: PresenceConfig; problems: string[]; backupPath: string | null }>;
-  save(config: PresenceConfig): Promise<void>;
+  /** Reads only: problems are reported, not written back, until Settings is saved (issue 11). */
+  load(): Promise<LoadedConfig>;
+  /** Writes what the settings window changed; resolves to what the file now holds. */
+  save(config: PresenceConfig): Promise<WriteResult>;
 }
 
 export interface AppOptions {
@@ -99,11 +103,17 @@ export class TrayApp {
 
     const loaded = await this.opts.config.load();
     this.config = loaded.config;
-    if (loaded.problems.length > 0) {
+    if (loaded.fileError !== null) {
+      this.edges.log.warn(`config ${this.opts.config.path} not used: ${loaded.fileError}`);
+      this.edges.notify({
+        title: 'Settings file not used',
+        body: `${this.opts.config.path}: ${loaded.fileError}. Defaults are used and the file is left as it is; saving Settings replaces it (a copy is kept).`,
+      });
+    } else if (loaded.problems.length > 0) {
       this.edges.log.warn(`config ${this.opts.config.path}: ${loaded.problems.join('; ')}`);
       this.edges.notify({
-        title: 'Settings file repaired',
-        body: `Some settings were invalid and reset to defaults${loaded.backupPath ? `; your original is saved as ${loaded.backupPath}` : ''}.`,
+        title: 'Some settings are invalid',
+        body: `Defaults are used for them; the file is not changed until you save Settings (a copy of the original is kept). ${loaded.problems.join('; ')}`,
       });
     }
     this.notifier.configure(this.config.notifications.thresholds, this.config.notifications.on_reset);
@@ -229,8 +239,13 @@ export class TrayApp {
   async saveSettings(settings: Settings): Promise<SaveResult> {
     const errors = validateSettings(settings);
     if (Object.keys(errors).length > 0 || this.config === null) return { ok: false, errors };
-    const next = applySettings(this.config, settings);
-    await this.opts.config.save(next);
+    let next: PresenceConfig;
+    try {
+      next = (await this.opts.config.save(applySettings(this.config, settings))).config;
+    } catch (error) {
+      if (!(error instanceof ConfigFileError)) throw error;
+      return { ok: false, errors: { _form: error.message } };
+    }
     this.config = next;
     this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
     await this.services?.applyConfig(next);

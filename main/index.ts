@@ -1,12 +1,10 @@
 import { app, ipcMain, Menu, nativeImage, Notification, powerMonitor, screen, shell, Tray } from 'electron';
 import log from 'electron-log/main';
-import Store from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveCodexHome } from '../src/codex/home.js';
-import { normalizeConfig } from '../src/config/normalize.js';
-import { CONFIG_FILE_NAME, type PresenceConfig } from '../src/config/schema.js';
-import { loadConfig } from '../src/config/store.js';
+import { CONFIG_FILE_NAME } from '../src/config/schema.js';
+import { settingsFile } from '../src/config/settingsFile.js';
 import { APP_NAME, TrayApp, type ConfigPort } from './app.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import type { TrayIconState } from './trayPresentation.js';
@@ -72,32 +70,13 @@ function wrapWindow(kind: 'popover' | 'settings'): WindowLike {
   };
 }
 
-/** The config through electron-store, on the same file and schema module as the CLI. */
+/**
+ * The config file, written by the core writer (lock, compare before replace,
+ * unknown keys kept) that `run` and `config migrate` use too, so the app and
+ * the CLI never lose each other's changes (issue 11).
+ */
 function configPort(): ConfigPort {
-  const home = resolveCodexHome({ env: process.env });
-  const path = join(home, CONFIG_FILE_NAME);
-  let store: Store<PresenceConfig> | null = null;
-  return {
-    path,
-    async load() {
-      // The core loader backs up and repairs a bad file first, so the store always opens a valid one.
-      const loaded = await loadConfig(path);
-      store = new Store<PresenceConfig>({
-        cwd: home,
-        name: CONFIG_FILE_NAME.replace(/\.json$/, ''),
-        configFileMode: 0o600,
-        clearInvalidConfig: false,
-        accessPropertiesByDotNotation: false,
-        serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-        deserialize: (text) => normalizeConfig(JSON.parse(text)).config,
-      });
-      return { config: loaded.config, problems: loaded.problems, backupPath: loaded.backupPath };
-    },
-    async save(config) {
-      if (store === null) throw new Error('config saved before it was loaded');
-      store.store = config;
-    },
-  };
+  return settingsFile(join(resolveCodexHome({ env: process.env }), CONFIG_FILE_NAME));
 }
 
 const edges: ElectronEdges = {

@@ -21,6 +21,8 @@ export interface CommandSpec {
   options: Record<string, { type: 'boolean' | 'string'; description: string }>;
   /** Passes everything after the command through unparsed (the `codex` wrapper). */
   passthrough?: boolean;
+  /** The command takes exactly one of these words after it (`config migrate`). */
+  subcommands?: readonly string[];
 }
 
 const GLOBAL_OPTIONS = {
@@ -79,7 +81,14 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
   }
   if (values.help === true) return { kind: 'help', command: name };
   const rest = passthrough ? after : positionals;
-  if (!passthrough && rest.length > 0) {
+  const subs = spec?.subcommands;
+  if (subs !== undefined) {
+    const [sub, extra] = rest;
+    if (sub === undefined || !subs.includes(sub) || extra !== undefined) {
+      const got = sub === undefined ? 'nothing' : `'${rest.join(' ')}'`;
+      return { kind: 'usageError', message: `${name ?? ''} takes ${subs.join(' or ')}, not ${got}`, command: name };
+    }
+  } else if (!passthrough && rest.length > 0) {
     return { kind: 'usageError', message: `unexpected argument '${rest[0] ?? ''}'`, command: name };
   }
   for (const key of ['codex-home', 'config'] as const) {

@@ -25,6 +25,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { json: { type: 'boolean', description: 'Print the report as JSON (docs/api/codex-presence.md)' } },
   },
   {
+    name: 'config',
+    summary:
+      'config migrate: write what reading the config repaired or migrated (the original is copied to a .bak first).',
+    usage: 'config migrate',
+    options: {},
+    subcommands: ['migrate'],
+  },
+  {
     name: 'codex',
     summary: 'Run the real codex with your arguments, publishing presence while it runs.',
     usage: 'codex [codex arguments…]',

@@ -1,6 +1,7 @@
 import { resolveCodexHome } from '../codex/home.js';
-import { configPath, loadConfig, type LoadedConfig } from '../config/store.js';
+import { ConfigFileError, configPath, loadConfig, repairConfig, type LoadedConfig } from '../config/store.js';
 import type { GlobalOptions } from './args.js';
+import { BINARY } from './commands.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -20,24 +21,70 @@ export interface CliContext {
   config: LoadedConfig;
 }
 
+export interface ContextOptions {
+  /**
+   * `run` only: write what the load repaired or migrated, once, saying so on
+   * stderr; a file that is not a JSON object stops it (ConfigFileError).
+   * Everything else reads without writing (issue 11).
+   */
+  repair?: boolean;
+}
+
 /**
  * The Codex home: --codex-home, then the config's `general.codex_home`, then
  * $CODEX_HOME, then ~/.codex. The config itself lives in the home named by
  * --codex-home or $CODEX_HOME (or --config), so it is found before it is read.
  */
-export async function cliContext(options: GlobalOptions, io: CliIo): Promise<CliContext> {
+export async function cliContext(options: GlobalOptions, io: CliIo, how: ContextOptions = {}): Promise<CliContext> {
   const baseHome = resolveCodexHome({ explicit: options.codexHome, env: io.env });
-  const config = await loadConfig(configPath(baseHome, options.config), new Date(io.now()));
+  const path = configPath(baseHome, options.config);
+  const config = await loadConfig(path, { folderMustExist: options.config !== null });
+  if (how.repair === true) {
+    if (config.fileError !== null) {
+      throw new ConfigFileError(`config ${path} is not used and not overwritten: ${config.fileError}`, path);
+    }
+    if (config.needsWrite) await writeRepair(config, io);
+  } else {
+    for (const line of configIssues(config)) io.stderr(`${BINARY}: config ${path}: ${line}\n`);
+    if (config.fileError !== null || config.needsWrite) {
+      io.stderr(
+        `  (nothing was changed; \`${BINARY} doctor\` explains, \`${BINARY} config migrate\` writes the repair)\n`,
+      );
+    }
+  }
   const fromConfig = config.config.general.codex_home.trim();
   const codexHome =
     options.codexHome === null && fromConfig !== ''
       ? resolveCodexHome({ explicit: fromConfig, env: io.env })
       : baseHome;
-  if (config.problems.length > 0) {
+  return { codexHome, baseHome, config };
+}
+
+/** What is wrong with the file, or what a write would change, one line each; empty when nothing. */
+export function configIssues(config: LoadedConfig): string[] {
+  if (config.fileError !== null) return [`not used: ${config.fileError}; defaults are used`];
+  const lines: string[] = [];
+  if (config.migratedFrom !== null) {
+    lines.push(`written by the earlier Rust tool (schema_version ${config.migratedFrom}); a write migrates it`);
+  }
+  lines.push(...config.problems);
+  return lines;
+}
+
+async function writeRepair(config: LoadedConfig, io: CliIo): Promise<void> {
+  const what = configIssues(config)
+    .map((l) => `  - ${l}\n`)
+    .join('');
+  try {
+    const written = await repairConfig(config.path, new Date(io.now()));
+    if (!written.written) return;
+    const saved = written.backups.length > 0 ? `; the original is saved as ${written.backups.join(', ')}` : '';
+    io.stderr(`${BINARY}: updated ${config.path}${saved}:\n${what}`);
+  } catch (error) {
+    // Not fatal: the repaired values are used for this run all the same.
     io.stderr(
-      `codex-discord-presence: ${config.path} had problems; ${config.backupPath === null ? '' : `the original is saved as ${config.backupPath} and `}defaults were used for:\n` +
-        config.problems.map((p) => `  - ${p}\n`).join(''),
+      `${BINARY}: ${error instanceof Error ? error.message : String(error)}\n` +
+        `  the repaired values are used for this run only:\n${what}`,
     );
   }
-  return { codexHome, baseHome, config };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { listRolloutFiles } from '../codex/rolloutFiles.js';
 import { RolloutReader } from '../codex/rolloutReader.js';
 import { CLIENT_ID_RE } from '../config/schema.js';
+import type { LoadedConfig } from '../config/store.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
 import { ipcCandidates } from '../discord/ipcPaths.js';
 import { durationShort } from '../format/numbers.js';
@@ -15,7 +16,8 @@ import { publisherName } from './publisherName.js';
 import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart.js';
 import { UsageEngine } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, type CliIo } from './context.js';
+import { BINARY } from './commands.js';
+import { cliContext, configIssues, type CliIo } from './context.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -191,25 +193,7 @@ export async function runDoctor(
   }
 
   const c = config.config;
-  checks.push(
-    config.problems.length === 0
-      ? {
-          id: 'config',
-          status: 'ok',
-          title: 'Config',
-          detail: `${config.path}${config.exists ? '' : ' (not created yet: defaults)'}`,
-        }
-      : {
-          id: 'config',
-          status: 'warn',
-          title: 'Config',
-          detail: `${config.path}: ${config.problems.join('; ')}`,
-          fix:
-            config.backupPath === null
-              ? 'Fix the file, or save Settings to rewrite it.'
-              : `Your original is saved as ${config.backupPath}.`,
-        },
-  );
+  checks.push(configCheck(config));
 
   const idSet = CLIENT_ID_RE.test(c.discord_client_id);
   checks.push(
@@ -337,6 +321,35 @@ function skippedEntriesCheck(count: number, entries: ReadonlyArray<{ path: strin
     title: 'Special files',
     detail: `${count} skipped: ${listed}${more}`,
     fix: 'Codex writes regular files there: remove or replace these entries (nothing else is affected).',
+  };
+}
+
+/** The config as read (doctor never writes it): unusable is ✗, a pending repair or migration is ! with the fix. */
+function configCheck(config: LoadedConfig): Check {
+  const base = { id: 'config', title: 'Config' } as const;
+  if (config.fileError !== null) {
+    return {
+      ...base,
+      status: 'fail',
+      detail: `${config.path} is not used: ${config.fileError}; defaults are used and the file is left as it is`,
+      fix: config.exists
+        ? 'Fix the file by hand (it is never overwritten), or move it away to start from defaults.'
+        : 'Point --config to a file in a folder that exists.',
+    };
+  }
+  const issues = configIssues(config);
+  if (issues.length === 0) {
+    return {
+      ...base,
+      status: 'ok',
+      detail: `${config.path}${config.exists ? '' : ' (not created yet: defaults)'}`,
+    };
+  }
+  return {
+    ...base,
+    status: 'warn',
+    detail: `${config.path}: ${issues.join('; ')} (nothing was changed)`,
+    fix: `Run \`${BINARY} config migrate\` to write it (the original is copied to a .bak first), or fix the values by hand.`,
   };
 }
 

@@ -4,6 +4,7 @@ import { commandHelp, parseCli, usageText, type GlobalOptions } from './args.js'
 import { BINARY, COMMANDS } from './commands.js';
 import type { CliIo } from './context.js';
 import { codexCommand } from './codexWrapper.js';
+import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { runCommand } from './run.js';
 import { smartCommand } from './smart.js';
@@ -31,8 +32,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case 'command':
       break;
   }
-  // The wrapper always runs codex; for the others, a --config that cannot be a file is an error.
-  if (parsed.command !== 'codex') {
+  // The wrapper always runs codex, and doctor reports this as its failed `config`
+  // check (so `doctor --json` stays JSON); for the others it is an error.
+  if (parsed.command !== 'codex' && parsed.command !== 'doctor') {
     const problem = await configPathProblem(parsed.options);
     if (problem !== null) {
       io.stderr(`${BINARY}: ${problem}\n`);
@@ -46,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return runCommand(parsed.options, io);
     case 'doctor':
       return doctorCommand(parsed.options, io);
+    case 'config':
+      return configCommand(parsed.options, io);
     case 'codex':
       return codexCommand(parsed.rest, parsed.options, io);
     case '':

@@ -44,7 +44,7 @@ async function runUntilSignal(
   io: CliIo,
   stopSignal: Promise<NodeJS.Signals>,
 ): Promise<number> {
-  const { codexHome, config, baseHome } = await cliContext(options, io);
+  const { codexHome, config, baseHome } = await cliContext(options, io, { repair: true });
   for (const home of new Set([baseHome, codexHome])) {
     const problem = await homeNotAFolder(home);
     if (problem !== null) {

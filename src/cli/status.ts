@@ -1,7 +1,7 @@
 import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, type CliIo } from './context.js';
+import { cliContext, configIssues, type CliContext, type CliIo } from './context.js';
 import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
@@ -10,7 +10,10 @@ import { homeNotAFolder } from './homeCheck.js';
 export type { CliIo } from './context.js';
 
 export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<UsageSnapshot> {
-  const { codexHome, config } = await cliContext(options, io);
+  return snapshotOf(await cliContext(options, io), io);
+}
+
+async function snapshotOf({ codexHome, config }: CliContext, io: CliIo): Promise<UsageSnapshot> {
   const engine = new UsageEngine({
     codexHome,
     now: io.now,
@@ -24,11 +27,18 @@ export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<U
 export interface StatusReport extends UsageSnapshot {
   publisher: Omit<InstanceInfo, 'cmdline'> | null;
   configPath: string;
+  /** Why the config is not used, or what a write would repair or migrate; nothing is written. */
+  configIssues: string[];
 }
 
-/** `status [--json]`: exits 0 whenever it could report, including "no Codex home". */
+/**
+ * `status [--json]`: exits 0 whenever it could report, including "no Codex
+ * home" and a config it cannot use. It never writes: config issues go to
+ * stderr and into the report.
+ */
 export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<number> {
-  const { codexHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
+  const context = await cliContext(options, io);
+  const { codexHome, config } = context;
   const problem = await homeNotAFolder(codexHome);
   if (problem !== null) {
     io.stderr(`codex-discord-presence: ${problem}\n`);
@@ -38,7 +48,7 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
     if (options.verbose) io.stderr(`status: ${text}\n`);
   };
   verbose(`config ${config.path}${config.exists ? '' : ' (not there: defaults)'}`);
-  const snapshot = await readSnapshot(options, io);
+  const snapshot = await snapshotOf(context, io);
   verbose(
     `Codex home ${snapshot.codexHome.path}: ${snapshot.codexHome.found ? `${snapshot.sessions.length} live session(s) read` : 'not found'}`,
   );
@@ -46,7 +56,7 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
   const live = await liveInstance(stateDir);
   verbose(`publisher lock ${instancePath(stateDir)}: ${live === null ? 'no live publisher' : `pid ${live.pid}`}`);
   const publisher = live === null ? null : withoutCmdline(live);
-  const report: StatusReport = { ...snapshot, publisher, configPath: config.path };
+  const report: StatusReport = { ...snapshot, publisher, configPath: config.path, configIssues: configIssues(config) };
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else
     io.stdout(

@@ -144,10 +144,11 @@ export async function watchCodexHome(paths: CodexPaths, handlers: WatchHandlers)
     },
     close: async () => {
       closed = true;
+      // A settle under way may still add watches: let it finish, then close them all.
+      await running;
       ancestor.close();
       home.close();
       sessions.close();
-      await running;
     },
   };
 }
@@ -190,8 +191,10 @@ class AncestorWatch {
         this.close();
         this.changed();
       });
-      // The next folder may have appeared between the look and the watch.
-      if (await exists(join(dir, next))) this.changed();
+      // The next folder may have appeared between the look and the watch. Only
+      // a folder counts: a file where the home belongs (a mistake the CLI
+      // reports) would otherwise bring us straight back here, forever.
+      if (await isDir(join(dir, next))) this.changed();
       return true;
     } catch {
       this.close();
@@ -207,15 +210,6 @@ class AncestorWatch {
 
 function nextName(ancestor: string, target: string): string {
   return relative(ancestor, target).split(sep)[0] ?? '';
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function isDir(path: string): Promise<boolean> {

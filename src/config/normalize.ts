@@ -1,7 +1,15 @@
 import type { PresenceButton } from '../contract/index.js';
 import { loadedTemplate } from '../discord/template.js';
 import { globProblem } from '../presence/glob.js';
-import { CLIENT_ID_RE, CONFIG_SCHEMA_VERSION, defaultConfig, isHttpsUrl, type PresenceConfig } from './schema.js';
+import {
+  CLIENT_ID_RE,
+  CONFIG_SCHEMA_VERSION,
+  CONFIG_VERSION_KEY,
+  defaultConfig,
+  isHttpsUrl,
+  type PresenceConfig,
+  type PrivacyConfig,
+} from './schema.js';
 
 /**
  * Application ids the earlier Rust tool wrote into every config as its
@@ -14,24 +22,36 @@ export interface Normalized {
   config: PresenceConfig;
   /** Human-readable reasons a value was replaced by its default. */
   problems: string[];
-  /** The schema version the file had, when it was migrated. */
+  /** The Rust tool's schema version, when the file is that tool's and a write would migrate it. */
   migratedFrom: number | null;
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Brings any config (ours, or the Rust tool's schema 2–5) to the current
+ * Which tool's file this is. Ours carries `presence_schema_version`; our first
+ * release wrote `schema_version: 6` instead (so a 6 without our key is ours).
+ * Anything else is the Rust tool's: `schema_version` 1 (absent) to 13 and beyond.
+ */
+function rustSchemaVersion(raw: Obj): number | null {
+  if (typeof raw[CONFIG_VERSION_KEY] === 'number') return null;
+  const version = typeof raw.schema_version === 'number' ? raw.schema_version : 1;
+  return version === 6 ? null : version;
+}
+
+/**
+ * Brings any config (ours, or the Rust tool's of any schema) to the current
  * schema. Valid values are kept, invalid ones are replaced by defaults and
  * reported, and keys this app does not know are carried over untouched.
+ * Privacy fails closed: an invalid privacy value means the most private
+ * preset, never the default one.
  */
 export function normalizeConfig(raw: unknown): Normalized {
   const d = defaultConfig();
   if (!isObj(raw)) return { config: d, problems: ['the file is not a JSON object'], migratedFrom: null };
   const problems: string[] = [];
-  const version = typeof raw.schema_version === 'number' ? raw.schema_version : 1;
-  const migratedFrom = version < CONFIG_SCHEMA_VERSION ? version : null;
+  const migratedFrom = rustSchemaVersion(raw);
   const fromRust = migratedFrom !== null;
 
   const pick = <T>(path: string, value: unknown, ok: (v: unknown) => v is T, fallback: T): T => {
@@ -41,7 +61,6 @@ export function normalizeConfig(raw: unknown): Normalized {
     return fallback;
   };
   const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-  const isBoolOrNull = (v: unknown): v is boolean | null => v === null || typeof v === 'boolean';
   const isStr = (v: unknown): v is string => typeof v === 'string';
   const oneOf =
     <T extends string>(values: readonly T[]) =>
@@ -55,9 +74,13 @@ export function normalizeConfig(raw: unknown): Normalized {
   const config: PresenceConfig = { ...raw, ...d } as PresenceConfig;
   // Unknown top-level keys survive; known ones are rebuilt below.
   for (const [k, v] of Object.entries(raw)) if (!(k in d)) config[k] = v;
+  const ours = raw[CONFIG_VERSION_KEY];
+  // A newer release of this app may have written a higher version: never lower it.
+  config[CONFIG_VERSION_KEY] =
+    typeof ours === 'number' && Number.isInteger(ours) && ours > CONFIG_SCHEMA_VERSION ? ours : CONFIG_SCHEMA_VERSION;
 
   let clientId = pick('discord_client_id', raw.discord_client_id ?? '', isStr, '').trim();
-  if (fromRust && RUST_TOOL_DEFAULT_CLIENT_IDS.has(clientId)) {
+  if (RUST_TOOL_DEFAULT_CLIENT_IDS.has(clientId)) {
     config.legacy_discord_client_id = clientId;
     problems.push(
       `discord_client_id ${clientId} is the earlier Rust tool's own application, not yours; ` +
@@ -70,20 +93,12 @@ export function normalizeConfig(raw: unknown): Normalized {
     clientId = '';
   }
   config.discord_client_id = clientId;
-  config.discord_enabled = pick('discord_enabled', raw.discord_enabled, isBool, d.discord_enabled);
+  // The Rust tool's own on/off switch (schema 9+) means the same thing when ours is not set.
+  const enabled =
+    raw.discord_enabled === undefined && isBool(raw.presence_enabled) ? raw.presence_enabled : raw.discord_enabled;
+  config.discord_enabled = pick('discord_enabled', enabled, isBool, d.discord_enabled);
 
-  const p = isObj(raw.privacy) ? raw.privacy : {};
-  config.privacy = {
-    ...p,
-    preset: pick('privacy.preset', p.preset, oneOf(['minimal', 'standard', 'detailed'] as const), d.privacy.preset),
-    enabled: pick('privacy.enabled', p.enabled, isBool, false),
-    show_project_name: pick('privacy.show_project_name', p.show_project_name, isBoolOrNull, null),
-    show_git_branch: pick('privacy.show_git_branch', p.show_git_branch, isBoolOrNull, null),
-    show_model: pick('privacy.show_model', p.show_model, isBoolOrNull, null),
-    show_tokens: pick('privacy.show_tokens', p.show_tokens, isBoolOrNull, null),
-    show_limits: pick('privacy.show_limits', p.show_limits, isBoolOrNull, null),
-    show_activity: pick('privacy.show_activity', p.show_activity, isBoolOrNull, null),
-  };
+  config.privacy = normalizePrivacy(raw.privacy, problems);
 
   const disp = isObj(raw.display) ? raw.display : {};
   config.display = {
@@ -171,6 +186,56 @@ export function normalizeConfig(raw: unknown): Normalized {
     stale_minutes: pick('general.stale_minutes', g.stale_minutes, intIn(1, 1440), d.general.stale_minutes),
     tray_title: pick('general.tray_title', g.tray_title, isBool, d.general.tray_title),
   };
-  config.schema_version = CONFIG_SCHEMA_VERSION;
   return { config, problems, migratedFrom };
+}
+
+const PRIVACY_FIELDS = [
+  'show_project_name',
+  'show_git_branch',
+  'show_model',
+  'show_tokens',
+  'show_limits',
+  'show_activity',
+] as const;
+
+/**
+ * Privacy fails closed (issue 11): `"preset": "Minimal"`, `"enabled": "true"`
+ * or any other invalid privacy value selects the most private preset, and an
+ * invalid per-field override hides its field. A typo must never share more.
+ */
+function normalizePrivacy(value: unknown, problems: string[]): PrivacyConfig {
+  const d = defaultConfig().privacy;
+  if (value === undefined) return d;
+  const closed = (what: string): void => {
+    problems.push(`${what}; using the most private preset, "minimal", until it is fixed`);
+  };
+  if (!isObj(value)) {
+    closed(`privacy was ${JSON.stringify(value)}, not an object`);
+    return { ...d, preset: 'minimal' };
+  }
+  const out: PrivacyConfig = { ...value, ...d };
+  let invalid = false;
+  const preset = value.preset;
+  if (preset === 'minimal' || preset === 'standard' || preset === 'detailed') out.preset = preset;
+  else if (preset !== undefined) {
+    closed(`privacy.preset was ${JSON.stringify(preset)}; it is one of "minimal", "standard", "detailed" (lower case)`);
+    invalid = true;
+  }
+  if (typeof value.enabled === 'boolean') out.enabled = value.enabled;
+  else if (value.enabled !== undefined) {
+    closed(`privacy.enabled was ${JSON.stringify(value.enabled)}, not true or false`);
+    out.enabled = true;
+    invalid = true;
+  }
+  for (const field of PRIVACY_FIELDS) {
+    const v = value[field];
+    if (v === undefined || v === null || typeof v === 'boolean') out[field] = v ?? null;
+    else {
+      closed(`privacy.${field} was ${JSON.stringify(v)}, not true, false or null`);
+      out[field] = false;
+      invalid = true;
+    }
+  }
+  if (invalid) out.preset = 'minimal';
+  return out;
 }

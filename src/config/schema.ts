@@ -15,7 +15,14 @@ import { globProblem } from '../presence/glob.js';
  * settings. snake_case on disk; `Settings` (camelCase) is what the UI edits.
  * Keys this app does not use are kept on every write.
  */
-export const CONFIG_SCHEMA_VERSION = 6;
+export const CONFIG_SCHEMA_VERSION = 7;
+/**
+ * Our schema version lives in its own key. `schema_version` belongs to the
+ * earlier Rust tool, which shares this file and is at 13 and counting: we read
+ * it to know what to migrate, and never write it, so the two tools cannot
+ * fight over one number (issue 11).
+ */
+export const CONFIG_VERSION_KEY = 'presence_schema_version';
 export const CONFIG_FILE_NAME = 'discord-presence-config.json';
 
 export interface PrivacyConfig {
@@ -32,7 +39,7 @@ export interface PrivacyConfig {
 }
 
 export interface PresenceConfig {
-  schema_version: number;
+  presence_schema_version: number;
   discord_client_id: string;
   discord_enabled: boolean;
   privacy: PrivacyConfig;
@@ -58,7 +65,7 @@ export interface PresenceConfig {
 
 export function defaultConfig(): PresenceConfig {
   return {
-    schema_version: CONFIG_SCHEMA_VERSION,
+    presence_schema_version: CONFIG_SCHEMA_VERSION,
     discord_client_id: '',
     discord_enabled: true,
     privacy: {
@@ -207,7 +214,7 @@ export function toSettings(c: PresenceConfig): Settings {
 export function applySettings(base: PresenceConfig, s: Settings): PresenceConfig {
   return {
     ...base,
-    schema_version: CONFIG_SCHEMA_VERSION,
+    presence_schema_version: Math.max(base.presence_schema_version, CONFIG_SCHEMA_VERSION),
     discord_client_id: s.discordClientId.trim(),
     discord_enabled: s.discordEnabled,
     privacy: {

@@ -160,7 +160,8 @@ function assets(config: PresenceConfig, session: CodexSessionSnapshot | null, v:
   const large = config.display.large_image_key.trim();
   if (large !== '') {
     out.large_image = large;
-    const version = session?.cliVersion;
+    // Minimal is only "Coding with Codex": the CLI version is a detail of the session, so it is not sent (issue 11).
+    const version = v.minimal ? null : session?.cliVersion;
     out.large_text = fitText(config.display.large_text.trim() || (version ? `Codex CLI ${version}` : 'Codex CLI'));
   }
   const small = config.display.small_image_key.trim();

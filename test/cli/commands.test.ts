@@ -99,7 +99,7 @@ describe('doctor', () => {
     expect(run.stdout).toContain('“Share your detected activities with others” must be on');
   });
 
-  it('with a corrupt config: ! with the backup named, and the rest still checked', async () => {
+  it('with a corrupt config: ✗ naming the file, which is left as it is, and the rest still checked', async () => {
     await liveSample();
     await writeFile(join(home.home, 'discord-presence-config.json'), '{ not json');
     const run = await runCli(['doctor', '--json'], env());
@@ -108,9 +108,10 @@ describe('doctor', () => {
       checks: Array<{ id: string; status: string; detail: string; fix?: string }>;
     };
     const config = report.checks.find((c) => c.id === 'config');
-    expect(config?.status).toBe('warn');
-    expect(config?.detail).toContain('not valid JSON');
-    expect(config?.fix).toMatch(/original is saved as .*discord-presence-config\.json\..*\.bak/);
+    expect(config?.status).toBe('fail');
+    expect(config?.detail).toMatch(/discord-presence-config\.json is not used: it is not valid JSON/);
+    expect(config?.fix).toMatch(/never overwritten/);
+    expect(await readFile(join(home.home, 'discord-presence-config.json'), 'utf8')).toBe('{ not json');
     expect(report.checks.find((c) => c.id === 'sessions')?.status).toBe('ok');
     expect(report.checks.find((c) => c.id === 'cli-versions')?.detail).toBe('0.169.0 (1 file)');
   });

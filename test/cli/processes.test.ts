@@ -330,12 +330,17 @@ describe('the command line', () => {
 
   it('--config in a missing folder is an error; --codex-home on a file says not a directory', async () => {
     const missing = join(runtime, 'nonexistent', 'x.json');
-    for (const command of ['status', 'doctor', 'run']) {
+    for (const command of ['status', 'run']) {
       const r = await runCli([command, '--config', missing], env());
       expect(r.code, command).toBe(1);
       expect(r.stderr).toContain(`the folder ${join(runtime, 'nonexistent')} does not exist`);
       expect(r.stdout).not.toContain('not created yet');
     }
+    // doctor reports it as its failed config check, so `doctor --json` stays parsable.
+    const doctor = await runCli(['doctor', '--config', missing], env());
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(`its folder ${join(runtime, 'nonexistent')} does not exist`);
+    expect(doctor.stdout).not.toContain('not created yet');
     const file = join(runtime, 'passwd');
     await writeFile(file, 'root:x:0:0\n');
     const status = await runCli(['status', '--codex-home', file], env());

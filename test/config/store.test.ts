@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySettings, defaultConfig, toSettings, validateSettings } from '../../src/config/schema.js';
-import { loadConfig, saveConfig } from '../../src/config/store.js';
+import { settingsFile } from '../../src/config/settingsFile.js';
+import { ConfigFileError, loadConfig, repairConfig, writeConfig } from '../../src/config/store.js';
 import { resolvePrivacy } from '../../src/presence/privacy.js';
 
 let dir: string;
@@ -13,10 +14,13 @@ beforeEach(async () => {
   path = join(dir, 'discord-presence-config.json');
 });
 afterEach(async () => {
+  await chmod(dir, 0o700).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
 const NOW = new Date('2026-11-21T12:00:00Z');
+type Obj = Record<string, unknown>;
+const readJson = async (p: string) => JSON.parse(await readFile(p, 'utf8')) as Obj;
 
 // Files as the earlier Rust tool wrote them, schema versions 2 to 5.
 const rustV2 = {
@@ -54,133 +58,366 @@ const rustV5 = {
   },
   openai_plan: { mode: 'manual', tier: 'plus', show_price: true },
 };
+// The Rust tool's current shape (schema 13): everything it writes, including keys this app never uses.
+const rustV13 = {
+  schema_version: 13,
+  presence_enabled: true,
+  discord_client_id: '112233445566778899',
+  discord_client_id_desktop: '1478395304624652345',
+  discord_public_key: '29e563eeb755ae71d940c1b11d49dd3282a8886cd8b8cab829b2a14fcedad247',
+  privacy: {
+    enabled: false,
+    show_project_name: false,
+    show_git_branch: false,
+    show_model: true,
+    show_tokens: true,
+    show_cost: true,
+    show_limits: true,
+    show_credits: true,
+    show_context: false,
+    show_activity: true,
+    show_activity_target: true,
+    show_systems: true,
+  },
+  display: {
+    desktop_presence_design: 'codex_app',
+    large_image_key: 'codex-logo',
+    large_text: 'Codex',
+    desktop_large_image_key: 'codex-app',
+    desktop_large_text: 'Codex App',
+    small_image_key: 'openai',
+    small_text: 'OpenAI',
+    activity_small_image_keys: {
+      thinking: 'think',
+      reading: null,
+      editing: 'edit',
+      running: null,
+      waiting: null,
+      idle: null,
+    },
+    terminal_logo_mode: 'auto',
+    terminal_logo_path: null,
+    presence_layout: {
+      label_style: 'compact',
+      fields: [
+        { field: 'activity', enabled: true, zone: 'details' },
+        { field: 'project', enabled: false, zone: 'details' },
+        { field: 'limits', enabled: true, zone: 'state' },
+      ],
+    },
+  },
+  pricing: { aliases: { 'gpt-5.3-codex': 'gpt-5.2-codex' }, overrides: {} },
+  openai_plan: { mode: 'auto', tier: 'pro_20x', show_price: true },
+};
 
-describe('migrating the Rust tool’s config (schema 2–5)', () => {
+describe('reading never writes', () => {
   it.each([
     ['v2', rustV2],
     ['v3', rustV3],
     ['v4', rustV4],
     ['v5', rustV5],
-  ])('%s: settings carry over, unknown keys are kept, the original is backed up', async (_v, file) => {
-    await writeFile(path, JSON.stringify(file, null, 2));
-    const loaded = await loadConfig(path, NOW);
-    expect(loaded.migratedFrom).toBe(file.schema_version);
-    const c = loaded.config;
-    expect(c.schema_version).toBe(6);
-    expect(c.discord_client_id).toBe('112233445566778899');
-    // Their show_project_name: true keeps project names on; show_git_branch: false keeps branches off.
-    const visible = resolvePrivacy(c.privacy);
-    expect(visible).toMatchObject({ project: true, branch: false, model: true, tokens: true, limits: true });
-    expect(c.display.large_image_key).toBe('codex-logo');
-    // Nothing lost: every key of the old file is still in the new one.
-    const written = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(file)) {
-      if (key === 'schema_version' || key === 'privacy' || key === 'display') continue;
-      expect(written[key]).toEqual(value);
-    }
-    for (const key of Object.keys(file.privacy)) expect(written.privacy).toHaveProperty(key);
-    for (const key of Object.keys(file.display)) expect(written.display).toHaveProperty(key);
-    expect(loaded.backupPath).toBe(`${path}.2026-11-21T12-00-00-000Z.bak`);
-    expect(JSON.parse(await readFile(loaded.backupPath ?? '', 'utf8'))).toEqual(file);
+    ['v13', rustV13],
+  ])('%s of the Rust tool: migrated in memory, reported, the file untouched', async (_v, file) => {
+    const text = JSON.stringify(file, null, 4);
+    await writeFile(path, text);
+    const loaded = await loadConfig(path);
+    expect(loaded).toMatchObject({ migratedFrom: file.schema_version, needsWrite: true, fileError: null });
+    expect(loaded.config.discord_client_id).toBe('112233445566778899');
+    expect(await readFile(path, 'utf8')).toBe(text);
+    expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
 
-  it('v5 keeps pricing, openai_plan and terminal options byte-for-byte', async () => {
-    await writeFile(path, JSON.stringify(rustV5));
-    await loadConfig(path, NOW);
-    const written = JSON.parse(await readFile(path, 'utf8')) as typeof rustV5;
-    expect(written.pricing).toEqual(rustV5.pricing);
-    expect(written.openai_plan).toEqual(rustV5.openai_plan);
-    expect(written.display.terminal_logo_mode).toBe('auto');
-    expect(written.display.activity_small_image_keys).toEqual({ thinking: 'think', editing: null });
-    expect(written.privacy.show_cost).toBe(true);
+  it('a file that is not JSON, or not an object, is reported and left alone', async () => {
+    for (const text of ['{"discord_client_id": "1234567890123456789", oops', 'meeting notes\n', '[1,2]', 'null']) {
+      await writeFile(path, text);
+      const loaded = await loadConfig(path);
+      expect(loaded.fileError).toMatch(/not valid JSON|not an object/);
+      expect(loaded.needsWrite).toBe(false);
+      expect(loaded.config).toEqual(defaultConfig());
+      expect(await readFile(path, 'utf8')).toBe(text);
+    }
+  });
+
+  it('a missing file gives defaults and writes nothing; a missing folder is an error only when asked', async () => {
+    expect(await loadConfig(path)).toMatchObject({ exists: false, fileError: null, problems: [] });
+    expect(await readdir(dir)).toEqual([]);
+    const nowhere = join(dir, 'nope', 'x.json');
+    expect((await loadConfig(nowhere)).fileError).toBeNull();
+    expect((await loadConfig(nowhere, { folderMustExist: true })).fileError).toMatch(/folder .*nope does not exist/);
+  });
+});
+
+describe('migrating (run, config migrate)', () => {
+  it.each([
+    ['v2', rustV2],
+    ['v3', rustV3],
+    ['v4', rustV4],
+    ['v5', rustV5],
+  ])('%s: settings carry over, every key is kept, the original is backed up byte for byte', async (_v, file) => {
+    const text = JSON.stringify(file, null, 2);
+    await writeFile(path, text);
+    const result = await repairConfig(path, NOW);
+    expect(result.written).toBe(true);
+    const c = (await loadConfig(path)).config;
+    expect(c.presence_schema_version).toBe(7);
+    expect(c.discord_client_id).toBe('112233445566778899');
+    // Their show_project_name: true keeps project names on; show_git_branch: false keeps branches off.
+    expect(resolvePrivacy(c.privacy)).toMatchObject({ project: true, branch: false, model: true, tokens: true });
+    const written = await readJson(path);
+    // Their schema_version is theirs: never rewritten; ours has its own key.
+    expect(written.schema_version).toBe(file.schema_version);
+    expect(written.presence_schema_version).toBe(7);
+    for (const [key, value] of Object.entries(file)) {
+      if (key === 'privacy' || key === 'display') continue;
+      expect(written[key]).toEqual(value);
+    }
+    for (const [key, value] of Object.entries(file.privacy)) expect((written.privacy as Obj)[key]).toEqual(value);
+    for (const [key, value] of Object.entries(file.display)) {
+      if (key === 'large_text' || key === 'small_text') continue; // their defaults become ours (generated)
+      expect((written.display as Obj)[key]).toEqual(value);
+    }
+    expect(result.backups).toEqual([`${path}.2026-11-21T12-00-00-000Z.bak`]);
+    expect(await readFile(result.backups[0] ?? '', 'utf8')).toBe(text);
+    // Once migrated, nothing more to do.
+    expect((await loadConfig(path)).needsWrite).toBe(false);
+    expect((await repairConfig(path, NOW)).written).toBe(false);
   });
 
   it('the Rust tool’s own application id is not borrowed: presence stays disabled and says why', async () => {
     await writeFile(path, JSON.stringify({ ...rustV5, discord_client_id: '1470480085453770854' }));
-    const loaded = await loadConfig(path, NOW);
+    const loaded = await loadConfig(path);
     expect(loaded.config.discord_client_id).toBe('');
     expect(loaded.config.legacy_discord_client_id).toBe('1470480085453770854');
     expect(loaded.problems.join(' ')).toMatch(/create your own Discord application/);
   });
 
-  it('privacy.enabled (the Rust privacy mode) means minimal', async () => {
-    await writeFile(path, JSON.stringify({ ...rustV3, privacy: { ...rustV3.privacy, enabled: true } }));
-    const { config } = await loadConfig(path, NOW);
-    expect(resolvePrivacy(config.privacy).minimal).toBe(true);
-    expect(toSettings(config).privacy.preset).toBe('minimal');
-  });
-});
-
-describe('bad files', () => {
-  it('a corrupt file is backed up with a timestamp before defaults are used, and the reason given', async () => {
-    await writeFile(path, '{"discord_client_id": "1234567890123456789", oops');
-    const loaded = await loadConfig(path, NOW);
-    expect(loaded.problems[0]).toMatch(/not valid JSON/);
-    expect(loaded.config).toEqual(defaultConfig());
-    expect(await readFile(loaded.backupPath ?? '', 'utf8')).toBe('{"discord_client_id": "1234567890123456789", oops');
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(defaultConfig());
-  });
-
-  it('invalid values are replaced one by one; valid ones stay', async () => {
+  it('privacy.enabled (the Rust privacy mode) means minimal; presence_enabled: false means off', async () => {
     await writeFile(
       path,
-      JSON.stringify({
-        schema_version: 6,
-        discord_client_id: '123456789012345678',
-        idle: { after_minutes: -4, behaviour: 'explode' },
-        general: { theme: 'dark', stale_minutes: 'soon' },
-        buttons: [{ label: 'x', url: 'http://insecure.example' }],
-      }),
+      JSON.stringify({ ...rustV13, presence_enabled: false, privacy: { ...rustV13.privacy, enabled: true } }),
     );
-    const loaded = await loadConfig(path, NOW);
-    expect(loaded.config.discord_client_id).toBe('123456789012345678');
-    expect(loaded.config.general.theme).toBe('dark');
-    expect(loaded.config.idle).toEqual({ after_minutes: 10, behaviour: 'show' });
-    expect(loaded.config.general.stale_minutes).toBe(30);
-    expect(loaded.config.buttons).toEqual([]);
-    expect(loaded.problems).toHaveLength(4);
-    expect(loaded.backupPath).not.toBeNull();
+    const { config } = await loadConfig(path);
+    expect(resolvePrivacy(config.privacy).minimal).toBe(true);
+    expect(toSettings(config).privacy.preset).toBe('minimal');
+    expect(config.discord_enabled).toBe(false);
   });
 
-  it('a missing file gives defaults and writes nothing', async () => {
-    const loaded = await loadConfig(path, NOW);
-    expect(loaded).toMatchObject({ exists: false, backupPath: null, problems: [] });
+  it('a file that is not a JSON object is refused by name, and never overwritten', async () => {
+    await writeFile(path, 'meeting notes\n');
+    await chmod(path, 0o644);
+    await expect(repairConfig(path, NOW)).rejects.toThrow(
+      new RegExp(`${path.replace(/[.]/g, '\\.')} is not used and not overwritten: it is not valid JSON`),
+    );
+    expect(await readFile(path, 'utf8')).toBe('meeting notes\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o644);
+    expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
+  });
+
+  it('a missing file stays missing', async () => {
+    expect((await repairConfig(path, NOW)).written).toBe(false);
     expect(await readdir(dir)).toEqual([]);
   });
 });
 
-describe('saving', () => {
-  it('writes atomically with mode 0600 and leaves no temporary file', async () => {
-    await saveConfig(path, defaultConfig());
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
+describe('the Rust tool’s current file, saved from the settings window', () => {
+  it('keeps every key it does not own byte-equal in value, and never lowers schema_version', async () => {
+    await writeFile(path, JSON.stringify(rustV13, null, 2));
+    const file = settingsFile(path);
+    const loaded = await file.load();
+    const s = toSettings(loaded.config);
+    s.discordClientId = '998877665544332211';
+    s.privacy.preset = 'detailed';
+    s.idle.afterMinutes = 20;
+    expect(validateSettings(s)).toEqual({});
+    const result = await file.save(applySettings(loaded.config, s));
+    expect(result.written).toBe(true);
+    const written = await readJson(path);
+    const owned = {
+      top: ['discord_client_id', 'discord_enabled', 'presence_schema_version', 'privacy', 'display'],
+      privacy: ['preset', 'enabled', 'show_project_name', 'show_git_branch', 'show_model', 'show_tokens'],
+      display: ['large_image_key', 'large_text', 'small_image_key', 'small_text'],
+    };
+    owned.privacy.push('show_limits', 'show_activity');
+    for (const [k, v] of Object.entries(rustV13)) if (!owned.top.includes(k)) expect(written[k], k).toEqual(v);
+    for (const [k, v] of Object.entries(rustV13.privacy))
+      if (!owned.privacy.includes(k)) expect((written.privacy as Obj)[k], k).toEqual(v);
+    for (const [k, v] of Object.entries(rustV13.display))
+      if (!owned.display.includes(k)) expect((written.display as Obj)[k], k).toEqual(v);
+    expect(written.schema_version).toBe(13);
+    expect(written.presence_schema_version).toBe(7);
+    expect(written.discord_client_id).toBe('998877665544332211');
+    const again = await loadConfig(path);
+    expect(toSettings(again.config)).toEqual(s);
+    // The shared keys keep the type the Rust tool reads: booleans, never null.
+    for (const v of Object.values(written.privacy as Obj))
+      expect(typeof v === 'boolean' || typeof v === 'string').toBe(true);
+  });
+
+  it('a higher presence_schema_version (a newer release of this app) is kept', async () => {
+    await writeFile(path, JSON.stringify({ presence_schema_version: 9, discord_client_id: '112233445566778899' }));
+    const file = settingsFile(path);
+    const loaded = await file.load();
+    await file.save(applySettings(loaded.config, { ...toSettings(loaded.config), discordEnabled: false }));
+    expect((await readJson(path)).presence_schema_version).toBe(9);
+  });
+
+  it('a save merges: a hand edit made while the window was open is kept', async () => {
+    await writeFile(path, JSON.stringify({ presence_schema_version: 7, discord_client_id: '112233445566778899' }));
+    const file = settingsFile(path);
+    const loaded = await file.load();
+    // Meanwhile, by hand: another key, and an unknown one.
+    await writeFile(
+      path,
+      JSON.stringify({
+        presence_schema_version: 7,
+        discord_client_id: '112233445566778899',
+        ignore_projects: ['secret-*'],
+        my_note: 'hi',
+      }),
+    );
+    const s = toSettings(loaded.config);
+    s.general.theme = 'dark';
+    const result = await file.save(applySettings(loaded.config, s));
+    const written = await readJson(path);
+    expect(written.ignore_projects).toEqual(['secret-*']);
+    expect(written.my_note).toBe('hi');
+    expect((written.general as Obj).theme).toBe('dark');
+    expect(result.config.ignore_projects).toEqual(['secret-*']);
+  });
+});
+
+describe('files as editors write them', () => {
+  it('a UTF-8 BOM (Notepad) is not an error: every setting is kept', async () => {
+    const cfg = { presence_schema_version: 7, discord_client_id: '112233445566778899', privacy: { preset: 'minimal' } };
+    await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(cfg))]));
+    const loaded = await loadConfig(path);
+    expect(loaded).toMatchObject({ fileError: null, problems: [], needsWrite: false });
+    expect(loaded.config.discord_client_id).toBe('112233445566778899');
+    expect(loaded.config.privacy.preset).toBe('minimal');
+  });
+
+  it('invalid UTF-8 is never decoded and rewritten: the settings save backs up the exact bytes', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"discord_client_id": "'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}'),
+    ]);
+    await writeFile(path, bytes);
+    expect((await loadConfig(path)).fileError).toMatch(/not UTF-8/);
+    await expect(repairConfig(path, NOW)).rejects.toBeInstanceOf(ConfigFileError);
+    expect((await readFile(path)).equals(bytes)).toBe(true);
+    const file = settingsFile(path);
+    const loaded = await file.load();
+    const result = await file.save(applySettings(loaded.config, toSettings(loaded.config)));
+    expect(result.backups).toHaveLength(1);
+    expect((await readFile(result.backups[0] ?? '')).equals(bytes)).toBe(true);
+    expect((await loadConfig(path)).fileError).toBeNull();
+  });
+
+  it('a repair backs up the bytes of a file with invalid values, and replaces only those values', async () => {
+    const text = JSON.stringify({
+      presence_schema_version: 7,
+      discord_client_id: '123456789012345678',
+      idle: { after_minutes: -4, behaviour: 'explode', mine: 1 },
+      general: { theme: 'dark', stale_minutes: 'soon' },
+      buttons: [{ label: 'x', url: 'http://insecure.example' }],
+    });
+    await writeFile(path, text);
+    const loaded = await loadConfig(path);
+    expect(loaded.problems).toHaveLength(4);
+    expect(await readFile(path, 'utf8')).toBe(text);
+    const result = await repairConfig(path, NOW);
+    expect(await readFile(result.backups[0] ?? '', 'utf8')).toBe(text);
+    const written = await readJson(path);
+    expect(written.idle).toEqual({ after_minutes: 10, behaviour: 'show', mine: 1 });
+    expect((written.general as Obj).theme).toBe('dark');
+    expect(written.discord_client_id).toBe('123456789012345678');
+  });
+
+  it('a read-only (0444) file is refused with a message, never made writable', async () => {
+    const text = JSON.stringify({ ...rustV5 });
+    await writeFile(path, text);
+    await chmod(path, 0o444);
+    await expect(repairConfig(path, NOW)).rejects.toThrow(/is read-only \(mode 0444\).*chmod u\+w/);
+    const file = settingsFile(path);
+    const loaded = await file.load();
+    await expect(file.save(applySettings(loaded.config, toSettings(loaded.config)))).rejects.toThrow(/read-only/);
+    expect(await readFile(path, 'utf8')).toBe(text);
+    expect((await stat(path)).mode & 0o777).toBe(0o444);
     expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
 
-  it('settings round-trip, and keys the UI does not know survive a save', async () => {
-    await writeFile(path, JSON.stringify({ ...rustV5, schema_version: 6 }));
-    const { config } = await loadConfig(path, NOW);
-    const s = toSettings(config);
-    s.discordClientId = '998877665544332211';
-    s.privacy.preset = 'detailed';
-    expect(validateSettings(s)).toEqual({});
-    await saveConfig(path, applySettings(config, s));
-    const again = await loadConfig(path, NOW);
-    expect(toSettings(again.config)).toEqual(s);
-    expect(again.config.pricing).toEqual(rustV5.pricing);
+  it('a write keeps the file’s mode; a new file is created 0600', async () => {
+    const file = settingsFile(path);
+    const loaded = await file.load();
+    await file.save(applySettings(loaded.config, toSettings(loaded.config)));
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await chmod(path, 0o640);
+    const s = toSettings((await file.load()).config);
+    s.general.theme = 'light';
+    await file.save(applySettings((await file.load()).config, s));
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+    expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
+  });
+});
+
+describe('privacy fails closed', () => {
+  it.each([
+    [{ preset: 'Minimal' }, /privacy\.preset was "Minimal"/],
+    [{ preset: 'standard', enabled: 'true' }, /privacy\.enabled was "true"/],
+    [{ preset: 'detailed', show_project_name: 'yes' }, /privacy\.show_project_name was "yes"/],
+    ['minimal', /privacy was "minimal", not an object/],
+  ])('%j → the most private preset, with a warning', async (privacy, message) => {
+    await writeFile(
+      path,
+      JSON.stringify({ presence_schema_version: 7, discord_client_id: '123456789012345678', privacy }),
+    );
+    const loaded = await loadConfig(path);
+    expect(resolvePrivacy(loaded.config.privacy)).toMatchObject({
+      minimal: true,
+      project: false,
+      model: false,
+      tokens: false,
+      limits: false,
+    });
+    expect(loaded.problems.join('\n')).toMatch(message);
+    expect(loaded.problems.join('\n')).toMatch(/most private preset, "minimal"/);
+  });
+});
+
+describe('writers take turns', () => {
+  it('a lock left by a crashed writer is stale after a few seconds and taken over', async () => {
+    await writeFile(`${path}.lock`, '999999 0 x');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${path}.lock`, old, old);
+    await writeConfig(path, () => defaultConfig(), { createFolder: true });
+    expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
 
-  it('validation names each bad field', () => {
-    const s = toSettings(defaultConfig());
-    s.discordClientId = '12345';
-    s.display.detailsTemplate = '{nope}';
-    s.buttons = [{ label: '', url: 'ftp://x' }];
-    s.notifications.thresholds = [25, 25];
-    expect(Object.keys(validateSettings(s)).sort()).toEqual([
-      'buttons.0.label',
-      'buttons.0.url',
-      'discordClientId',
-      'display.detailsTemplate',
-      'notifications.thresholds',
-    ]);
+  it('a writer that died mid-swap left its file aside: the next write puts it back first', async () => {
+    const text = JSON.stringify({ presence_schema_version: 7, my_key: 'kept', idle: { after_minutes: -1 } });
+    await writeFile(`${path}.4242.abcdefgh.aside`, text);
+    expect((await loadConfig(path)).config.my_key).toBe('kept');
+    await repairConfig(path, NOW);
+    expect(await readJson(path)).toMatchObject({ my_key: 'kept', idle: { after_minutes: 10 } });
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith('.aside'))).toEqual([]);
+    const backup = files.find((f) => f.endsWith('.bak')) ?? '';
+    expect(await readFile(join(dir, backup), 'utf8')).toBe(text);
+  });
+
+  it('many writers in one process never lose a change', async () => {
+    await writeFile(path, JSON.stringify({ presence_schema_version: 7 }));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        writeConfig(path, (current) => ({
+          ...current.config,
+          ignore_projects: [...current.config.ignore_projects, `p${i}`],
+        })),
+      ),
+    );
+    expect(((await readJson(path)).ignore_projects as string[]).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `p${i}`).sort(),
+    );
   });
 });

@@ -68,7 +68,7 @@ describe('docs/api/status-json.md', () => {
 describe('docs/api/codex-presence.md', () => {
   it('documents every command, and only real ones', async () => {
     const md = await doc('docs/api/codex-presence.md');
-    const documented = [...md.matchAll(/^### `([a-z]+)`/gm)].map((m) => m[1]);
+    const documented = [...md.matchAll(/^### `([a-z]+)[ `]/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(
       COMMANDS.map((c) => c.name)
         .filter((n) => n !== 'help')
@@ -98,7 +98,7 @@ describe('docs/api/codex-presence.md', () => {
 
   it('the config example is valid as it stands', async () => {
     const example = jsonBlocks(await doc('docs/api/codex-presence.md')).find(
-      (b) => (b as Obj).schema_version !== undefined,
+      (b) => (b as Obj).presence_schema_version !== undefined,
     );
     const normalized = normalizeConfig(example);
     expect(normalized.problems).toEqual([]);

@@ -1,12 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp, type ConfigPort } from '../../main/app.js';
-import { CHANNELS, type AppState, type Settings, type UsageSnapshot } from '../../src/contract/index.js';
-import { loadConfig, saveConfig } from '../../src/config/store.js';
+import {
+  CHANNELS,
+  type AppState,
+  type SaveResult,
+  type Settings,
+  type UsageSnapshot,
+} from '../../src/contract/index.js';
+import { settingsFile } from '../../src/config/settingsFile.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
 import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
@@ -49,7 +55,7 @@ afterEach(async () => {
 
 function filePort(): ConfigPort {
   const path = join(home.home, 'discord-presence-config.json');
-  return { path, load: () => loadConfig(path), save: (c) => saveConfig(path, c) };
+  return settingsFile(path);
 }
 
 async function writeConfig(extra: Record<string, unknown> = {}): Promise<void> {
@@ -257,6 +263,41 @@ describe('live settings', () => {
     s.privacy.preset = 'detailed';
     await electron.invoke(CHANNELS.saveSettings, popoverSender(), s);
     await fake.until(() => (fake.activities.at(-1) as { details?: string } | null)?.details === 'Idle · orbit-api');
+  });
+
+  it('start only reads the config; Save writes it, keeping other tools’ keys, or says why it cannot', async () => {
+    const path = join(home.home, 'discord-presence-config.json');
+    const text = JSON.stringify({
+      schema_version: 13,
+      discord_client_id: ID,
+      idle: { after_minutes: -1 },
+      pricing: { aliases: { a: 'b' } },
+      display: { presence_layout: { label_style: 'compact' } },
+    });
+    await writeFile(path, text);
+    await start();
+    expect(await readFile(path, 'utf8')).toBe(text);
+    expect(electron.notices.map((n) => n.title)).toContain('Some settings are invalid');
+    electron.tray?.emitClick();
+    const s = await settingsOf();
+    s.general.theme = 'dark';
+    await chmod(path, 0o444);
+    const refused = (await electron.invoke(CHANNELS.saveSettings, popoverSender(), s)) as SaveResult;
+    expect(refused).toMatchObject({ ok: false, errors: { _form: expect.stringMatching(/read-only \(mode 0444\)/) } });
+    expect(await readFile(path, 'utf8')).toBe(text);
+    await chmod(path, 0o600);
+    expect(await electron.invoke(CHANNELS.saveSettings, popoverSender(), s)).toMatchObject({ ok: true });
+    const written = JSON.parse(await readFile(path, 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(written).toMatchObject({
+      schema_version: 13,
+      presence_schema_version: 7,
+      pricing: { aliases: { a: 'b' } },
+      display: { presence_layout: { label_style: 'compact' } },
+      idle: { after_minutes: 10 },
+      general: { theme: 'dark' },
+    });
+    const backups = (await readdir(home.home)).filter((f) => f.endsWith('.bak'));
+    expect(await readFile(join(home.home, backups[0] ?? ''), 'utf8')).toBe(text);
   });
 
   it('a new Codex home restarts the watcher on it', async () => {

@@ -55,6 +55,9 @@ describe('details and state', () => {
       expect(a?.details).toBe(MINIMAL_DETAILS);
       expect(a?.state).toBeUndefined();
       expect(a?.assets?.small_image).toBeUndefined();
+      // The CLI version is a detail of the session: minimal sends none (issue 11).
+      expect(a?.assets?.large_text).toBe('Codex CLI');
+      expect(JSON.stringify(a)).not.toContain('0.169.0');
     }
   });
 

@@ -61,8 +61,8 @@ describe('templates', () => {
         /^display\.details_template "\{constructor\} · \{activity\}" is not used: Unknown placeholder \{constructor\}/,
       ),
     ]);
-    // The user's file is kept next to the repaired one.
-    expect((await readdir(dir)).some((f) => f.endsWith('.bak'))).toBe(true);
+    // Loading never writes (issue #11 §4): the user's file stays as it was, and no backup is made.
+    expect((await readdir(dir)).some((f) => f.endsWith('.bak'))).toBe(false);
   });
 
   it('doctor names the invalid template', async () => {

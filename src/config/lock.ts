@@ -1,0 +1,77 @@
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+
+/** A lock older than this belongs to a writer that died: a write takes milliseconds. */
+export const LOCK_STALE_MS = 5000;
+const WAIT_MS = 10_000;
+
+/**
+ * Runs `fn` while holding `lockPath`, a file created with O_EXCL next to the
+ * config, so that two writers (the app, `run`, `config migrate`) take turns.
+ * A lock left by a crashed writer is stale after a few seconds; removing it is
+ * itself guarded by a second exclusive create, so two waiters cannot both
+ * remove it and then both proceed.
+ */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  const token = await acquire(lockPath);
+  try {
+    return await fn();
+  } finally {
+    await release(lockPath, token);
+  }
+}
+
+async function acquire(lockPath: string): Promise<string> {
+  const token = `${process.pid} ${Date.now()} ${Math.random().toString(36).slice(2)}`;
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      try {
+        await handle.writeFile(token);
+      } finally {
+        await handle.close();
+      }
+      return token;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    await reclaimIfStale(lockPath);
+    if (Date.now() > deadline) {
+      const holder = await readFile(lockPath, 'utf8').catch(() => '');
+      throw new Error(
+        `${lockPath} is held by another writer (pid ${holder.split(' ')[0] || '?'}); if no codex-discord-presence is running, delete it`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15));
+  }
+}
+
+async function reclaimIfStale(lockPath: string): Promise<void> {
+  const seen = await stat(lockPath).catch(() => null);
+  if (seen === null || Date.now() - seen.mtimeMs < LOCK_STALE_MS) return;
+  const guard = `${lockPath}.reclaim`;
+  let handle;
+  try {
+    handle = await open(guard, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // The guard's own holder died mid-reclaim: it is as stale as the lock was.
+    const g = await stat(guard).catch(() => null);
+    if (g !== null && Date.now() - g.mtimeMs > LOCK_STALE_MS) await unlink(guard).catch(() => undefined);
+    return;
+  }
+  try {
+    // Only the lock we judged stale is removed, not one taken meanwhile.
+    const now = await stat(lockPath).catch(() => null);
+    if (now !== null && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs) await unlink(lockPath);
+  } finally {
+    await handle.close();
+    await unlink(guard).catch(() => undefined);
+  }
+}
+
+async function release(lockPath: string, token: string): Promise<void> {
+  // A writer stalled past the stale age may have lost its lock to a reclaim: remove only our own.
+  const held = await readFile(lockPath, 'utf8').catch(() => null);
+  if (held === token) await unlink(lockPath).catch(() => undefined);
+}

@@ -1,0 +1,37 @@
+import { defaultConfig, type PresenceConfig } from './schema.js';
+import { mergeConfigs } from './serialize.js';
+import { loadConfig, writeConfig, type LoadedConfig, type WriteResult } from './store.js';
+
+export interface SettingsFile {
+  readonly path: string;
+  load(): Promise<LoadedConfig>;
+  save(config: PresenceConfig): Promise<WriteResult>;
+}
+
+/**
+ * The config as the settings window uses it. Loading never writes. A save
+ * merges: what the window changed since it loaded wins, everything else is
+ * what the file holds at that moment (edits by hand or by `run` meanwhile),
+ * and keys this app does not own are never touched. It is the one writer
+ * that may replace a file that is not a JSON object, after copying its bytes.
+ */
+export function settingsFile(path: string): SettingsFile {
+  let base: PresenceConfig | null = null;
+  return {
+    path,
+    async load() {
+      const loaded = await loadConfig(path);
+      base = loaded.config;
+      return loaded;
+    },
+    async save(config) {
+      const from = base ?? defaultConfig();
+      const written = await writeConfig(path, (current) => mergeConfigs(from, config, current.config), {
+        replaceUnusable: true,
+        createFolder: true,
+      });
+      base = written.config;
+      return written;
+    },
+  };
+}
