@@ -17,7 +17,9 @@ export function currentUid(platform: NodeJS.Platform = process.platform): number
  * as the user and creates its socket as the user, so no other owner,
  * root included, is ever expected. A symlink is followed, so the common
  * Flatpak workaround (`ln -s …/app/com.discordapp.Discord/discord-ipc-0`)
- * keeps working.
+ * keeps working. The check and the connect are two steps; between them
+ * another user cannot swap the socket: `/tmp` is sticky and
+ * `$XDG_RUNTIME_DIR` is the user's own.
  */
 export async function checkSocketOwner(path: string, uid: number): Promise<OwnerCheck> {
   try {
