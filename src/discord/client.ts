@@ -229,8 +229,9 @@ export class PresenceClient {
         this.connectSoon(0);
         return;
       }
-      this.logAttempts(attempts);
       const e = error instanceof DiscordError ? error : new DiscordError('closed', String(error));
+      // A CLOSE from Discord ends the search at its endpoint; that one was not skipped, it answered.
+      this.logAttempts(e.code !== null ? attempts.slice(0, -1) : attempts);
       this.failed(e);
     } finally {
       if (this.connecting === abort) this.connecting = null;
