@@ -1,8 +1,10 @@
 import type { DiscordActivity } from '../presence/activity.js';
+import { performance } from 'node:perf_hooks';
 import { IpcConnection, type Attempt } from './connection.js';
 import { DiscordError } from './errors.js';
 import { ipcCandidates } from './ipcPaths.js';
-import { SlidingWindow } from './throttle.js';
+import { currentUid } from './socketOwner.js';
+import { ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS, SlidingWindow } from './throttle.js';
 
 export type DiscordStateName = 'disabled' | 'connecting' | 'connected' | 'error';
 export interface DiscordClientState {
@@ -17,7 +19,8 @@ export interface Clock {
 }
 
 export const REAL_CLOCK: Clock = {
-  now: () => Date.now(),
+  // Monotonic: a wall-clock step (NTP, sleep) must not open or shut the rate-limit window.
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
@@ -34,6 +37,10 @@ export interface PresenceClientOptions {
   maxBackoffMs?: number;
   requestTimeoutMs?: number;
   handshakeTimeoutMs?: number;
+  /** How long Discord may leave our writes unread before the connection is dropped. */
+  stallTimeoutMs?: number;
+  /** Unix sockets must belong to this uid (default: this process's; null: no check). */
+  ownerUid?: number | null;
   pid?: number;
   log?: (message: string) => void;
 }
@@ -44,20 +51,26 @@ export interface PresenceClientOptions {
  * - observable state (`disabled`, `connecting`, `connected`, `error` + reason);
  * - an invalid client id stops retrying until `setClientId`;
  * - `setActivity` only records the wanted state: the latest one is sent, never
- *   a queue, at most 5 per 20 s, and never twice the same payload;
+ *   a queue, at most 5 per 20.5 s (Discord allows 5 per 20 s), and never twice
+ *   the same payload;
  * - `stop()` clears the activity and closes within a bounded time.
- * Nothing here rejects into the void: no unhandled rejection, socket or timer survives `stop()`.
+ * Nothing here rejects into the void: no unhandled rejection, socket or timer
+ * survives `stop()`, including a handshake still in progress.
  */
 export class PresenceClient {
   private clientId: string;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly opts: Required<
-    Pick<PresenceClientOptions, 'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'pid'>
+    Pick<
+      PresenceClientOptions,
+      'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'stallTimeoutMs' | 'pid'
+    >
   >;
+  private readonly ownerUid: number | null;
   private readonly paths: () => readonly string[];
   private readonly log: (message: string) => void;
-  private readonly throttle = new SlidingWindow(5, 20_000);
+  private readonly throttle = new SlidingWindow(ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS);
   private readonly listeners = new Set<(s: DiscordClientState) => void>();
   private current: DiscordClientState;
   private connection: IpcConnection | null = null;
@@ -65,7 +78,9 @@ export class PresenceClient {
   private retryTimer: unknown = null;
   private pumpTimer: unknown = null;
   private running = false;
-  private connecting = false;
+  private connecting: AbortController | null = null;
+  /** The last attempts logged, so a retry that meets the same sockets does not repeat them. */
+  private loggedAttempts = '';
   private sending = false;
   private wanted: { activity: DiscordActivity | null; key: string } = { activity: null, key: 'null' };
   /** Key of what Discord shows now, as far as we know (null: unknown, e.g. after a reconnect). */
@@ -82,9 +97,11 @@ export class PresenceClient {
       maxBackoffMs: options.maxBackoffMs ?? 60_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 3000,
+      stallTimeoutMs: options.stallTimeoutMs ?? 5000,
       pid: options.pid ?? process.pid,
     };
     const platform = options.platform ?? process.platform;
+    this.ownerUid = options.ownerUid === undefined ? currentUid(platform) : options.ownerUid;
     const env = options.env ?? process.env;
     this.paths = () => options.paths ?? ipcCandidates(platform, env);
     this.log = options.log ?? (() => undefined);
@@ -112,6 +129,7 @@ export class PresenceClient {
     if (id === this.clientId) return;
     this.clientId = id;
     this.attempt = 0;
+    this.connecting?.abort();
     this.dropConnection();
     if (!this.running) {
       this.setState(id === '' ? disabledState() : { state: 'connecting' });
@@ -139,6 +157,8 @@ export class PresenceClient {
     this.running = false;
     this.clearTimer('retry');
     this.clearTimer('pump');
+    // A handshake in progress holds a socket and a timer: release both now (issue 11 §5).
+    this.connecting?.abort();
     const connection = this.connection;
     // Clear unless nothing was ever shown: an update still awaiting its reply may already be on screen.
     const mayShowSomething = this.shown !== 'null' || this.sending || this.wanted.key !== 'null';
@@ -166,24 +186,35 @@ export class PresenceClient {
   }
 
   private async connect(): Promise<void> {
-    if (!this.running || this.connecting || this.connection !== null) return;
-    this.connecting = true;
+    if (!this.running || this.connecting !== null || this.connection !== null) return;
+    const abort = new AbortController();
+    this.connecting = abort;
     if (this.current.state !== 'error') this.setState({ state: 'connecting' });
     const clientId = this.clientId;
     const attempts: Attempt[] = [];
+    // Set once `open` returns; `onClose` is only called after that.
+    let opened: IpcConnection | null = null;
     try {
       const connection = await IpcConnection.open(
         this.paths(),
         clientId,
         {
           handshakeTimeoutMs: this.opts.handshakeTimeoutMs,
-          onClose: (error) => this.onClosed(connection, error),
+          stallTimeoutMs: this.opts.stallTimeoutMs,
+          ownerUid: this.ownerUid,
+          signal: abort.signal,
+          onClose: (error) => {
+            if (opened !== null) this.onClosed(opened, error);
+          },
         },
         attempts,
       );
+      opened = connection;
       this.lastAttempts = attempts;
-      if (!this.running || clientId !== this.clientId) {
+      this.logAttempts(attempts);
+      if (abort.signal.aborted || !this.running || clientId !== this.clientId) {
         connection.close();
+        this.connectSoon(0); // a new id came in meanwhile (a no-op once stopped)
         return;
       }
       this.connection = connection;
@@ -194,11 +225,28 @@ export class PresenceClient {
       this.pump();
     } catch (error) {
       this.lastAttempts = attempts;
+      if (abort.signal.aborted || !this.running || clientId !== this.clientId) {
+        this.connectSoon(0);
+        return;
+      }
       const e = error instanceof DiscordError ? error : new DiscordError('closed', String(error));
+      // A CLOSE from Discord ends the search at its endpoint; that one was not skipped, it answered.
+      this.logAttempts(e.code !== null ? attempts.slice(0, -1) : attempts);
       this.failed(e);
     } finally {
-      this.connecting = false;
+      if (this.connecting === abort) this.connecting = null;
     }
+  }
+
+  /** Says, once per change, which endpoints were skipped and why (`--verbose`). */
+  private logAttempts(attempts: readonly Attempt[]): void {
+    const lines = attempts
+      .filter((a) => a.outcome !== 'missing' && a.outcome !== 'connected')
+      .map((a) => `skipped ${a.path}: ${a.outcome}${a.detail ? ` (${a.detail})` : ''}`);
+    const text = lines.join('\n');
+    if (text === this.loggedAttempts) return;
+    this.loggedAttempts = text;
+    for (const line of lines) this.log(line);
   }
 
   private onClosed(connection: IpcConnection, error: DiscordError): void {

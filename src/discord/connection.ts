@@ -1,18 +1,23 @@
 import { createConnection, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { noConnectionError, type Attempt } from './attempts.js';
 import { closeError, DiscordError } from './errors.js';
-import { encodeFrame, FrameDecoder, FrameError, OP, type Frame } from './framing.js';
+import { encodeFrame, FrameDecoder, OP, type Frame } from './framing.js';
+import { Outbox, STALL_TIMEOUT_MS } from './outbox.js';
+import { checkSocketOwner, currentUid } from './socketOwner.js';
+
+export type { Attempt } from './attempts.js';
 
 export interface OpenOptions {
   handshakeTimeoutMs: number;
-  /** Called once when an open connection closes, with why. */
+  /** Called once when the connection, after `open` returned it, closes, with why. */
   onClose: (error: DiscordError) => void;
-}
-
-export interface Attempt {
-  path: string;
-  outcome: 'missing' | 'refused' | 'timeout' | 'closed' | 'connected' | 'error';
-  detail?: string;
+  /** Aborts an `open` in progress: its socket and timer are released at once. */
+  signal?: AbortSignal;
+  /** Unix sockets must belong to this uid (default: this process's); null skips the check. */
+  ownerUid?: number | null;
+  /** How long the peer may leave our writes unread (default 5 s). */
+  stallTimeoutMs?: number;
 }
 
 interface Pending {
@@ -27,23 +32,31 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
 /**
  * One handshaken IPC connection to Discord. Requests carry a nonce and settle
  * on the matching reply, on an ERROR event, on their timeout, or at once when
- * the socket closes. PING is answered with PONG. A garbage or oversized frame
- * closes the connection.
+ * the socket closes. PING is answered with PONG, through a bounded outbox: a
+ * peer that stops reading is dropped. A garbage or oversized frame closes the
+ * connection.
  */
 export class IpcConnection {
   private readonly pending = new Map<string, Pending>();
-  private closed = false;
+  private closedWith: DiscordError | null = null;
+  /** Whether `open` has handed this connection out: only then is `onClose` told. */
+  private live = false;
 
   private constructor(
     private readonly socket: Socket,
+    private readonly outbox: Outbox,
     readonly path: string,
     private readonly onClose: (error: DiscordError) => void,
-  ) {}
+  ) {
+    outbox.setOnStuck((detail) => this.shutdown(new DiscordError('timeout', detail)));
+  }
 
   /**
    * Tries each path in order until one completes the handshake. A CLOSE from
    * a live Discord (an invalid client id, a wrong version) is final and
-   * rejects at once; a missing, refusing (stale) or silent socket moves on.
+   * rejects at once, even when it arrives in the same read as READY. A
+   * missing, refusing (stale), untrusted, garbled or silent socket moves on;
+   * if none works, the error says which of these it met.
    */
   static async open(
     paths: readonly string[],
@@ -51,25 +64,41 @@ export class IpcConnection {
     opts: OpenOptions,
     attempts: Attempt[] = [],
   ): Promise<IpcConnection> {
+    const uid = opts.ownerUid === undefined ? currentUid() : opts.ownerUid;
     for (const path of paths) {
-      const result = await tryPath(path, clientId, opts.handshakeTimeoutMs);
+      if (opts.signal?.aborted) throw stopped();
+      const result = await tryPath(path, clientId, opts, uid);
       attempts.push(result.attempt);
       if (result.kind === 'final') throw result.error;
-      if (result.kind === 'ok') {
-        const connection = new IpcConnection(result.socket, path, opts.onClose);
-        connection.attach(result.decoder, result.rest);
-        return connection;
+      if (result.kind === 'next') continue;
+      const connection = new IpcConnection(result.socket, result.outbox, path, opts.onClose);
+      connection.attach(result.decoder, result.rest);
+      // Frames that came in the same read as READY may already have closed it (READY + CLOSE 4000).
+      if (connection.closedWith !== null) {
+        result.attempt.outcome = 'closed';
+        result.attempt.detail = connection.closedWith.message;
+        throw connection.closedWith;
       }
+      connection.live = true;
+      return connection;
     }
-    throw new DiscordError('not-running', 'Discord is not running (no IPC socket answered)');
+    if (opts.signal?.aborted) throw stopped();
+    throw noConnectionError(attempts);
   }
 
   get isOpen(): boolean {
-    return !this.closed;
+    return this.closedWith === null;
+  }
+
+  /** The most bytes this connection ever left unsent for Discord to read. */
+  get peakUnsentBytes(): number {
+    return this.outbox.peakUnsentBytes;
   }
 
   request(cmd: string, args: Obj, timeoutMs: number): Promise<unknown> {
-    if (this.closed) return Promise.reject(new DiscordError('closed', 'the connection to Discord is closed'));
+    if (this.closedWith !== null) {
+      return Promise.reject(new DiscordError('closed', 'the connection to Discord is closed'));
+    }
     const nonce = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -77,7 +106,8 @@ export class IpcConnection {
         reject(new DiscordError('timeout', `Discord did not answer ${cmd} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(nonce, { resolve, reject, timer });
-      this.socket.write(encodeFrame(OP.FRAME, { cmd, args, nonce }));
+      // A refused write has closed the connection, which rejected everything pending.
+      this.outbox.write(encodeFrame(OP.FRAME, { cmd, args, nonce }));
     });
   }
 
@@ -87,7 +117,6 @@ export class IpcConnection {
   }
 
   private attach(decoder: FrameDecoder, rest: Frame[]): void {
-    for (const frame of rest) this.onFrame(frame);
     this.socket.on('data', (chunk: Buffer) => {
       let frames: Frame[];
       try {
@@ -98,21 +127,20 @@ export class IpcConnection {
       }
       for (const frame of frames) this.onFrame(frame);
     });
+    this.socket.removeAllListeners('error');
     this.socket.on('error', (error) => this.shutdown(new DiscordError('closed', `IPC socket error: ${error.message}`)));
     this.socket.on('close', () => this.shutdown(new DiscordError('closed', 'Discord closed the connection')));
+    for (const frame of rest) this.onFrame(frame);
   }
 
   private onFrame(frame: Frame): void {
-    if (this.closed) return;
+    if (this.closedWith !== null) return;
     if (frame.op === OP.PING) {
-      this.socket.write(encodeFrame(OP.PONG, frame.data));
+      this.outbox.write(encodeFrame(OP.PONG, frame.data));
       return;
     }
     if (frame.op === OP.CLOSE) {
-      const d = isObj(frame.data) ? frame.data : {};
-      this.shutdown(
-        closeError(typeof d.code === 'number' ? d.code : null, typeof d.message === 'string' ? d.message : null),
-      );
+      this.shutdown(closeFrameError(frame));
       return;
     }
     if (frame.op !== OP.FRAME || !isObj(frame.data)) return;
@@ -134,24 +162,45 @@ export class IpcConnection {
   }
 
   private shutdown(error: DiscordError): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closedWith !== null) return;
+    this.closedWith = error;
+    this.outbox.dispose();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(error);
     }
     this.pending.clear();
     this.socket.destroy();
-    this.onClose(error);
+    if (this.live) this.onClose(error);
   }
 }
 
+function closeFrameError(frame: Frame): DiscordError {
+  const d = isObj(frame.data) ? frame.data : {};
+  return closeError(typeof d.code === 'number' ? d.code : null, typeof d.message === 'string' ? d.message : null);
+}
+
+function stopped(): DiscordError {
+  return new DiscordError('closed', 'stopped before connecting');
+}
+
+const isNamedPipe = (path: string): boolean => /^\\\\[?.]\\pipe\\/i.test(path);
+
 type TryResult =
-  | { kind: 'ok'; socket: Socket; decoder: FrameDecoder; rest: Frame[]; attempt: Attempt }
+  | { kind: 'ok'; socket: Socket; outbox: Outbox; decoder: FrameDecoder; rest: Frame[]; attempt: Attempt }
   | { kind: 'next'; attempt: Attempt }
   | { kind: 'final'; error: DiscordError; attempt: Attempt };
 
-function tryPath(path: string, clientId: string, timeoutMs: number): Promise<TryResult> {
+async function tryPath(path: string, clientId: string, opts: OpenOptions, uid: number | null): Promise<TryResult> {
+  if (uid !== null && !isNamedPipe(path)) {
+    const owner = await checkSocketOwner(path, uid);
+    if (!owner.ok) return { kind: 'next', attempt: { path, outcome: owner.outcome, detail: owner.detail } };
+  }
+  if (opts.signal?.aborted) return { kind: 'next', attempt: { path, outcome: 'error', detail: 'stopped' } };
+  return handshake(path, clientId, opts);
+}
+
+function handshake(path: string, clientId: string, opts: OpenOptions): Promise<TryResult> {
   return new Promise((resolve) => {
     const socket = createConnection(path);
     const decoder = new FrameDecoder();
@@ -160,49 +209,56 @@ function tryPath(path: string, clientId: string, timeoutMs: number): Promise<Try
       if (done) return;
       done = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners('data');
-      socket.removeAllListeners('error');
       socket.removeAllListeners('close');
       socket.removeAllListeners('connect');
-      if (result.kind !== 'ok') socket.destroy();
-      else socket.on('error', () => undefined); // re-attached by IpcConnection
+      if (result.kind !== 'ok') {
+        outbox.dispose();
+        socket.destroy();
+      }
       resolve(result);
     };
+    const next = (outcome: Attempt['outcome'], detail: string): void =>
+      finish({ kind: 'next', attempt: { path, outcome, detail } });
+    const outbox = new Outbox(socket, (detail) => next('error', detail), opts.stallTimeoutMs ?? STALL_TIMEOUT_MS);
+    const onAbort = (): void => next('error', 'stopped');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(
-      () => finish({ kind: 'next', attempt: { path, outcome: 'timeout', detail: `no READY within ${timeoutMs} ms` } }),
-      timeoutMs,
+      () => next('timeout', `no READY within ${opts.handshakeTimeoutMs} ms`),
+      opts.handshakeTimeoutMs,
     );
-    socket.once('connect', () => socket.write(encodeFrame(OP.HANDSHAKE, { v: 1, client_id: clientId })));
+    socket.once('connect', () => outbox.write(encodeFrame(OP.HANDSHAKE, { v: 1, client_id: clientId })));
+    // Stays attached until IpcConnection takes over, so a late error never goes unhandled.
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const outcome = error.code === 'ENOENT' ? 'missing' : error.code === 'ECONNREFUSED' ? 'refused' : 'error';
-      finish({ kind: 'next', attempt: { path, outcome, detail: error.code ?? error.message } });
+      next(outcome, error.code ?? error.message);
     });
-    socket.on('close', () =>
-      finish({ kind: 'next', attempt: { path, outcome: 'closed', detail: 'closed before READY' } }),
-    );
+    socket.on('close', () => next('closed', 'closed before READY'));
     socket.on('data', (chunk: Buffer) => {
       let frames: Frame[];
       try {
         frames = decoder.push(chunk);
       } catch (error) {
-        const detail = error instanceof FrameError ? error.message : 'bad frame';
-        finish({ kind: 'next', attempt: { path, outcome: 'error', detail } });
+        next('unexpected', (error as Error).message);
         return;
       }
       for (let i = 0; i < frames.length; i += 1) {
         const frame = frames[i] as Frame;
         if (frame.op === OP.CLOSE) {
-          const d = isObj(frame.data) ? frame.data : {};
-          const error = closeError(
-            typeof d.code === 'number' ? d.code : null,
-            typeof d.message === 'string' ? d.message : null,
-          );
+          const error = closeFrameError(frame);
           finish({ kind: 'final', error, attempt: { path, outcome: 'closed', detail: error.message } });
           return;
         }
-        if (frame.op === OP.PING) socket.write(encodeFrame(OP.PONG, frame.data));
+        if (frame.op === OP.HANDSHAKE || frame.op === OP.PONG) {
+          // Only a client sends these: an echo or some other program, not Discord.
+          next('unexpected', `opcode ${frame.op} from the server`);
+          return;
+        }
+        if (frame.op === OP.PING) outbox.write(encodeFrame(OP.PONG, frame.data));
         if (frame.op === OP.FRAME && isObj(frame.data) && frame.data.evt === 'READY') {
-          finish({ kind: 'ok', socket, decoder, rest: frames.slice(i + 1), attempt: { path, outcome: 'connected' } });
+          const attempt: Attempt = { path, outcome: 'connected' };
+          finish({ kind: 'ok', socket, outbox, decoder, rest: frames.slice(i + 1), attempt });
           return;
         }
       }

@@ -1,6 +1,7 @@
 /** Why talking to Discord failed, in words a user can act on. */
 export type DiscordErrorKind =
   | 'not-running'
+  | 'untrusted'
   | 'invalid-client-id'
   | 'invalid-version'
   | 'rate-limited'

@@ -30,21 +30,41 @@ export class FrameError extends Error {}
  * several frames in one read both come out whole and in order. An unknown
  * opcode, an oversized length or a body that is not JSON throws FrameError;
  * the caller then closes the connection.
+ *
+ * What it holds is bounded: never more than one unfinished frame (at most
+ * 8 + MAX_FRAME_BYTES). Pieces of an unfinished frame are only joined once
+ * the whole frame is there, so a peer trickling a large frame byte by byte
+ * costs linear, not quadratic, copying.
  */
 export class FrameDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** Bytes needed before another frame can come out. */
+  private need = 8;
+
+  /** Bytes received and not yet decoded. */
+  get bufferedBytes(): number {
+    return this.size;
+  }
 
   push(chunk: Buffer): Frame[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.parts.push(chunk);
+    this.size += chunk.length;
     const frames: Frame[] = [];
-    while (this.buffer.length >= 8) {
-      const op = this.buffer.readInt32LE(0);
-      const length = this.buffer.readInt32LE(4);
+    if (this.size < this.need) return frames;
+    let buffer = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
+    this.need = 8;
+    while (buffer.length >= 8) {
+      const op = buffer.readInt32LE(0);
+      const length = buffer.readInt32LE(4);
       if (op < 0 || op > 4) throw new FrameError(`unknown opcode ${op}`);
       if (length < 0 || length > MAX_FRAME_BYTES) throw new FrameError(`frame of ${length} bytes is out of bounds`);
-      if (this.buffer.length < 8 + length) break;
-      const body = this.buffer.subarray(8, 8 + length);
-      this.buffer = this.buffer.subarray(8 + length);
+      if (buffer.length < 8 + length) {
+        this.need = 8 + length;
+        break;
+      }
+      const body = buffer.subarray(8, 8 + length);
+      buffer = buffer.subarray(8 + length);
       let data: unknown;
       try {
         data = JSON.parse(body.toString('utf8'));
@@ -53,6 +73,8 @@ export class FrameDecoder {
       }
       frames.push({ op: op as Opcode, data });
     }
+    this.parts = buffer.length > 0 ? [buffer] : [];
+    this.size = buffer.length;
     return frames;
   }
 }

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PresenceClient, type Clock, type DiscordClientState } from '../../src/discord/client.js';
+import { PresenceClient, type DiscordClientState } from '../../src/discord/client.js';
 import { FakeDiscord, makeStaleSocket } from '../support/fakeDiscord.js';
+import { ManualClock } from '../support/manualClock.js';
 
 // Our client against a Discord IPC server on a real Unix socket.
 const ID = '123456789012345678';
@@ -226,56 +227,46 @@ describe('PresenceClient', () => {
   });
 });
 
-describe('rate limit (fake clock)', () => {
-  it('at most 5 updates in any 20 s, and only the latest state is sent after the wait', async () => {
-    let now = 0;
-    const timers: Array<{ at: number; fn: () => void; id: number }> = [];
-    let nextId = 1;
-    const clock: Clock = {
-      now: () => now,
-      setTimeout: (fn, ms) => {
-        const id = nextId++;
-        timers.push({ at: now + ms, fn, id });
-        return id;
-      },
-      clearTimeout: (id) => {
-        const i = timers.findIndex((t) => t.id === id);
-        if (i >= 0) timers.splice(i, 1);
-      },
-    };
-    const advance = async (ms: number): Promise<void> => {
-      now += ms;
-      for (;;) {
-        const due = timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)[0];
-        if (due === undefined) break;
-        timers.splice(timers.indexOf(due), 1);
-        due.fn();
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    };
+describe('rate limit (manual clock, counted at the peer)', () => {
+  it('at most 5 updates in any 20.5 s, and the latest state always arrives', async () => {
+    // The client is quiet once it has nothing to send, or waits on the clock for the throttle.
+    const quiet = (): Promise<void> => Promise.race([c.settled(), clock.untilTimerPending()]);
+    const clock = new ManualClock(quiet);
     const c = make({ clock });
+    // Each SET_ACTIVITY is stamped with the clock's time as it reaches the peer.
+    const arrivals: number[] = [];
+    const stamp = (): boolean => {
+      while (arrivals.length < fake.activities.length) arrivals.push(clock.now());
+      return false;
+    };
+    void fake.until(stamp);
     c.start();
-    await advance(0);
+    await clock.advance(0);
     await stateIs(c, (s) => s.state === 'connected');
-    for (let i = 1; i <= 5; i += 1) {
+    // A new state every 700 ms for a minute: far more than Discord takes.
+    for (let i = 1; i <= 86; i += 1) {
       c.setActivity({ details: `update ${i}` });
-      await c.settled();
+      await quiet();
+      await clock.advance(700);
     }
-    for (let i = 6; i <= 12; i += 1) c.setActivity({ details: `update ${i}` });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(fake.activities).toHaveLength(5);
-    await advance(19_999);
-    expect(fake.activities).toHaveLength(5);
-    await advance(1);
-    await c.settled();
-    // Updates 6..11 were superseded: only the latest went out.
-    expect(fake.activities.map((a) => (a as { details: string }).details)).toEqual([
-      'update 1',
-      'update 2',
-      'update 3',
-      'update 4',
-      'update 5',
-      'update 12',
-    ]);
+    while (!isLatest(fake.activities.at(-1), 'update 86')) {
+      await clock.advance(100);
+      await quiet();
+    }
+    expect(arrivals.length).toBe(fake.activities.length);
+    // Every window of six sends spans at least 20.5 s: 500 ms of margin on Discord's 5 per 20 s.
+    for (let i = 0; i + 5 < arrivals.length; i += 1) {
+      expect((arrivals[i + 5] ?? 0) - (arrivals[i] ?? 0)).toBeGreaterThanOrEqual(20_500);
+    }
+    // Throttled, not starved: the first five at once, the sixth as soon as the window allows.
+    expect(arrivals.slice(0, 6)).toEqual([0, 700, 1400, 2100, 2800, 20_500]);
+    expect(fake.activities.length).toBeLessThan(86);
+    // Superseded states were dropped, never queued: each send carried the newest state of its moment.
+    const sixth = fake.activities[5] as { details: string };
+    expect(sixth.details).toBe(`update ${Math.floor(20_500 / 700) + 1}`);
   });
 });
+
+function isLatest(a: unknown, details: string): boolean {
+  return (a as { details?: string } | null)?.details === details;
+}

@@ -34,4 +34,36 @@ describe('IPC framing', () => {
     const notJson = Buffer.concat([Buffer.from([1, 0, 0, 0, 3, 0, 0, 0]), Buffer.from('{x]')]);
     expect(() => new FrameDecoder().push(notJson)).toThrow(/not JSON/);
   });
+
+  it('holds at most one unfinished frame, even from a peer trickling a large frame', () => {
+    const big = frame(1, { pad: 'x'.repeat(200_000) });
+    const d = new FrameDecoder();
+    let most = 0;
+    let out = 0;
+    for (let i = 0; i < 3; i += 1) {
+      for (let at = 0; at < big.length; at += 97) {
+        out += d.push(big.subarray(at, Math.min(big.length, at + 97))).length;
+        most = Math.max(most, d.bufferedBytes);
+      }
+    }
+    expect(out).toBe(3);
+    expect(most).toBeLessThan(big.length);
+    expect(d.bufferedBytes).toBe(0);
+  });
+
+  it('never holds more than the largest frame allowed, whatever the peer sends', () => {
+    const d = new FrameDecoder();
+    const head = Buffer.alloc(8);
+    head.writeInt32LE(1, 0);
+    head.writeInt32LE(MAX_FRAME_BYTES, 4);
+    d.push(head);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let most = 0;
+    for (let sent = 0; sent < MAX_FRAME_BYTES - chunk.length; sent += chunk.length) {
+      d.push(chunk);
+      most = Math.max(most, d.bufferedBytes);
+    }
+    expect(most).toBeGreaterThan(MAX_FRAME_BYTES / 2);
+    expect(most).toBeLessThanOrEqual(8 + MAX_FRAME_BYTES);
+  });
 });
