@@ -1,6 +1,9 @@
 import { resolveCodexHome } from '../codex/home.js';
 import { configPath, loadConfig, type LoadedConfig } from '../config/store.js';
+import type { PresenceConfig } from '../config/schema.js';
+import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
+import { VERSION } from './version.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -40,4 +43,9 @@ export async function cliContext(options: GlobalOptions, io: CliIo): Promise<Cli
     );
   }
   return { codexHome, baseHome, config };
+}
+
+/** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */
+export function accountAskSettings(config: PresenceConfig, env: NodeJS.ProcessEnv): AccountAskSettings | null {
+  return config.limits.ask_codex ? { env, clientVersion: VERSION } : null;
 }

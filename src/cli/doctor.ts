@@ -11,7 +11,8 @@ import { liveInstance } from '../instance/instanceFile.js';
 import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart.js';
 import { UsageEngine } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, type CliIo } from './context.js';
+import { accountAskSettings, cliContext, type CliIo } from './context.js';
+import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -219,9 +220,10 @@ export async function runDoctor(
   }
 
   if (homeOk) {
-    const engine = new UsageEngine({ codexHome, now: () => now });
+    const engine = new UsageEngine({ codexHome, now: () => now, account: accountAskSettings(c, io.env) });
     await engine.coldStart();
     const p = engine.snapshot().limits.primary;
+    checks.push(await accountCheck(engine, c.limits.ask_codex));
     checks.push(
       p === null
         ? {
@@ -263,6 +265,53 @@ export async function runDoctor(
   );
 
   return { ok: checks.every((ch) => ch.status !== 'fail'), checks, notes: NOTES };
+}
+
+/** Asks `codex app-server` once, and says what came back (issue 12 §3). */
+async function accountCheck(engine: UsageEngine, enabled: boolean): Promise<Check> {
+  const base = { id: 'account-limits', title: 'Limits from your account' } as const;
+  if (!enabled)
+    return {
+      ...base,
+      status: 'ok',
+      detail: 'not asked: limits.ask_codex is off in the config, so only session logs count',
+    };
+  await engine.refreshAccountLimits({ force: true });
+  const limits = engine.snapshot().limits;
+  const account = engine.accountInfo;
+  if (engine.codexMissing)
+    return {
+      ...base,
+      status: 'warn',
+      detail: limits.accountError ?? 'codex not found',
+      fix: `${CODEX_MISSING_HINT[0]?.toUpperCase() ?? ''}${CODEX_MISSING_HINT.slice(1)} (CODEX_BIN=/path/to/codex).`,
+    };
+  if (account != null && account.type !== 'chatgpt')
+    return {
+      ...base,
+      status: 'ok',
+      detail: `Codex is logged in with an ${account.type === 'apikey' ? 'API key' : `${account.type} login`}: it has no ChatGPT rate limits to show, so none are asked for (the login is checked again hourly)`,
+    };
+  if (limits.accountError !== null)
+    return {
+      ...base,
+      status: 'warn',
+      detail: limits.accountError,
+      fix:
+        account === null
+          ? 'Run `codex login` to see your limits without a session.'
+          : 'Check that `codex` runs and is logged in (`codex login`); session logs are used meanwhile.',
+    };
+  const shown = [limits.primary, limits.secondary].filter((w) => w !== null && w.source === 'account');
+  return {
+    ...base,
+    status: 'ok',
+    detail: `ChatGPT login${account?.planType ? ` (${account.planType})` : ''}: ${
+      shown.length === 0
+        ? 'Codex reported no limit windows'
+        : shown.map((w) => `${w?.label} ${w?.remainingPercent}% left`).join(', ')
+    }`,
+  };
 }
 
 async function loginCheck(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<Check> {

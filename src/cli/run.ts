@@ -12,7 +12,7 @@ import { UsageMonitor } from '../usage/monitor.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import { tokenTriplet } from '../format/numbers.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, type CliIo } from './context.js';
+import { accountAskSettings, cliContext, type CliIo } from './context.js';
 import { windowText } from './statusText.js';
 
 /**
@@ -36,6 +36,7 @@ export async function runCommand(options: GlobalOptions & Record<string, unknown
   const monitor = new UsageMonitor({
     codexHome,
     sessionStaleMs: cfg.general.stale_minutes * 60_000,
+    account: accountAskSettings(cfg, io.env),
     onError: (e) => options.verbose && io.stderr(`watch: ${e.message}\n`),
   });
   const client = new PresenceClient({

@@ -68,12 +68,10 @@ export async function askAccount(opts: AccountAskOptions): Promise<AccountAnswer
     session.notify('initialized');
     const accountResult = await session.request('account/read', { refreshToken: false });
     const account = parseAccount(accountResult);
-    let limits: RateLimitObservation[] | null = null;
-    if (account?.type === 'chatgpt' && opts.rateLimits !== false) {
-      const result = await session.request('account/rateLimits/read');
-      limits = parseAccountRateLimits(result, now());
-    }
-    return { ok: true, at: now(), account, limits };
+    if (account?.type !== 'chatgpt' || opts.rateLimits === false) return { ok: true, at: now(), account, limits: null };
+    const result = await session.request('account/rateLimits/read');
+    const at = now();
+    return { ok: true, at, account, limits: parseAccountRateLimits(result, at) };
   } catch (error) {
     return { ok: false, at: now(), reason: message(error), codexMissing: false };
   } finally {

@@ -109,6 +109,11 @@ export class UsageEngine {
     return this.account?.account;
   }
 
+  /** True when the last ask found no codex to run. */
+  get codexMissing(): boolean {
+    return this.account?.codexMissing ?? false;
+  }
+
   /**
    * Asks Codex for the account's limits and merges them, unless one was made
    * less than `minIntervalMs` ago (`force` ignores every interval, including
@@ -117,7 +122,8 @@ export class UsageEngine {
    */
   async refreshAccountLimits({ minIntervalMs = 0, force = false } = {}): Promise<boolean> {
     const source = this.account;
-    if (source === null) return false;
+    // No Codex home: never let codex create one where the user did not point.
+    if (source === null || !this.homeFound) return false;
     if (!force && !source.due(minIntervalMs)) return false;
     try {
       const answer = await source.ask();

@@ -5,11 +5,17 @@ import type { UsageSnapshot } from './types.js';
 export interface MonitorOptions extends EngineOptions {
   /** Called with errors the monitor recovered from (watcher failures, unreadable files). */
   onError?: (error: Error) => void;
+  /** How often the account's limits are asked while running (default 10 min; needs `account`). */
+  accountRefreshMs?: number;
 }
+
+export const ACCOUNT_REFRESH_MS = 10 * 60 * 1000;
 
 /** The longest the single housekeeping timer waits (staleness, rollover, a Codex home appearing). */
 const MAX_TICK_MS = 60_000;
 const MIN_TICK_MS = 1_000;
+/** The periodic ask is skipped when another (popover, start) was made this recently. */
+const MIN_ACCOUNT_INTERVAL_MS = 60_000;
 
 export type SnapshotListener = (snapshot: UsageSnapshot) => void;
 
@@ -30,11 +36,24 @@ export class UsageMonitor {
   private stopped = false;
   private readonly now: () => number;
   private readonly onError: (error: Error) => void;
+  private readonly accountRefreshMs: number;
+  private accountTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(opts: MonitorOptions) {
     this.engine = new UsageEngine(opts);
     this.now = opts.now ?? Date.now;
     this.onError = opts.onError ?? (() => undefined);
+    this.accountRefreshMs = opts.accountRefreshMs ?? ACCOUNT_REFRESH_MS;
+  }
+
+  /**
+   * Asks Codex for the account's limits in the background and publishes when
+   * they change; the current snapshot never waits for it. `minIntervalMs`
+   * skips the ask when one was made more recently (the popover uses 1 min).
+   */
+  refreshAccountLimits(opts: { minIntervalMs?: number } = {}): void {
+    if (this.stopped || !this.engine.asksAccount) return;
+    this.run(() => this.engine.refreshAccountLimits(opts));
   }
 
   /**
@@ -46,6 +65,14 @@ export class UsageMonitor {
     this.stopped = false;
     await this.engine.coldStart();
     const first = this.publish();
+    // Log data is out first; the account's reading merges in when Codex answers.
+    if (this.engine.asksAccount) {
+      this.refreshAccountLimits();
+      this.accountTimer = setInterval(
+        () => this.refreshAccountLimits({ minIntervalMs: MIN_ACCOUNT_INTERVAL_MS }),
+        this.accountRefreshMs,
+      );
+    }
     if (!this.engine.homeExists) return first;
     await this.startWatching();
     await this.engine.rereadLive();
@@ -56,9 +83,11 @@ export class UsageMonitor {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.accountTimer !== null) clearInterval(this.accountTimer);
+    this.accountTimer = null;
     const watch = this.watch;
     this.watch = null;
-    await watch?.close();
+    await Promise.all([watch?.close(), this.engine.stopAccountAsks()]);
   }
 
   /** The latest snapshot. Throws if called before `start()` resolved, rather than returning nothing. */
