@@ -16,8 +16,8 @@ if (mode === 'exit1') {
   process.stderr.write('fatal: something went wrong\n');
   process.exit(1);
 }
-if (mode === 'stubborn') {
-  // Ignores end of input and SIGTERM: only SIGKILL ends it.
+if (mode === 'stubborn' || mode === 'hang') {
+  // Ignores end of input and SIGTERM: only SIGKILL ends it. `hang` also never answers.
   process.on('SIGTERM', () => log('SIGTERM ignored'));
   setInterval(() => undefined, 1000);
 }
@@ -26,7 +26,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const msg = JSON.parse(line);
   if (msg.method !== undefined) log(msg.method);
   if (msg.id === undefined) return; // a notification
-  if (mode === 'slow') return; // never answers
+  if (mode === 'slow' || mode === 'hang') return; // never answers
   if (mode === 'garbage') {
     process.stdout.write('Welcome to codex! <html>not json</html>\n');
     return;
