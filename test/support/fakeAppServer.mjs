@@ -51,7 +51,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       break;
     case 'account/rateLimits/read':
       if (mode === 'rpcerror') {
-        send({ id: msg.id, error: { code: -32600, message: 'codex account authentication required to read rate limits' } });
+        send({
+          id: msg.id,
+          error: { code: -32600, message: 'codex account authentication required to read rate limits' },
+        });
         break;
       }
       send({
