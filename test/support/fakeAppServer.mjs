@@ -26,6 +26,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const msg = JSON.parse(line);
   if (msg.method !== undefined) log(msg.method);
   if (msg.id === undefined) return; // a notification
+  // `delay`: the limits take FAKE_DELAY_MS to come, as over a slow network.
+  if (mode === 'delay' && msg.method === 'account/rateLimits/read')
+    setTimeout(() => answer(msg), Number(process.env.FAKE_DELAY_MS ?? 1000));
+  else answer(msg);
+});
+
+function answer(msg) {
   if (mode === 'slow' || mode === 'hang') return; // never answers
   if (mode === 'garbage') {
     process.stdout.write('Welcome to codex! <html>not json</html>\n');
@@ -85,4 +92,4 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     default:
       send({ id: msg.id, error: { code: -32601, message: 'method not found' } });
   }
-});
+}
