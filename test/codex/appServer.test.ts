@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseAccount, parseAccountRateLimits } from '../../src/codex/accountLimits.js';
 import { askAccount, childrenStopped } from '../../src/codex/appServer.js';
 import { liveChildren } from '../../src/codex/childProcess.js';
 import { CODEX_MISSING_HINT, findCodex } from '../../src/codex/findCodex.js';
@@ -204,5 +205,33 @@ describe('the engine with account reads', () => {
     await engine.coldStart();
     expect(await engine.refreshAccountLimits({ force: true })).toBe(false);
     expect((await fakeLog(fake.log)).pids).toEqual([]);
+  });
+});
+
+describe('mapping the answers', () => {
+  it('reads rateLimitsByLimitId, falls back to rateLimits, and skips what is not a family', () => {
+    const at = 1_800_000_000_000;
+    const family = {
+      limitId: 'codex',
+      primary: { usedPercent: '12.5', windowDurationMins: 300, resetsAt: 1_800_003_600 },
+    };
+    expect(parseAccountRateLimits({ rateLimits: family, rateLimitsByLimitId: null }, at)).toEqual([
+      {
+        limitId: 'codex',
+        limitName: null,
+        primary: { usedPercent: 12.5, windowMinutes: 300, resetsAt: 1_800_003_600_000 },
+        secondary: null,
+        credits: null,
+        planType: null,
+        observedAt: at,
+      },
+    ]);
+    // A family without its own limitId takes its key; junk is skipped, never a guess.
+    expect(
+      parseAccountRateLimits({ rateLimitsByLimitId: { other: { primary: { usedPercent: 5 } }, bad: 'x' } }, at),
+    ).toMatchObject([{ limitId: 'other', primary: { usedPercent: 5, windowMinutes: null, resetsAt: null } }]);
+    expect(parseAccountRateLimits(null, at)).toEqual([]);
+    expect(parseAccount({ account: null })).toBeNull();
+    expect(parseAccount({ account: { type: 'apikey' } })).toEqual({ type: 'apikey', planType: null });
   });
 });
