@@ -8,8 +8,9 @@ export const CODEX_MISSING_HINT = 'install Codex or set CODEX_BIN to see limits 
 
 /**
  * Finds the codex CLI: `$CODEX_BIN` when set (and then only there: a wrong
- * path is reported, not silently replaced), else `codex` on PATH. On Windows
- * npm installs `codex.cmd`; a native install is `codex.exe`.
+ * path is reported, not silently replaced), else `codex` on PATH (on macOS
+ * also Homebrew's folders). On Windows npm installs `codex.cmd`; a native
+ * install is `codex.exe`.
  */
 export async function findCodex(
   env: NodeJS.ProcessEnv,
@@ -23,7 +24,12 @@ export async function findCodex(
   }
   const pathVar = (platform === 'win32' ? (env.Path ?? env.PATH) : env.PATH) ?? '';
   const names = platform === 'win32' ? ['codex.cmd', 'codex.exe', 'codex.bat'] : ['codex'];
-  for (const dir of pathVar.split(platform === 'win32' ? ';' : delimiter)) {
+  const dirs = pathVar.split(platform === 'win32' ? ';' : delimiter);
+  // An app started from Finder or the Dock gets launchd's PATH (/usr/bin:/bin:…),
+  // which misses Homebrew's and npm's usual global folders.
+  if (platform === 'darwin')
+    dirs.push('/opt/homebrew/bin', '/usr/local/bin');
+  for (const dir of dirs) {
     // An empty or relative PATH entry means "the current folder": never run codex from there.
     if (dir === '' || !isAbsolute(dir)) continue;
     for (const name of names) {
