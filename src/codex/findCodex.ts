@@ -27,8 +27,7 @@ export async function findCodex(
   const dirs = pathVar.split(platform === 'win32' ? ';' : delimiter);
   // An app started from Finder or the Dock gets launchd's PATH (/usr/bin:/bin:…),
   // which misses Homebrew's and npm's usual global folders.
-  if (platform === 'darwin')
-    dirs.push('/opt/homebrew/bin', '/usr/local/bin');
+  if (platform === 'darwin') dirs.push('/opt/homebrew/bin', '/usr/local/bin');
   for (const dir of dirs) {
     // An empty or relative PATH entry means "the current folder": never run codex from there.
     if (dir === '' || !isAbsolute(dir)) continue;
