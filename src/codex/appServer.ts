@@ -1,4 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
 import { parseAccount, parseAccountRateLimits, type AccountInfo } from './accountLimits.js';
 import { spawnTracked, stopChild } from './childProcess.js';
 export { childrenStopped } from './childProcess.js';
@@ -54,7 +55,7 @@ export async function askAccount(opts: AccountAskOptions): Promise<AccountAnswer
     child = spawnTracked({
       command: located.path,
       args: ['app-server'],
-      env: { ...opts.env, CODEX_HOME: opts.codexHome },
+      env: { ...withDirOnPath(opts.env, dirname(located.path)), CODEX_HOME: opts.codexHome },
       platform: opts.platform,
     });
   } catch (error) {
@@ -188,6 +189,18 @@ class RpcSession {
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
   }
+}
+
+/**
+ * npm's `codex` is a `#!/usr/bin/env node` script: when it was found outside
+ * PATH (CODEX_BIN, Homebrew's folder for a Finder-started app), the `node`
+ * installed next to it must be found too.
+ */
+function withDirOnPath(env: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
+  const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+  const current = env[key] ?? '';
+  if (current.split(delimiter).includes(dir)) return env;
+  return { ...env, [key]: current === '' ? dir : `${current}${delimiter}${dir}` };
 }
 
 function message(error: unknown): string {
