@@ -12,6 +12,7 @@ import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart
 import { UsageEngine } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
 import { accountAskSettings, cliContext, type CliIo } from './context.js';
+import { sourceText } from './statusText.js';
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -222,8 +223,9 @@ export async function runDoctor(
   if (homeOk) {
     const engine = new UsageEngine({ codexHome, now: () => now, account: accountAskSettings(c, io.env) });
     await engine.coldStart();
+    // The account is asked first, so the limit check sees the freshest figures from either source.
+    const account = await accountCheck(engine, c.limits.ask_codex);
     const p = engine.snapshot().limits.primary;
-    checks.push(await accountCheck(engine, c.limits.ask_codex));
     checks.push(
       p === null
         ? {
@@ -238,16 +240,17 @@ export async function runDoctor(
               id: 'limits',
               status: 'warn',
               title: 'Limit data',
-              detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago (stale after 15 min)`,
-              fix: 'Start a Codex turn to refresh.',
+              detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago, ${sourceText(p)} (stale after 15 min)`,
+              fix: 'Start a Codex turn to refresh, or let the app ask Codex for your account (see account-limits).',
             }
           : {
               id: 'limits',
               status: 'ok',
               title: 'Limit data',
-              detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old`,
+              detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old, ${sourceText(p)}`,
             },
     );
+    checks.push(account);
   }
 
   checks.push(await loginCheck(platform, io.env));

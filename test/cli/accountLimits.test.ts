@@ -122,5 +122,11 @@ describe('status and the account limits (codex app-server)', () => {
     expect(broken).toMatchObject({ status: 'warn', detail: expect.stringContaining('garbage') });
     const fine = await doctor(env('chatgpt'));
     expect(fine).toMatchObject({ status: 'ok', detail: expect.stringContaining('5h 77% left') });
+    // The limit check then sees the account's reading, the freshest.
+    const report = JSON.parse((await runCli(['doctor', '--json'], env('chatgpt'))).stdout) as Report;
+    expect(report.checks.find((c) => c.id === 'limits')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^fresh: .*, from your account$/),
+    });
   });
 });
