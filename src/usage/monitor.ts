@@ -68,6 +68,7 @@ export class UsageMonitor {
     // Log data is out first; the account's reading merges in when Codex answers.
     if (this.engine.asksAccount) {
       this.refreshAccountLimits();
+      if (this.accountTimer !== null) clearInterval(this.accountTimer);
       this.accountTimer = setInterval(
         () => this.refreshAccountLimits({ minIntervalMs: MIN_ACCOUNT_INTERVAL_MS }),
         this.accountRefreshMs,
