@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -114,3 +114,31 @@ console.log(`watching every folder took ${r.watchReadyMs.toFixed(0)} ms from sta
 console.log(
   `(${r.sessions} live sessions seen; limits found: ${r.limitsFound ? 'yes' : 'no'}; file cache warm: the home was just written or read)`,
 );
+
+// One ask to codex app-server for the account's limits (issue 12 §3).
+{
+  const script = join(ROOT, 'bench', 'accountAsk.ts');
+  const node = `"${process.execPath}" --import tsx "${script}"`;
+  const isolate =
+    process.platform === 'linux' &&
+    spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' }).status === 0;
+  const out = isolate
+    ? spawnSync('unshare', ['-rn', 'sh', '-c', `ip link set lo up && exec ${node}`], { cwd: ROOT })
+    : spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
+  try {
+    const ask = JSON.parse(out.stdout.toString()) as {
+      server: string;
+      ok: boolean;
+      reason: string | null;
+      wallMs: number;
+      peakRssMb: number | null;
+    };
+    console.log(
+      `one account ask (${ask.server}${isolate ? ', loopback-only namespace' : ''}): ` +
+        `${ask.ok ? 'answered' : `failed: ${ask.reason}`} in ${ask.wallMs.toFixed(0)} ms, ` +
+        `peak RSS of codex app-server ${ask.peakRssMb === null ? 'not measured on this OS' : `${ask.peakRssMb.toFixed(1)} MB`}`,
+    );
+  } catch {
+    console.log(`one account ask: could not run (${out.stderr.toString().trim().split('\n')[0] ?? 'no output'})`);
+  }
+}

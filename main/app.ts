@@ -122,6 +122,7 @@ export class TrayApp {
     this.services = new CoreServices({
       config: this.config,
       env: this.edges.env,
+      appVersion: this.edges.app.getVersion(),
       onSnapshot: (s) => this.onSnapshot(s),
       onDiscordState: (s) => {
         this.discord = s;
@@ -207,6 +208,8 @@ export class TrayApp {
     this.shownAt = this.edges.now();
     win.show();
     win.focus();
+    // Limits from the account, at most once a minute; the popover updates when they arrive.
+    this.services?.refreshAccountLimits();
   }
 
   openSettings(): void {

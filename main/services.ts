@@ -8,6 +8,8 @@ import type { UsageSnapshot } from '../src/usage/types.js';
 export interface ServicesOptions {
   config: PresenceConfig;
   env: NodeJS.ProcessEnv;
+  /** Sent to Codex as clientInfo when asking for the account's limits. */
+  appVersion: string;
   onSnapshot(snapshot: UsageSnapshot): void;
   onDiscordState(state: DiscordClientState): void;
   onError(error: Error): void;
@@ -62,6 +64,11 @@ export class CoreServices {
     this.publisher.start();
   }
 
+  /** The popover opened: refresh the account's limits, at most once a minute (issue 12 §3). */
+  refreshAccountLimits(): void {
+    this.monitor.refreshAccountLimits({ minIntervalMs: 60_000 });
+  }
+
   setPaused(paused: boolean): void {
     this.publisher.setPaused(paused);
   }
@@ -71,7 +78,11 @@ export class CoreServices {
     const previous = this.config;
     this.config = next;
     const home = this.homeFor(next);
-    if (home !== this.codexHome || next.general.stale_minutes !== previous.general.stale_minutes) {
+    if (
+      home !== this.codexHome ||
+      next.general.stale_minutes !== previous.general.stale_minutes ||
+      next.limits.ask_codex !== previous.limits.ask_codex
+    ) {
       this.codexHome = home;
       this.offSnapshot();
       await this.monitor.stop();
@@ -104,6 +115,7 @@ export class CoreServices {
     return new UsageMonitor({
       codexHome: this.codexHome,
       sessionStaleMs: this.config.general.stale_minutes * 60_000,
+      account: this.config.limits.ask_codex ? { env: this.opts.env, clientVersion: this.opts.appVersion } : null,
       onError: this.opts.onError,
     });
   }

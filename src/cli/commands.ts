@@ -6,8 +6,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',
     summary: 'Print current Codex limits and live sessions, then exit.',
-    usage: 'status [--json]',
-    options: { json: { type: 'boolean', description: 'Print the UsageSnapshot as JSON (docs/api/status-json.md)' } },
+    usage: 'status [--json] [--refresh | --no-refresh]',
+    options: {
+      json: { type: 'boolean', description: 'Print the UsageSnapshot as JSON (docs/api/status-json.md)' },
+      refresh: { type: 'boolean', description: "Always ask Codex (codex app-server) for the account's limits" },
+      'no-refresh': { type: 'boolean', description: 'Never ask Codex; show only what the session logs say' },
+    },
   },
   {
     name: 'run',

@@ -1,7 +1,10 @@
 import { resolveCodexHome } from '../codex/home.js';
 import { ConfigFileError, configPath, loadConfig, repairConfig, type LoadedConfig } from '../config/store.js';
+import type { PresenceConfig } from '../config/schema.js';
+import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from './commands.js';
+import { VERSION } from './version.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -87,4 +90,9 @@ async function writeRepair(config: LoadedConfig, io: CliIo): Promise<void> {
         `  the repaired values are used for this run only:\n${what}`,
     );
   }
+}
+
+/** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */
+export function accountAskSettings(config: PresenceConfig, env: NodeJS.ProcessEnv): AccountAskSettings | null {
+  return config.limits.ask_codex ? { env, clientVersion: VERSION } : null;
 }

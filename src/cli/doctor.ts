@@ -17,7 +17,9 @@ import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart
 import { UsageEngine } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from './commands.js';
-import { cliContext, configIssues, type CliIo } from './context.js';
+import { accountAskSettings, cliContext, configIssues, type CliIo } from './context.js';
+import { sourceText } from './statusText.js';
+import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -262,8 +264,10 @@ export async function runDoctor(
   }
 
   if (homeOk) {
-    const engine = new UsageEngine({ codexHome, now: () => now });
+    const engine = new UsageEngine({ codexHome, now: () => now, account: accountAskSettings(c, io.env) });
     await engine.coldStart();
+    // The account is asked first, so the limit check sees the freshest figures from either source.
+    const account = await accountCheck(engine, c.limits.ask_codex);
     const snap = engine.snapshot();
     const special = snap.diagnostics.skippedEntries;
     if (special.count > 0) checks.push(skippedEntriesCheck(special.count, special.entries));
@@ -282,16 +286,17 @@ export async function runDoctor(
               id: 'limits',
               status: 'warn',
               title: 'Limit data',
-              detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago (stale after 15 min)`,
-              fix: 'Start a Codex turn to refresh.',
+              detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago, ${sourceText(p)} (stale after 15 min)`,
+              fix: 'Start a Codex turn to refresh, or let the app ask Codex for your account (see account-limits).',
             }
           : {
               id: 'limits',
               status: 'ok',
               title: 'Limit data',
-              detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old`,
+              detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old, ${sourceText(p)}`,
             },
     );
+    checks.push(account);
   }
 
   checks.push(await loginCheck(platform, io.env));
@@ -350,6 +355,53 @@ function configCheck(config: LoadedConfig): Check {
     status: 'warn',
     detail: `${config.path}: ${issues.join('; ')} (nothing was changed)`,
     fix: `Run \`${BINARY} config migrate\` to write it (the original is copied to a .bak first), or fix the values by hand.`,
+  };
+}
+
+/** Asks `codex app-server` once, and says what came back (issue 12 §3). */
+async function accountCheck(engine: UsageEngine, enabled: boolean): Promise<Check> {
+  const base = { id: 'account-limits', title: 'Limits from your account' } as const;
+  if (!enabled)
+    return {
+      ...base,
+      status: 'ok',
+      detail: 'not asked: limits.ask_codex is off in the config, so only session logs count',
+    };
+  await engine.refreshAccountLimits({ force: true });
+  const limits = engine.snapshot().limits;
+  const account = engine.accountInfo;
+  if (engine.codexMissing)
+    return {
+      ...base,
+      status: 'warn',
+      detail: limits.accountError ?? 'codex not found',
+      fix: `${CODEX_MISSING_HINT[0]?.toUpperCase() ?? ''}${CODEX_MISSING_HINT.slice(1)} (CODEX_BIN=/path/to/codex).`,
+    };
+  if (account != null && account.type !== 'chatgpt')
+    return {
+      ...base,
+      status: 'ok',
+      detail: `Codex is logged in with an ${account.type === 'apikey' ? 'API key' : `${account.type} login`}: it has no ChatGPT rate limits to show, so none are asked for (the login is checked again hourly)`,
+    };
+  if (limits.accountError !== null)
+    return {
+      ...base,
+      status: 'warn',
+      detail: limits.accountError,
+      fix:
+        account === null
+          ? 'Run `codex login` to see your limits without a session.'
+          : 'Check that `codex` runs and is logged in (`codex login`); session logs are used meanwhile.',
+    };
+  const shown = [limits.primary, limits.secondary].filter((w) => w !== null && w.source === 'account');
+  return {
+    ...base,
+    status: 'ok',
+    detail: `ChatGPT login${account?.planType ? ` (${account.planType})` : ''}: ${
+      shown.length === 0
+        ? 'Codex reported no limit windows'
+        : shown.map((w) => `${w?.label} ${w?.remainingPercent}% left`).join(', ')
+    }`,
   };
 }
 

@@ -18,7 +18,7 @@ import { UsageMonitor } from '../usage/monitor.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import { tokenTriplet } from '../format/numbers.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, type CliIo } from './context.js';
+import { accountAskSettings, cliContext, type CliIo } from './context.js';
 import { windowText } from './statusText.js';
 
 /**
@@ -63,6 +63,7 @@ async function runUntilSignal(
   const monitor = new UsageMonitor({
     codexHome,
     sessionStaleMs: cfg.general.stale_minutes * 60_000,
+    account: accountAskSettings(cfg, io.env),
     onError: (e) => options.verbose && io.stderr(`watch: ${e.message}\n`),
   });
   const enabled = cfg.discord_enabled && cfg.discord_client_id !== '';

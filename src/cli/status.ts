@@ -1,7 +1,7 @@
 import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
-import { cliContext, configIssues, type CliContext, type CliIo } from './context.js';
+import { accountAskSettings, cliContext, configIssues, type CliContext, type CliIo } from './context.js';
 import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
@@ -9,18 +9,33 @@ import { homeNotAFolder } from './homeCheck.js';
 
 export type { CliIo } from './context.js';
 
-export async function readSnapshot(options: GlobalOptions, io: CliIo): Promise<UsageSnapshot> {
-  return snapshotOf(await cliContext(options, io), io);
+/** When `status` asks Codex for the account's limits: `auto` only when the freshest reading is stale or missing. */
+export type RefreshMode = 'auto' | 'always' | 'never';
+
+export async function readSnapshot(
+  options: GlobalOptions,
+  io: CliIo,
+  refresh: RefreshMode = 'never',
+): Promise<UsageSnapshot> {
+  return snapshotOf(await cliContext(options, io), io, refresh);
 }
 
-async function snapshotOf({ codexHome, config }: CliContext, io: CliIo): Promise<UsageSnapshot> {
+async function snapshotOf({ codexHome, config }: CliContext, io: CliIo, refresh: RefreshMode): Promise<UsageSnapshot> {
   const engine = new UsageEngine({
     codexHome,
     now: io.now,
     sessionStaleMs: config.config.general.stale_minutes * 60_000,
+    account: refresh === 'never' ? null : accountAskSettings(config.config, io.env),
   });
   await engine.coldStart();
+  if (refresh === 'always') await engine.refreshAccountLimits({ force: true });
+  else if (refresh === 'auto' && needsAccount(engine.snapshot())) await engine.refreshAccountLimits();
   return engine.snapshot();
+}
+
+function needsAccount(snapshot: UsageSnapshot): boolean {
+  const p = snapshot.limits.primary;
+  return p === null || p.stale;
 }
 
 /** `status --json`: the UsageSnapshot plus who publishes and where the config is (docs/api/status-json.md). */
@@ -32,11 +47,16 @@ export interface StatusReport extends UsageSnapshot {
 }
 
 /**
- * `status [--json]`: exits 0 whenever it could report, including "no Codex
- * home" and a config it cannot use. It never writes: config issues go to
- * stderr and into the report.
+ * `status [--json] [--refresh | --no-refresh]`: exits 0 whenever it could
+ * report, including "no Codex home" and a config it cannot use. It never
+ * writes: config issues go to stderr and into the report.
  */
-export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<number> {
+export async function statusCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
+  if (options.refresh === true && options['no-refresh'] === true) {
+    io.stderr('codex-discord-presence: --refresh and --no-refresh cannot be used together\n');
+    return 2;
+  }
+  const refresh: RefreshMode = options.refresh === true ? 'always' : options['no-refresh'] === true ? 'never' : 'auto';
   const context = await cliContext(options, io);
   const { codexHome, config } = context;
   const problem = await homeNotAFolder(codexHome);
@@ -48,7 +68,7 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
     if (options.verbose) io.stderr(`status: ${text}\n`);
   };
   verbose(`config ${config.path}${config.exists ? '' : ' (not there: defaults)'}`);
-  const snapshot = await snapshotOf(context, io);
+  const snapshot = await snapshotOf(context, io, refresh);
   verbose(
     `Codex home ${snapshot.codexHome.path}: ${snapshot.codexHome.found ? `${snapshot.sessions.length} live session(s) read` : 'not found'}`,
   );

@@ -1,3 +1,4 @@
+import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
@@ -34,6 +35,10 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
     rows.push(['Credits', credits.unlimited ? 'unlimited' : credits.hasCredits ? (credits.balance ?? 'yes') : 'none']);
   }
   if (snapshot.limits.planType !== null) rows.push(['Plan', snapshot.limits.planType]);
+  const accountError = snapshot.limits.accountError;
+  // Codex simply not being installed is not news here; `doctor` explains it.
+  if (accountError !== null && !accountError.endsWith(CODEX_MISSING_HINT))
+    rows.push(['Account', `could not ask Codex: ${accountError}`]);
   if (extras !== undefined) {
     const p = extras.publisher;
     rows.push([
@@ -97,8 +102,15 @@ export function windowText(w: UsageWindow | null, now: Date): string {
           ? ` · ${wholePercent(w.pace.reservePercent)}% in reserve`
           : ` · ${wholePercent(-w.pace.reservePercent)}% ahead of pace`;
   }
-  if (w.stale) text += ` · as of ${durationShort(now.getTime() - Date.parse(w.observedAt))} ago`;
+  text += w.stale
+    ? ` · as of ${durationShort(now.getTime() - Date.parse(w.observedAt))} ago ${sourceText(w)}`
+    : ` · ${sourceText(w)}`;
   return text;
+}
+
+/** Where the figures came from, as the as-of text says it (issue 12 §3). */
+export function sourceText(w: UsageWindow): string {
+  return w.source === 'account' ? 'from your account' : 'from your last session';
 }
 
 function sessionLine(s: CodexSessionSnapshot, current: boolean, now: Date): string {

@@ -186,6 +186,8 @@ export function normalizeConfig(raw: unknown): Normalized {
     stale_minutes: pick('general.stale_minutes', g.stale_minutes, intIn(1, 1440), d.general.stale_minutes),
     tray_title: pick('general.tray_title', g.tray_title, isBool, d.general.tray_title),
   };
+  const lim = isObj(raw.limits) ? raw.limits : {};
+  config.limits = { ...lim, ask_codex: pick('limits.ask_codex', lim.ask_codex, isBool, d.limits.ask_codex) };
   return { config, problems, migratedFrom };
 }
 

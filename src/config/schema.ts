@@ -59,6 +59,8 @@ export interface PresenceConfig {
   ignore_projects: string[];
   notifications: { thresholds: number[]; on_reset: boolean };
   general: { codex_home: string; theme: Theme; stale_minutes: number; tray_title: boolean };
+  /** `ask_codex`: ask `codex app-server` for the account's limits (at start, every 10 min, on popover open). */
+  limits: { ask_codex: boolean };
   /** Everything else found in the file (Rust-tool keys such as pricing, openai_plan). */
   [unknown: string]: unknown;
 }
@@ -93,6 +95,7 @@ export function defaultConfig(): PresenceConfig {
     ignore_projects: [],
     notifications: { thresholds: [25, 10, 5], on_reset: false },
     general: { codex_home: '', theme: 'system', stale_minutes: 30, tray_title: false },
+    limits: { ask_codex: true },
   };
 }
 

@@ -4,7 +4,7 @@ import { CONFIG_SCHEMA_VERSION, CONFIG_VERSION_KEY, defaultConfig, type Presence
 type Obj = Record<string, unknown>;
 
 /** Sections whose keys this app owns one by one; their other keys belong to someone else. */
-const SECTIONS = ['privacy', 'display', 'idle', 'notifications', 'general'] as const;
+const SECTIONS = ['privacy', 'display', 'idle', 'notifications', 'general', 'limits'] as const;
 /** Keys a migration or repair adds to keep a value it had to take out of use. */
 const KEPT_VALUES = ['legacy_discord_client_id', 'invalid_discord_client_id'] as const;
 /** The Rust tool reads these as plain booleans: `null` ("follow the preset") is written as no key at all. */

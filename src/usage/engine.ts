@@ -7,7 +7,9 @@ import { CLOCK_SKEW_MS } from '../codex/ranges.js';
 import { listRolloutFiles, type SpecialEntry } from '../codex/rolloutFiles.js';
 import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
 import { SessionIndex } from '../codex/sessionIndex.js';
-import type { RolloutEvent } from '../codex/types.js';
+import type { RateLimitObservation, RolloutEvent } from '../codex/types.js';
+import { AccountSource } from './accountSource.js';
+import { childrenStopped } from '../codex/appServer.js';
 import { buildSnapshot, type SessionInput } from './aggregate.js';
 import { GitResolver } from './git.js';
 import { LimitStore } from './limitStore.js';
@@ -27,7 +29,21 @@ export interface EngineOptions {
   /** Bounds for finding the freshest limits in inactive files. */
   limitSearchFiles?: number;
   limitSearchBytes?: number;
+  /** Ask `codex app-server` for the account's limits (issue 12 §3); off when absent. */
+  account?: AccountAskSettings | null;
 }
+
+export interface AccountAskSettings {
+  /** Where codex is looked for (CODEX_BIN, PATH) and the environment it runs with. */
+  env: NodeJS.ProcessEnv;
+  /** Our version, sent to Codex as clientInfo. */
+  clientVersion: string;
+  platform?: NodeJS.Platform;
+  timeoutMs?: number;
+}
+
+/** Account reads kept to replay into a rebuilt store (they carry the pace history). */
+const ACCOUNT_HISTORY = 64;
 
 interface Tracked {
   reader: RolloutReader;
@@ -63,6 +79,9 @@ export class UsageEngine {
   private readonly special = new Map<string, string>();
   /** Files and folders that exist but could not be read, with their mtimes (newest is reported). */
   private readonly unreadable = new Map<string, number>();
+  private readonly account: AccountSource | null;
+  private accountReads: RateLimitObservation[] = [];
+  private accountError: string | null = null;
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
@@ -74,6 +93,72 @@ export class UsageEngine {
     this.limitSearchBytes = opts.limitSearchBytes ?? 6 * 1024 * 1024;
     this.index = new SessionIndex(this.paths.sessionIndex);
     this.git = new GitResolver(this.now);
+    this.account =
+      opts.account == null
+        ? null
+        : new AccountSource({
+            codexHome: opts.codexHome,
+            env: opts.account.env,
+            clientVersion: opts.account.clientVersion,
+            now: this.now,
+            ...(opts.account.platform === undefined ? {} : { platform: opts.account.platform }),
+            ...(opts.account.timeoutMs === undefined ? {} : { timeoutMs: opts.account.timeoutMs }),
+          });
+  }
+
+  /** Whether this engine asks Codex for the account's limits at all (config `limits.ask_codex`). */
+  get asksAccount(): boolean {
+    return this.account !== null;
+  }
+
+  /** What the last `account/read` said (undefined before any answer; null: nobody logged in). */
+  get accountInfo(): AccountSource['account'] {
+    return this.account?.account;
+  }
+
+  /** True when the last ask found no codex to run. */
+  get codexMissing(): boolean {
+    return this.account?.codexMissing ?? false;
+  }
+
+  /**
+   * Asks Codex for the account's limits and merges them, unless one was made
+   * less than `minIntervalMs` ago (`force` ignores every interval, including
+   * the hourly one for API-key logins). Resolves true when the limits changed.
+   * Never throws: a failure is kept in `limits.accountError`.
+   */
+  async refreshAccountLimits({ minIntervalMs = 0, force = false } = {}): Promise<boolean> {
+    const source = this.account;
+    // No Codex home: never let codex create one where the user did not point.
+    if (source === null || !this.homeFound) return false;
+    if (!force && !source.due(minIntervalMs)) return false;
+    try {
+      const answer = await source.ask();
+      const before = this.accountError;
+      if (!answer.ok) {
+        this.accountError = answer.reason === 'cancelled' ? before : answer.reason;
+        return this.accountError !== before;
+      }
+      this.accountError = answer.account === null ? 'Codex has nobody logged in (run `codex login`)' : null;
+      let changed = this.accountError !== before;
+      for (const obs of answer.limits ?? []) {
+        this.accountReads.push(obs);
+        if (this.limits.add(obs, 'account')) changed = true;
+      }
+      if (this.accountReads.length > ACCOUNT_HISTORY)
+        this.accountReads.splice(0, this.accountReads.length - ACCOUNT_HISTORY);
+      return changed;
+    } catch (error) {
+      // askAccount never rejects; this keeps the promise that nothing escapes the engine.
+      this.accountError = error instanceof Error ? error.message : String(error);
+      return true;
+    }
+  }
+
+  /** Ends an ask under way, and waits until its child process is gone. */
+  async stopAccountAsks(): Promise<void> {
+    await this.account?.cancel();
+    await childrenStopped();
   }
 
   get homeExists(): boolean {
@@ -85,6 +170,7 @@ export class UsageEngine {
     this.sessions.clear();
     this.limits = new LimitStore();
     this.unreadable.clear();
+    for (const obs of this.accountReads) this.limits.add(obs, 'account');
     this.homeFound = await isDir(this.paths.home);
     this.sessionsDirFound = this.homeFound && (await isDir(this.paths.sessions));
     this.special.clear();
@@ -171,7 +257,7 @@ export class UsageEngine {
     }
     return buildSnapshot(
       inputs,
-      this.limits.limits(now),
+      this.limits.limits(now, this.accountError),
       { path: this.paths.home, found: this.homeFound, sessionsDirFound: this.sessionsDirFound },
       this.diagnostics(),
       { now, sessionStaleMs: this.staleMs },

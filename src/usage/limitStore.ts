@@ -1,6 +1,6 @@
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import type { Credits, RateLimitObservation } from '../codex/types.js';
-import type { LimitFamily, UsageLimits } from './types.js';
+import type { LimitFamily, LimitSource, UsageLimits, UsageWindow } from './types.js';
 import { toUsageWindow, type WindowSample } from './windows.js';
 
 const HISTORY_LIMIT = 256;
@@ -28,9 +28,14 @@ export class LimitStore {
   /** Families evicted or refused by the MAX_OTHER_FAMILIES bound (diagnostics.familiesDropped). */
   private dropped = 0;
   private readonly secondaryHistory: WindowSample[] = [];
+  private readonly sources = new WeakMap<RateLimitObservation, LimitSource>();
 
-  /** Adds an observation; returns true when it changed what is stored. */
-  add(obs: RateLimitObservation): boolean {
+  /**
+   * Adds an observation; returns true when it changed what is stored. Log
+   * lines and account reads compete on freshness alone (issue 12 §3).
+   */
+  add(obs: RateLimitObservation, source: LimitSource = 'log'): boolean {
+    this.sources.set(obs, source);
     if (obs.limitId !== MAIN_LIMIT_ID) {
       const known = this.others.get(obs.limitId);
       if (known !== undefined && known.observedAt >= obs.observedAt) return false;
@@ -85,28 +90,32 @@ export class LimitStore {
     return this.main !== null;
   }
 
-  limits(now: number): UsageLimits {
+  limits(now: number, accountError: string | null = null): UsageLimits {
     const main = this.main ?? this.mainAny;
+    const win = (
+      obs: RateLimitObservation,
+      position: 'primary' | 'secondary',
+      history: readonly WindowSample[],
+    ): UsageWindow | null => {
+      const raw = obs[position];
+      if (raw === null) return null;
+      return { ...toUsageWindow(raw, position, obs.observedAt, now, history), source: this.sources.get(obs) ?? 'log' };
+    };
     const others: LimitFamily[] = [...this.others.values()]
       .sort((a, b) => a.limitId.localeCompare(b.limitId))
       .map((o) => ({
         limitId: o.limitId,
         limitName: o.limitName,
-        primary: o.primary === null ? null : toUsageWindow(o.primary, 'primary', o.observedAt, now, []),
-        secondary: o.secondary === null ? null : toUsageWindow(o.secondary, 'secondary', o.observedAt, now, []),
+        primary: win(o, 'primary', []),
+        secondary: win(o, 'secondary', []),
       }));
     return {
-      primary:
-        main?.primary == null
-          ? null
-          : toUsageWindow(main.primary, 'primary', main.observedAt, now, this.primaryHistory),
-      secondary:
-        main?.secondary == null
-          ? null
-          : toUsageWindow(main.secondary, 'secondary', main.observedAt, now, this.secondaryHistory),
+      primary: main == null ? null : win(main, 'primary', this.primaryHistory),
+      secondary: main == null ? null : win(main, 'secondary', this.secondaryHistory),
       others,
       credits: this.credits?.value ?? null,
       planType: this.planType?.value ?? null,
+      accountError,
     };
   }
 }

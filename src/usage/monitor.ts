@@ -5,17 +5,22 @@ import type { UsageSnapshot } from './types.js';
 export interface MonitorOptions extends EngineOptions {
   /** Called with errors the monitor recovered from (watcher failures, unreadable files). */
   onError?: (error: Error) => void;
+  /** How often the account's limits are asked while running (default 10 min; needs `account`). */
+  accountRefreshMs?: number;
 }
+
+export const ACCOUNT_REFRESH_MS = 10 * 60 * 1000;
 
 /**
  * The longest the single housekeeping timer waits for a deadline (staleness,
  * rollover), and how often watches are re-checked while one could not be set
- * up. With no deadline and every watch in place, no timer runs at all.
+ * up. With no deadline and every watch in place, no timer runs at all: a
+ * missing Codex home is waited for by the watcher, not by polling.
  */
 const MAX_TICK_MS = 60_000;
 const MIN_TICK_MS = 1_000;
-/** While there is no Codex home (a first run), it is looked for this often: the first `codex` creates it. */
-const MISSING_HOME_TICK_MS = 2_000;
+/** The periodic ask is skipped when another (popover, start) was made this recently. */
+const MIN_ACCOUNT_INTERVAL_MS = 60_000;
 
 export type SnapshotListener = (snapshot: UsageSnapshot) => void;
 
@@ -40,11 +45,24 @@ export class UsageMonitor {
   private rebuildAgain = false;
   private readonly now: () => number;
   private readonly onError: (error: Error) => void;
+  private readonly accountRefreshMs: number;
+  private accountTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(opts: MonitorOptions) {
     this.engine = new UsageEngine(opts);
     this.now = opts.now ?? Date.now;
     this.onError = opts.onError ?? (() => undefined);
+    this.accountRefreshMs = opts.accountRefreshMs ?? ACCOUNT_REFRESH_MS;
+  }
+
+  /**
+   * Asks Codex for the account's limits in the background and publishes when
+   * they change; the current snapshot never waits for it. `minIntervalMs`
+   * skips the ask when one was made more recently (the popover uses 1 min).
+   */
+  refreshAccountLimits(opts: { minIntervalMs?: number } = {}): void {
+    if (this.stopped || !this.engine.asksAccount) return;
+    this.run(() => this.engine.refreshAccountLimits(opts));
   }
 
   /**
@@ -56,6 +74,15 @@ export class UsageMonitor {
     this.stopped = false;
     await this.engine.coldStart();
     this.publish();
+    // Log data is out first; the account's reading merges in when Codex answers.
+    if (this.engine.asksAccount) {
+      this.refreshAccountLimits();
+      if (this.accountTimer !== null) clearInterval(this.accountTimer);
+      this.accountTimer = setInterval(
+        () => this.refreshAccountLimits({ minIntervalMs: MIN_ACCOUNT_INTERVAL_MS }),
+        this.accountRefreshMs,
+      );
+    }
     await this.startWatching();
     // Anything written while the watches were being set up: re-check the
     // layout, then re-read the live files.
@@ -68,9 +95,11 @@ export class UsageMonitor {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.accountTimer !== null) clearInterval(this.accountTimer);
+    this.accountTimer = null;
     const watch = this.watch;
     this.watch = null;
-    await watch?.close();
+    await Promise.all([watch?.close(), this.engine.stopAccountAsks()]);
   }
 
   /** The latest snapshot. Throws if called before `start()` resolved, rather than returning nothing. */
@@ -150,8 +179,7 @@ export class UsageMonitor {
     const degraded = this.watch?.degraded ?? false;
     if (deadline === null && !degraded) return;
     const wait = deadline === null ? MAX_TICK_MS : deadline - this.now();
-    const cap = this.engine.homeExists ? MAX_TICK_MS : MISSING_HOME_TICK_MS;
-    this.timer = setTimeout(() => this.tick(), Math.min(cap, Math.max(MIN_TICK_MS, wait)));
+    this.timer = setTimeout(() => this.tick(), Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, wait)));
   }
 
   private tick(): void {

@@ -65,6 +65,9 @@ export interface Pace {
   runsOutAt: string | null;
 }
 
+/** Where a window's figures came from: a rollout line, or Codex's account read (issue 12 §3). */
+export type LimitSource = 'log' | 'account';
+
 export interface UsageWindow {
   label: string;
   usedPercent: number;
@@ -75,6 +78,7 @@ export interface UsageWindow {
   stale: boolean;
   rolledOver: boolean;
   pace: Pace | null;
+  source: LimitSource;
 }
 
 export interface LimitFamily {
@@ -90,6 +94,8 @@ export interface UsageLimits {
   others: LimitFamily[];
   credits: Credits | null;
   planType: string | null;
+  /** Why the last ask to `codex app-server` failed (null when it worked, or was never made). */
+  accountError: string | null;
 }
 
 export interface CodexHomeInfo {

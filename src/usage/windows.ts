@@ -53,7 +53,7 @@ export function toUsageWindow(
   observedAt: number,
   now: number,
   history: readonly WindowSample[],
-): UsageWindow {
+): Omit<UsageWindow, 'source'> {
   const rolledOver = raw.resetsAt !== null && raw.resetsAt <= now;
   const usedPercent = rolledOver ? 0 : clampPercent(raw.usedPercent);
   return {

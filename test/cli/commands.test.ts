@@ -61,7 +61,9 @@ describe('run (headless presence)', () => {
     });
     await cli.printed('discord connected');
     const { stdout } = cli.output();
-    expect(stdout).toMatch(/^\S+Z 5h {6}\[█{17}░{3}\] 84% left · resets (\d+ \w{3} )?\d\d:\d\d · \d+% in reserve$/m);
+    expect(stdout).toMatch(
+      /^\S+Z 5h {6}\[█{17}░{3}\] 84% left · resets (\d+ \w{3} )?\d\d:\d\d · \d+% in reserve · from your last session$/m,
+    );
     expect(stdout).toMatch(/^\S+Z session orbit-api · gpt-5\.5 · idle · Δ 11k \| last 21k \| total 29k$/m);
 
     cli.child.kill('SIGINT');

@@ -186,7 +186,7 @@ describe('an out-of-range reset (it crashed status, doctor and run with "Invalid
     expect(snap.diagnostics.suspiciousLines).toBe(2);
     const text = await runCli(['status'], env());
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^5h limit\s+\[█{14}░{6}\] 70% left$/m);
+    expect(text.stdout).toMatch(/^5h limit\s+\[█{14}░{6}\] 70% left · from your last session$/m);
     expect(text.stdout).toContain('2 line(s) had out-of-range values, shown as unknown');
   });
 

@@ -55,6 +55,7 @@ describe('popover', () => {
     });
     snap.limits.secondary = window(100, {
       label: 'weekly',
+      source: 'account',
       rolledOver: true,
       usedPercent: 0,
       resetsAt: new Date(T0 - 60 * 60_000).toISOString(),
@@ -64,9 +65,11 @@ describe('popover', () => {
     await expect.poll(() => primary.getAttribute('class')).toContain('tone-critical');
     expect(await primary.getByTestId('left').textContent()).toBe('4% left');
     expect(await primary.getByTestId('stale').textContent()).toBe('as of 23 min ago');
+    expect(await primary.getByTestId('source').textContent()).toBe('from your last session');
     expect(await primary.getByTestId('pace').textContent()).toBe('3% in reserve');
     const weekly = page.getByTestId('limit-weekly');
     expect(await weekly.getByTestId('reset').textContent()).toBe('reset at 13:00 · 100% left');
+    expect(await weekly.getByTestId('source').textContent()).toBe('from your account');
     await context.close();
 
     const warn = snapshot();

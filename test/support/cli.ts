@@ -1,10 +1,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'out', 'cli', 'index.mjs');
+
+/**
+ * PATH without any folder holding a `codex`: `status` may ask Codex for the
+ * account's limits, and a developer's real Codex must not answer in tests.
+ * Tests that want a codex pass CODEX_BIN or their own PATH.
+ */
+export const PATH_WITHOUT_CODEX = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((dir) => !['codex', 'codex.cmd', 'codex.exe'].some((n) => existsSync(join(dir, n))))
+  .join(delimiter);
 
 export interface CliRun {
   code: number | null;
@@ -18,7 +28,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build:cli\` first (npm test does).`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: PATH_WITHOUT_CODEX, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -33,7 +43,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 /** Starts the built CLI and keeps it running; `output()` is what it printed so far. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: PATH_WITHOUT_CODEX, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -45,6 +45,7 @@ export function window(remaining: number, over: Partial<UsageWindow> = {}): Usag
     stale: false,
     rolledOver: false,
     pace: null,
+    source: 'log',
     ...over,
   };
 }
@@ -68,6 +69,7 @@ export function snapshot(
       others: [],
       credits: null,
       planType: null,
+      accountError: null,
     },
     diagnostics: {
       filesRead: 1,

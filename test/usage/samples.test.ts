@@ -67,6 +67,7 @@ describe('real codex 0.169.0 rollouts', () => {
       rolledOver: false,
       // Three observations, but less than five minutes apart: no run-out projection.
       pace: { expectedUsedPercent: 51.3, reservePercent: 35.8, runsOutAt: null },
+      source: 'log',
     });
     expect(limits.secondary).toMatchObject({
       label: 'weekly',
@@ -115,6 +116,7 @@ describe('real codex 0.169.0 rollouts', () => {
           stale: false,
           rolledOver: false,
           pace: null,
+          source: 'log',
         },
         secondary: null,
       },

@@ -83,6 +83,9 @@ export function LimitCard({ window: w, fallback, now }: { window: UsageWindow | 
             as of {ageMin < 60 ? `${ageMin} min` : durationShort(now - Date.parse(w.observedAt))} ago
           </span>
         )}
+        <span className="muted" data-testid="source">
+          {w.source === 'account' ? 'from your account' : 'from your last session'}
+        </span>
       </p>
     </section>
   );
