@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import type { WindowKind } from './edges.js';
 import { isAllowedExternal } from './ipcGuard.js';
 
+/** The first size, before the popover has measured its content (it then asks for its own height). */
 export const POPOVER_SIZE = { width: 360, height: 540 };
+
+/**
+ * The popover's backdrop: macOS vibrancy, the Windows 11 Mica material, a
+ * solid colour elsewhere (and where the material is not available, Electron
+ * ignores the option and the page's own solid background shows).
+ */
+export function popoverMaterial(platform: NodeJS.Platform): Partial<Electron.BrowserWindowConstructorOptions> {
+  if (platform === 'darwin') return { vibrancy: 'popover', visualEffectState: 'active', backgroundColor: '#00000000' };
+  if (platform === 'win32') return { backgroundMaterial: 'mica' };
+  return {};
+}
 
 /**
  * Electron's security checklist, for every window: context isolation and the
@@ -30,8 +42,8 @@ export function createAppWindow(
     skipTaskbar: popover, // no taskbar entry for the popover on Windows
     alwaysOnTop: popover,
     title: popover ? 'Codex Discord Presence' : 'Codex Discord Presence — Settings',
-    backgroundColor: '#00000000',
     transparent: false,
+    ...(popover ? popoverMaterial(process.platform) : {}),
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,

@@ -59,7 +59,9 @@ export function paceText(w: UsageWindow, now: number): PaceView | null {
   const reserve = wholePercent(w.pace.reservePercent);
   if (reserve < 0) {
     const runsOut =
-      w.pace.runsOutAt === null ? null : `runs out in ${durationShort(Math.max(0, Date.parse(w.pace.runsOutAt) - now))}`;
+      w.pace.runsOutAt === null
+        ? null
+        : `runs out in ${durationShort(Math.max(0, Date.parse(w.pace.runsOutAt) - now))}`;
     return { tone: 'deficit', text: [`${-reserve}% in deficit`, runsOut].filter((x) => x !== null).join(' · ') };
   }
   if (w.pace.runsOutAt !== null) {

@@ -46,7 +46,7 @@ vi.mock('electron', () => {
   return { BrowserWindow, shell: { openExternal: async (url: string) => void state.opened.push(url) } };
 });
 
-const { createAppWindow } = await import('../../main/windows.js');
+const { createAppWindow, popoverMaterial } = await import('../../main/windows.js');
 
 describe('createAppWindow', () => {
   it('keeps context isolation and the sandbox on, Node integration off, web security untouched', () => {
@@ -87,5 +87,13 @@ describe('createAppWindow', () => {
     expect(wc?.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(wc?.openHandler?.({ url: 'https://discord.com/developers/applications' })).toEqual({ action: 'deny' });
     expect(state.opened).toEqual(['https://discord.com/developers/applications']);
+  });
+
+  it('the popover gets vibrancy on macOS and Mica on Windows, a solid page elsewhere; the title is the product name', () => {
+    expect(popoverMaterial('darwin')).toMatchObject({ vibrancy: 'popover' });
+    expect(popoverMaterial('win32')).toEqual({ backgroundMaterial: 'mica' });
+    expect(popoverMaterial('linux')).toEqual({});
+    createAppWindow('popover', '/p.cjs', null, '/r');
+    expect(state.windows.at(-1)?.options.title).toBe('Codex Discord Presence');
   });
 });

@@ -39,7 +39,14 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-export const APP: AppState = { discord: { state: 'connected' }, paused: false, launchAtLogin: false, version: '0.1.0' };
+export const APP: AppState = {
+  discord: { state: 'connected' },
+  paused: false,
+  published: true,
+  launchAtLogin: false,
+  version: '0.1.0',
+  platform: 'linux',
+};
 
 export function settings(change: (s: Settings) => void = () => undefined): Settings {
   const s = toSettings(defaultConfig());
