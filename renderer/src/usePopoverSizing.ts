@@ -15,29 +15,22 @@ export function usePopoverSizing(
 ): void {
   useEffect(() => {
     let last = 0;
-    let frame = 0;
+    // ResizeObserver already batches to one callback per frame, after layout.
     const measure = (): void => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        const p = page.current;
-        const s = scroller.current;
-        const c = content.current;
-        if (p === null) return;
-        const outer = p.getBoundingClientRect().height;
-        const wanted =
-          s === null || c === null ? outer : outer - s.getBoundingClientRect().height + c.getBoundingClientRect().height;
-        const height = Math.ceil(wanted);
-        if (Math.abs(height - last) < 1) return;
-        last = height;
-        ask(height);
-      });
+      const p = page.current;
+      const s = scroller.current;
+      const c = content.current;
+      if (p === null) return;
+      const outer = p.getBoundingClientRect().height;
+      const wanted =
+        s === null || c === null ? outer : outer - s.getBoundingClientRect().height + c.getBoundingClientRect().height;
+      const height = Math.ceil(wanted);
+      if (Math.abs(height - last) < 1) return;
+      last = height;
+      ask(height);
     };
     const observer = new ResizeObserver(measure);
     for (const el of [page.current, content.current]) if (el !== null) observer.observe(el);
-    measure();
-    return () => {
-      observer.disconnect();
-      cancelAnimationFrame(frame);
-    };
+    return () => observer.disconnect();
   }, [page, scroller, content, ask]);
 }

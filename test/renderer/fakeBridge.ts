@@ -5,6 +5,8 @@ export interface FakeInit {
   snapshot: UsageSnapshot;
   app: AppState;
   settings: Settings;
+  /** Main does not answer: every pull rejects, as when the IPC handler throws. */
+  broken?: boolean;
 }
 
 export interface FakeControls {
@@ -47,7 +49,12 @@ function bridgeScript(init: FakeInit): void {
     calls.push([name, args]);
   };
   const api = {
-    getSnapshot: async () => (record('getSnapshot', []), init.snapshot),
+    getSnapshot: async () => {
+      record('getSnapshot', []);
+      if (init.broken === true)
+        throw new Error("Error invoking remote method 'snapshot:get': the app is not ready yet");
+      return init.snapshot;
+    },
     onSnapshot: (listener: (s: UsageSnapshot) => void) => {
       snapshotListeners.add(listener);
       return () => snapshotListeners.delete(listener);

@@ -19,7 +19,7 @@ function sessionsLine(snapshot: UsageSnapshot): string {
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
 
 /** Escape closes the popover; each time it opens, focus goes to its first control. */
-function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>): void {
+function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready: boolean): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') {
@@ -34,13 +34,13 @@ function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>): void 
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('focus', focusFirst);
-    const t = setTimeout(focusFirst, 0);
+    // Once the content is there (effects run after it is in the DOM), its first control takes focus.
+    if (ready) focusFirst();
     return () => {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('focus', focusFirst);
-      clearTimeout(t);
     };
-  }, [api, page]);
+  }, [api, page, ready]);
 }
 
 /** Says a Discord status change once, politely (not on first render). */
@@ -121,7 +121,7 @@ export function Popover({ api }: { api: Api }) {
   const contentRef = useRef<HTMLDivElement | null>(null);
   const ask = useCallback((h: number) => void api.resizePopover(h).catch(() => undefined), [api]);
   usePopoverSizing(pageRef, scrollRef, contentRef, ask);
-  useKeyboard(api, pageRef);
+  useKeyboard(api, pageRef, snapshot !== null && app !== null);
   const announcement = useAnnouncement(app === null ? null : discordView(app).text);
   const refs = { pageRef, scrollRef, contentRef };
 
@@ -132,7 +132,10 @@ export function Popover({ api }: { api: Api }) {
           <p className="hint">Loading…</p>
         ) : (
           <section className="discord-row tone-error" data-testid="bridge-error">
-            <p className="discord-reason">The app’s core did not answer: {error}</p>
+            <p className="discord-reason">
+              The app’s core is not answering. Retry; if it keeps failing, quit and start the app again.
+            </p>
+            <p className="hint selectable">{error.replace(/^Error invoking remote method '[^']+': /, '')}</p>
             <div className="row-actions">
               <button type="button" onClick={() => window.location.reload()}>
                 Retry

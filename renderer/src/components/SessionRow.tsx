@@ -5,7 +5,7 @@ import { ContextIcon, NotSharedIcon, TokensIcon } from './Icons.js';
 
 export const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
   working: 'working',
-  waiting: 'waiting for approval',
+  waiting: 'needs approval',
   idle: 'idle',
   ended: 'ended',
 };
