@@ -125,6 +125,8 @@ export default tseslint.config(
                 '!**/src/presence',
                 '!**/src/presence/activity*',
                 '!**/src/presence/privacy*',
+                '!**/src/discord',
+                '!**/src/discord/template*',
                 // pickCurrent: the popover marks the session the publisher picks, by the same rule.
                 '!**/src/usage',
                 '!**/src/usage/aggregate*',
