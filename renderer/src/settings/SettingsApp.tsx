@@ -18,19 +18,16 @@ export function SettingsApp({ api }: { api: Api }) {
   const dirty = isDirty(store);
   const errors = visibleErrors(store);
   const [tab, setTab] = useState<TabId>('discord');
-  const [focusId, setFocusId] = useState<string | null>(null);
+  const pendingFocus = useRef<string | null>(null);
   const saveButton = useRef<HTMLButtonElement | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
   // After a tab switch for an invalid field, focus it once it is on screen.
   useEffect(() => {
-    if (focusId === null) return;
-    const el = document.getElementById(focusId);
-    if (el !== null) {
-      el.focus();
-      setFocusId(null);
-    }
-  }, [focusId, tab]);
+    const id = pendingFocus.current;
+    pendingFocus.current = null;
+    if (id !== null) document.getElementById(id)?.focus();
+  }, [tab]);
 
   if (draft === null) return <main className="settings loading">Loading settings…</main>;
 
@@ -38,9 +35,11 @@ export function SettingsApp({ api }: { api: Api }) {
     if (!dirty || saving) return;
     const invalid = await saveSettings(api);
     const first = firstInvalid(invalid);
-    if (first !== null) {
+    if (first !== null && first.tab === tab) {
+      document.getElementById(first.id)?.focus();
+    } else if (first !== null) {
+      pendingFocus.current = first.id;
       setTab(first.tab);
-      setFocusId(first.id);
     } else {
       // Focus never falls to <body>: it stays on Save, which stays focusable.
       saveButton.current?.focus();
