@@ -68,6 +68,7 @@ export class TrayApp {
   /** The content height the popover last asked for (null until it has measured itself). */
   private wantedHeight: number | null = null;
   private lastPublished = false;
+  private retrying = false;
   private quitting = false;
   private stopped = false;
   private baseHome: string;
@@ -122,6 +123,9 @@ export class TrayApp {
       env: this.edges.env,
       onSnapshot: (s) => this.onSnapshot(s),
       onDiscordState: (s) => {
+        // A Retry restarts the client through an empty id for a moment: that is not "disabled" to the user.
+        if (this.retrying && s.state === 'disabled') return;
+        this.retrying = false;
         this.discord = s;
         this.pushAppState();
         void this.recorder.record(s);
@@ -208,7 +212,9 @@ export class TrayApp {
   }
 
   retryDiscord(): void {
-    this.services?.retryDiscord();
+    if (this.services === null || this.discord.state === 'disabled') return;
+    this.retrying = true;
+    this.services.retryDiscord();
   }
 
   /** The CLI's `doctor` checks, for the app's Codex home and config. */

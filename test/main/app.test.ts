@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp, type ConfigPort } from '../../main/app.js';
-import { CHANNELS, type AppState, type Settings, type UsageSnapshot } from '../../src/contract/index.js';
+import {
+  CHANNELS,
+  type AppState,
+  type DoctorResult,
+  type Settings,
+  type UsageSnapshot,
+} from '../../src/contract/index.js';
 import { loadConfig, saveConfig } from '../../src/config/store.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
@@ -224,6 +230,26 @@ describe('IPC', () => {
     await expect(electron.invoke(CHANNELS.resizePopover, popoverSender(), -1)).rejects.toThrow(/height/);
     await electron.invoke(CHANNELS.closePopover, popoverSender());
     expect(win?.isVisible()).toBe(false);
+  });
+
+  it('Retry reconnects without passing through "disabled"; Run doctor returns the CLI’s checks', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    electron.tray?.emitClick();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    const before = electron.window('popover')?.sent.length ?? 0;
+    await electron.invoke(CHANNELS.retryDiscord, popoverSender());
+    await expect
+      .poll(async () => ((await electron.invoke(CHANNELS.getAppState, popoverSender())) as AppState).discord.state)
+      .toBe('connected');
+    const states = (electron.window('popover')?.sent.slice(before) ?? [])
+      .filter(([c]) => c === CHANNELS.appStateChanged)
+      .map(([, p]) => (p as AppState).discord.state);
+    expect(states).not.toContain('disabled');
+    const report = (await electron.invoke(CHANNELS.runDoctor, popoverSender())) as DoctorResult;
+    expect(report.checks.find((c) => c.id === 'codex-home')?.status).toBe('ok');
+    expect(report.checks.every((c) => ['ok', 'warn', 'fail'].includes(c.status))).toBe(true);
   });
 
   it('a saved setting reaches every open window at once', async () => {
