@@ -9,6 +9,8 @@ const api = window.codexPresence;
 // The theme follows the saved settings live: a save in the settings window reaches this page at once.
 useAppStore.subscribe((s, prev) => {
   if (s.settings !== null && s.settings !== prev.settings) applyTheme(s.settings.general.theme);
+  // macOS vibrancy and Windows Mica show through the page a little (styles.css).
+  if (s.app !== null && s.app !== prev.app) document.documentElement.dataset.platform = s.app.platform;
 });
 void connectAppStore(api);
 const root = document.getElementById('root');

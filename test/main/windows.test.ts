@@ -43,7 +43,11 @@ vi.mock('electron', () => {
       return Promise.resolve();
     }
   }
-  return { BrowserWindow, shell: { openExternal: async (url: string) => void state.opened.push(url) } };
+  return {
+    BrowserWindow,
+    nativeTheme: { shouldUseDarkColors: false },
+    shell: { openExternal: async (url: string) => void state.opened.push(url) },
+  };
 });
 
 const { createAppWindow, popoverMaterial } = await import('../../main/windows.js');
@@ -90,9 +94,11 @@ describe('createAppWindow', () => {
   });
 
   it('the popover gets vibrancy on macOS and Mica on Windows, a solid page elsewhere; the title is the product name', () => {
-    expect(popoverMaterial('darwin')).toMatchObject({ vibrancy: 'popover' });
-    expect(popoverMaterial('win32')).toEqual({ backgroundMaterial: 'mica' });
-    expect(popoverMaterial('linux')).toEqual({});
+    expect(popoverMaterial('darwin', false)).toMatchObject({ vibrancy: 'popover', backgroundColor: '#00000000' });
+    // Mica, over the page's own colour as the solid fallback.
+    expect(popoverMaterial('win32', true)).toEqual({ backgroundMaterial: 'mica', backgroundColor: '#17191d' });
+    expect(popoverMaterial('win32', false)).toEqual({ backgroundMaterial: 'mica', backgroundColor: '#f6f7f9' });
+    expect(popoverMaterial('linux', true)).toEqual({});
     createAppWindow('popover', '/p.cjs', null, '/r');
     expect(state.windows.at(-1)?.options.title).toBe('Codex Discord Presence');
   });

@@ -46,5 +46,5 @@ export function firstInvalid(paths: readonly string[]): { id: string; tab: TabId
     const at = locate(p);
     if (at !== null && (best === null || at.order < best.order)) best = at;
   }
-  return best;
+  return best === null ? null : { id: best.id, tab: best.tab };
 }
