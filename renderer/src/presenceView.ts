@@ -9,9 +9,22 @@ import { visibleFor } from './privacyView.js';
  * really published, and picked the way the publisher picks it (ignored
  * projects skipped).
  */
-export function sessionOnDiscord(snapshot: UsageSnapshot, app: AppState, settings: Settings | null): string | null {
+export function sessionOnDiscord(
+  snapshot: UsageSnapshot,
+  app: AppState,
+  settings: Settings | null,
+  now: number,
+): string | null {
   if (!app.published) return null;
-  return pickCurrent(visibleSessions(snapshot, settings?.ignoreProjects ?? []));
+  const sessions = visibleSessions(snapshot, settings?.ignoreProjects ?? []);
+  const id = pickCurrent(sessions);
+  const session = sessions.find((s) => s.id === id);
+  if (session === undefined) return null;
+  // Past the idle delay Discord shows "Idle", not this session.
+  const busy = session.status === 'working' || session.status === 'waiting';
+  const idleAfter = (settings?.idle.afterMinutes ?? 10) * 60_000;
+  if (!busy && session.lastActivityAt !== null && now - Date.parse(session.lastActivityAt) >= idleAfter) return null;
+  return session.id;
 }
 
 /**

@@ -163,6 +163,12 @@ describe('popover', () => {
       await expect.poll(() => page.getByTestId('on-discord').count()).toBe(0);
       expect(await page.getByTestId('discord-live').count()).toBe(0);
     }
+    // Published, but the session went idle past the delay: Discord shows "Idle", not this session.
+    const idle = snapshot([session({ status: 'idle', lastActivityAt: new Date(T0 - 11 * 60_000).toISOString() })]);
+    await pushAppState(page, APP);
+    await pushSnapshot(page, idle);
+    await expect.poll(() => page.getByTestId('on-discord').count()).toBe(0);
+    await pushSnapshot(page, snap);
     // Detailed: the name goes to Discord, so no mark.
     await pushAppState(page, APP);
     await pushSettings(
@@ -196,6 +202,28 @@ describe('popover', () => {
     const calls = (await fakeCalls(o.page)).map((c) => c[0]);
     expect(calls).toEqual(expect.arrayContaining(['retryDiscord', 'openSettings', 'runDoctor']));
     await o.page.screenshot({ path: join(ARTIFACTS, 'popover-light-discord-error.png') });
+    await o.context.close();
+  });
+
+  it('Discord switched off in Settings says so (not "no application id")', async () => {
+    const o = await openPage(
+      h,
+      'popover',
+      {
+        snapshot: snapshot(),
+        app: {
+          ...APP,
+          discord: { state: 'disabled', reason: 'No Discord application id is set.' },
+          published: false,
+        },
+        settings: settings((s) => (s.discordEnabled = false)),
+      },
+      { now: T0 },
+    );
+    await expect
+      .poll(() => o.page.getByTestId('discord-reason').textContent())
+      .toBe('Discord is turned off in Settings: nothing is shown there.');
+    expect(await o.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
     await o.context.close();
   });
 

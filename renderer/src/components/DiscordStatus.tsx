@@ -10,9 +10,11 @@ export interface DiscordView {
   canRetry: boolean;
 }
 
-/** What Discord's state means for the user, in words. */
-export function discordView(app: AppState): DiscordView {
+/** What Discord's state means for the user, in words. `switchedOff`: the user turned Discord off in Settings. */
+export function discordView(app: AppState, switchedOff = false): DiscordView {
   if (app.paused) return { live: false, text: 'Presence is paused: nothing is shown on Discord.', canRetry: false };
+  if (switchedOff && app.discord.state === 'disabled')
+    return { live: false, text: 'Discord is turned off in Settings: nothing is shown there.', canRetry: false };
   switch (app.discord.state) {
     case 'disabled':
       return {
@@ -36,8 +38,8 @@ export function discordView(app: AppState): DiscordView {
 }
 
 /** The small header badge, only while the activity is really published. */
-export function LiveBadge({ app }: { app: AppState }) {
-  if (!discordView(app).live) return null;
+export function LiveBadge({ app, switchedOff }: { app: AppState; switchedOff: boolean }) {
+  if (!discordView(app, switchedOff).live) return null;
   return (
     <span className="live-badge" data-testid="discord-live">
       <LiveIcon />
@@ -51,8 +53,8 @@ export function LiveBadge({ app }: { app: AppState }) {
  * about it (Retry, Open settings, Run doctor). Doctor runs the same checks as
  * `codex-discord-presence doctor` and shows them here.
  */
-export function DiscordRow({ app, api }: { app: AppState; api: Api }) {
-  const view = discordView(app);
+export function DiscordRow({ app, api, switchedOff }: { app: AppState; api: Api; switchedOff: boolean }) {
+  const view = discordView(app, switchedOff);
   const [doctor, setDoctor] = useState<DoctorResult | 'running' | { error: string } | null>(null);
   if (view.live) return null;
   const tone = app.discord.state === 'error' && !app.paused ? 'error' : 'info';
@@ -76,7 +78,7 @@ export function DiscordRow({ app, api }: { app: AppState; api: Api }) {
         <button type="button" onClick={() => void api.openSettings()}>
           Open settings
         </button>
-        {!app.paused && (
+        {!app.paused && !switchedOff && (
           <button
             type="button"
             disabled={doctor === 'running'}

@@ -122,7 +122,8 @@ export function Popover({ api }: { api: Api }) {
   const ask = useCallback((h: number) => void api.resizePopover(h).catch(() => undefined), [api]);
   usePopoverSizing(pageRef, scrollRef, contentRef, ask);
   useKeyboard(api, pageRef, snapshot !== null && app !== null);
-  const announcement = useAnnouncement(app === null ? null : discordView(app).text);
+  const switchedOff = settings?.discordEnabled === false;
+  const announcement = useAnnouncement(app === null ? null : discordView(app, switchedOff).text);
   const refs = { pageRef, scrollRef, contentRef };
 
   if (snapshot === null || app === null) {
@@ -147,7 +148,7 @@ export function Popover({ api }: { api: Api }) {
     );
   }
 
-  const onDiscord = sessionOnDiscord(snapshot, app, settings);
+  const onDiscord = sessionOnDiscord(snapshot, app, settings, now);
   const footer = (
     <label className="switch">
       <input type="checkbox" checked={app.paused} onChange={(e) => void api.setPaused(e.target.checked)} />
@@ -159,13 +160,13 @@ export function Popover({ api }: { api: Api }) {
       api={api}
       {...refs}
       status={snapshot.codexHome.found ? sessionsLine(snapshot) : undefined}
-      badge={<LiveBadge app={app} />}
+      badge={<LiveBadge app={app} switchedOff={switchedOff} />}
       footer={footer}
     >
       <p className="sr-only" role="status" aria-live="polite" data-testid="announce">
         {announcement}
       </p>
-      <DiscordRow app={app} api={api} />
+      <DiscordRow app={app} api={api} switchedOff={switchedOff} />
       {!snapshot.codexHome.found ? (
         <section className="card empty" data-testid="empty-no-home">
           <h2>Codex not found</h2>
