@@ -220,7 +220,8 @@ export class TrayApp {
   /** The CLI's `doctor` checks, for the app's Codex home and config. */
   async doctor(): Promise<DoctorResult> {
     const report = await runDoctor(
-      { codexHome: this.config?.general.codex_home || null, config: null, verbose: false, json: false },
+      // The app's own config file; the Codex home comes from it, as the CLI resolves it.
+      { codexHome: null, config: this.opts.config.path, verbose: false, json: false },
       { stdout: () => undefined, stderr: () => undefined, env: this.edges.env, now: () => this.edges.now() },
       this.edges.platform,
     );
