@@ -125,9 +125,14 @@ export default tseslint.config(
                 '!**/src/presence',
                 '!**/src/presence/activity*',
                 '!**/src/presence/privacy*',
+                '!**/src/discord',
+                '!**/src/discord/template*',
+                // pickCurrent: the popover marks the session the publisher picks, by the same rule.
+                '!**/src/usage',
+                '!**/src/usage/aggregate*',
               ],
               message:
-                'The renderer may import only src/contract and the pure preview modules (format, config/schema, presence).',
+                'The renderer may import only src/contract and the pure preview modules (format, config/schema, presence, usage/aggregate).',
             },
           ],
         },

@@ -1,6 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHANNELS, type AppState, type CodexHomeCheck, type SaveResult, type Settings } from '../src/contract/index.js';
+import {
+  CHANNELS,
+  type AppState,
+  type CodexHomeCheck,
+  type DoctorResult,
+  type SaveResult,
+  type Settings,
+} from '../src/contract/index.js';
+import { runDoctor } from '../src/cli/doctor.js';
 import { resolveCodexHome } from '../src/codex/home.js';
 import { listRolloutFiles } from '../src/codex/rolloutFiles.js';
 import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
@@ -20,7 +28,7 @@ import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { guard, IpcRejected, isAllowedExternal } from './ipcGuard.js';
 import { LoginItem } from './loginItem.js';
 import { menuTemplate } from './menuTemplate.js';
-import { popoverPosition } from './popoverPosition.js';
+import { POPOVER_WIDTH, popoverHeight, popoverPosition } from './popoverPosition.js';
 import { CoreServices } from './services.js';
 import { ThresholdNotifier } from './thresholdNotifier.js';
 import { trayIconState, trayTitle, trayTooltip } from './trayPresentation.js';
@@ -62,6 +70,10 @@ export class TrayApp {
   private readonly loginItem: LoginItem;
   private readonly notifier = new ThresholdNotifier([25, 10, 5], false);
   private shownAt = 0;
+  /** The content height the popover last asked for (null until it has measured itself). */
+  private wantedHeight: number | null = null;
+  private lastPublished = false;
+  private retrying = false;
   private quitting = false;
   private stopped = false;
   /** Where the publisher lock lives: a folder of ours, never the Codex home (which may not exist yet). */
@@ -125,6 +137,9 @@ export class TrayApp {
       appVersion: this.edges.app.getVersion(),
       onSnapshot: (s) => this.onSnapshot(s),
       onDiscordState: (s) => {
+        // A Retry restarts the client through an empty id for a moment: that is not "disabled" to the user.
+        if (this.retrying && s.state === 'disabled') return;
+        this.retrying = false;
         this.discord = s;
         this.pushAppState();
         void this.recorder.record(s);
@@ -177,12 +192,22 @@ export class TrayApp {
       : this.discord.reason === undefined
         ? { state: this.discord.state }
         : { state: this.discord.state, reason: this.discord.reason };
+    const paused = this.services?.paused ?? false;
     return {
       discord,
-      paused: this.services?.paused ?? false,
+      paused,
+      published: this.isPublished(),
       launchAtLogin: this.launchAtLogin,
       version: this.edges.app.getVersion(),
+      platform: this.edges.platform,
     };
+  }
+
+  /** Is an activity really on Discord now: connected, not paused, and one is set (not cleared while idle)? */
+  private isPublished(): boolean {
+    const services = this.services;
+    if (services === null || services.paused) return false;
+    return this.discord.state === 'connected' && services.activity !== null;
   }
 
   togglePopover(): void {
@@ -195,21 +220,63 @@ export class TrayApp {
 
   showPopover(): void {
     const win = this.ensurePopover();
-    const size = win.getSize();
-    const trayBounds = this.tray?.getBounds() ?? null;
-    const display = this.edges.displayNear(trayBounds === null ? null : { x: trayBounds.x, y: trayBounds.y });
-    const { x, y } = popoverPosition({
-      tray: trayBounds,
-      window: size,
-      display: display.bounds,
-      workArea: display.workArea,
-    });
-    win.setPosition(x, y);
+    this.placePopover(win);
     this.shownAt = this.edges.now();
     win.show();
     win.focus();
     // Limits from the account, at most once a minute; the popover updates when they arrive.
     this.services?.refreshAccountLimits();
+  }
+
+  /** Sizes the popover to what its content asked for (clamped to the work area) and places it against the tray. */
+  private placePopover(win: WindowLike): void {
+    const trayBounds = this.tray?.getBounds() ?? null;
+    const display = this.edges.displayNear(trayBounds === null ? null : { x: trayBounds.x, y: trayBounds.y });
+    if (this.wantedHeight !== null) {
+      const height = popoverHeight(this.wantedHeight, display.workArea);
+      const current = win.getSize();
+      if (current.height !== height || current.width !== POPOVER_WIDTH) win.setContentSize(POPOVER_WIDTH, height);
+    }
+    const { x, y } = popoverPosition({
+      tray: trayBounds,
+      window: win.getSize(),
+      display: display.bounds,
+      workArea: display.workArea,
+    });
+    win.setPosition(x, y);
+  }
+
+  /** The popover measured its content: fit the window to it, and keep it against the tray. */
+  resizePopover(height: number): void {
+    this.wantedHeight = height;
+    const win = this.popover;
+    if (win === null || win.isDestroyed()) return;
+    this.placePopover(win);
+  }
+
+  hidePopover(): void {
+    if (this.popover !== null && !this.popover.isDestroyed()) this.popover.hide();
+  }
+
+  retryDiscord(): void {
+    if (this.services === null || this.discord.state === 'disabled') return;
+    this.retrying = true;
+    this.services.retryDiscord();
+  }
+
+  /** The CLI's `doctor` checks, for the app's Codex home and config. */
+  async doctor(): Promise<DoctorResult> {
+    const report = await runDoctor(
+      // The app's own config file; the Codex home comes from it, as the CLI resolves it.
+      { codexHome: null, config: this.opts.config.path, verbose: false, json: false },
+      { stdout: () => undefined, stderr: () => undefined, env: this.edges.env, now: () => this.edges.now() },
+      this.edges.platform,
+    );
+    return {
+      ok: report.ok,
+      checks: report.checks.map((c) => ({ ...c })),
+      notes: report.notes,
+    };
   }
 
   openSettings(): void {
@@ -253,7 +320,11 @@ export class TrayApp {
     this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
     await this.services?.applyConfig(next);
     if (this.tray !== null && this.services !== null) this.updateTray(this.services.snapshot);
-    return { ok: true, settings: toSettings(next) };
+    const saved = toSettings(next);
+    // Every open window follows at once: a theme or privacy change must reach the open popover.
+    this.broadcast(CHANNELS.settingsChanged, saved);
+    this.pushAppState();
+    return { ok: true, settings: saved };
   }
 
   /** Clears the Discord activity (bounded), releases the instance file, then exits. */
@@ -324,14 +395,20 @@ export class TrayApp {
     this.updateTray(snapshot);
     for (const notice of this.notifier.check(snapshot)) this.edges.notify(notice);
     this.broadcast(CHANNELS.snapshotChanged, snapshot);
+    // The publisher rebuilds the activity from the same snapshot right after this listener:
+    // check afterwards whether that set or cleared what Discord shows.
+    queueMicrotask(() => {
+      if (this.isPublished() !== this.lastPublished) this.pushAppState();
+    });
   }
 
   private updateTray(snapshot: UsageSnapshot): void {
     if (this.tray === null) return;
+    const now = this.edges.now();
     this.tray.setImage(trayIconState(snapshot));
-    this.tray.setToolTip(trayTooltip(snapshot, new Date(this.edges.now())));
+    this.tray.setToolTip(trayTooltip(snapshot, now));
     if (this.edges.platform === 'darwin')
-      this.tray.setTitle(this.config?.general.tray_title ? trayTitle(snapshot) : '');
+      this.tray.setTitle(this.config?.general.tray_title ? trayTitle(snapshot, now) : '');
   }
 
   private rebuildMenu(): void {
@@ -355,7 +432,9 @@ export class TrayApp {
 
   private pushAppState(): void {
     this.rebuildMenu();
-    this.broadcast(CHANNELS.appStateChanged, this.appState);
+    const state = this.appState;
+    this.lastPublished = state.published;
+    this.broadcast(CHANNELS.appStateChanged, state);
   }
 
   private broadcast(channel: string, payload: unknown): void {
@@ -401,6 +480,10 @@ export class TrayApp {
     });
     on(CHANNELS.quit, () => this.edges.app.quit());
     on(CHANNELS.inspectCodexHome, ([path]) => inspectCodexHome(path as string, this.edges.env));
+    on(CHANNELS.resizePopover, ([height]) => this.resizePopover(height as number));
+    on(CHANNELS.closePopover, () => this.hidePopover());
+    on(CHANNELS.retryDiscord, () => this.retryDiscord());
+    on(CHANNELS.runDoctor, () => this.doctor());
   }
 }
 

@@ -33,6 +33,8 @@ export interface WindowLike {
   focus(): void;
   setPosition(x: number, y: number): void;
   getSize(): { width: number; height: number };
+  /** Sizes the page area (the popover is frameless, so it is the window). */
+  setContentSize(width: number, height: number): void;
   send(channel: string, payload: unknown): void;
   onBlur(handler: () => void): void;
   onClosed(handler: () => void): void;

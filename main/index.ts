@@ -1,4 +1,15 @@
-import { app, ipcMain, Menu, nativeImage, Notification, powerMonitor, screen, shell, Tray } from 'electron';
+import {
+  app,
+  ipcMain,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Notification,
+  powerMonitor,
+  screen,
+  shell,
+  Tray,
+} from 'electron';
 import log from 'electron-log/main';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +18,7 @@ import { CONFIG_FILE_NAME } from '../src/config/schema.js';
 import { settingsFile } from '../src/config/settingsFile.js';
 import { APP_NAME, TrayApp, type ConfigPort } from './app.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
-import type { TrayIconState } from './trayPresentation.js';
+import { trayIconFile, type TrayIconState } from './trayPresentation.js';
 import { createAppWindow } from './windows.js';
 
 // Rotating log file in the app's logs folder (1 MB, one old file kept).
@@ -21,21 +32,24 @@ const preloadPath = join(here, '..', 'preload', 'index.cjs');
 const rendererDir = join(here, '..', 'renderer');
 const rendererUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
 
-/** Tray images per platform (issue #7 generates them): macOS template images, .ico on Windows, PNG on Linux. */
+/** Tray images per platform (scripts/generate-icons.mjs): macOS templates, .ico on Windows, light/dark PNGs on Linux. */
 function trayImage(state: TrayIconState): Electron.NativeImage {
-  if (process.platform === 'darwin') {
-    const image = nativeImage.createFromPath(join(assets, 'tray', `tray-${state}Template.png`));
-    image.setTemplateImage(true);
-    return image;
-  }
-  const ext = process.platform === 'win32' ? 'ico' : 'png';
-  return nativeImage.createFromPath(join(assets, 'tray', `tray-${state}.${ext}`));
+  const file = trayIconFile(process.platform, state, nativeTheme.shouldUseDarkColors);
+  const image = nativeImage.createFromPath(join(assets, 'tray', file));
+  if (process.platform === 'darwin') image.setTemplateImage(true);
+  return image;
 }
 
 function wrapTray(initial: TrayIconState): TrayLike {
   const tray = new Tray(trayImage(initial));
+  let current = initial;
+  // A Linux panel's theme can change while the app runs: swap to the matching variant.
+  if (process.platform === 'linux') nativeTheme.on('updated', () => tray.setImage(trayImage(current)));
   return {
-    setImage: (state) => tray.setImage(trayImage(state)),
+    setImage: (state) => {
+      current = state;
+      tray.setImage(trayImage(state));
+    },
     setToolTip: (text) => tray.setToolTip(text),
     setTitle: (text) => tray.setTitle(text),
     // Linux only picks up menu changes when the menu is set again.
@@ -58,6 +72,7 @@ function wrapWindow(kind: 'popover' | 'settings'): WindowLike {
     hide: () => win.hide(),
     focus: () => win.focus(),
     setPosition: (x, y) => win.setPosition(x, y),
+    setContentSize: (width, height) => win.setContentSize(width, height),
     getSize: () => {
       const [width = 360, height = 540] = win.getSize();
       return { width, height };

@@ -34,6 +34,13 @@ export const VALIDATORS: Record<string, Validator> = {
   [CHANNELS.openExternal]: shortString,
   [CHANNELS.quit]: none,
   [CHANNELS.inspectCodexHome]: shortString,
+  [CHANNELS.resizePopover]: (args) =>
+    args.length === 1 && typeof args[0] === 'number' && Number.isFinite(args[0]) && args[0] > 0 && args[0] < 10_000
+      ? null
+      : 'expected one height in pixels',
+  [CHANNELS.closePopover]: none,
+  [CHANNELS.retryDiscord]: none,
+  [CHANNELS.runDoctor]: none,
 };
 
 export class IpcRejected extends Error {}

@@ -24,6 +24,18 @@ export function taskbarSide(display: Rect, workArea: Rect, tray: Rect | null): T
 
 const GAP = 4;
 
+export const POPOVER_WIDTH = 360;
+/** The smallest popover: the header, one message and the footer. */
+export const POPOVER_MIN_HEIGHT = 160;
+/** The popover never takes more than this share of the work area's height; past it, its list scrolls. */
+export const POPOVER_MAX_SHARE = 0.8;
+
+/** The height the popover gets for the content height it asked for: whole pixels, within [min, 80 % of the work area]. */
+export function popoverHeight(wanted: number, workArea: Rect): number {
+  const max = Math.max(POPOVER_MIN_HEIGHT, Math.floor(workArea.height * POPOVER_MAX_SHARE));
+  return Math.min(max, Math.max(POPOVER_MIN_HEIGHT, Math.ceil(wanted)));
+}
+
 /**
  * Where the popover goes (menubar's `getWindowPosition`, as a pure function):
  * centred on the tray icon against the taskbar's edge and kept inside the

@@ -1,6 +1,7 @@
 import { resolveCodexHome } from '../src/codex/home.js';
 import type { PresenceConfig } from '../src/config/schema.js';
 import { PresenceClient, type DiscordClientState } from '../src/discord/client.js';
+import type { DiscordActivity } from '../src/presence/activity.js';
 import { PresencePublisher } from '../src/presence/publisher.js';
 import { UsageMonitor } from '../src/usage/monitor.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
@@ -47,6 +48,23 @@ export class CoreServices {
   }
 
   private publishing = false;
+
+  /** What the publisher last handed to Discord (null: nothing, e.g. cleared while idle). */
+  get activity(): DiscordActivity | null {
+    return this.publisher.activity;
+  }
+
+  /**
+   * Reconnect now instead of at the next backoff step (the user pressed Retry).
+   * The client has no public "retry now", but a new client id always starts a
+   * fresh attempt at once: clearing and restoring the id does exactly that.
+   */
+  retryDiscord(): void {
+    const id = this.clientIdFor(this.config);
+    if (id === '') return;
+    this.client.setClientId('');
+    this.client.setClientId(id);
+  }
 
   async start(): Promise<void> {
     await this.startWatching();

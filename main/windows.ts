@@ -1,9 +1,26 @@
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, nativeTheme, shell } from 'electron';
 import { join } from 'node:path';
 import type { WindowKind } from './edges.js';
 import { isAllowedExternal } from './ipcGuard.js';
 
+/** The first size, before the popover has measured its content (it then asks for its own height). */
 export const POPOVER_SIZE = { width: 360, height: 540 };
+
+/**
+ * The popover's backdrop: macOS vibrancy, the Windows 11 Mica material, a
+ * solid page elsewhere. The page lets a little of the material through
+ * (renderer: `data-platform`). Where Mica is not available (before Windows 11
+ * 22H2) Electron ignores the option and the window's own colour, the page's
+ * background, shows instead: the same look, solid.
+ */
+export function popoverMaterial(
+  platform: NodeJS.Platform,
+  dark: boolean,
+): Partial<Electron.BrowserWindowConstructorOptions> {
+  if (platform === 'darwin') return { vibrancy: 'popover', visualEffectState: 'active', backgroundColor: '#00000000' };
+  if (platform === 'win32') return { backgroundMaterial: 'mica', backgroundColor: dark ? '#17191d' : '#f6f7f9' };
+  return {};
+}
 
 /**
  * Electron's security checklist, for every window: context isolation and the
@@ -30,8 +47,8 @@ export function createAppWindow(
     skipTaskbar: popover, // no taskbar entry for the popover on Windows
     alwaysOnTop: popover,
     title: popover ? 'Codex Discord Presence' : 'Codex Discord Presence — Settings',
-    backgroundColor: '#00000000',
     transparent: false,
+    ...(popover ? popoverMaterial(process.platform, nativeTheme.shouldUseDarkColors) : {}),
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, type Api, type AppState, type UsageSnapshot } from '../src/contract/index.js';
+import { CHANNELS, type Api, type AppState, type Settings, type UsageSnapshot } from '../src/contract/index.js';
 
 /**
  * The bridge: one method per channel, typed against the shared `Api`.
@@ -27,6 +27,11 @@ const api: Api = {
   openExternal: (url) => ipcRenderer.invoke(CHANNELS.openExternal, url),
   quit: () => ipcRenderer.invoke(CHANNELS.quit),
   inspectCodexHome: (path) => ipcRenderer.invoke(CHANNELS.inspectCodexHome, path),
+  onSettings: (listener) => subscribe<Settings>(CHANNELS.settingsChanged, listener),
+  resizePopover: (height) => ipcRenderer.invoke(CHANNELS.resizePopover, height),
+  closePopover: () => ipcRenderer.invoke(CHANNELS.closePopover),
+  retryDiscord: () => ipcRenderer.invoke(CHANNELS.retryDiscord),
+  runDoctor: () => ipcRenderer.invoke(CHANNELS.runDoctor),
 };
 
 contextBridge.exposeInMainWorld('codexPresence', api);

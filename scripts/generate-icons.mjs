@@ -2,7 +2,7 @@
 // so a build needs no design tool; run `npm run icons` after editing the source.
 //   assets/icon/icon.png (1024), icon.icns, icon.ico, png/NxN.png (Linux)
 //   assets/tray/tray-<state>Template.png and @2x (macOS, black + alpha)
-//   assets/tray/tray-<state>.png (Linux) and .ico (Windows)
+//   assets/tray/tray-<state>.png and .ico (Windows), and tray-<state>-light.png / -dark.png (Linux panels)
 import { Resvg } from '@resvg/resvg-js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -105,5 +105,9 @@ for (const state of STATES) {
   const colour = traySvg(state, '#6d86ff');
   out(`assets/tray/tray-${state}.png`, render(colour, 32));
   out(`assets/tray/tray-${state}.ico`, ico([16, 24, 32, 48].map((size) => ({ size, data: render(colour, size) }))));
+  // Linux panels: one colour cannot read on both (Codex's own icon vanished on dark panels),
+  // so a near-black glyph for light panels and a near-white one for dark panels; main picks by theme.
+  out(`assets/tray/tray-${state}-light.png`, render(traySvg(state, '#1c1f24'), 32));
+  out(`assets/tray/tray-${state}-dark.png`, render(traySvg(state, '#f2f4f8'), 32));
 }
 console.log('icons written to assets/icon and assets/tray');

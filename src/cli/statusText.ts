@@ -1,5 +1,6 @@
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
+import { sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
@@ -109,10 +110,6 @@ export function windowText(w: UsageWindow | null, now: Date): string {
 }
 
 /** Where the figures came from, as the as-of text says it (issue 12 §3). */
-export function sourceText(w: UsageWindow): string {
-  return w.source === 'account' ? 'from your account' : 'from your last session';
-}
-
 function sessionLine(s: CodexSessionSnapshot, current: boolean, now: Date): string {
   const marker = current ? '▶' : ' ';
   const where = [s.project ?? 'unknown project', s.branch === null ? null : `(${s.branch})`].filter(Boolean).join(' ');
@@ -120,3 +117,5 @@ function sessionLine(s: CodexSessionSnapshot, current: boolean, now: Date): stri
   const context = s.context.percentLeft === null ? '' : ` · context ${s.context.percentLeft}% left`;
   return `  ${marker} ${where} · ${s.model ?? 'model ?'} · ${s.status}${elapsed}\n      ${tokenTriplet(s.tokens)}${context}`;
 }
+
+export { sourceText };

@@ -31,6 +31,16 @@ export const CHANNELS = {
   openExternal: 'app:open-external',
   quit: 'app:quit',
   inspectCodexHome: 'codex-home:inspect',
+  /** Main → every window: the saved settings changed (theme, privacy…), so open windows follow live. */
+  settingsChanged: 'settings:changed',
+  /** Popover → main: the height its content needs; main sizes and re-positions the window. */
+  resizePopover: 'popover:resize',
+  /** Popover → main: Escape was pressed. */
+  closePopover: 'popover:close',
+  /** Try to reach Discord now instead of waiting for the next backoff step. */
+  retryDiscord: 'discord:retry',
+  /** Runs the same checks as `codex-discord-presence doctor` and returns them. */
+  runDoctor: 'app:run-doctor',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -40,8 +50,21 @@ export type DiscordState = 'disabled' | 'connecting' | 'connected' | 'error';
 export interface AppState {
   discord: { state: DiscordState; reason?: string };
   paused: boolean;
+  /** True only while Discord is connected, presence is not paused and an activity is actually set. */
+  published: boolean;
   launchAtLogin: boolean;
   version: string;
+  /** The OS, so the settings hide what does not apply (the macOS tray title). */
+  platform: string;
+}
+
+export type DoctorStatus = 'ok' | 'warn' | 'fail';
+
+/** What `doctor` found, as the app shows it (the same checks as the CLI). */
+export interface DoctorResult {
+  ok: boolean;
+  checks: Array<{ id: string; status: DoctorStatus; title: string; detail: string; fix?: string }>;
+  notes: string[];
 }
 
 export type PrivacyPreset = 'minimal' | 'standard' | 'detailed';
@@ -111,4 +134,10 @@ export interface Api {
   openExternal(url: string): Promise<void>;
   quit(): Promise<void>;
   inspectCodexHome(path: string): Promise<CodexHomeCheck>;
+  onSettings(listener: (settings: Settings) => void): Unsubscribe;
+  /** Asks for a popover content height in CSS pixels; main clamps it to the work area. */
+  resizePopover(height: number): Promise<void>;
+  closePopover(): Promise<void>;
+  retryDiscord(): Promise<void>;
+  runDoctor(): Promise<DoctorResult>;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../renderer/setup.js';
@@ -35,6 +35,21 @@ describe('npm run build', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
     expect(html).not.toMatch(/<script(?![^>]*src=)[^>]*>/); // no inline script
+  });
+
+  it('the renderer ships minified: at most 350 kB of JavaScript, with no eval the CSP would block', async () => {
+    const dir = join(ROOT, 'out', 'renderer', 'assets');
+    const scripts = (await readdir(dir)).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    let total = 0;
+    for (const f of scripts) {
+      total += (await stat(join(dir, f))).size;
+      const code = await readFile(join(dir, f), 'utf8');
+      // Minified: long lines, not one statement per line.
+      expect(code.split('\n').length, f).toBeLessThan(50);
+      expect(code, f).not.toMatch(/\beval\(|new Function\(/);
+    }
+    expect(total).toBeLessThanOrEqual(350_000);
   });
 
   it('the CLI bundle runs on plain Node', async () => {

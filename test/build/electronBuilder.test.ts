@@ -121,6 +121,9 @@ describe('icons (generated from assets/source/icon.svg)', () => {
       expect(pngSize(await readFile(join(ROOT, `assets/tray/tray-${state}Template.png`)))).toEqual([16, 16]);
       expect(pngSize(await readFile(join(ROOT, `assets/tray/tray-${state}Template@2x.png`)))).toEqual([32, 32]);
       expect(pngSize(await readFile(join(ROOT, `assets/tray/tray-${state}.png`)))).toEqual([32, 32]);
+      // Linux: a light-panel and a dark-panel variant.
+      for (const panel of ['light', 'dark'])
+        expect(pngSize(await readFile(join(ROOT, `assets/tray/tray-${state}-${panel}.png`)))).toEqual([32, 32]);
       const ico = await readFile(join(ROOT, `assets/tray/tray-${state}.ico`));
       expect(ico.readUInt16LE(4)).toBe(4);
     }

@@ -8,6 +8,7 @@ import { TrayApp, type ConfigPort } from '../../main/app.js';
 import {
   CHANNELS,
   type AppState,
+  type DoctorResult,
   type SaveResult,
   type Settings,
   type UsageSnapshot,
@@ -87,7 +88,7 @@ describe('tray app', () => {
     });
     expect(electron.tray?.image).toBe('normal');
     expect(electron.tray?.tooltip).toMatch(
-      /^Codex Discord Presence\n5h: 84% left, resets in 2h \d+m \((\d+ \w{3} )?\d\d:\d\d\)\nweekly: 56% left, resets in 4d \d+h \(\d+ \w{3} \d\d:\d\d\)$/,
+      /^Codex Discord Presence\n5h 84% left · resets (\d+ \w{3} )?\d\d:\d\d\nweekly 56% left · resets \d+ \w{3} \d\d:\d\d$/,
     );
     expect(electron.tray?.menu.map((m) => m.label ?? '—')).toEqual([
       'Open',
@@ -207,6 +208,66 @@ describe('IPC', () => {
           ),
       )
       .toBe(true);
+  });
+
+  it('"published" is true only once the activity is really on Discord, and false when paused', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    electron.tray?.emitClick();
+    const state = async () => (await electron.invoke(CHANNELS.getAppState, popoverSender())) as AppState;
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    await expect.poll(async () => (await state()).published).toBe(true);
+    await electron.invoke(CHANNELS.setPaused, popoverSender(), true);
+    expect(await state()).toMatchObject({ paused: true, published: false });
+    const pushed = electron.window('popover')?.sent.filter(([c]) => c === CHANNELS.appStateChanged) ?? [];
+    expect((pushed.at(-1)?.[1] as AppState).published).toBe(false);
+  });
+
+  it('the popover asks for its content height: main sizes it within the work area and keeps it at the tray', async () => {
+    await start();
+    electron.tray?.emitClick();
+    const win = electron.window('popover');
+    await electron.invoke(CHANNELS.resizePopover, popoverSender(), 300.2);
+    expect(win?.getSize()).toEqual({ width: 360, height: 301 });
+    await electron.invoke(CHANNELS.resizePopover, popoverSender(), 5000);
+    expect(win?.getSize().height).toBeLessThan(5000);
+    await expect(electron.invoke(CHANNELS.resizePopover, popoverSender(), -1)).rejects.toThrow(/height/);
+    await electron.invoke(CHANNELS.closePopover, popoverSender());
+    expect(win?.isVisible()).toBe(false);
+  });
+
+  it('Retry reconnects without passing through "disabled"; Run doctor returns the CLI’s checks', async () => {
+    await writeConfig();
+    await liveSample();
+    await start();
+    electron.tray?.emitClick();
+    await fake.until(() => fake.activities.some((a) => a !== null));
+    const before = electron.window('popover')?.sent.length ?? 0;
+    await electron.invoke(CHANNELS.retryDiscord, popoverSender());
+    await expect
+      .poll(async () => ((await electron.invoke(CHANNELS.getAppState, popoverSender())) as AppState).discord.state)
+      .toBe('connected');
+    const states = (electron.window('popover')?.sent.slice(before) ?? [])
+      .filter(([c]) => c === CHANNELS.appStateChanged)
+      .map(([, p]) => (p as AppState).discord.state);
+    expect(states).not.toContain('disabled');
+    const report = (await electron.invoke(CHANNELS.runDoctor, popoverSender())) as DoctorResult;
+    expect(report.checks.find((c) => c.id === 'codex-home')?.status).toBe('ok');
+    expect(report.checks.every((c) => ['ok', 'warn', 'fail'].includes(c.status))).toBe(true);
+  });
+
+  it('a saved setting reaches every open window at once', async () => {
+    await start();
+    electron.tray?.emitClick();
+    const current = (await electron.invoke(CHANNELS.getSettings, popoverSender())) as Settings;
+    const result = (await electron.invoke(CHANNELS.saveSettings, popoverSender(), {
+      ...current,
+      general: { ...current.general, theme: 'dark' },
+    })) as { ok: boolean };
+    expect(result.ok).toBe(true);
+    const sent = electron.window('popover')?.sent.filter(([c]) => c === CHANNELS.settingsChanged) ?? [];
+    expect((sent.at(-1)?.[1] as Settings).general.theme).toBe('dark');
   });
 
   it('rejects foreign senders, sub-frames, remote pages and bad payloads', async () => {
@@ -339,7 +400,7 @@ describe('notifications', () => {
     const push = async (used: number): Promise<void> => {
       total += 100;
       await appendFile(file, `${line.tokenCount(new Date().toISOString(), total, 100, limits(used))}\n`);
-      await expect.poll(() => electron.tray?.tooltip ?? '').toContain(`5h: ${100 - used}% left`);
+      await expect.poll(() => electron.tray?.tooltip ?? '').toContain(`5h ${100 - used}% left`);
     };
     await push(70); // 30 % left
     await push(80); // 20 % left: crosses 25

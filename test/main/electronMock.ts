@@ -31,7 +31,9 @@ export class MockWindow implements WindowLike {
   hide = () => void (this.visible = false);
   focus = () => void (this.focused = true);
   setPosition = (x: number, y: number) => void (this.position = { x, y });
-  getSize = () => ({ width: 360, height: 540 });
+  size = { width: 360, height: 540 };
+  getSize = () => ({ ...this.size });
+  setContentSize = (width: number, height: number) => void (this.size = { width, height });
   send = (channel: string, payload: unknown) => void this.sent.push([channel, payload]);
   onBlur = (h: () => void) => void this.blur.push(h);
   onClosed = (h: () => void) => void this.closed.push(h);

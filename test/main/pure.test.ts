@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { desktopEntry, LoginItem } from '../../main/loginItem.js';
 import { popoverPosition, taskbarSide } from '../../main/popoverPosition.js';
 import { ThresholdNotifier } from '../../main/thresholdNotifier.js';
-import { trayIconState, trayTitle } from '../../main/trayPresentation.js';
+import { trayIconFile, trayIconState, trayTitle, trayTooltip } from '../../main/trayPresentation.js';
+import { popoverHeight } from '../../main/popoverPosition.js';
 import { isAllowedExternal } from '../../main/ipcGuard.js';
 import { snapshot, T0, window } from '../support/snapshots.js';
 import { MockApp } from './electronMock.js';
@@ -80,8 +81,40 @@ describe('tray icon state', () => {
     expect(trayIconState(stale)).toBe('stale');
   });
 
-  it('macOS title shows the primary share left', () => {
-    expect(trayTitle(snapshot())).toBe('72%');
+  it('the icon follows the lowest main window, whichever it is', () => {
+    const low = snapshot();
+    low.limits.primary = window(80);
+    low.limits.secondary = window(12, { label: 'weekly' });
+    expect(trayIconState(low)).toBe('warning');
+    low.limits.secondary = window(3, { label: 'weekly' });
+    expect(trayIconState(low)).toBe('critical');
+  });
+
+  it('title and tooltip speak the popover’s vocabulary', () => {
+    expect(trayTitle(snapshot(), T0)).toBe('5h 72% left · resets 16:13');
+    expect(trayTooltip(snapshot(), T0)).toBe(
+      'Codex Discord Presence\n5h 72% left · resets 16:13\nweekly 40% left · resets 24 Nov 14:00',
+    );
+    const none = snapshot();
+    none.limits.primary = null;
+    expect(trayTitle(none, T0)).toBe('');
+    expect(trayTooltip(none, T0).split('\n')[1]).toBe('5h unknown');
+  });
+
+  it('Linux gets a light or a dark tray image by the panel theme; macOS a template, Windows an .ico', () => {
+    expect(trayIconFile('linux', 'warning', true)).toBe('tray-warning-dark.png');
+    expect(trayIconFile('linux', 'warning', false)).toBe('tray-warning-light.png');
+    expect(trayIconFile('darwin', 'normal', true)).toBe('tray-normalTemplate.png');
+    expect(trayIconFile('win32', 'critical', false)).toBe('tray-critical.ico');
+  });
+});
+
+describe('popoverHeight', () => {
+  const workArea = { x: 0, y: 25, width: 1440, height: 875 };
+  it('fits the content, at least the minimum, at most 80 % of the work area', () => {
+    expect(popoverHeight(412.4, workArea)).toBe(413);
+    expect(popoverHeight(20, workArea)).toBe(160);
+    expect(popoverHeight(5000, workArea)).toBe(700);
   });
 });
 

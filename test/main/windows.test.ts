@@ -43,10 +43,14 @@ vi.mock('electron', () => {
       return Promise.resolve();
     }
   }
-  return { BrowserWindow, shell: { openExternal: async (url: string) => void state.opened.push(url) } };
+  return {
+    BrowserWindow,
+    nativeTheme: { shouldUseDarkColors: false },
+    shell: { openExternal: async (url: string) => void state.opened.push(url) },
+  };
 });
 
-const { createAppWindow } = await import('../../main/windows.js');
+const { createAppWindow, popoverMaterial } = await import('../../main/windows.js');
 
 describe('createAppWindow', () => {
   it('keeps context isolation and the sandbox on, Node integration off, web security untouched', () => {
@@ -87,5 +91,15 @@ describe('createAppWindow', () => {
     expect(wc?.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(wc?.openHandler?.({ url: 'https://discord.com/developers/applications' })).toEqual({ action: 'deny' });
     expect(state.opened).toEqual(['https://discord.com/developers/applications']);
+  });
+
+  it('the popover gets vibrancy on macOS and Mica on Windows, a solid page elsewhere; the title is the product name', () => {
+    expect(popoverMaterial('darwin', false)).toMatchObject({ vibrancy: 'popover', backgroundColor: '#00000000' });
+    // Mica, over the page's own colour as the solid fallback.
+    expect(popoverMaterial('win32', true)).toEqual({ backgroundMaterial: 'mica', backgroundColor: '#17191d' });
+    expect(popoverMaterial('win32', false)).toEqual({ backgroundMaterial: 'mica', backgroundColor: '#f6f7f9' });
+    expect(popoverMaterial('linux', true)).toEqual({});
+    createAppWindow('popover', '/p.cjs', null, '/r');
+    expect(state.windows.at(-1)?.options.title).toBe('Codex Discord Presence');
   });
 });

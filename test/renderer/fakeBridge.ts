@@ -1,16 +1,21 @@
 import type { Page } from 'playwright-core';
-import type { Api, AppState, SaveResult, Settings, UsageSnapshot } from '../../src/contract/index.js';
+import type { Api, AppState, DoctorResult, SaveResult, Settings, UsageSnapshot } from '../../src/contract/index.js';
 
 export interface FakeInit {
   snapshot: UsageSnapshot;
   app: AppState;
   settings: Settings;
+  /** Main does not answer: every pull rejects, as when the IPC handler throws. */
+  broken?: boolean;
 }
 
 export interface FakeControls {
   calls: Array<[string, unknown[]]>;
   pushSnapshot(snapshot: UsageSnapshot): void;
   pushAppState(app: AppState): void;
+  pushSettings(settings: Settings): void;
+  /** What `runDoctor` resolves to. */
+  doctor: DoctorResult;
 }
 
 /**
@@ -22,6 +27,21 @@ export interface FakeControls {
 function bridgeScript(init: FakeInit): void {
   const snapshotListeners = new Set<(s: UsageSnapshot) => void>();
   const appListeners = new Set<(a: AppState) => void>();
+  const settingsListeners = new Set<(s: Settings) => void>();
+  const doctor: DoctorResult = {
+    ok: false,
+    checks: [
+      { id: 'codex-home', status: 'ok', title: 'Codex home', detail: '/home/dev/.codex exists and is readable' },
+      {
+        id: 'discord-ipc',
+        status: 'fail',
+        title: 'Discord',
+        detail: 'no Discord IPC socket found',
+        fix: 'Start the Discord desktop app (the browser version has no local IPC).',
+      },
+    ],
+    notes: [],
+  };
   let settings = init.settings;
   let app = init.app;
   const calls: Array<[string, unknown[]]> = [];
@@ -29,7 +49,12 @@ function bridgeScript(init: FakeInit): void {
     calls.push([name, args]);
   };
   const api = {
-    getSnapshot: async () => (record('getSnapshot', []), init.snapshot),
+    getSnapshot: async () => {
+      record('getSnapshot', []);
+      if (init.broken === true)
+        throw new Error("Error invoking remote method 'snapshot:get': the app is not ready yet");
+      return init.snapshot;
+    },
     onSnapshot: (listener: (s: UsageSnapshot) => void) => {
       snapshotListeners.add(listener);
       return () => snapshotListeners.delete(listener);
@@ -47,6 +72,8 @@ function bridgeScript(init: FakeInit): void {
         return { ok: false, errors: { discordClientId: 'A Discord application id is 17 to 20 digits.' } };
       }
       settings = structuredClone(s);
+      // Main broadcasts what it saved to every window.
+      for (const l of settingsListeners) l(structuredClone(settings));
       return { ok: true, settings: structuredClone(settings) };
     },
     setPaused: async (paused: boolean) => {
@@ -64,6 +91,14 @@ function bridgeScript(init: FakeInit): void {
     openExternal: async (url: string) => record('openExternal', [url]),
     quit: async () => record('quit', []),
     inspectCodexHome: async (path: string) => ({ path: path || '/home/dev/.codex', exists: true, sessionFiles: 42 }),
+    onSettings: (listener: (s: Settings) => void) => {
+      settingsListeners.add(listener);
+      return () => settingsListeners.delete(listener);
+    },
+    resizePopover: async (height: number) => record('resizePopover', [height]),
+    closePopover: async () => record('closePopover', []),
+    retryDiscord: async () => record('retryDiscord', []),
+    runDoctor: async () => (record('runDoctor', []), doctor),
   } satisfies Api;
   const w = globalThis as unknown as { codexPresence: Api; __fake: FakeControls };
   w.codexPresence = api;
@@ -77,6 +112,11 @@ function bridgeScript(init: FakeInit): void {
       app = a;
       for (const l of appListeners) l(a);
     },
+    pushSettings: (next) => {
+      settings = next;
+      for (const l of settingsListeners) l(structuredClone(next));
+    },
+    doctor,
   };
 }
 
@@ -90,4 +130,12 @@ export function fakeCalls(page: Page): Promise<Array<[string, unknown[]]>> {
 
 export function pushSnapshot(page: Page, snapshot: UsageSnapshot): Promise<void> {
   return page.evaluate((s) => (globalThis as unknown as { __fake: FakeControls }).__fake.pushSnapshot(s), snapshot);
+}
+
+export function pushAppState(page: Page, app: AppState): Promise<void> {
+  return page.evaluate((a) => (globalThis as unknown as { __fake: FakeControls }).__fake.pushAppState(a), app);
+}
+
+export function pushSettings(page: Page, settings: Settings): Promise<void> {
+  return page.evaluate((s) => (globalThis as unknown as { __fake: FakeControls }).__fake.pushSettings(s), settings);
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/contract/index.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { fakeCalls } from './fakeBridge.js';
-import { ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
+import { axeSerious, contrastReport } from './measure.js';
+import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,85 +14,181 @@ afterAll(async () => {
   await h.close();
 });
 
+const saves = async (page: import('playwright-core').Page) =>
+  (await fakeCalls(page)).filter((c) => c[0] === 'saveSettings').map((c) => c[1][0] as Settings);
+
 describe('settings window', () => {
-  it('a bad client id shows its field error and nothing is saved; a good one saves', async () => {
+  it('four tabs; a bad client id is marked as you type, clears when valid, and saves', async () => {
     const { context, page } = await openPage(
       h,
       'settings',
       { snapshot: snapshot(), settings: settings((s) => (s.discordClientId = '')) },
       { now: T0 },
     );
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Discord', 'Privacy & card', 'Limits', 'General']);
+    // No Application ID yet: the setup guide is open, with the asset keys and the portal link.
+    const guide = page.getByTestId('guide');
+    expect(await guide.getAttribute('open')).not.toBeNull();
+    expect(await guide.textContent()).toContain('codex-logo');
+    await guide.getByRole('link', { name: 'Discord Developer Portal' }).click();
+    expect((await fakeCalls(page)).find((c) => c[0] === 'openExternal')?.[1]).toEqual([
+      'https://discord.com/developers/applications',
+    ]);
     const id = page.getByLabel('Application ID');
     await id.fill('12345');
-    await expect.poll(() => page.getByTestId('unsaved').isVisible()).toBe(true);
-    await page.getByTestId('save').click();
     await expect.poll(() => page.getByTestId('error-discordClientId').textContent()).toContain('17 to 20 digits');
     expect(await id.getAttribute('aria-invalid')).toBe('true');
-    // Still unsaved: the bad value was not taken.
-    expect(await page.getByTestId('unsaved').isVisible()).toBe(true);
-
     await id.fill('123456789012345678');
+    await expect.poll(() => page.getByTestId('error-discordClientId').count()).toBe(0);
     await page.getByTestId('save').click();
     await expect.poll(() => page.getByTestId('saved').isVisible()).toBe(true);
-    expect(await page.getByTestId('error-discordClientId').count()).toBe(0);
-    expect(await page.getByTestId('unsaved').count()).toBe(0);
-    const saves = (await fakeCalls(page)).filter((c) => c[0] === 'saveSettings');
-    expect(saves).toHaveLength(2);
-    expect((saves[1]?.[1][0] as Settings).discordClientId).toBe('123456789012345678');
+    expect((await saves(page)).at(-1)?.discordClientId).toBe('123456789012345678');
+    // Focus stays on a control, never on <body>.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
     await context.close();
   });
 
-  it('the Discord card preview follows the templates and privacy as the user types', async () => {
+  it('list and number fields keep what you type; parsed on blur and on Save', async () => {
     const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
+    await page.getByRole('tab', { name: 'Limits' }).click();
+    const thresholds = page.getByLabel('Notify when a limit falls below (%)');
+    await thresholds.fill('');
+    await thresholds.pressSequentially('25, 10, 5, 50');
+    expect(await thresholds.inputValue()).toBe('25, 10, 5, 50');
+    await thresholds.fill('abc');
+    expect(await thresholds.inputValue()).toBe('abc');
+    await expect.poll(() => page.getByTestId('error-thresholds').textContent()).toContain('not a whole percentage');
+    await thresholds.fill('25,10,5,50');
+    await thresholds.blur();
+    await expect.poll(() => thresholds.inputValue()).toBe('25, 10, 5, 50');
+    expect(await page.getByTestId('error-thresholds').count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Discord' }).click();
+    const idle = page.getByLabel('Idle after (minutes)');
+    await idle.fill('');
+    expect(await idle.inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('error-idleAfter').count()).toBe(1);
+    await idle.pressSequentially('15');
+    expect(await idle.inputValue()).toBe('15');
+    await expect.poll(() => page.getByTestId('error-idleAfter').count()).toBe(0);
+    await page.getByTestId('save').click();
+    await expect.poll(async () => (await saves(page)).length).toBe(1);
+    const saved = (await saves(page))[0];
+    expect(saved?.notifications.thresholds).toEqual([25, 10, 5, 50]);
+    expect(saved?.idle.afterMinutes).toBe(15);
+    await context.close();
+  });
+
+  it('Save with an invalid field on another tab opens that tab and focuses the field; nothing is sent', async () => {
+    const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
+    await page.getByRole('tab', { name: 'General' }).click();
+    await page.getByLabel('A session ends after (minutes without writes)').fill('0');
+    await page.getByRole('tab', { name: 'Limits' }).click();
+    await page.getByLabel('Notify when a limit falls below (%)').fill('5, x');
+    await page.getByRole('tab', { name: 'Discord' }).click();
+    await page.getByTestId('save').click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('thresholds');
+    expect(await page.getByRole('tab', { name: /Limits/ }).getAttribute('aria-selected')).toBe('true');
+    expect(await saves(page)).toHaveLength(0);
+    await context.close();
+  });
+
+  it('card preview next to the templates: placeholder chips insert at the cursor; a hidden placeholder warns', async () => {
+    const { context, page } = await openPage(
+      h,
+      'settings',
+      {
+        snapshot: snapshot(),
+        settings: settings((s) => {
+          s.display.largeImageKey = 'https://example.com/logo.png';
+        }),
+      },
+      { now: T0, width: 720, height: 760 },
+    );
+    await page.getByRole('tab', { name: 'Privacy & card' }).click();
     const details = page.getByTestId('preview-details');
     await expect.poll(() => details.textContent()).toBe('Running a command');
-    expect(await page.getByTestId('preview-state').textContent()).toBe('5h 72% left · 7d 40% left');
-    await page.getByLabel('Details line').fill('{model} · {tokens.total} tokens');
-    await expect.poll(() => details.textContent()).toBe('gpt-5.5 · 120k tokens');
-    await page
-      .getByLabel('State line', { exact: true })
-      .fill('{limits.primary.remaining} left, resets in {limits.primary.resetsIn}');
-    await expect.poll(() => page.getByTestId('preview-state').textContent()).toBe('72% left, resets in 2h 13m');
-    await page.getByLabel('Details line').fill('{activity} · {project}');
-    await page.getByText('detailed', { exact: true }).click();
+    expect(await page.getByTestId('preview-large').evaluate((el) => el.tagName)).toBe('IMG');
+    expect(await page.getByTestId('preview-small').getAttribute('role')).toBe('img');
+    // "as preset" says what it resolves to.
+    expect(await page.getByLabel('Project name').locator('option').first().textContent()).toBe('as preset: hidden');
+    expect(await page.getByLabel('Model').locator('option').first().textContent()).toBe('as preset: shown');
+    // {project} under Standard: a warning, not a silent "Editing code in on".
+    expect(await page.getByTestId('error-detailsTemplate').count()).toBe(0);
+    const input = page.getByLabel('Details line');
+    await input.fill('Editing code in {project} on {branch}');
+    await expect
+      .poll(() => page.locator('#detailsTemplate-hint').textContent())
+      .toBe('{project}, {branch} are hidden by your privacy settings: left out on Discord.');
+    await input.fill('Using  today');
+    await input.evaluate((el: HTMLInputElement) => el.setSelectionRange(6, 6));
+    await page.getByRole('button', { name: '{model}' }).click();
+    await expect.poll(() => input.inputValue()).toBe('Using {model} today');
+    await expect.poll(() => details.textContent()).toBe('Using gpt-5.5 today');
+    // Inline validation as you type.
+    await input.fill('{projcet}');
+    await expect.poll(() => page.getByTestId('error-detailsTemplate').textContent()).toContain('Unknown placeholder');
+    await input.fill('{activity}');
+    await expect.poll(() => page.getByTestId('error-detailsTemplate').count()).toBe(0);
+    // A state template replaces the compact line: its option goes away.
+    expect(await page.getByLabel('Compact state line').count()).toBe(1);
+    await page.getByLabel('State line', { exact: true }).fill('{limits.primary.remaining} left');
+    await expect.poll(() => page.getByLabel('Compact state line').count()).toBe(0);
+    await page.getByText('Detailed', { exact: true }).click();
+    await input.fill('{activity} · {project}');
     await expect.poll(() => details.textContent()).toBe('Running a command · orbit-api');
-    await page.getByText('minimal', { exact: true }).click();
-    await expect.poll(() => details.textContent()).toBe('Coding with Codex');
-    expect(await page.getByTestId('preview-state').count()).toBe(0);
     await context.close();
   });
 
-  it('an unknown placeholder is reported next to the field by main’s validation', async () => {
+  it('launch at login waits for Save like everything else; the macOS-only option shows only on macOS', async () => {
     const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
-    // The fake bridge only checks the client id; this asserts the UI shows whatever field errors main returns.
-    await page.evaluate(() => {
-      const api = (window as unknown as { codexPresence: import('../../src/contract/index.js').Api }).codexPresence;
-      api.saveSettings = async () => ({
-        ok: false,
-        errors: { 'display.detailsTemplate': 'Unknown placeholder {projcet}.' },
-      });
-    });
-    await page.getByLabel('Details line').fill('{projcet}');
+    await page.getByRole('tab', { name: 'General' }).click();
+    expect(await page.getByText('menu-bar icon').count()).toBe(0);
+    await page.getByLabel('Launch at login').check();
+    expect((await fakeCalls(page)).some((c) => c[0] === 'setLaunchAtLogin')).toBe(false);
+    await expect.poll(() => page.getByTestId('unsaved').isVisible()).toBe(true);
     await page.getByTestId('save').click();
     await expect
-      .poll(() => page.getByTestId('error-detailsTemplate').textContent())
-      .toBe('Unknown placeholder {projcet}.');
+      .poll(async () => (await fakeCalls(page)).find((c) => c[0] === 'setLaunchAtLogin')?.[1])
+      .toEqual([true]);
     await context.close();
+    const mac = await openPage(
+      h,
+      'settings',
+      { snapshot: snapshot(), app: { ...APP, platform: 'darwin' } },
+      { now: T0 },
+    );
+    await mac.page.getByRole('tab', { name: 'General' }).click();
+    await expect.poll(() => mac.page.getByText('menu-bar icon').count()).toBe(1);
+    await mac.context.close();
   });
 
-  it('shows how many sessions the chosen Codex home holds', async () => {
-    const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
-    await page.getByLabel('Codex home').fill('/data/codex');
-    await page.clock.fastForward(300);
-    await expect.poll(() => page.getByText('/data/codex: 42 session files found').count()).toBe(1);
-    await context.close();
-  });
-
-  it('saves screenshots (light and dark)', async () => {
+  it('each tab fits 720×760 without scrolling; contrast and axe in both themes; screenshots', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const o = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0, colorScheme: scheme, height: 1400 });
-      await expect.poll(() => o.page.getByTestId('preview-details').count()).toBe(1);
-      await o.page.screenshot({ path: join(ARTIFACTS, `settings-${scheme}.png`), fullPage: true });
+      const o = await openPage(
+        h,
+        'settings',
+        { snapshot: snapshot() },
+        { now: T0, colorScheme: scheme, width: 720, height: 760 },
+      );
+      for (const tab of ['Discord', 'Privacy & card', 'Limits', 'General']) {
+        await o.page.getByRole('tab', { name: tab }).click();
+        await expect.poll(() => o.page.getByRole('tabpanel').count()).toBe(1);
+        const slug = tab.toLowerCase().replace(/[^a-z]+/g, '-');
+        await o.page.screenshot({ path: join(ARTIFACTS, `settings-${scheme}-${slug}.png`) });
+        const overflow = await o.page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+        expect(overflow, `${tab} (${scheme})`).toBeLessThanOrEqual(0);
+        const report = await contrastReport(o.page);
+        expect(
+          report.text.filter(([, r]) => r < 4.5),
+          `${tab} ${scheme}`,
+        ).toEqual([]);
+        expect(
+          report.nonText.filter(([, r]) => r < 3),
+          `${tab} ${scheme}`,
+        ).toEqual([]);
+      }
+      expect(await axeSerious(o.page), scheme).toEqual([]);
       await o.context.close();
     }
   });

@@ -39,7 +39,14 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-export const APP: AppState = { discord: { state: 'connected' }, paused: false, launchAtLogin: false, version: '0.1.0' };
+export const APP: AppState = {
+  discord: { state: 'connected' },
+  paused: false,
+  published: true,
+  launchAtLogin: false,
+  version: '0.1.0',
+  platform: 'linux',
+};
 
 export function settings(change: (s: Settings) => void = () => undefined): Settings {
   const s = toSettings(defaultConfig());
@@ -52,7 +59,7 @@ export async function openPage(
   h: Harness,
   page: 'popover' | 'settings',
   init: { snapshot: UsageSnapshot; app?: AppState; settings?: Settings },
-  opts: { now: number; colorScheme?: 'light' | 'dark'; width?: number; height?: number },
+  opts: { now: number; colorScheme?: 'light' | 'dark'; width?: number; height?: number; brokenBridge?: boolean },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({
     timezoneId: 'UTC',
@@ -67,7 +74,12 @@ export async function openPage(
   // Time stands still at `now` until a test moves it (clock.fastForward).
   await p.clock.install({ time: opts.now - 1000 });
   await p.clock.pauseAt(opts.now);
-  await installFakeBridge(p, { snapshot: init.snapshot, app: init.app ?? APP, settings: init.settings ?? settings() });
+  await installFakeBridge(p, {
+    snapshot: init.snapshot,
+    app: init.app ?? APP,
+    settings: init.settings ?? settings(),
+    broken: opts.brokenBridge ?? false,
+  });
   await p.goto(`${h.url}/${page}.html`);
   return { context, page: p };
 }

@@ -1,149 +1,102 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Api, UsageSnapshot } from '../../../src/contract/index.js';
+import { notSharedReason, sessionOnDiscord } from '../presenceView.js';
 import { useAppStore } from '../stores/appStore.js';
-import { visibleFor } from '../privacyView.js';
+import { usePopoverSizing } from '../usePopoverSizing.js';
 import { useNow } from '../useNow.js';
-import { LimitCard } from './LimitCard.js';
+import { DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
+import { LimitRows } from './LimitRows.js';
 import { SessionRow } from './SessionRow.js';
-import type { Api, AppState, UsageSnapshot } from '../../../src/contract/index.js';
 
-function codexLine(snapshot: UsageSnapshot): string {
-  if (!snapshot.codexHome.found) return 'Codex not found';
-  const n = snapshot.sessions.length;
-  if (n === 0) return 'idle';
-  return `${n} active session${n === 1 ? '' : 's'}`;
+/** `3 live · 1 working`: live sessions, and how many of them are busy. */
+function sessionsLine(snapshot: UsageSnapshot): string {
+  const live = snapshot.sessions.length;
+  if (live === 0) return 'No live session';
+  const busy = snapshot.sessions.filter((s) => s.status === 'working' || s.status === 'waiting').length;
+  return busy > 0 ? `${live} live · ${busy} working` : `${live} live`;
 }
 
-function DiscordChip({ app, api }: { app: AppState; api: Api }) {
-  const state = app.paused ? 'paused' : app.discord.state;
-  const reason = app.paused ? 'Presence is paused' : app.discord.reason;
-  if (state === 'disabled') {
-    return (
-      <button type="button" className="chip chip-disabled" onClick={() => void api.openSettings()} title={reason}>
-        Discord: disabled · set up
-      </button>
-    );
-  }
-  return (
-    <span className={`chip chip-${state}`} title={reason} data-testid="discord-chip">
-      Discord: {state}
-      {state === 'error' && reason !== undefined && <span className="chip-reason"> · {reason}</span>}
-    </span>
-  );
-}
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
 
-export function Popover({ api }: { api: Api }) {
-  const snapshot = useAppStore((s) => s.snapshot);
-  const app = useAppStore((s) => s.app);
-  const error = useAppStore((s) => s.error);
-  const now = useNow();
-  const [hideProject, setHideProject] = useState(true);
+/** Escape closes the popover; each time it opens, focus goes to its first control. */
+function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready: boolean): void {
   useEffect(() => {
-    // Privacy lives in the settings: re-read them whenever the popover comes back into view.
-    const refresh = (): void => {
-      api.getSettings().then(
-        (s) => setHideProject(!visibleFor(s).project),
-        () => undefined,
-      );
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        void api.closePopover();
+      }
     };
-    refresh();
-    window.addEventListener('focus', refresh);
-    return () => window.removeEventListener('focus', refresh);
-  }, [api]);
-  if (snapshot === null || app === null) {
-    return <main className="popover loading">{error ?? 'Loading…'}</main>;
-  }
-  const { limits } = snapshot;
-  return (
-    <main className="popover">
-      <header className="header">
-        <div>
-          <h1>Codex Presence</h1>
-          <p className="codex-state" data-testid="codex-state">
-            {codexLine(snapshot)}
-          </p>
-        </div>
-        <DiscordChip app={app} api={api} />
-      </header>
+    const focusFirst = (): void => {
+      const active = document.activeElement;
+      if (active !== null && active !== document.body && page.current?.contains(active)) return;
+      page.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('focus', focusFirst);
+    // Once the content is there (effects run after it is in the DOM), its first control takes focus.
+    if (ready) focusFirst();
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('focus', focusFirst);
+    };
+  }, [api, page, ready]);
+}
 
-      {!snapshot.codexHome.found ? (
-        <section className="card empty" data-testid="empty-no-home">
-          <h2>Codex not found</h2>
-          <p>
-            Nothing at <code className="selectable">{snapshot.codexHome.path}</code>. Run <code>codex</code> once, or
-            choose your Codex home in Settings.
-          </p>
-          <button type="button" onClick={() => void api.openSettings()}>
-            Open Settings
-          </button>
-        </section>
-      ) : (
-        <>
-          {limits.primary === null && limits.secondary === null && (
-            <p className="hint" data-testid="empty-no-limits">
-              No limits seen yet: they appear after Codex’s next answer (API-key sessions have none).
+/** Says a Discord status change once, politely (not on first render). */
+function useAnnouncement(text: string | null): string {
+  const [said, setSaid] = useState('');
+  const first = useRef<string | null>(null);
+  useEffect(() => {
+    if (text === null) return;
+    if (first.current === null) {
+      first.current = text;
+      return;
+    }
+    setSaid(text);
+  }, [text]);
+  return said;
+}
+
+function Shell({
+  api,
+  children,
+  badge,
+  status,
+  pageRef,
+  scrollRef,
+  contentRef,
+  footer,
+}: {
+  api: Api;
+  children: ReactNode;
+  badge?: ReactNode;
+  status?: string;
+  pageRef: React.RefObject<HTMLElement | null>;
+  scrollRef: React.RefObject<HTMLDivElement | null>;
+  contentRef: React.RefObject<HTMLDivElement | null>;
+  footer: ReactNode;
+}) {
+  return (
+    <main className="popover" ref={pageRef}>
+      <header className="header">
+        <div className="title">
+          <h1>Codex Discord Presence</h1>
+          {status !== undefined && (
+            <p className="codex-state" data-testid="codex-state">
+              {status}
             </p>
           )}
-          <div className="limits">
-            <LimitCard window={limits.primary} fallback="5h" now={now} />
-            <LimitCard window={limits.secondary} fallback="weekly" now={now} />
-          </div>
-          {(limits.others.length > 0 || limits.credits !== null) && (
-            <details className="card others">
-              <summary>
-                Other limits{limits.others.length > 0 ? ` (${limits.others.length})` : ''}
-                {limits.credits !== null ? ' · credits' : ''}
-              </summary>
-              <ul>
-                {limits.others.map((o) => (
-                  <li key={o.limitId}>
-                    <strong>{o.limitName ?? o.limitId}</strong>{' '}
-                    {[o.primary, o.secondary]
-                      .filter((w) => w !== null)
-                      .map((w) => `${w.label} ${Math.round(w.remainingPercent)}% left`)
-                      .join(' · ')}
-                  </li>
-                ))}
-                {limits.credits !== null && (
-                  <li data-testid="credits">
-                    Credits:{' '}
-                    {limits.credits.unlimited
-                      ? 'unlimited'
-                      : limits.credits.hasCredits
-                        ? (limits.credits.balance ?? 'available')
-                        : 'none'}
-                  </li>
-                )}
-              </ul>
-            </details>
-          )}
-          <section className="sessions-section" aria-label="Sessions">
-            <h2 className="section-title">Sessions</h2>
-            {snapshot.sessions.length === 0 ? (
-              <p className="hint" data-testid="empty-no-sessions">
-                No active Codex session. Start <code>codex</code> in a terminal and it appears here.
-              </p>
-            ) : (
-              <ul className="sessions" data-testid="sessions">
-                {snapshot.sessions.map((s) => (
-                  <SessionRow
-                    key={s.id}
-                    session={s}
-                    current={s.id === snapshot.current}
-                    now={now}
-                    projectHidden={hideProject}
-                  />
-                ))}
-              </ul>
-            )}
-          </section>
-        </>
-      )}
-
+        </div>
+        {badge}
+      </header>
+      <div className="scroll" ref={scrollRef}>
+        <div className="scroll-content" ref={contentRef}>
+          {children}
+        </div>
+      </div>
       <footer className="footer">
-        <label className="switch">
-          <input type="checkbox" checked={app.paused} onChange={(e) => void api.setPaused(e.target.checked)} />
-          <span>Pause presence</span>
-        </label>
+        {footer}
         <div className="footer-buttons">
           <button type="button" onClick={() => void api.openSettings()}>
             Settings
@@ -154,5 +107,101 @@ export function Popover({ api }: { api: Api }) {
         </div>
       </footer>
     </main>
+  );
+}
+
+export function Popover({ api }: { api: Api }) {
+  const snapshot = useAppStore((s) => s.snapshot);
+  const app = useAppStore((s) => s.app);
+  const settings = useAppStore((s) => s.settings);
+  const error = useAppStore((s) => s.error);
+  const now = useNow();
+  const pageRef = useRef<HTMLElement | null>(null);
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const contentRef = useRef<HTMLDivElement | null>(null);
+  const ask = useCallback((h: number) => void api.resizePopover(h).catch(() => undefined), [api]);
+  usePopoverSizing(pageRef, scrollRef, contentRef, ask);
+  useKeyboard(api, pageRef, snapshot !== null && app !== null);
+  const switchedOff = settings?.discordEnabled === false;
+  const announcement = useAnnouncement(app === null ? null : discordView(app, switchedOff).text);
+  const refs = { pageRef, scrollRef, contentRef };
+
+  if (snapshot === null || app === null) {
+    return (
+      <Shell api={api} {...refs} footer={<span />}>
+        {error === null ? (
+          <p className="hint">Loading…</p>
+        ) : (
+          <section className="discord-row tone-error" data-testid="bridge-error">
+            <p className="discord-reason">
+              The app’s core is not answering. Retry; if it keeps failing, quit and start the app again.
+            </p>
+            <p className="hint selectable">{error.replace(/^Error invoking remote method '[^']+': /, '')}</p>
+            <div className="row-actions">
+              <button type="button" onClick={() => window.location.reload()}>
+                Retry
+              </button>
+            </div>
+          </section>
+        )}
+      </Shell>
+    );
+  }
+
+  const onDiscord = sessionOnDiscord(snapshot, app, settings, now);
+  const footer = (
+    <label className="switch">
+      <input type="checkbox" checked={app.paused} onChange={(e) => void api.setPaused(e.target.checked)} />
+      <span>Pause presence</span>
+    </label>
+  );
+  return (
+    <Shell
+      api={api}
+      {...refs}
+      status={snapshot.codexHome.found ? sessionsLine(snapshot) : undefined}
+      badge={<LiveBadge app={app} switchedOff={switchedOff} />}
+      footer={footer}
+    >
+      <p className="sr-only" role="status" aria-live="polite" data-testid="announce">
+        {announcement}
+      </p>
+      <DiscordRow app={app} api={api} switchedOff={switchedOff} />
+      {!snapshot.codexHome.found ? (
+        <section className="card empty" data-testid="empty-no-home">
+          <h2>Codex not found</h2>
+          <p>
+            Nothing at <code className="selectable">{snapshot.codexHome.path}</code>. Run <code>codex</code> once, or
+            choose your Codex home in Settings.
+          </p>
+        </section>
+      ) : (
+        <>
+          <LimitRows limits={snapshot.limits} now={now} />
+          <section className="sessions-section" aria-labelledby="sessions-title">
+            <h2 className="section-title" id="sessions-title">
+              Sessions
+            </h2>
+            {snapshot.sessions.length === 0 ? (
+              <p className="hint" data-testid="empty-no-sessions">
+                Start <code>codex</code> in a terminal and it appears here.
+              </p>
+            ) : (
+              <ul className="sessions" data-testid="sessions">
+                {snapshot.sessions.map((s) => (
+                  <SessionRow
+                    key={s.id}
+                    session={s}
+                    onDiscord={s.id === onDiscord}
+                    notShared={notSharedReason(s, settings)}
+                    now={now}
+                  />
+                ))}
+              </ul>
+            )}
+          </section>
+        </>
+      )}
+    </Shell>
   );
 }

@@ -1,71 +1,106 @@
 import type { CodexSessionSnapshot } from '../../../src/contract/index.js';
-import { compactNumber, durationShort } from '../../../src/format/numbers.js';
+import { compactNumber, durationShort, tokenTriplet } from '../../../src/format/numbers.js';
+import { contextLeftText, levelFor } from '../../../src/format/presentation.js';
+import { ContextIcon, NotSharedIcon, TokensIcon } from './Icons.js';
 
-const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
+export const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
   working: 'working',
-  waiting: 'waiting for approval',
+  waiting: 'needs approval',
   idle: 'idle',
   ended: 'ended',
 };
 
+/**
+ * One session in two lines: status, project and branch, time; then model,
+ * state, tokens and a small context gauge. The project name is always shown
+ * here (it is the user's own screen); `notShared` marks it when it is kept off
+ * Discord. Focusable, so every session is reachable by keyboard.
+ */
 export function SessionRow({
   session: s,
-  current,
+  onDiscord,
+  notShared,
   now,
-  projectHidden,
 }: {
   session: CodexSessionSnapshot;
-  current: boolean;
+  onDiscord: boolean;
+  notShared: string | null;
   now: number;
-  projectHidden: boolean;
 }) {
   const elapsed = s.startedAt === null ? null : durationShort(now - Date.parse(s.startedAt));
   const ctx = s.context.percentLeft;
+  const project = s.project ?? 'unknown project';
+  const summary = [
+    project,
+    s.branch === null ? null : `branch ${s.branch}`,
+    STATUS_TEXT[s.status],
+    s.model,
+    `${compactNumber(s.tokens.total)} tokens`,
+    ctx === null ? null : contextLeftText(ctx),
+    elapsed === null ? null : `for ${elapsed}`,
+    onDiscord ? 'shown on Discord' : null,
+    notShared,
+  ]
+    .filter((x) => x !== null)
+    .join(', ');
   return (
     <li
-      className={`session${current ? ' current' : ''}`}
+      className={`session${onDiscord ? ' on-discord' : ''}`}
       data-testid="session"
-      aria-current={current ? 'true' : undefined}
+      tabIndex={0}
+      aria-label={summary}
+      aria-current={onDiscord ? 'true' : undefined}
     >
-      <div className="session-head">
-        <span
-          className={`dot status-${s.status}`}
-          role="img"
-          aria-label={STATUS_TEXT[s.status]}
-          title={STATUS_TEXT[s.status]}
-        />
-        <span className="project selectable">{projectHidden ? 'hidden' : (s.project ?? 'unknown project')}</span>
-        {!projectHidden && s.branch !== null && <span className="branch">{s.branch}</span>}
-        {current && (
-          <span className="badge current-badge" title="Shown on Discord">
+      <div className="session-line">
+        <span className={`dot status-${s.status}`} aria-hidden="true" title={STATUS_TEXT[s.status]} />
+        <span className="project selectable" data-testid="project" title={project}>
+          {project}
+        </span>
+        {s.branch !== null && (
+          <span className="branch" title={s.branch}>
+            {s.branch}
+          </span>
+        )}
+        {notShared !== null && (
+          <span className="not-shared" title={notShared} data-testid="not-shared">
+            <NotSharedIcon label={notShared} />
+          </span>
+        )}
+        {onDiscord && (
+          <span className="badge on-discord-badge" data-testid="on-discord" title="This session is on Discord now">
             on Discord
           </span>
         )}
-        <span className="elapsed">{elapsed}</span>
+        {elapsed !== null && <span className="elapsed">{elapsed}</span>}
       </div>
-      <div className="session-meta">
-        <span>{s.model ?? 'model unknown'}</span>
-        <span className="sep">·</span>
-        <span>{STATUS_TEXT[s.status]}</span>
+      <div className="session-line meta">
+        <span className="model">{s.model ?? 'model unknown'}</span>
+        <span className="sep" aria-hidden="true">
+          ·
+        </span>
+        <span className={`state status-${s.status}`}>{STATUS_TEXT[s.status]}</span>
+        <span className="tokens selectable" data-testid="tokens" title={tokenTriplet(s.tokens)}>
+          <TokensIcon />
+          {compactNumber(s.tokens.total)}
+        </span>
+        {ctx !== null && (
+          <span className={`context tone-${levelFor(ctx)}`} title={contextLeftText(ctx)}>
+            <ContextIcon />
+            <span
+              className="bar gauge"
+              role="progressbar"
+              aria-label="Context left"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={ctx}
+              aria-valuetext={contextLeftText(ctx)}
+            >
+              <span className="fill" style={{ width: `${ctx}%` }} />
+            </span>
+            <span className="context-text">{ctx}%</span>
+          </span>
+        )}
       </div>
-      <div className="tokens selectable" data-testid="tokens">
-        Δ {compactNumber(s.tokens.delta)} | last {compactNumber(s.tokens.last)} | total {compactNumber(s.tokens.total)}
-      </div>
-      {ctx !== null && (
-        <div className="context">
-          <div
-            className="bar thin"
-            role="progressbar"
-            aria-label="Context left"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={ctx}
-          >
-            <div className="fill" style={{ width: `${ctx}%` }} />
-          </div>
-          <span className="context-text">{ctx}% context left</span>
-        </div>
-      )}
     </li>
   );
 }

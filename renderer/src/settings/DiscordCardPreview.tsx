@@ -4,6 +4,42 @@ import { buildActivity } from '../../../src/presence/activity.js';
 import { durationShort } from '../../../src/format/numbers.js';
 
 /**
+ * An https link is shown as the real image (the CSP allows https images). An
+ * asset key lives in the user's Discord application, which the app cannot
+ * read: it is drawn as a picture tile named by its key.
+ */
+function AssetImage({
+  className,
+  asset,
+  text,
+  testId,
+}: {
+  className: string;
+  asset: string;
+  text: string | undefined;
+  testId: string;
+}) {
+  if (/^https:\/\//.test(asset)) {
+    return <img className={className} src={asset} alt={text ?? ''} title={text} data-testid={testId} />;
+  }
+  return (
+    <div
+      className={`${className} asset-key`}
+      role="img"
+      aria-label={`Discord asset “${asset}”${text ? `: ${text}` : ''}`}
+      title={`Asset “${asset}” from your Discord application${text ? ` · ${text}` : ''}`}
+      data-testid={testId}
+    >
+      <svg viewBox="0 0 16 16" width="60%" height="60%" aria-hidden="true" focusable="false">
+        <rect x="1.5" y="2.5" width="13" height="11" rx="2" fill="none" stroke="currentColor" strokeWidth="1.3" />
+        <circle cx="5.5" cy="6.5" r="1.5" fill="currentColor" />
+        <path d="M2 12l4-4 3 3 2-2 3.5 3.5" fill="none" stroke="currentColor" strokeWidth="1.3" />
+      </svg>
+    </div>
+  );
+}
+
+/**
  * The Discord profile card as Discord draws it, from the same builder the
  * publisher uses: what you see here is exactly what is sent.
  */
@@ -18,7 +54,6 @@ export function DiscordCardPreview({
 }) {
   const config = applySettings(defaultConfig(), settings);
   const activity = snapshot === null ? null : buildActivity({ snapshot, config, now, lastBusyAt: now });
-  const image = (key: string | undefined): string | null => (key && /^https:\/\//.test(key) ? key : null);
   return (
     <figure className="discord-card" aria-label="Discord card preview" data-testid="preview">
       <figcaption className="discord-card-title">Playing</figcaption>
@@ -30,22 +65,20 @@ export function DiscordCardPreview({
         <div className="discord-body">
           <div className="discord-images">
             {activity.assets?.large_image ? (
-              image(activity.assets.large_image) ? (
-                <img
-                  className="large"
-                  src={image(activity.assets.large_image) ?? ''}
-                  alt={activity.assets.large_text ?? ''}
-                />
-              ) : (
-                <div className="large placeholder" title={`asset “${activity.assets.large_image}”`}>
-                  {activity.assets.large_image.slice(0, 2).toUpperCase()}
-                </div>
-              )
+              <AssetImage
+                className="large"
+                asset={activity.assets.large_image}
+                text={activity.assets.large_text}
+                testId="preview-large"
+              />
             ) : null}
             {activity.assets?.small_image ? (
-              <div className="small placeholder" title={activity.assets.small_text}>
-                {activity.assets.small_image.slice(0, 1).toUpperCase()}
-              </div>
+              <AssetImage
+                className="small"
+                asset={activity.assets.small_image}
+                text={activity.assets.small_text}
+                testId="preview-small"
+              />
             ) : null}
           </div>
           <div className="discord-text">

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-/** A labelled control with its error (from main) or hint underneath. */
+/** A labelled control with its error (live, or from main) or its hint underneath. */
 export function Field({
   id,
   label,
@@ -19,7 +19,7 @@ export function Field({
       <label htmlFor={id}>{label}</label>
       {children}
       {error ? (
-        <p className="field-error" id={`${id}-error`} role="alert" data-testid={`error-${id}`}>
+        <p className="field-error" id={`${id}-error`} data-testid={`error-${id}`}>
           {error}
         </p>
       ) : hint ? (
@@ -31,7 +31,10 @@ export function Field({
   );
 }
 
-export function describedBy(id: string, error: string | undefined, hint: boolean): string | undefined {
-  if (error) return `${id}-error`;
-  return hint ? `${id}-hint` : undefined;
+/** The aria attributes a control needs to point at its error or hint. */
+export function aria(id: string, error: string | undefined, hint = false) {
+  return {
+    'aria-invalid': error ? (true as const) : undefined,
+    'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  };
 }

@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import type { Api, AppState, DoctorResult } from '../../../src/contract/index.js';
+import { LiveIcon } from './Icons.js';
+
+export interface DiscordView {
+  /** Live means an activity is really on Discord. */
+  live: boolean;
+  /** One sentence, said once. */
+  text: string;
+  canRetry: boolean;
+}
+
+/** What Discord's state means for the user, in words. `switchedOff`: the user turned Discord off in Settings. */
+export function discordView(app: AppState, switchedOff = false): DiscordView {
+  if (app.paused) return { live: false, text: 'Presence is paused: nothing is shown on Discord.', canRetry: false };
+  if (switchedOff && app.discord.state === 'disabled')
+    return { live: false, text: 'Discord is turned off in Settings: nothing is shown there.', canRetry: false };
+  switch (app.discord.state) {
+    case 'disabled':
+      return {
+        live: false,
+        text: app.discord.reason ?? 'Discord is off: set your Application ID in Settings.',
+        canRetry: false,
+      };
+    case 'connecting':
+      return { live: false, text: 'Connecting to Discord…', canRetry: true };
+    case 'error':
+      return {
+        live: false,
+        text: `Not on Discord: ${app.discord.reason ?? 'the connection failed'}`,
+        canRetry: true,
+      };
+    case 'connected':
+      return app.published
+        ? { live: true, text: 'On Discord', canRetry: false }
+        : { live: false, text: 'Connected to Discord; nothing to show now (idle).', canRetry: false };
+  }
+}
+
+/** The small header badge, only while the activity is really published. */
+export function LiveBadge({ app, switchedOff }: { app: AppState; switchedOff: boolean }) {
+  if (!discordView(app, switchedOff).live) return null;
+  return (
+    <span className="live-badge" data-testid="discord-live">
+      <LiveIcon />
+      On Discord
+    </span>
+  );
+}
+
+/**
+ * Full width, when Discord is not live: the reason in words, and what to do
+ * about it (Retry, Open settings, Run doctor). Doctor runs the same checks as
+ * `codex-discord-presence doctor` and shows them here.
+ */
+export function DiscordRow({ app, api, switchedOff }: { app: AppState; api: Api; switchedOff: boolean }) {
+  const view = discordView(app, switchedOff);
+  const [doctor, setDoctor] = useState<DoctorResult | 'running' | { error: string } | null>(null);
+  if (view.live) return null;
+  const tone = app.discord.state === 'error' && !app.paused ? 'error' : 'info';
+  return (
+    <section className={`discord-row tone-${tone}`} data-testid="discord-row" aria-label="Discord">
+      <p className="discord-reason" data-testid="discord-reason">
+        {view.text}
+      </p>
+      <div className="row-actions">
+        {app.paused ? (
+          <button type="button" onClick={() => void api.setPaused(false)}>
+            Resume
+          </button>
+        ) : (
+          view.canRetry && (
+            <button type="button" onClick={() => void api.retryDiscord()}>
+              Retry
+            </button>
+          )
+        )}
+        <button type="button" onClick={() => void api.openSettings()}>
+          Open settings
+        </button>
+        {!app.paused && !switchedOff && (
+          <button
+            type="button"
+            disabled={doctor === 'running'}
+            onClick={() => {
+              setDoctor('running');
+              api.runDoctor().then(
+                (r) => setDoctor(r),
+                (e: unknown) => setDoctor({ error: e instanceof Error ? e.message : String(e) }),
+              );
+            }}
+          >
+            {doctor === 'running' ? 'Checking…' : 'Run doctor'}
+          </button>
+        )}
+      </div>
+      {doctor !== null && doctor !== 'running' && (
+        <div className="doctor" data-testid="doctor" role="region" aria-label="Doctor results">
+          {'error' in doctor ? (
+            <p className="check fail">Doctor could not run: {doctor.error}</p>
+          ) : (
+            <ul>
+              {doctor.checks
+                .filter((c) => c.status !== 'ok')
+                .map((c) => (
+                  <li key={c.id} className={`check ${c.status}`}>
+                    <strong>{c.title}:</strong> {c.detail}
+                    {c.fix !== undefined && <span className="fix"> {c.fix}</span>}
+                  </li>
+                ))}
+              {doctor.checks.every((c) => c.status === 'ok') && <li className="check ok">Every check passed.</li>}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
