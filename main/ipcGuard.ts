@@ -103,7 +103,14 @@ export function isSettings(v: unknown): v is Settings {
   )
     return false;
   const g = v.general;
-  return isObj(g) && isStr(g.codexHome) && isStr(g.theme) && isInt(g.staleMinutes) && isBool(g.trayTitle);
+  return (
+    isObj(g) &&
+    isStr(g.codexHome) &&
+    isStr(g.theme) &&
+    isInt(g.staleMinutes) &&
+    isBool(g.trayTitle) &&
+    (g.checkUpdates === undefined || isBool(g.checkUpdates))
+  );
 }
 
 /** `openExternal` goes only to these https origins. */

@@ -82,7 +82,14 @@ export interface Settings {
   buttons: PresenceButton[];
   ignoreProjects: string[];
   notifications: { thresholds: number[]; onReset: boolean };
-  general: { codexHome: string; theme: Theme; staleMinutes: number; trayTitle: boolean };
+  general: {
+    codexHome: string;
+    theme: Theme;
+    staleMinutes: number;
+    trayTitle: boolean;
+    /** Check GitHub Releases for app updates; absent keeps the saved value. */
+    checkUpdates?: boolean;
+  };
 }
 
 /** `saveSettings` resolves to the saved settings, or to one message per invalid field (dotted path → message). */

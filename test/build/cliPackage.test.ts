@@ -57,11 +57,14 @@ function cli(args: string[]) {
     cwd: installed,
     env: { PATH: process.env.PATH, HOME: home.home, USERPROFILE: home.home, XDG_RUNTIME_DIR: home.home },
     shell: process.platform === 'win32',
-  }).catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
-    stdout: error.stdout ?? '',
-    stderr: error.stderr ?? '',
-    code: error.code,
-  }));
+  }).then(
+    (ok) => ({ ...ok, code: 0 as number | undefined }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+      code: error.code,
+    }),
+  );
 }
 
 describe('the CLI npm package (packages/cli)', () => {
