@@ -34,6 +34,8 @@ export const VALIDATORS: Record<string, Validator> = {
   [CHANNELS.openExternal]: shortString,
   [CHANNELS.quit]: none,
   [CHANNELS.inspectCodexHome]: shortString,
+  [CHANNELS.installUpdate]: none,
+  [CHANNELS.checkForUpdates]: none,
 };
 
 export class IpcRejected extends Error {}

@@ -27,6 +27,8 @@ const api: Api = {
   openExternal: (url) => ipcRenderer.invoke(CHANNELS.openExternal, url),
   quit: () => ipcRenderer.invoke(CHANNELS.quit),
   inspectCodexHome: (path) => ipcRenderer.invoke(CHANNELS.inspectCodexHome, path),
+  installUpdate: () => ipcRenderer.invoke(CHANNELS.installUpdate),
+  checkForUpdates: () => ipcRenderer.invoke(CHANNELS.checkForUpdates),
 };
 
 contextBridge.exposeInMainWorld('codexPresence', api);

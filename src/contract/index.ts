@@ -31,6 +31,9 @@ export const CHANNELS = {
   openExternal: 'app:open-external',
   quit: 'app:quit',
   inspectCodexHome: 'codex-home:inspect',
+  installUpdate: 'update:install',
+  checkForUpdates: 'update:check',
+  installCli: 'cli:install',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -42,6 +45,27 @@ export interface AppState {
   paused: boolean;
   launchAtLogin: boolean;
   version: string;
+  /** App updates from GitHub Releases (main/updater.ts). */
+  update?: UpdateState;
+}
+
+/**
+ * `none`: no update known (never checked, or up to date); `disabled`: checking
+ * is off in settings or impossible (not an installed build: `message` says why).
+ * `ready`: downloaded; only the user's "Restart to update" installs it.
+ */
+export type UpdatePhase = 'disabled' | 'none' | 'checking' | 'available' | 'downloading' | 'ready' | 'error';
+
+export interface UpdateState {
+  phase: UpdatePhase;
+  /** The version on offer (available, downloading, ready). */
+  version: string | null;
+  /** Download progress, 0 to 100 (downloading). */
+  percent: number | null;
+  /** When the last check finished (ISO 8601), or null. */
+  lastCheck: string | null;
+  /** One line for the user: why checking is off, or what went wrong. */
+  message: string | null;
 }
 
 export type PrivacyPreset = 'minimal' | 'standard' | 'detailed';
@@ -118,4 +142,8 @@ export interface Api {
   openExternal(url: string): Promise<void>;
   quit(): Promise<void>;
   inspectCodexHome(path: string): Promise<CodexHomeCheck>;
+  /** Quits and installs the downloaded update (AppState.update.phase 'ready'); nothing otherwise. */
+  installUpdate?(): Promise<void>;
+  /** Checks for an update now (Settings → General). */
+  checkForUpdates?(): Promise<void>;
 }
