@@ -171,3 +171,29 @@ export function oneLine(error: unknown): string {
   const short = first.length > 160 ? `${first.slice(0, 159)}…` : first;
   return `Update check failed: ${short}`;
 }
+
+export interface UpdateSupportFacts {
+  packaged: boolean;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  /** Names of the files next to the executable. */
+  besideExecutable: readonly string[];
+  /** The contents of resources/package-type (deb builds have one), or null. */
+  packageType: string | null;
+}
+
+/**
+ * Null when electron-updater can update this copy, else why not. It updates
+ * the NSIS install on Windows (the MSI is for managed installs: a new MSI
+ * updates it, and mixing the two would leave two copies), the AppImage and
+ * the deb on Linux, and the app on macOS (signed builds only: Squirrel.Mac
+ * refuses unsigned ones, which shows as a one-line error).
+ */
+export function updateSupport(f: UpdateSupportFacts): string | null {
+  if (!f.packaged) return 'Updates work in the installed app only.';
+  if (f.platform === 'win32' && !f.besideExecutable.some((n) => /^Uninstall .*\.exe$/i.test(n)))
+    return 'This copy was installed from the MSI: install the new MSI to update, or use the Setup .exe installer for automatic updates.';
+  if (f.platform === 'linux' && (f.env.APPIMAGE?.trim() ?? '') === '' && f.packageType?.trim() !== 'deb')
+    return 'Updates are automatic for the AppImage and the .deb only.';
+  return null;
+}

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { UpdateState } from '../../src/contract/index.js';
-import { oneLine, UPDATE_INTERVAL_MS, UpdateController, type UpdaterLike } from '../../main/updater.js';
+import { oneLine, UPDATE_INTERVAL_MS, UpdateController, updateSupport, type UpdaterLike } from '../../main/updater.js';
 
 /**
  * Stands in for electron-updater's autoUpdater (the injected edge): it emits
@@ -182,5 +182,20 @@ describe('UpdateController', () => {
   it('oneLine keeps the first non-empty line, short', () => {
     expect(oneLine(new Error('\n\nfirst\nsecond'))).toBe('Update check failed: first');
     expect(oneLine('x'.repeat(500)).length).toBeLessThan(200);
+  });
+});
+
+describe('updateSupport', () => {
+  const base = { packaged: true, env: {}, besideExecutable: [], packageType: null };
+  it('dev runs, MSI installs and unpacked Linux copies are not updated; NSIS, AppImage, deb and macOS are', () => {
+    expect(updateSupport({ ...base, packaged: false, platform: 'darwin' })).toMatch(/installed app only/);
+    expect(updateSupport({ ...base, platform: 'darwin' })).toBeNull();
+    expect(updateSupport({ ...base, platform: 'win32', besideExecutable: ['resources', 'x.exe'] })).toMatch(/MSI/);
+    expect(
+      updateSupport({ ...base, platform: 'win32', besideExecutable: ['Uninstall Codex Discord Presence.exe'] }),
+    ).toBeNull();
+    expect(updateSupport({ ...base, platform: 'linux' })).toMatch(/AppImage and the \.deb only/);
+    expect(updateSupport({ ...base, platform: 'linux', env: { APPIMAGE: '/a/x.AppImage' } })).toBeNull();
+    expect(updateSupport({ ...base, platform: 'linux', packageType: 'deb\n' })).toBeNull();
   });
 });
