@@ -146,7 +146,9 @@ export class TrayApp {
     await this.services.start();
     this.startUpdates(this.config.general.check_updates);
     this.rebuildMenu();
-    if (launch?.request === 'show') this.showPopover();
+    // macOS login items get no arguments: a start at login stays in the tray too.
+    const atLogin = this.edges.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
+    if (launch?.request === 'show' && !atLogin) this.showPopover();
     else if (launch?.request === 'settings') this.openSettings();
     return true;
   }

@@ -190,3 +190,24 @@ describe('the end-to-end test hook', () => {
     expect(() => hook.clickMenu('Nope')).toThrow(/no clickable/);
   });
 });
+
+describe('login item starts to the tray', () => {
+  it('Windows: the login item passes --hidden; macOS: a start at login shows no popover', async () => {
+    const { LoginItem } = await import('../../main/loginItem.js');
+    const calls: Array<{ openAtLogin: boolean; args?: string[] }> = [];
+    const winApp = {
+      getLoginItemSettings: () => ({ openAtLogin: calls.at(-1)?.openAtLogin ?? false }),
+      setLoginItemSettings: (s: { openAtLogin: boolean; args?: string[] }) => void calls.push(s),
+    };
+    await new LoginItem({ platform: 'win32', app: winApp, env: {}, execPath: 'C:\\x.exe', appName: 'a' }).setEnabled(
+      true,
+    );
+    expect(calls[0]).toMatchObject({ openAtLogin: true, args: ['--hidden'] });
+
+    electron = new MockElectron('darwin', electron.env);
+    electron.app.getLoginItemSettings = () => ({ openAtLogin: true, wasOpenedAtLogin: true });
+    await create({ argv: ['/Applications/X.app/Contents/MacOS/X'], packaged: true }).start();
+    expect(electron.tray).not.toBeNull();
+    expect(electron.window('popover')).toBeUndefined();
+  });
+});
