@@ -190,9 +190,29 @@ describe('workflows', () => {
     };
     expect(release.permissions).toEqual({ contents: 'read' });
     expect(release.jobs.build?.permissions).toBeUndefined();
-    expect(release.jobs.release?.permissions).toEqual({ contents: 'write' });
+    expect(release.jobs.cli?.permissions).toBeUndefined();
+    // id-token: npm provenance signs the package with the workflow's OIDC identity.
+    expect(release.jobs.release?.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
     expect(release.on).toHaveProperty('workflow_dispatch');
     expect((release.on.push as Obj).tags).toEqual(['v*']);
+  });
+});
+
+describe('release.yml ships what users install', () => {
+  it('uploads installers, the update feeds and SHA256SUMS; notes from the CHANGELOG; the CLI to npm with provenance', async () => {
+    const text = await readFile(join(ROOT, '.github/workflows/release.yml'), 'utf8');
+    const release = parse(text) as { jobs: Record<string, { needs?: string[]; steps: Array<Obj> }> };
+    const steps = release.jobs.release?.steps ?? [];
+    const gh = steps.find((s) => String(s.uses).startsWith('softprops/action-gh-release'));
+    const files = String((gh?.with as Obj).files);
+    expect(files).toContain('dist/latest*.yml');
+    expect(files).toContain('dist/SHA256SUMS');
+    expect((gh?.with as Obj).body_path).toBe('release-notes.md');
+    expect(steps.some((s) => String(s.run).includes('node scripts/release-notes.mjs "$tag"'))).toBe(true);
+    expect(steps.some((s) => String(s.run).includes('npm publish --provenance'))).toBe(true);
+    expect(release.jobs.release?.needs).toEqual(['build', 'cli']);
+    // The build job hands the Windows certificate to electron-builder under its own name.
+    expect(text).toContain('WIN_CSC_LINK: ${{ secrets.WIN_CSC_LINK }}');
   });
 });
 
