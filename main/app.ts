@@ -90,7 +90,7 @@ export class TrayApp {
           : launch.help
             ? helpText(app.getVersion())
             : app.getVersion();
-      this.edges.print?.(`${text}\n`);
+      await this.edges.print?.(`${text}\n`);
       app.exit(launch.cliCommand !== null ? 2 : 0);
       return false;
     }

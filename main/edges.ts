@@ -81,7 +81,7 @@ export interface ElectronEdges {
   /** app.isPackaged: argv then has no app path after the executable. */
   packaged?: boolean;
   /** Writes to the terminal that started the app (for --version, --help and CLI commands). */
-  print?(text: string): void;
+  print?(text: string): Promise<void> | void;
   /** electron-updater's autoUpdater; absent: no update support in this build. */
   updater?: UpdaterLike;
   /** Why updates cannot work in this run (e.g. not installed), or null. */

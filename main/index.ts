@@ -159,7 +159,8 @@ const edges: ElectronEdges = {
   now: () => Date.now(),
   argv: process.argv,
   packaged: app.isPackaged,
-  print: (text) => void process.stdout.write(text),
+  // Resolves once written: on macOS a pipe is asynchronous, and the app exits right after.
+  print: (text) => new Promise<void>((resolve) => process.stdout.write(text, () => resolve())),
   updater: updater(),
   updatesUnsupported: updateSupport({
     packaged: app.isPackaged,
