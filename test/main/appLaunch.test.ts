@@ -84,7 +84,11 @@ describe('launch arguments', () => {
     electron.app.requestSingleInstanceLock = () => {
       throw new Error('must not be asked');
     };
-    const ok = await create({ argv: [EXE, 'status', '--json'], packaged: true, print: (t) => printed.push(t) }).start();
+    const ok = await create({
+      argv: [EXE, 'status', '--json'],
+      packaged: true,
+      print: (t) => void printed.push(t),
+    }).start();
     expect(ok).toBe(false);
     expect(electron.app.exitCode).toBe(2);
     expect(electron.tray).toBeNull();
@@ -93,7 +97,7 @@ describe('launch arguments', () => {
 
   it('--version prints the version and exits 0', async () => {
     const printed: string[] = [];
-    await create({ argv: [EXE, '--version'], packaged: true, print: (t) => printed.push(t) }).start();
+    await create({ argv: [EXE, '--version'], packaged: true, print: (t) => void printed.push(t) }).start();
     expect(printed).toEqual(['0.1.0\n']);
     expect(electron.app.exitCode).toBe(0);
   });
