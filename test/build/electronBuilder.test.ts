@@ -198,6 +198,25 @@ describe('workflows', () => {
   });
 });
 
+describe('ci.yml drives the real app on the three OSes', () => {
+  it('the e2e job packages with electron-builder --dir, runs test:e2e (xvfb-run on Linux) and keeps the screenshots', async () => {
+    const ci = parse(await readFile(join(ROOT, '.github/workflows/ci.yml'), 'utf8')) as {
+      jobs: Record<string, { strategy: { matrix: { os: string[] } }; steps: Obj[]; env?: Obj }>;
+    };
+    const job = ci.jobs.e2e;
+    expect(job?.strategy.matrix.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest']);
+    expect(job?.env?.ELECTRON_SKIP_BINARY_DOWNLOAD).toBeUndefined();
+    const runs = (job?.steps ?? []).map((s) => String(s.run ?? s.uses ?? ''));
+    const at = (text: string) => runs.findIndex((r) => r.includes(text));
+    expect(at('npx electron-builder --dir')).toBeGreaterThan(-1);
+    expect(at('xvfb-run --auto-servernum -- npx vitest run --config vitest.e2e.config.ts')).toBeGreaterThan(
+      at('npx electron-builder --dir'),
+    );
+    const upload = (job?.steps ?? []).find((s) => String(s.uses).startsWith('actions/upload-artifact'));
+    expect((upload?.with as Obj).path).toBe('test-artifacts/e2e/');
+  });
+});
+
 describe('release.yml ships what users install', () => {
   it('uploads installers, the update feeds and SHA256SUMS; notes from the CHANGELOG; the CLI to npm with provenance', async () => {
     const text = await readFile(join(ROOT, '.github/workflows/release.yml'), 'utf8');
