@@ -46,7 +46,7 @@ export function releaseNotes({ changelog, tag, unsigned = [] }) {
     `- Linux: \`codex-discord-presence-${version}-linux-x64.AppImage\` or \`.deb\` (arm64 too)`,
     `- Command line only: \`npm i -g codex-discord-presence@${version}\``,
     '',
-    'Verify a download: `sha256sum -c --ignore-missing SHA256SUMS` (macOS: `shasum -a 256 -c --ignore-missing SHA256SUMS`).',
+    'Verify a download against SHA256SUMS: `sha256sum -c --ignore-missing SHA256SUMS` on Linux; on macOS and Windows compare `shasum -a 256 <file>` or `Get-FileHash <file>` with its line.',
     '',
   );
   return parts.join('\n');
