@@ -11,7 +11,10 @@ describe('parseLaunchArgs', () => {
 
   it('skips the app path when not packaged (electron . / electron out/main/index.js)', () => {
     expect(parseLaunchArgs(['/x/electron', '.', '--hidden'], false).request).toBe('hidden');
-    expect(parseLaunchArgs(['/x/electron', 'out/main/index.js'], false)).toMatchObject({ request: 'show', unknown: [] });
+    expect(parseLaunchArgs(['/x/electron', 'out/main/index.js'], false)).toMatchObject({
+      request: 'show',
+      unknown: [],
+    });
     // Packaged, the first argument is the user's.
     expect(packaged('.').unknown).toEqual(['.']);
   });
