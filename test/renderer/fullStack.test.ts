@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp, type ConfigPort } from '../../main/app.js';
 import type { ElectronEdges, WindowKind, WindowLike } from '../../main/edges.js';
+import type { UpdaterLike } from '../../main/updater.js';
 import { loadConfig, saveConfig } from '../../src/config/store.js';
 import { launchBrowser } from '../support/browser.js';
 import { ROOT } from '../support/cli.js';
@@ -220,5 +222,61 @@ describe('full stack in Chromium: core → main (app.ts, ipcGuard) → built pre
     await expect(
       Promise.resolve(handler?.({ webContentsId: 9999, isMainFrame: true, url: `${server.url}/popover.html` }, [])),
     ).rejects.toThrow(/not a window of this app/);
+  });
+});
+
+class FakeUpdater extends EventEmitter implements UpdaterLike {
+  autoDownload = false;
+  autoInstallOnAppQuit = true;
+  installs = 0;
+  async checkForUpdates(): Promise<unknown> {
+    this.emit('update-not-available', { version: '0.1.0' });
+    return null;
+  }
+  quitAndInstall(): void {
+    this.installs += 1;
+  }
+}
+
+describe('updates through the full stack', () => {
+  it('a downloaded update shows "Restart to update" in the popover; the click reaches the updater through IPC', async () => {
+    await home.writeLiveSample(SAMPLES.basic, 'live', 20_000);
+    const updater = new FakeUpdater();
+    Object.assign(electron, { updater, updatesUnsupported: null, every: () => () => undefined });
+    await start();
+    electron.tray?.emitClick();
+    const popover = await (windowOf('popover') as PageWindow).ready;
+    await expect.poll(() => popover.getByTestId('limit-5h').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await popover.getByTestId('restart-to-update').count()).toBe(0);
+    updater.emit('update-available', { version: '9.9.9' });
+    updater.emit('update-downloaded', { version: '9.9.9' });
+    const button = popover.getByTestId('restart-to-update');
+    await expect.poll(() => button.textContent(), { timeout: 20_000 }).toBe('Restart to update (9.9.9)');
+    expect(updater.installs).toBe(0);
+    await button.click();
+    await expect.poll(() => updater.installs).toBe(1);
+  });
+
+  it('Settings → General shows the version and last check, and the switch saves general.check_updates', async () => {
+    await home.writeLiveSample(SAMPLES.basic, 'live', 20_000);
+    const configPath = join(home.home, 'discord-presence-config.json');
+    await writeFile(configPath, JSON.stringify({ schema_version: 6, discord_client_id: '123456789012345678' }));
+    Object.assign(electron, { updater: new FakeUpdater(), updatesUnsupported: null, every: () => () => undefined });
+    await start();
+    electron.tray?.menuItem('Settings…').click?.();
+    const settings = await (windowOf('settings') as PageWindow).ready;
+    await expect
+      .poll(() => settings.getByTestId('update-status').textContent(), { timeout: 20_000 })
+      .toMatch(/^Version 0\.1\.0, last checked .+\. Up to date\.$/);
+    const toggle = settings.getByLabel('Check for updates (at start and every 6 hours)');
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.uncheck();
+    await settings.getByTestId('save').click();
+    await expect.poll(() => settings.getByTestId('saved').isVisible(), { timeout: 20_000 }).toBe(true);
+    const onDisk = JSON.parse(await readFile(configPath, 'utf8')) as { general: { check_updates: boolean } };
+    expect(onDisk.general.check_updates).toBe(false);
+    await expect
+      .poll(() => settings.getByTestId('update-status').textContent())
+      .toContain('Update checks are off in Settings.');
   });
 });

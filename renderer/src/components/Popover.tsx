@@ -4,6 +4,7 @@ import { visibleFor } from '../privacyView.js';
 import { useNow } from '../useNow.js';
 import { LimitCard } from './LimitCard.js';
 import { SessionRow } from './SessionRow.js';
+import { UpdateButton } from './UpdateButton.js';
 import type { Api, AppState, UsageSnapshot } from '../../../src/contract/index.js';
 
 function codexLine(snapshot: UsageSnapshot): string {
@@ -145,6 +146,7 @@ export function Popover({ api }: { api: Api }) {
           <span>Pause presence</span>
         </label>
         <div className="footer-buttons">
+          <UpdateButton app={app} api={api} />
           <button type="button" onClick={() => void api.openSettings()}>
             Settings
           </button>

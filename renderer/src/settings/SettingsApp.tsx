@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Api, CodexHomeCheck, PrivacyPreset, Settings } from '../../../src/contract/index.js';
 import { useAppStore } from '../stores/appStore.js';
+import { UpdateStatus } from './UpdateStatus.js';
 import { isDirty, saveSettings, useSettingsStore } from '../stores/settingsStore.js';
 import { useNow } from '../useNow.js';
 import { DiscordCardPreview } from './DiscordCardPreview.js';
@@ -416,6 +417,11 @@ export function SettingsApp({ api }: { api: Api }) {
             />
             <span>Show the 5h share left next to the menu-bar icon (macOS)</span>
           </label>
+          <UpdateStatus
+            app={app}
+            checked={draft.general.checkUpdates ?? true}
+            onChange={(on) => set((d) => void (d.general.checkUpdates = on))}
+          />
           <p className="field-hint">
             Version {app?.version ?? '—'} ·{' '}
             <button type="button" className="link" onClick={() => void api.openLogs()}>
