@@ -36,10 +36,16 @@ const PLATFORM_SWITCH =
 /**
  * Parses the user's part of argv. `argv` is process.argv (or the
  * second-instance argv): the executable first, and when not packaged the app
- * path second (`electron .` or `electron out/main/index.js`).
+ * path as the first non-switch argument (`electron .`, `electron
+ * out/main/index.js`; switches such as Playwright's `--inspect=0` may come
+ * before it).
  */
 export function parseLaunchArgs(argv: readonly string[], packaged: boolean): LaunchArgs {
-  const args = argv.slice(packaged ? 1 : 2);
+  const args = argv.slice(1);
+  if (!packaged) {
+    const appPath = args.findIndex((a) => !a.startsWith('-'));
+    if (appPath !== -1) args.splice(appPath, 1);
+  }
   const result: LaunchArgs = { request: 'show', cliCommand: null, version: false, help: false, unknown: [] };
   for (const arg of args) {
     if (PLATFORM_SWITCH.test(arg)) continue;

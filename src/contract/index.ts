@@ -33,7 +33,6 @@ export const CHANNELS = {
   inspectCodexHome: 'codex-home:inspect',
   installUpdate: 'update:install',
   checkForUpdates: 'update:check',
-  installCli: 'cli:install',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

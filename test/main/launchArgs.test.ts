@@ -15,6 +15,10 @@ describe('parseLaunchArgs', () => {
       request: 'show',
       unknown: [],
     });
+    // As Playwright launches it: its switches come before the app path.
+    expect(
+      parseLaunchArgs(['/x/electron', '--inspect=0', '--remote-debugging-port=0', '/repo', '--hidden'], false),
+    ).toMatchObject({ request: 'hidden', unknown: [] });
     // Packaged, the first argument is the user's.
     expect(packaged('.').unknown).toEqual(['.']);
   });
