@@ -208,7 +208,8 @@ describe('ci.yml drives the real app on the three OSes', () => {
     expect(job?.env?.ELECTRON_SKIP_BINARY_DOWNLOAD).toBeUndefined();
     const runs = (job?.steps ?? []).map((s) => String(s.run ?? s.uses ?? ''));
     const at = (text: string) => runs.findIndex((r) => r.includes(text));
-    expect(at('npx electron-builder --dir')).toBeGreaterThan(-1);
+    expect(at('npx electron-builder --dir')).toBeGreaterThan(at(`require('electron')`));
+    expect(at(`require('electron')`)).toBeGreaterThan(-1);
     expect(at('xvfb-run --auto-servernum -- npx vitest run --config vitest.e2e.config.ts')).toBeGreaterThan(
       at('npx electron-builder --dir'),
     );

@@ -20,6 +20,10 @@ import { electronBinary, packagedExecutable, resourcesOf } from './electronApp.j
  * Run with `npm run test:e2e` (Linux: under xvfb-run).
  */
 const binary = electronBinary();
+if (binary === null && process.env.CODEX_PRESENCE_E2E_REQUIRED === '1') {
+  // CI downloads the binary: there, skipping would hide that nothing ran.
+  throw new Error('CODEX_PRESENCE_E2E_REQUIRED=1 but the Electron binary is absent (node_modules/electron/dist)');
+}
 if (binary === null) {
   console.warn(
     'e2e skipped: the Electron binary is absent (node_modules/electron/dist); install it to run these tests.',
