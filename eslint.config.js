@@ -21,6 +21,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'out/**',
+      'packages/cli/bin/**',
       'dist/**',
       'coverage/**',
       'test-artifacts/**',

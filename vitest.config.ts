@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // The Electron end-to-end tests run with `npm run test:e2e` (vitest.e2e.config.ts).
+    exclude: ['**/node_modules/**', 'test/e2e/**'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

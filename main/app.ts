@@ -25,6 +25,8 @@ import {
 import { presenceStateDir } from '../src/instance/stateDir.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
+import { cliHint, helpText, parseLaunchArgs, type LaunchArgs } from './launchArgs.js';
+import { UpdateController } from './updater.js';
 import { guard, IpcRejected, isAllowedExternal } from './ipcGuard.js';
 import { LoginItem } from './loginItem.js';
 import { menuTemplate } from './menuTemplate.js';
@@ -81,6 +83,7 @@ export class TrayApp {
   private readonly recorder: ReturnType<typeof instanceRecorder>;
   private resolveQuit: () => void = () => undefined;
   private readonly quitPromise = new Promise<void>((resolve) => (this.resolveQuit = resolve));
+  private updates: UpdateController | null = null;
 
   constructor(private readonly opts: AppOptions) {
     this.edges = opts.edges;
@@ -98,11 +101,30 @@ export class TrayApp {
   /** Returns false when another instance already runs (it is asked to show its popover). */
   async start(): Promise<boolean> {
     const { app } = this.edges;
+    const launch = this.edges.argv === undefined ? null : this.readLaunchArgs(this.edges.argv);
+    if (launch !== null && (launch.cliCommand !== null || launch.version || launch.help)) {
+      // Answered here and now, before the lock: a running instance is not disturbed.
+      const text =
+        launch.cliCommand !== null
+          ? cliHint(launch.cliCommand)
+          : launch.help
+            ? helpText(app.getVersion())
+            : app.getVersion();
+      await this.edges.print?.(`${text}\n`);
+      app.exit(launch.cliCommand !== null ? 2 : 0);
+      return false;
+    }
     if (!app.requestSingleInstanceLock()) {
+      // Electron hands this argv to the running instance ('second-instance').
       app.quit();
       return false;
     }
-    app.onSecondInstance(() => this.showPopover());
+    if (launch?.request === 'quit') {
+      this.edges.log.info('--quit: no other instance runs; nothing to do');
+      app.exit(0);
+      return false;
+    }
+    app.onSecondInstance((argv) => this.onSecondLaunch(argv ?? []));
     app.onWindowAllClosed(() => undefined); // a tray app keeps running without windows
     app.onBeforeQuit((preventDefault) => {
       if (this.stopped) return;
@@ -151,7 +173,12 @@ export class TrayApp {
     this.tray.onClick(() => this.togglePopover());
     this.registerIpc();
     await this.services.startWatching();
+    this.startUpdates(this.config.general.check_updates);
     this.rebuildMenu();
+    // macOS login items get no arguments: a start at login stays in the tray too.
+    const atLogin = this.edges.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
+    if (launch?.request === 'show' && !atLogin) this.showPopover();
+    else if (launch?.request === 'settings') this.openSettings();
     await this.publishWhenFree();
     return true;
   }
@@ -186,6 +213,58 @@ export class TrayApp {
     })().catch((error: unknown) => this.edges.log.error(`publisher lock: ${(error as Error).message}`));
   }
 
+  /** A second launch: forwarded here by Electron with its argv. */
+  onSecondLaunch(argv: readonly string[]): void {
+    const launch = this.readLaunchArgs(argv);
+    if (launch.request === 'hidden') return; // e.g. the login item while the app already runs
+    if (launch.request === 'settings') this.openSettings();
+    else if (launch.request === 'quit') this.edges.app.quit();
+    else this.showPopover();
+  }
+
+  /** "Restart to update": only ever at the user's request. */
+  installUpdate(): boolean {
+    return this.updates?.install() ?? false;
+  }
+
+  async installCli(): Promise<void> {
+    if (this.edges.installCli === undefined) return;
+    const result = await this.edges.installCli();
+    (result.ok ? this.edges.log.info : this.edges.log.warn)(`install command-line tool: ${result.message}`);
+    this.edges.notify({
+      title: result.ok ? 'Command-line tool installed' : 'Command-line tool not installed',
+      body: result.message,
+    });
+  }
+
+  private readLaunchArgs(argv: readonly string[]): LaunchArgs {
+    const launch = parseLaunchArgs(argv, this.edges.packaged ?? true);
+    for (const arg of launch.unknown) this.edges.log.info(`ignoring unknown argument ${JSON.stringify(arg)}`);
+    return launch;
+  }
+
+  private startUpdates(enabled: boolean): void {
+    const updater = this.edges.updater;
+    if (updater === undefined) return;
+    const every =
+      this.edges.every ??
+      ((ms: number, fn: () => void) => {
+        const timer = setInterval(fn, ms);
+        timer.unref();
+        return () => clearInterval(timer);
+      });
+    this.updates = new UpdateController({
+      updater,
+      unsupported: this.edges.updatesUnsupported ?? null,
+      enabled,
+      log: this.edges.log,
+      now: this.edges.now,
+      every,
+      onChange: () => this.pushAppState(),
+    });
+    this.updates.start();
+  }
+
   get appState(): AppState {
     const discord = this.services?.paused
       ? { state: this.discord.state, reason: 'paused' }
@@ -200,6 +279,7 @@ export class TrayApp {
       launchAtLogin: this.launchAtLogin,
       version: this.edges.app.getVersion(),
       platform: this.edges.platform,
+      ...(this.updates === null ? {} : { update: this.updates.state }),
     };
   }
 
@@ -319,6 +399,7 @@ export class TrayApp {
     this.config = next;
     this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
     await this.services?.applyConfig(next);
+    this.updates?.setEnabled(next.general.check_updates);
     if (this.tray !== null && this.services !== null) this.updateTray(this.services.snapshot);
     const saved = toSettings(next);
     // Every open window follows at once: a theme or privacy change must reach the open popover.
@@ -332,6 +413,7 @@ export class TrayApp {
     if (this.quitting) return;
     this.quitting = true;
     this.resolveQuit();
+    this.updates?.stop();
     try {
       await this.services?.stop(1500);
     } catch (error) {
@@ -417,7 +499,13 @@ export class TrayApp {
     const label = s.paused ? 'Discord: paused' : `Discord: ${s.discord.state}`;
     this.tray.setContextMenu(
       menuTemplate(
-        { paused: s.paused, launchAtLogin: s.launchAtLogin, discordLabel: label },
+        {
+          paused: s.paused,
+          launchAtLogin: s.launchAtLogin,
+          discordLabel: label,
+          updateReady: s.update?.phase === 'ready' ? (s.update.version ?? '') : null,
+          canInstallCli: this.edges.installCli !== undefined,
+        },
         {
           open: () => this.showPopover(),
           togglePause: () => void this.setPaused(!s.paused),
@@ -425,6 +513,8 @@ export class TrayApp {
           toggleLaunchAtLogin: () => void this.setLaunchAtLogin(!s.launchAtLogin),
           openLogs: () => void this.edges.openPath(this.edges.app.logsPath()),
           quit: () => this.edges.app.quit(),
+          installUpdate: () => void this.installUpdate(),
+          installCli: () => void this.installCli(),
         },
       ),
     );
@@ -484,6 +574,8 @@ export class TrayApp {
     on(CHANNELS.closePopover, () => this.hidePopover());
     on(CHANNELS.retryDiscord, () => this.retryDiscord());
     on(CHANNELS.runDoctor, () => this.doctor());
+    on(CHANNELS.installUpdate, () => void this.installUpdate());
+    on(CHANNELS.checkForUpdates, () => this.updates?.check());
   }
 }
 

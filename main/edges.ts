@@ -4,6 +4,8 @@ import type { SenderInfo } from './ipcGuard.js';
 import type { TrayIconState } from './trayPresentation.js';
 import type { Notice } from './thresholdNotifier.js';
 import type { LoginItemApp } from './loginItem.js';
+import type { CliInstallResult } from './cliInstaller.js';
+import type { UpdaterLike } from './updater.js';
 
 /**
  * The edges of Electron that the app logic touches, as small interfaces.
@@ -42,7 +44,8 @@ export interface WindowLike {
 
 export interface AppLike extends LoginItemApp {
   requestSingleInstanceLock(): boolean;
-  onSecondInstance(handler: () => void): void;
+  /** `argv` is the second launch's command line (main/launchArgs.ts parses it). */
+  onSecondInstance(handler: (argv?: readonly string[]) => void): void;
   /** Called before quitting; `preventDefault` defers the quit until cleanup is done. */
   onBeforeQuit(handler: (preventDefault: () => void) => void): void;
   /** Keep running when every window is closed (a tray app). */
@@ -75,4 +78,18 @@ export interface ElectronEdges {
   onSystemShutdown(handler: () => void): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
   now(): number;
+  /** process.argv of this launch; absent: no launch arguments (start to the tray). */
+  argv?: readonly string[];
+  /** app.isPackaged: argv then has no app path after the executable. */
+  packaged?: boolean;
+  /** Writes to the terminal that started the app (for --version, --help and CLI commands). */
+  print?(text: string): Promise<void> | void;
+  /** electron-updater's autoUpdater; absent: no update support in this build. */
+  updater?: UpdaterLike;
+  /** Why updates cannot work in this run (e.g. not installed), or null. */
+  updatesUnsupported?: string | null;
+  /** "Install command-line tool…" (main/cliInstaller.ts); absent: no menu item. */
+  installCli?(): Promise<CliInstallResult>;
+  /** Runs `fn` every `ms` until cancelled (the update check); default: an unref'd setInterval. */
+  every?(ms: number, fn: () => void): () => void;
 }

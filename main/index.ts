@@ -11,6 +11,8 @@ import {
   Tray,
 } from 'electron';
 import log from 'electron-log/main';
+import electronUpdater from 'electron-updater';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveCodexHome } from '../src/codex/home.js';
@@ -20,6 +22,9 @@ import { APP_NAME, TrayApp, type ConfigPort } from './app.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { trayIconFile, type TrayIconState } from './trayPresentation.js';
 import { createAppWindow } from './windows.js';
+import { installCliLauncher, refreshStableBundle, type CliInstallDeps } from './cliInstaller.js';
+import { withE2EHook } from './e2eHook.js';
+import { updateSupport } from './updater.js';
 
 // Rotating log file in the app's logs folder (1 MB, one old file kept).
 log.initialize();
@@ -97,7 +102,7 @@ function configPort(): ConfigPort {
 const edges: ElectronEdges = {
   app: {
     requestSingleInstanceLock: () => app.requestSingleInstanceLock(),
-    onSecondInstance: (handler) => app.on('second-instance', handler),
+    onSecondInstance: (handler) => app.on('second-instance', (_event, argv) => handler(argv)),
     onBeforeQuit: (handler) => app.on('before-quit', (event) => handler(() => event.preventDefault())),
     onWindowAllClosed: (handler) => app.on('window-all-closed', handler),
     whenReady: () => app.whenReady(),
@@ -146,9 +151,62 @@ const edges: ElectronEdges = {
   },
   log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   now: () => Date.now(),
+  argv: process.argv,
+  packaged: app.isPackaged,
+  // Resolves once written: on macOS a pipe is asynchronous, and the app exits right after.
+  print: (text) => new Promise<void>((resolve) => process.stdout.write(text, () => resolve())),
+  updater: updater(),
+  updatesUnsupported: updateSupport({
+    packaged: app.isPackaged,
+    platform: process.platform,
+    env: process.env,
+    besideExecutable: safe(() => readdirSync(dirname(process.execPath)), []),
+    packageType: safe(() => readFileSync(join(process.resourcesPath, 'package-type'), 'utf8'), null),
+  }),
+  installCli: () => installCliLauncher(cliDeps()),
 };
 
-void new TrayApp({ edges, config: configPort(), appName: 'codex-discord-presence' }).start().catch((error: unknown) => {
-  log.error(`${APP_NAME} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  app.exit(1);
-});
+/** electron-updater with the GitHub provider written into app-update.yml by electron-builder (`publish`). */
+function updater() {
+  const { autoUpdater } = electronUpdater;
+  autoUpdater.logger = log;
+  return autoUpdater;
+}
+
+/** The CLI bundle the app carries (electron-builder extraResources → resources/cli/index.mjs). */
+function cliDeps(): CliInstallDeps {
+  return {
+    platform: process.platform,
+    env: process.env,
+    home: app.getPath('home'),
+    bundlePath: app.isPackaged ? join(process.resourcesPath, 'cli', 'index.mjs') : join(here, '..', 'cli', 'index.mjs'),
+    stableDir: app.getPath('userData'),
+  };
+}
+
+function safe<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+if (app.isPackaged && existsSync(join(process.resourcesPath, 'cli', 'index.mjs'))) {
+  void app
+    .whenReady()
+    .then(() =>
+      refreshStableBundle(cliDeps()).catch((error: unknown) =>
+        log.warn(`CLI bundle copy not refreshed: ${String(error)}`),
+      ),
+    );
+}
+
+void new TrayApp({ edges: withE2EHook(edges), config: configPort(), appName: 'codex-discord-presence' })
+  .start()
+  .catch((error: unknown) => {
+    log.error(
+      `${APP_NAME} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    app.exit(1);
+  });

@@ -41,6 +41,8 @@ export const VALIDATORS: Record<string, Validator> = {
   [CHANNELS.closePopover]: none,
   [CHANNELS.retryDiscord]: none,
   [CHANNELS.runDoctor]: none,
+  [CHANNELS.installUpdate]: none,
+  [CHANNELS.checkForUpdates]: none,
 };
 
 export class IpcRejected extends Error {}
@@ -110,7 +112,14 @@ export function isSettings(v: unknown): v is Settings {
   )
     return false;
   const g = v.general;
-  return isObj(g) && isStr(g.codexHome) && isStr(g.theme) && isInt(g.staleMinutes) && isBool(g.trayTitle);
+  return (
+    isObj(g) &&
+    isStr(g.codexHome) &&
+    isStr(g.theme) &&
+    isInt(g.staleMinutes) &&
+    isBool(g.trayTitle) &&
+    (g.checkUpdates === undefined || isBool(g.checkUpdates))
+  );
 }
 
 /** `openExternal` goes only to these https origins. */

@@ -4,7 +4,7 @@ import { autostartDesktopFile, desktopEntryEnabled } from '../src/platform/autos
 
 /** The part of Electron's `app` used for login items on macOS and Windows. */
 export interface LoginItemApp {
-  getLoginItemSettings(): { openAtLogin: boolean };
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin?: boolean };
   setLoginItemSettings(settings: { openAtLogin: boolean; openAsHidden?: boolean; args?: string[] }): void;
 }
 
@@ -43,7 +43,13 @@ export class LoginItem {
 
   async setEnabled(enabled: boolean): Promise<boolean> {
     if (this.deps.platform !== 'linux') {
-      this.deps.app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true });
+      // Windows starts the executable with these args; macOS 13+ passes none
+      // (the app reads wasOpenedAtLogin instead, main/app.ts).
+      this.deps.app.setLoginItemSettings({
+        openAtLogin: enabled,
+        openAsHidden: true,
+        ...(this.deps.platform === 'win32' ? { args: ['--hidden'] } : {}),
+      });
       return this.isEnabled();
     }
     if (enabled) {

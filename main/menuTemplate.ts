@@ -2,6 +2,10 @@ export interface MenuState {
   paused: boolean;
   launchAtLogin: boolean;
   discordLabel: string;
+  /** The version of a downloaded update waiting for "Restart to update", or null. */
+  updateReady?: string | null;
+  /** Offer "Install command-line tool…" (the installed app carries the CLI). */
+  canInstallCli?: boolean;
 }
 
 export interface MenuActions {
@@ -11,6 +15,8 @@ export interface MenuActions {
   toggleLaunchAtLogin(): void;
   openLogs(): void;
   quit(): void;
+  installUpdate?(): void;
+  installCli?(): void;
 }
 
 /** Electron's MenuItemConstructorOptions, the subset used here. */
@@ -28,7 +34,21 @@ export interface MenuItem {
  * https://www.electronjs.org/docs/latest/api/tray#platform-considerations
  */
 export function menuTemplate(state: MenuState, actions: MenuActions): MenuItem[] {
+  const update: MenuItem[] =
+    state.updateReady != null && actions.installUpdate !== undefined
+      ? [
+          {
+            label: `Restart to update${state.updateReady ? ` (${state.updateReady})` : ''}`,
+            click: actions.installUpdate,
+          },
+        ]
+      : [];
+  const cli: MenuItem[] =
+    state.canInstallCli === true && actions.installCli !== undefined
+      ? [{ label: 'Install command-line tool…', click: actions.installCli }]
+      : [];
   return [
+    ...update,
     { label: 'Open', click: actions.open },
     { label: state.discordLabel, enabled: false },
     { type: 'separator' },
@@ -36,6 +56,7 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItem[]
     { label: 'Settings…', click: actions.openSettings },
     { label: 'Launch at login', type: 'checkbox', checked: state.launchAtLogin, click: actions.toggleLaunchAtLogin },
     { label: 'Open logs folder', click: actions.openLogs },
+    ...cli,
     { type: 'separator' },
     { label: 'Quit', click: actions.quit },
   ];

@@ -32,6 +32,8 @@ const api: Api = {
   closePopover: () => ipcRenderer.invoke(CHANNELS.closePopover),
   retryDiscord: () => ipcRenderer.invoke(CHANNELS.retryDiscord),
   runDoctor: () => ipcRenderer.invoke(CHANNELS.runDoctor),
+  installUpdate: () => ipcRenderer.invoke(CHANNELS.installUpdate),
+  checkForUpdates: () => ipcRenderer.invoke(CHANNELS.checkForUpdates),
 };
 
 contextBridge.exposeInMainWorld('codexPresence', api);

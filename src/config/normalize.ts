@@ -185,6 +185,7 @@ export function normalizeConfig(raw: unknown): Normalized {
     theme: pick('general.theme', g.theme, oneOf(['system', 'light', 'dark'] as const), 'system'),
     stale_minutes: pick('general.stale_minutes', g.stale_minutes, intIn(1, 1440), d.general.stale_minutes),
     tray_title: pick('general.tray_title', g.tray_title, isBool, d.general.tray_title),
+    check_updates: pick('general.check_updates', g.check_updates, isBool, d.general.check_updates),
   };
   const lim = isObj(raw.limits) ? raw.limits : {};
   config.limits = { ...lim, ask_codex: pick('limits.ask_codex', lim.ask_codex, isBool, d.limits.ask_codex) };

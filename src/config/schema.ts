@@ -58,7 +58,14 @@ export interface PresenceConfig {
   buttons: PresenceButton[];
   ignore_projects: string[];
   notifications: { thresholds: number[]; on_reset: boolean };
-  general: { codex_home: string; theme: Theme; stale_minutes: number; tray_title: boolean };
+  general: {
+    codex_home: string;
+    theme: Theme;
+    stale_minutes: number;
+    tray_title: boolean;
+    /** The tray app checks GitHub Releases for updates (at start and every 6 h). */
+    check_updates: boolean;
+  };
   /** `ask_codex`: ask `codex app-server` for the account's limits (at start, every 10 min, on popover open). */
   limits: { ask_codex: boolean };
   /** Everything else found in the file (Rust-tool keys such as pricing, openai_plan). */
@@ -94,7 +101,7 @@ export function defaultConfig(): PresenceConfig {
     buttons: [],
     ignore_projects: [],
     notifications: { thresholds: [25, 10, 5], on_reset: false },
-    general: { codex_home: '', theme: 'system', stale_minutes: 30, tray_title: false },
+    general: { codex_home: '', theme: 'system', stale_minutes: 30, tray_title: false, check_updates: true },
     limits: { ask_codex: true },
   };
 }
@@ -209,6 +216,7 @@ export function toSettings(c: PresenceConfig): Settings {
       theme: c.general.theme,
       staleMinutes: c.general.stale_minutes,
       trayTitle: c.general.tray_title,
+      checkUpdates: c.general.check_updates,
     },
   };
 }
@@ -256,6 +264,7 @@ export function applySettings(base: PresenceConfig, s: Settings): PresenceConfig
       theme: s.general.theme,
       stale_minutes: s.general.staleMinutes,
       tray_title: s.general.trayTitle,
+      check_updates: s.general.checkUpdates ?? base.general.check_updates,
     },
   };
 }

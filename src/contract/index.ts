@@ -41,6 +41,8 @@ export const CHANNELS = {
   retryDiscord: 'discord:retry',
   /** Runs the same checks as `codex-discord-presence doctor` and returns them. */
   runDoctor: 'app:run-doctor',
+  installUpdate: 'update:install',
+  checkForUpdates: 'update:check',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -56,6 +58,8 @@ export interface AppState {
   version: string;
   /** The OS, so the settings hide what does not apply (the macOS tray title). */
   platform: string;
+  /** App updates from GitHub Releases (main/updater.ts). */
+  update?: UpdateState;
 }
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail';
@@ -65,6 +69,25 @@ export interface DoctorResult {
   ok: boolean;
   checks: Array<{ id: string; status: DoctorStatus; title: string; detail: string; fix?: string }>;
   notes: string[];
+}
+
+/**
+ * `none`: no update known (never checked, or up to date); `disabled`: checking
+ * is off in settings or impossible (not an installed build: `message` says why).
+ * `ready`: downloaded; only the user's "Restart to update" installs it.
+ */
+export type UpdatePhase = 'disabled' | 'none' | 'checking' | 'available' | 'downloading' | 'ready' | 'error';
+
+export interface UpdateState {
+  phase: UpdatePhase;
+  /** The version on offer (available, downloading, ready). */
+  version: string | null;
+  /** Download progress, 0 to 100 (downloading). */
+  percent: number | null;
+  /** When the last check finished (ISO 8601), or null. */
+  lastCheck: string | null;
+  /** One line for the user: why checking is off, or what went wrong. */
+  message: string | null;
 }
 
 export type PrivacyPreset = 'minimal' | 'standard' | 'detailed';
@@ -105,7 +128,14 @@ export interface Settings {
   buttons: PresenceButton[];
   ignoreProjects: string[];
   notifications: { thresholds: number[]; onReset: boolean };
-  general: { codexHome: string; theme: Theme; staleMinutes: number; trayTitle: boolean };
+  general: {
+    codexHome: string;
+    theme: Theme;
+    staleMinutes: number;
+    trayTitle: boolean;
+    /** Check GitHub Releases for app updates; absent keeps the saved value. */
+    checkUpdates?: boolean;
+  };
 }
 
 /** `saveSettings` resolves to the saved settings, or to one message per invalid field (dotted path → message). */
@@ -140,4 +170,8 @@ export interface Api {
   closePopover(): Promise<void>;
   retryDiscord(): Promise<void>;
   runDoctor(): Promise<DoctorResult>;
+  /** Quits and installs the downloaded update (AppState.update.phase 'ready'); nothing otherwise. */
+  installUpdate?(): Promise<void>;
+  /** Checks for an update now (Settings → General). */
+  checkForUpdates?(): Promise<void>;
 }

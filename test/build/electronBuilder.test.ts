@@ -33,11 +33,17 @@ describe('electron-builder.yml', () => {
     expect(validate({ ...config, mac: { target: 42 } })).toBe(false);
   });
 
-  it('targets: dmg, msi, AppImage (+ deb), each for x64 and arm64', () => {
+  it('targets: dmg + zip, nsis + msi, AppImage + deb, each for x64 and arm64', () => {
     const targets = (platform: string) =>
       ((config[platform] as Obj).target as Array<{ target: string; arch: string[] }>).map((t) => [t.target, t.arch]);
-    expect(targets('mac')).toEqual([['dmg', ['x64', 'arm64']]]);
-    expect(targets('win')).toEqual([['msi', ['x64', 'arm64']]]);
+    expect(targets('mac')).toEqual([
+      ['dmg', ['x64', 'arm64']],
+      ['zip', ['x64', 'arm64']],
+    ]);
+    expect(targets('win')).toEqual([
+      ['nsis', ['x64', 'arm64']],
+      ['msi', ['x64', 'arm64']],
+    ]);
     expect(targets('linux')).toEqual([
       ['AppImage', ['x64', 'arm64']],
       ['deb', ['x64', 'arm64']],
@@ -56,6 +62,30 @@ describe('electron-builder.yml', () => {
     const msi = config.msi as Obj;
     expect(msi).toMatchObject({ perMachine: false, createStartMenuShortcut: true });
     expect(config.asar).toBe(true);
+  });
+
+  it('publishes to GitHub Releases (update feeds for electron-updater), as drafts', () => {
+    expect(config.publish).toEqual({ provider: 'github', releaseType: 'draft' });
+  });
+
+  it('signing placeholders: macOS notarisation off unless the workflow turns it on; Windows sha256 + timestamp, no fixed publisher', () => {
+    expect((config.mac as Obj).notarize).toBe(false);
+    const win = config.win as Obj;
+    expect(win.signtoolOptions).toEqual({
+      signingHashAlgorithms: ['sha256'],
+      rfc3161TimeStampServer: 'http://timestamp.digicert.com',
+    });
+    // A fixed publisherName would make electron-updater reject every unsigned build's update.
+    expect(JSON.stringify(win)).not.toContain('publisherName');
+    expect(config.nsis).toMatchObject({
+      oneClick: true,
+      perMachine: false,
+      artifactName: '${name}-${version}-${os}-setup.${ext}',
+    });
+  });
+
+  it('carries the CLI bundle as a resource (for "Install command-line tool…")', () => {
+    expect(config.extraResources).toContainEqual({ from: 'out/cli/index.mjs', to: 'cli/index.mjs' });
   });
 
   it('sets the fuses from the security checklist', () => {
@@ -163,9 +193,49 @@ describe('workflows', () => {
     };
     expect(release.permissions).toEqual({ contents: 'read' });
     expect(release.jobs.build?.permissions).toBeUndefined();
-    expect(release.jobs.release?.permissions).toEqual({ contents: 'write' });
+    expect(release.jobs.cli?.permissions).toBeUndefined();
+    // id-token: npm provenance signs the package with the workflow's OIDC identity.
+    expect(release.jobs.release?.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
     expect(release.on).toHaveProperty('workflow_dispatch');
     expect((release.on.push as Obj).tags).toEqual(['v*']);
+  });
+});
+
+describe('ci.yml drives the real app on the three OSes', () => {
+  it('the e2e job packages with electron-builder --dir, runs test:e2e (xvfb-run on Linux) and keeps the screenshots', async () => {
+    const ci = parse(await readFile(join(ROOT, '.github/workflows/ci.yml'), 'utf8')) as {
+      jobs: Record<string, { strategy: { matrix: { os: string[] } }; steps: Obj[]; env?: Obj }>;
+    };
+    const job = ci.jobs.e2e;
+    expect(job?.strategy.matrix.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest']);
+    expect(job?.env?.ELECTRON_SKIP_BINARY_DOWNLOAD).toBeUndefined();
+    const runs = (job?.steps ?? []).map((s) => String(s.run ?? s.uses ?? ''));
+    const at = (text: string) => runs.findIndex((r) => r.includes(text));
+    expect(at('npx electron-builder --dir')).toBeGreaterThan(at(`require('electron')`));
+    expect(at(`require('electron')`)).toBeGreaterThan(-1);
+    expect(at('xvfb-run --auto-servernum -- npx vitest run --config vitest.e2e.config.ts')).toBeGreaterThan(
+      at('npx electron-builder --dir'),
+    );
+    const upload = (job?.steps ?? []).find((s) => String(s.uses).startsWith('actions/upload-artifact'));
+    expect((upload?.with as Obj).path).toBe('test-artifacts/e2e/');
+  });
+});
+
+describe('release.yml ships what users install', () => {
+  it('uploads installers, the update feeds and SHA256SUMS; notes from the CHANGELOG; the CLI to npm with provenance', async () => {
+    const text = await readFile(join(ROOT, '.github/workflows/release.yml'), 'utf8');
+    const release = parse(text) as { jobs: Record<string, { needs?: string[]; steps: Array<Obj> }> };
+    const steps = release.jobs.release?.steps ?? [];
+    const gh = steps.find((s) => String(s.uses).startsWith('softprops/action-gh-release'));
+    const files = String((gh?.with as Obj).files);
+    expect(files).toContain('dist/latest*.yml');
+    expect(files).toContain('dist/SHA256SUMS');
+    expect((gh?.with as Obj).body_path).toBe('release-notes.md');
+    expect(steps.some((s) => String(s.run).includes('node scripts/release-notes.mjs "$tag"'))).toBe(true);
+    expect(steps.some((s) => String(s.run).includes('npm publish --provenance'))).toBe(true);
+    expect(release.jobs.release?.needs).toEqual(['build', 'cli']);
+    // The build job hands the Windows certificate to electron-builder under its own name.
+    expect(text).toContain('WIN_CSC_LINK: ${{ secrets.WIN_CSC_LINK }}');
   });
 });
 
@@ -221,23 +291,56 @@ describe('scripts/gather-dist.mjs', () => {
       await mkdir(join(dir, 'dist', '.electron-builder'), { recursive: true });
       for (const f of [
         'codex-discord-presence-0.1.0-mac-arm64.dmg',
+        'codex-discord-presence-0.1.0-mac-arm64.zip',
+        'codex-discord-presence-0.1.0-mac-arm64.zip.blockmap',
         'codex-discord-presence-0.1.0-win-x64.msi',
+        'codex-discord-presence-0.1.0-win-setup.exe',
+        'codex-discord-presence-0.1.0-win-setup.exe.blockmap',
         'codex-discord-presence-0.1.0-linux-x86_64.AppImage',
         'codex-discord-presence-0.1.0-linux-amd64.deb',
-        'latest-mac.yml',
         'builder-debug.yml',
       ]) {
         await writeFile(join(dir, 'dist', '.electron-builder', f), f);
       }
+      // The update feed as electron-builder writes it, with its own (x86_64) names.
+      await writeFile(
+        join(dir, 'dist', '.electron-builder', 'latest-linux.yml'),
+        [
+          'version: 0.1.0',
+          'files:',
+          '  - url: codex-discord-presence-0.1.0-linux-x86_64.AppImage',
+          '    sha512: abc==',
+          '    size: 123',
+          'path: codex-discord-presence-0.1.0-linux-x86_64.AppImage',
+          'sha512: abc==',
+          "releaseDate: '2026-11-22T06:00:00.000Z'",
+          '',
+        ].join('\n'),
+      );
       execFileSync(process.execPath, [join(ROOT, 'scripts', 'gather-dist.mjs')], { cwd: dir });
       const sums = (await readFile(join(dir, 'dist', 'SHA256SUMS'), 'utf8')).trim().split('\n');
+      // By file name: release assets are flat, so `sha256sum -c --ignore-missing SHA256SUMS` works in Downloads.
       expect(sums.map((l) => l.split('  ')[1]).sort()).toEqual([
-        'linux/x64/codex-discord-presence-0.1.0-linux-x64.AppImage',
-        'linux/x64/codex-discord-presence-0.1.0-linux-x64.deb',
-        'mac/arm64/codex-discord-presence-0.1.0-mac-arm64.dmg',
-        'win/x64/codex-discord-presence-0.1.0-win-x64.msi',
+        'codex-discord-presence-0.1.0-linux-x64.AppImage',
+        'codex-discord-presence-0.1.0-linux-x64.deb',
+        'codex-discord-presence-0.1.0-mac-arm64.dmg',
+        'codex-discord-presence-0.1.0-mac-arm64.zip',
+        'codex-discord-presence-0.1.0-mac-arm64.zip.blockmap',
+        'codex-discord-presence-0.1.0-win-setup.exe',
+        'codex-discord-presence-0.1.0-win-setup.exe.blockmap',
+        'codex-discord-presence-0.1.0-win-x64.msi',
       ]);
       expect(sums.every((l) => /^[0-9a-f]{64} {2}\S/.test(l))).toBe(true);
+      expect(await readdir(join(dir, 'dist', 'win', 'universal'))).toContain(
+        'codex-discord-presence-0.1.0-win-setup.exe',
+      );
+      // The feed names the files as they are uploaded, so the updater finds them.
+      const feed = parse(await readFile(join(dir, 'dist', 'latest-linux.yml'), 'utf8')) as Obj;
+      expect(feed.path).toBe('codex-discord-presence-0.1.0-linux-x64.AppImage');
+      expect(feed.files).toEqual([
+        { url: 'codex-discord-presence-0.1.0-linux-x64.AppImage', sha512: 'abc==', size: 123 },
+      ]);
+      await expect(readFile(join(dir, 'dist', 'linux', 'x64', String(feed.path)))).resolves.toBeDefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ import { useNow } from '../useNow.js';
 import { DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
 import { LimitRows } from './LimitRows.js';
 import { SessionRow } from './SessionRow.js';
+import { UpdateButton } from './UpdateButton.js';
 
 /** `3 live · 1 working`: live sessions, and how many of them are busy. */
 function sessionsLine(snapshot: UsageSnapshot): string {
@@ -77,6 +78,7 @@ function Shell({
   contentRef: React.RefObject<HTMLDivElement | null>;
   footer: ReactNode;
 }) {
+  const app = useAppStore((st) => st.app);
   return (
     <main className="popover" ref={pageRef}>
       <header className="header">
@@ -98,6 +100,7 @@ function Shell({
       <footer className="footer">
         {footer}
         <div className="footer-buttons">
+          {app !== null && <UpdateButton app={app} api={api} />}
           <button type="button" onClick={() => void api.openSettings()}>
             Settings
           </button>

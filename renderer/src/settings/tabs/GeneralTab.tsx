@@ -3,6 +3,7 @@ import type { Api, CodexHomeCheck, Settings } from '../../../../src/contract/ind
 import { useAppStore } from '../../stores/appStore.js';
 import { useSettingsStore } from '../../stores/settingsStore.js';
 import { aria, Field } from '../Field.js';
+import { UpdateStatus } from '../UpdateStatus.js';
 
 /** General: where Codex lives, startup, theme, when a session ends, the macOS menu-bar title. */
 export function GeneralTab({ api, errors }: { api: Api; errors: Record<string, string> }) {
@@ -98,6 +99,11 @@ export function GeneralTab({ api, errors }: { api: Api; errors: Record<string, s
           <span>Show the 5h limit next to the menu-bar icon</span>
         </label>
       )}
+      <UpdateStatus
+        app={app}
+        checked={draft.general.checkUpdates ?? true}
+        onChange={(on) => edit('general.checkUpdates', (d) => void (d.general.checkUpdates = on))}
+      />
       <p className="field-hint">
         Version {app?.version ?? '—'} ·{' '}
         <button type="button" className="link" onClick={() => void api.openLogs()}>
