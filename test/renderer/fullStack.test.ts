@@ -8,6 +8,8 @@ import { TrayApp, type ConfigPort } from '../../main/app.js';
 import type { ElectronEdges, WindowKind, WindowLike } from '../../main/edges.js';
 import type { UpdaterLike } from '../../main/updater.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
+import { CHANNELS, type UsageSnapshot } from '../../src/contract/index.js';
+import { compactNumber } from '../../src/format/numbers.js';
 import { launchBrowser } from '../support/browser.js';
 import { ROOT } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
@@ -104,7 +106,8 @@ class PageWindow implements WindowLike {
   /** Main fits the popover to its content: the page's viewport follows, as a window would. */
   setContentSize = (width: number, height: number): void => {
     this.size = { width, height };
-    void this.page?.setViewportSize({ width, height });
+    // A window resized while it closes: nothing to follow.
+    this.page?.setViewportSize({ width, height }).catch(() => undefined);
   };
   send(channel: string, payload: unknown): void {
     if (this.destroyed) return;
@@ -179,9 +182,20 @@ describe('full stack in Chromium: core → main (app.ts, ipcGuard) → built pre
     const popover = await (windowOf('popover') as PageWindow).ready;
     const left = popover.getByTestId('limit-5h').getByTestId('left');
     await expect.poll(() => left.textContent(), { timeout: 20_000 }).toBe('84% left');
-    await expect
-      .poll(() => popover.getByRole('region', { name: 'Sessions' }).textContent())
-      .toMatch(/gpt-5\.5.*total 29k/);
+    // The row shows what main's own snapshot says (the same figure Discord and the terminal get).
+    const snap = (await electron.handlers.get(CHANNELS.getSnapshot)?.(
+      {
+        webContentsId: (windowOf('popover') as PageWindow).webContentsId,
+        isMainFrame: true,
+        url: `${server.url}/popover.html`,
+      },
+      [],
+    )) as UsageSnapshot;
+    const total = snap.sessions[0]?.tokens.total ?? -1;
+    expect(total).toBeGreaterThan(0);
+    const row = popover.getByTestId('session');
+    await expect.poll(() => row.textContent()).toMatch(/gpt-5\.5/);
+    expect(await row.getByTestId('tokens').textContent()).toContain(compactNumber(total));
 
     const reset = Math.floor(Date.now() / 1000) + 2 * 3600;
     await appendFile(
@@ -205,6 +219,7 @@ describe('full stack in Chromium: core → main (app.ts, ipcGuard) → built pre
     await expect
       .poll(() => settings.getByLabel('Application ID').inputValue(), { timeout: 20_000 })
       .toBe('123456789012345678');
+    await settings.getByRole('tab', { name: 'Privacy & card' }).click();
     await settings.getByLabel('Compact state line').selectOption('tokens');
     await settings.getByTestId('save').click();
     await expect.poll(() => settings.getByTestId('saved').isVisible(), { timeout: 20_000 }).toBe(true);
@@ -267,6 +282,7 @@ describe('updates through the full stack', () => {
     await start();
     electron.tray?.menuItem('Settings…').click?.();
     const settings = await (windowOf('settings') as PageWindow).ready;
+    await settings.getByRole('tab', { name: 'General' }).click();
     await expect
       .poll(() => settings.getByTestId('update-status').textContent(), { timeout: 20_000 })
       .toMatch(/^Version 0\.1\.0, last checked .+\. Up to date\.$/);
