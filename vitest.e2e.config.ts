@@ -12,5 +12,7 @@ export default defineConfig({
     // One Electron app at a time: they share the single-instance lock.
     fileParallelism: false,
     maxWorkers: 1,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-artifacts/vitest-e2e-report.json' },
   },
 });
