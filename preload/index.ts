@@ -34,6 +34,10 @@ const api: Api = {
   runDoctor: () => ipcRenderer.invoke(CHANNELS.runDoctor),
   installUpdate: () => ipcRenderer.invoke(CHANNELS.installUpdate),
   checkForUpdates: () => ipcRenderer.invoke(CHANNELS.checkForUpdates),
+  getHistory: (query) => ipcRenderer.invoke(CHANNELS.getHistory, query),
+  onHistoryChanged: (listener) => subscribe<void>(CHANNELS.historyChanged, () => listener()),
+  clearHistory: () => ipcRenderer.invoke(CHANNELS.clearHistory),
+  openHistory: () => ipcRenderer.invoke(CHANNELS.openHistory),
 };
 
 contextBridge.exposeInMainWorld('codexPresence', api);

@@ -30,6 +30,15 @@ export function parseTokenUsage(raw: unknown, check: LineCheck): TokenUsage | nu
   return { input, cachedInput, output, reasoningOutput, total: total ?? input + output };
 }
 
+/**
+ * Codex's display figure: non-cached input plus output (codex-rs
+ * `TokenUsage::blended_total`). `/status` prints this as "N total"; cached
+ * input appears in no total Codex shows (SCHEMA.md §9, issue 12 §1).
+ */
+export function blendedTotal(u: TokenUsage): number {
+  return Math.max(0, u.input - u.cachedInput) + u.output;
+}
+
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return {
     input: a.input + b.input,

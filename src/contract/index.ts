@@ -4,11 +4,12 @@
  * the shapes that cross it. Types only (plus string constants), so every
  * layer may import it.
  */
-import type { UsageSnapshot } from '../usage/types.js';
+import type { LimitSource, UsageSnapshot } from '../usage/types.js';
 
 export type {
   CodexSessionSnapshot,
   LimitFamily,
+  LimitSource,
   Pace,
   SessionStatus,
   UsageLimits,
@@ -43,6 +44,14 @@ export const CHANNELS = {
   runDoctor: 'app:run-doctor',
   installUpdate: 'update:install',
   checkForUpdates: 'update:check',
+  /** Usage history (issue 15): the recorded series, as `history --json` prints them. */
+  getHistory: 'history:get',
+  /** Main → every window: history gained data (a recorded snapshot, backfill progress, a clear). */
+  historyChanged: 'history:changed',
+  /** Deletes every recorded observation; the renderer confirms with the user first. */
+  clearHistory: 'history:clear',
+  /** Opens the settings window on its History tab (a popover sparkline was activated). */
+  openHistory: 'window:open-history',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -149,6 +158,93 @@ export interface CodexHomeCheck {
 
 export type Unsubscribe = () => void;
 
+/*
+ * Usage history (issue 15). Recorded locally by the publishing process only,
+ * never sent to Discord. Token figures are Codex's display figure
+ * (`blendedTotal`: non-cached input + output), cached input kept apart.
+ */
+
+export type HistoryWindowKind = 'primary' | 'secondary';
+
+/** One observation of a window's used share. */
+export interface HistoryLimitPoint {
+  /** When it was observed (ISO 8601). */
+  at: string;
+  usedPercent: number;
+  source: LimitSource;
+}
+
+/** One instance of a rate-limit window: from its start (reset − length) to its reset. */
+export interface HistoryWindow {
+  limitId: string;
+  limitName: string | null;
+  kind: HistoryWindowKind;
+  /** The same label as the live rows (`5h`, `weekly`…). */
+  label: string;
+  windowMinutes: number | null;
+  /** resetsAt − windowMinutes, or null when either is unknown. */
+  startsAt: string | null;
+  resetsAt: string | null;
+  /** True for the instance in progress now. */
+  current: boolean;
+  /** Oldest first. */
+  points: HistoryLimitPoint[];
+}
+
+export interface HistoryProjectTokens {
+  /** null: sessions with no project. Ignored projects are never recorded. */
+  project: string | null;
+  tokens: number;
+  cachedInput: number;
+}
+
+export interface HistoryDay {
+  /** Local calendar day, YYYY-MM-DD. */
+  day: string;
+  tokens: number;
+  cachedInput: number;
+  /** Largest first. */
+  projects: HistoryProjectTokens[];
+}
+
+export interface HistorySession {
+  id: string;
+  project: string | null;
+  model: string | null;
+  /** Tokens this session used on the queried day (its own growth: forks and sub-agents counted once). */
+  tokens: number;
+  cachedInput: number;
+}
+
+export type BackfillPhase = 'idle' | 'running' | 'done' | 'error';
+
+/** Building history from existing rollouts on first start (runs behind the live snapshot). */
+export interface BackfillState {
+  phase: BackfillPhase;
+  filesDone: number;
+  filesTotal: number;
+  /** One line for the user when phase is 'error'. */
+  message: string | null;
+}
+
+export interface HistoryQuery {
+  /** How many local days of token usage, 1 to 400 (the UI offers 7, 30 and 90). */
+  days: number;
+  /** The day whose top sessions to list (YYYY-MM-DD); default today. */
+  day?: string;
+}
+
+export interface HistoryView {
+  generatedAt: string;
+  /** Exactly `query.days` entries, oldest first, ending today; days without use are zeros. */
+  days: HistoryDay[];
+  /** Every family's current windows, then past windows, newest first (at most 8 past per family and kind). */
+  windows: HistoryWindow[];
+  /** The queried day's sessions, most tokens first, at most 10. */
+  topSessions: HistorySession[];
+  backfill: BackfillState;
+}
+
 /** `window.codexPresence`: one method per channel. */
 export interface Api {
   getSnapshot(): Promise<UsageSnapshot>;
@@ -174,4 +270,8 @@ export interface Api {
   installUpdate?(): Promise<void>;
   /** Checks for an update now (Settings → General). */
   checkForUpdates?(): Promise<void>;
+  getHistory(query: HistoryQuery): Promise<HistoryView>;
+  onHistoryChanged(listener: () => void): Unsubscribe;
+  clearHistory(): Promise<void>;
+  openHistory(): Promise<void>;
 }

@@ -1,10 +1,21 @@
 import type { Page } from 'playwright-core';
-import type { Api, AppState, DoctorResult, SaveResult, Settings, UsageSnapshot } from '../../src/contract/index.js';
+import type {
+  Api,
+  AppState,
+  DoctorResult,
+  HistoryQuery,
+  HistoryView,
+  SaveResult,
+  Settings,
+  UsageSnapshot,
+} from '../../src/contract/index.js';
 
 export interface FakeInit {
   snapshot: UsageSnapshot;
   app: AppState;
   settings: Settings;
+  /** What `getHistory` resolves to; an empty history when absent. */
+  history?: HistoryView;
   /** Main does not answer: every pull rejects, as when the IPC handler throws. */
   broken?: boolean;
 }
@@ -28,6 +39,7 @@ function bridgeScript(init: FakeInit): void {
   const snapshotListeners = new Set<(s: UsageSnapshot) => void>();
   const appListeners = new Set<(a: AppState) => void>();
   const settingsListeners = new Set<(s: Settings) => void>();
+  const historyListeners = new Set<() => void>();
   const doctor: DoctorResult = {
     ok: false,
     checks: [
@@ -99,6 +111,24 @@ function bridgeScript(init: FakeInit): void {
     closePopover: async () => record('closePopover', []),
     retryDiscord: async () => record('retryDiscord', []),
     runDoctor: async () => (record('runDoctor', []), doctor),
+    getHistory: async (query: HistoryQuery): Promise<HistoryView> => {
+      record('getHistory', [query]);
+      return (
+        init.history ?? {
+          generatedAt: init.snapshot.generatedAt,
+          days: [],
+          windows: [],
+          topSessions: [],
+          backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
+        }
+      );
+    },
+    onHistoryChanged: (listener: () => void) => {
+      historyListeners.add(listener);
+      return () => historyListeners.delete(listener);
+    },
+    clearHistory: async () => record('clearHistory', []),
+    openHistory: async () => record('openHistory', []),
   } satisfies Api;
   const w = globalThis as unknown as { codexPresence: Api; __fake: FakeControls };
   w.codexPresence = api;
