@@ -152,16 +152,16 @@ export function normalizeConfig(raw: unknown): Normalized {
       ),
     [],
   );
-  config.ignore_projects = pick(
-    'ignore_projects',
-    raw.ignore_projects,
-    (v: unknown): v is string[] => Array.isArray(v) && v.every((g) => typeof g === 'string' && g.trim() !== ''),
-    [],
-  );
-  // An over-long pattern is dropped on its own: the others keep hiding their projects.
-  config.ignore_projects = config.ignore_projects.filter((g) => {
-    const problem = globProblem(g);
-    const shown = g.length > 40 ? `${g.slice(0, 40)}…` : g;
+  // Each bad entry is dropped on its own: the others keep hiding their
+  // projects. Replacing the whole list would publish every project the user
+  // meant to hide because of one typo.
+  const ignoreRaw = Array.isArray(raw.ignore_projects)
+    ? (raw.ignore_projects as unknown[])
+    : pick('ignore_projects', raw.ignore_projects, (v: unknown): v is unknown[] => Array.isArray(v), []);
+  config.ignore_projects = ignoreRaw.filter((g): g is string => {
+    const shown = typeof g === 'string' && g.length > 40 ? `${g.slice(0, 40)}…` : g;
+    const problem =
+      typeof g !== 'string' ? 'a pattern must be text' : g.trim() === '' ? 'the pattern is empty' : globProblem(g);
     if (problem !== null) problems.push(`ignore_projects ${JSON.stringify(shown)} is not used: ${problem}`);
     return problem === null;
   });

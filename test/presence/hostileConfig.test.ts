@@ -114,6 +114,19 @@ describe('ignore-list globs', () => {
     ]);
   });
 
+  it('one empty or non-text entry drops only itself: the other patterns keep hiding their projects', async () => {
+    const path = join(dir, 'discord-presence-config.json');
+    await writeFile(path, JSON.stringify({ schema_version: 6, ignore_projects: ['client-*', '', 42, 'secret'] }));
+    const loaded = await loadConfig(path);
+    expect(loaded.config.ignore_projects).toEqual(['client-*', 'secret']);
+    expect(loaded.problems).toEqual([
+      'ignore_projects "" is not used: the pattern is empty',
+      'ignore_projects 42 is not used: a pattern must be text',
+    ]);
+    await writeFile(path, JSON.stringify({ schema_version: 6, ignore_projects: 'client-*' }));
+    expect((await loadConfig(path)).problems).toEqual(['ignore_projects was "client-*"; using []']);
+  });
+
   it('agrees with a regular-expression reference on short random patterns', () => {
     const reference = (name: string, glob: string): boolean =>
       new RegExp(
