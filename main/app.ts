@@ -75,7 +75,6 @@ export class TrayApp {
   /** The content height the popover last asked for (null until it has measured itself). */
   private wantedHeight: number | null = null;
   private lastPublished = false;
-  private retrying = false;
   private quitting = false;
   private stopped = false;
   /** Where the publisher lock lives: a folder of ours, never the Codex home (which may not exist yet). */
@@ -159,9 +158,6 @@ export class TrayApp {
       appVersion: this.edges.app.getVersion(),
       onSnapshot: (s) => this.onSnapshot(s),
       onDiscordState: (s) => {
-        // A Retry restarts the client through an empty id for a moment: that is not "disabled" to the user.
-        if (this.retrying && s.state === 'disabled') return;
-        this.retrying = false;
         this.discord = s;
         this.pushAppState();
         void this.recorder.record(s);
@@ -339,9 +335,7 @@ export class TrayApp {
   }
 
   retryDiscord(): void {
-    if (this.services === null || this.discord.state === 'disabled') return;
-    this.retrying = true;
-    this.services.retryDiscord();
+    this.services?.retryDiscord();
   }
 
   /** The CLI's `doctor` checks, for the app's Codex home and config. */

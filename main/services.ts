@@ -54,16 +54,9 @@ export class CoreServices {
     return this.publisher.activity;
   }
 
-  /**
-   * Reconnect now instead of at the next backoff step (the user pressed Retry).
-   * The client has no public "retry now", but a new client id always starts a
-   * fresh attempt at once: clearing and restoring the id does exactly that.
-   */
+  /** Reconnect now instead of at the next backoff step (the user pressed Retry). */
   retryDiscord(): void {
-    const id = this.clientIdFor(this.config);
-    if (id === '') return;
-    this.client.setClientId('');
-    this.client.setClientId(id);
+    this.client.retryNow();
   }
 
   async start(): Promise<void> {

@@ -138,6 +138,17 @@ export class PresenceClient {
     this.connectSoon(0);
   }
 
+  /**
+   * Try again now instead of at the next backoff step (the user pressed
+   * Retry, perhaps after starting Discord). Nothing to do while connected or
+   * already connecting, or with no id.
+   */
+  retryNow(): void {
+    if (!this.running || this.clientId === '' || this.connection !== null || this.connecting !== null) return;
+    this.attempt = 0;
+    this.connectSoon(0);
+  }
+
   /** Records what Discord should show; it is sent when allowed. `null` clears the activity. */
   setActivity(activity: DiscordActivity | null): void {
     const key = JSON.stringify(activity);

@@ -94,6 +94,23 @@ describe('PresenceClient', () => {
     expect(fake.handshakes.at(-1)?.data).toEqual({ v: 1, client_id: '987654321098765432' });
   });
 
+  it('retryNow connects at once instead of waiting out the backoff (the popover’s Retry)', async () => {
+    await fake.close();
+    const c = make({ minBackoffMs: 60_000, maxBackoffMs: 60_000 });
+    c.start();
+    await stateIs(c, (s) => s.state === 'error');
+    // Discord starts; the next backoff step is a minute away.
+    fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+    c.retryNow();
+    await stateIs(c, (s) => s.state === 'connected');
+    expect(fake.handshakes).toHaveLength(1);
+    // While connected, Retry changes nothing.
+    c.retryNow();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.handshakes).toHaveLength(1);
+    expect(c.state.state).toBe('connected');
+  });
+
   it('CLOSE 4004 is reported as a wrong version', async () => {
     fake.options.closeOnHandshake = { code: 4004, message: 'Invalid Version' };
     const c = make();
