@@ -9,6 +9,7 @@ import { CLIENT_ID_RE } from '../config/schema.js';
 import type { LoadedConfig } from '../config/store.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
 import { ipcCandidates } from '../discord/ipcPaths.js';
+import { checkSocketOwner, currentUid } from '../discord/socketOwner.js';
 import { durationShort } from '../format/numbers.js';
 import { instancePath, liveInstance } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
@@ -218,22 +219,32 @@ export async function runDoctor(
   );
 
   const candidates = ipcCandidates(platform, io.env);
-  const found = await existingEndpoints(candidates, platform);
+  const { found, untrusted } = await existingEndpoints(candidates, platform);
+  // A socket another user owns is never used (issue 11 §5), so it is not "found" either.
+  const skipped = untrusted.map((u) => `skipped ${u.path}, ${u.detail}`).join('; ');
   checks.push(
     found.length > 0
       ? {
           id: 'ipc',
           status: 'ok',
           title: 'Discord IPC',
-          detail: `found ${found.join(', ')} (of ${candidates.length} paths tried, Flatpak and Snap included)`,
+          detail: `found ${found.join(', ')} (of ${candidates.length} paths tried, Flatpak and Snap included)${skipped === '' ? '' : `; ${skipped}`}`,
         }
-      : {
-          id: 'ipc',
-          status: 'fail',
-          title: 'Discord IPC',
-          detail: `no socket among ${candidates.length} paths (${describeRoots(candidates)})`,
-          fix: 'Start the Discord desktop app: the browser version has no local IPC. Flatpak and Snap builds of Discord (and Vesktop) are found in their own folders.',
-        },
+      : untrusted.length > 0
+        ? {
+            id: 'ipc',
+            status: 'fail',
+            title: 'Discord IPC',
+            detail: `no socket of this user among ${candidates.length} paths: ${skipped}`,
+            fix: 'Another user (or a process running as another user) is listening where Discord would; it is never sent anything. Start the Discord desktop app as yourself.',
+          }
+        : {
+            id: 'ipc',
+            status: 'fail',
+            title: 'Discord IPC',
+            detail: `no socket among ${candidates.length} paths (${describeRoots(candidates)})`,
+            fix: 'Start the Discord desktop app: the browser version has no local IPC. Flatpak and Snap builds of Discord (and Vesktop) are found in their own folders.',
+          },
   );
 
   if (idSet && found.length > 0) {
@@ -428,22 +439,36 @@ async function loginCheck(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Pr
   };
 }
 
-async function existingEndpoints(paths: readonly string[], platform: NodeJS.Platform): Promise<string[]> {
+async function existingEndpoints(
+  paths: readonly string[],
+  platform: NodeJS.Platform,
+): Promise<{ found: string[]; untrusted: Array<{ path: string; detail: string }> }> {
   // Named pipes cannot be listed, but a connect attempt answers at once when nobody listens.
   if (platform === 'win32') {
     const open = await Promise.all(paths.map((p) => accepts(p)));
-    return paths.filter((_, i) => open[i]);
+    return { found: paths.filter((_, i) => open[i]), untrusted: [] };
   }
+  const uid = currentUid(platform);
   const found: string[] = [];
+  const untrusted: Array<{ path: string; detail: string }> = [];
   for (const p of paths) {
-    try {
-      const s = await stat(p);
-      if (s.isSocket()) found.push(p);
-    } catch {
-      // not there
+    if (uid === null) {
+      if (await isSocket(p)) found.push(p);
+      continue;
     }
+    const owner = await checkSocketOwner(p, uid);
+    if (owner.ok) found.push(p);
+    else if (owner.outcome === 'untrusted') untrusted.push({ path: p, detail: owner.detail });
   }
-  return found;
+  return { found, untrusted };
+}
+
+async function isSocket(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isSocket();
+  } catch {
+    return false;
+  }
 }
 
 function accepts(path: string): Promise<boolean> {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { chownSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +140,35 @@ describe('doctor', () => {
     expect(run.stdout).toContain('Nothing blocks presence.');
     expect(run.code).toBe(0);
   });
+});
+
+describe('doctor and a socket another user owns', () => {
+  it.skipIf(process.getuid?.() !== 0)(
+    'is not "found": doctor names the owner and fails the check, and never connects to it (chown as root)',
+    async () => {
+      await liveSample();
+      await writeConfig();
+      const path = join(runtime, 'discord-ipc-0');
+      let connections = 0;
+      const foreign = createServer((socket) => {
+        connections += 1;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => foreign.listen(path, resolve));
+      try {
+        chownSync(path, 65534, 65534);
+        const run = await runCli(['doctor'], env());
+        expect(run.stdout).toContain(
+          `✗ Discord IPC: no socket of this user among 120 paths: skipped ${path}, owned by uid 65534, not by this user (uid 0)`,
+        );
+        expect(run.stdout).not.toContain('Discord handshake');
+        expect(run.code).toBe(1);
+        expect(connections).toBe(0);
+      } finally {
+        await new Promise((resolve) => foreign.close(resolve));
+      }
+    },
+  );
 });
 
 describe('codex wrapper', () => {
