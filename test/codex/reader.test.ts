@@ -77,7 +77,8 @@ describe('incremental reading', () => {
       }
       expect(reader.stats.malformedLines + reader.stats.invalidUtf8Lines).toBe(0);
     }
-  });
+    // Thousands of real writes and reads: on a loaded 2-core runner this can pass 30 s.
+  }, 180_000);
 
   it('a file fed one byte at a time gives the same final snapshot', async () => {
     const content = Buffer.from(tricky());
