@@ -41,7 +41,9 @@ const fs = require('node:fs');
 const [path, text, style, spin, before] = process.argv.slice(1);
 // Until the repair holds its lock, or has already finished (the file changed).
 const read = () => { try { return fs.readFileSync(path, 'utf8'); } catch { return ''; } };
-while (!fs.existsSync(path + '.lock') && read() === before) {}
+// Bounded, so that a repair that never starts cannot leave this spinning: the save then simply comes later.
+const giveUp = Date.now() + 30_000;
+while (!fs.existsSync(path + '.lock') && read() === before && Date.now() < giveUp) {}
 const until = process.hrtime.bigint() + BigInt(Math.round(Number(spin) * 1e6));
 while (process.hrtime.bigint() < until) {}
 if (style === 'in-place') fs.writeFileSync(path, text);
@@ -95,5 +97,6 @@ describe('a repair racing a user’s save', () => {
     }
     // The save is a later edit than the repair's read: it normally ends in the file itself.
     expect(inFile).toBeGreaterThan(0);
-  }, 120_000);
+    // 40 Node processes, one of each pair spinning: slow on a loaded 2-core runner.
+  }, 400_000);
 });
