@@ -41,9 +41,12 @@ const fs = require('node:fs');
 const [path, text, style, spin, before] = process.argv.slice(1);
 // Until the repair holds its lock, or has already finished (the file changed).
 const read = () => { try { return fs.readFileSync(path, 'utf8'); } catch { return ''; } };
-// Bounded, so that a repair that never starts cannot leave this spinning: the save then simply comes later.
+// Bounded: a repair that exits without locking or changing the file must fail the trial with its
+// own output, not leave this spinning until the test times out.
 const giveUp = Date.now() + 30_000;
-while (!fs.existsSync(path + '.lock') && read() === before && Date.now() < giveUp) {}
+while (!fs.existsSync(path + '.lock') && read() === before) {
+  if (Date.now() > giveUp) { process.stderr.write('the repair never locked or changed the file'); process.exit(3); }
+}
 const until = process.hrtime.bigint() + BigInt(Math.round(Number(spin) * 1e6));
 while (process.hrtime.bigint() < until) {}
 if (style === 'in-place') fs.writeFileSync(path, text);
@@ -77,7 +80,7 @@ describe('a repair racing a user’s save', () => {
         exited([CLI, 'config', 'migrate', '--config', path]),
         exited(['-e', EDITOR, path, saved, style, spin, before]),
       ]);
-      expect(editor.code).toBe(0);
+      expect(editor.code, `${editor.stderr}; repair exited ${repair.code}: ${repair.stderr}`).toBe(0);
       // The repair either wrote, or found nothing to do, or (reading a half-written save) refused to touch it.
       expect([0, 1], repair.stderr).toContain(repair.code);
       if (repair.code === 1) expect(repair.stderr).toMatch(/is not used and not overwritten/);
