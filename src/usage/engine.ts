@@ -2,7 +2,6 @@ import { readdir, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
-import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
 import { listRolloutFiles, type SpecialEntry } from '../codex/rolloutFiles.js';
 import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
@@ -284,7 +283,8 @@ export class UsageEngine {
     const candidates: number[] = [];
     for (const t of this.sessions.values()) candidates.push(lastActivity(t) + this.staleMs + 1);
     const limits = this.limits.limits(now);
-    for (const w of [limits.primary, limits.secondary]) {
+    const windows = [limits.primary, limits.secondary, ...limits.others.flatMap((o) => [o.primary, o.secondary])];
+    for (const w of windows) {
       if (w === null) continue;
       if (w.resetsAt !== null && !w.rolledOver) candidates.push(Date.parse(w.resetsAt) + 1);
       if (!w.stale) candidates.push(Date.parse(w.observedAt) + LIMIT_STALE_MS + 1);
@@ -398,6 +398,9 @@ export class UsageEngine {
    * limits) walk back through recently written files until the freshest main
    * observation is found. A file written before that observation cannot hold
    * a fresher one, which bounds the search; so do the file and byte budgets.
+   * Every family is taken from the files read, not only the main one: a
+   * per-model family (`codex_other`) can sit anywhere in a file, so a file
+   * is read back to its start or until the byte budget is spent (issue 12 §2).
    */
   private async searchLimits(files: ReadonlyArray<{ path: string; mtimeMs: number }>): Promise<void> {
     let bytes = 0;
@@ -409,11 +412,7 @@ export class UsageEngine {
       if (this.sessions.has(f.path)) continue;
       searched += 1;
       const reader = new RolloutReader(f.path, this.now);
-      const recent = await reader.readRecent(
-        (e) => e.kind === 'tokenCount' && isMainWithWindows(e),
-        Math.max(64 * 1024, this.limitSearchBytes - bytes),
-        false,
-      );
+      const recent = await reader.readRecent(() => false, Math.max(64 * 1024, this.limitSearchBytes - bytes), false);
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
       // Refused, not gone: limits written there are newer than what is shown.
@@ -437,12 +436,6 @@ export class UsageEngine {
   private retire(t: Tracked): void {
     addStats(this.retired, t.reader);
   }
-}
-
-function isMainWithWindows(e: RolloutEvent): boolean {
-  if (e.kind !== 'tokenCount' || e.rateLimits === null) return false;
-  const r = e.rateLimits;
-  return r.limitId === MAIN_LIMIT_ID && (r.primary !== null || r.secondary !== null);
 }
 
 /**

@@ -194,7 +194,7 @@ describe('IPC', () => {
     await start();
     electron.tray?.emitClick();
     const snap = (await electron.invoke(CHANNELS.getSnapshot, popoverSender())) as UsageSnapshot;
-    expect(snap.sessions[0]?.tokens.total).toBe(29100);
+    expect(snap.sessions[0]?.tokens.total).toBe(18900);
     const state = (await electron.invoke(CHANNELS.getAppState, popoverSender())) as AppState;
     expect(state).toMatchObject({ paused: false, launchAtLogin: false, version: '0.1.0' });
     const file = home.rolloutPath('2026-11-21', 'live');

@@ -9,7 +9,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 // Issue #10 §5: token_count lines with arbitrary JSON in every field, read by
@@ -316,7 +316,7 @@ describe('one out-of-range value: unknown, and the line counted', () => {
     checkSnapshot(snap);
     expectation(snap);
     expect(snap.diagnostics.suspiciousLines).toBe(1);
-    expect(snap.sessions[0]?.tokens.total).toBe(1000);
+    expect(snap.sessions[0]?.tokens.total).toBe(shown(1000));
   });
 
   it('a negative token count makes that line’s usage unknown; the earlier total stays', async () => {
@@ -328,7 +328,7 @@ describe('one out-of-range value: unknown, and the line counted', () => {
       [line.meta(at), line.tokenCount(at, 1000, 1000), JSON.stringify(bad), ''].join('\n'),
       'one',
     );
-    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 1000, last: 1000 });
+    expect(snap.sessions[0]?.tokens).toMatchObject({ total: shown(1000), last: shown(1000) });
     expect(snap.diagnostics.suspiciousLines).toBe(1);
   });
 
