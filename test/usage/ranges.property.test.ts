@@ -137,17 +137,26 @@ const otherLine = fc.oneof(
 const rollout = fc.tuple(
   or(fc.constantFrom(258400, 0, -1)),
   timestamp,
+  // A fork's totals start from its parent's (issue 12 §4): its own growth must stay in range too.
+  fc.option(or(fc.constant('parent-thread')), { nil: undefined }),
   fc.array(fc.oneof({ weight: 3, arbitrary: tokenCount }, { weight: 1, arbitrary: otherLine }), {
     minLength: 1,
     maxLength: 10,
   }),
 );
 
-function fileText([contextWindow, startedAt, lines]: [unknown, unknown, unknown[]]): string {
+function fileText([contextWindow, startedAt, forkedFrom, lines]: [unknown, unknown, unknown, unknown[]]): string {
   const meta = {
     timestamp: new Date(NOW - 3600_000).toISOString(),
     type: 'session_meta',
-    payload: { id: 'prop-1', timestamp: startedAt, cwd: null, cli_version: '0.169.0', context_window: contextWindow },
+    payload: {
+      id: 'prop-1',
+      timestamp: startedAt,
+      cwd: null,
+      cli_version: '0.169.0',
+      context_window: contextWindow,
+      ...(forkedFrom === undefined ? {} : { forked_from_id: forkedFrom }),
+    },
   };
   return [meta, ...lines].map(serialize).join('\n') + '\n';
 }
@@ -196,6 +205,9 @@ export function checkSnapshot(snap: UsageSnapshot): void {
       expect(Number.isInteger(v), `tokens.${k} = ${v}`).toBe(true);
       expect(v, `tokens.${k}`).toBeGreaterThanOrEqual(0);
     }
+    // Codex's display figure of the raw counters shown beside it (issue 12 §1); an update never grows it by more than all of it.
+    expect(s.tokens.total, 'tokens.total').toBe(Math.max(0, s.tokens.input - s.tokens.cachedInput) + s.tokens.output);
+    expect(s.tokens.delta, 'tokens.delta').toBeLessThanOrEqual(s.tokens.total);
     if (s.context.window !== null) expect(s.context.window).toBeGreaterThan(0);
     expect(s.context.used).toBeGreaterThanOrEqual(0);
     if (s.context.percentLeft !== null) {
