@@ -16,7 +16,7 @@ import {
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
-import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, shown, TempCodexHome } from '../support/codexHome.js';
 import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { MockElectron } from './electronMock.js';
@@ -204,7 +204,8 @@ describe('IPC', () => {
         electron
           .window('popover')
           ?.sent.some(
-            ([c, p]) => c === CHANNELS.snapshotChanged && (p as UsageSnapshot).sessions[0]?.tokens.total === 30_000,
+            ([c, p]) =>
+              c === CHANNELS.snapshotChanged && (p as UsageSnapshot).sessions[0]?.tokens.total === shown(30_000),
           ),
       )
       .toBe(true);
