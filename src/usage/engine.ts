@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
+import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
 import { listRolloutFiles, type SpecialEntry } from '../codex/rolloutFiles.js';
 import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
@@ -398,9 +399,9 @@ export class UsageEngine {
    * limits) walk back through recently written files until the freshest main
    * observation is found. A file written before that observation cannot hold
    * a fresher one, which bounds the search; so do the file and byte budgets.
-   * Every family is taken from the files read, not only the main one: a
-   * per-model family (`codex_other`) can sit anywhere in a file, so a file
-   * is read back to its start or until the byte budget is spent (issue 12 §2).
+   * Every family is taken from the files read, not only the main one (issue
+   * 12 §2): past a file's newest main observation, its lines are read back
+   * FAMILY_LOOKBACK_MS further for the other families Codex wrote beside it.
    */
   private async searchLimits(files: ReadonlyArray<{ path: string; mtimeMs: number }>): Promise<void> {
     let bytes = 0;
@@ -412,14 +413,15 @@ export class UsageEngine {
       if (this.sessions.has(f.path)) continue;
       searched += 1;
       const reader = new RolloutReader(f.path, this.now);
-      const recent = await reader.readRecent(() => false, Math.max(64 * 1024, this.limitSearchBytes - bytes), false);
+      const scan = new LimitScan();
+      const recent = await reader.readRecent(scan.enough, Math.max(64 * 1024, this.limitSearchBytes - bytes), false);
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
       // Refused, not gone: limits written there are newer than what is shown.
       if (recent === null && reader.unreadable) this.unreadable.set(f.path, f.mtimeMs);
       if (recent === null) continue;
       for (const e of recent.events)
-        if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+        if (e.kind === 'tokenCount' && e.rateLimits !== null && scan.keeps(e.rateLimits)) this.limits.add(e.rateLimits);
     }
   }
 
@@ -435,6 +437,34 @@ export class UsageEngine {
 
   private retire(t: Tracked): void {
     addStats(this.retired, t.reader);
+  }
+}
+
+/**
+ * How far before a file's newest main observation the limit search still
+ * looks for other families: one 5-hour window. A family written beside the
+ * main limits (Codex sends both on one response) is found; a file is not
+ * read to its start for families that may not exist.
+ */
+export const FAMILY_LOOKBACK_MS = 5 * 60 * 60 * 1000;
+
+/** One file of the limit search, read newest-first: where its newest main observation is, and when to stop. */
+class LimitScan {
+  private mainAt: number | null = null;
+
+  /** Enough once the lines are older than the lookback before the newest main observation. */
+  readonly enough = (e: RolloutEvent): boolean => {
+    if (e.kind !== 'tokenCount') return false;
+    if (this.mainAt !== null) return e.at !== null && e.at < this.mainAt - FAMILY_LOOKBACK_MS;
+    const r = e.rateLimits;
+    if (r !== null && r.limitId === MAIN_LIMIT_ID && (r.primary !== null || r.secondary !== null))
+      this.mainAt = r.observedAt;
+    return false;
+  };
+
+  /** The line that ended the scan is read too: another family's observation is kept only within the lookback. */
+  keeps(obs: RateLimitObservation): boolean {
+    return obs.limitId === MAIN_LIMIT_ID || this.mainAt === null || obs.observedAt >= this.mainAt - FAMILY_LOOKBACK_MS;
   }
 }
 

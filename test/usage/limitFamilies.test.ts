@@ -125,6 +125,21 @@ describe('other families without a live session', () => {
     expect(snap.diagnostics.filesRead).toBe(1);
   });
 
+  it('within a file, families are looked for one 5-hour window before its newest main observation', async () => {
+    const H = 3600;
+    const late = RESET + 10 * H;
+    const snap = await read(T0 + 9 * H * 1000, {
+      a: [
+        line.meta(T(0)),
+        line.tokenCount(T(0), 1000, 1000, { ...other(70), limit_id: 'codex_too_old' }),
+        line.tokenCount(T(2 * H), 2000, 1000, { ...other(60), limit_id: 'codex_within' }),
+        line.tokenCount(T(6 * H + 60), 3000, 1000, mainLimits(10, 20, late, late + 86_400)),
+      ],
+    });
+    expect(snap.limits.others.map((o) => o.limitId)).toEqual(['codex_within']);
+    expect(snap.limits.primary?.usedPercent).toBe(10);
+  });
+
   it('the next deadline includes another family’s reset', async () => {
     await home.writeRollout(
       home.rolloutPath('2026-03-01', 'a'),
