@@ -13,7 +13,7 @@ import { childrenStopped } from '../codex/appServer.js';
 import { buildSnapshot, type SessionInput } from './aggregate.js';
 import { GitResolver } from './git.js';
 import { LimitStore } from './limitStore.js';
-import { applyEvent, newSessionState, type SessionState } from './sessionState.js';
+import { applyEvent, inheritedBy, newSessionState, type SessionState } from './sessionState.js';
 import type { ReadDiagnostics, UsageSnapshot } from './types.js';
 import { LIMIT_STALE_MS } from './windows.js';
 
@@ -356,6 +356,7 @@ export class UsageEngine {
         return;
       }
       if (recent !== null) {
+        if (!recent.reachedStart) await this.findForkBase(path, recent.events[0], tracked.state);
         for (const e of recent.events) this.apply(tracked, e);
         tracked.partial = !recent.reachedStart;
       }
@@ -387,6 +388,19 @@ export class UsageEngine {
     t.lastWriteAt = Math.max(t.lastWriteAt, Math.min(result.mtimeMs, this.now() + CLOCK_SKEW_MS));
     // Project and branch are ready before the next snapshot (read asynchronously, never blocking).
     await this.git.refresh(t.state.cwd);
+  }
+
+  /**
+   * A fork read from its end: what it inherited is in its first usage line,
+   * near the start (a fork copies no history), so read forward for it within
+   * the tail budget. Not found: its growth counts from the oldest line read.
+   */
+  private async findForkBase(path: string, first: RolloutEvent | undefined, state: SessionState): Promise<void> {
+    if (first?.kind !== 'meta' || first.forkedFromId === null) return;
+    const probe = new RolloutReader(path, this.now);
+    const usage = await probe.readFirst((e) => e.kind === 'tokenCount' && e.total !== null, this.tailBudgetBytes);
+    this.retired.bytesRead += probe.stats.bytesRead;
+    if (usage?.kind === 'tokenCount' && usage.total !== null) state.inherited = inheritedBy(usage.total, usage.last);
   }
 
   private apply(t: Tracked, e: RolloutEvent): void {

@@ -53,6 +53,16 @@ interface TurnAccumulator {
   usedTokens: boolean;
 }
 
+/**
+ * What a fork inherited, from its first usage line: everything but its own
+ * first request is the parent's. Without last_token_usage that request cannot
+ * be told apart, so the whole total counts as inherited: one request too few
+ * rather than the parent's whole session too many.
+ */
+export function inheritedBy(firstTotal: TokenUsage, firstLast: TokenUsage | null): TokenUsage {
+  return firstLast === null ? firstTotal : subtractUsage(firstTotal, firstLast);
+}
+
 /** What this session used itself: the written total less anything a fork inherited. */
 export function ownUsage(s: SessionState): TokenUsage | null {
   if (s.total === null) return null;
@@ -180,13 +190,8 @@ function countTokens(s: SessionState, total: TokenUsage, last: TokenUsage | null
     if (last !== null) s.lastRequest = last;
     return;
   }
-  if (previous === null && s.forkedFrom !== null) {
-    // A fork's first line: everything but its own first request is the parent's.
-    // Without last_token_usage that request cannot be told apart, so the whole
-    // total counts as inherited: one request too few rather than the parent's
-    // whole session too many.
-    s.inherited = last === null ? total : subtractUsage(total, last);
-  }
+  // A fork's first line (unless the engine found it first, reading a large file from its end).
+  if (previous === null && s.forkedFrom !== null && s.inherited === null) s.inherited = inheritedBy(total, last);
   const shownBefore = shownTotal(s);
   let request: TokenUsage;
   if (previous !== null && total.total < previous.total) {
