@@ -60,6 +60,7 @@ function sessionMeta(p: JsonObject, at: number | null, check: LineCheck): Rollou
     originator: str(meta.originator),
     startedAt: check.time(isoToMs(meta.timestamp)) ?? at,
     contextWindow,
+    forkedFromId: str(meta.forked_from_id) ?? str(p.forked_from_id),
   };
 }
 

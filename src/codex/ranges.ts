@@ -48,7 +48,8 @@ export class LineCheck {
     if (raw === undefined || raw === null) return 0;
     const n = num(raw);
     if (n === null || n < 0 || n > MAX_TOKENS || !Number.isInteger(n)) return this.flag(null);
-    return n;
+    // `-0` is a whole number ≥ 0, but would reach the snapshot as -0 (JSON prints it as 0).
+    return n === 0 ? 0 : n;
   }
 
   /** A used percentage, clamped to [0, 100]. Above 100 is "over the limit" (Codex clamps it too); below 0 is impossible. */

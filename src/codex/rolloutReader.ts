@@ -123,6 +123,52 @@ export class RolloutReader {
     }
   }
 
+  /**
+   * Reads forward from the start of the file until `match` accepts an event
+   * or `maxBytes` is spent, and returns that event (null: none, or the file
+   * cannot be read). Lines are classified and counted as every read does.
+   * For a fork read from its end: its first usage line tells what it
+   * inherited (issue 12 §4). Tailing is not affected.
+   */
+  async readFirst(match: (event: RolloutEvent) => boolean, maxBytes: number): Promise<RolloutEvent | null> {
+    let handle;
+    try {
+      handle = await open(this.path, OPEN_FLAGS);
+    } catch {
+      return null;
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return null;
+      this.startRead(info.mtimeMs);
+      const counter: ByteCounter = { bytes: 0 };
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      let lineStart = 0;
+      let pos = 0;
+      try {
+        while (pos < info.size && counter.bytes <= maxBytes) {
+          const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, info.size - pos), pos);
+          counter.bytes += bytesRead;
+          if (bytesRead === 0) break;
+          for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < bytesRead; nl = buf.indexOf(10, nl + 1)) {
+            const end = pos + nl;
+            const event = await this.eventAt(handle, lineStart, end, null, counter);
+            lineStart = end + 1;
+            if (event !== null && match(event)) return event;
+          }
+          pos += bytesRead;
+        }
+        return null;
+      } finally {
+        this.stats.bytesRead += counter.bytes;
+      }
+    } catch {
+      return null;
+    } finally {
+      await handle.close();
+    }
+  }
+
   private async eventAt(
     handle: FileHandle,
     start: number,

@@ -48,3 +48,14 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     total: a.total + b.total,
   };
 }
+
+/** `a − b` field by field, never below 0: what `a` holds beyond `b`. */
+export function subtractUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    input: Math.max(0, a.input - b.input),
+    cachedInput: Math.max(0, a.cachedInput - b.cachedInput),
+    output: Math.max(0, a.output - b.output),
+    reasoningOutput: Math.max(0, a.reasoningOutput - b.reasoningOutput),
+    total: Math.max(0, a.total - b.total),
+  };
+}

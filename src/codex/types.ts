@@ -50,6 +50,8 @@ export interface SessionMetaEvent {
   originator: string | null;
   startedAt: number | null;
   contextWindow: number | null;
+  /** `forked_from_id`: this thread is a fork whose totals start from the parent's (SCHEMA.md §11). */
+  forkedFromId: string | null;
 }
 
 /** A file in the pre-September-2025 format: recognised, never used for usage. */

@@ -1,5 +1,5 @@
 import type { Activity } from '../codex/types.js';
-import type { SessionState } from './sessionState.js';
+import { ownUsage, shownTotal, type SessionState } from './sessionState.js';
 import type {
   CodexHomeInfo,
   CodexSessionSnapshot,
@@ -64,7 +64,7 @@ export function toSessionSnapshot(input: SessionInput, opts: AggregateOptions): 
   const { state } = input;
   const status = sessionStatus(input, opts);
   const lastActivity = Math.max(state.lastEventAt ?? 0, input.lastWriteAt);
-  const total = state.total;
+  const own = ownUsage(state);
   return {
     id: state.id ?? idFromFile(input.file),
     file: input.file,
@@ -81,16 +81,19 @@ export function toSessionSnapshot(input: SessionInput, opts: AggregateOptions): 
     startedAt: iso(state.startedAt),
     lastActivityAt: iso(lastActivity > 0 ? lastActivity : null),
     tokens: {
-      total: total?.total ?? 0,
-      last: state.lastTurn?.total ?? 0,
+      total: shownTotal(state),
+      last: state.lastTurnShown,
       delta: state.delta,
-      input: total?.input ?? 0,
-      cachedInput: total?.cachedInput ?? 0,
-      output: total?.output ?? 0,
-      reasoningOutput: total?.reasoningOutput ?? 0,
+      input: own?.input ?? 0,
+      cachedInput: own?.cachedInput ?? 0,
+      output: own?.output ?? 0,
+      reasoningOutput: own?.reasoningOutput ?? 0,
+      processed: own?.total ?? 0,
     },
+    // Occupancy is the raw size of the last request (Codex's context gauge, SCHEMA.md §8).
     context: contextLeft(state.contextWindow, state.lastRequest?.total ?? 0),
     turns: state.turns,
+    forkedFrom: state.forkedFrom,
     partial: input.partial,
   };
 }

@@ -13,7 +13,7 @@ import { childrenStopped } from '../codex/appServer.js';
 import { buildSnapshot, type SessionInput } from './aggregate.js';
 import { GitResolver } from './git.js';
 import { LimitStore } from './limitStore.js';
-import { applyEvent, newSessionState, type SessionState } from './sessionState.js';
+import { applyEvent, inheritedBy, newSessionState, type SessionState } from './sessionState.js';
 import type { ReadDiagnostics, UsageSnapshot } from './types.js';
 import { LIMIT_STALE_MS } from './windows.js';
 
@@ -284,7 +284,8 @@ export class UsageEngine {
     const candidates: number[] = [];
     for (const t of this.sessions.values()) candidates.push(lastActivity(t) + this.staleMs + 1);
     const limits = this.limits.limits(now);
-    for (const w of [limits.primary, limits.secondary]) {
+    const windows = [limits.primary, limits.secondary, ...limits.others.flatMap((o) => [o.primary, o.secondary])];
+    for (const w of windows) {
       if (w === null) continue;
       if (w.resetsAt !== null && !w.rolledOver) candidates.push(Date.parse(w.resetsAt) + 1);
       if (!w.stale) candidates.push(Date.parse(w.observedAt) + LIMIT_STALE_MS + 1);
@@ -355,6 +356,7 @@ export class UsageEngine {
         return;
       }
       if (recent !== null) {
+        if (!recent.reachedStart) await this.findForkBase(path, recent.events[0], tracked.state);
         for (const e of recent.events) this.apply(tracked, e);
         tracked.partial = !recent.reachedStart;
       }
@@ -388,6 +390,19 @@ export class UsageEngine {
     await this.git.refresh(t.state.cwd);
   }
 
+  /**
+   * A fork read from its end: what it inherited is in its first usage line,
+   * near the start (a fork copies no history), so read forward for it within
+   * the tail budget. Not found: its growth counts from the oldest line read.
+   */
+  private async findForkBase(path: string, first: RolloutEvent | undefined, state: SessionState): Promise<void> {
+    if (first?.kind !== 'meta' || first.forkedFromId === null) return;
+    const probe = new RolloutReader(path, this.now);
+    const usage = await probe.readFirst((e) => e.kind === 'tokenCount' && e.total !== null, this.tailBudgetBytes);
+    this.retired.bytesRead += probe.stats.bytesRead;
+    if (usage?.kind === 'tokenCount' && usage.total !== null) state.inherited = inheritedBy(usage.total, usage.last);
+  }
+
   private apply(t: Tracked, e: RolloutEvent): void {
     const observation = applyEvent(t.state, e);
     if (observation !== null) this.limits.add(observation);
@@ -398,6 +413,9 @@ export class UsageEngine {
    * limits) walk back through recently written files until the freshest main
    * observation is found. A file written before that observation cannot hold
    * a fresher one, which bounds the search; so do the file and byte budgets.
+   * Every family is taken from the files read, not only the main one (issue
+   * 12 §2): past a file's newest main observation, its lines are read back
+   * FAMILY_LOOKBACK_MS further for the other families Codex wrote beside it.
    */
   private async searchLimits(files: ReadonlyArray<{ path: string; mtimeMs: number }>): Promise<void> {
     let bytes = 0;
@@ -409,18 +427,15 @@ export class UsageEngine {
       if (this.sessions.has(f.path)) continue;
       searched += 1;
       const reader = new RolloutReader(f.path, this.now);
-      const recent = await reader.readRecent(
-        (e) => e.kind === 'tokenCount' && isMainWithWindows(e),
-        Math.max(64 * 1024, this.limitSearchBytes - bytes),
-        false,
-      );
+      const scan = new LimitScan();
+      const recent = await reader.readRecent(scan.enough, Math.max(64 * 1024, this.limitSearchBytes - bytes), false);
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
       // Refused, not gone: limits written there are newer than what is shown.
       if (recent === null && reader.unreadable) this.unreadable.set(f.path, f.mtimeMs);
       if (recent === null) continue;
       for (const e of recent.events)
-        if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+        if (e.kind === 'tokenCount' && e.rateLimits !== null && scan.keeps(e.rateLimits)) this.limits.add(e.rateLimits);
     }
   }
 
@@ -439,10 +454,32 @@ export class UsageEngine {
   }
 }
 
-function isMainWithWindows(e: RolloutEvent): boolean {
-  if (e.kind !== 'tokenCount' || e.rateLimits === null) return false;
-  const r = e.rateLimits;
-  return r.limitId === MAIN_LIMIT_ID && (r.primary !== null || r.secondary !== null);
+/**
+ * How far before a file's newest main observation the limit search still
+ * looks for other families: one 5-hour window. A family written beside the
+ * main limits (Codex sends both on one response) is found; a file is not
+ * read to its start for families that may not exist.
+ */
+export const FAMILY_LOOKBACK_MS = 5 * 60 * 60 * 1000;
+
+/** One file of the limit search, read newest-first: where its newest main observation is, and when to stop. */
+class LimitScan {
+  private mainAt: number | null = null;
+
+  /** Enough once the lines are older than the lookback before the newest main observation. */
+  readonly enough = (e: RolloutEvent): boolean => {
+    if (e.kind !== 'tokenCount') return false;
+    if (this.mainAt !== null) return e.at !== null && e.at < this.mainAt - FAMILY_LOOKBACK_MS;
+    const r = e.rateLimits;
+    if (r !== null && r.limitId === MAIN_LIMIT_ID && (r.primary !== null || r.secondary !== null))
+      this.mainAt = r.observedAt;
+    return false;
+  };
+
+  /** The line that ended the scan is read too: another family's observation is kept only within the lookback. */
+  keeps(obs: RateLimitObservation): boolean {
+    return obs.limitId === MAIN_LIMIT_ID || this.mainAt === null || obs.observedAt >= this.mainAt - FAMILY_LOOKBACK_MS;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
-import type { Credits, RateLimitObservation } from '../codex/types.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../codex/types.js';
 import type { LimitFamily, LimitSource, UsageLimits, UsageWindow } from './types.js';
-import { toUsageWindow, type WindowSample } from './windows.js';
+import { SAME_WINDOW_MS, toUsageWindow, type WindowSample } from './windows.js';
 
 const HISTORY_LIMIT = 256;
 /**
@@ -29,6 +29,8 @@ export class LimitStore {
   private dropped = 0;
   private readonly secondaryHistory: WindowSample[] = [];
   private readonly sources = new WeakMap<RateLimitObservation, LimitSource>();
+  /** Per family, the highest use seen in each position's current window instance. */
+  private readonly peaks = new Map<string, Peaks>();
 
   /**
    * Adds an observation; returns true when it changed what is stored. Log
@@ -36,23 +38,14 @@ export class LimitStore {
    */
   add(obs: RateLimitObservation, source: LimitSource = 'log'): boolean {
     this.sources.set(obs, source);
-    if (obs.limitId !== MAIN_LIMIT_ID) {
-      const known = this.others.get(obs.limitId);
-      if (known !== undefined && known.observedAt >= obs.observedAt) return false;
-      if (known === undefined && this.others.size >= MAX_OTHER_FAMILIES) {
-        const stalest = this.stalestOther();
-        this.dropped += 1;
-        if (stalest === null || stalest.observedAt >= obs.observedAt) return false;
-        this.others.delete(stalest.limitId);
-      }
-      this.others.set(obs.limitId, obs);
-      return true;
-    }
+    // Credits belong to the account, whichever family's snapshot carried them (issue 12 §2).
     let changed = false;
     if (obs.credits !== null && (this.credits === null || obs.observedAt >= this.credits.at)) {
       this.credits = { value: obs.credits, at: obs.observedAt };
       changed = true;
     }
+    if (obs.limitId !== MAIN_LIMIT_ID) return this.addOther(obs) || changed;
+    if (this.notePeaks(obs)) changed = true;
     if (obs.planType !== null && (this.planType === null || obs.observedAt >= this.planType.at)) {
       this.planType = { value: obs.planType, at: obs.observedAt };
       changed = true;
@@ -69,6 +62,49 @@ export class LimitStore {
       changed = true;
     }
     return changed;
+  }
+
+  private addOther(obs: RateLimitObservation): boolean {
+    const known = this.others.get(obs.limitId);
+    if (known === undefined && this.others.size >= MAX_OTHER_FAMILIES) {
+      const stalest = this.stalestOther();
+      this.dropped += 1;
+      if (stalest === null || stalest.observedAt >= obs.observedAt) return false;
+      this.others.delete(stalest.limitId);
+      this.peaks.delete(stalest.limitId);
+    }
+    const peaked = this.notePeaks(obs);
+    if (known !== undefined && known.observedAt >= obs.observedAt) return peaked;
+    this.others.set(obs.limitId, obs);
+    return true;
+  }
+
+  /**
+   * Parent and sub-agent threads write their snapshots interleaved, so the
+   * newest line by timestamp can carry an older reading of the same window
+   * (SCHEMA.md §11). Use only grows within one window instance (same family,
+   * length and reset), so the highest reading of that instance is the truest.
+   * Returns true when a peak rose.
+   */
+  private notePeaks(obs: RateLimitObservation): boolean {
+    let peaks = this.peaks.get(obs.limitId);
+    if (peaks === undefined) {
+      peaks = { primary: null, secondary: null };
+      this.peaks.set(obs.limitId, peaks);
+    }
+    let rose = false;
+    for (const position of ['primary', 'secondary'] as const) {
+      const w = obs[position];
+      if (w === null || w.resetsAt === null) continue;
+      const peak = peaks[position];
+      if (peak === null || w.resetsAt > peak.resetsAt + SAME_WINDOW_MS) {
+        peaks[position] = { resetsAt: w.resetsAt, windowMinutes: w.windowMinutes, usedPercent: w.usedPercent };
+      } else if (sameInstance(peak, w) && w.usedPercent > peak.usedPercent) {
+        peak.usedPercent = w.usedPercent;
+        rose = true;
+      }
+    }
+    return rose;
   }
 
   get familiesDropped(): number {
@@ -97,8 +133,13 @@ export class LimitStore {
       position: 'primary' | 'secondary',
       history: readonly WindowSample[],
     ): UsageWindow | null => {
-      const raw = obs[position];
-      if (raw === null) return null;
+      const seen = obs[position];
+      if (seen === null) return null;
+      const peak = this.peaks.get(obs.limitId)?.[position] ?? null;
+      const raw =
+        peak !== null && sameInstance(peak, seen) && peak.usedPercent > seen.usedPercent
+          ? { ...seen, usedPercent: peak.usedPercent }
+          : seen;
       return { ...toUsageWindow(raw, position, obs.observedAt, now, history), source: this.sources.get(obs) ?? 'log' };
     };
     const others: LimitFamily[] = [...this.others.values()]
@@ -124,4 +165,21 @@ function remember(history: WindowSample[], window: RateLimitObservation['primary
   if (window === null) return;
   history.push({ observedAt, usedPercent: window.usedPercent, resetsAt: window.resetsAt });
   if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+}
+
+interface Peak {
+  resetsAt: number;
+  windowMinutes: number | null;
+  usedPercent: number;
+}
+
+interface Peaks {
+  primary: Peak | null;
+  secondary: Peak | null;
+}
+
+/** The same window instance: the same length (when both say) and the same reset, give or take the jitter of relative resets. */
+function sameInstance(peak: Peak, w: RawWindow): boolean {
+  if (w.resetsAt === null || Math.abs(w.resetsAt - peak.resetsAt) > SAME_WINDOW_MS) return false;
+  return peak.windowMinutes === null || w.windowMinutes === null || peak.windowMinutes === w.windowMinutes;
 }

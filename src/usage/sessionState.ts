@@ -1,4 +1,4 @@
-import { addUsage, ZERO_USAGE } from '../codex/tokenUsage.js';
+import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../codex/tokenUsage.js';
 import type { Activity, RateLimitObservation, RolloutEvent, TokenUsage } from '../codex/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
@@ -18,13 +18,27 @@ export interface SessionState {
   waiting: boolean;
   activity: Activity;
   lastEventAt: number | null;
-  /** Latest cumulative usage (info.total_token_usage). */
+  /** `forked_from_id` of the file's own session_meta: its totals start from the parent's. */
+  forkedFrom: string | null;
+  /** True once the file's own session_meta was read (a sub-agent file also holds a copy of its parent's). */
+  metaSeen: boolean;
+  /** Latest cumulative usage as written (info.total_token_usage), inherited part included. */
   total: TokenUsage | null;
+  /**
+   * The part of `total` a fork inherited from its parent (null: nothing). Codex
+   * starts a fork's running total from the parent's, so its first usage line
+   * holds the parent's total plus its own first request: inherited = that
+   * line's total − its last_token_usage (SCHEMA.md §11).
+   */
+  inherited: TokenUsage | null;
   /** Latest per-request usage (info.last_token_usage), for the context gauge. */
   lastRequest: TokenUsage | null;
+  /** Growth of the displayed total (Codex's blended figure) at the last usage update. */
   delta: number;
-  /** The most recent turn that used tokens. */
+  /** The most recent turn that used tokens (raw counters, summed). */
   lastTurn: TokenUsage | null;
+  /** The same turn in Codex's display figure. */
+  lastTurnShown: number;
   turns: number;
   turn: TurnAccumulator;
 }
@@ -32,9 +46,33 @@ export interface SessionState {
 interface TurnAccumulator {
   /** Sum of last_token_usage over this turn's requests. */
   summed: TokenUsage;
+  /** Sum of each request's display figure (blendedTotal) over this turn. */
+  summedShown: number;
   /** token_usage_record.turn_token_usage, when Codex writes it (0.169+). */
   recorded: TokenUsage | null;
   usedTokens: boolean;
+}
+
+/**
+ * What a fork inherited, from its first usage line: everything but its own
+ * first request is the parent's. Without last_token_usage that request cannot
+ * be told apart, so the whole total counts as inherited: one request too few
+ * rather than the parent's whole session too many.
+ */
+export function inheritedBy(firstTotal: TokenUsage, firstLast: TokenUsage | null): TokenUsage {
+  return firstLast === null ? firstTotal : subtractUsage(firstTotal, firstLast);
+}
+
+/** What this session used itself: the written total less anything a fork inherited. */
+export function ownUsage(s: SessionState): TokenUsage | null {
+  if (s.total === null) return null;
+  return s.inherited === null ? s.total : subtractUsage(s.total, s.inherited);
+}
+
+/** The session total in Codex's display figure (`/status` "N total"), of its own usage. */
+export function shownTotal(s: SessionState): number {
+  const own = ownUsage(s);
+  return own === null ? 0 : blendedTotal(own);
 }
 
 export function newSessionState(): SessionState {
@@ -48,22 +86,26 @@ export function newSessionState(): SessionState {
     model: null,
     effort: null,
     contextWindow: null,
+    forkedFrom: null,
+    metaSeen: false,
     hasTaskEvents: false,
     inTurn: false,
     waiting: false,
     activity: 'idle',
     lastEventAt: null,
     total: null,
+    inherited: null,
     lastRequest: null,
     delta: 0,
     lastTurn: null,
+    lastTurnShown: 0,
     turns: 0,
     turn: newTurn(),
   };
 }
 
 function newTurn(): TurnAccumulator {
-  return { summed: { ...ZERO_USAGE }, recorded: null, usedTokens: false };
+  return { summed: { ...ZERO_USAGE }, summedShown: 0, recorded: null, usedTokens: false };
 }
 
 /**
@@ -81,6 +123,9 @@ export function applyEvent(s: SessionState, e: RolloutEvent): RateLimitObservati
       s.cliVersion = e.cliVersion ?? s.cliVersion;
       s.originator = e.originator ?? s.originator;
       s.contextWindow ??= e.contextWindow;
+      // Only the file's own (first) session_meta says whether it is a fork.
+      if (!s.metaSeen) s.forkedFrom = e.forkedFromId;
+      s.metaSeen = true;
       return null;
     case 'legacy':
       s.legacy = true;
@@ -132,22 +177,40 @@ function startTurn(s: SessionState, boundary: 'task' | 'userMessage', contextWin
   s.activity = 'thinking';
 }
 
+/**
+ * One usage line. Totals and deltas are Codex's display figure (blendedTotal:
+ * non-cached input + output, issue 12 §1) of the session's own usage; the raw
+ * last request always feeds the context gauge, even when the total did not
+ * move (after /compact Codex writes the same total with a smaller request).
+ */
 function countTokens(s: SessionState, total: TokenUsage, last: TokenUsage | null): void {
-  const previous = s.total?.total ?? null;
-  // An unchanged total is a rate-limit-only update: not a request, not a turn.
-  if (previous !== null && total.total === previous) return;
-  if (previous !== null && total.total < previous) {
-    // Older Codex restarts the total on resume, and a context overflow can
-    // reset it: re-baseline rather than show a negative delta.
-    s.delta = Math.max(0, last?.total ?? 0);
-  } else {
-    s.delta = total.total - (previous ?? 0);
+  const previous = s.total;
+  if (previous !== null && total.total === previous.total) {
+    // An unchanged total is a rate-limit-only update or a compaction: not a request, not a turn.
+    if (last !== null) s.lastRequest = last;
+    return;
   }
-  s.total = total;
-  // Builds without last_token_usage: the growth of the total is the request.
-  const request = last ?? { ...ZERO_USAGE, total: s.delta };
+  // A fork's first line (unless the engine found it first, reading a large file from its end).
+  if (previous === null && s.forkedFrom !== null && s.inherited === null) s.inherited = inheritedBy(total, last);
+  const shownBefore = shownTotal(s);
+  let request: TokenUsage;
+  if (previous !== null && total.total < previous.total) {
+    // Older Codex restarts the total on resume, and a context overflow can
+    // reset it: re-baseline rather than show a negative delta. A restarted
+    // counter no longer holds anything a fork inherited.
+    s.inherited = null;
+    s.total = total;
+    request = last ?? { ...ZERO_USAGE };
+    s.delta = Math.min(blendedTotal(request), shownTotal(s));
+  } else {
+    s.total = total;
+    // Builds without last_token_usage: the growth of the total is the request.
+    request = last ?? (previous === null ? (ownUsage(s) ?? total) : subtractUsage(total, previous));
+    s.delta = Math.max(0, shownTotal(s) - shownBefore);
+  }
   s.lastRequest = request;
   s.turn.summed = addUsage(s.turn.summed, request);
+  s.turn.summedShown += blendedTotal(request);
   markTurnUsed(s);
 }
 
@@ -157,4 +220,5 @@ function markTurnUsed(s: SessionState): void {
     s.turns += 1;
   }
   s.lastTurn = s.turn.recorded ?? s.turn.summed;
+  s.lastTurnShown = s.turn.recorded === null ? s.turn.summedShown : blendedTotal(s.turn.recorded);
 }

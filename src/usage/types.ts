@@ -14,17 +14,25 @@ export interface GitInfo {
 
 export type SessionStatus = 'working' | 'waiting' | 'idle' | 'ended';
 
+/**
+ * A session's own tokens. `total`, `last` and `delta` are Codex's display
+ * figure, `max(0, input − cachedInput) + output` (`TokenUsage::blended_total`,
+ * what `/status` prints as "N total"); cached input is in none of them. The
+ * raw counters are the session's own too: a fork's inherited part is left out.
+ */
 export interface SessionTokens {
   /** Cumulative session total, as Codex's /status shows it. */
   total: number;
   /** The most recent turn that used tokens (prompt to answer). */
   last: number;
-  /** Growth between the last two distinct cumulative totals. */
+  /** Growth of `total` at the last usage update. */
   delta: number;
   input: number;
   cachedInput: number;
   output: number;
   reasoningOutput: number;
+  /** Raw `total_tokens` (input + output, cached input included): what the model processed. */
+  processed: number;
 }
 
 export interface SessionContext {
@@ -52,6 +60,8 @@ export interface CodexSessionSnapshot {
   tokens: SessionTokens;
   context: SessionContext;
   turns: number;
+  /** The session this one was forked from (`forked_from_id`); its totals count only the fork's own growth. */
+  forkedFrom: string | null;
   /** True when only the recent end of a very large file was read; `turns` then counts only that part. */
   partial: boolean;
 }

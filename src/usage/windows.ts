@@ -41,7 +41,7 @@ const BURN_LOOKBACK_MS = 60 * 60 * 1000;
 /** A burn rate measured over less than this is noise (used_percent moves in coarse steps). */
 const MIN_BURN_SPAN_MS = 5 * 60 * 1000;
 /** Two observations belong to the same window when their resets agree this closely. */
-const SAME_WINDOW_MS = 2 * 60 * 1000;
+export const SAME_WINDOW_MS = 2 * 60 * 1000;
 
 /**
  * Turns a raw window into what the user sees. A window whose reset has passed

@@ -87,7 +87,10 @@ describe('the CLI npm package (packages/cli)', () => {
     expect(out.stderr).toBe('');
     const snap = JSON.parse(out.stdout) as UsageSnapshot;
     expect(snap.codexHome).toEqual({ path: home.home, found: true, sessionsDirFound: true });
-    expect(snap.sessions.find((s) => s.project === 'orbit-api')?.tokens).toMatchObject({ total: 29100 });
+    expect(snap.sessions.find((s) => s.project === 'orbit-api')?.tokens).toMatchObject({
+      total: 18900,
+      processed: 29100,
+    });
     expect(snap.limits.primary?.label).toBe('5h');
   });
 

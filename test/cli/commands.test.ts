@@ -66,7 +66,7 @@ describe('run (headless presence)', () => {
     expect(stdout).toMatch(
       /^\S+Z 5h {6}\[█{17}░{3}\] 84% left · resets (\d+ \w{3} )?\d\d:\d\d · \d+% in reserve · from your last session$/m,
     );
-    expect(stdout).toMatch(/^\S+Z session orbit-api · gpt-5\.5 · idle · Δ 11k \| last 21k \| total 29k$/m);
+    expect(stdout).toMatch(/^\S+Z session orbit-api · gpt-5\.5 · idle · Δ 6\.4k \| last 13k \| total 19k$/m);
 
     cli.child.kill('SIGINT');
     const exit = await cli.exited;

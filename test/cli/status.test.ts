@@ -29,10 +29,10 @@ describe('status', () => {
     const snap = JSON.parse(run.stdout) as UsageSnapshot;
     expect(snap.codexHome).toEqual({ path: home.home, found: true, sessionsDirFound: true });
     const basic = snap.sessions.find((s) => s.project === 'orbit-api');
-    expect(basic?.tokens).toMatchObject({ total: 29100, last: 20920, delta: 11220 });
+    expect(basic?.tokens).toMatchObject({ total: 18900, last: 12720, delta: 6420, processed: 29100 });
     expect(basic?.context).toEqual({ window: 258400, used: 11220, percentLeft: 100 });
     const near = snap.sessions.find((s) => s.project === 'skyline-web');
-    expect(near?.tokens).toMatchObject({ total: 307500, last: 307500, delta: 155300 });
+    expect(near?.tokens).toMatchObject({ total: 24500, last: 24500, delta: 12300, processed: 307500 });
     // basic's last main observation is newer (shifted to the same minute, written later in its file).
     expect(snap.limits.primary?.label).toBe('5h');
     expect(snap.limits.others[0]).toMatchObject({ limitId: 'codex_other', limitName: 'gpt-5.5-mini' });
@@ -51,7 +51,7 @@ describe('status', () => {
     expect(run.stdout).toMatch(/^Weekly limit\s+\[█{11}░{9}\] 56% left/m);
     expect(run.stdout).toContain('Credits       17.50');
     expect(run.stdout).toContain('▶ orbit-api · gpt-5.5 · idle');
-    expect(run.stdout).toContain('Δ 11k | last 21k | total 29k · context 100% left');
+    expect(run.stdout).toContain('Δ 6.4k | last 13k | total 19k · context 100% left');
   });
 
   it('reads $CODEX_HOME when no option is given', async () => {

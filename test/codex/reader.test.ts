@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RolloutReader } from '../../src/codex/rolloutReader.js';
 import type { RolloutEvent } from '../../src/codex/types.js';
 import { UsageEngine } from '../../src/usage/engine.js';
-import { line, readSample, SAMPLES, TempCodexHome } from '../support/codexHome.js';
+import { line, readSample, SAMPLES, shown, TempCodexHome } from '../support/codexHome.js';
 
 const T = (s: number): string => new Date(Date.parse('2026-03-01T12:00:00Z') + s * 1000).toISOString();
 const NOW = Date.parse('2026-03-01T12:05:00Z');
@@ -185,7 +185,7 @@ describe('bad input is skipped and counted, never thrown', () => {
     const engine = new UsageEngine({ codexHome: home.home, now: () => NOW, sessionStaleMs: 365 * 86400_000 });
     await engine.coldStart();
     const snap = engine.snapshot();
-    expect(snap.sessions.find((s) => s.id === 'good')?.tokens.total).toBe(55);
+    expect(snap.sessions.find((s) => s.id === 'good')?.tokens.total).toBe(shown(55));
     expect(snap.diagnostics.malformedLines + snap.diagnostics.invalidUtf8Lines).toBeGreaterThan(0);
   });
 });
@@ -279,6 +279,61 @@ describe('large files at cold start', () => {
     expect(b.diagnostics.bytesRead).toBeLessThan(256 * 1024);
   });
 
+  it('a large fork read from its end still leaves out what it inherited (its first usage line is found)', async () => {
+    const u = (input: number, cached: number, output: number) => ({
+      input_tokens: input,
+      cached_input_tokens: cached,
+      output_tokens: output,
+      reasoning_output_tokens: 0,
+      total_tokens: input + output,
+    });
+    const add = (a: ReturnType<typeof u>, b: ReturnType<typeof u>) =>
+      u(
+        a.input_tokens + b.input_tokens,
+        a.cached_input_tokens + b.cached_input_tokens,
+        a.output_tokens + b.output_tokens,
+      );
+    const tc = (at: string, total: ReturnType<typeof u>, last: ReturnType<typeof u>) =>
+      line.event(at, { type: 'token_count', info: { total_token_usage: total, last_token_usage: last } });
+    const parent = u(32_400, 14_400, 600);
+    const [own1, own2, own3] = [u(5000, 1000, 150), u(6000, 4000, 200), u(7000, 6500, 90)] as const;
+    const t1 = add(parent, own1);
+    const t2 = add(t1, own2);
+    const t3 = add(t2, own3);
+    // 9 MB of tool output after the fork's first request: past the 8 MB whole-read limit.
+    const filler = [1, 2, 3].map(() =>
+      line.responseItem(T(3), { type: 'function_call_output', output: 'Z'.repeat(3 * 1024 * 1024) }),
+    );
+    await home.writeRollout(
+      file,
+      [
+        line.meta(T(0), { id: 'fork', forked_from_id: 'parent' }),
+        line.turnContext(T(1), 'gpt-5.5'),
+        line.taskStarted(T(1)),
+        tc(T(2), t1, own1),
+        line.taskComplete(T(2)),
+        ...filler,
+        line.taskStarted(T(4)),
+        line.turnContext(T(4), 'gpt-5.5'),
+        tc(T(5), t2, own2),
+        tc(T(6), t3, own3),
+        line.taskComplete(T(7)),
+      ].join('\n') + '\n',
+    );
+    const now = () => NOW;
+    const full = new UsageEngine({ codexHome: home.home, now, fullReadBytes: 64 * 1024 * 1024 });
+    await full.coldStart();
+    const tailFirst = new UsageEngine({ codexHome: home.home, now });
+    await tailFirst.coldStart();
+    const a = full.snapshot().sessions[0];
+    const b = tailFirst.snapshot().sessions[0];
+    expect(a).toMatchObject({ partial: false, forkedFrom: 'parent' });
+    expect(b).toMatchObject({ partial: true, forkedFrom: 'parent' });
+    // Codex's figure of the fork's own three requests: (4000 + 150) + (2000 + 200) + (500 + 90).
+    expect(a?.tokens.total).toBe(6940);
+    expect(b?.tokens).toEqual({ ...a?.tokens });
+  });
+
   it('after a tail-first read, appends continue from the end without re-reading', async () => {
     const content = await readSample(SAMPLES.basic);
     await home.writeRollout(file, content);
@@ -295,7 +350,8 @@ describe('large files at cold start', () => {
     await appendFile(file, `${line.tokenCount('2026-11-21T22:44:01Z', 30_100, 1000)}\n`);
     await engine.update(file);
     const s = engine.snapshot().sessions[0];
-    expect(s?.tokens).toMatchObject({ total: 30_100, delta: 1000, last: 1000 });
+    // Codex's figure of the sample's last total is (28 500 − 10 200) + 600 = 18 900; the appended line's is shown(30 100).
+    expect(s?.tokens).toMatchObject({ total: shown(30_100), delta: shown(30_100) - 18_900, last: shown(1000) });
     expect(s?.status).toBe('working');
   });
 });

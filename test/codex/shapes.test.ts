@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 
 // Synthetic rollouts in each shape Codex has written since 2025 (SCHEMA.md §4, §6).
 const NOW = Date.parse('2026-03-01T12:10:00Z');
@@ -98,7 +98,7 @@ describe('rate_limits shapes', () => {
       line.tokenCount(T(3), 3000, 1000),
     ]);
     expect(snap.limits.primary?.usedPercent).toBe(30);
-    expect(snap.sessions[0]?.tokens.total).toBe(3000);
+    expect(snap.sessions[0]?.tokens.total).toBe(shown(3000));
   });
 
   it('info: null keeps the token totals and takes only the limits', async () => {
@@ -109,7 +109,7 @@ describe('rate_limits shapes', () => {
       line.tokenCount(T(2), 5000, 5000),
       line.event(T(3), { type: 'token_count', info: null, rate_limits: mainLimits(44, 55, reset, reset + 86400) }),
     ]);
-    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 5000, last: 5000, delta: 5000 });
+    expect(snap.sessions[0]?.tokens).toMatchObject({ total: shown(5000), last: shown(5000), delta: shown(5000) });
     expect(snap.sessions[0]?.turns).toBe(1);
     expect(snap.limits.primary?.usedPercent).toBe(44);
   });
@@ -166,7 +166,12 @@ describe('session model', () => {
       line.tokenCount(T(5), 1800, 800), // zero delta: rate-limit-only, not a request
       line.tokenCount(T(6), 3000, 1200),
     ]);
-    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 3000, last: 2000, delta: 1200 });
+    // Codex's figure throughout: last sums the turn's two requests, delta is the displayed total's growth.
+    expect(snap.sessions[0]?.tokens).toMatchObject({
+      total: shown(3000),
+      last: shown(800) + shown(1200),
+      delta: shown(3000) - shown(1800),
+    });
     expect(snap.sessions[0]?.turns).toBe(2);
   });
 
@@ -181,7 +186,11 @@ describe('session model', () => {
       line.tokenCount(T(5), 12_000, 3000),
     ]);
     const tokens = snap.sessions[0]?.tokens;
-    expect(tokens).toMatchObject({ total: 12_000, last: 12_000, delta: 3000 });
+    expect(tokens).toMatchObject({
+      total: shown(12_000),
+      last: shown(9000) + shown(3000),
+      delta: shown(12_000) - shown(9000),
+    });
     expect(tokens?.delta).toBeGreaterThanOrEqual(0);
   });
 
@@ -191,7 +200,7 @@ describe('session model', () => {
       line.tokenCount(T(1), 200_000, 150_000),
       line.tokenCount(T(2), 180_000, 9000),
     ]);
-    expect(snap.sessions[0]?.tokens.delta).toBe(9000);
+    expect(snap.sessions[0]?.tokens.delta).toBe(shown(9000));
   });
 
   it('when task_started exists, user_message does not split the turn', async () => {
@@ -204,7 +213,7 @@ describe('session model', () => {
       line.tokenCount(T(4), 1500, 500),
       line.taskComplete(T(5)),
     ]);
-    expect(snap.sessions[0]?.tokens.last).toBe(1500);
+    expect(snap.sessions[0]?.tokens.last).toBe(shown(1000) + shown(500));
     expect(snap.sessions[0]?.turns).toBe(1);
   });
 
@@ -281,7 +290,7 @@ describe('session model', () => {
       line.event(T(3), { type: 'some_future_event', data: 1 }),
       line.tokenCount(T(4), 700, 700),
     ]);
-    expect(snap.sessions[0]?.tokens.total).toBe(700);
+    expect(snap.sessions[0]?.tokens.total).toBe(shown(700));
     expect(snap.diagnostics.malformedLines).toBe(0);
   });
 

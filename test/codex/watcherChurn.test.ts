@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { ROOT, startCli } from '../support/cli.js';
-import { line } from '../support/codexHome.js';
+import { line, shown } from '../support/codexHome.js';
 
 /**
  * File-system churn against the real watcher (issue #10, section 3): folders
@@ -73,8 +73,9 @@ function until(m: UsageMonitor, what: string, predicate: (s: UsageSnapshot) => b
   });
 }
 
+/** Session `id` is shown, with Codex's figure of the raw `total` written when one is given. */
 const has = (id: string, total?: number) => (s: UsageSnapshot) =>
-  s.sessions.some((x) => x.id === id && (total === undefined || x.tokens.total === total));
+  s.sessions.some((x) => x.id === id && (total === undefined || x.tokens.total === shown(total)));
 const summary = (s: UsageSnapshot) => ({
   home: s.codexHome,
   sessions: s.sessions.map((x) => [x.id, x.tokens.total]),

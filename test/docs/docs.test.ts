@@ -63,6 +63,22 @@ describe('docs/api/status-json.md', () => {
     const [example] = jsonBlocks(await doc('docs/api/status-json.md'));
     sameShape(example, status);
   });
+
+  it('the example’s tokens and context are what `status --json` prints for that sample (Codex’s figure)', async () => {
+    type Session = { project: string; tokens: Record<string, number>; context: unknown };
+    const [example] = jsonBlocks(await doc('docs/api/status-json.md')) as Array<{ sessions: Session[] }>;
+    const documented = example?.sessions[0];
+    const real = (status.sessions as Session[]).find((s) => s.project === documented?.project);
+    expect(documented?.tokens).toEqual(real?.tokens);
+    expect(documented?.context).toEqual(real?.context);
+  });
+
+  it('the worked example of the token figure adds up', async () => {
+    const md = await doc('docs/api/status-json.md');
+    expect(md).toContain('figure = max(0, input − cachedInput) + output');
+    expect(md).toContain('(33000 − 14400) + 660 = **19260**');
+    expect(Math.max(0, 33000 - 14400) + 660).toBe(19260);
+  });
 });
 
 describe('docs/api/codex-presence.md', () => {

@@ -156,7 +156,7 @@ describe.skipIf(binary === null)('the real app, end to end', () => {
     await expect.poll(() => popover.getByTestId('limit-weekly').getByTestId('left').textContent()).toBe('56% left');
     await expect
       .poll(() => popover.getByRole('region', { name: 'Sessions' }).textContent())
-      .toMatch(/gpt-5\.5.*total 29k/);
+      .toMatch(/gpt-5\.5.*total 19k/);
     await mkdir(SHOTS, { recursive: true });
     await popover.screenshot({ path: join(SHOTS, `popover-${process.platform}.png`) });
 

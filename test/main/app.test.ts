@@ -16,7 +16,7 @@ import {
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
 import { ROOT, startCli } from '../support/cli.js';
-import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, shown, TempCodexHome } from '../support/codexHome.js';
 import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { MockElectron } from './electronMock.js';
@@ -194,7 +194,7 @@ describe('IPC', () => {
     await start();
     electron.tray?.emitClick();
     const snap = (await electron.invoke(CHANNELS.getSnapshot, popoverSender())) as UsageSnapshot;
-    expect(snap.sessions[0]?.tokens.total).toBe(29100);
+    expect(snap.sessions[0]?.tokens.total).toBe(18900);
     const state = (await electron.invoke(CHANNELS.getAppState, popoverSender())) as AppState;
     expect(state).toMatchObject({ paused: false, launchAtLogin: false, version: '0.1.0' });
     const file = home.rolloutPath('2026-11-21', 'live');
@@ -204,7 +204,8 @@ describe('IPC', () => {
         electron
           .window('popover')
           ?.sent.some(
-            ([c, p]) => c === CHANNELS.snapshotChanged && (p as UsageSnapshot).sessions[0]?.tokens.total === 30_000,
+            ([c, p]) =>
+              c === CHANNELS.snapshotChanged && (p as UsageSnapshot).sessions[0]?.tokens.total === shown(30_000),
           ),
       )
       .toBe(true);

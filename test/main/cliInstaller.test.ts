@@ -65,7 +65,7 @@ describe.runIf(posix)('the sh launcher (real file, real exec)', () => {
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const snap = JSON.parse(run.stdout) as UsageSnapshot;
-      expect(snap.sessions.find((s) => s.project === 'orbit-api')?.tokens.total).toBe(29100);
+      expect(snap.sessions.find((s) => s.project === 'orbit-api')?.tokens.total).toBe(18900);
     } finally {
       await codex.remove();
     }

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { ROOT, runCli } from '../support/cli.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 
 /**
  * Codex keeps its rollout open for append while a session runs. On NTFS a
@@ -102,7 +102,7 @@ describe('appends to a rollout another process holds open (as Codex does)', () =
     for (let i = 1; i <= 5; i += 1) {
       total += 1000 * i;
       await append(line.tokenCount(iso(), total, 1000 * i, mainLimits(10 + i, 40, reset, reset + 86400)));
-      const expected = total;
+      const expected = shown(total); // Codex's figure of the raw total written
       const snap = await seenWithin(monitor, (s) => s.sessions[0]?.tokens.total === expected, `append ${i}`);
       expect(snap.limits.primary?.usedPercent).toBe(10 + i);
 

@@ -124,6 +124,15 @@ export function usage(total: number): Record<string, number> {
   };
 }
 
+/**
+ * Codex's display figure for `usage(total)`, from its raw fields: non-cached
+ * input plus output (`TokenUsage::blended_total`, SCHEMA.md §9).
+ */
+export function shown(total: number): number {
+  const u = usage(total);
+  return Math.max(0, (u.input_tokens ?? 0) - (u.cached_input_tokens ?? 0)) + (u.output_tokens ?? 0);
+}
+
 export function mainLimits(primaryUsed: number, secondaryUsed: number, resetsAtSec: number, weeklyResetSec: number) {
   return {
     limit_id: 'codex',

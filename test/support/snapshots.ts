@@ -26,9 +26,11 @@ export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionS
       cachedInput: 20_000,
       output: 20_000,
       reasoningOutput: 5000,
+      processed: 120_000,
     },
     context: { window: 258400, used: 40_000, percentLeft: 89 },
     turns: 7,
+    forkedFrom: null,
     partial: false,
     ...over,
   };

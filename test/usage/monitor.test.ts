@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 
 // Real files, real file-system events (chokidar over inotify/FSEvents/ReadDirectoryChangesW).
 const iso = (offsetMs = 0): string => new Date(Date.now() + offsetMs).toISOString();
@@ -65,13 +65,19 @@ describe('UsageMonitor (live watching)', () => {
         file,
         `${line.tokenCount(iso(), total, 1000 * i, mainLimits(10 + i, 40, reset, reset + 86400))}\n`,
       );
-      const snap = await next((s) => totalOf(s) === total);
-      expect(snap.sessions[0]?.tokens.delta).toBe(1000 * i);
+      const snap = await next((s) => totalOf(s) === shown(total));
+      expect(snap.sessions[0]?.tokens.delta).toBe(shown(total) - shown(total - 1000 * i));
       expect(snap.limits.primary?.usedPercent).toBe(10 + i);
     }
     await appendFile(file, `${line.taskComplete(iso())}\n`);
-    const done = await next((s) => s.sessions[0]?.status === 'idle' && totalOf(s) === 15_000);
-    expect(done.sessions[0]?.tokens).toMatchObject({ total: 15_000, last: 15_000, delta: 5000 });
+    const done = await next((s) => s.sessions[0]?.status === 'idle' && totalOf(s) === shown(15_000));
+    // The turn's five requests, each in Codex's figure.
+    const last = [1, 2, 3, 4, 5].reduce((sum, i) => sum + shown(1000 * i), 0);
+    expect(done.sessions[0]?.tokens).toMatchObject({
+      total: shown(15_000),
+      last,
+      delta: shown(15_000) - shown(10_000),
+    });
     expect(errors).toEqual([]);
   });
 
@@ -84,7 +90,7 @@ describe('UsageMonitor (live watching)', () => {
       file,
       `${line.meta(iso(), { id: 'fresh', cwd: '/tmp/fresh-project' })}\n${line.tokenCount(iso(), 321, 321)}\n`,
     );
-    const snap = await next((s) => s.sessions.some((x) => x.id === 'fresh' && x.tokens.total === 321));
+    const snap = await next((s) => s.sessions.some((x) => x.id === 'fresh' && x.tokens.total === shown(321)));
     expect(snap.current).toBe('fresh');
     expect(snap.sessions[0]?.project).toBe('fresh-project');
   });
@@ -97,16 +103,16 @@ describe('UsageMonitor (live watching)', () => {
       new Date(),
     );
     await startMonitor();
-    await next((s) => totalOf(s) === 5000);
+    await next((s) => totalOf(s) === shown(5000));
 
     await truncate(file, 0);
     await writeFile(file, `${line.meta(iso(), { id: 'rot' })}\n${line.tokenCount(iso(), 42, 42)}\n`);
-    await next((s) => totalOf(s) === 42);
+    await next((s) => totalOf(s) === shown(42));
 
     const replacement = `${file}.tmp`;
     await writeFile(replacement, `${line.meta(iso(), { id: 'rot' })}\n${line.tokenCount(iso(), 77, 77)}\n`);
     await rename(replacement, file);
-    await next((s) => totalOf(s) === 77);
+    await next((s) => totalOf(s) === shown(77));
 
     await unlink(file);
     const gone = await next((s) => s.sessions.length === 0);
@@ -133,8 +139,8 @@ describe('UsageMonitor (live watching)', () => {
       total += 10;
       await appendFile(file, `${line.tokenCount(iso(), total, 10)}\n`);
     }
-    const last = await next((s) => totalOf(s) === 1000);
-    expect(last.sessions[0]?.tokens.delta).toBe(10);
+    const last = await next((s) => totalOf(s) === shown(1000));
+    expect(last.sessions[0]?.tokens.delta).toBe(shown(1000) - shown(990));
     // No duplicates: consecutive snapshots always differ.
     for (let i = 1; i < snapshots.length; i += 1) {
       expect(JSON.stringify({ ...snapshots[i], generatedAt: 0, diagnostics: 0 })).not.toBe(

@@ -9,7 +9,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 // Issue #10 §5: token_count lines with arbitrary JSON in every field, read by
@@ -137,17 +137,26 @@ const otherLine = fc.oneof(
 const rollout = fc.tuple(
   or(fc.constantFrom(258400, 0, -1)),
   timestamp,
+  // A fork's totals start from its parent's (issue 12 §4): its own growth must stay in range too.
+  fc.option(or(fc.constant('parent-thread')), { nil: undefined }),
   fc.array(fc.oneof({ weight: 3, arbitrary: tokenCount }, { weight: 1, arbitrary: otherLine }), {
     minLength: 1,
     maxLength: 10,
   }),
 );
 
-function fileText([contextWindow, startedAt, lines]: [unknown, unknown, unknown[]]): string {
+function fileText([contextWindow, startedAt, forkedFrom, lines]: [unknown, unknown, unknown, unknown[]]): string {
   const meta = {
     timestamp: new Date(NOW - 3600_000).toISOString(),
     type: 'session_meta',
-    payload: { id: 'prop-1', timestamp: startedAt, cwd: null, cli_version: '0.169.0', context_window: contextWindow },
+    payload: {
+      id: 'prop-1',
+      timestamp: startedAt,
+      cwd: null,
+      cli_version: '0.169.0',
+      context_window: contextWindow,
+      ...(forkedFrom === undefined ? {} : { forked_from_id: forkedFrom }),
+    },
   };
   return [meta, ...lines].map(serialize).join('\n') + '\n';
 }
@@ -196,6 +205,9 @@ export function checkSnapshot(snap: UsageSnapshot): void {
       expect(Number.isInteger(v), `tokens.${k} = ${v}`).toBe(true);
       expect(v, `tokens.${k}`).toBeGreaterThanOrEqual(0);
     }
+    // Codex's display figure of the raw counters shown beside it (issue 12 §1); an update never grows it by more than all of it.
+    expect(s.tokens.total, 'tokens.total').toBe(Math.max(0, s.tokens.input - s.tokens.cachedInput) + s.tokens.output);
+    expect(s.tokens.delta, 'tokens.delta').toBeLessThanOrEqual(s.tokens.total);
     if (s.context.window !== null) expect(s.context.window).toBeGreaterThan(0);
     expect(s.context.used).toBeGreaterThanOrEqual(0);
     if (s.context.percentLeft !== null) {
@@ -316,7 +328,7 @@ describe('one out-of-range value: unknown, and the line counted', () => {
     checkSnapshot(snap);
     expectation(snap);
     expect(snap.diagnostics.suspiciousLines).toBe(1);
-    expect(snap.sessions[0]?.tokens.total).toBe(1000);
+    expect(snap.sessions[0]?.tokens.total).toBe(shown(1000));
   });
 
   it('a negative token count makes that line’s usage unknown; the earlier total stays', async () => {
@@ -328,7 +340,7 @@ describe('one out-of-range value: unknown, and the line counted', () => {
       [line.meta(at), line.tokenCount(at, 1000, 1000), JSON.stringify(bad), ''].join('\n'),
       'one',
     );
-    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 1000, last: 1000 });
+    expect(snap.sessions[0]?.tokens).toMatchObject({ total: shown(1000), last: shown(1000) });
     expect(snap.diagnostics.suspiciousLines).toBe(1);
   });
 

@@ -40,14 +40,16 @@ describe('real codex 0.169.0 rollouts', () => {
       turns: 2,
       partial: false,
     });
+    // Codex's figure (SCHEMA.md §9): max(0, input − cached) + output, never the raw total_tokens.
     expect(s?.tokens).toEqual({
-      total: 29100,
-      last: 20920, // 9700 + 11220: both requests of turn two (token_usage_record.turn_token_usage)
-      delta: 11220, // 29100 - 17880
+      total: 18900, // (28500 − 10200) + 600; total_tokens 29100
+      last: 12720, // turn two, token_usage_record.turn_token_usage: (20500 − 8200) + 420
+      delta: 6420, // 18900 − ((17500 − 5400) + 380)
       input: 28500,
       cachedInput: 10200,
       output: 600,
       reasoningOutput: 222,
+      processed: 29100,
     });
     // Codex: used = max(0, 11220 - 12000) = 0 of (258400 - 12000) → 100 % left.
     expect(s?.context).toEqual({ window: 258400, used: 11220, percentLeft: 100 });
@@ -84,7 +86,7 @@ describe('real codex 0.169.0 rollouts', () => {
   it('interrupted: the aborted turn used no tokens, its rate-limit-only line is not a turn', async () => {
     const snap = await snapshotOf(SAMPLES.interrupted);
     const s = snap.sessions[0];
-    expect(s?.tokens).toMatchObject({ total: 6100, last: 6100, delta: 6100 });
+    expect(s?.tokens).toMatchObject({ total: 5100, last: 5100, delta: 5100, processed: 6100 }); // (6000 − 1000) + 100
     expect(s?.turns).toBe(1);
     expect(s?.status).toBe('idle');
     // …but its fresh limits are taken.
@@ -96,7 +98,8 @@ describe('real codex 0.169.0 rollouts', () => {
     const snap = await snapshotOf(SAMPLES.nearLimit);
     const s = snap.sessions[0];
     expect(s?.project).toBe('skyline-web');
-    expect(s?.tokens).toMatchObject({ total: 307500, last: 307500, delta: 155300 });
+    // (303000 − 283000) + 4500; the delta is from (150000 − 140000) + 2200.
+    expect(s?.tokens).toMatchObject({ total: 24500, last: 24500, delta: 12300, processed: 307500 });
     // used = 155300 - 12000 = 143300 of 246400 → 41.8 → 42 % left.
     expect(s?.context).toEqual({ window: 258400, used: 155300, percentLeft: 42 });
     expect(snap.limits.primary).toMatchObject({ label: '5h', usedPercent: 94.5, remainingPercent: 5.5 });
@@ -127,7 +130,7 @@ describe('real codex 0.169.0 rollouts', () => {
     const snap = await snapshotOf(SAMPLES.noHeaders);
     expect(snap.limits.primary).toBeNull();
     expect(snap.limits.secondary).toBeNull();
-    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 3040, last: 3040, delta: 3040 });
+    expect(snap.sessions[0]?.tokens).toMatchObject({ total: 3040, last: 3040, delta: 3040, processed: 3040 }); // nothing cached
     expect(snap.sessions[0]?.project).toBe('ledger-cli');
   });
 
