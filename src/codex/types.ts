@@ -50,6 +50,22 @@ export interface SessionMetaEvent {
   originator: string | null;
   startedAt: number | null;
   contextWindow: number | null;
+  /** Set when this thread is a sub-agent (Codex 0.169 `multi_agent`, SCHEMA §11); null otherwise. */
+  subagent: SubagentSource | null;
+}
+
+/**
+ * `session_meta.payload.source.subagent.thread_spawn` (with the top-level
+ * `parent_thread_id` as fallback). `parentId` is null for a sub-agent whose
+ * parent Codex did not name (a review or other built-in sub-agent).
+ */
+export interface SubagentSource {
+  parentId: string | null;
+  depth: number | null;
+  /** Codex's `agent_path`, `agent_role` and `agent_nickname`, when present. */
+  path: string | null;
+  role: string | null;
+  nickname: string | null;
 }
 
 /** A file in the pre-September-2025 format: recognised, never used for usage. */
@@ -96,6 +112,8 @@ export interface TokenCountEvent {
 export interface TurnUsageEvent {
   kind: 'turnUsage';
   at: number | null;
+  /** The thread the record belongs to: a sub-agent's file can hold copies of its parent's lines. */
+  threadId: string | null;
   turnId: string | null;
   turnTotal: TokenUsage | null;
 }

@@ -30,6 +30,8 @@ export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionS
     context: { window: 258400, used: 40_000, percentLeft: 89 },
     turns: 7,
     partial: false,
+    subagent: null,
+    agents: { count: 0, live: 0, working: 0, tokens: 0, threads: [] },
     ...over,
   };
 }
