@@ -109,9 +109,7 @@ export function toSessionSnapshot(
     turns: state.turns,
     partial: input.partial,
     subagent:
-      sub === null
-        ? null
-        : { parentId: sub.parentId, depth: sub.depth, role: sub.role, nickname: sub.nickname },
+      sub === null ? null : { parentId: sub.parentId, depth: sub.depth, role: sub.role, nickname: sub.nickname },
     agents: noAgents(),
   };
 }

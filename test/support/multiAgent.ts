@@ -107,7 +107,12 @@ const taskStarted = (turnId: string) => ({
   collaboration_mode_kind: 'default',
 });
 
-function tokenCount(total: Record<string, number>, last: Record<string, number>, usedPercent: number, resetsAt: number) {
+function tokenCount(
+  total: Record<string, number>,
+  last: Record<string, number>,
+  usedPercent: number,
+  resetsAt: number,
+) {
   return {
     type: 'token_count',
     info: { total_token_usage: total, last_token_usage: last, model_context_window: 258400 },
