@@ -192,9 +192,12 @@ export class RolloutReader {
     };
     this.startRead(mtimeMs);
     const lines = new LineSplitter((head, line, lastByte, index) => {
+      // As the forward tail does it: an oversized line is counted, then skipped.
       if (this.onHead(head, index) === 'skip') this.onSkipped(lastByte);
-      else if (line === null) this.stats.oversizedLines += 1;
-      else this.onLine(line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line, index);
+      else if (line === null) {
+        this.stats.oversizedLines += 1;
+        this.onSkipped(lastByte);
+      } else this.onLine(line, index);
     });
     let expanded = 0;
     try {
@@ -311,8 +314,8 @@ export class RolloutReader {
 /**
  * Cuts a stream of chunks into lines. Each line is handed on with its head
  * (the first `HEAD_BYTES`), the whole line (null past `MAX_LINE_BYTES`, when
- * only the head is kept) and its last byte. Empty lines are dropped, as the
- * forward tail drops them.
+ * only the head is kept) and its last byte, `\r` removed. Empty lines are
+ * dropped but counted in the index, as the forward tail does.
  */
 class LineSplitter {
   private parts: Buffer[] = [];
@@ -351,8 +354,12 @@ class LineSplitter {
   }
 
   private finish(): void {
-    if (this.bytes === 0) return;
-    const line = this.head === null ? Buffer.concat(this.parts) : null;
+    if (this.bytes === 0) {
+      this.index += 1;
+      return;
+    }
+    let line = this.head === null ? Buffer.concat(this.parts) : null;
+    if (line !== null && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
     const head = this.head ?? (line ?? Buffer.alloc(0)).subarray(0, HEAD_BYTES);
     this.onLine(head, line, this.lastByte, this.index);
     this.index += 1;
