@@ -6,6 +6,7 @@ import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
 import {
   compressedPath,
+  isCompressed,
   listRolloutFiles,
   plainPath,
   type RolloutFile,
@@ -214,7 +215,7 @@ export class UsageEngine {
       try {
         do {
           entry.again = false;
-          await this.readFile(path);
+          await this.readFile(path, changed);
         } while (entry.again);
       } finally {
         this.inflight.delete(path);
@@ -352,10 +353,12 @@ export class UsageEngine {
     }
   }
 
-  private async readFile(path: string): Promise<void> {
+  private async readFile(path: string, changed = path): Promise<void> {
     const tracked = this.sessions.get(path);
     if (tracked === undefined) {
       const info = await fileInfo(path);
+      // Codex compressing an old rollout is no sign of life: only the plain file's own writes are.
+      if (info !== null && isCompressed(changed) && this.now() - info.mtimeMs > this.staleMs) return;
       if (info !== null) await this.open(path, info.size, info.mtimeMs);
       else if ((await fileInfo(compressedPath(path))) !== null) await this.openCompressed(path);
       else this.unreadable.delete(path);
@@ -414,6 +417,11 @@ export class UsageEngine {
     t.partial = false;
     t.compressed = true;
     for (const e of read.events) this.apply(t, e);
+    // Codex compressing a session that ended long ago: its limits are taken, the session is not shown.
+    if (into === undefined && this.now() - lastActivity(t) > this.staleMs) {
+      this.retire(t);
+      return;
+    }
     this.sessions.set(path, t);
     await this.git.refresh(t.state.cwd);
   }
