@@ -137,7 +137,7 @@ describe.skipIf(!HAS_ZSTD)('compressed rollouts (.jsonl.zst)', () => {
     const check = checks.find((c) => c.id === 'compressed-rollouts');
     expect(check?.status).toBe('warn');
     expect(check?.detail).toMatch(/^3 compressed rollouts skipped: /);
-  }, 60_000);
+  }, 120_000);
 
   it('a missing plain file with no compressed sibling is simply gone', async () => {
     const path = home.rolloutPath('2026-11-22', 'gone');
