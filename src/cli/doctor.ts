@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { listRolloutFiles } from '../codex/rolloutFiles.js';
 import { RolloutReader } from '../codex/rolloutReader.js';
+import type { RolloutEvent } from '../codex/types.js';
 import { CLIENT_ID_RE } from '../config/schema.js';
 import type { LoadedConfig } from '../config/store.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
@@ -112,7 +113,7 @@ export async function runDoctor(
           id: 'sessions',
           status: 'ok',
           title: 'Session files',
-          detail: `${files.length} rollout file${files.length === 1 ? '' : 's'}; newest ${newest.path} (written ${durationShort(now - newest.mtimeMs)} ago)`,
+          detail: `${files.length} rollout file${files.length === 1 ? '' : 's'}${compressedNote(files)}; newest ${newest.path} (written ${durationShort(now - newest.mtimeMs)} ago)`,
         },
   );
 
@@ -121,15 +122,18 @@ export async function runDoctor(
   let bad = 0;
   let badFiles = 0;
   let suspicious = 0;
+  const skippedCompressed: string[] = [];
   for (const f of files.slice(0, RECENT_FILES)) {
     const reader = new RolloutReader(f.path);
     let version: string | null = null;
-    await reader.readNew(
-      (e) => {
-        if (e.kind === 'meta' && e.cliVersion !== null) version ??= e.cliVersion;
-      },
-      () => undefined,
-    );
+    const onEvent = (e: RolloutEvent): void => {
+      if (e.kind === 'meta' && e.cliVersion !== null) version ??= e.cliVersion;
+    };
+    if (f.compressed) {
+      const read = await reader.readCompressed((e) => e.kind === 'meta');
+      if (read.kind === 'read') read.events.forEach(onEvent);
+      else if (read.kind === 'skipped') skippedCompressed.push(`${f.path} (${read.reason})`);
+    } else await reader.readNew(onEvent, () => undefined);
     if (version !== null) versions.set(version, (versions.get(version) ?? 0) + 1);
     const skipped = reader.stats.malformedLines + reader.stats.invalidUtf8Lines + reader.stats.oversizedLines;
     bad += skipped;
@@ -170,6 +174,16 @@ export async function runDoctor(
               fix: 'Usually a crash mid-write. If it keeps growing, report it with your Codex version.',
             },
     );
+  }
+
+  if (skippedCompressed.length > 0) {
+    checks.push({
+      id: 'compressed-rollouts',
+      status: 'warn',
+      title: 'Compressed rollouts',
+      detail: `${skippedCompressed.length} compressed rollout${skippedCompressed.length === 1 ? '' : 's'} skipped: ${skippedCompressed.join('; ')}`,
+      fix: 'A damaged .jsonl.zst, or one too large to read. `zstd -t FILE` checks it; nothing else is affected.',
+    });
   }
 
   // A file this user may not read is silently older limits everywhere else: fail loudly here.
@@ -533,4 +547,10 @@ export function formatDoctor(report: DoctorReport): string {
   lines.push('', ...report.notes.map((n) => `Note: ${n}`), '');
   lines.push(report.ok ? 'Nothing blocks presence.' : 'Fix the ✗ items above; presence cannot work until then.');
   return lines.join('\n');
+}
+
+/** `(3 compressed)` after the file count, when Codex compressed some (`.jsonl.zst`). */
+function compressedNote(files: ReadonlyArray<{ compressed: boolean }>): string {
+  const n = files.filter((f) => f.compressed).length;
+  return n === 0 ? '' : ` (${n} compressed)`;
 }

@@ -1,5 +1,5 @@
-import type { RolloutEvent } from './types.js';
-import { isObject, isoToMs, str, type JsonObject } from './json.js';
+import type { RolloutEvent, SubagentSource } from './types.js';
+import { isObject, isoToMs, num, str, type JsonObject } from './json.js';
 import type { LineCheck } from './ranges.js';
 import { parseRateLimits } from './rateLimits.js';
 import { parseTokenUsage } from './tokenUsage.js';
@@ -37,6 +37,7 @@ export function parseLine(text: string, isFirstLine: boolean, check: LineCheck):
       return {
         kind: 'turnUsage',
         at,
+        threadId: str(payload.thread_id),
         turnId: str(payload.turn_id),
         turnTotal: parseTokenUsage(payload.turn_token_usage, check),
       };
@@ -61,6 +62,29 @@ function sessionMeta(p: JsonObject, at: number | null, check: LineCheck): Rollou
     startedAt: check.time(isoToMs(meta.timestamp)) ?? at,
     contextWindow,
     forkedFromId: str(meta.forked_from_id) ?? str(p.forked_from_id),
+    subagent: subagentSource(meta),
+  };
+}
+
+/**
+ * A sub-agent thread's meta (0.169): `source: {subagent: {thread_spawn:
+ * {parent_thread_id, depth, agent_path?, agent_role?, agent_nickname?}}}`,
+ * plus top-level `parent_thread_id` and `thread_source: "subagent"`. Other
+ * sub-agent kinds serialise as `{subagent: "review"}`: a sub-agent with no
+ * named parent.
+ */
+function subagentSource(meta: JsonObject): SubagentSource | null {
+  const source = isObject(meta.source) ? meta.source : null;
+  const sub = source === null ? undefined : source.subagent;
+  if (sub === undefined && meta.thread_source !== 'subagent') return null;
+  const spawn = isObject(sub) && isObject(sub.thread_spawn) ? sub.thread_spawn : null;
+  const depth = spawn === null ? null : num(spawn.depth);
+  return {
+    parentId: (spawn === null ? null : str(spawn.parent_thread_id)) ?? str(meta.parent_thread_id),
+    depth: depth !== null && Number.isInteger(depth) && depth >= 0 && depth <= 1000 ? depth : null,
+    path: spawn === null ? null : str(spawn.agent_path),
+    role: spawn === null ? null : str(spawn.agent_role),
+    nickname: spawn === null ? null : str(spawn.agent_nickname),
   };
 }
 

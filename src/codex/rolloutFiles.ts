@@ -4,12 +4,27 @@ import { errorReason, statKind, type SpecialEntry } from './entryKind.js';
 
 export type { SpecialEntry } from './entryKind.js';
 
-const ROLLOUT_NAME = /^rollout-.*\.jsonl$/;
+const ROLLOUT_NAME = /^rollout-.*\.jsonl(\.zst)?$/;
+const ZST = '.zst';
+
+/** True for a compressed rollout (`rollout-*.jsonl.zst`, Codex 0.169's `local_thread_store_compression`). */
+export function isCompressed(path: string): boolean {
+  return path.endsWith(ZST);
+}
+
+/** The plain `.jsonl` path of a rollout, compressed or not: one session, whichever form it is in now. */
+export function plainPath(path: string): string {
+  return isCompressed(path) ? path.slice(0, -ZST.length) : path;
+}
+
+export function compressedPath(path: string): string {
+  return `${plainPath(path)}${ZST}`;
+}
 
 /**
- * True for `sessions/**\/rollout-*.jsonl`. Archived sessions live outside
- * `sessions/`, and compressed siblings (`.jsonl.zst`, `.jsonl.gz`) do not end
- * in `.jsonl`, so both are left out.
+ * True for `sessions/**\/rollout-*.jsonl` and its compressed sibling
+ * `rollout-*.jsonl.zst`. Archived sessions live outside `sessions/`, so they
+ * are left out; other compressed forms (`.jsonl.gz`) are not Codex's.
  */
 export function isRolloutPath(path: string, sessionsDir: string): boolean {
   if (!ROLLOUT_NAME.test(basename(path))) return false;
@@ -21,11 +36,13 @@ export interface RolloutFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** A `.jsonl.zst` (listed only when its plain `.jsonl` is not there: the plain file wins). */
+  compressed: boolean;
 }
 
 /**
  * Every rollout file under `sessions/` with its size and mtime, newest write
- * first. Resumed sessions append to files in old date folders, so all folders
+ * first; a compressed one only when its plain form is not there. Resumed sessions append to files in old date folders, so all folders
  * are listed, not only today's. Unreadable folders are skipped. An entry named
  * like a rollout that is not a regular file (a symlink loop, a FIFO, a
  * device) is skipped and reported through `skipped`, never thrown.
@@ -38,7 +55,9 @@ export interface RolloutFile {
 export function listRolloutFiles(sessionsDir: string, skipped: SpecialEntry[] = []): RolloutFile[] {
   const files: RolloutFile[] = [];
   walk(sessionsDir, 0, files, skipped);
-  return files.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const plain = new Set(files.filter((f) => !f.compressed).map((f) => f.path));
+  // Both forms of one rollout: the plain file wins (Codex may still be writing it).
+  return files.filter((f) => !f.compressed || !plain.has(plainPath(f.path))).sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
 
 function walk(dir: string, depth: number, out: RolloutFile[], skipped: SpecialEntry[]): void {
@@ -62,7 +81,7 @@ function walk(dir: string, depth: number, out: RolloutFile[], skipped: SpecialEn
         continue;
       }
       if (info === undefined) continue; // deleted since the listing, or a dangling symlink
-      if (info.isFile()) out.push({ path, size: info.size, mtimeMs: info.mtimeMs });
+      if (info.isFile()) out.push({ path, size: info.size, mtimeMs: info.mtimeMs, compressed: isCompressed(path) });
       else skipped.push({ path, reason: statKind(info) });
     }
   }

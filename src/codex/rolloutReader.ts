@@ -5,8 +5,25 @@ import { isPermissionError, LineTail, OPEN_FLAGS, type HeadVerdict, type TailRes
 import { parseLine } from './parseLine.js';
 import { LineCheck } from './ranges.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
+import { statKind } from './entryKind.js';
+import { decompressChunks, planFrames } from './zstd.js';
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** A compressed rollout larger than this on disk is not read (it is skipped and reported). */
+export const MAX_COMPRESSED_BYTES = 64 * 1024 * 1024;
+/**
+ * A compressed rollout that expands past this is skipped and reported: a zip
+ * bomb, or a session too large to be worth reading whole. Memory stays
+ * bounded either way: lines are handled as they are decompressed.
+ */
+export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+
+export type CompressedRead =
+  | { kind: 'read'; events: RolloutEvent[]; mtimeMs: number }
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; mtimeMs: number }
+  /** Not a regular file, too large, corrupt, or expanding past the cap: skipped, never thrown. */
+  | { kind: 'skipped'; reason: string };
 const CLOSE_BRACE = 0x7d;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -169,6 +186,83 @@ export class RolloutReader {
     }
   }
 
+  /**
+   * Reads a whole compressed rollout (`.jsonl.zst`, which never grows),
+   * line by line as it decompresses, through the same filters as a plain
+   * file. Returns the events `keep` accepts, in file order, only when the
+   * whole file was read: a file that is corrupt or expands past
+   * `MAX_DECOMPRESSED_BYTES` gives none. Stats restart from zero.
+   */
+  async readCompressed(keep: (event: RolloutEvent) => boolean = () => true): Promise<CompressedRead> {
+    Object.assign(this.stats, emptyReadStats());
+    let data: Buffer;
+    let mtimeMs: number;
+    let handle;
+    try {
+      handle = await open(this.path, OPEN_FLAGS);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      this.unreadable = isPermissionError(error);
+      return this.unreadable
+        ? { kind: 'unreadable', mtimeMs: 0 }
+        : { kind: 'skipped', reason: `not readable (${code ?? 'error'})` };
+    }
+    this.unreadable = false;
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return { kind: 'skipped', reason: statKind(info) };
+      if (info.size > MAX_COMPRESSED_BYTES)
+        return { kind: 'skipped', reason: 'a compressed rollout over 64 MB (not read)' };
+      mtimeMs = info.mtimeMs;
+      data = Buffer.allocUnsafe(info.size);
+      let at = 0;
+      while (at < data.length) {
+        const { bytesRead } = await handle.read(data, at, data.length - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      data = data.subarray(0, at);
+      this.stats.bytesRead += at;
+    } catch (error) {
+      return { kind: 'skipped', reason: `not readable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    } finally {
+      await handle.close();
+    }
+    const plan = planFrames(data);
+    if (!plan.ok) return { kind: 'skipped', reason: `a corrupt compressed rollout (${plan.reason})` };
+    const events: RolloutEvent[] = [];
+    const previous = this.sink;
+    this.sink = (event) => {
+      if (keep(event)) events.push(event);
+    };
+    this.startRead(mtimeMs);
+    const lines = new LineSplitter((head, line, lastByte, index) => {
+      // As the forward tail does it: an oversized line is counted, then skipped.
+      if (this.onHead(head, index) === 'skip') this.onSkipped(lastByte);
+      else if (line === null) {
+        this.stats.oversizedLines += 1;
+        this.onSkipped(lastByte);
+      } else this.onLine(line, index);
+    });
+    let expanded = 0;
+    try {
+      for await (const chunk of decompressChunks(data, plan.pieces)) {
+        expanded += chunk.length;
+        if (expanded > MAX_DECOMPRESSED_BYTES)
+          return { kind: 'skipped', reason: 'a compressed rollout that expands past 256 MB (not read)' };
+        lines.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+      lines.end();
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return { kind: 'skipped', reason: `a corrupt compressed rollout (${why})` };
+    } finally {
+      this.sink = previous;
+    }
+    return { kind: 'read', events, mtimeMs };
+  }
+
   private async eventAt(
     handle: FileHandle,
     start: number,
@@ -260,6 +354,65 @@ export class RolloutReader {
     }
     if (this.check.suspicious) this.stats.suspiciousLines += 1;
     if (result !== 'ignored') this.sink(result);
+  }
+}
+
+/**
+ * Cuts a stream of chunks into lines. Each line is handed on with its head
+ * (the first `HEAD_BYTES`), the whole line (null past `MAX_LINE_BYTES`, when
+ * only the head is kept) and its last byte, `\r` removed. Empty lines are
+ * dropped but counted in the index, as the forward tail does.
+ */
+class LineSplitter {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  private head: Buffer | null = null;
+  private lastByte = -1;
+  private index = 0;
+
+  constructor(private readonly onLine: (head: Buffer, line: Buffer | null, lastByte: number, index: number) => void) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (start <= chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl === -1 ? chunk.length : nl;
+      if (end > start) this.add(chunk.subarray(start, end));
+      if (nl === -1) return;
+      this.finish();
+      start = nl + 1;
+    }
+  }
+
+  end(): void {
+    this.finish();
+  }
+
+  private add(piece: Buffer): void {
+    this.lastByte = piece[piece.length - 1] ?? -1;
+    this.bytes += piece.length;
+    if (this.head !== null) return; // oversized: only the head is kept
+    this.parts.push(Buffer.from(piece));
+    if (this.bytes > MAX_LINE_BYTES) {
+      this.head = Buffer.concat(this.parts).subarray(0, HEAD_BYTES);
+      this.parts = [];
+    }
+  }
+
+  private finish(): void {
+    if (this.bytes === 0) {
+      this.index += 1;
+      return;
+    }
+    let line = this.head === null ? Buffer.concat(this.parts) : null;
+    if (line !== null && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
+    const head = this.head ?? (line ?? Buffer.alloc(0)).subarray(0, HEAD_BYTES);
+    this.onLine(head, line, this.lastByte, this.index);
+    this.index += 1;
+    this.parts = [];
+    this.bytes = 0;
+    this.head = null;
+    this.lastByte = -1;
   }
 }
 

@@ -52,6 +52,22 @@ export interface SessionMetaEvent {
   contextWindow: number | null;
   /** `forked_from_id`: this thread is a fork whose totals start from the parent's (SCHEMA.md §11). */
   forkedFromId: string | null;
+  /** Set when this thread is a sub-agent (Codex 0.169 `multi_agent`, SCHEMA §11); null otherwise. */
+  subagent: SubagentSource | null;
+}
+
+/**
+ * `session_meta.payload.source.subagent.thread_spawn` (with the top-level
+ * `parent_thread_id` as fallback). `parentId` is null for a sub-agent whose
+ * parent Codex did not name (a review or other built-in sub-agent).
+ */
+export interface SubagentSource {
+  parentId: string | null;
+  depth: number | null;
+  /** Codex's `agent_path`, `agent_role` and `agent_nickname`, when present. */
+  path: string | null;
+  role: string | null;
+  nickname: string | null;
 }
 
 /** A file in the pre-September-2025 format: recognised, never used for usage. */
@@ -98,6 +114,8 @@ export interface TokenCountEvent {
 export interface TurnUsageEvent {
   kind: 'turnUsage';
   at: number | null;
+  /** The thread the record belongs to: a sub-agent's file can hold copies of its parent's lines. */
+  threadId: string | null;
   turnId: string | null;
   turnTotal: TokenUsage | null;
 }

@@ -4,8 +4,8 @@
  * limit reads the same on every surface. Pure functions, no DOM, no colour.
  */
 import type { Credits } from '../codex/types.js';
-import type { UsageWindow } from '../usage/types.js';
-import { clockTime, durationShort, wholePercent } from './numbers.js';
+import type { SessionAgents, SubagentInfo, UsageWindow } from '../usage/types.js';
+import { clockTime, compactNumber, durationShort, wholePercent } from './numbers.js';
 
 /** Below this share left a limit is a warning (amber), below CRITICAL_BELOW critical (red). */
 export const WARNING_BELOW = 20;
@@ -113,4 +113,28 @@ export function windowLine(w: UsageWindow, now: number): string {
 /** A limit family's label: its name, or its id when Codex gave none. */
 export function familyName(f: { limitId: string; limitName: string | null }): string {
   return f.limitName !== null && f.limitName.trim() !== '' ? f.limitName : f.limitId;
+}
+
+/** `+2 agents`: the sub-agent threads folded under a session (issue 12 §4); null when it has none. */
+export function agentsText(a: Pick<SessionAgents, 'count'>): string | null {
+  if (a.count <= 0) return null;
+  return `+${a.count} agent${a.count === 1 ? '' : 's'}`;
+}
+
+/**
+ * `+2 agents · 1 working · 5.2K tokens`: the long form, for a title, a screen
+ * reader or the terminal. The tokens are the agents' own, never in the
+ * session's total. Null when the session has no agents.
+ */
+export function agentsSummary(a: SessionAgents): string | null {
+  const head = agentsText(a);
+  if (head === null) return null;
+  const working = a.working > 0 ? `${a.working} working` : null;
+  return [head, working, `${compactNumber(a.tokens)} tokens`].filter((x) => x !== null).join(' · ');
+}
+
+/** `sub-agent Euclid (explorer)`: a sub-agent shown on its own row, its parent not being live. */
+export function subagentText(info: SubagentInfo): string {
+  const who = [info.nickname, info.role === null ? null : `(${info.role})`].filter((x) => x !== null).join(' ');
+  return who === '' ? 'sub-agent' : `sub-agent ${who}`;
 }

@@ -44,9 +44,21 @@ export function contextLeft(window: number | null, lastRequestTokens: number): S
   return { window, used: lastRequestTokens, percentLeft: Math.round(left) };
 }
 
-export function sessionStatus(input: SessionInput, opts: AggregateOptions): SessionStatus {
+/** The latest line or write of one file. */
+export function ownLastActivity(input: SessionInput): number {
+  return Math.max(input.state.lastEventAt ?? 0, input.lastWriteAt);
+}
+
+/**
+ * `lastActivity` overrides the file's own: a session waiting on its
+ * sub-agents is as live as they are.
+ */
+export function sessionStatus(
+  input: SessionInput,
+  opts: AggregateOptions,
+  lastActivity = ownLastActivity(input),
+): SessionStatus {
   const { state } = input;
-  const lastActivity = Math.max(state.lastEventAt ?? 0, input.lastWriteAt);
   const quiet = opts.now - lastActivity;
   if (quiet > opts.sessionStaleMs) return 'ended';
   if (state.waiting) return 'waiting';
@@ -60,11 +72,15 @@ function sessionActivity(status: SessionStatus, activity: Activity): Activity {
   return activity === 'idle' || activity === 'waiting' ? 'thinking' : activity;
 }
 
-export function toSessionSnapshot(input: SessionInput, opts: AggregateOptions): CodexSessionSnapshot {
+export function toSessionSnapshot(
+  input: SessionInput,
+  opts: AggregateOptions,
+  lastActivity = ownLastActivity(input),
+): CodexSessionSnapshot {
   const { state } = input;
-  const status = sessionStatus(input, opts);
-  const lastActivity = Math.max(state.lastEventAt ?? 0, input.lastWriteAt);
+  const status = sessionStatus(input, opts, lastActivity);
   const own = ownUsage(state);
+  const sub = state.subagent;
   return {
     id: state.id ?? idFromFile(input.file),
     file: input.file,
@@ -95,14 +111,88 @@ export function toSessionSnapshot(input: SessionInput, opts: AggregateOptions): 
     turns: state.turns,
     forkedFrom: state.forkedFrom,
     partial: input.partial,
+    subagent:
+      sub === null ? null : { parentId: sub.parentId, depth: sub.depth, role: sub.role, nickname: sub.nickname },
+    agents: noAgents(),
   };
 }
 
-/** Prefer a session that is working or waiting; among equals, the most recent activity. */
+function noAgents(): CodexSessionSnapshot['agents'] {
+  return { count: 0, live: 0, working: 0, tokens: 0, threads: [] };
+}
+
+const isBusy = (s: CodexSessionSnapshot): boolean => s.status === 'working' || s.status === 'waiting';
+
+/**
+ * Prefer a session that is working or waiting (itself or through its
+ * agents); among equals, the most recent activity. A sub-agent is never the
+ * current session, not even one whose parent is not among the sessions.
+ */
 export function pickCurrent(sessions: readonly CodexSessionSnapshot[]): string | null {
-  const busy = sessions.filter((s) => s.status === 'working' || s.status === 'waiting');
-  const pool = busy.length > 0 ? busy : sessions;
+  const own = sessions.filter((s) => s.subagent === null);
+  const busy = own.filter((s) => isBusy(s) || s.agents.working > 0);
+  const pool = busy.length > 0 ? busy : own;
   return pool[0]?.id ?? null;
+}
+
+/**
+ * One row per session, its sub-agent threads folded under it (issue 12 §4).
+ * A thread's root is its furthest ancestor among the inputs; a sub-agent
+ * whose parent is not among them (ended long ago, or never loaded) is the
+ * root of its own row, marked by `subagent`. A root is live while it or any
+ * of its agents is; its agents, finished or not, stay folded under it while
+ * it is live.
+ */
+export function foldSessions(inputs: readonly SessionInput[], opts: AggregateOptions): CodexSessionSnapshot[] {
+  const usable = inputs.filter((i) => !i.state.legacy);
+  const byId = new Map<string, SessionInput>();
+  for (const i of usable) if (i.state.id !== null && !byId.has(i.state.id)) byId.set(i.state.id, i);
+  const rootOf = (i: SessionInput): SessionInput => {
+    let at = i;
+    const seen = new Set<SessionInput>([i]);
+    for (;;) {
+      const parentId = at.state.subagent?.parentId ?? null;
+      const parent = parentId === null ? undefined : byId.get(parentId);
+      // A cycle (a hostile or broken file) ends the walk where it started again.
+      if (parent === undefined || seen.has(parent)) return at;
+      seen.add(parent);
+      at = parent;
+    }
+  };
+  const children = new Map<SessionInput, SessionInput[]>();
+  for (const i of usable) {
+    const root = rootOf(i);
+    if (root === i) continue;
+    const list = children.get(root) ?? [];
+    list.push(i);
+    children.set(root, list);
+  }
+  const rows: CodexSessionSnapshot[] = [];
+  for (const i of usable) {
+    if (rootOf(i) !== i) continue;
+    const kids = children.get(i) ?? [];
+    const threads = kids.map((k) => toSessionSnapshot(k, opts));
+    let last = ownLastActivity(i);
+    kids.forEach((k, n) => {
+      if (threads[n]?.status !== 'ended') last = Math.max(last, ownLastActivity(k));
+    });
+    const row = toSessionSnapshot(i, opts, last);
+    if (row.status === 'ended') continue;
+    threads.sort(newestFirst);
+    row.agents = {
+      count: threads.length,
+      live: threads.filter((t) => t.status !== 'ended').length,
+      working: threads.filter(isBusy).length,
+      tokens: threads.reduce((sum, t) => sum + t.tokens.total, 0),
+      threads,
+    };
+    rows.push(row);
+  }
+  return rows.sort(newestFirst);
+}
+
+function newestFirst(a: CodexSessionSnapshot, b: CodexSessionSnapshot): number {
+  return Date.parse(b.lastActivityAt ?? '0') - Date.parse(a.lastActivityAt ?? '0');
 }
 
 export function buildSnapshot(
@@ -112,11 +202,7 @@ export function buildSnapshot(
   diagnostics: ReadDiagnostics,
   opts: AggregateOptions,
 ): UsageSnapshot {
-  const sessions = inputs
-    .filter((i) => !i.state.legacy)
-    .map((i) => toSessionSnapshot(i, opts))
-    .filter((s) => s.status !== 'ended')
-    .sort((a, b) => Date.parse(b.lastActivityAt ?? '0') - Date.parse(a.lastActivityAt ?? '0'));
+  const sessions = foldSessions(inputs, opts);
   return {
     generatedAt: new Date(opts.now).toISOString(),
     codexHome: home,

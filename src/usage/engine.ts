@@ -4,7 +4,14 @@ import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
 import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
-import { listRolloutFiles, type SpecialEntry } from '../codex/rolloutFiles.js';
+import {
+  compressedPath,
+  isCompressed,
+  listRolloutFiles,
+  plainPath,
+  type RolloutFile,
+  type SpecialEntry,
+} from '../codex/rolloutFiles.js';
 import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
 import { SessionIndex } from '../codex/sessionIndex.js';
 import type { RateLimitObservation, RolloutEvent } from '../codex/types.js';
@@ -50,6 +57,8 @@ interface Tracked {
   state: SessionState;
   lastWriteAt: number;
   partial: boolean;
+  /** Read from its `.jsonl.zst`: finished, never tailed, kept until it goes stale like any session. */
+  compressed: boolean;
 }
 
 export const DEFAULT_SESSION_STALE_MS = 30 * 60 * 1000;
@@ -183,13 +192,19 @@ export class UsageEngine {
     for (const entry of skipped) this.special.set(entry.path, entry.reason);
     const now = this.now();
     const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);
-    await Promise.all(live.map((f) => this.open(f.path, f.size, f.mtimeMs)));
+    await Promise.all(
+      live.map((f) => (f.compressed ? this.openCompressed(plainPath(f.path)) : this.open(f.path, f.size, f.mtimeMs))),
+    );
     await this.searchLimits(files);
     await this.index.refresh();
   }
 
-  /** A rollout file was created or appended to. Calls for one path run one at a time and coalesce. */
-  update(path: string): Promise<void> {
+  /**
+   * A rollout file was created or appended to. Calls for one path run one at
+   * a time and coalesce. A `.jsonl` and its `.jsonl.zst` are one session.
+   */
+  update(changed: string): Promise<void> {
+    const path = plainPath(changed);
     const running = this.inflight.get(path);
     if (running !== undefined) {
       running.again = true;
@@ -200,7 +215,7 @@ export class UsageEngine {
       try {
         do {
           entry.again = false;
-          await this.readFile(path);
+          await this.readFile(path, changed);
         } while (entry.again);
       } finally {
         this.inflight.delete(path);
@@ -247,7 +262,7 @@ export class UsageEngine {
     const inputs: SessionInput[] = [];
     for (const [file, t] of this.sessions) {
       inputs.push({
-        file,
+        file: t.compressed ? compressedPath(file) : file,
         state: t.state,
         lastWriteAt: t.lastWriteAt,
         git: this.git.info(t.state.cwd),
@@ -264,11 +279,20 @@ export class UsageEngine {
     );
   }
 
-  /** Forgets sessions that have ended; they are re-opened if written again. */
+  /**
+   * Forgets sessions that have ended; they are re-opened if written again.
+   * A quiet file still shown (a sub-agent folded under a live session, or a
+   * session waiting on its live agents) is kept.
+   */
   evictEnded(): void {
     const now = this.now();
+    const shown = new Set<string>();
+    for (const row of this.snapshot().sessions) {
+      shown.add(plainPath(row.file));
+      for (const agent of row.agents.threads) shown.add(plainPath(agent.file));
+    }
     for (const [path, t] of this.sessions) {
-      if (now - lastActivity(t) > this.staleMs) {
+      if (now - lastActivity(t) > this.staleMs && !shown.has(path)) {
         this.retire(t);
         this.sessions.delete(path);
       }
@@ -330,15 +354,77 @@ export class UsageEngine {
     }
   }
 
-  private async readFile(path: string): Promise<void> {
+  private async readFile(path: string, changed = path): Promise<void> {
     const tracked = this.sessions.get(path);
     if (tracked === undefined) {
       const info = await fileInfo(path);
+      // Codex compressing an old rollout is no sign of life: only the plain file's own writes are.
+      if (info !== null && isCompressed(changed) && this.now() - info.mtimeMs > this.staleMs) return;
       if (info !== null) await this.open(path, info.size, info.mtimeMs);
+      else if ((await fileInfo(compressedPath(path))) !== null) await this.openCompressed(path);
       else this.unreadable.delete(path);
       return;
     }
+    if (tracked.compressed) {
+      // The plain file came back (a decompressed copy): it wins. The compressed one gone: so is the session.
+      const plain = await fileInfo(path);
+      if (plain !== null) {
+        this.remove(path);
+        await this.open(path, plain.size, plain.mtimeMs);
+      } else if ((await fileInfo(compressedPath(path))) === null) this.remove(path);
+      // The last read of it failed (caught half-written?): try again now that it changed.
+      else if (this.special.has(compressedPath(path))) await this.openCompressed(path, tracked);
+      return;
+    }
     await this.readNew(path, tracked);
+  }
+
+  /**
+   * Reads a session from its `.jsonl.zst` whole. With `into` (a live session
+   * whose file Codex just compressed), the session is rebuilt from the
+   * compressed copy, which holds every line, including any written after our
+   * last read; its last write time is kept, so it ends when it would have,
+   * not early. A compressed file that cannot be read is reported in
+   * `skippedEntries`, and a session already shown keeps what it had.
+   */
+  private async openCompressed(path: string, into?: Tracked): Promise<void> {
+    const file = compressedPath(path);
+    const t: Tracked = into ?? {
+      reader: new RolloutReader(file, this.now),
+      state: newSessionState(),
+      // Compression time is not activity: a session read only from its
+      // compressed file is as live as its last line.
+      lastWriteAt: 0,
+      partial: false,
+      compressed: true,
+    };
+    const reader = new RolloutReader(file, this.now);
+    const read = await reader.readCompressed();
+    if (read.kind !== 'read') {
+      if (read.kind === 'skipped') this.special.set(file, read.reason);
+      if (read.kind === 'unreadable') this.unreadable.set(file, read.mtimeMs);
+      if (into !== undefined) {
+        into.compressed = true;
+        return;
+      }
+      addStats(this.retired, reader);
+      return;
+    }
+    this.special.delete(file);
+    this.unreadable.delete(file);
+    if (into !== undefined) this.retire(into);
+    t.reader = reader;
+    t.state = newSessionState();
+    t.partial = false;
+    t.compressed = true;
+    for (const e of read.events) this.apply(t, e);
+    // Codex compressing a session that ended long ago: its limits are taken, the session is not shown.
+    if (into === undefined && this.now() - lastActivity(t) > this.staleMs) {
+      this.retire(t);
+      return;
+    }
+    this.sessions.set(path, t);
+    await this.git.refresh(t.state.cwd);
   }
 
   private async open(path: string, size: number, mtimeMs: number): Promise<void> {
@@ -347,6 +433,7 @@ export class UsageEngine {
       state: newSessionState(),
       lastWriteAt: 0,
       partial: false,
+      compressed: false,
     };
     this.sessions.set(path, tracked);
     if (size > this.fullReadBytes) {
@@ -372,6 +459,11 @@ export class UsageEngine {
         t.partial = false;
       },
     );
+    if (result.kind === 'missing' && (await fileInfo(compressedPath(path))) !== null) {
+      // Codex compressed the finished rollout: the same session, not one that ended early.
+      await this.openCompressed(path, t);
+      return;
+    }
     if (result.kind === 'special') this.special.set(path, result.reason);
     if (result.kind === 'missing' || result.kind === 'special') {
       this.unreadable.delete(path);
@@ -417,15 +509,19 @@ export class UsageEngine {
    * 12 §2): past a file's newest main observation, its lines are read back
    * FAMILY_LOOKBACK_MS further for the other families Codex wrote beside it.
    */
-  private async searchLimits(files: ReadonlyArray<{ path: string; mtimeMs: number }>): Promise<void> {
+  private async searchLimits(files: ReadonlyArray<RolloutFile>): Promise<void> {
     let bytes = 0;
     let searched = 0;
     for (const f of files) {
       if (searched >= this.limitSearchFiles || bytes >= this.limitSearchBytes) break;
       const freshest = this.limits.freshestMainAt;
       if (freshest !== null && f.mtimeMs < freshest) break;
-      if (this.sessions.has(f.path)) continue;
+      if (this.sessions.has(plainPath(f.path))) continue;
       searched += 1;
+      if (f.compressed) {
+        bytes += await this.searchCompressed(f);
+        continue;
+      }
       const reader = new RolloutReader(f.path, this.now);
       const scan = new LimitScan();
       const recent = await reader.readRecent(scan.enough, Math.max(64 * 1024, this.limitSearchBytes - bytes), false);
@@ -437,6 +533,22 @@ export class UsageEngine {
       for (const e of recent.events)
         if (e.kind === 'tokenCount' && e.rateLimits !== null && scan.keeps(e.rateLimits)) this.limits.add(e.rateLimits);
     }
+  }
+
+  /**
+   * The limit search through a compressed rollout: read whole as it
+   * decompresses (its end cannot be reached any other way), bounded by the
+   * reader's decompressed-size cap. Returns the bytes read from disk.
+   */
+  private async searchCompressed(f: RolloutFile): Promise<number> {
+    const reader = new RolloutReader(f.path, this.now);
+    const read = await reader.readCompressed((e) => e.kind === 'tokenCount' && e.rateLimits !== null);
+    addStats(this.retired, reader);
+    if (read.kind === 'skipped') this.special.set(f.path, read.reason);
+    if (read.kind === 'unreadable') this.unreadable.set(f.path, f.mtimeMs);
+    if (read.kind === 'read')
+      for (const e of read.events) if (e.kind === 'tokenCount' && e.rateLimits !== null) this.limits.add(e.rateLimits);
+    return reader.stats.bytesRead;
   }
 
   /** A live file that may not be read: not a session we can show, but reported (diagnostics.unreadable). */

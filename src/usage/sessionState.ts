@@ -1,5 +1,5 @@
 import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../codex/tokenUsage.js';
-import type { Activity, RateLimitObservation, RolloutEvent, TokenUsage } from '../codex/types.js';
+import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../codex/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
 export interface SessionState {
@@ -8,6 +8,8 @@ export interface SessionState {
   cliVersion: string | null;
   originator: string | null;
   startedAt: number | null;
+  /** From the file's own (first) session_meta: set when this thread is a sub-agent. */
+  subagent: SubagentSource | null;
   legacy: boolean;
   model: string | null;
   effort: string | null;
@@ -82,6 +84,7 @@ export function newSessionState(): SessionState {
     cliVersion: null,
     originator: null,
     startedAt: null,
+    subagent: null,
     legacy: false,
     model: null,
     effort: null,
@@ -117,6 +120,10 @@ export function applyEvent(s: SessionState, e: RolloutEvent): RateLimitObservati
   if (e.at !== null && (s.lastEventAt === null || e.at > s.lastEventAt)) s.lastEventAt = e.at;
   switch (e.kind) {
     case 'meta':
+      // A sub-agent's file copies its parent's session_meta (with the parent's
+      // id) after its own (SCHEMA §11): the file's identity is its first meta.
+      if (s.id !== null && e.id !== null && e.id !== s.id) return null;
+      if (s.id === null) s.subagent = e.subagent;
       s.id ??= e.id;
       s.startedAt ??= e.startedAt;
       s.cwd = e.cwd ?? s.cwd;
@@ -150,6 +157,8 @@ export function applyEvent(s: SessionState, e: RolloutEvent): RateLimitObservati
       if (e.total !== null) countTokens(s, e.total, e.last);
       return e.rateLimits;
     case 'turnUsage':
+      // Only this thread's own records count, never a copied parent's.
+      if (e.threadId !== null && s.id !== null && e.threadId !== s.id) return null;
       if (e.turnTotal !== null && e.turnTotal.total > 0) {
         s.turn.recorded = e.turnTotal;
         markTurnUsed(s);

@@ -64,6 +64,34 @@ export interface CodexSessionSnapshot {
   forkedFrom: string | null;
   /** True when only the recent end of a very large file was read; `turns` then counts only that part. */
   partial: boolean;
+  /** Set when this thread is a sub-agent of another (Codex 0.169 `multi_agent`); null for a session of its own. */
+  subagent: SubagentInfo | null;
+  /** The sub-agent threads folded under this row (issue 12 §4). Their tokens are never in `tokens`. */
+  agents: SessionAgents;
+}
+
+/** Who spawned a sub-agent thread, from its own `session_meta` (`source.subagent.thread_spawn`). */
+export interface SubagentInfo {
+  /** The spawning thread's id; null when Codex named none (a review or other built-in sub-agent). */
+  parentId: string | null;
+  /** 1 for an agent of a session, 2 for an agent of an agent, …; null when not given. */
+  depth: number | null;
+  /** Codex's `agent_role` and `agent_nickname`, when present (never sent to Discord). */
+  role: string | null;
+  nickname: string | null;
+}
+
+export interface SessionAgents {
+  /** Sub-agent threads folded here: every descendant, live or finished, while this row is live. */
+  count: number;
+  /** Those not ended (written to within the stale threshold). */
+  live: number;
+  /** Those working or waiting for an approval now. */
+  working: number;
+  /** The sum of their `tokens.total`: shown apart, never added to this row's total. */
+  tokens: number;
+  /** The folded threads, newest activity first (their own `agents` are empty: all are folded here). */
+  threads: CodexSessionSnapshot[];
 }
 
 export interface Pace {

@@ -254,6 +254,51 @@ describe('popover', () => {
     await o.context.close();
   });
 
+  it('sub-agents: "+2 agents" with their tokens apart on the parent row; a lone sub-agent is marked, never on Discord', async () => {
+    const agent = (id: string, status: 'working' | 'idle', total: number) =>
+      session({
+        id,
+        status,
+        subagent: { parentId: 'sess-a', depth: 1, role: 'explorer', nickname: 'Euclid' },
+        tokens: { ...session().tokens, total },
+      });
+    const parent = session({
+      agents: {
+        count: 2,
+        live: 2,
+        working: 1,
+        tokens: 5200,
+        threads: [agent('x', 'working', 4000), agent('y', 'idle', 1200)],
+      },
+    });
+    const lone = session({
+      id: 'z',
+      project: 'skyline-web',
+      status: 'working',
+      subagent: { parentId: 'gone', depth: 1, role: 'explorer', nickname: 'Euclid' },
+    });
+    const snap = snapshot([lone, parent], { current: 'sess-a' });
+    const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+    const rows = page.getByTestId('session');
+    await expect.poll(() => rows.count()).toBe(2);
+    const parentRow = rows.nth(1);
+    const agents = parentRow.getByTestId('agents');
+    expect(await agents.textContent()).toBe('+2 agents · 5.2k');
+    expect(await agents.getAttribute('title')).toBe('+2 agents · 1 working · 5.2k tokens');
+    // The parent's own total is unchanged: the agents' tokens are shown apart.
+    expect(await parentRow.getByTestId('tokens').textContent()).toBe('120k');
+    expect(await parentRow.getAttribute('aria-label')).toContain('120k tokens, +2 agents · 1 working · 5.2k tokens');
+    expect(await parentRow.getByTestId('on-discord').count()).toBe(1);
+    // The lone sub-agent: its own row, marked, and never the session on Discord even while it works.
+    const loneRow = rows.nth(0);
+    expect(await loneRow.getByTestId('subagent').getAttribute('title')).toBe('sub-agent Euclid (explorer)');
+    expect(await loneRow.getByTestId('on-discord').count()).toBe(0);
+    expect(await loneRow.getByTestId('agents').count()).toBe(0);
+    // Nothing spills out of the second line.
+    expect(await parentRow.locator('.session-line.meta').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await context.close();
+  });
+
   it('one message per state: no Codex home, no sessions, no limits', async () => {
     const noHome = snapshot([], { codexHome: { path: '/home/dev/.codex', found: false, sessionsDirFound: false } });
     let o = await openPage(h, 'popover', { snapshot: noHome }, { now: T0 });

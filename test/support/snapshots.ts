@@ -32,6 +32,8 @@ export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionS
     turns: 7,
     forkedFrom: null,
     partial: false,
+    subagent: null,
+    agents: { count: 0, live: 0, working: 0, tokens: 0, threads: [] },
     ...over,
   };
 }

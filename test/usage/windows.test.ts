@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computePace, toUsageWindow, windowLabel } from '../../src/usage/windows.js';
 import { contextLeft, pickCurrent } from '../../src/usage/aggregate.js';
 import type { CodexSessionSnapshot } from '../../src/usage/types.js';
+import { session } from '../support/snapshots.js';
 
 const H = 3_600_000;
 
@@ -109,10 +110,20 @@ describe('contextLeft (percent_of_context_window_remaining)', () => {
 });
 
 describe('pickCurrent', () => {
-  const s = (id: string, status: CodexSessionSnapshot['status']) => ({ id, status }) as CodexSessionSnapshot;
+  const s = (id: string, status: CodexSessionSnapshot['status'], over: Partial<CodexSessionSnapshot> = {}) =>
+    session({ id, status, ...over });
   it('prefers working or waiting over a more recent idle session', () => {
     expect(pickCurrent([s('a', 'idle'), s('b', 'waiting'), s('c', 'working')])).toBe('b');
     expect(pickCurrent([s('a', 'idle'), s('b', 'idle')])).toBe('a');
     expect(pickCurrent([])).toBeNull();
+  });
+  it('never picks a sub-agent, even a working one whose parent is not listed (issue 12 §4)', () => {
+    const orphan = { parentId: 'gone', depth: 1, role: 'explorer', nickname: null };
+    expect(pickCurrent([s('agent', 'working', { subagent: orphan }), s('a', 'idle')])).toBe('a');
+    expect(pickCurrent([s('agent', 'working', { subagent: orphan })])).toBeNull();
+  });
+  it('counts a session whose agents are working as busy', () => {
+    const agents = { count: 1, live: 1, working: 1, tokens: 10, threads: [] };
+    expect(pickCurrent([s('a', 'idle'), s('b', 'idle', { agents })])).toBe('b');
   });
 });

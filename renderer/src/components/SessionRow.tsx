@@ -1,6 +1,12 @@
 import type { CodexSessionSnapshot } from '../../../src/contract/index.js';
 import { compactNumber, durationShort, tokenTriplet } from '../../../src/format/numbers.js';
-import { contextLeftText, levelFor } from '../../../src/format/presentation.js';
+import {
+  agentsSummary,
+  agentsText,
+  contextLeftText,
+  levelFor,
+  subagentText,
+} from '../../../src/format/presentation.js';
 import { ContextIcon, NotSharedIcon, TokensIcon } from './Icons.js';
 
 export const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
@@ -12,7 +18,8 @@ export const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
 
 /**
  * One session in two lines: status, project and branch, time; then model,
- * state, tokens and a small context gauge. The project name is always shown
+ * state, tokens (its sub-agents' apart, "+2 agents · 5.2K") and a small
+ * context gauge. The project name is always shown
  * here (it is the user's own screen); `notShared` marks it when it is kept off
  * Discord. Focusable, so every session is reachable by keyboard.
  */
@@ -30,12 +37,17 @@ export function SessionRow({
   const elapsed = s.startedAt === null ? null : durationShort(now - Date.parse(s.startedAt));
   const ctx = s.context.percentLeft;
   const project = s.project ?? 'unknown project';
+  const agents = agentsText(s.agents);
+  const agentsLong = agentsSummary(s.agents);
+  const subagent = s.subagent === null ? null : subagentText(s.subagent);
   const summary = [
     project,
+    subagent,
     s.branch === null ? null : `branch ${s.branch}`,
     STATUS_TEXT[s.status],
     s.model,
     `${compactNumber(s.tokens.total)} tokens`,
+    agentsLong,
     ctx === null ? null : contextLeftText(ctx),
     elapsed === null ? null : `for ${elapsed}`,
     onDiscord ? 'shown on Discord' : null,
@@ -61,6 +73,11 @@ export function SessionRow({
             {s.branch}
           </span>
         )}
+        {subagent !== null && (
+          <span className="badge subagent-badge" data-testid="subagent" title={subagent}>
+            sub-agent
+          </span>
+        )}
         {notShared !== null && (
           <span className="not-shared" title={notShared} data-testid="not-shared">
             <NotSharedIcon label={notShared} />
@@ -83,6 +100,11 @@ export function SessionRow({
           <TokensIcon />
           {compactNumber(s.tokens.total)}
         </span>
+        {agents !== null && (
+          <span className="agents selectable" data-testid="agents" title={agentsLong ?? undefined}>
+            {agents} · {compactNumber(s.agents.tokens)}
+          </span>
+        )}
         {ctx !== null && (
           <span className={`context tone-${levelFor(ctx)}`} title={contextLeftText(ctx)}>
             <ContextIcon />
