@@ -12,7 +12,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // Everything is bundled (picocolors, string-width for the terminal view), so
+  // the published CLI package needs no dependencies (scripts/build-cli-package.mjs).
   sourcemap: false,
   logLevel: quiet ? 'error' : 'info',
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },

@@ -4,7 +4,7 @@
  * limit reads the same on every surface. Pure functions, no DOM, no colour.
  */
 import type { Credits } from '../codex/types.js';
-import type { UsageWindow } from '../usage/types.js';
+import type { CodexSessionSnapshot, SessionStatus, UsageWindow } from '../usage/types.js';
 import { clockTime, durationShort, wholePercent } from './numbers.js';
 
 /** Below this share left a limit is a warning (amber), below CRITICAL_BELOW critical (red). */
@@ -85,9 +85,9 @@ export function updatedAgo(observedAt: string, now: number): string {
   return `updated ${durationShort(ms)} ago`;
 }
 
-/** Credits as Codex shows them: `18 credits`, `Unlimited`, `No credits`. */
+/** Credits with their unit, rounded as Codex shows them: `18 credits`, `Unlimited credits`, `No credits`. */
 export function creditsText(c: Credits): string {
-  if (c.unlimited) return 'Unlimited';
+  if (c.unlimited) return 'Unlimited credits';
   if (!c.hasCredits) return 'No credits';
   if (c.balance === null || c.balance.trim() === '') return 'Credits available';
   const n = Number(c.balance);
@@ -113,4 +113,23 @@ export function windowLine(w: UsageWindow, now: number): string {
 /** A limit family's label: its name, or its id when Codex gave none. */
 export function familyName(f: { limitId: string; limitName: string | null }): string {
   return f.limitName !== null && f.limitName.trim() !== '' ? f.limitName : f.limitId;
+}
+
+/** A session's state in words, the same in the popover and the terminal. */
+export const SESSION_STATUS_TEXT: Record<SessionStatus, string> = {
+  working: 'working',
+  waiting: 'needs approval',
+  idle: 'idle',
+  ended: 'ended',
+};
+
+/**
+ * `3 live, 1 working`: every live session, and how many of them are busy
+ * (working, or waiting for an approval). `No live session` when there is none.
+ */
+export function liveSessionsText(sessions: readonly Pick<CodexSessionSnapshot, 'status'>[]): string {
+  const live = sessions.length;
+  if (live === 0) return 'No live session';
+  const busy = sessions.filter((s) => s.status === 'working' || s.status === 'waiting').length;
+  return busy > 0 ? `${live} live, ${busy} working` : `${live} live`;
 }

@@ -57,7 +57,7 @@ describe('presentation vocabulary', () => {
     expect(updatedAgo(new Date(T0 - 5_000).toISOString(), T0)).toBe('updated just now');
     expect(creditsText({ hasCredits: true, unlimited: false, balance: '17.50' })).toBe('18 credits');
     expect(creditsText({ hasCredits: true, unlimited: false, balance: '1' })).toBe('1 credit');
-    expect(creditsText({ hasCredits: true, unlimited: true, balance: null })).toBe('Unlimited');
+    expect(creditsText({ hasCredits: true, unlimited: true, balance: null })).toBe('Unlimited credits');
     expect(creditsText({ hasCredits: false, unlimited: false, balance: null })).toBe('No credits');
     expect(contextLeftText(72)).toBe('72% of context left');
     expect(windowLine(window(72), T0)).toBe('5h 72% left · resets 16:13');

@@ -1,14 +1,9 @@
 import type { CodexSessionSnapshot } from '../../../src/contract/index.js';
 import { compactNumber, durationShort, tokenTriplet } from '../../../src/format/numbers.js';
-import { contextLeftText, levelFor } from '../../../src/format/presentation.js';
+import { contextLeftText, levelFor, SESSION_STATUS_TEXT } from '../../../src/format/presentation.js';
 import { ContextIcon, NotSharedIcon, TokensIcon } from './Icons.js';
 
-export const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
-  working: 'working',
-  waiting: 'needs approval',
-  idle: 'idle',
-  ended: 'ended',
-};
+export const STATUS_TEXT = SESSION_STATUS_TEXT;
 
 /**
  * One session in two lines: status, project and branch, time; then model,
