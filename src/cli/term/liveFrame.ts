@@ -3,7 +3,7 @@ import { liveSessionsText } from '../../format/presentation.js';
 import type { UsageSnapshot } from '../../usage/types.js';
 import type { Layout } from './layout.js';
 import { limitRows } from './limits.js';
-import { alignKeys, fit, seg, type KeyedRow, type Line } from './line.js';
+import { alignKeys, fit, plainText, seg, type KeyedRow, type Line } from './line.js';
 import { sessionRow } from './sessions.js';
 import type { Tone } from './style.js';
 import { textWidth } from './width.js';
@@ -62,7 +62,10 @@ export function liveFrame(input: LiveInput): Line[] {
     top.push([seg('Discord '), ...discordValue(input.discord, input.publishing)]);
   } else {
     const rows = limitRows(snapshot.limits, now, layout);
-    const discord = discordValue(input.discord, input.publishing);
+    let discord = discordValue(input.discord, input.publishing);
+    // A reason cut at the edge says nothing: point to where it is said in full.
+    if (input.discord.reason !== undefined && textWidth(`Sessions  ${plainText(discord)}`) > layout.columns)
+      discord = discordValue({ state: input.discord.state, reason: '`doctor` says why' }, input.publishing);
     const sessionsText = [seg(liveSessionsText(snapshot.sessions))];
     if (minimal) {
       top.push(...rows.map((r) => ('key' in r ? [seg(`${r.key} `), ...r.value] : r)));
