@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
@@ -50,6 +50,14 @@ async function open(args: string[], columns: number, extra: Record<string, strin
   return t;
 }
 
+/** Keeps what a terminal showed, plain and with its colour codes, as a test artifact to look at. */
+async function keep(t: TmuxTerminal, name: string): Promise<void> {
+  const dir = join(ROOT, 'test-artifacts', 'terminal');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}.txt`), `${t.screen().join('\n')}\n`);
+  await writeFile(join(dir, `${name}.ansi`), `${t.screen(true).join('\n')}\n`);
+}
+
 /** A token count with a new total (and, optionally, new limits), as Codex appends it. */
 const tokens = (total: number, limits?: unknown) =>
   home.append(rollout, `${line.tokenCount(new Date().toISOString(), total, 1000, limits)}\n`);
@@ -77,6 +85,7 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
         await t.until(`update ${i} (${total}k)`, (s) => s.some((r) => r.includes(`${total}k`)));
       }
       const after = t.screen();
+      await keep(t, `run-${columns}-after-updates`);
       expect(shape(after)).toEqual(shape(once));
       expect(count(after, 'Codex Discord Presence')).toBe(1);
       expect(count(after, 'orbit-api')).toBe(1);
@@ -99,12 +108,14 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     expect(narrow.find((r) => r.startsWith('5h'))).toMatch(/^5h {8}█{8}░{2} 84% left · resets \d\d:\d\d$/);
     expect(narrow.join('\n')).not.toContain('[█');
     expect(narrow.length).toBe(wide.length);
+    await keep(t, 'run-resized-120-to-60');
 
     t.resize(45, 40);
     const minimal = await t.until('the minimal layout', (s) => s[0]?.startsWith('5h 84% left') === true);
     expect(count(minimal, 'Codex Discord Presence')).toBe(0);
     expect(count(minimal, '84% left')).toBe(1);
     expect(minimal).toContain('1 live');
+    await keep(t, 'run-resized-to-45');
 
     t.resize(120, 40);
     const back = await t.until('the full layout again', (s) => s[0] === FULL_BANNER);
@@ -119,6 +130,7 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     const row = (label: string) => rows.find((r) => r.replace(SGR, '').startsWith(label)) ?? '';
     expect(row('5h')).toMatch(new RegExp(`${ESC}\\[31m[^${ESC}]*3% left`));
     expect(row('weekly')).toMatch(new RegExp(`${ESC}\\[33m[^${ESC}]*15% left`));
+    await keep(t, 'run-120-low-limits');
   });
 
   it('no colour with NO_COLOR, on a terminal all the same', async () => {
@@ -150,6 +162,7 @@ describe.skipIf(TMUX === null)('`status` in a terminal', () => {
     await whenDone(t);
     const rows = t.screen(true);
     expect(rows.join('\n')).toContain(`${ESC}[`);
+    await keep(t, 'status-120');
     const plain = t.screen();
     expect(plain.find((r) => r.startsWith('5h'))).toMatch(/^5h {10}\[█{17}░{3}\] 84% left · resets in /);
     expect(plain).toContain('Sessions    1 live');
@@ -161,6 +174,7 @@ describe.skipIf(TMUX === null)('`status` in a terminal', () => {
     await whenDone(t);
     const rows = t.screen(true);
     expect(rows.join('\n')).not.toContain(ESC);
+    await keep(t, 'status-60-no-color');
     expect(rows.find((r) => r.startsWith('5h'))).toMatch(/^5h {10}█{8}░{2} 84% left · resets \d\d:\d\d$/);
     expect(rows.find((r) => r.startsWith('● orbit-api'))).toBeDefined();
     expect(rows).toContain('    gpt-5.5 · idle · 29k tokens · 100% of context left');
