@@ -62,16 +62,19 @@ export function liveFrame(input: LiveInput): Line[] {
     top.push([seg('Discord '), ...discordValue(input.discord, input.publishing)]);
   } else {
     const rows = limitRows(snapshot.limits, now, layout);
+    const keyed = rows.filter((r): r is KeyedRow => 'key' in r);
+    const keyWidth = minimal
+      ? 'Discord '.length
+      : Math.max(...['Sessions', ...keyed.map((r) => r.key)].map(textWidth)) + 2;
     let discord = discordValue(input.discord, input.publishing);
     // A reason cut at the edge says nothing: point to where it is said in full.
-    if (input.discord.reason !== undefined && textWidth(`Sessions  ${plainText(discord)}`) > layout.columns)
+    if (input.discord.reason !== undefined && keyWidth + textWidth(plainText(discord)) > layout.columns)
       discord = discordValue({ state: input.discord.state, reason: '`doctor` says why' }, input.publishing);
     const sessionsText = [seg(liveSessionsText(snapshot.sessions))];
     if (minimal) {
       top.push(...rows.map((r) => ('key' in r ? [seg(`${r.key} `), ...r.value] : r)));
       top.push([seg('Discord '), ...discord], sessionsText);
     } else {
-      const keyed = rows.filter((r): r is KeyedRow => 'key' in r);
       top.push(...alignKeys([...keyed, { key: 'Discord', value: discord }, { key: 'Sessions', value: sessionsText }]));
     }
     for (const s of snapshot.sessions) {
@@ -79,8 +82,8 @@ export function liveFrame(input: LiveInput): Line[] {
     }
   }
   const banner = layout.kind === 'full' ? BANNER.full : layout.kind === 'compact' ? BANNER.compact : null;
-  const fitsWide = banner !== null && textWidth(banner) <= layout.columns;
-  const lines = fitHeight(top, sessions, input.rows, fitsWide && banner !== null ? [seg(banner, 'accent')] : null);
+  const bannerLine = banner !== null && textWidth(banner) <= layout.columns ? [seg(banner, 'accent')] : null;
+  const lines = fitHeight(top, sessions, input.rows, bannerLine);
   return lines.map((l) => fit(l, layout.columns));
 }
 

@@ -125,6 +125,15 @@ describe('the live frame', () => {
     expect(short.at(-1)).toMatch(/^… [12] more sessions? \(a taller terminal shows them\)$/);
   });
 
+  it('a Discord reason that would be cut points to `doctor` instead', () => {
+    const discord = {
+      state: 'disabled' as const,
+      reason: 'No Discord application id is set: put yours in discord_client_id',
+    };
+    expect(texts(60, { discord })).toContain(`Discord${' '.repeat(10)}disabled (\`doctor\` says why)`);
+    expect(texts(120, { discord })).toContain(`Discord${' '.repeat(10)}disabled (${discord.reason})`);
+  });
+
   it('without a Codex home it says what to do', () => {
     const snap = snapshot([], { codexHome: { path: '/nope', found: false, sessionsDirFound: false } });
     expect(texts(120, { snapshot: snap }).join('\n')).toContain(
