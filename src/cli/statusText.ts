@@ -28,7 +28,7 @@ const PLAIN_DISPLAY: StatusDisplay = { layout: layoutFor(null), painter: plain }
  * The human-readable `status`: aligned rows with remaining-limit bars like
  * Codex's /status, in the popover's words, then every live session in the
  * popover's two lines. On a terminal, limit and session lines are cut to its
- * width (paths never are: they must stay whole to be copied).
+ * width; paths and hints wrap instead.
  */
 export function formatStatus(
   snapshot: UsageSnapshot,
@@ -50,7 +50,8 @@ export function formatStatus(
   const rows: Array<KeyedRow | Line> = [];
   const text = (key: string, value: string, tone: Tone = 'plain'): KeyedRow => ({ key, value: [seg(value, tone)] });
   rows.push(text('Codex home', home.sessionsDirFound ? home.path : `${home.path} (no sessions folder yet)`));
-  rows.push(...limitRows(snapshot.limits, at, layout).map((r) => ('key' in r ? r : fit(r, layout.columns))));
+  const limits = limitRows(snapshot.limits, at, layout);
+  rows.push(...limits);
   if (snapshot.limits.planType !== null) rows.push(text('Plan', snapshot.limits.planType));
   const accountError = snapshot.limits.accountError;
   // Codex simply not being installed is not news here; `doctor` explains it.
@@ -75,7 +76,7 @@ export function formatStatus(
     rows.push(text('Config', extras.configPath));
   }
   rows.push(text('Sessions', liveSessionsText(snapshot.sessions)));
-  const lines: Line[] = keyedLines(rows, layout);
+  const lines: Line[] = keyedLines(rows, layout, new Set(limits));
   for (const s of snapshot.sessions)
     lines.push(...sessionRow({ session: s, tags: [] }, at, layout).map((l) => fit(l, layout.columns)));
   const out = lines.map((l) => paint(l, painter));
@@ -84,18 +85,18 @@ export function formatStatus(
   return out.join('\n');
 }
 
-/** Rows that wrap rather than being cut: paths and messages must stay whole to be copied. */
-const WHOLE = new Set(['Codex home', 'Config', 'Account']);
-
-/** Keyed rows aligned (limit values cut to the width), or `key value` on the narrowest terminals. */
-function keyedLines(rows: ReadonlyArray<KeyedRow | Line>, layout: Layout): Line[] {
+/**
+ * Keyed rows aligned, or `key value` on the narrowest terminals. Only the
+ * limit rows are cut at the edge; the others (paths, hints, reasons) wrap,
+ * since they must stay whole to be read or copied.
+ */
+function keyedLines(rows: ReadonlyArray<KeyedRow | Line>, layout: Layout, cut: ReadonlySet<KeyedRow | Line>): Line[] {
   const keyed = rows.filter((r): r is KeyedRow => 'key' in r);
   const aligned = layout.kind === 'minimal' ? keyed.map((r) => [seg(`${r.key} `), ...r.value]) : alignKeys(keyed);
   let i = 0;
   return rows.map((r) => {
-    if (!('key' in r)) return r;
-    const line = aligned[i++] ?? [];
-    return WHOLE.has(r.key) ? line : fit(line, layout.columns);
+    const line = 'key' in r ? (aligned[i++] ?? []) : r;
+    return cut.has(r) ? fit(line, layout.columns) : line;
   });
 }
 

@@ -54,8 +54,8 @@ async function open(args: string[], columns: number, extra: Record<string, strin
 async function keep(t: TmuxTerminal, name: string): Promise<void> {
   const dir = join(ROOT, 'test-artifacts', 'terminal');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${name}.txt`), `${t.screen().join('\n')}\n`);
-  await writeFile(join(dir, `${name}.ansi`), `${t.screen(true).join('\n')}\n`);
+  await writeFile(join(dir, `${name}.txt`), `${t.screen(false, true).join('\n')}\n`);
+  await writeFile(join(dir, `${name}.ansi`), `${t.screen(true, true).join('\n')}\n`);
 }
 
 /** A token count with a new total (and, optionally, new limits), as Codex appends it. */
@@ -156,14 +156,17 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
 
 describe.skipIf(TMUX === null)('`status` in a terminal', () => {
   const whenDone = (t: TmuxTerminal) => t.until('status to finish', (s) => t.exited() && s.length > 0);
+  /** Everything `status` printed, from its first line (the end of the pane's history included). */
+  const printed = (t: TmuxTerminal, escapes = false) => t.screen(escapes, true);
 
   it('120 columns: full rows in colour', async () => {
     const t = await open(['status', '--no-refresh'], 120);
     await whenDone(t);
-    const rows = t.screen(true);
+    const rows = printed(t, true);
     expect(rows.join('\n')).toContain(`${ESC}[`);
     await keep(t, 'status-120');
-    const plain = t.screen();
+    const plain = printed(t);
+    expect(plain[0]).toBe(`Codex home  ${home.home}`);
     expect(plain.find((r) => r.startsWith('5h'))).toMatch(/^5h {10}\[█{17}░{3}\] 84% left · resets in /);
     expect(plain).toContain('Sessions    1 live');
     expect(plain.find((r) => r.startsWith('Credits'))).toMatch(/^Credits {5}18 credits$/);
@@ -172,9 +175,12 @@ describe.skipIf(TMUX === null)('`status` in a terminal', () => {
   it('60 columns: compact rows that fit, no colour with NO_COLOR', async () => {
     const t = await open(['status', '--no-refresh'], 60, { NO_COLOR: '1' });
     await whenDone(t);
-    const rows = t.screen(true);
+    const rows = printed(t, true);
     expect(rows.join('\n')).not.toContain(ESC);
     await keep(t, 'status-60-no-color');
+    expect(rows[0]).toBe(`Codex home  ${home.home}`);
+    // A hint is never cut: it wraps onto the next row.
+    expect(rows.join('')).toContain('none running (start the tray app, or `codex-discord-presence run`)');
     expect(rows.find((r) => r.startsWith('5h'))).toMatch(/^5h {10}█{8}░{2} 84% left · resets \d\d:\d\d$/);
     expect(rows.find((r) => r.startsWith('● orbit-api'))).toBeDefined();
     expect(rows).toContain('    gpt-5.5 · idle · 29k tokens · 100% of context left');

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export const TMUX =
   ['/usr/bin/tmux', '/usr/local/bin/tmux', '/opt/homebrew/bin/tmux'].find((p) => existsSync(p)) ?? null;
 
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 let count = 0;
@@ -51,10 +53,16 @@ export class TmuxTerminal {
     });
   }
 
-  /** The visible screen, one string per row, trailing blanks dropped; `escapes`: with colour codes (`-e`). */
-  screen(escapes = false): string[] {
-    const text = this.tmux(['capture-pane', '-p', ...(escapes ? ['-e'] : [])]);
+  /**
+   * The visible screen, one string per row, trailing blanks dropped;
+   * `escapes`: with colour codes (`-e`); `history`: what scrolled off the top
+   * too. tmux's own `Pane is dead` line (remain-on-exit) is left out: once
+   * the program exits, tmux writes it at the bottom, scrolling the screen.
+   */
+  screen(escapes = false, history = false): string[] {
+    const text = this.tmux(['capture-pane', '-p', ...(escapes ? ['-e'] : []), ...(history ? ['-S', '-'] : [])]);
     const rows = text.replace(/\n$/, '').split('\n');
+    if ((rows[rows.length - 1] ?? '').replace(SGR, '').startsWith('Pane is dead')) rows.pop();
     while (rows.length > 0 && rows[rows.length - 1]?.trim() === '') rows.pop();
     return rows;
   }
