@@ -84,7 +84,8 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
         await tokens(total * 1000);
         await t.until(`update ${i} (${total}k)`, (s) => s.some((r) => r.includes(`${total}k`)));
       }
-      const after = t.screen();
+      // History included: no copy may have scrolled off the top either.
+      const after = t.screen(false, true);
       await keep(t, `run-${columns}-after-updates`);
       expect(shape(after)).toEqual(shape(once));
       expect(count(after, 'Codex Discord Presence')).toBe(1);

@@ -188,8 +188,8 @@ describe('width and redraw', () => {
   it('counts screen rows, wrapped lines included, so a redraw goes back exactly over the last frame', () => {
     expect(frameRows(['x'.repeat(60), 'y'.repeat(61), '', '数'.repeat(31)], 60)).toBe(1 + 2 + 1 + 2);
     expect(frameRows([`${ESC}[31m${'x'.repeat(60)}${ESC}[39m`], 60)).toBe(1);
-    expect(redraw(0, ['a', 'b'])).toBe(`\r${ESC}[Ja\nb\n`);
-    expect(redraw(4, ['a'])).toBe(`${ESC}[4F${ESC}[Ja\n`);
+    expect(redraw(0, ['a', 'b'])).toBe(`\r${ESC}[2Ka\n${ESC}[2Kb\n${ESC}[J`);
+    expect(redraw(4, ['a'])).toBe(`${ESC}[4F${ESC}[2Ka\n${ESC}[J`);
   });
 });
 
