@@ -6,6 +6,7 @@ import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, PATH_WITHOUT_CODEX, ROOT, runCli, startCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
+import { ArrpcHost } from '../support/arrpc.js';
 import { TMUX, TmuxTerminal } from '../support/tmux.js';
 
 // Issue 13 §7: `run` and `status` in a real terminal (tmux), at 60 and 120
@@ -25,6 +26,7 @@ let home: TempCodexHome;
 let runtime: string;
 let rollout: string;
 const terminals: TmuxTerminal[] = [];
+let arrpc: ArrpcHost | null = null;
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-term-'));
@@ -32,6 +34,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const t of terminals.splice(0)) t.kill();
+  await arrpc?.kill();
+  arrpc = null;
   await home.remove();
   await rm(runtime, { recursive: true, force: true });
 });
@@ -132,6 +136,18 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     expect(row('5h')).toMatch(new RegExp(`${ESC}\\[31m[^${ESC}]*3% left`));
     expect(row('weekly')).toMatch(new RegExp(`${ESC}\\[33m[^${ESC}]*15% left`));
     await keep(t, 'run-120-low-limits');
+  });
+
+  it('marks the session Discord shows, as the popover does', async () => {
+    await writeFile(
+      join(home.home, 'discord-presence-config.json'),
+      JSON.stringify({ schema_version: 6, discord_client_id: '123456789012345678' }),
+    );
+    arrpc = await ArrpcHost.start(runtime);
+    const t = await open(['run'], 120);
+    const rows = await t.until('Discord showing the session', (s) => s.includes('Discord   connected · showing'));
+    expect(rows.find((r) => r.startsWith('● orbit-api'))).toMatch(/^● orbit-api · on Discord · \d+m$/);
+    await keep(t, 'run-120-on-discord');
   });
 
   it('no colour with NO_COLOR, on a terminal all the same', async () => {
