@@ -20,8 +20,9 @@ function quietStream(stream: NodeJS.WriteStream): (text: string) => void {
  */
 function terminalOf(stream: NodeJS.WriteStream) {
   return {
-    columns: () => stream.columns,
-    rows: () => stream.rows,
+    // A terminal that reports no size (0) is drawn as the common default.
+    columns: () => stream.columns || 80,
+    rows: () => stream.rows || 24,
     onResize: (handler: () => void) => {
       stream.on('resize', handler);
       return () => {

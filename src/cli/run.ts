@@ -95,10 +95,13 @@ async function runUntilSignal(
   });
   // A resized terminal (SIGWINCH) gets the layout for its new width at once.
   const offResize = terminal?.onResize(render) ?? (() => undefined);
+  // Countdowns and "updated 3 min ago" move on with no new snapshot; a log keeps clock times instead.
+  const ticker = terminal === undefined ? null : setInterval(render, 30_000);
   publisher.start();
   render();
 
   const signal = await stopSignal;
+  if (ticker !== null) clearInterval(ticker);
   offResize();
   offSnapshot();
   offState();
