@@ -1,6 +1,7 @@
 // Lays out the npm package of the CLI in packages/cli: the esbuild bundle
 // (scripts/build-cli.mjs → out/cli/index.mjs) as bin/codex-discord-presence.mjs.
-// The bundle uses only node: built-ins, so the package has no dependencies.
+// The bundle holds the few packages it uses and imports only node: built-ins,
+// so the package has no dependencies.
 // Fails when the package's version is not the app's: both ship from one tag.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';

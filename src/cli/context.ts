@@ -12,8 +12,17 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   now: () => number;
   isTTY?: boolean;
+  /** Standard output's terminal, when it is one: its size, and a way to hear it change (SIGWINCH). */
+  terminal?: TerminalSize;
   /** Registers a handler for SIGINT/SIGTERM/SIGHUP; returns a function that removes it. */
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
+}
+
+export interface TerminalSize {
+  columns: () => number;
+  rows: () => number;
+  /** Calls `handler` after each resize; returns a function that stops listening. */
+  onResize: (handler: () => void) => () => void;
 }
 
 export interface CliContext {

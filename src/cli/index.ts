@@ -14,6 +14,24 @@ function quietStream(stream: NodeJS.WriteStream): (text: string) => void {
   };
 }
 
+/**
+ * Standard output's size. Node reads the new size on SIGWINCH and then emits
+ * `resize` (Windows has no SIGWINCH; Node emits `resize` there too).
+ */
+function terminalOf(stream: NodeJS.WriteStream) {
+  return {
+    // A terminal that reports no size (0) is drawn as the common default.
+    columns: () => stream.columns || 80,
+    rows: () => stream.rows || 24,
+    onResize: (handler: () => void) => {
+      stream.on('resize', handler);
+      return () => {
+        stream.off('resize', handler);
+      };
+    },
+  };
+}
+
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 runCli(process.argv.slice(2), {
@@ -22,6 +40,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
   now: Date.now,
   isTTY: process.stdout.isTTY === true,
+  terminal: process.stdout.isTTY === true ? terminalOf(process.stdout) : undefined,
   onSignal: (handler) => {
     const on = (signal: NodeJS.Signals): void => handler(signal);
     for (const s of SIGNALS) process.on(s, on);

@@ -18,8 +18,15 @@ import { UsageMonitor } from '../usage/monitor.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import { tokenTriplet } from '../format/numbers.js';
 import type { GlobalOptions } from './args.js';
-import { accountAskSettings, cliContext, type CliIo } from './context.js';
+import { accountAskSettings, cliContext, type CliIo, type TerminalSize } from './context.js';
 import { windowText } from './statusText.js';
+import { layoutFor } from './term/layout.js';
+import { liveFrame } from './term/liveFrame.js';
+import { paint } from './term/line.js';
+import { frameRows, redraw } from './term/screen.js';
+import { colorEnabled, painter } from './term/style.js';
+import { visibleSessions } from '../presence/activity.js';
+import { pickCurrent } from '../usage/aggregate.js';
 
 /**
  * `run`: the engine and Discord presence with no GUI (servers, WSL, people
@@ -78,23 +85,30 @@ async function runUntilSignal(
   await recorder.record(discordState());
   await monitor.start();
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
-  const view = io.isTTY === true ? liveView(io) : lineLog(io);
+  const terminal = io.isTTY === true ? io.terminal : undefined;
+  const view = terminal !== undefined ? liveView(io, terminal, cfg) : lineLog(io);
   const render = (): void => view(monitor.current(), discordState(), publisher.activity !== null);
   const offSnapshot = monitor.subscribe(render);
   const offState = client.onState(() => {
     render();
     void recorder.record(discordState());
   });
+  // A resized terminal (SIGWINCH) gets the layout for its new width at once.
+  const offResize = terminal?.onResize(render) ?? (() => undefined);
+  // Countdowns and "updated 3 min ago" move on with no new snapshot; a log keeps clock times instead.
+  const ticker = terminal === undefined ? null : setInterval(render, 30_000);
   publisher.start();
   render();
 
   const signal = await stopSignal;
+  if (ticker !== null) clearInterval(ticker);
+  offResize();
   offSnapshot();
   offState();
   await publisher.stop(1500);
   await monitor.stop();
   await recorder.release();
-  io.stdout(`${io.isTTY === true ? '\n' : ''}stopped (${signal})${enabled ? '; Discord activity cleared' : ''}\n`);
+  io.stdout(`${terminal !== undefined ? '\n' : ''}stopped (${signal})${enabled ? '; Discord activity cleared' : ''}\n`);
   return 0;
 }
 
@@ -194,16 +208,53 @@ function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishi
   return lines;
 }
 
-/** Redraws a few lines in place. */
-function liveView(io: CliIo): (s: UsageSnapshot, d: DiscordClientState, p: boolean) => void {
-  let drawn = 0;
-  io.stdout('Codex Discord Presence · headless · Ctrl+C to stop\n');
+/**
+ * The session Discord shows now, picked as the publisher picks it (ignored
+ * projects skipped), or null: nothing published, or past the idle delay
+ * Discord shows "Idle" rather than a session.
+ */
+function sessionOnDiscord(
+  snapshot: UsageSnapshot,
+  cfg: PresenceConfig,
+  publishing: boolean,
+  now: number,
+): string | null {
+  if (!publishing) return null;
+  const sessions = visibleSessions(snapshot, cfg.ignore_projects);
+  const session = sessions.find((s) => s.id === pickCurrent(sessions));
+  if (session === undefined) return null;
+  const busy = session.status === 'working' || session.status === 'waiting';
+  const idleFor = session.lastActivityAt === null ? 0 : now - Date.parse(session.lastActivityAt);
+  return busy || idleFor < cfg.idle.after_minutes * 60_000 ? session.id : null;
+}
+
+/**
+ * Redraws the live view in place, laid out for the terminal's width. The
+ * frame drawn last is remembered as text, so the next redraw goes back by
+ * the screen rows it takes now (wrapped lines counted, and after a resize at
+ * the new width, as terminals reflow what they show).
+ */
+function liveView(
+  io: CliIo,
+  terminal: TerminalSize,
+  cfg: PresenceConfig,
+): (s: UsageSnapshot, d: DiscordClientState, p: boolean) => void {
+  const painted = painter(colorEnabled(io.env, true));
+  let drawn: string[] = [];
   return (snapshot, discord, publishing) => {
-    const now = new Date(io.now());
-    const lines = describe(snapshot, discord, publishing, now).map((l) => `${l}\x1b[K`);
-    const up = drawn > 0 ? `\x1b[${drawn}F` : '';
-    io.stdout(`${up}${lines.join('\n')}\x1b[J\n`);
-    drawn = lines.length;
+    const now = io.now();
+    const columns = terminal.columns();
+    const frame = liveFrame({
+      snapshot,
+      discord,
+      publishing,
+      onDiscord: sessionOnDiscord(snapshot, cfg, publishing && discord.state === 'connected', now),
+      now,
+      layout: layoutFor(columns),
+      rows: terminal.rows(),
+    }).map((line) => paint(line, painted));
+    io.stdout(redraw(frameRows(drawn, columns), frame));
+    drawn = frame;
   };
 }
 

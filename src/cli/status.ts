@@ -6,6 +6,8 @@ import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { homeNotAFolder } from './homeCheck.js';
+import { layoutFor } from './term/layout.js';
+import { colorEnabled, painter } from './term/style.js';
 
 export type { CliIo } from './context.js';
 
@@ -78,10 +80,16 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const publisher = live === null ? null : withoutCmdline(live);
   const report: StatusReport = { ...snapshot, publisher, configPath: config.path, configIssues: configIssues(config) };
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else
-    io.stdout(
-      `${formatStatus(snapshot, new Date(io.now()), { publisher: report.publisher, configPath: report.configPath })}\n`,
-    );
+  else {
+    // On a terminal: laid out for its width, in colour; piped: plain, full rows.
+    const terminal = io.isTTY === true ? io.terminal : undefined;
+    const display = {
+      layout: layoutFor(terminal?.columns()),
+      painter: painter(colorEnabled(io.env, io.isTTY === true)),
+    };
+    const extras = { publisher: report.publisher, configPath: report.configPath };
+    io.stdout(`${formatStatus(snapshot, new Date(io.now()), extras, display)}\n`);
+  }
   return 0;
 }
 

@@ -1,18 +1,42 @@
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
-import { clockTime, durationShort, tokenTriplet, unicodeBar, wholePercent } from '../format/numbers.js';
-import { sourceText } from '../format/presentation.js';
+import { clockTime, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
+import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
-import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
+import { layoutFor, type Layout } from './term/layout.js';
+import { limitRows } from './term/limits.js';
+import { alignKeys, fit, paint, seg, type KeyedRow, type Line } from './term/line.js';
+import { discordValue } from './term/liveFrame.js';
+import { sessionRow } from './term/sessions.js';
+import { plain, type Painter, type Tone } from './term/style.js';
 
 export interface StatusExtras {
   publisher: Omit<InstanceInfo, 'cmdline'> | null;
   configPath: string;
 }
 
-/** The human-readable `status`: aligned rows, remaining-limit bars like Codex's /status. */
-export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: StatusExtras): string {
-  const rows: Array<[string, string]> = [];
+/** How `status` is drawn: the layout for the terminal's width (full when piped), and colour or not. */
+export interface StatusDisplay {
+  layout: Layout;
+  painter: Painter;
+}
+
+const PLAIN_DISPLAY: StatusDisplay = { layout: layoutFor(null), painter: plain };
+
+/**
+ * The human-readable `status`: aligned rows with remaining-limit bars like
+ * Codex's /status, in the popover's words, then every live session in the
+ * popover's two lines. On a terminal, limit and session lines are cut to its
+ * width; paths and hints wrap instead.
+ */
+export function formatStatus(
+  snapshot: UsageSnapshot,
+  now: Date,
+  extras?: StatusExtras,
+  display: StatusDisplay = PLAIN_DISPLAY,
+): string {
+  const { layout, painter } = display;
   const home = snapshot.codexHome;
   if (!home.found) {
     return [
@@ -22,44 +46,61 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
       'your Codex home with --codex-home DIR or the CODEX_HOME environment variable.',
     ].join('\n');
   }
-  rows.push(['Codex home', home.sessionsDirFound ? home.path : `${home.path} (no sessions folder yet)`]);
-  const { primary, secondary } = snapshot.limits;
-  rows.push([limitName(primary, '5h'), windowText(primary, now)]);
-  rows.push([limitName(secondary, 'weekly'), windowText(secondary, now)]);
-  for (const family of snapshot.limits.others) {
-    const label = family.limitName ?? family.limitId;
-    if (family.primary !== null) rows.push([`${label} ${family.primary.label}`, windowText(family.primary, now)]);
-    if (family.secondary !== null) rows.push([`${label} ${family.secondary.label}`, windowText(family.secondary, now)]);
-  }
-  const credits = snapshot.limits.credits;
-  if (credits !== null) {
-    rows.push(['Credits', credits.unlimited ? 'unlimited' : credits.hasCredits ? (credits.balance ?? 'yes') : 'none']);
-  }
-  if (snapshot.limits.planType !== null) rows.push(['Plan', snapshot.limits.planType]);
+  const at = now.getTime();
+  const rows: Array<KeyedRow | Line> = [];
+  const text = (key: string, value: string, tone: Tone = 'plain'): KeyedRow => ({ key, value: [seg(value, tone)] });
+  rows.push(text('Codex home', home.sessionsDirFound ? home.path : `${home.path} (no sessions folder yet)`));
+  const limits = limitRows(snapshot.limits, at, layout);
+  rows.push(...limits);
+  if (snapshot.limits.planType !== null) rows.push(text('Plan', snapshot.limits.planType));
   const accountError = snapshot.limits.accountError;
   // Codex simply not being installed is not news here; `doctor` explains it.
   if (accountError !== null && !accountError.endsWith(CODEX_MISSING_HINT))
-    rows.push(['Account', `could not ask Codex: ${accountError}`]);
+    rows.push(text('Account', `could not ask Codex: ${accountError}`, 'warning'));
   if (extras !== undefined) {
     const p = extras.publisher;
-    rows.push([
-      'Publisher',
+    rows.push(
       p === null
-        ? 'none running (start the tray app, or `codex-discord-presence run`)'
-        : `${p.kind === 'gui' ? 'tray app' : p.kind === 'wrapper' ? 'codex wrapper' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
-    ]);
+        ? text('Publisher', 'none running (start the tray app, or `codex-discord-presence run`)', 'dim')
+        : text(
+            'Publisher',
+            `${p.kind === 'gui' ? 'tray app' : p.kind === 'wrapper' ? 'codex wrapper' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
+          ),
+    );
     if (p !== null)
-      rows.push([
-        'Discord',
-        p.discord === undefined ? 'unknown' : `${p.discord.state}${p.discord.reason ? ` (${p.discord.reason})` : ''}`,
-      ]);
-    rows.push(['Config', extras.configPath]);
+      rows.push(
+        p.discord === undefined
+          ? text('Discord', 'unknown', 'dim')
+          : { key: 'Discord', value: discordValue(p.discord, null) },
+      );
+    rows.push(text('Config', extras.configPath));
   }
-  const count = snapshot.sessions.length;
-  rows.push(['Sessions', count === 0 ? 'no active sessions' : `${count} active`]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  for (const s of snapshot.sessions) lines.push(sessionLine(s, s.id === snapshot.current, now));
+  rows.push(text('Sessions', liveSessionsText(snapshot.sessions)));
+  const lines: Line[] = keyedLines(rows, layout, new Set(limits));
+  for (const s of snapshot.sessions)
+    lines.push(...sessionRow({ session: s, tags: [] }, at, layout).map((l) => fit(l, layout.columns)));
+  const out = lines.map((l) => paint(l, painter));
+  const notes = diagnosticNotes(snapshot);
+  if (notes.length > 0) out.push('', ...notes);
+  return out.join('\n');
+}
+
+/**
+ * Keyed rows aligned, or `key value` on the narrowest terminals. Only the
+ * limit rows are cut at the edge; the others (paths, hints, reasons) wrap,
+ * since they must stay whole to be read or copied.
+ */
+function keyedLines(rows: ReadonlyArray<KeyedRow | Line>, layout: Layout, cut: ReadonlySet<KeyedRow | Line>): Line[] {
+  const keyed = rows.filter((r): r is KeyedRow => 'key' in r);
+  const aligned = layout.kind === 'minimal' ? keyed.map((r) => [seg(`${r.key} `), ...r.value]) : alignKeys(keyed);
+  let i = 0;
+  return rows.map((r) => {
+    const line = 'key' in r ? (aligned[i++] ?? []) : r;
+    return cut.has(r) ? fit(line, layout.columns) : line;
+  });
+}
+
+function diagnosticNotes(snapshot: UsageSnapshot): string[] {
   const d = snapshot.diagnostics;
   const skipped = d.malformedLines + d.invalidUtf8Lines + d.oversizedLines;
   const notes: string[] = [];
@@ -78,13 +119,7 @@ export function formatStatus(snapshot: UsageSnapshot, now: Date, extras?: Status
   }
   if (d.familiesDropped > 0)
     notes.push(`only the ${MAX_OTHER_FAMILIES} freshest limit families are shown (${d.familiesDropped} dropped).`);
-  if (notes.length > 0) lines.push('', ...notes);
-  return lines.join('\n');
-}
-
-function limitName(w: UsageWindow | null, fallback: string): string {
-  const label = w?.label ?? fallback;
-  return `${label.charAt(0).toUpperCase()}${label.slice(1)} limit`;
+  return notes;
 }
 
 export function windowText(w: UsageWindow | null, now: Date): string {
@@ -107,15 +142,6 @@ export function windowText(w: UsageWindow | null, now: Date): string {
     ? ` · as of ${durationShort(now.getTime() - Date.parse(w.observedAt))} ago ${sourceText(w)}`
     : ` · ${sourceText(w)}`;
   return text;
-}
-
-/** Where the figures came from, as the as-of text says it (issue 12 §3). */
-function sessionLine(s: CodexSessionSnapshot, current: boolean, now: Date): string {
-  const marker = current ? '▶' : ' ';
-  const where = [s.project ?? 'unknown project', s.branch === null ? null : `(${s.branch})`].filter(Boolean).join(' ');
-  const elapsed = s.startedAt === null ? '' : ` · ${durationShort(now.getTime() - Date.parse(s.startedAt))}`;
-  const context = s.context.percentLeft === null ? '' : ` · context ${s.context.percentLeft}% left`;
-  return `  ${marker} ${where} · ${s.model ?? 'model ?'} · ${s.status}${elapsed}\n      ${tokenTriplet(s.tokens)}${context}`;
 }
 
 export { sourceText };

@@ -4,7 +4,7 @@
  * limit reads the same on every surface. Pure functions, no DOM, no colour.
  */
 import type { Credits } from '../codex/types.js';
-import type { SessionAgents, SubagentInfo, UsageWindow } from '../usage/types.js';
+import type { CodexSessionSnapshot, SessionAgents, SessionStatus, SubagentInfo, UsageWindow } from '../usage/types.js';
 import { clockTime, compactNumber, durationShort, wholePercent } from './numbers.js';
 
 /** Below this share left a limit is a warning (amber), below CRITICAL_BELOW critical (red). */
@@ -85,9 +85,9 @@ export function updatedAgo(observedAt: string, now: number): string {
   return `updated ${durationShort(ms)} ago`;
 }
 
-/** Credits as Codex shows them: `18 credits`, `Unlimited`, `No credits`. */
+/** Credits with their unit, rounded as Codex shows them: `18 credits`, `Unlimited credits`, `No credits`. */
 export function creditsText(c: Credits): string {
-  if (c.unlimited) return 'Unlimited';
+  if (c.unlimited) return 'Unlimited credits';
   if (!c.hasCredits) return 'No credits';
   if (c.balance === null || c.balance.trim() === '') return 'Credits available';
   const n = Number(c.balance);
@@ -137,4 +137,23 @@ export function agentsSummary(a: SessionAgents): string | null {
 export function subagentText(info: SubagentInfo): string {
   const who = [info.nickname, info.role === null ? null : `(${info.role})`].filter((x) => x !== null).join(' ');
   return who === '' ? 'sub-agent' : `sub-agent ${who}`;
+}
+
+/** A session's state in words, the same in the popover and the terminal. */
+export const SESSION_STATUS_TEXT: Record<SessionStatus, string> = {
+  working: 'working',
+  waiting: 'needs approval',
+  idle: 'idle',
+  ended: 'ended',
+};
+
+/**
+ * `3 live, 1 working`: every live session, and how many of them are busy
+ * (working, or waiting for an approval). `No live session` when there is none.
+ */
+export function liveSessionsText(sessions: readonly Pick<CodexSessionSnapshot, 'status'>[]): string {
+  const live = sessions.length;
+  if (live === 0) return 'No live session';
+  const busy = sessions.filter((s) => s.status === 'working' || s.status === 'waiting').length;
+  return busy > 0 ? `${live} live, ${busy} working` : `${live} live`;
 }

@@ -38,7 +38,7 @@ describe('status and the account limits (codex app-server)', () => {
     expect(snap.limits.primary).toMatchObject({ usedPercent: 23, source: 'account' });
     expect(snap.limits.accountError).toBeNull();
     const text = await runCli(['status'], env('chatgpt'));
-    expect(text.stdout).toMatch(/^5h limit\s+.*77% left.* · from your account$/m);
+    expect(text.stdout).toMatch(/^5h\s+.*77% left.* · from your account$/m);
     expect((await fakeLog(fake.log)).methods.filter((m) => m === 'account/rateLimits/read')).toHaveLength(2);
   });
 
@@ -48,7 +48,7 @@ describe('status and the account limits (codex app-server)', () => {
     expect(auto.limits.primary).toMatchObject({ source: 'log' });
     expect((await fakeLog(fake.log)).pids).toEqual([]);
     const text = await runCli(['status'], env('chatgpt'));
-    expect(text.stdout).toMatch(/^5h limit\s+.*84% left.* · from your last session$/m);
+    expect(text.stdout).toMatch(/^5h\s+.*84% left.* · from your last session$/m);
 
     const refreshed = JSON.parse(
       (await runCli(['status', '--json', '--refresh'], env('chatgpt'))).stdout,

@@ -41,17 +41,24 @@ describe('status', () => {
     expect(snap.limits.primary?.resetsAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
-  it('text output shows remaining-limit bars, the token triplet and context', async () => {
+  it('text output: the same labels and words as the popover, every live session in two lines', async () => {
     await liveSample(SAMPLES.basic);
-    const run = await runCli(['status', '--codex-home', home.home]);
+    await liveSample(SAMPLES.nearLimit);
+    const run = await runCli(['status', '--no-refresh', '--codex-home', home.home]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^5h limit\s+\[█{17}░{3}\] 84% left · resets in 2h 2\dm \(\d{2}:\d{2}|\d+ \w{3} \d{2}:\d{2}\)/m,
+      /^5h {15}\[[█░]{20}\] \d+% left · resets in \d+m · (\d{2}:\d{2}|\d+ \w{3} \d{2}:\d{2}) · /m,
     );
-    expect(run.stdout).toMatch(/^Weekly limit\s+\[█{11}░{9}\] 56% left/m);
-    expect(run.stdout).toContain('Credits       17.50');
-    expect(run.stdout).toContain('▶ orbit-api · gpt-5.5 · idle');
-    expect(run.stdout).toContain('Δ 6.4k | last 13k | total 19k · context 100% left');
+    expect(run.stdout).toMatch(/^weekly {11}\[[█░]{20}\] \d+% left/m);
+    expect(run.stdout).toMatch(/^gpt-5\.5-mini 5h {2}\[[█░]{20}\] 95% left/m);
+    expect(run.stdout).not.toContain(' limit ');
+    expect(run.stdout).toMatch(/^Credits {10}18 credits$/m);
+    // Both sessions are idle: live, none working.
+    expect(run.stdout).toMatch(/^Sessions {9}2 live$/m);
+    expect(run.stdout).toMatch(/^● orbit-api · \d+m$/m);
+    expect(run.stdout).toContain('    gpt-5.5 · idle · Δ 6.4k | last 13k | total 19k · 100% of context left');
+    expect(run.stdout).toMatch(/^● skyline-web · \d+m$/m);
+    expect(run.stdout).not.toContain('\x1b[');
   });
 
   it('reads $CODEX_HOME when no option is given', async () => {

@@ -147,3 +147,33 @@ describe('README', () => {
     for (const c of COMMANDS.filter((x) => x.name !== 'help')) expect(readme).toContain(`\`${c.name}`);
   });
 });
+
+describe('the `status` text examples (README, docs/api/codex-presence.md)', () => {
+  /** Numbers, months and paths vary from run to run; the words, labels and layout must not. */
+  const shape = (l: string) =>
+    l
+      .replace(/\/\S+/g, 'PATH')
+      .replace(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/g, 'MON')
+      .replace(/\d+(\.\d+)?[kMB]?/g, '#')
+      .replace(/# ?d( #h)?|#h( #m)?|#m/g, 'DURATION');
+  const rows = (text: string) => text.split('\n').filter((l) => !/^(Publisher|Discord) /.test(l));
+
+  it('are what `status` prints for one idle session', async () => {
+    const home = await TempCodexHome.create();
+    try {
+      await home.writeLiveSample(SAMPLES.basic, 'orbit', 180_000);
+      const run = await runCli(['status', '--no-refresh'], {
+        CODEX_HOME: home.home,
+        CODEX_PRESENCE_STATE_DIR: join(home.home, 'state'),
+      });
+      const real = rows(run.stdout.trimEnd()).map(shape);
+      for (const path of ['README.md', 'docs/api/codex-presence.md']) {
+        const block = /```text\n(?:\$ npm run cli -- status\n)?(Codex home[\s\S]*?)\n```/.exec(await doc(path))?.[1];
+        expect(block, path).toBeDefined();
+        expect(rows(block ?? '').map(shape), path).toEqual(real);
+      }
+    } finally {
+      await home.remove();
+    }
+  });
+});

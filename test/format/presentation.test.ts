@@ -4,6 +4,7 @@ import {
   creditsText,
   familyName,
   levelFor,
+  liveSessionsText,
   paceText,
   percentLeftText,
   resetText,
@@ -57,11 +58,19 @@ describe('presentation vocabulary', () => {
     expect(updatedAgo(new Date(T0 - 5_000).toISOString(), T0)).toBe('updated just now');
     expect(creditsText({ hasCredits: true, unlimited: false, balance: '17.50' })).toBe('18 credits');
     expect(creditsText({ hasCredits: true, unlimited: false, balance: '1' })).toBe('1 credit');
-    expect(creditsText({ hasCredits: true, unlimited: true, balance: null })).toBe('Unlimited');
+    expect(creditsText({ hasCredits: true, unlimited: true, balance: null })).toBe('Unlimited credits');
     expect(creditsText({ hasCredits: false, unlimited: false, balance: null })).toBe('No credits');
     expect(contextLeftText(72)).toBe('72% of context left');
     expect(windowLine(window(72), T0)).toBe('5h 72% left · resets 16:13');
     expect(familyName({ limitId: 'codex_other', limitName: null })).toBe('codex_other');
     expect(familyName({ limitId: 'codex_other', limitName: 'gpt-5.5-mini' })).toBe('gpt-5.5-mini');
+  });
+
+  it('live sessions: every live one, and only working or waiting ones as working', () => {
+    const of = (...statuses: Array<'working' | 'waiting' | 'idle' | 'ended'>) => statuses.map((status) => ({ status }));
+    expect(liveSessionsText(of())).toBe('No live session');
+    expect(liveSessionsText(of('idle', 'idle'))).toBe('2 live');
+    expect(liveSessionsText(of('working', 'idle', 'ended'))).toBe('3 live, 1 working');
+    expect(liveSessionsText(of('working', 'waiting', 'idle'))).toBe('3 live, 2 working');
   });
 });

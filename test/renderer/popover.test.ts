@@ -147,7 +147,7 @@ describe('popover', () => {
     expect(await rows.nth(0).getByTestId('on-discord').count()).toBe(1);
     expect(await rows.nth(1).getByTestId('on-discord').count()).toBe(0);
     expect(await page.getByTestId('discord-live').textContent()).toBe('On Discord');
-    expect(await page.getByTestId('codex-state').textContent()).toBe('2 live · 1 working');
+    expect(await page.getByTestId('codex-state').textContent()).toBe('2 live, 1 working');
     // Two lines: status, name, time; then model, state, tokens and the context gauge.
     expect(await rows.nth(0).locator('.session-line').count()).toBe(2);
     expect(await rows.nth(0).getByTestId('tokens').getAttribute('title')).toBe('Δ 1.2k | last 3.4k | total 120k');

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Api, UsageSnapshot } from '../../../src/contract/index.js';
+import type { Api } from '../../../src/contract/index.js';
+import { liveSessionsText } from '../../../src/format/presentation.js';
 import { notSharedReason, sessionOnDiscord } from '../presenceView.js';
 import { useAppStore } from '../stores/appStore.js';
 import { usePopoverSizing } from '../usePopoverSizing.js';
@@ -8,14 +9,6 @@ import { DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
 import { LimitRows } from './LimitRows.js';
 import { SessionRow } from './SessionRow.js';
 import { UpdateButton } from './UpdateButton.js';
-
-/** `3 live · 1 working`: live sessions, and how many of them are busy. */
-function sessionsLine(snapshot: UsageSnapshot): string {
-  const live = snapshot.sessions.length;
-  if (live === 0) return 'No live session';
-  const busy = snapshot.sessions.filter((s) => s.status === 'working' || s.status === 'waiting').length;
-  return busy > 0 ? `${live} live · ${busy} working` : `${live} live`;
-}
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
 
@@ -162,7 +155,7 @@ export function Popover({ api }: { api: Api }) {
     <Shell
       api={api}
       {...refs}
-      status={snapshot.codexHome.found ? sessionsLine(snapshot) : undefined}
+      status={snapshot.codexHome.found ? liveSessionsText(snapshot.sessions) : undefined}
       badge={<LiveBadge app={app} switchedOff={switchedOff} />}
       footer={footer}
     >

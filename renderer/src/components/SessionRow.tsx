@@ -5,16 +5,12 @@ import {
   agentsText,
   contextLeftText,
   levelFor,
+  SESSION_STATUS_TEXT,
   subagentText,
 } from '../../../src/format/presentation.js';
 import { ContextIcon, NotSharedIcon, TokensIcon } from './Icons.js';
 
-export const STATUS_TEXT: Record<CodexSessionSnapshot['status'], string> = {
-  working: 'working',
-  waiting: 'needs approval',
-  idle: 'idle',
-  ended: 'ended',
-};
+export const STATUS_TEXT = SESSION_STATUS_TEXT;
 
 /**
  * One session in two lines: status, project and branch, time; then model,

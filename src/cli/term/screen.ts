@@ -1,0 +1,25 @@
+import { screenRows } from './width.js';
+
+/** The screen rows a frame takes on a terminal `columns` wide, wrapped lines counted. */
+export function frameRows(lines: readonly string[], columns: number): number {
+  return lines.reduce((n, line) => n + screenRows(line, columns), 0);
+}
+
+/**
+ * What to write to replace the frame drawn before (`previousRows` screen
+ * rows above the cursor) with `lines`: back to its first row, each line
+ * erased as it is redrawn, then whatever the old frame had below the new
+ * one erased; the cursor ends on the row after the frame. So the screen
+ * after any number of redraws is the screen after one.
+ *
+ * Each line is erased before it is written (EL 2), not after: after a line
+ * exactly as wide as the terminal the cursor still sits on its last column,
+ * where an erase would take that character. And the frame is never erased
+ * in one go from the top-left corner: tmux (scroll-on-clear) and some
+ * terminals save a screen cleared that way to the scrollback, so every
+ * redraw would leave a copy there.
+ */
+export function redraw(previousRows: number, lines: readonly string[]): string {
+  const up = previousRows > 0 ? `\x1b[${previousRows}F` : '\r';
+  return `${up}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n\x1b[J`;
+}

@@ -1,0 +1,50 @@
+import { compactNumber, durationShort, tokenTriplet } from '../../format/numbers.js';
+import { contextLeftText, SESSION_STATUS_TEXT } from '../../format/presentation.js';
+import type { CodexSessionSnapshot, SessionStatus } from '../../usage/types.js';
+import type { Layout } from './layout.js';
+import { levelTone } from './limits.js';
+import { seg, toned, type Line } from './line.js';
+import type { Tone } from './style.js';
+
+const STATUS_TONE: Record<SessionStatus, Tone> = {
+  working: 'ok',
+  waiting: 'warning',
+  idle: 'dim',
+  ended: 'dim',
+};
+
+export interface SessionRowInput {
+  session: CodexSessionSnapshot;
+  /**
+   * Short marks after the project, in order: `on Discord`, and whatever a
+   * caller adds (such as a count of folded sub-agents).
+   */
+  tags: readonly string[];
+}
+
+/**
+ * One session in the popover's two lines (SessionRow.tsx): status dot,
+ * project and branch, tags, time; then model, state, tokens and the context
+ * left. The project name is shown: this is the user's own terminal.
+ */
+export function sessionRow({ session: s, tags }: SessionRowInput, now: number, layout: Layout): [Line, Line] {
+  const statusTone = STATUS_TONE[s.status];
+  const head: Line = [seg('●', statusTone), seg(' '), seg(s.project ?? 'unknown project', 'strong')];
+  if (s.branch !== null) head.push(seg(` (${s.branch})`));
+  for (const tag of tags) head.push(seg(' · '), seg(tag, 'accent'));
+  if (s.startedAt !== null) head.push(seg(` · ${durationShort(now - Date.parse(s.startedAt))}`, 'dim'));
+
+  const indent = layout.kind === 'minimal' ? '  ' : '    ';
+  const meta: Line = [seg(indent)];
+  if (layout.kind !== 'minimal') meta.push(seg(s.model ?? 'model unknown'), seg(' · '));
+  meta.push(seg(SESSION_STATUS_TEXT[s.status], statusTone));
+  meta.push(
+    seg(layout.kind === 'full' ? ` · ${tokenTriplet(s.tokens)}` : ` · ${compactNumber(s.tokens.total)} tokens`),
+  );
+  const ctx = s.context.percentLeft;
+  if (ctx !== null) {
+    meta.push(seg(' · '), seg(layout.kind === 'minimal' ? `ctx ${ctx}%` : contextLeftText(ctx), levelTone(ctx)));
+  }
+  // An ended session is history: dimmed as a whole.
+  return s.status === 'ended' ? [toned(head, 'dim'), toned(meta, 'dim')] : [head, meta];
+}
