@@ -12,7 +12,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // Everything is bundled (picocolors for `history`'s colours): the npm package
+  // of the CLI has no dependencies (scripts/build-cli-package.mjs checks it).
   sourcemap: false,
   logLevel: quiet ? 'error' : 'info',
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
