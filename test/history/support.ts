@@ -7,8 +7,8 @@ import type { Bounds } from '../../src/history/state.js';
 import { historyPath } from '../../src/history/location.js';
 
 /** The local day of an ISO time, computed without the code under test. */
-export function dayOf(iso: string): string {
-  return new Date(iso).toLocaleDateString('sv-SE');
+export function dayOf(iso: string, timeZone?: string): string {
+  return new Date(iso).toLocaleDateString('sv-SE', timeZone === undefined ? {} : { timeZone });
 }
 
 const blended = (u: Record<string, number>): number =>
@@ -21,6 +21,7 @@ const blended = (u: Record<string, number>): number =>
  */
 export async function expectedDaily(
   paths: string[],
+  timeZone?: string,
 ): Promise<Map<string, Map<string, { tokens: number; cached: number }>>> {
   const out = new Map<string, Map<string, { tokens: number; cached: number }>>();
   for (const path of paths) {
@@ -59,7 +60,7 @@ export async function expectedDaily(
       }
       prev = total;
       if (tokens === 0 && cached === 0) continue;
-      const day = dayOf(v.timestamp);
+      const day = dayOf(v.timestamp, timeZone);
       const days = out.get(day) ?? new Map<string, { tokens: number; cached: number }>();
       const cell = days.get(project) ?? { tokens: 0, cached: 0 };
       cell.tokens += tokens;
