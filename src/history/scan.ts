@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { classifyHead, HEAD_BYTES } from '../codex/classifyHead.js';
 import { isObject, isoToMs, str } from '../codex/json.js';
 import { OPEN_FLAGS } from '../codex/lineTail.js';
@@ -69,20 +70,29 @@ export function freshCursor(path: string, ino: number, after: number | null): Fi
   };
 }
 
+/**
+ * Files with at most this much new to read are read synchronously: for the
+ * thousands of small rollouts of a backfill, four thread-pool round trips per
+ * file (open, stat, read, close) cost more than the reading. A read this size
+ * takes a millisecond or so; the worker yields between files either way.
+ */
+const SYNC_READ_BYTES = 1024 * 1024;
+const readAsync = promisify(read);
+
 /** Null when the path is not a readable regular file (gone, a FIFO, refused). */
 export async function scanRollout(
   path: string,
   previous: FileCursor | null,
   opts: ScanOptions,
 ): Promise<ScanResult | null> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    fd = openSync(path, OPEN_FLAGS);
   } catch {
     return null;
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) return null;
     let cursor: FileCursor;
     if (previous === null) cursor = freshCursor(path, info.ino, opts.countAfter);
@@ -92,14 +102,20 @@ export async function scanRollout(
       cursor = freshCursor(path, info.ino, Number.isFinite(seen) ? seen : null);
     } else cursor = { ...previous };
     const scan = new Scan(cursor, opts, Math.min(opts.now, info.mtimeMs));
-    const bytes = await scan.read(handle, info.size);
+    const reader: ReadAt =
+      info.size - cursor.offset <= SYNC_READ_BYTES
+        ? (buf, length, position) => readSync(fd, buf, 0, length, position)
+        : async (buf, length, position) => (await readAsync(fd, buf, 0, length, position)).bytesRead;
+    const bytes = await scan.read(reader, info.size);
     return { cursor: scan.cursor, add: scan.dayTokens(), limits: scan.limits, bytes };
   } catch {
     return null;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
+
+type ReadAt = (buf: Buffer, length: number, position: number) => number | Promise<number>;
 
 class Scan {
   readonly limits: LimitRecord[] = [];
@@ -117,7 +133,7 @@ class Scan {
   }
 
   /** Reads complete lines from the cursor to `size`; a trailing partial line waits for the next scan. */
-  async read(handle: import('node:fs/promises').FileHandle, size: number): Promise<number> {
+  async read(readAt: ReadAt, size: number): Promise<number> {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size - this.cursor.offset)));
     let pos = this.cursor.offset;
     let lineStart = pos;
@@ -126,7 +142,9 @@ class Scan {
     let collectedBytes = 0;
     let total = 0;
     while (pos < size) {
-      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - pos), pos);
+      const want = Math.min(buf.length, size - pos);
+      const got = readAt(buf, want, pos);
+      const bytesRead = typeof got === 'number' ? got : await got;
       if (bytesRead === 0) break;
       total += bytesRead;
       const view = buf.subarray(0, bytesRead);
@@ -144,7 +162,10 @@ class Scan {
             } else collected.push(Buffer.from(part));
           }
           if (nl === -1) break;
-          if (collected !== null) await this.line(Buffer.concat(collected), lineStart === 0);
+          if (collected !== null) {
+            const pending = this.line(Buffer.concat(collected), lineStart === 0);
+            if (pending !== null) await pending;
+          }
           collected = null;
           skipping = false;
           i = nl + 1;
@@ -154,7 +175,10 @@ class Scan {
         }
         if (nl !== -1) {
           const line = view.subarray(i, nl);
-          if (candidate(line)) await this.line(line, lineStart === 0);
+          if (candidate(line)) {
+            const pending = this.line(line, lineStart === 0);
+            if (pending !== null) await pending;
+          }
           i = nl + 1;
           lineStart = pos + i;
           this.cursor.offset = lineStart;
@@ -175,43 +199,49 @@ class Scan {
     return total;
   }
 
-  private async line(raw: Buffer, isFirstLine: boolean): Promise<void> {
+  /** Handles one line; a promise only when a new cwd's project must be looked up. */
+  private line(raw: Buffer, isFirstLine: boolean): Promise<void> | null {
     let line = raw;
     if (line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
     const check = new LineCheck(this.readAt);
     // The live reader's prefilter has the last word on what a line is.
-    if (classifyHead(line.subarray(0, HEAD_BYTES).toString('utf8'), isFirstLine, check).action !== 'parse') return;
+    if (classifyHead(line.subarray(0, HEAD_BYTES).toString('utf8'), isFirstLine, check).action !== 'parse') return null;
     let value: unknown;
     try {
       value = JSON.parse(line.toString('utf8'));
     } catch {
-      return;
+      return null;
     }
-    if (!isObject(value) || !isObject(value.payload)) return;
+    if (!isObject(value) || !isObject(value.payload)) return null;
     const p = value.payload;
     const at = check.time(isoToMs(value.timestamp));
     if (at !== null) this.cursor.lastAt = Math.max(this.cursor.lastAt ?? at, at);
     if (value.type === 'session_meta') {
       // A sub-agent's file also carries a copy of its parent's session_meta: only the first is its own.
-      if (this.cursor.meta) return;
+      if (this.cursor.meta) return null;
       const meta = isObject(p.meta) ? p.meta : p;
       this.cursor.meta = true;
       this.cursor.session = str(meta.id) ?? str(meta.session_id);
       this.cursor.fork = str(meta.forked_from_id) !== null;
-      await this.setCwd(str(meta.cwd));
+      return this.setCwd(str(meta.cwd));
     } else if (value.type === 'turn_context') {
       const mode = isObject(p.collaboration_mode) ? p.collaboration_mode : null;
       const settings = mode !== null && isObject(mode.settings) ? mode.settings : null;
       this.cursor.model = str(p.model) ?? (settings === null ? null : str(settings.model)) ?? this.cursor.model;
-      await this.setCwd(str(p.cwd));
+      return this.setCwd(str(p.cwd));
     } else if (value.type === 'event_msg' && p.type === 'token_count') {
       this.tokenCount(p, at, check);
     }
+    return null;
   }
 
-  private async setCwd(cwd: string | null): Promise<void> {
-    if (cwd === null || cwd === this.cwd) return;
+  private setCwd(cwd: string | null): Promise<void> | null {
+    if (cwd === null || cwd === this.cwd) return null;
     this.cwd = cwd;
+    return this.resolveProject(cwd);
+  }
+
+  private async resolveProject(cwd: string): Promise<void> {
     const project = await this.opts.project(cwd);
     this.cursor.ignored = this.opts.ignored(project);
     this.cursor.project = this.cursor.ignored ? null : project;
