@@ -141,13 +141,11 @@ export class CoreServices {
       this.codexHome = home;
       this.offSnapshot();
       await this.monitor.stop();
-      if (homeChanged && this.publishing) {
-        // History follows the Codex home it reads: the new home's rollouts are caught up on.
-        await this.stopHistory();
-        this.historyStarting = this.startHistory();
-      }
+      if (homeChanged) await this.stopHistory();
       this.monitor = this.makeMonitor();
       await this.startMonitor();
+      // History follows the Codex home it reads: the new home's rollouts are caught up on.
+      if (homeChanged && this.publishing) this.historyStarting = this.startHistory();
       // The publisher reads from the new monitor.
       const paused = this.publisher.isPaused;
       this.publisher = this.makePublisher();
@@ -188,7 +186,11 @@ export class CoreServices {
       ...(onChange === undefined ? {} : { onChange: () => onChange() }),
       log: (m) => this.opts.onError(new Error(m)),
     });
-    this.history?.record(this.monitor.current());
+    try {
+      this.history?.record(this.monitor.current());
+    } catch {
+      // The monitor was replaced meanwhile and has not started: its first snapshot is recorded on arrival.
+    }
   }
 
   private async stopHistory(): Promise<void> {

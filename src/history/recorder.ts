@@ -63,7 +63,7 @@ export class HistoryRecorder {
         .map((f) => f.path);
       if (todo.length === 0) {
         if (this.state.backfill?.phase !== 'done') this.setBackfill('done', 0, 0, null);
-        else this.backfill = { ...this.backfill, phase: 'done' };
+        else this.backfill = backfillFromState(this.state);
         return;
       }
       this.backlog = todo;
