@@ -1,5 +1,7 @@
 import { fork, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { generateBenchHome } from './generate.js';
@@ -12,6 +14,9 @@ const ROOT = join(import.meta.dirname, '..');
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 200);
 const NAIVE_APPENDS = Number(process.env.BENCH_NAIVE_APPENDS ?? 30);
 const IDLE_S = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+/** ccusage's Codex report, pinned, installed into a cache folder at bench time (never a project dependency). */
+const CCUSAGE_VERSION = '18.0.11'; // the newest that runs on Node 20 (19 needs Node 22)
+const CCUSAGE = `@ccusage/codex@${CCUSAGE_VERSION} daily --json --offline`;
 
 interface EngineResult {
   coldMs: number;
@@ -45,9 +50,22 @@ await build({
   logLevel: 'error',
 });
 
-function child<T>(args: string[]): Promise<T> {
+// Usage history (issue 15) is measured in a child of its own.
+const HISTORY_CHILD = join(ROOT, '.bench', 'historyChild.mjs');
+await build({
+  entryPoints: [join(ROOT, 'bench', 'historyChild.ts')],
+  outfile: HISTORY_CHILD,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'error',
+});
+
+function child<T>(args: string[], script = CHILD): Promise<T> {
   return new Promise((resolve, reject) => {
-    const proc = fork(CHILD, args, { stdio: 'inherit', execArgv: [] });
+    const proc = fork(script, args, { stdio: 'inherit', execArgv: [] });
     let result: T | null = null;
     proc.on('message', (m) => (result = m as T));
     proc.on('error', reject);
@@ -61,6 +79,10 @@ const target = bench.active[0] ?? '';
 console.log(
   `Codex home: ${bench.files} rollouts, ${(bench.totalBytes / 1024 ** 3).toFixed(2)} GB, 3 live sessions (one of 50 MB)`,
 );
+if (process.env.BENCH_ONLY === 'history') {
+  await benchHistory(bench.home);
+  process.exit(0);
+}
 console.log(`measuring the engine (${APPENDS} appends, ${IDLE_S} s idle)…`);
 const r = await child<EngineResult>([bench.home, target, String(APPENDS), String(IDLE_S), 'engine']);
 console.log(`measuring the naive baseline (${NAIVE_APPENDS} appends)…`);
@@ -141,4 +163,114 @@ console.log(
   } catch {
     console.log(`one account ask: could not run (${out.stderr.toString().trim().split('\n')[0] ?? 'no output'})`);
   }
+}
+
+await benchHistory(bench.home);
+
+/**
+ * Usage history (issue 15 §3): the first-start backfill of the whole home, next
+ * to ccusage's `daily` report of the same home, and what recording adds to a
+ * snapshot. `BENCH_ONLY=history npm run bench` runs only this part.
+ */
+async function benchHistory(home: string): Promise<void> {
+  console.log('');
+  console.log('measuring usage history (backfill of every rollout, then recording)…');
+  // Both readers below get the file cache warm, as the engine's figures above do: on a
+  // shared machine a cold read of 2 GB measures the disk and the neighbours, not the code.
+  warmFileCache(join(home, 'sessions'));
+  const h = await child<{
+    backfillMs: number;
+    backfillCpuMs: number;
+    backfillRssMb: number;
+    files: number;
+    tokens: number;
+    fileBytes: number;
+    recordMs: number;
+  }>([home], HISTORY_CHILD);
+  const peer: ReturnType<typeof ccusageDaily> =
+    process.env.BENCH_SKIP_PEER === '1' ? { ok: false, reason: 'BENCH_SKIP_PEER=1' } : ccusageDaily(home);
+  const rows: Array<[string, string, string, boolean]> = [
+    [
+      `history backfill of ${h.files} rollouts`,
+      `${(h.backfillMs / 1000).toFixed(2)} s`,
+      '≤ 10 s',
+      h.backfillMs <= 10_000,
+    ],
+    ['CPU time of the backfill (user + system)', `${(h.backfillCpuMs / 1000).toFixed(2)} s`, '', true],
+    ['peak RSS during the backfill', `${h.backfillRssMb.toFixed(1)} MB`, '≤ 150 MB', h.backfillRssMb <= 150],
+    ['recording one snapshot', `${h.recordMs.toFixed(3)} ms`, '≤ 1 ms', h.recordMs <= 1],
+  ];
+  if (peer.ok) {
+    const ratio = peer.wallMs / h.backfillMs;
+    rows.push([
+      `same home, ${CCUSAGE}`,
+      `${(peer.wallMs / 1000).toFixed(2)} s, peak RSS ${peer.peakRssMb === null ? '?' : `${peer.peakRssMb.toFixed(0)} MB`}`,
+      '',
+      true,
+    ]);
+    rows.push(['backfill vs ccusage daily', `${ratio.toFixed(1)}× faster`, '≥ 5×', ratio >= 5]);
+  }
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  for (const [name, value, goal, ok] of rows)
+    console.log(
+      `${name.padEnd(w0)}  ${value.padEnd(w1)}  ${goal.padEnd(9)} ${goal === '' ? '' : ok ? '✓' : '✗ MISSED'}`,
+    );
+  console.log(
+    `(history: ${(h.tokens / 1e6).toFixed(1)}M tokens over 400 days, history file ${(h.fileBytes / MB).toFixed(1)} MB` +
+      `${peer.ok ? '' : `; ${CCUSAGE} not measured: ${peer.reason}`})`,
+  );
+}
+
+function ccusageDaily(
+  home: string,
+): { ok: true; wallMs: number; peakRssMb: number | null } | { ok: false; reason: string } {
+  const cache = process.env.CODEX_PRESENCE_BENCH_CACHE ?? join(homedir(), '.cache', 'codex-presence-bench');
+  const prefix = join(cache, `ccusage-codex-${CCUSAGE_VERSION}`);
+  const bin = join(prefix, 'node_modules', '@ccusage', 'codex', 'dist', 'index.js');
+  if (!existsSync(bin)) {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const installed = spawnSync(
+      npm,
+      ['install', '--prefix', prefix, `@ccusage/codex@${CCUSAGE_VERSION}`, '--no-save', '--no-audit', '--no-fund'],
+      { stdio: 'inherit', timeout: 10 * 60_000, shell: process.platform === 'win32' },
+    );
+    if (installed.status !== 0 || !existsSync(bin)) return { ok: false, reason: `could not install it into ${prefix}` };
+  }
+  // GNU time gives the peak RSS where it exists; the wall time is ours either way.
+  const gnuTime = process.platform === 'linux' && existsSync('/usr/bin/time');
+  const args = ['daily', '--json', '--offline'];
+  const t0 = performance.now();
+  const run = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, ...args], {
+        env: { ...process.env, CODEX_HOME: home },
+        maxBuffer: 256 * MB,
+      })
+    : spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, CODEX_HOME: home }, maxBuffer: 256 * MB });
+  const wallMs = performance.now() - t0;
+  if (run.status !== 0) {
+    return { ok: false, reason: `it exited ${run.status}: ${run.stderr.toString().trim().split('\n').at(-1) ?? ''}` };
+  }
+  const kb = gnuTime ? Number(run.stderr.toString().trim().split('\n').at(-1)) : NaN;
+  return { ok: true, wallMs, peakRssMb: Number.isFinite(kb) ? kb / 1024 : null };
+}
+
+/** Reads every file once so both backfills below start from the same warm cache. */
+function warmFileCache(dir: string): void {
+  const buf = Buffer.allocUnsafe(4 * MB);
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        const fd = openSync(p, 'r');
+        try {
+          while (readSync(fd, buf, 0, buf.length, null) > 0);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }
+  };
+  walk(dir);
 }

@@ -5,6 +5,7 @@ import {
   type AppState,
   type CodexHomeCheck,
   type DoctorResult,
+  type HistoryQuery,
   type SaveResult,
   type Settings,
 } from '../src/contract/index.js';
@@ -23,6 +24,7 @@ import {
   type InstanceInfo,
 } from '../src/instance/instanceFile.js';
 import { presenceStateDir } from '../src/instance/stateDir.js';
+import { presenceDataDir } from '../src/history/location.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { cliHint, helpText, parseLaunchArgs, type LaunchArgs } from './launchArgs.js';
@@ -54,6 +56,8 @@ export interface AppOptions {
 }
 
 export const APP_NAME = 'Codex Discord Presence';
+/** At most one `historyChanged` per this long. */
+export const HISTORY_BROADCAST_MS = 1000;
 
 /**
  * The tray app: one instance, a tray icon with a context menu, a popover and
@@ -83,6 +87,9 @@ export class TrayApp {
   private resolveQuit: () => void = () => undefined;
   private readonly quitPromise = new Promise<void>((resolve) => (this.resolveQuit = resolve));
   private updates: UpdateController | null = null;
+  /** Where usage history lives (survives logout, unlike the lock's folder). */
+  private readonly dataDir: string;
+  private historyTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: AppOptions) {
     this.edges = opts.edges;
@@ -95,6 +102,7 @@ export class TrayApp {
     });
     this.stateDir = presenceStateDir(this.edges.env, this.edges.platform);
     this.recorder = instanceRecorder(this.stateDir);
+    this.dataDir = presenceDataDir(this.edges.env, this.edges.platform, this.edges.env.HOME?.trim() || undefined);
   }
 
   /** Returns false when another instance already runs (it is asked to show its popover). */
@@ -163,6 +171,9 @@ export class TrayApp {
         void this.recorder.record(s);
       },
       onError: (e) => this.edges.log.warn(e.message),
+      dataDir: this.dataDir,
+      onHistoryChanged: () => this.historyChanged(),
+      now: () => this.edges.now(),
     });
     this.discord = this.services.client.state;
     this.tray = this.edges.createTray('stale');
@@ -353,13 +364,15 @@ export class TrayApp {
     };
   }
 
-  openSettings(): void {
+  /** Opens (or raises) the settings window; `tab` `history` shows its History tab (a popover sparkline was activated). */
+  openSettings(tab?: 'history'): void {
     if (this.settingsWindow !== null && !this.settingsWindow.isDestroyed()) {
+      if (tab !== undefined) this.settingsWindow.showPage?.(tab);
       this.settingsWindow.show();
       this.settingsWindow.focus();
       return;
     }
-    const win = this.edges.createWindow('settings');
+    const win = this.edges.createWindow('settings', tab);
     win.onClosed(() => {
       if (this.settingsWindow === win) this.settingsWindow = null;
     });
@@ -408,6 +421,7 @@ export class TrayApp {
     this.quitting = true;
     this.resolveQuit();
     this.updates?.stop();
+    if (this.historyTimer !== null) clearTimeout(this.historyTimer);
     try {
       await this.services?.stop(1500);
     } catch (error) {
@@ -476,6 +490,19 @@ export class TrayApp {
     queueMicrotask(() => {
       if (this.isPublished() !== this.lastPublished) this.pushAppState();
     });
+  }
+
+  /**
+   * History changed: windows hear of it at most once a second (a backfill
+   * reports every file; a window re-asks for the view when told).
+   */
+  private historyChanged(): void {
+    if (this.historyTimer !== null || this.quitting) return;
+    this.historyTimer = setTimeout(() => {
+      this.historyTimer = null;
+      this.broadcast(CHANNELS.historyChanged, null);
+    }, HISTORY_BROADCAST_MS);
+    this.historyTimer.unref?.();
   }
 
   private updateTray(snapshot: UsageSnapshot): void {
@@ -570,6 +597,11 @@ export class TrayApp {
     on(CHANNELS.runDoctor, () => this.doctor());
     on(CHANNELS.installUpdate, () => void this.installUpdate());
     on(CHANNELS.checkForUpdates, () => this.updates?.check());
+    on(CHANNELS.getHistory, ([query]) => services().getHistory(query as HistoryQuery));
+    on(CHANNELS.clearHistory, async () => {
+      await services().clearHistory();
+    });
+    on(CHANNELS.openHistory, () => this.openSettings('history'));
   }
 }
 

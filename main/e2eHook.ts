@@ -63,8 +63,8 @@ export function withE2EHook(edges: ElectronEdges, target: Record<string, unknown
         },
       };
     },
-    createWindow: (kind) => {
-      const win = edges.createWindow(kind);
+    createWindow: (kind, hash) => {
+      const win = edges.createWindow(kind, hash);
       windows.push(win);
       return win;
     },

@@ -40,6 +40,8 @@ export interface WindowLike {
   send(channel: string, payload: unknown): void;
   onBlur(handler: () => void): void;
   onClosed(handler: () => void): void;
+  /** Goes to `#hash` in the page already loaded (a same-document navigation: the page gets `hashchange`). */
+  showPage?(hash: string): void;
 }
 
 export interface AppLike extends LoginItemApp {
@@ -66,7 +68,8 @@ export interface ElectronEdges {
   env: NodeJS.ProcessEnv;
   execPath: string;
   createTray(initial: TrayIconState): TrayLike;
-  createWindow(kind: WindowKind): WindowLike;
+  /** `hash` opens the page at `#hash` (the settings window's History tab: `history`). */
+  createWindow(kind: WindowKind, hash?: string): WindowLike;
   /** The display nearest the tray (or the cursor), for placing the popover. */
   displayNear(point: { x: number; y: number } | null): { bounds: Rect; workArea: Rect };
   notify(notice: Notice): void;

@@ -21,7 +21,7 @@ import { settingsFile } from '../src/config/settingsFile.js';
 import { APP_NAME, TrayApp, type ConfigPort } from './app.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { trayIconFile, type TrayIconState } from './trayPresentation.js';
-import { createAppWindow } from './windows.js';
+import { createAppWindow, loadPage } from './windows.js';
 import { installCliLauncher, refreshStableBundle, type CliInstallDeps } from './cliInstaller.js';
 import { withE2EHook } from './e2eHook.js';
 import { updateSupport } from './updater.js';
@@ -65,8 +65,8 @@ function wrapTray(initial: TrayIconState): TrayLike {
   };
 }
 
-function wrapWindow(kind: 'popover' | 'settings'): WindowLike {
-  const win = createAppWindow(kind, preloadPath, rendererUrl, rendererDir);
+function wrapWindow(kind: 'popover' | 'settings', hash?: string): WindowLike {
+  const win = createAppWindow(kind, preloadPath, rendererUrl, rendererDir, hash);
   const webContentsId = win.webContents.id;
   return {
     kind,
@@ -87,6 +87,9 @@ function wrapWindow(kind: 'popover' | 'settings'): WindowLike {
     },
     onBlur: (handler) => win.on('blur', handler),
     onClosed: (handler) => win.on('closed', handler),
+    showPage: (pageHash) => {
+      if (!win.isDestroyed()) loadPage(win, rendererUrl, rendererDir, `${kind}.html`, pageHash);
+    },
   };
 }
 

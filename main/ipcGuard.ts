@@ -1,4 +1,6 @@
-import { CHANNELS, type Settings } from '../src/contract/index.js';
+import { CHANNELS, type HistoryQuery, type Settings } from '../src/contract/index.js';
+import { isDay } from '../src/history/day.js';
+import { MAX_HISTORY_DAYS } from '../src/history/view.js';
 
 /**
  * Every message from a renderer passes here first: it must come from the
@@ -43,7 +45,19 @@ export const VALIDATORS: Record<string, Validator> = {
   [CHANNELS.runDoctor]: none,
   [CHANNELS.installUpdate]: none,
   [CHANNELS.checkForUpdates]: none,
+  [CHANNELS.getHistory]: (args) =>
+    args.length === 1 && isHistoryQuery(args[0]) ? null : 'expected { days: 1..400, day?: YYYY-MM-DD }',
+  [CHANNELS.clearHistory]: none,
+  [CHANNELS.openHistory]: none,
 };
+
+/** `getHistory`'s query: a whole number of days from 1 to 400, and an optional real calendar day. */
+export function isHistoryQuery(v: unknown): v is HistoryQuery {
+  if (!isObj(v)) return false;
+  if (Object.keys(v).some((k) => k !== 'days' && k !== 'day')) return false;
+  if (!isInt(v.days) || v.days < 1 || v.days > MAX_HISTORY_DAYS) return false;
+  return v.day === undefined || isDay(v.day);
+}
 
 export class IpcRejected extends Error {}
 

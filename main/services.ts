@@ -5,6 +5,13 @@ import type { DiscordActivity } from '../src/presence/activity.js';
 import { PresencePublisher } from '../src/presence/publisher.js';
 import { UsageMonitor } from '../src/usage/monitor.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
+import type { HistoryQuery, HistoryView } from '../src/contract/index.js';
+import { historyPath } from '../src/history/location.js';
+import { startPublisherHistory } from '../src/history/publisher.js';
+import type { HistoryRecorder } from '../src/history/recorder.js';
+import { backfillFromState } from '../src/history/recorder.js';
+import { readHistory } from '../src/history/store.js';
+import { buildView } from '../src/history/view.js';
 
 export interface ServicesOptions {
   config: PresenceConfig;
@@ -14,6 +21,11 @@ export interface ServicesOptions {
   onSnapshot(snapshot: UsageSnapshot): void;
   onDiscordState(state: DiscordClientState): void;
   onError(error: Error): void;
+  /** The app's data folder: usage history lives there (src/history/location.ts). */
+  dataDir?: string;
+  /** History gained data (a recording, backfill progress, a clear); the app throttles what it sends on. */
+  onHistoryChanged?(): void;
+  now?(): number;
 }
 
 /**
@@ -28,6 +40,9 @@ export class CoreServices {
   readonly client: PresenceClient;
   private publisher: PresencePublisher;
   private offSnapshot: () => void = () => undefined;
+  /** Usage history, recorded only while this process publishes (issue 15). */
+  private history: HistoryRecorder | null = null;
+  private historyStarting: Promise<void> | null = null;
   codexHome: string;
 
   constructor(private readonly opts: ServicesOptions) {
@@ -73,6 +88,27 @@ export class CoreServices {
   startPublishing(): void {
     this.publishing = true;
     this.publisher.start();
+    this.historyStarting = this.startHistory();
+  }
+
+  /** What `history --json` prints: from memory while publishing, else read from the publisher's file. */
+  async getHistory(query: HistoryQuery): Promise<HistoryView> {
+    await this.historyStarting;
+    if (this.history !== null) return this.history.view(query);
+    const now = this.now();
+    const dataDir = this.opts.dataDir;
+    if (dataDir === undefined) throw new Error('usage history is not available in this build');
+    const { state } = await readHistory(historyPath(dataDir), now);
+    return buildView(state, query, now, backfillFromState(state), this.config.ignore_projects);
+  }
+
+  /** "Clear history": only the publisher writes the file. */
+  async clearHistory(): Promise<void> {
+    await this.historyStarting;
+    if (this.history === null) {
+      throw new Error('History is recorded by the process that publishes (the app or `run`): clear it there.');
+    }
+    await this.history.clear();
   }
 
   /** The popover opened: refresh the account's limits, at most once a minute (issue 12 §3). */
@@ -94,11 +130,15 @@ export class CoreServices {
       next.general.stale_minutes !== previous.general.stale_minutes ||
       next.limits.ask_codex !== previous.limits.ask_codex
     ) {
+      const homeChanged = home !== this.codexHome;
       this.codexHome = home;
       this.offSnapshot();
       await this.monitor.stop();
+      if (homeChanged) await this.stopHistory();
       this.monitor = this.makeMonitor();
       await this.startMonitor();
+      // History follows the Codex home it reads: the new home's rollouts are caught up on.
+      if (homeChanged && this.publishing) this.historyStarting = this.startHistory();
       // The publisher reads from the new monitor.
       const paused = this.publisher.isPaused;
       this.publisher = this.makePublisher();
@@ -114,12 +154,47 @@ export class CoreServices {
     this.offSnapshot();
     await this.publisher.stop(timeoutMs);
     await this.monitor.stop();
+    await this.stopHistory();
   }
 
   private async startMonitor(): Promise<void> {
     await this.monitor.start();
-    this.offSnapshot = this.monitor.subscribe(this.opts.onSnapshot);
-    this.opts.onSnapshot(this.monitor.current());
+    const onSnapshot = (snapshot: UsageSnapshot): void => {
+      this.opts.onSnapshot(snapshot);
+      this.history?.record(snapshot);
+    };
+    this.offSnapshot = this.monitor.subscribe(onSnapshot);
+    onSnapshot(this.monitor.current());
+  }
+
+  private async startHistory(): Promise<void> {
+    const dataDir = this.opts.dataDir;
+    if (dataDir === undefined || this.history !== null) return;
+    const onChange = this.opts.onHistoryChanged;
+    this.history = await startPublisherHistory({
+      dataDir,
+      codexHome: this.codexHome,
+      now: () => this.now(),
+      ignore: () => this.config.ignore_projects,
+      ...(onChange === undefined ? {} : { onChange: () => onChange() }),
+      log: (m) => this.opts.onError(new Error(m)),
+    });
+    try {
+      this.history?.record(this.monitor.current());
+    } catch {
+      // The monitor was replaced meanwhile and has not started: its first snapshot is recorded on arrival.
+    }
+  }
+
+  private async stopHistory(): Promise<void> {
+    await this.historyStarting;
+    const history = this.history;
+    this.history = null;
+    await history?.stop();
+  }
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
   }
 
   private makeMonitor(): UsageMonitor {

@@ -33,6 +33,7 @@ export function createAppWindow(
   preloadPath: string,
   rendererUrl: string | null,
   rendererDir: string,
+  hash?: string,
 ): BrowserWindow {
   const popover = kind === 'popover';
   const win = new BrowserWindow({
@@ -66,7 +67,22 @@ export function createAppWindow(
     return { action: 'deny' };
   });
   const page = popover ? 'popover.html' : 'settings.html';
-  if (rendererUrl !== null) void win.loadURL(`${rendererUrl}/${page}`);
-  else void win.loadFile(join(rendererDir, page));
+  loadPage(win, rendererUrl, rendererDir, page, hash);
   return win;
+}
+
+/**
+ * Loads an app page, at `#hash` if given. Loading the page that is already
+ * shown with another hash is a same-document navigation: the page gets a
+ * `hashchange` and keeps its state (the settings window switching to History).
+ */
+export function loadPage(
+  win: BrowserWindow,
+  rendererUrl: string | null,
+  rendererDir: string,
+  page: string,
+  hash?: string,
+): void {
+  if (rendererUrl !== null) void win.loadURL(`${rendererUrl}/${page}${hash === undefined ? '' : `#${hash}`}`);
+  else void win.loadFile(join(rendererDir, page), hash === undefined ? {} : { hash });
 }

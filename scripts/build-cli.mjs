@@ -12,9 +12,10 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Everything is bundled (picocolors and string-width for the terminal view, fzstd for
-  // compressed rollouts where Node has no zstd of its own), so
-  // the published CLI package needs no dependencies (scripts/build-cli-package.mjs).
+  // Everything is bundled (picocolors and string-width for the terminal view
+  // and `history`, fzstd for compressed rollouts where Node has no zstd of its
+  // own): the npm package of the CLI has no dependencies
+  // (scripts/build-cli-package.mjs checks it).
   sourcemap: false,
   logLevel: quiet ? 'error' : 'info',
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },

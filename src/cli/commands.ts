@@ -22,6 +22,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'history',
+    summary: 'Print limits over the current windows and tokens per day, from the history the publisher records.',
+    usage: 'history [--days N] [--json]',
+    options: {
+      days: { type: 'string', description: 'How many days of tokens, 1 to 400 (default 7)' },
+      json: { type: 'boolean', description: 'Print the HistoryView as JSON (docs/api/history-json.md)' },
+    },
+  },
+  {
     name: 'doctor',
     summary:
       'Check the Codex home, the config and Discord, and say how to fix what fails. Exits 1 if something blocks.',

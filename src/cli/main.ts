@@ -6,6 +6,7 @@ import type { CliIo } from './context.js';
 import { codexCommand } from './codexWrapper.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
+import { historyCommand } from './history.js';
 import { runCommand } from './run.js';
 import { smartCommand } from './smart.js';
 import { statusCommand } from './status.js';
@@ -46,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return statusCommand(parsed.options, io);
     case 'run':
       return runCommand(parsed.options, io);
+    case 'history':
+      return historyCommand(parsed.options, io);
     case 'doctor':
       return doctorCommand(parsed.options, io);
     case 'config':

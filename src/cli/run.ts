@@ -9,6 +9,8 @@ import {
   waitForRelease,
 } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
+import { presenceDataDir } from '../history/location.js';
+import { backfillProgress, startPublisherHistory } from '../history/publisher.js';
 import { BINARY } from './commands.js';
 import { homeNotAFolder } from './homeCheck.js';
 import { publisherName } from './publisherName.js';
@@ -84,6 +86,18 @@ async function runUntilSignal(
   const recorder = instanceRecorder(stateDir);
   await recorder.record(discordState());
   await monitor.start();
+  // Usage history (issue 15): only the publisher records it; it never reaches Discord.
+  const progress = io.isTTY === true ? backfillProgress((line) => io.stderr(`${line}\n`)) : null;
+  const history = await startPublisherHistory({
+    dataDir: presenceDataDir(io.env),
+    codexHome,
+    now: io.now,
+    ignore: () => cfg.ignore_projects,
+    onChange: () => history !== null && progress?.(history.backfill),
+    log: (m) => io.stderr(`codex-discord-presence: ${m}\n`),
+  });
+  const offHistory = history === null ? () => undefined : monitor.subscribe((s) => history.record(s));
+  history?.record(monitor.current());
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
   const terminal = io.isTTY === true ? io.terminal : undefined;
   const view = terminal !== undefined ? liveView(io, terminal, cfg) : lineLog(io);
@@ -105,8 +119,10 @@ async function runUntilSignal(
   offResize();
   offSnapshot();
   offState();
+  offHistory();
   await publisher.stop(1500);
   await monitor.stop();
+  await history?.stop();
   await recorder.release();
   io.stdout(`${terminal !== undefined ? '\n' : ''}stopped (${signal})${enabled ? '; Discord activity cleared' : ''}\n`);
   return 0;

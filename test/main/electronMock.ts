@@ -17,6 +17,8 @@ export class MockWindow implements WindowLike {
   position = { x: -1, y: -1 };
   focused = false;
   readonly sent: Array<[string, unknown]> = [];
+  /** The `#hash` the page was loaded at or last moved to (null: none). */
+  hash: string | null = null;
   private blur: Array<() => void> = [];
   private closed: Array<() => void> = [];
 
@@ -37,6 +39,7 @@ export class MockWindow implements WindowLike {
   send = (channel: string, payload: unknown) => void this.sent.push([channel, payload]);
   onBlur = (h: () => void) => void this.blur.push(h);
   onClosed = (h: () => void) => void this.closed.push(h);
+  showPage = (hash: string) => void (this.hash = hash);
   /** The user clicked elsewhere. */
   emitBlur(): void {
     this.focused = false;
@@ -128,8 +131,9 @@ export class MockElectron implements ElectronEdges {
   ) {}
 
   createTray = (initial: TrayIconState) => (this.tray = new MockTray(initial));
-  createWindow = (kind: WindowKind) => {
+  createWindow = (kind: WindowKind, hash?: string) => {
     const w = new MockWindow(kind, this.nextId++);
+    w.hash = hash ?? null;
     this.windows.push(w);
     return w;
   };

@@ -1,0 +1,65 @@
+import { backfillFromState } from '../history/recorder.js';
+import { historyPath, presenceDataDir } from '../history/location.js';
+import { readHistory } from '../history/store.js';
+import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
+import type { HistoryView } from '../contract/index.js';
+import type { GlobalOptions } from './args.js';
+import { BINARY } from './commands.js';
+import { cliContext, type CliIo } from './context.js';
+import { formatHistory } from './historyText.js';
+
+export const DEFAULT_HISTORY_DAYS = 7;
+
+/** `--days N`: a whole number from 1 to 400, or why not. */
+export function parseDays(raw: unknown): number | string {
+  if (raw === undefined) return DEFAULT_HISTORY_DAYS;
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HISTORY_DAYS) {
+    return `--days takes a whole number of days from 1 to ${MAX_HISTORY_DAYS}, not '${String(raw)}'`;
+  }
+  return n;
+}
+
+/** The view `history` prints: what the publisher recorded, read without writing (the same function as the app's). */
+export async function readHistoryView(
+  io: CliIo,
+  days: number,
+  ignore: readonly string[],
+): Promise<{ view: HistoryView; path: string; problem: string | null }> {
+  const path = historyPath(presenceDataDir(io.env));
+  const now = io.now();
+  const { state, problem } = await readHistory(path, now);
+  return { view: buildView(state, { days }, now, backfillFromState(state), ignore), path, problem };
+}
+
+/**
+ * `history [--days N] [--json]`: limits over the current windows and tokens
+ * per day, from the history file the publisher (the app or `run`) keeps.
+ * Never writes.
+ */
+export async function historyCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
+  const days = parseDays(options.days);
+  if (typeof days === 'string') {
+    io.stderr(`${BINARY}: ${days}\nRun \`${BINARY} help history\` for usage.\n`);
+    return 2;
+  }
+  const { config } = await cliContext(options, io);
+  const { view, path, problem } = await readHistoryView(io, days, config.config.ignore_projects);
+  if (options.verbose) io.stderr(`history: reading ${path}\n`);
+  if (problem !== null) {
+    io.stderr(`${BINARY}: history file ${path}: ${problem} (the publisher backs it up and rebuilds it)\n`);
+  }
+  if (io.isTTY === true && view.backfill.phase === 'running') {
+    io.stderr(
+      `history: still being built from the rollouts (${view.backfill.filesDone} of ${view.backfill.filesTotal} files)\n`,
+    );
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+    return 0;
+  }
+  const color = io.isTTY === true && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';
+  io.stdout(`${formatHistory(view, io.now(), { color })}\n`);
+  return 0;
+}

@@ -1,0 +1,109 @@
+import pc from 'picocolors';
+import type { HistoryView, HistoryWindow } from '../contract/index.js';
+import { clockTime, compactNumber, wholePercent } from '../format/numbers.js';
+import { familyName, levelFor, type Level } from '../format/presentation.js';
+
+/**
+ * `history` in text: a Unicode sparkline of what is left over each current
+ * window so far, and a bar per day for tokens, coloured with the tray's
+ * thresholds (amber below 20 % left, red below 5 %). Pure: colour is on only
+ * when the caller says so (a TTY without NO_COLOR).
+ */
+
+const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+const SPARK_CELLS = 24;
+const BAR_CELLS = 30;
+
+export interface HistoryTextOptions {
+  color: boolean;
+}
+
+export function formatHistory(view: HistoryView, now: number, opts: HistoryTextOptions): string {
+  const c = pc.createColors(opts.color);
+  const paint = (level: Level, text: string): string =>
+    level === 'critical' ? c.red(text) : level === 'warning' ? c.yellow(text) : text;
+  const lines: string[] = [];
+  const current = view.windows.filter((w) => w.current);
+  lines.push(c.bold('Limits, current windows (what is left, from the window start to now)'));
+  if (current.length === 0) lines.push('  none recorded yet');
+  const labels = current.map((w) => windowName(w));
+  const width = Math.max(0, ...labels.map((l) => l.length));
+  current.forEach((w, i) => {
+    const last = w.points[w.points.length - 1];
+    const left = last === undefined ? null : 100 - last.usedPercent;
+    const level = left === null ? 'normal' : levelFor(left);
+    const reset = w.resetsAt === null ? '' : ` · resets ${clockTime(new Date(w.resetsAt), new Date(now))}`;
+    const figure = left === null ? '?' : `${wholePercent(left)}% left`;
+    lines.push(
+      `  ${(labels[i] ?? '').padEnd(width)}  ${paint(level, sparkline(w, now))}  ${paint(level, figure)}${reset}`,
+    );
+  });
+  lines.push('');
+  const total = view.days.reduce((n, d) => n + d.tokens, 0);
+  lines.push(
+    c.bold(
+      `Tokens per day, last ${view.days.length} day${view.days.length === 1 ? '' : 's'} (${compactNumber(total)} in all)`,
+    ),
+  );
+  const max = Math.max(1, ...view.days.map((d) => d.tokens));
+  for (const d of view.days) {
+    const cells = d.tokens === 0 ? 0 : Math.max(1, Math.round((d.tokens / max) * BAR_CELLS));
+    const top = d.projects[0];
+    const who =
+      top === undefined
+        ? ''
+        : `  ${top.project ?? '(no project)'}${d.projects.length > 1 ? ` +${d.projects.length - 1}` : ''}`;
+    const cached = d.cachedInput > 0 ? ` (+${compactNumber(d.cachedInput)} cached)` : '';
+    lines.push(
+      `  ${d.day}  ${c.cyan('█'.repeat(cells))}${' '.repeat(BAR_CELLS - cells)}  ${compactNumber(d.tokens).padStart(6)}${cached}${who}`,
+    );
+  }
+  lines.push('');
+  const day = view.days[view.days.length - 1]?.day ?? '';
+  lines.push(c.bold(`Top sessions on ${day}`));
+  if (view.topSessions.length === 0) lines.push('  none');
+  for (const s of view.topSessions) {
+    lines.push(
+      `  ${compactNumber(s.tokens).padStart(6)}  ${s.project ?? '(no project)'} · ${s.model ?? '?'} · ${s.id}`,
+    );
+  }
+  const b = view.backfill;
+  if (b.phase === 'running')
+    lines.push('', `History is still being built from the rollouts: ${b.filesDone} of ${b.filesTotal} files read.`);
+  else if (b.phase === 'error')
+    lines.push('', `Building history from the rollouts failed: ${b.message ?? 'unknown error'}`);
+  else if (b.phase === 'idle' && view.windows.length === 0 && total === 0)
+    lines.push(
+      '',
+      'Nothing recorded yet: history is recorded while the app or `codex-discord-presence run` publishes.',
+    );
+  return lines.join('\n');
+}
+
+function windowName(w: HistoryWindow): string {
+  return w.limitId === 'codex' ? w.label : `${familyName(w)} ${w.label}`;
+}
+
+/**
+ * What is left over the window so far, in SPARK_CELLS cells from its start to
+ * now: each cell shows the latest reading at its end (the share only moves
+ * when a reading says so). Cells before the first reading are blank.
+ */
+export function sparkline(w: HistoryWindow, now: number): string {
+  const points = w.points.map((p) => ({ at: Date.parse(p.at), left: 100 - p.usedPercent }));
+  const first = points[0];
+  if (first === undefined) return ' '.repeat(SPARK_CELLS);
+  const start = w.startsAt === null ? first.at : Math.min(Date.parse(w.startsAt), first.at);
+  const end = Math.max(now, points[points.length - 1]?.at ?? now);
+  const span = Math.max(1, end - start);
+  let out = '';
+  let j = -1;
+  for (let i = 0; i < SPARK_CELLS; i += 1) {
+    const cellEnd = start + ((i + 1) / SPARK_CELLS) * span;
+    while (j + 1 < points.length && (points[j + 1]?.at ?? Infinity) <= cellEnd) j += 1;
+    const p = points[j];
+    out +=
+      p === undefined ? ' ' : (SPARK[Math.min(SPARK.length - 1, Math.floor((p.left / 100) * SPARK.length))] ?? ' ');
+  }
+  return out;
+}

@@ -1,0 +1,258 @@
+import { join } from 'node:path';
+import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
+import { listRolloutFiles } from '../codex/rolloutFiles.js';
+import { matchesGlob } from '../presence/glob.js';
+import { GitResolver } from '../usage/git.js';
+import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { BackfillRecord, LimitRecord } from './records.js';
+import { scanRollout, type ScanOptions } from './scan.js';
+import { isChange, type HistoryState } from './state.js';
+import type { HistoryStore } from './store.js';
+import { buildView, idleBackfill } from './view.js';
+
+export interface RecorderOptions {
+  store: HistoryStore;
+  codexHome: string;
+  now: () => number;
+  /** The settings' ignore list, read at each use so a change applies at once. */
+  ignore: () => readonly string[];
+  /** Called when the recorded data or the backfill progress changed (callers throttle). */
+  onChange?: () => void;
+  log?: (message: string) => void;
+}
+
+/** Backfill keeps the limit observations of this many recent days: more than the charts' 8 past weekly windows. */
+export const BACKFILL_LIMIT_DAYS = 60;
+const DAY_MS = 86_400_000;
+/** How many times a backfill's progress is written to the file (readers show it). */
+const PROGRESS_STEPS = 10;
+
+/**
+ * Records history in the publishing process (issue 15 §1). `record` is
+ * called with every engine snapshot and stays cheap: it notes changed limit
+ * readings and queues the rollouts whose totals moved. A single worker reads
+ * queued rollouts from where history stopped, the live ones first, the
+ * backfill's between them, yielding after each file, so the live snapshot
+ * never waits for history.
+ */
+export class HistoryRecorder {
+  backfill: BackfillState = idleBackfill();
+  private readonly live = new Set<string>();
+  private backlog: string[] = [];
+  private readonly seen = new Map<string, string>();
+  private readonly git = new GitResolver();
+  private readonly projects = new Map<string, Promise<string | null>>();
+  private working: Promise<void> | null = null;
+  private stopped = false;
+  private progressWritten = 0;
+
+  constructor(private readonly opts: RecorderOptions) {}
+
+  get state(): HistoryState {
+    return this.opts.store.state;
+  }
+
+  /** Starts the catch-up: every rollout written since history last read it (all of them, the first time). */
+  start(): void {
+    setImmediate(() => {
+      if (this.stopped) return;
+      const files = listRolloutFiles(join(this.opts.codexHome, 'sessions'));
+      const todo = files
+        .filter((f) => this.state.files.get(f.path)?.offset !== f.size)
+        .sort((a, b) => a.mtimeMs - b.mtimeMs)
+        .map((f) => f.path);
+      if (todo.length === 0) {
+        if (this.state.backfill?.phase !== 'done') this.setBackfill('done', 0, 0, null);
+        else this.backfill = backfillFromState(this.state);
+        return;
+      }
+      this.backlog = todo;
+      this.setBackfill('running', 0, todo.length, null);
+      this.kick();
+    });
+  }
+
+  /** Notes what a snapshot changed. Synchronous and cheap: the reading is done by the worker. */
+  record(snapshot: UsageSnapshot): void {
+    if (this.stopped) return;
+    const limits = snapshot.limits;
+    let changed = false;
+    const families = [{ limitId: 'codex', limitName: null, primary: limits.primary, secondary: limits.secondary }];
+    for (const family of [...families, ...limits.others]) {
+      for (const kind of ['primary', 'secondary'] as const) {
+        const w = family[kind];
+        const record = w === null ? null : observation(family.limitId, family.limitName, kind, w);
+        if (record !== null && isChange(this.state, record)) {
+          this.opts.store.append([record]);
+          changed = true;
+        }
+      }
+    }
+    for (const s of snapshot.sessions) {
+      const t = s.tokens;
+      const mark = `${t.total}/${t.input}/${t.cachedInput}/${t.output}`;
+      if (this.seen.get(s.file) === mark) continue;
+      this.seen.set(s.file, mark);
+      this.live.add(s.file);
+    }
+    if (changed) this.opts.onChange?.();
+    if (this.live.size > 0) this.kick();
+  }
+
+  view(query: HistoryQuery): HistoryView {
+    return buildView(this.state, query, this.opts.now(), this.backfill, this.opts.ignore());
+  }
+
+  /** Deletes everything recorded; rollout lines already written are never counted again. */
+  async clear(): Promise<void> {
+    await this.idle();
+    await this.opts.store.clear();
+    this.opts.onChange?.();
+  }
+
+  /** Resolves when the worker has nothing left to do. */
+  async idle(): Promise<void> {
+    while (this.working !== null) await this.working;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.backlog = [];
+    this.live.clear();
+    await this.idle();
+    await this.opts.store.flush();
+  }
+
+  private kick(): void {
+    if (this.working !== null || this.stopped) return;
+    this.working = this.work().finally(() => {
+      this.working = null;
+    });
+  }
+
+  private async work(): Promise<void> {
+    while (!this.stopped) {
+      const next = this.live.values().next();
+      let path: string;
+      let fromBacklog = false;
+      if (!next.done) {
+        path = next.value;
+        this.live.delete(path);
+      } else if (this.backlog.length > 0) {
+        path = this.backlog.shift() as string;
+        fromBacklog = true;
+      } else break;
+      const changed = await this.scan(path);
+      if (fromBacklog) this.progress();
+      if (changed && !fromBacklog) this.opts.onChange?.();
+      // Yield between files: snapshots and IPC run between them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async scan(path: string): Promise<boolean> {
+    const now = this.opts.now();
+    const clearedAt = this.state.clearedAt;
+    const since = Math.max(now - BACKFILL_LIMIT_DAYS * DAY_MS, clearedAt ?? -Infinity);
+    const opts: ScanOptions = {
+      now,
+      countAfter: clearedAt,
+      limitsSince: since,
+      project: (cwd) => this.project(cwd),
+      ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),
+    };
+    const before = this.state.files.get(path) ?? null;
+    const result = await scanRollout(path, before, opts);
+    if (result === null || this.stopped) return false;
+    const { cursor, add, limits } = result;
+    // A cursor is written even for a file that added nothing (legacy, ignored): it saves re-reading it.
+    const moved = before === null || JSON.stringify(before) !== JSON.stringify(cursor);
+    if (!moved && add.length === 0) return false;
+    this.opts.store.append([{ k: 'file', ...cursor, add }]);
+    let changed = add.length > 0;
+    for (const l of limits) {
+      if (isChange(this.state, l)) {
+        this.opts.store.append([l]);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private project(cwd: string): Promise<string | null> {
+    let known = this.projects.get(cwd);
+    if (known === undefined) {
+      known = this.git.refresh(cwd).then(() => this.git.info(cwd).project);
+      this.projects.set(cwd, known);
+    }
+    return known;
+  }
+
+  private progress(): void {
+    const done = this.backfill.filesDone + 1;
+    const total = this.backfill.filesTotal;
+    if (done >= total) {
+      this.setBackfill('done', done, total, null);
+      void this.opts.store.compactNow();
+      return;
+    }
+    this.backfill = { ...this.backfill, filesDone: done };
+    const step = Math.floor((done / total) * PROGRESS_STEPS);
+    if (step > this.progressWritten) {
+      this.progressWritten = step;
+      this.writeBackfill();
+    }
+    this.opts.onChange?.();
+  }
+
+  private setBackfill(phase: BackfillRecord['phase'], done: number, total: number, message: string | null): void {
+    this.backfill = { phase, filesDone: done, filesTotal: total, message };
+    this.progressWritten = 0;
+    this.writeBackfill();
+    this.opts.onChange?.();
+  }
+
+  private writeBackfill(): void {
+    const b = this.backfill;
+    this.opts.store.append([
+      {
+        k: 'backfill',
+        at: this.opts.now(),
+        phase: b.phase,
+        done: b.filesDone,
+        total: b.filesTotal,
+        message: b.message,
+      },
+    ]);
+  }
+}
+
+/** A window as a limit record, or null when it says nothing observed (a window whose reset has passed). */
+function observation(
+  limitId: string,
+  limitName: string | null,
+  kind: 'primary' | 'secondary',
+  w: UsageWindow,
+): LimitRecord | null {
+  if (w.rolledOver) return null;
+  const at = Date.parse(w.observedAt);
+  if (!Number.isFinite(at)) return null;
+  const reset = w.resetsAt === null ? null : Date.parse(w.resetsAt);
+  return {
+    k: 'limit',
+    at,
+    id: limitId,
+    name: limitName,
+    kind,
+    minutes: w.windowMinutes,
+    used: w.usedPercent,
+    reset: reset !== null && Number.isFinite(reset) ? reset : null,
+    src: w.source,
+  };
+}
+
+/** What a reader (not the publisher) shows for the backfill: the publisher's last written progress. */
+export function backfillFromState(state: HistoryState): BackfillState {
+  const b = state.backfill;
+  return b === null ? idleBackfill() : { phase: b.phase, filesDone: b.done, filesTotal: b.total, message: b.message };
+}

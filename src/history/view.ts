@@ -1,0 +1,175 @@
+import type {
+  BackfillState,
+  HistoryDay,
+  HistoryLimitPoint,
+  HistoryQuery,
+  HistorySession,
+  HistoryView,
+  HistoryWindow,
+  HistoryWindowKind,
+} from '../contract/index.js';
+import { matchesGlob } from '../presence/glob.js';
+import { isoOrNull, windowLabel } from '../usage/windows.js';
+import { lastDays, localDay } from './day.js';
+import type { LimitRecord } from './records.js';
+import { sameInstance, type HistoryState } from './state.js';
+
+export const MAX_HISTORY_DAYS = 400;
+export const PAST_WINDOWS_PER_KIND = 8;
+export const TOP_SESSIONS = 10;
+const MAIN_FAMILY = 'codex';
+
+/**
+ * The one function behind `history --json` and the app's `getHistory`: the
+ * recorded state as the contract's HistoryView. Pure. Projects on the ignore
+ * list are left out even if recorded before they were listed.
+ */
+export function buildView(
+  state: HistoryState,
+  query: HistoryQuery,
+  now: number,
+  backfill: BackfillState,
+  ignore: readonly string[] = [],
+): HistoryView {
+  const ignored = (project: string | null): boolean =>
+    project !== null && ignore.some((glob) => matchesGlob(project, glob));
+  const days = lastDays(now, query.days);
+  const first = days[0] ?? localDay(now);
+  const perDay = new Map<string, Map<string | null, [number, number]>>(days.map((d) => [d, new Map()]));
+  const selected = query.day ?? localDay(now);
+  const sessions = new Map<string, HistorySession>();
+  for (const [path, usage] of state.usage) {
+    const cursor = state.files.get(path);
+    const project = cursor?.project ?? null;
+    if (cursor?.ignored === true || ignored(project)) continue;
+    for (const [day, [tokens, cached]] of usage) {
+      if (day >= first) {
+        const projects = perDay.get(day);
+        if (projects !== undefined) {
+          const cell = projects.get(project) ?? [0, 0];
+          cell[0] += tokens;
+          cell[1] += cached;
+          projects.set(project, cell);
+        }
+      }
+      if (day === selected) {
+        const id = cursor?.session ?? path;
+        const s = sessions.get(id) ?? { id, project, model: cursor?.model ?? null, tokens: 0, cachedInput: 0 };
+        s.tokens += tokens;
+        s.cachedInput += cached;
+        sessions.set(id, s);
+      }
+    }
+  }
+  const historyDays: HistoryDay[] = days.map((day) => {
+    const projects = [...(perDay.get(day) ?? new Map<string | null, [number, number]>())]
+      .map(([project, [tokens, cachedInput]]) => ({ project, tokens, cachedInput }))
+      .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || byName(a.project, b.project));
+    return {
+      day,
+      tokens: projects.reduce((n, p) => n + p.tokens, 0),
+      cachedInput: projects.reduce((n, p) => n + p.cachedInput, 0),
+      projects,
+    };
+  });
+  const topSessions = [...sessions.values()]
+    .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || a.id.localeCompare(b.id))
+    .slice(0, TOP_SESSIONS);
+  return {
+    generatedAt: new Date(now).toISOString(),
+    days: historyDays,
+    windows: limitWindows(state.limits, now),
+    topSessions,
+    backfill,
+  };
+}
+
+/**
+ * Observations grouped into window instances per family and kind. An
+ * instance is a run of observations whose resets agree (within two minutes);
+ * observations without a reset join the instance in progress at their time.
+ */
+export function limitWindows(limits: readonly LimitRecord[], now: number): HistoryWindow[] {
+  const byKey = new Map<string, LimitRecord[]>();
+  for (const l of [...limits].sort((a, b) => a.at - b.at)) {
+    const key = `${l.id}\u0000${l.kind}`;
+    const list = byKey.get(key) ?? [];
+    list.push(l);
+    byKey.set(key, list);
+  }
+  const current: HistoryWindow[] = [];
+  const past: HistoryWindow[] = [];
+  for (const list of byKey.values()) {
+    const instances: LimitRecord[][] = [];
+    // Sorted by time, so only the latest instance can still be open; its first reset identifies it.
+    let head: LimitRecord | undefined;
+    for (const l of list) {
+      const latest = instances[instances.length - 1];
+      const joins =
+        latest !== undefined &&
+        (head === undefined || l.reset === null
+          ? head === undefined || l.at <= (head.reset ?? Infinity)
+          : sameInstance(head, l));
+      if (latest !== undefined && joins) latest.push(l);
+      else {
+        instances.push([l]);
+        head = undefined;
+      }
+      if (head === undefined && l.reset !== null) head = l;
+    }
+    const windows = instances.map((run) => toWindow(run, now));
+    const live = windows.filter((w) => w.current);
+    const done = windows.filter((w) => !w.current);
+    // One instance is in progress per family and kind: the one read last. Another
+    // that claims so was superseded (interleaved logs of two accounts, a reset moved).
+    const lastAt = (w: HistoryWindow): number => Date.parse(w.points[w.points.length - 1]?.at ?? '') || 0;
+    const inProgress = live.reduce<HistoryWindow | null>(
+      (a, w) => (a === null || lastAt(w) >= lastAt(a) ? w : a),
+      null,
+    );
+    if (inProgress !== null) current.push(inProgress);
+    const superseded = live.filter((w) => w !== inProgress).map((w) => ({ ...w, current: false }));
+    past.push(...[...superseded, ...done].sort((a, b) => endOf(b) - endOf(a)).slice(0, PAST_WINDOWS_PER_KIND));
+  }
+  const family = (w: HistoryWindow): string => `${w.limitId === MAIN_FAMILY ? '0' : '1'}${w.limitId}${w.kind}`;
+  current.sort((a, b) => family(a).localeCompare(family(b)));
+  past.sort((a, b) => endOf(b) - endOf(a) || family(a).localeCompare(family(b)));
+  return [...current, ...past];
+}
+
+function toWindow(run: LimitRecord[], now: number): HistoryWindow {
+  const last = run[run.length - 1] as LimitRecord;
+  const withReset = [...run].reverse().find((r) => r.reset !== null);
+  const resetsAt = withReset?.reset ?? null;
+  const minutes = [...run].reverse().find((r) => r.minutes !== null)?.minutes ?? null;
+  const name = [...run].reverse().find((r) => r.name !== null)?.name ?? null;
+  const kind: HistoryWindowKind = last.kind;
+  const points: HistoryLimitPoint[] = run.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    usedPercent: r.used,
+    source: r.src,
+  }));
+  return {
+    limitId: last.id,
+    limitName: name,
+    kind,
+    label: windowLabel(minutes, kind),
+    windowMinutes: minutes,
+    startsAt: resetsAt === null || minutes === null ? null : isoOrNull(resetsAt - minutes * 60_000),
+    resetsAt: isoOrNull(resetsAt),
+    current: resetsAt !== null && resetsAt > now && (minutes === null || resetsAt - minutes * 60_000 <= now),
+    points,
+  };
+}
+
+function endOf(w: HistoryWindow): number {
+  return Date.parse(w.resetsAt ?? w.points[w.points.length - 1]?.at ?? '') || 0;
+}
+
+function byName(a: string | null, b: string | null): number {
+  return (a ?? '\uffff').localeCompare(b ?? '\uffff');
+}
+
+export function idleBackfill(): BackfillState {
+  return { phase: 'idle', filesDone: 0, filesTotal: 0, message: null };
+}

@@ -1,0 +1,192 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
+import { ROOT, runCli, startCli } from '../support/cli.js';
+import { expectedDaily, TempDataDir } from '../history/support.js';
+import { readHistory } from '../../src/history/store.js';
+import { buildView } from '../../src/history/view.js';
+import { backfillFromState } from '../../src/history/recorder.js';
+import { formatHistory } from '../../src/cli/historyText.js';
+import type { HistoryView } from '../../src/contract/index.js';
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
+});
+
+let home: TempCodexHome;
+let data: TempDataDir;
+beforeEach(async () => {
+  home = await TempCodexHome.create();
+  data = await TempDataDir.create();
+  // Discord off and no account ask: only history matters here.
+  await writeFile(
+    join(home.home, 'discord-presence-config.json'),
+    JSON.stringify({ discord_enabled: false, limits: { ask_codex: false }, ignore_projects: ['ledger-*'] }),
+  );
+});
+afterEach(async () => {
+  await home.remove();
+  await data.remove();
+});
+
+const env = (tz: string): NodeJS.ProcessEnv => ({
+  CODEX_HOME: home.home,
+  CODEX_PRESENCE_STATE_DIR: data.dir,
+  TZ: tz,
+});
+
+/** Runs `run` until its backfill is written as done, then stops it with SIGINT. */
+async function publishUntilBackfilled(tz: string): Promise<void> {
+  const run = startCli(['run'], env(tz));
+  try {
+    for (let i = 0; i < 1000; i += 1) {
+      const text = await readFile(data.file, 'utf8').catch(() => '');
+      if (text.includes('"phase":"done"')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(0);
+  }
+}
+
+const withoutTime = (v: HistoryView): Omit<HistoryView, 'generatedAt'> => {
+  const { generatedAt: _drop, ...rest } = v;
+  void _drop;
+  return rest;
+};
+
+describe('history', () => {
+  it('--json prints what the publisher recorded: the same view the app gets, with exact figures', async () => {
+    const paths = [];
+    for (const s of Object.values(SAMPLES)) paths.push(await home.copySample(s));
+    await publishUntilBackfilled('UTC');
+    const out = await runCli(['history', '--json', '--days', '30'], env('UTC'));
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    const view = JSON.parse(out.stdout) as HistoryView;
+    expect(view.days).toHaveLength(30);
+    expect(view.backfill).toEqual({ phase: 'done', filesDone: 4, filesTotal: 4, message: null });
+    // The same function behind the app's getHistory, on the same file.
+    const { state } = await readHistory(data.file, Date.parse(view.generatedAt));
+    const same = buildView(state, { days: 30 }, Date.parse(view.generatedAt), backfillFromState(state), ['ledger-*']);
+    expect(withoutTime(view)).toEqual(withoutTime(same));
+    // Exact daily totals by project, counted independently; the ignored project is absent.
+    const expected = await expectedDaily(paths, 'UTC');
+    for (const d of view.days) {
+      const want = [...(expected.get(d.day) ?? new Map<string, { tokens: number; cached: number }>())]
+        .filter(([project]) => !project.startsWith('ledger-'))
+        .map(([project, c]) => ({ project, tokens: c.tokens, cachedInput: c.cached }))
+        .sort((a, b) => b.tokens - a.tokens);
+      expect(d.projects).toEqual(want);
+    }
+    expect(view.days.some((d) => d.tokens > 0)).toBe(true);
+    expect(await readFile(data.file, 'utf8')).not.toContain('ledger-cli');
+    expect(view.windows.some((w) => w.limitId === 'codex' && w.kind === 'secondary')).toBe(true);
+  });
+
+  it("splits a rollout spanning midnight at its lines' timestamps, in the local time zone", async () => {
+    const tokyoToday = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
+    const midnight = Date.parse(`${tokyoToday}T00:00:00+09:00`);
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    const plain = (n: number) => ({ input_tokens: n, cached_input_tokens: 0, output_tokens: 0, total_tokens: n });
+    const tc = (ms: number, total: number) =>
+      line.event(iso(ms), {
+        type: 'token_count',
+        info: { total_token_usage: plain(total), last_token_usage: plain(total) },
+      });
+    await home.writeRollout(
+      home.rolloutPath('2026-11-21', 'midnight'),
+      [
+        line.meta(iso(midnight - 600_000), { id: 'late', cwd: '/w/owl' }),
+        tc(midnight - 120_000, 1000),
+        tc(midnight - 60_000, 1400),
+        tc(midnight + 1_000, 1900),
+      ].join('\n') + '\n',
+      new Date(midnight + 1_000),
+    );
+    await publishUntilBackfilled('Asia/Tokyo');
+    const tokyo = JSON.parse(
+      (await runCli(['history', '--json', '--days', '2'], env('Asia/Tokyo'))).stdout,
+    ) as HistoryView;
+    expect(tokyo.days.map((d) => [d.day, d.tokens])).toEqual([
+      [new Date(midnight - 60_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }), 1400],
+      [tokyoToday, 500],
+    ]);
+    // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
+    await data.remove();
+    await publishUntilBackfilled('UTC');
+    const utc = JSON.parse((await runCli(['history', '--json', '--days', '2'], env('UTC'))).stdout) as HistoryView;
+    const utcDay = new Date(midnight).toLocaleDateString('sv-SE', { timeZone: 'UTC' });
+    expect(utc.days.find((d) => d.day === utcDay)?.tokens).toBe(1900);
+  });
+
+  it('text mode draws sparklines and bars, without colour when not on a terminal', async () => {
+    await home.copySample(SAMPLES.basic);
+    await publishUntilBackfilled('UTC');
+    const out = await runCli(['history', '--days', '30'], env('UTC'));
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toContain('\x1b[');
+    expect(out.stdout).toMatch(/Tokens per day, last 30 days \(19k in all\)/);
+    expect(out.stdout).toMatch(/^ {2}\d{4}-\d{2}-\d{2} {2}█{30} {2}\s*19k \(\+10k cached\) {2}orbit-api$/m);
+  });
+
+  it('colours a window with the tray thresholds: amber below 20 % left, red below 5 %', () => {
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    const window = (used: number, kind: 'primary' | 'secondary') => ({
+      limitId: 'codex',
+      limitName: null,
+      kind,
+      label: kind === 'primary' ? '5h' : 'weekly',
+      windowMinutes: 300,
+      startsAt: '2026-11-22T10:00:00.000Z',
+      resetsAt: '2026-11-22T15:00:00.000Z',
+      current: true,
+      points: [
+        { at: '2026-11-22T10:30:00.000Z', usedPercent: 10, source: 'log' as const },
+        { at: '2026-11-22T11:30:00.000Z', usedPercent: used, source: 'log' as const },
+      ],
+    });
+    const view: HistoryView = {
+      generatedAt: new Date(now).toISOString(),
+      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [] }],
+      windows: [window(85, 'primary'), window(97, 'secondary')],
+      topSessions: [],
+      backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
+    };
+    const coloured = formatHistory(view, now, { color: true });
+    expect(coloured).toContain('\x1b[33m15% left');
+    expect(coloured).toContain('\x1b[31m3% left');
+    const plain = formatHistory(view, now, { color: false });
+    expect(plain).not.toContain('\x1b[');
+    // From 10:00 to 12:00 in 24 cells of 5 minutes: blank before the first reading, 90 % left, then 15 % left.
+    expect(plain).toMatch(/^ {2}5h {4} {2} {5}█{12}▂{7} {2}15% left · resets \d\d:\d\d$/m);
+  });
+
+  it('--days must be a whole number from 1 to 400 (usage error, exit 2)', async () => {
+    for (const bad of ['0', '401', '2.5', 'x', '-3']) {
+      const out = await runCli(['history', `--days=${bad}`], env('UTC'));
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`--days takes a whole number of days from 1 to 400, not '${bad}'`);
+      expect(out.stderr).toContain('Run `codex-discord-presence help history` for usage.');
+    }
+    expect((await runCli(['history', '--days', '400', '--json'], env('UTC'))).code).toBe(0);
+  });
+
+  it('only the publisher writes: history and status read, even a damaged file, and change nothing', async () => {
+    await home.copySample(SAMPLES.basic);
+    expect((await runCli(['history'], env('UTC'))).stdout).toContain('Nothing recorded yet');
+    expect((await runCli(['status', '--json'], env('UTC'))).code).toBe(0);
+    expect(await data.files()).toEqual([]);
+    const damaged =
+      '{"k":"header","format":"codex-discord-presence/history","version":1,"createdAt":1,"clearedAt":null}\n{"k":"lim';
+    await writeFile(data.file, damaged);
+    const out = await runCli(['history', '--json'], env('UTC'));
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain('the last line was cut short');
+    expect(await readFile(data.file, 'utf8')).toBe(damaged);
+    expect(await data.files()).toEqual(['history.jsonl']);
+  });
+});

@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { HistoryRecorder } from '../../src/history/recorder.js';
+import { HistoryStore } from '../../src/history/store.js';
+import type { Bounds } from '../../src/history/state.js';
+import { historyPath } from '../../src/history/location.js';
+
+/** The local day of an ISO time, computed without the code under test. */
+export function dayOf(iso: string, timeZone?: string): string {
+  return new Date(iso).toLocaleDateString('sv-SE', timeZone === undefined ? {} : { timeZone });
+}
+
+const blended = (u: Record<string, number>): number =>
+  Math.max(0, (u.input_tokens ?? 0) - (u.cached_input_tokens ?? 0)) + (u.output_tokens ?? 0);
+
+/**
+ * Daily totals by project for a set of rollouts, computed independently: every
+ * line JSON-parsed, the growth of Codex's blended total per token_count line,
+ * a fork's first line counted as its own request.
+ */
+export async function expectedDaily(
+  paths: string[],
+  timeZone?: string,
+): Promise<Map<string, Map<string, { tokens: number; cached: number }>>> {
+  const out = new Map<string, Map<string, { tokens: number; cached: number }>>();
+  for (const path of paths) {
+    let project = '';
+    let fork = false;
+    let metaSeen = false;
+    let prev: Record<string, number> | null = null;
+    for (const text of (await readFile(path, 'utf8')).split('\n')) {
+      if (text.trim() === '') continue;
+      const v = JSON.parse(text) as { timestamp: string; type: string; payload: Record<string, unknown> };
+      if (v.type === 'session_meta' && !metaSeen) {
+        metaSeen = true;
+        project = basename(String(v.payload.cwd));
+        fork = typeof v.payload.forked_from_id === 'string';
+      }
+      if (v.type !== 'event_msg' || v.payload.type !== 'token_count') continue;
+      const info = v.payload.info as {
+        total_token_usage?: Record<string, number>;
+        last_token_usage?: Record<string, number>;
+      } | null;
+      const total = info?.total_token_usage;
+      if (total === undefined) continue;
+      const last = info?.last_token_usage ?? {};
+      let tokens: number;
+      let cached: number;
+      if (prev === null) {
+        const own = fork ? last : total;
+        tokens = blended(own);
+        cached = own.cached_input_tokens ?? 0;
+      } else if ((total.total_tokens ?? 0) < (prev.total_tokens ?? 0)) {
+        tokens = blended(last);
+        cached = last.cached_input_tokens ?? 0;
+      } else {
+        tokens = blended(total) - blended(prev);
+        cached = (total.cached_input_tokens ?? 0) - (prev.cached_input_tokens ?? 0);
+      }
+      prev = total;
+      if (tokens === 0 && cached === 0) continue;
+      const day = dayOf(v.timestamp, timeZone);
+      const days = out.get(day) ?? new Map<string, { tokens: number; cached: number }>();
+      const cell = days.get(project) ?? { tokens: 0, cached: 0 };
+      cell.tokens += tokens;
+      cell.cached += cached;
+      days.set(project, cell);
+      out.set(day, days);
+    }
+  }
+  return out;
+}
+
+export class TempDataDir {
+  private constructor(readonly dir: string) {}
+  static async create(): Promise<TempDataDir> {
+    return new TempDataDir(await mkdtemp(join(tmpdir(), 'cdp-data-')));
+  }
+  get file(): string {
+    return historyPath(this.dir);
+  }
+  async files(): Promise<string[]> {
+    return (await readdir(this.dir)).sort();
+  }
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A store and recorder on real disk; `backfilled()` resolves when the catch-up is over. */
+export async function recorderFor(
+  data: TempDataDir,
+  codexHome: string,
+  opts: { now?: () => number; ignore?: string[]; bounds?: Bounds } = {},
+): Promise<{ store: HistoryStore; recorder: HistoryRecorder; backfilled: () => Promise<void> }> {
+  const now = opts.now ?? Date.now;
+  const store = await HistoryStore.open(data.file, { now, ...(opts.bounds ? { bounds: opts.bounds } : {}) });
+  const recorder = new HistoryRecorder({ store, codexHome, now, ignore: () => opts.ignore ?? [] });
+  recorder.start();
+  const backfilled = async (): Promise<void> => {
+    for (let i = 0; i < 500 && recorder.backfill.phase !== 'done'; i += 1) await new Promise((r) => setTimeout(r, 10));
+    await recorder.idle();
+    await store.flush();
+  };
+  return { store, recorder, backfilled };
+}
