@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Api, UsageSnapshot } from '../../../src/contract/index.js';
 import { notSharedReason, sessionOnDiscord } from '../presenceView.js';
 import { useAppStore } from '../stores/appStore.js';
+import { useHistoryStore } from '../stores/historyStore.js';
 import { usePopoverSizing } from '../usePopoverSizing.js';
 import { useNow } from '../useNow.js';
 import { DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
@@ -118,6 +119,8 @@ export function Popover({ api }: { api: Api }) {
   const app = useAppStore((s) => s.app);
   const settings = useAppStore((s) => s.settings);
   const error = useAppStore((s) => s.error);
+  const historyWindows = useHistoryStore((s) => s.view?.windows);
+  const openHistory = useCallback(() => void api.openHistory().catch(() => undefined), [api]);
   const now = useNow();
   const pageRef = useRef<HTMLElement | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
@@ -180,7 +183,7 @@ export function Popover({ api }: { api: Api }) {
         </section>
       ) : (
         <>
-          <LimitRows limits={snapshot.limits} now={now} />
+          <LimitRows limits={snapshot.limits} now={now} history={historyWindows} onOpenHistory={openHistory} />
           <section className="sessions-section" aria-labelledby="sessions-title">
             <h2 className="section-title" id="sessions-title">
               Sessions
