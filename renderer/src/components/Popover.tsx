@@ -18,7 +18,9 @@ function sessionsLine(snapshot: UsageSnapshot): string {
   return busy > 0 ? `${live} live · ${busy} working` : `${live} live`;
 }
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
+/** Where focus starts when the popover opens: the first control, but never a sparkline (a shortcut, not a task). */
+const FIRST_FOCUS =
+  'button:not([disabled]):not(.spark), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
 
 /** Escape closes the popover; each time it opens, focus goes to its first control. */
 function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready: boolean): void {
@@ -32,7 +34,7 @@ function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready:
     const focusFirst = (): void => {
       const active = document.activeElement;
       if (active !== null && active !== document.body && page.current?.contains(active)) return;
-      page.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+      page.current?.querySelector<HTMLElement>(FIRST_FOCUS)?.focus();
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('focus', focusFirst);

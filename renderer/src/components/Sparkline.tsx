@@ -38,6 +38,7 @@ export const Sparkline = memo(function Sparkline({
         aria-hidden="true"
         data-values={b.points.map((p) => Math.round(p.remaining * 10) / 10).join(',')}
       >
+        <line className="spark-base" x1={BOX.left} x2={BOX.width - BOX.right} y1={g.y(0)} y2={g.y(0)} />
         {g.pace !== '' && <path className="spark-pace" d={g.pace} />}
         <path className="spark-line" d={g.line} />
       </svg>

@@ -22,6 +22,37 @@ export function linearScale(
 
 const clampPercent = (v: number): number => Math.min(100, Math.max(0, v));
 
+const digits = (s: string, from: number, count: number): number => {
+  let n = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+};
+
+/**
+ * Milliseconds for an ISO 8601 time. Main sends `toISOString()` form
+ * (`2026-11-21T14:00:00.000Z`), read here without Date.parse: 400 days of
+ * readings are tens of thousands of them. Any other form goes to Date.parse.
+ */
+export function isoTime(s: string): number {
+  if (s.length === 24 && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(23) === 90 /* Z */) {
+    const t = Date.UTC(
+      digits(s, 0, 4),
+      digits(s, 5, 2) - 1,
+      digits(s, 8, 2),
+      digits(s, 11, 2),
+      digits(s, 14, 2),
+      digits(s, 17, 2),
+      digits(s, 20, 3),
+    );
+    if (Number.isFinite(t)) return t;
+  }
+  return Date.parse(s);
+}
+
 /** One observation, as remaining share at a time (ms since the epoch). */
 export interface BurnPoint {
   t: number;
@@ -45,12 +76,12 @@ export interface BurnDown {
 export function burnDown(w: HistoryWindow): BurnDown {
   const points: BurnPoint[] = [];
   for (const p of w.points) {
-    const t = Date.parse(p.at);
+    const t = isoTime(p.at);
     if (Number.isFinite(t)) points.push({ t, remaining: clampPercent(100 - p.usedPercent), source: p.source });
   }
   points.sort((a, b) => a.t - b.t);
-  const reset = w.resetsAt === null ? NaN : Date.parse(w.resetsAt);
-  const startsAt = w.startsAt === null ? NaN : Date.parse(w.startsAt);
+  const reset = w.resetsAt === null ? NaN : isoTime(w.resetsAt);
+  const startsAt = w.startsAt === null ? NaN : isoTime(w.startsAt);
   const first = points[0]?.t ?? NaN;
   const last = points.at(-1)?.t ?? NaN;
   const start = Number.isFinite(startsAt) ? (Number.isFinite(first) ? Math.min(startsAt, first) : startsAt) : first;
@@ -121,13 +152,36 @@ export function burnGeometry(b: BurnDown, box: Box, now: number, withPace: boole
           [round(x(b.end)), round(y(0))],
         ]) ?? '')
       : '';
+  const drawn = thinColumns(coords);
   return {
     x,
     y,
-    line: coords.length > 0 ? (path(coords) ?? '') : '',
+    line: drawn.length > 0 ? (path(drawn) ?? '') : '',
     pace,
     dots: b.points.map((p) => ({ x: round(x(p.t)), y: round(y(p.remaining)) })),
   };
+}
+
+/**
+ * At most two coordinates per half-pixel column, its first and its last: a
+ * week read every minute draws the same line with a few hundred points
+ * instead of twenty thousand. Readings within a window only move one way, so
+ * a column's first and last hold its whole extent.
+ */
+export function thinColumns(coords: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let columnStart = -1;
+  for (const c of coords) {
+    const head = out[columnStart];
+    if (head !== undefined && Math.abs(c[0] - head[0]) < 0.5) {
+      if (out.length - columnStart >= 2) out[out.length - 1] = c;
+      else out.push(c);
+    } else {
+      columnStart = out.length;
+      out.push(c);
+    }
+  }
+  return out;
 }
 
 /** The index of the point nearest to `t` (points sorted by time); -1 when there are none. */
@@ -294,9 +348,11 @@ export function dayLabel(day: string, short = false): string {
   return short ? text : `${WEEKDAYS[date.getDay()] ?? ''} ${text}`;
 }
 
-/** `12,345` with the user's digit grouping. */
+/** `12,345`: digits grouped by threes (no Intl, whose first use costs a few ms at startup). */
 export function fullNumber(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const digits = String(Math.abs(Math.round(n)));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 && Math.round(n) !== 0 ? `-${grouped}` : grouped;
 }
 
 /** `14:05 · 72% left · even pace 60% left`: a reading as its tooltip and table say it. */

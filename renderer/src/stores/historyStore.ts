@@ -13,6 +13,8 @@ interface HistoryStore {
 export const useHistoryStore = create<HistoryStore>(() => ({ view: null, query: { days: 30 }, error: null }));
 
 let pulls = 0;
+/** A pull started before the History tab mounted (the window opened at #history), which its mount reuses. */
+let early: Promise<void> | null = null;
 
 /** Pulls the view for `query`; an answer to an older query never replaces a newer one. */
 export async function pullHistory(api: Api, query: HistoryQuery): Promise<void> {
@@ -27,11 +29,21 @@ export async function pullHistory(api: Api, query: HistoryQuery): Promise<void> 
 }
 
 /**
- * Subscribes first, then pulls once: every `historyChanged` from main (a
- * recorded snapshot, backfill progress, a clear) pulls the current query again.
+ * Starts the pull at page load when the window opens on History, so it runs
+ * alongside the settings pull instead of after it.
+ */
+export function pullHistoryEarly(api: Api, query: HistoryQuery): void {
+  early = pullHistory(api, query);
+}
+
+/**
+ * Subscribes first, then pulls once (or keeps the early pull): every
+ * `historyChanged` from main (a recorded snapshot, backfill progress, a
+ * clear) pulls the current query again.
  */
 export function connectHistory(api: Api, query: HistoryQuery): () => void {
   const off = api.onHistoryChanged(() => void pullHistory(api, useHistoryStore.getState().query));
-  void pullHistory(api, query);
+  if (early === null) void pullHistory(api, query);
+  early = null;
   return off;
 }

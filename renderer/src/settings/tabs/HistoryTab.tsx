@@ -146,7 +146,8 @@ function ClearHistory({ api }: { api: Api }) {
           </p>
         )}
         <div className="dialog-buttons">
-          <button type="button" autoFocus onClick={() => setOpen(false)}>
+          {/* First in the dialog, so showModal focuses it: Cancel is the safe choice. */}
+          <button type="button" onClick={() => setOpen(false)}>
             Cancel
           </button>
           <button type="button" className="danger" disabled={busy} onClick={() => void clear()}>
