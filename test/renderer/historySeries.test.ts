@@ -73,10 +73,7 @@ describe('history series', () => {
     expect(g.pace).toBe('M5,5L105,105');
     // 10:00 at 100 %, step down at 12:00 to 50 %, held until 15:00.
     expect(g.line).toBe('M5,5L25,5L25,55L55,55');
-    expect(g.dots).toEqual([
-      { x: 5, y: 5 },
-      { x: 25, y: 55 },
-    ]);
+    expect([g.dot(0), g.dot(1), g.dot(2)]).toEqual([{ x: 5, y: 5 }, { x: 25, y: 55 }, undefined]);
   });
 
   it('thinning keeps each pixel column’s first and last point, so a dense week draws the same line', () => {

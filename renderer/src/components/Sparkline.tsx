@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { HistoryWindow } from '../../../src/contract/index.js';
-import { burnDown, burnGeometry, hasPace, type Box } from '../history/series.js';
+import { burnDown, burnGeometry, hasPace, listedValues, type Box } from '../history/series.js';
 
 const BOX: Box = { width: 72, height: 22, top: 2, right: 2, bottom: 2, left: 2 };
 
@@ -36,7 +36,8 @@ export const Sparkline = memo(function Sparkline({
         height={BOX.height}
         viewBox={`0 0 ${BOX.width} ${BOX.height}`}
         aria-hidden="true"
-        data-values={b.points.map((p) => Math.round(p.remaining * 10) / 10).join(',')}
+        data-values={listedValues(b)}
+        data-count={b.points.length}
       >
         <line className="spark-base" x1={BOX.left} x2={BOX.width - BOX.right} y1={g.y(0)} y2={g.y(0)} />
         {g.pace !== '' && <path className="spark-pace" d={g.pace} />}

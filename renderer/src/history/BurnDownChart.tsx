@@ -9,6 +9,8 @@ import {
   evenPaceAt,
   hasPace,
   linearScale,
+  listedValues,
+  windowSignature,
   nearestIndex,
   pointText,
   type Box,
@@ -27,7 +29,10 @@ const MAX_DOTS = 60;
 export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow; title: string; now: number }) {
   const id = useId();
   const pace = hasPace(w);
-  const b = useMemo(() => burnDown(w), [w]);
+  // A re-query hands over a fresh copy of the same window: recompute only when its readings changed.
+  const signature = windowSignature(w);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const b = useMemo(() => burnDown(w), [signature]);
   const g = useMemo(() => burnGeometry(b, BOX, now, pace), [b, now, pace]);
   const times = useMemo(() => b.points.map((p) => p.t), [b]);
   const toTime = linearScale([BOX.left, BOX.width - BOX.right], [b.start, b.end]);
@@ -37,7 +42,7 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
   const last = b.points.at(-1);
   const tone = last === undefined ? 'normal' : levelFor(last.remaining);
   const activePoint = active === null ? undefined : b.points[active];
-  const activeDot = active === null ? undefined : g.dots[active];
+  const activeDot = active === null ? undefined : g.dot(active);
   const nowX = now > b.start && now < b.end ? g.x(now) : null;
   const summary =
     last === undefined
@@ -56,7 +61,8 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
           role="group"
           aria-label={`${summary}. Use the arrow keys to read each reading.`}
           aria-describedby={`${id}-tip`}
-          data-values={b.points.map((p) => Math.round(p.remaining * 10) / 10).join(',')}
+          data-values={listedValues(b)}
+          data-count={b.points.length}
           data-start={Number.isFinite(b.start) ? new Date(b.start).toISOString() : ''}
           data-end={Number.isFinite(b.end) ? new Date(b.end).toISOString() : ''}
           {...handlers}
@@ -93,7 +99,10 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
           {g.pace !== '' && <path className="pace-line" d={g.pace} data-testid="pace-line" />}
           <path className="burn-line" d={g.line} data-testid="burn-line" />
           {b.points.length <= MAX_DOTS &&
-            g.dots.map((d, i) => <circle key={i} className="dot-point" cx={d.x} cy={d.y} r={2.5} />)}
+            b.points.map((_, i) => {
+              const d = g.dot(i);
+              return d === undefined ? null : <circle key={i} className="dot-point" cx={d.x} cy={d.y} r={2.5} />;
+            })}
           {activeDot !== undefined && <circle className="dot-active" cx={activeDot.x} cy={activeDot.y} r={4.5} />}
         </svg>
         <ChartTooltip

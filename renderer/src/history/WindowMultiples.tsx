@@ -3,7 +3,7 @@ import type { HistoryWindow } from '../../../src/contract/index.js';
 import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
 import { TableToggle } from './ChartParts.js';
-import { burnDown, burnGeometry, dayLabel, hasPace, type Box } from './series.js';
+import { burnDown, burnGeometry, dayLabel, hasPace, listedValues, windowSignature, type Box } from './series.js';
 
 const BOX: Box = { width: 120, height: 56, top: 4, right: 4, bottom: 4, left: 4 };
 
@@ -28,29 +28,34 @@ const lastLeft = (w: HistoryWindow): number | null => {
 };
 
 /** One past window, drawn to its end: what was left when it reset. */
-const Multiple = memo(function Multiple({ window: w }: { window: HistoryWindow }) {
-  const b = burnDown(w);
-  const g = burnGeometry(b, BOX, b.end, hasPace(w));
-  const left = lastLeft(w);
-  const span = spanText(w);
-  const ended = left === null ? 'no readings' : `${wholePercent(left)}% left at reset`;
-  return (
-    <li className={`multiple tone-${left === null ? 'normal' : levelFor(left)}`} data-testid="multiple">
-      <svg
-        viewBox={`0 0 ${BOX.width} ${BOX.height}`}
-        role="img"
-        aria-label={`${span}: ${ended}`}
-        data-values={b.points.map((p) => Math.round(p.remaining * 10) / 10).join(',')}
-      >
-        <rect className="plot-bg" x={0} y={0} width={BOX.width} height={BOX.height} rx={4} />
-        {g.pace !== '' && <path className="pace-line" d={g.pace} />}
-        <path className="burn-line" d={g.line} />
-      </svg>
-      <span className="multiple-span">{span}</span>
-      <span className="multiple-left">{ended}</span>
-    </li>
-  );
-});
+const Multiple = memo(
+  function Multiple({ window: w }: { window: HistoryWindow }) {
+    const b = burnDown(w);
+    const g = burnGeometry(b, BOX, b.end, hasPace(w));
+    const left = lastLeft(w);
+    const span = spanText(w);
+    const ended = left === null ? 'no readings' : `${wholePercent(left)}% left at reset`;
+    return (
+      <li className={`multiple tone-${left === null ? 'normal' : levelFor(left)}`} data-testid="multiple">
+        <svg
+          viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+          role="img"
+          aria-label={`${span}: ${ended}`}
+          data-values={listedValues(b)}
+          data-count={b.points.length}
+        >
+          <rect className="plot-bg" x={0} y={0} width={BOX.width} height={BOX.height} rx={4} />
+          {g.pace !== '' && <path className="pace-line" d={g.pace} />}
+          <path className="burn-line" d={g.line} />
+        </svg>
+        <span className="multiple-span">{span}</span>
+        <span className="multiple-left">{ended}</span>
+      </li>
+    );
+  },
+  // A re-query hands over fresh copies: redraw only when the readings changed.
+  (a, b) => windowSignature(a.window) === windowSignature(b.window),
+);
 
 /** The last windows of one family and kind side by side, oldest first, on one scale. */
 export function WindowMultiples({ title, windows }: { title: string; windows: readonly HistoryWindow[] }) {

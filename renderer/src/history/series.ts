@@ -117,8 +117,8 @@ export interface BurnGeometry {
   line: string;
   /** SVG path of the even-pace line, or '' when the window's span is unknown. */
   pace: string;
-  /** Where each observation is drawn, in order. */
-  dots: Array<{ x: number; y: number }>;
+  /** Where observation `i` is drawn (computed on demand: a long series draws no dots). */
+  dot: (i: number) => { x: number; y: number } | undefined;
 }
 
 const path = line<[number, number]>();
@@ -133,17 +133,18 @@ const round = (v: number): number => Math.round(v * 10) / 10;
 export function burnGeometry(b: BurnDown, box: Box, now: number, withPace: boolean): BurnGeometry {
   const x = linearScale([b.start, b.end], [box.left, box.width - box.right]);
   const y = linearScale([0, 100], [box.height - box.bottom, box.top]);
-  const coords: Array<[number, number]> = [];
+  const coords = columnThinner();
   for (let i = 0; i < b.points.length; i += 1) {
     const p = b.points[i];
     if (p === undefined) continue;
     const prev = b.points[i - 1];
-    if (prev !== undefined && prev.remaining !== p.remaining) coords.push([round(x(p.t)), round(y(prev.remaining))]);
-    coords.push([round(x(p.t)), round(y(p.remaining))]);
+    const px = round(x(p.t));
+    if (prev !== undefined && prev.remaining !== p.remaining) coords.push(px, round(y(prev.remaining)));
+    coords.push(px, round(y(p.remaining)));
   }
   const last = b.points.at(-1);
   if (last !== undefined && now > last.t) {
-    coords.push([round(x(Math.min(now, b.end))), round(y(last.remaining))]);
+    coords.push(round(x(Math.min(now, b.end))), round(y(last.remaining)));
   }
   const pace =
     withPace && b.end > b.start
@@ -152,13 +153,15 @@ export function burnGeometry(b: BurnDown, box: Box, now: number, withPace: boole
           [round(x(b.end)), round(y(0))],
         ]) ?? '')
       : '';
-  const drawn = thinColumns(coords);
   return {
     x,
     y,
-    line: drawn.length > 0 ? (path(drawn) ?? '') : '',
+    line: coords.out.length > 0 ? (path(coords.out) ?? '') : '',
     pace,
-    dots: b.points.map((p) => ({ x: round(x(p.t)), y: round(y(p.remaining)) })),
+    dot: (i) => {
+      const p = b.points[i];
+      return p === undefined ? undefined : { x: round(x(p.t)), y: round(y(p.remaining)) };
+    },
   };
 }
 
@@ -169,19 +172,40 @@ export function burnGeometry(b: BurnDown, box: Box, now: number, withPace: boole
  * a column's first and last hold its whole extent.
  */
 export function thinColumns(coords: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const t = columnThinner();
+  for (const [cx, cy] of coords) t.push(cx, cy);
+  return t.out;
+}
+
+/** thinColumns, fed one coordinate at a time (no full-size array in between). */
+function columnThinner(): { out: Array<[number, number]>; push(x: number, y: number): void } {
   const out: Array<[number, number]> = [];
   let columnStart = -1;
-  for (const c of coords) {
-    const head = out[columnStart];
-    if (head !== undefined && Math.abs(c[0] - head[0]) < 0.5) {
-      if (out.length - columnStart >= 2) out[out.length - 1] = c;
-      else out.push(c);
-    } else {
-      columnStart = out.length;
-      out.push(c);
-    }
-  }
-  return out;
+  return {
+    out,
+    push(cx, cy) {
+      const head = out[columnStart];
+      if (head !== undefined && Math.abs(cx - head[0]) < 0.5) {
+        if (out.length - columnStart >= 2) out[out.length - 1] = [cx, cy];
+        else out.push([cx, cy]);
+      } else {
+        columnStart = out.length;
+        out.push([cx, cy]);
+      }
+    },
+  };
+}
+
+/** Past this many readings a chart does not list them in `data-values` (the DOM would carry ~100 kB). */
+export const MAX_LISTED_VALUES = 500;
+
+/**
+ * The readings' remaining %, one decimal, comma-separated: what the chart was
+ * given, for tests and tools. Undefined (no attribute) for a long series, which only states its count.
+ */
+export function listedValues(b: BurnDown): string | undefined {
+  if (b.points.length > MAX_LISTED_VALUES) return undefined;
+  return b.points.map((p) => Math.round(p.remaining * 10) / 10).join(',');
 }
 
 /** The index of the point nearest to `t` (points sorted by time); -1 when there are none. */
@@ -197,6 +221,16 @@ export function nearestIndex(times: readonly number[], t: number): number {
   const before = times[lo - 1];
   const at = times[lo] ?? 0;
   return before !== undefined && t - before <= at - t ? lo - 1 : lo;
+}
+
+/**
+ * Equal for two copies of the same window with the same readings (each pull
+ * from main is a fresh copy): its span, how many readings, and the last one.
+ * Readings are only ever appended, so this is enough to skip redrawing.
+ */
+export function windowSignature(w: HistoryWindow): string {
+  const last = w.points.at(-1);
+  return `${w.limitId}|${w.kind}|${w.startsAt ?? ''}|${w.resetsAt ?? ''}|${w.points.length}|${last?.at ?? ''}|${last?.usedPercent ?? ''}`;
 }
 
 /** The window in progress for a family and kind, if history has one with readings. */
