@@ -46,6 +46,8 @@ describe('popover sparklines', () => {
     const five = page.getByTestId('limit-5h').getByTestId('sparkline');
     await expect.poll(() => five.count()).toBe(1);
     expect(await five.locator('svg').getAttribute('data-values')).toBe('95,85,78,72');
+    // Opening the popover does not put focus on a sparkline: it is a shortcut, not the first task.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('spark'))).toBe(false);
     // 72×22 box with 2 px margins: the even pace runs from 100 % at the start (2,2) to 0 % at the reset (70,20).
     expect(await five.locator('.spark-pace').getAttribute('d')).toBe('M2,2L70,20');
     // 11:30 of a window from 11:13 to 16:13 is 17/300 of 68 px in; 95 % left is 2 + 0.05 × 18 px down.
