@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Popover } from './components/Popover.js';
 import { connectAppStore, useAppStore } from './stores/appStore.js';
+import { connectHistory } from './stores/historyStore.js';
 import { applyTheme } from './theme.js';
 import './styles.css';
 
@@ -13,6 +14,8 @@ useAppStore.subscribe((s, prev) => {
   if (s.app !== null && s.app !== prev.app) document.documentElement.dataset.platform = s.app.platform;
 });
 void connectAppStore(api);
+// Sparklines need only the current windows: one day of token usage keeps the answer small.
+connectHistory(api, { days: 1 });
 const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(

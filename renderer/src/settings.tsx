@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { SettingsApp } from './settings/SettingsApp.js';
 import { connectAppStore, useAppStore } from './stores/appStore.js';
 import { loadSettings } from './stores/settingsStore.js';
+import { pullHistoryEarly, useHistoryStore } from './stores/historyStore.js';
+import { tabForHash } from './settings/fields.js';
 import { applyTheme } from './theme.js';
 import './styles.css';
 
@@ -13,6 +15,8 @@ useAppStore.subscribe((s, prev) => {
 });
 void connectAppStore(api);
 void loadSettings(api);
+// Opened from a popover sparkline (#history): fetch history alongside the settings, not after them.
+if (tabForHash(window.location.hash) === 'history') pullHistoryEarly(api, useHistoryStore.getState().query);
 const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(

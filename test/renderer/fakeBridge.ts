@@ -4,6 +4,7 @@ import type {
   AppState,
   DoctorResult,
   HistoryQuery,
+  HistorySession,
   HistoryView,
   SaveResult,
   Settings,
@@ -14,8 +15,13 @@ export interface FakeInit {
   snapshot: UsageSnapshot;
   app: AppState;
   settings: Settings;
-  /** What `getHistory` resolves to; an empty history when absent. */
+  /**
+   * The recorded history; an empty history when absent. Like main, `getHistory`
+   * answers the last `query.days` of its days, and the top sessions of `query.day`
+   * from `sessionsByDay` when given (default: the last day).
+   */
   history?: HistoryView;
+  sessionsByDay?: Record<string, HistorySession[]>;
   /** Main does not answer: every pull rejects, as when the IPC handler throws. */
   broken?: boolean;
 }
@@ -25,6 +31,8 @@ export interface FakeControls {
   pushSnapshot(snapshot: UsageSnapshot): void;
   pushAppState(app: AppState): void;
   pushSettings(settings: Settings): void;
+  /** Replaces the recorded history and tells every listener, as main does on `historyChanged`. */
+  pushHistory(history: HistoryView): void;
   /** What `runDoctor` resolves to. */
   doctor: DoctorResult;
 }
@@ -113,21 +121,35 @@ function bridgeScript(init: FakeInit): void {
     runDoctor: async () => (record('runDoctor', []), doctor),
     getHistory: async (query: HistoryQuery): Promise<HistoryView> => {
       record('getHistory', [query]);
-      return (
-        init.history ?? {
-          generatedAt: init.snapshot.generatedAt,
-          days: [],
-          windows: [],
-          topSessions: [],
-          backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
-        }
-      );
+      const h: HistoryView = init.history ?? {
+        generatedAt: init.snapshot.generatedAt,
+        days: [],
+        windows: [],
+        topSessions: [],
+        backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
+      };
+      const days = h.days.slice(Math.max(0, h.days.length - query.days));
+      const day = query.day ?? days.at(-1)?.day ?? '';
+      const topSessions = init.sessionsByDay === undefined ? h.topSessions : (init.sessionsByDay[day] ?? []);
+      return structuredClone({ ...h, days, topSessions });
     },
     onHistoryChanged: (listener: () => void) => {
       historyListeners.add(listener);
       return () => historyListeners.delete(listener);
     },
-    clearHistory: async () => record('clearHistory', []),
+    clearHistory: async () => {
+      record('clearHistory', []);
+      if (init.history !== undefined) {
+        init.history = {
+          ...init.history,
+          days: init.history.days.map((d) => ({ ...d, tokens: 0, cachedInput: 0, projects: [] })),
+          windows: [],
+          topSessions: [],
+        };
+      }
+      init.sessionsByDay = undefined;
+      for (const l of historyListeners) l();
+    },
     openHistory: async () => record('openHistory', []),
   } satisfies Api;
   const w = globalThis as unknown as { codexPresence: Api; __fake: FakeControls };
@@ -145,6 +167,10 @@ function bridgeScript(init: FakeInit): void {
     pushSettings: (next) => {
       settings = next;
       for (const l of settingsListeners) l(structuredClone(next));
+    },
+    pushHistory: (h) => {
+      init.history = h;
+      for (const l of historyListeners) l();
     },
     doctor,
   };
@@ -164,6 +190,10 @@ export function pushSnapshot(page: Page, snapshot: UsageSnapshot): Promise<void>
 
 export function pushAppState(page: Page, app: AppState): Promise<void> {
   return page.evaluate((a) => (globalThis as unknown as { __fake: FakeControls }).__fake.pushAppState(a), app);
+}
+
+export function pushHistory(page: Page, history: HistoryView): Promise<void> {
+  return page.evaluate((h) => (globalThis as unknown as { __fake: FakeControls }).__fake.pushHistory(h), history);
 }
 
 export function pushSettings(page: Page, settings: Settings): Promise<void> {

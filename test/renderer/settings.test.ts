@@ -18,14 +18,20 @@ const saves = async (page: import('playwright-core').Page) =>
   (await fakeCalls(page)).filter((c) => c[0] === 'saveSettings').map((c) => c[1][0] as Settings);
 
 describe('settings window', () => {
-  it('four tabs; a bad client id is marked as you type, clears when valid, and saves', async () => {
+  it('four tabs of settings and History; a bad client id is marked as you type, clears when valid, and saves', async () => {
     const { context, page } = await openPage(
       h,
       'settings',
       { snapshot: snapshot(), settings: settings((s) => (s.discordClientId = '')) },
       { now: T0 },
     );
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Discord', 'Privacy & card', 'Limits', 'General']);
+    expect(await page.getByRole('tab').allTextContents()).toEqual([
+      'Discord',
+      'Privacy & card',
+      'Limits',
+      'General',
+      'History',
+    ]);
     // No Application ID yet: the setup guide is open, with the asset keys and the portal link.
     const guide = page.getByTestId('guide');
     expect(await guide.getAttribute('open')).not.toBeNull();

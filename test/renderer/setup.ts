@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { defaultConfig, toSettings } from '../../src/config/schema.js';
-import type { AppState, Settings, UsageSnapshot } from '../../src/contract/index.js';
+import type { AppState, HistorySession, HistoryView, Settings, UsageSnapshot } from '../../src/contract/index.js';
 import { launchBrowser } from '../support/browser.js';
 import { ROOT } from '../support/cli.js';
 import { serveFolder } from '../support/staticServer.js';
@@ -57,8 +57,14 @@ export function settings(change: (s: Settings) => void = () => undefined): Setti
 
 export async function openPage(
   h: Harness,
-  page: 'popover' | 'settings',
-  init: { snapshot: UsageSnapshot; app?: AppState; settings?: Settings },
+  page: 'popover' | 'settings' | 'settings.html#history',
+  init: {
+    snapshot: UsageSnapshot;
+    app?: AppState;
+    settings?: Settings;
+    history?: HistoryView;
+    sessionsByDay?: Record<string, HistorySession[]>;
+  },
   opts: { now: number; colorScheme?: 'light' | 'dark'; width?: number; height?: number; brokenBridge?: boolean },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({
@@ -78,8 +84,10 @@ export async function openPage(
     snapshot: init.snapshot,
     app: init.app ?? APP,
     settings: init.settings ?? settings(),
+    history: init.history,
+    sessionsByDay: init.sessionsByDay,
     broken: opts.brokenBridge ?? false,
   });
-  await p.goto(`${h.url}/${page}.html`);
+  await p.goto(`${h.url}/${page.includes('.html') ? page : `${page}.html`}`);
   return { context, page: p };
 }

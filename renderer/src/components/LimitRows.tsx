@@ -1,4 +1,4 @@
-import type { LimitFamily, UsageLimits, UsageWindow } from '../../../src/contract/index.js';
+import type { HistoryWindow, LimitFamily, UsageLimits, UsageWindow } from '../../../src/contract/index.js';
 import {
   creditsText,
   familyName,
@@ -9,6 +9,8 @@ import {
   sourceText,
   updatedAgo,
 } from '../../../src/format/presentation.js';
+import { currentWindow } from '../history/series.js';
+import { Sparkline } from './Sparkline.js';
 
 const title = (label: string): string => `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
 
@@ -32,18 +34,23 @@ function Bar({ label, percent }: { label: string; percent: number | null }) {
 /**
  * One limit window, as the reference draws it: the name and a large "% left",
  * a thin bar, then "Resets in 2h 13m · 14:05", the pace in words, and
- * "updated 23 min ago" (dimmed) when the number may be old.
+ * "updated 23 min ago" (dimmed) when the number may be old. With recorded
+ * history, a sparkline of the window so far sits before the number.
  */
 export function LimitRow({
   window: w,
   label,
   testId,
   now,
+  history = null,
+  onOpenHistory,
 }: {
   window: UsageWindow | null;
   label: string;
   testId: string;
   now: number;
+  history?: HistoryWindow | null;
+  onOpenHistory?: () => void;
 }) {
   const name = title(label);
   if (w === null) {
@@ -66,6 +73,9 @@ export function LimitRow({
     <div className={`limit-row tone-${levelFor(w.remainingPercent)}${stale ? ' is-stale' : ''}`} data-testid={testId}>
       <div className="limit-head">
         <h3>{name}</h3>
+        {history !== null && onOpenHistory !== undefined && (
+          <Sparkline window={history} name={name} now={now} onOpen={onOpenHistory} />
+        )}
         <span className="limit-value" data-testid="left">
           {percentLeftText(w.remainingPercent)}
         </span>
@@ -93,6 +103,8 @@ export function LimitRow({
 
 interface OtherRow {
   key: string;
+  limitId: string;
+  kind: HistoryWindow['kind'];
   label: string;
   window: UsageWindow;
 }
@@ -102,15 +114,37 @@ export function otherRows(others: readonly LimitFamily[]): OtherRow[] {
   const rows: OtherRow[] = [];
   for (const f of others) {
     const name = familyName(f);
-    for (const w of [f.primary, f.secondary]) {
-      if (w !== null) rows.push({ key: `${f.limitId}:${w.label}`, label: `${name} ${w.label}`, window: w });
+    for (const [kind, w] of [
+      ['primary', f.primary],
+      ['secondary', f.secondary],
+    ] as const) {
+      if (w !== null)
+        rows.push({ key: `${f.limitId}:${w.label}`, limitId: f.limitId, kind, label: `${name} ${w.label}`, window: w });
     }
   }
   return rows.sort((a, b) => a.window.remainingPercent - b.window.remainingPercent);
 }
 
+/** The main family's id in history (Codex's `limit_id` for the plan's own limits). */
+const MAIN_LIMIT_ID = 'codex';
+
 /** The limits card: the two main windows, then other families and credits in the same style. */
-export function LimitRows({ limits, now }: { limits: UsageLimits; now: number }) {
+export function LimitRows({
+  limits,
+  now,
+  history = [],
+  onOpenHistory,
+}: {
+  limits: UsageLimits;
+  now: number;
+  /** Recorded windows (history's current ones feed the sparklines); none draws no sparkline. */
+  history?: readonly HistoryWindow[];
+  onOpenHistory?: () => void;
+}) {
+  const spark = (limitId: string, kind: HistoryWindow['kind']) => ({
+    history: currentWindow(history, limitId, kind),
+    onOpenHistory,
+  });
   const none = limits.primary === null && limits.secondary === null && limits.others.length === 0;
   if (none && limits.credits === null) {
     return (
@@ -124,17 +158,31 @@ export function LimitRows({ limits, now }: { limits: UsageLimits; now: number })
     <section className="card limits" aria-label="Limits">
       {!(limits.primary === null && limits.secondary === null) && (
         <>
-          <LimitRow window={limits.primary} label={limits.primary?.label ?? '5h'} testId="limit-5h" now={now} />
+          <LimitRow
+            window={limits.primary}
+            label={limits.primary?.label ?? '5h'}
+            testId="limit-5h"
+            now={now}
+            {...spark(MAIN_LIMIT_ID, 'primary')}
+          />
           <LimitRow
             window={limits.secondary}
             label={limits.secondary?.label ?? 'weekly'}
             testId="limit-weekly"
             now={now}
+            {...spark(MAIN_LIMIT_ID, 'secondary')}
           />
         </>
       )}
       {others.map((o) => (
-        <LimitRow key={o.key} window={o.window} label={o.label} testId="limit-other" now={now} />
+        <LimitRow
+          key={o.key}
+          window={o.window}
+          label={o.label}
+          testId="limit-other"
+          now={now}
+          {...spark(o.limitId, o.kind)}
+        />
       ))}
       {limits.credits !== null && (
         <div className="limit-row credits" data-testid="credits">

@@ -3,6 +3,7 @@ import type { Api } from '../../../src/contract/index.js';
 import { liveSessionsText } from '../../../src/format/presentation.js';
 import { notSharedReason, sessionOnDiscord } from '../presenceView.js';
 import { useAppStore } from '../stores/appStore.js';
+import { useHistoryStore } from '../stores/historyStore.js';
 import { usePopoverSizing } from '../usePopoverSizing.js';
 import { useNow } from '../useNow.js';
 import { DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
@@ -10,7 +11,9 @@ import { LimitRows } from './LimitRows.js';
 import { SessionRow } from './SessionRow.js';
 import { UpdateButton } from './UpdateButton.js';
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
+/** Where focus starts when the popover opens: the first control, but never a sparkline (a shortcut, not a task). */
+const FIRST_FOCUS =
+  'button:not([disabled]):not(.spark), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
 
 /** Escape closes the popover; each time it opens, focus goes to its first control. */
 function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready: boolean): void {
@@ -24,7 +27,7 @@ function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready:
     const focusFirst = (): void => {
       const active = document.activeElement;
       if (active !== null && active !== document.body && page.current?.contains(active)) return;
-      page.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+      page.current?.querySelector<HTMLElement>(FIRST_FOCUS)?.focus();
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('focus', focusFirst);
@@ -111,6 +114,8 @@ export function Popover({ api }: { api: Api }) {
   const app = useAppStore((s) => s.app);
   const settings = useAppStore((s) => s.settings);
   const error = useAppStore((s) => s.error);
+  const historyWindows = useHistoryStore((s) => s.view?.windows);
+  const openHistory = useCallback(() => void api.openHistory().catch(() => undefined), [api]);
   const now = useNow();
   const pageRef = useRef<HTMLElement | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
@@ -173,7 +178,7 @@ export function Popover({ api }: { api: Api }) {
         </section>
       ) : (
         <>
-          <LimitRows limits={snapshot.limits} now={now} />
+          <LimitRows limits={snapshot.limits} now={now} history={historyWindows} onOpenHistory={openHistory} />
           <section className="sessions-section" aria-labelledby="sessions-title">
             <h2 className="section-title" id="sessions-title">
               Sessions

@@ -1,26 +1,43 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Api } from '../../../src/contract/index.js';
 import { isDirty, saveSettings, useSettingsStore, visibleErrors } from '../stores/settingsStore.js';
-import { firstInvalid, TABS, type TabId } from './fields.js';
+import { firstInvalid, tabForHash, TABS, type TabId } from './fields.js';
 import { DiscordTab } from './tabs/DiscordTab.js';
 import { GeneralTab } from './tabs/GeneralTab.js';
+import { HistoryTab } from './tabs/HistoryTab.js';
 import { LimitsTab } from './tabs/LimitsTab.js';
 import { PrivacyTab } from './tabs/PrivacyTab.js';
 
 /**
- * The settings window: four tabs and one apply model. Every change, launch
- * at login included, waits for Save (or Revert); errors show as you type and
- * clear as soon as the value is valid; Save takes you to the first invalid field.
+ * The settings window: four tabs of settings and one apply model, plus
+ * History. Every change, launch at login included, waits for Save (or
+ * Revert); errors show as you type and clear as soon as the value is valid;
+ * Save takes you to the first invalid field. `#history` in the address opens History.
  */
 export function SettingsApp({ api }: { api: Api }) {
   const store = useSettingsStore();
   const { draft, saving, status } = store;
   const dirty = isDirty(store);
   const errors = visibleErrors(store);
-  const [tab, setTab] = useState<TabId>('discord');
+  const [tab, setTab] = useState<TabId>(() => tabForHash(window.location.hash) ?? 'discord');
   const pendingFocus = useRef<string | null>(null);
   const saveButton = useRef<HTMLButtonElement | null>(null);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  // Main opens the window (or shows the open one) at #history when a popover sparkline is activated.
+  useEffect(() => {
+    const follow = (): void => {
+      const asked = tabForHash(window.location.hash);
+      if (asked !== null) setTab(asked);
+    };
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  // The address follows the tab (no navigation, no history entry), so asking for #history again
+  // after the user moved to another tab is a real hash change.
+  useEffect(() => {
+    if (window.location.hash !== `#${tab}`) window.history.replaceState(null, '', `#${tab}`);
+  }, [tab]);
 
   // After a tab switch for an invalid field, focus it once it is on screen.
   useEffect(() => {
@@ -131,6 +148,7 @@ export function SettingsApp({ api }: { api: Api }) {
           {tab === 'privacy' && <PrivacyTab errors={errors} />}
           {tab === 'limits' && <LimitsTab errors={errors} />}
           {tab === 'general' && <GeneralTab api={api} errors={errors} />}
+          {tab === 'history' && <HistoryTab api={api} />}
         </section>
       </form>
     </main>

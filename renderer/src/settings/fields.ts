@@ -1,12 +1,19 @@
 /** Where each setting lives: its tab and the id of its control, in the order they appear. */
-export type TabId = 'discord' | 'privacy' | 'limits' | 'general';
+export type TabId = 'discord' | 'privacy' | 'limits' | 'general' | 'history';
 
 export const TABS: Array<[TabId, string]> = [
   ['discord', 'Discord'],
   ['privacy', 'Privacy & card'],
   ['limits', 'Limits'],
   ['general', 'General'],
+  ['history', 'History'],
 ];
+
+/** The tab a location hash asks for: main opens the window at `#history` when a sparkline is activated. */
+export function tabForHash(hash: string): TabId | null {
+  const id = hash.replace(/^#/, '');
+  return TABS.some(([t]) => t === id) ? (id as TabId) : null;
+}
 
 /** [error path (prefix for lists), control id, tab], in on-screen order. */
 const FIELDS: Array<[string, string, TabId]> = [

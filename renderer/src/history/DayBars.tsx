@@ -1,0 +1,183 @@
+import { memo, useId, useMemo } from 'react';
+import type { HistoryDay } from '../../../src/contract/index.js';
+import { compactNumber } from '../../../src/format/numbers.js';
+import { ChartTooltip, TableToggle } from './ChartParts.js';
+import { dayLabel, dayText, fullNumber, linearScale, niceMax, stackDays, type Box, type StackedDay } from './series.js';
+import { pointerX, useActivePoint } from './useActivePoint.js';
+
+const BOX: Box = { width: 720, height: 190, top: 10, right: 8, bottom: 22, left: 44 };
+
+/** The series' colour slot (styles.css --series-N); "Other projects" and "No project" are grey. */
+export function seriesClass(index: number, key: string): string {
+  return key.startsWith('\u0000') ? 'series-other' : `series-${(index % 6) + 1}`;
+}
+
+const Bars = memo(function Bars({
+  days,
+  slot,
+  step,
+  gap,
+  top,
+}: {
+  days: StackedDay[];
+  slot: Map<string, string>;
+  step: number;
+  gap: number;
+  top: number;
+}) {
+  const band = Math.max(0.5, step - gap);
+  const x = (i: number): number => BOX.left + i * step + gap / 2;
+  const y = linearScale([0, top], [BOX.height - BOX.bottom, BOX.top]);
+  return (
+    <g className="bars">
+      {days.map((d, i) => (
+        <g key={d.day} data-day={d.day} data-total={d.total}>
+          {d.segments.map((s) => (
+            <rect
+              key={s.key}
+              className={slot.get(s.key)}
+              x={x(i)}
+              width={band}
+              y={y(s.y1)}
+              height={Math.max(0, y(s.y0) - y(s.y1))}
+              data-project={s.key}
+              data-tokens={s.tokens}
+            />
+          ))}
+        </g>
+      ))}
+    </g>
+  );
+});
+
+/**
+ * Tokens per day, stacked by project (largest at the bottom). One tab stop:
+ * arrows move between days with a tooltip each; Enter, Space or a click
+ * selects the day, whose top sessions show below.
+ */
+export function DayBars({
+  days,
+  selected,
+  onSelect,
+}: {
+  days: readonly HistoryDay[];
+  selected: string | null;
+  onSelect: (day: string) => void;
+}) {
+  const id = useId();
+  const stack = useMemo(() => stackDays(days), [days]);
+  const slot = useMemo(() => new Map(stack.series.map((s, i) => [s.key, seriesClass(i, s.key)])), [stack]);
+  const top = niceMax(stack.max);
+  const n = stack.days.length;
+  const step = n > 0 ? (BOX.width - BOX.left - BOX.right) / n : 0;
+  const gap = step > 6 ? Math.min(4, step * 0.2) : step > 3 ? 1 : 0;
+  const band = Math.max(0.5, step - gap);
+  const x = (i: number): number => BOX.left + i * step + gap / 2;
+  const y = linearScale([0, top], [BOX.height - BOX.bottom, BOX.top]);
+  const selectedIndex = stack.days.findIndex((d) => d.day === selected);
+  const { active, handlers } = useActivePoint(n, (e) => Math.floor((pointerX(e, BOX.width) - BOX.left) / (step || 1)), {
+    initial: selectedIndex,
+    onChoose: (i) => void (stack.days[i] && onSelect(stack.days[i].day)),
+  });
+  const activeDay = active === null ? undefined : stack.days[active];
+  const labelEvery = Math.max(1, Math.ceil(n / 8));
+  return (
+    <figure className="chart days" data-testid="day-bars">
+      <div className="chart-plot">
+        <svg
+          viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+          role="group"
+          aria-label={`Tokens per day for the last ${n} days. Use the arrow keys to read each day, Enter to show its top sessions.`}
+          aria-describedby={`${id}-tip`}
+          data-max={top}
+          {...handlers}
+        >
+          {[0, top / 2, top].map((v) => (
+            <g key={v} className="grid">
+              <line x1={BOX.left} x2={BOX.width - BOX.right} y1={y(v)} y2={y(v)} />
+              <text x={BOX.left - 6} y={y(v)} dy="0.32em" textAnchor="end">
+                {compactNumber(v)}
+              </text>
+            </g>
+          ))}
+          {selectedIndex >= 0 && (
+            <rect
+              className="day-selected"
+              x={x(selectedIndex) - gap / 2}
+              width={step}
+              y={BOX.top}
+              height={BOX.height - BOX.bottom - BOX.top}
+              data-testid="selected-day"
+            />
+          )}
+          <Bars days={stack.days} slot={slot} step={step} gap={gap} top={top} />
+          {active !== null && (
+            <rect
+              className="day-active"
+              x={x(active) - gap / 2}
+              width={step}
+              y={BOX.top}
+              height={BOX.height - BOX.bottom - BOX.top}
+            />
+          )}
+          {stack.days.map((d, i) =>
+            (n - 1 - i) % labelEvery === 0 ? (
+              <text key={d.day} className="axis" x={x(i) + band / 2} y={BOX.height - 6} textAnchor="middle">
+                {dayLabel(d.day, true)}
+              </text>
+            ) : null,
+          )}
+        </svg>
+        <ChartTooltip
+          id={`${id}-tip`}
+          x={active === null ? 0 : x(active) + band / 2}
+          y={activeDay === undefined ? 0 : y(activeDay.total)}
+          width={BOX.width}
+          height={BOX.height}
+          text={activeDay === undefined ? null : dayText(activeDay, stack.series)}
+        />
+      </div>
+      {stack.series.length > 0 && (
+        <ul className="legend" aria-label="Projects">
+          {stack.series.map((s) => (
+            <li key={s.key}>
+              <span className={`swatch ${slot.get(s.key) ?? ''}`} aria-hidden="true" />
+              {s.label} <span className="muted">{compactNumber(s.total)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <TableToggle what="tokens per day">
+        {() => (
+          <table className="data-table" data-testid="days-table">
+            <caption className="sr-only">Tokens per day by project</caption>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col">Tokens</th>
+                <th scope="col">Cached input</th>
+                <th scope="col">By project</th>
+              </tr>
+            </thead>
+            <tbody>
+              {stack.days.map((d) => (
+                <tr key={d.day}>
+                  <td>{dayLabel(d.day)}</td>
+                  <td>{fullNumber(d.total)}</td>
+                  <td>{fullNumber(d.cachedInput)}</td>
+                  <td>
+                    {d.segments
+                      .map(
+                        (s) => `${stack.series.find((x) => x.key === s.key)?.label ?? s.key} ${fullNumber(s.tokens)}`,
+                      )
+                      .join(', ') || '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </TableToggle>
+    </figure>
+  );
+}

@@ -1,0 +1,49 @@
+import { create } from 'zustand';
+import type { Api, HistoryQuery, HistoryView } from '../../../src/contract/index.js';
+
+interface HistoryStore {
+  /** The last view main answered with, for `query`. */
+  view: HistoryView | null;
+  query: HistoryQuery;
+  /** Why the last pull failed, when it did. */
+  error: string | null;
+}
+
+/** Mirrors main's recorded history for one query. Main owns the data; this store never invents any. */
+export const useHistoryStore = create<HistoryStore>(() => ({ view: null, query: { days: 30 }, error: null }));
+
+let pulls = 0;
+/** A pull started before the History tab mounted (the window opened at #history), which its mount reuses. */
+let early: Promise<void> | null = null;
+
+/** Pulls the view for `query`; an answer to an older query never replaces a newer one. */
+export async function pullHistory(api: Api, query: HistoryQuery): Promise<void> {
+  const id = (pulls += 1);
+  useHistoryStore.setState({ query });
+  try {
+    const view = await api.getHistory(query);
+    if (id === pulls) useHistoryStore.setState({ view, error: null });
+  } catch (error) {
+    if (id === pulls) useHistoryStore.setState({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/**
+ * Starts the pull at page load when the window opens on History, so it runs
+ * alongside the settings pull instead of after it.
+ */
+export function pullHistoryEarly(api: Api, query: HistoryQuery): void {
+  early = pullHistory(api, query);
+}
+
+/**
+ * Subscribes first, then pulls once (or keeps the early pull): every
+ * `historyChanged` from main (a recorded snapshot, backfill progress, a
+ * clear) pulls the current query again.
+ */
+export function connectHistory(api: Api, query: HistoryQuery): () => void {
+  const off = api.onHistoryChanged(() => void pullHistory(api, useHistoryStore.getState().query));
+  if (early === null) void pullHistory(api, query);
+  early = null;
+  return off;
+}

@@ -1,0 +1,398 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryView } from '../../src/contract/index.js';
+import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
+import { snapshot, T0 } from '../support/snapshots.js';
+import { fakeCalls, pushHistory } from './fakeBridge.js';
+import { axeSerious, contrastReport } from './measure.js';
+import { ARTIFACTS, openPage, startHarness, type Harness } from './setup.js';
+
+// Issue 15 §2 in a real Chromium: the popover's sparklines and the History tab,
+// drawn from a fake bridge holding a known series (test/support/history.ts).
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const historyCalls = async (page: Page): Promise<unknown[]> =>
+  (await fakeCalls(page)).filter((c) => c[0] === 'getHistory').map((c) => c[1][0]);
+
+const openHistory = (history: HistoryView | undefined, opts: { colorScheme?: 'light' | 'dark' } = {}) =>
+  openPage(
+    h,
+    'settings.html#history',
+    { snapshot: snapshot(), history, sessionsByDay: history === undefined ? undefined : SESSIONS_BY_DAY },
+    { now: T0, width: 760, height: 900, ...opts },
+  );
+
+const tableCells = (page: Page, testId: string) =>
+  page
+    .getByTestId(testId)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+
+describe('popover sparklines', () => {
+  it('each main row draws its current window with the even pace, in the row’s colour; activating it opens History', async () => {
+    const { context, page } = await openPage(
+      h,
+      'popover',
+      { snapshot: snapshot(), history: knownHistory() },
+      { now: T0 },
+    );
+    const five = page.getByTestId('limit-5h').getByTestId('sparkline');
+    await expect.poll(() => five.count()).toBe(1);
+    expect(await five.locator('svg').getAttribute('data-values')).toBe('95,85,78,72');
+    // Opening the popover does not put focus on a sparkline: it is a shortcut, not the first task.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('spark'))).toBe(false);
+    // 72×22 box with 2 px margins: the even pace runs from 100 % at the start (2,2) to 0 % at the reset (70,20).
+    expect(await five.locator('.spark-pace').getAttribute('d')).toBe('M2,2L70,20');
+    // 11:30 of a window from 11:13 to 16:13 is 17/300 of 68 px in; 95 % left is 2 + 0.05 × 18 px down.
+    expect(await five.locator('.spark-line').getAttribute('d')).toMatch(/^M5\.9,2\.9/);
+    const weekly = page.getByTestId('limit-weekly').getByTestId('sparkline');
+    expect(await weekly.locator('svg').getAttribute('data-values')).toBe('90,75,60,40');
+    // The line takes the row's tone: normal green here.
+    const stroke = await five.locator('.spark-line').evaluate((el) => getComputedStyle(el).stroke);
+    const fill = await page
+      .getByTestId('limit-5h')
+      .locator('.bar .fill')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(stroke).toBe(fill);
+
+    await page.getByRole('button', { name: '5h history: open the History tab' }).click();
+    await page.getByRole('button', { name: 'Weekly history: open the History tab' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    await expect.poll(async () => (await fakeCalls(page)).filter((c) => c[0] === 'openHistory').length).toBe(3);
+    expect((await historyCalls(page))[0]).toEqual({ days: 1 });
+    await context.close();
+  });
+
+  it('a low window’s sparkline is amber, like its bar; no history draws no sparkline and leaves the rows as they were', async () => {
+    const low = knownHistory();
+    const five = low.windows[0];
+    if (five === undefined) throw new Error('fixture');
+    five.points = five.points.map((p) => ({ ...p, usedPercent: p.usedPercent + 60 }));
+    const snap = snapshot();
+    if (snap.limits.primary !== null) {
+      snap.limits.primary.remainingPercent = 12;
+      snap.limits.primary.usedPercent = 88;
+    }
+    const withHistory = await openPage(h, 'popover', { snapshot: snap, history: low }, { now: T0 });
+    const row = withHistory.page.getByTestId('limit-5h');
+    await expect.poll(() => row.getByTestId('sparkline').count()).toBe(1);
+    expect(await row.getAttribute('class')).toContain('tone-warning');
+    const [stroke, fill] = await row.evaluate((el) => [
+      getComputedStyle(el.querySelector('.spark-line') as Element).stroke,
+      getComputedStyle(el.querySelector('.bar .fill') as Element).backgroundColor,
+    ]);
+    expect(stroke).toBe(fill);
+    const heights = async (p: Page) =>
+      p.evaluate(() =>
+        ['limit-5h', 'limit-weekly'].map(
+          (id) => document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect().height,
+        ),
+      );
+    const withLines = await heights(withHistory.page);
+    await withHistory.context.close();
+
+    const without = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+    await expect.poll(() => without.page.getByTestId('limit-5h').getByTestId('left').textContent()).toBe('12% left');
+    await expect.poll(async () => (await historyCalls(without.page)).length).toBe(1);
+    expect(await without.page.getByTestId('sparkline').count()).toBe(0);
+    expect(await heights(without.page)).toEqual(withLines);
+    await without.context.close();
+  });
+
+  it('history arriving later (historyChanged) is pulled again and adds the sparklines', async () => {
+    const { context, page } = await openPage(h, 'popover', { snapshot: snapshot() }, { now: T0 });
+    await expect.poll(async () => (await historyCalls(page)).length).toBe(1);
+    expect(await page.getByTestId('sparkline').count()).toBe(0);
+    await pushHistory(page, knownHistory());
+    await expect.poll(() => page.getByTestId('sparkline').count()).toBe(2);
+    expect(await historyCalls(page)).toEqual([{ days: 1 }, { days: 1 }]);
+    await context.close();
+  });
+});
+
+describe('History tab', () => {
+  it('#history opens it; burn-down charts of the current windows: readings, even pace, reset marked', async () => {
+    const { context, page } = await openHistory(knownHistory());
+    await expect.poll(() => page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
+    const charts = page.getByTestId('burndown');
+    await expect.poll(() => charts.count()).toBe(2);
+    const five = page.locator('[data-testid="burndown"][data-window="codex:primary"]');
+    const svg = five.locator('svg');
+    expect(await svg.getAttribute('data-values')).toBe('95,85,78,72');
+    expect(await svg.getAttribute('data-start')).toBe('2026-11-21T11:13:00.000Z');
+    expect(await svg.getAttribute('data-end')).toBe('2026-11-21T16:13:00.000Z');
+    // 340×168 box, plot from x 38 to 326 and y 18 (100 %) to 146 (0 %).
+    expect(await five.getByTestId('pace-line').getAttribute('d')).toBe('M38,18L326,146');
+    expect(await five.getByTestId('reset-mark').textContent()).toBe('Resets 16:13');
+    expect(await five.locator('figcaption').textContent()).toBe('5h window72% left');
+    const weekly = page.locator('[data-testid="burndown"][data-window="codex:secondary"]');
+    expect(await weekly.locator('svg').getAttribute('data-values')).toBe('90,75,60,40');
+    expect(await weekly.getByTestId('reset-mark').textContent()).toBe('Resets 24 Nov 14:00');
+    await context.close();
+  });
+
+  it('keyboard focus on a chart shows each reading’s tooltip; hover does too; the table holds every reading', async () => {
+    const { context, page } = await openHistory(knownHistory());
+    const five = page.locator('[data-testid="burndown"][data-window="codex:primary"]');
+    await expect.poll(() => five.count()).toBe(1);
+    const tip = five.getByTestId('tooltip');
+    // Tab from the History tab reaches the chart; focus starts on the latest reading.
+    await page.getByRole('tab', { name: 'History' }).focus();
+    for (let i = 0; i < 12; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await five.locator('svg').evaluate((el) => el === document.activeElement)) break;
+    }
+    expect(await five.locator('svg').evaluate((el) => el === document.activeElement)).toBe(true);
+    // 13:59 is 166 of the window's 300 minutes in: even pace leaves 44.7 %.
+    await expect.poll(() => tip.textContent()).toBe('13:59 · 72% left · even pace 45% left');
+    expect(await tip.isVisible()).toBe(true);
+    expect(await five.locator('svg').getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tip.textContent()).toBe('13:00 · 78% left · even pace 64% left');
+    await page.keyboard.press('Home');
+    await expect.poll(() => tip.textContent()).toBe('11:30 · 95% left · even pace 94% left');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => tip.textContent()).toBe('');
+
+    // Hover the middle of the plot: the nearest reading's tooltip.
+    const box = await five.locator('svg').boundingBox();
+    if (box === null) throw new Error('no chart box');
+    // 12:15 is 62 of 300 minutes in: x = 38 + 62/300 × 288 in a 340-wide viewBox.
+    const x = box.x + ((38 + (62 / 300) * 288) / 340) * box.width;
+    await page.mouse.move(x, box.y + box.height / 2);
+    await expect.poll(() => tip.textContent()).toBe('12:15 · 85% left · even pace 79% left');
+    await page.mouse.move(0, 0);
+    await expect.poll(() => tip.textContent()).toBe('');
+
+    await five.getByText('Show as table').click();
+    // The table is built when the disclosure opens (its toggle event is async).
+    await expect
+      .poll(() => tableCells(page, 'burn-table'))
+      .toEqual([
+        ['11:30', '95%', '94%'],
+        ['12:15', '85%', '79%'],
+        ['13:00', '78%', '64%'],
+        ['13:59', '72%', '45%'],
+      ]);
+    expect(await five.locator('th').allTextContents()).toEqual(['Time', 'Left', 'Even pace']);
+    await context.close();
+  });
+
+  it('the last windows side by side, oldest first, each with what was left at its reset, and as a table', async () => {
+    const { context, page } = await openHistory(knownHistory());
+    const groups = page.getByTestId('multiples');
+    await expect.poll(() => groups.count()).toBe(2);
+    const fiveH = groups.nth(0);
+    expect(await fiveH.locator('h3').textContent()).toBe('Last 3 · 5h windows');
+    expect(await fiveH.locator('.multiple-left').allTextContents()).toEqual([
+      '30% left at reset',
+      '12% left at reset',
+      '3% left at reset',
+    ]);
+    expect(await fiveH.getByTestId('multiple').evaluateAll((els) => els.map((e) => e.className))).toEqual([
+      'multiple tone-normal',
+      'multiple tone-warning',
+      'multiple tone-critical',
+    ]);
+    expect(await fiveH.locator('svg').first().getAttribute('data-values')).toBe('76.7,65,30');
+    expect(await fiveH.locator('svg').first().getAttribute('aria-label')).toBe('20 Nov 20:13–01:13: 30% left at reset');
+    expect(await groups.nth(1).locator('.multiple-span').allTextContents()).toEqual([
+      '3 Nov – 10 Nov',
+      '10 Nov – 17 Nov',
+    ]);
+    await fiveH.getByText('Show as table').click();
+    await expect
+      .poll(() => tableCells(page, 'multiples-table'))
+      .toEqual([
+        ['20 Nov 20:13–01:13', '30%', '3'],
+        ['21 Nov 01:13–06:13', '12%', '3'],
+        ['21 Nov 06:13–11:13', '3%', '3'],
+      ]);
+    await context.close();
+  });
+
+  it('tokens per day stacked by project; 7, 30 and 90 days re-query; a day’s bar selects the day and its top sessions', async () => {
+    const { context, page } = await openHistory(knownHistory());
+    const bars = page.getByTestId('day-bars');
+    await expect.poll(() => bars.locator('[data-day]').count()).toBe(30);
+    expect((await historyCalls(page))[0]).toEqual({ days: 30 });
+    const today = bars.locator('[data-day="2026-11-21"]');
+    expect(await today.getAttribute('data-total')).toBe('152000');
+    // Largest project over the range at the bottom: orbit-api (190k), skyline-web (110k), then no project.
+    expect(await today.locator('rect').evaluateAll((r) => r.map((e) => e.getAttribute('data-project')))).toEqual([
+      'orbit-api',
+      'skyline-web',
+      '\u0000none',
+    ]);
+    expect(await today.locator('rect').evaluateAll((r) => r.map((e) => e.getAttribute('data-tokens')))).toEqual([
+      '120000',
+      '20000',
+      '12000',
+    ]);
+    // The axis tops out at a round 200k; 120k of it is 0.6 of the plot's 158 px.
+    expect(await bars.locator('svg').getAttribute('data-max')).toBe('200000');
+    expect(Number(await today.locator('rect').first().getAttribute('height'))).toBeCloseTo(0.6 * 158, 5);
+    expect(await bars.locator('.legend li').allTextContents()).toEqual([
+      'orbit-api 190k',
+      'skyline-web 110k',
+      'No project 12k',
+    ]);
+    // Today is selected, with its top sessions.
+    expect(await page.getByTestId('top-sessions').locator('h2').textContent()).toBe('Top sessions on Sat 21 Nov');
+    expect(await tableCells(page, 'top-sessions')).toEqual([
+      ['orbit-api', 'gpt-5.5', '120k', '20k'],
+      ['skyline-web', 'gpt-5.5-mini', '20k', '2k'],
+      ['No project', 'gpt-5.5', '12k', '0'],
+    ]);
+
+    // Keyboard: focus the chart, step back a day (tooltip), Enter selects it and re-queries.
+    await bars.locator('svg').focus();
+    const tip = bars.getByTestId('tooltip');
+    await expect
+      .poll(() => tip.textContent())
+      .toBe('Sat 21 Nov: 152k tokens (No project 12k, skyline-web 20k, orbit-api 120k)');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tip.textContent()).toBe('Fri 20 Nov: 120k tokens (skyline-web 90k, orbit-api 30k)');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await historyCalls(page)).at(-1)).toEqual({ days: 30, day: '2026-11-20' });
+    await expect
+      .poll(() => page.getByTestId('top-sessions').locator('h2').textContent())
+      .toBe('Top sessions on Fri 20 Nov');
+    expect(await tableCells(page, 'top-sessions')).toEqual([
+      ['skyline-web', 'gpt-5.5', '90k', '30k'],
+      ['orbit-api', 'gpt-5.5', '30k', '5k'],
+    ]);
+    expect(await bars.getByTestId('selected-day').count()).toBe(1);
+
+    // A click on 19 Nov's bar selects it.
+    const bar19 = await bars.locator('[data-day="2026-11-19"] rect').boundingBox();
+    if (bar19 === null) throw new Error('no bar');
+    await page.mouse.click(bar19.x + bar19.width / 2, bar19.y + bar19.height / 2);
+    await expect.poll(async () => (await historyCalls(page)).at(-1)).toEqual({ days: 30, day: '2026-11-19' });
+    await expect.poll(() => tableCells(page, 'top-sessions')).toEqual([]);
+    expect(await page.getByTestId('top-sessions').textContent()).toContain('No Codex session used tokens that day.');
+
+    // 7 days keeps 19 Nov (still in range); 90 days too.
+    await page.getByRole('radio', { name: '7 days' }).check();
+    await expect.poll(() => bars.locator('[data-day]').count()).toBe(7);
+    expect((await historyCalls(page)).at(-1)).toEqual({ days: 7, day: '2026-11-19' });
+    await page.getByRole('radio', { name: '90 days' }).check();
+    await expect.poll(() => bars.locator('[data-day]').count()).toBe(90);
+    expect((await historyCalls(page)).at(-1)).toEqual({ days: 90, day: '2026-11-19' });
+
+    await bars.getByText('Show as table').click();
+    await expect.poll(async () => (await tableCells(page, 'days-table')).length).toBe(90);
+    const rows = await tableCells(page, 'days-table');
+    expect(rows.slice(-3)).toEqual([
+      ['Thu 19 Nov', '40,000', '10,000', 'orbit-api 40,000'],
+      ['Fri 20 Nov', '120,000', '35,000', 'orbit-api 30,000, skyline-web 90,000'],
+      ['Sat 21 Nov', '152,000', '22,000', 'orbit-api 120,000, skyline-web 20,000, No project 12,000'],
+    ]);
+    expect(rows[0]).toEqual(['Mon 24 Aug', '0', '0', '—']);
+    await context.close();
+  });
+
+  it('Clear history asks first: Cancel and Escape keep it; confirming calls clearHistory once and shows the empty state', async () => {
+    const { context, page } = await openHistory(knownHistory());
+    await expect.poll(() => page.getByTestId('burndown').count()).toBe(2);
+    const dialog = page.getByTestId('clear-dialog');
+    await page.getByTestId('clear-history').click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await page.getByRole('dialog', { name: 'Clear all history?' }).count()).toBe(1);
+    // Focus starts on Cancel, the safe choice.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.getByTestId('clear-history').click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect((await fakeCalls(page)).filter((c) => c[0] === 'clearHistory')).toEqual([]);
+
+    await page.getByTestId('clear-history').click();
+    await dialog.getByRole('button', { name: 'Clear history' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect((await fakeCalls(page)).filter((c) => c[0] === 'clearHistory')).toHaveLength(1);
+    await expect.poll(() => page.getByTestId('history-empty').isVisible()).toBe(true);
+    expect(await page.getByTestId('burndown').count()).toBe(0);
+    await context.close();
+  });
+
+  it('empty history says so in words; backfill progress and its error show; a hash change opens History', async () => {
+    const empty = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
+    await expect
+      .poll(() => empty.page.getByRole('tab', { name: 'Discord' }).getAttribute('aria-selected'))
+      .toBe('true');
+    await empty.page.evaluate(() => (window.location.hash = '#history'));
+    await expect.poll(() => empty.page.getByTestId('history-empty').isVisible()).toBe(true);
+    expect(await empty.page.getByTestId('history-empty').textContent()).toContain('No history yet');
+    expect(await empty.page.getByTestId('clear-history').isVisible()).toBe(true);
+    // Back on another tab, asking for #history again works.
+    await empty.page.getByRole('tab', { name: 'General' }).click();
+    await empty.page.evaluate(() => (window.location.hash = '#history'));
+    await expect
+      .poll(() => empty.page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected'))
+      .toBe('true');
+    await empty.context.close();
+
+    const running = knownHistory();
+    running.backfill = { phase: 'running', filesDone: 1200, filesTotal: 4000, message: null };
+    const o = await openHistory(running);
+    const progress = o.page.getByTestId('backfill');
+    await expect.poll(() => progress.textContent()).toContain('1,200 of 4,000 files');
+    expect(await progress.locator('progress').getAttribute('value')).toBe('1200');
+    expect(await progress.locator('progress').getAttribute('max')).toBe('4000');
+    await pushHistory(o.page, {
+      ...running,
+      backfill: { phase: 'error', filesDone: 1200, filesTotal: 4000, message: 'cannot read /x: permission denied' },
+    });
+    await expect.poll(() => o.page.getByRole('alert').textContent()).toContain('cannot read /x: permission denied');
+    expect(await o.page.getByTestId('backfill').count()).toBe(0);
+    await o.context.close();
+  });
+
+  it('axe finds nothing serious and contrast holds in light and dark; screenshots of History and the popover', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const o = await openHistory(knownHistory(), { colorScheme: scheme });
+      await expect.poll(() => o.page.getByTestId('burndown').count()).toBe(2);
+      await o.page.locator('[data-testid="burndown"] svg').first().focus();
+      await o.page.screenshot({ path: join(ARTIFACTS, `history-${scheme}.png`), fullPage: true });
+      const report = await contrastReport(o.page);
+      expect(
+        report.text.filter(([, r]) => r < 4.5),
+        scheme,
+      ).toEqual([]);
+      expect(
+        report.nonText.filter(([, r]) => r < 3),
+        scheme,
+      ).toEqual([]);
+      // The tables too: axe checks them as a screen reader meets them.
+      const toggles = await o.page.getByText('Show as table').all();
+      for (const t of toggles) await t.click();
+      await expect.poll(() => o.page.locator('.table-toggle .data-table').count()).toBe(toggles.length);
+      await o.page.getByTestId('clear-history').click();
+      await o.page.screenshot({ path: join(ARTIFACTS, `history-${scheme}-dialog.png`) });
+      expect(await axeSerious(o.page), scheme).toEqual([]);
+      await o.context.close();
+
+      const p = await openPage(
+        h,
+        'popover',
+        { snapshot: snapshot(), history: knownHistory() },
+        { now: T0, colorScheme: scheme },
+      );
+      await expect.poll(() => p.page.getByTestId('sparkline').count()).toBe(2);
+      await p.page.screenshot({ path: join(ARTIFACTS, `popover-${scheme}-sparklines.png`) });
+      expect(await axeSerious(p.page), `popover ${scheme}`).toEqual([]);
+      await p.context.close();
+    }
+  });
+});
