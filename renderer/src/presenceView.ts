@@ -1,7 +1,6 @@
 import type { AppState, CodexSessionSnapshot, Settings, UsageSnapshot } from '../../src/contract/index.js';
-import { visibleSessions } from '../../src/presence/activity.js';
+import { sessionShownOnDiscord } from '../../src/presence/activity.js';
 import { matchesGlob } from '../../src/presence/privacy.js';
-import { pickCurrent } from '../../src/usage/aggregate.js';
 import { visibleFor } from './privacyView.js';
 
 /**
@@ -16,15 +15,7 @@ export function sessionOnDiscord(
   now: number,
 ): string | null {
   if (!app.published) return null;
-  const sessions = visibleSessions(snapshot, settings?.ignoreProjects ?? []);
-  const id = pickCurrent(sessions);
-  const session = sessions.find((s) => s.id === id);
-  if (session === undefined) return null;
-  // Past the idle delay Discord shows "Idle", not this session.
-  const busy = session.status === 'working' || session.status === 'waiting';
-  const idleAfter = (settings?.idle.afterMinutes ?? 10) * 60_000;
-  if (!busy && session.lastActivityAt !== null && now - Date.parse(session.lastActivityAt) >= idleAfter) return null;
-  return session.id;
+  return sessionShownOnDiscord(snapshot, settings?.ignoreProjects ?? [], settings?.idle.afterMinutes ?? 10, now);
 }
 
 /**

@@ -27,8 +27,7 @@ import { liveFrame } from './term/liveFrame.js';
 import { paint } from './term/line.js';
 import { frameRows, redraw } from './term/screen.js';
 import { colorEnabled, painter } from './term/style.js';
-import { visibleSessions } from '../presence/activity.js';
-import { pickCurrent } from '../usage/aggregate.js';
+import { sessionShownOnDiscord } from '../presence/activity.js';
 
 /**
  * `run`: the engine and Discord presence with no GUI (servers, WSL, people
@@ -225,26 +224,6 @@ function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishi
 }
 
 /**
- * The session Discord shows now, picked as the publisher picks it (ignored
- * projects skipped), or null: nothing published, or past the idle delay
- * Discord shows "Idle" rather than a session.
- */
-function sessionOnDiscord(
-  snapshot: UsageSnapshot,
-  cfg: PresenceConfig,
-  publishing: boolean,
-  now: number,
-): string | null {
-  if (!publishing) return null;
-  const sessions = visibleSessions(snapshot, cfg.ignore_projects);
-  const session = sessions.find((s) => s.id === pickCurrent(sessions));
-  if (session === undefined) return null;
-  const busy = session.status === 'working' || session.status === 'waiting';
-  const idleFor = session.lastActivityAt === null ? 0 : now - Date.parse(session.lastActivityAt);
-  return busy || idleFor < cfg.idle.after_minutes * 60_000 ? session.id : null;
-}
-
-/**
  * Redraws the live view in place, laid out for the terminal's width. The
  * frame drawn last is remembered as text, so the next redraw goes back by
  * the screen rows it takes now (wrapped lines counted, and after a resize at
@@ -264,7 +243,10 @@ function liveView(
       snapshot,
       discord,
       publishing,
-      onDiscord: sessionOnDiscord(snapshot, cfg, publishing && discord.state === 'connected', now),
+      onDiscord:
+        publishing && discord.state === 'connected'
+          ? sessionShownOnDiscord(snapshot, cfg.ignore_projects, cfg.idle.after_minutes, now)
+          : null,
       now,
       layout: layoutFor(columns),
       rows: terminal.rows(),

@@ -34,6 +34,27 @@ export function visibleSessions(snapshot: UsageSnapshot, ignore: readonly string
 }
 
 /**
+ * The session a published activity shows, picked as buildActivity picks it
+ * (ignored projects skipped), or null: past the idle delay Discord shows
+ * "Idle" rather than a session. For the popover's and the terminal's
+ * "on Discord" mark; callers check first that an activity is published.
+ */
+export function sessionShownOnDiscord(
+  snapshot: UsageSnapshot,
+  ignore: readonly string[],
+  idleAfterMinutes: number,
+  now: number,
+): string | null {
+  const sessions = visibleSessions(snapshot, ignore);
+  const id = pickCurrent(sessions);
+  const session = sessions.find((s) => s.id === id);
+  if (session === undefined) return null;
+  const busy = session.status === 'working' || session.status === 'waiting';
+  const idleFor = session.lastActivityAt === null ? 0 : now - Date.parse(session.lastActivityAt);
+  return busy || idleFor < idleAfterMinutes * 60_000 ? session.id : null;
+}
+
+/**
  * Turns a snapshot and the config into the Discord activity, or null to
  * clear it. Pure: the same input always gives the same activity. Prompts,
  * paths, commands and thread names are never read here; project and branch

@@ -1,5 +1,5 @@
 import { compactNumber, durationShort, tokenTriplet } from '../../format/numbers.js';
-import { contextLeftText, SESSION_STATUS_TEXT } from '../../format/presentation.js';
+import { agentsText, contextLeftText, SESSION_STATUS_TEXT } from '../../format/presentation.js';
 import type { CodexSessionSnapshot, SessionStatus } from '../../usage/types.js';
 import type { Layout } from './layout.js';
 import { levelTone } from './limits.js';
@@ -15,10 +15,7 @@ const STATUS_TONE: Record<SessionStatus, Tone> = {
 
 export interface SessionRowInput {
   session: CodexSessionSnapshot;
-  /**
-   * Short marks after the project, in order: `on Discord`, and whatever a
-   * caller adds (such as a count of folded sub-agents).
-   */
+  /** Short marks after the project, such as `on Discord`; `sub-agent` is added for a sub-agent's own row. */
   tags: readonly string[];
 }
 
@@ -31,7 +28,9 @@ export function sessionRow({ session: s, tags }: SessionRowInput, now: number, l
   const statusTone = STATUS_TONE[s.status];
   const head: Line = [seg('●', statusTone), seg(' '), seg(s.project ?? 'unknown project', 'strong')];
   if (s.branch !== null) head.push(seg(` (${s.branch})`));
-  for (const tag of tags) head.push(seg(' · '), seg(tag, 'accent'));
+  // A sub-agent whose parent is not live has a row of its own, marked as in the popover.
+  const marks = s.subagent === null ? tags : ['sub-agent', ...tags];
+  for (const tag of marks) head.push(seg(' · '), seg(tag, 'accent'));
   if (s.startedAt !== null) head.push(seg(` · ${durationShort(now - Date.parse(s.startedAt))}`, 'dim'));
 
   const indent = layout.kind === 'minimal' ? '  ' : '    ';
@@ -41,6 +40,9 @@ export function sessionRow({ session: s, tags }: SessionRowInput, now: number, l
   meta.push(
     seg(layout.kind === 'full' ? ` · ${tokenTriplet(s.tokens)}` : ` · ${compactNumber(s.tokens.total)} tokens`),
   );
+  // Folded sub-agents, apart from the session's own tokens (the popover's `+2 agents · 5.2k`).
+  const agents = agentsText(s.agents);
+  if (agents !== null && layout.kind !== 'minimal') meta.push(seg(` · ${agents} · ${compactNumber(s.agents.tokens)}`));
   const ctx = s.context.percentLeft;
   if (ctx !== null) {
     meta.push(seg(' · '), seg(layout.kind === 'minimal' ? `ctx ${ctx}%` : contextLeftText(ctx), levelTone(ctx)));

@@ -37,8 +37,8 @@ function busySnapshot() {
   return snap;
 }
 
-function frame(columns: number, over: Partial<LiveInput> = {}) {
-  return liveFrame({
+function frameInput(columns: number): LiveInput {
+  return {
     snapshot: busySnapshot(),
     discord: { state: 'connected' },
     publishing: true,
@@ -46,8 +46,11 @@ function frame(columns: number, over: Partial<LiveInput> = {}) {
     now: T0,
     layout: layoutFor(columns),
     rows: null,
-    ...over,
-  });
+  };
+}
+
+function frame(columns: number, over: Partial<LiveInput> = {}) {
+  return liveFrame({ ...frameInput(columns), ...over });
 }
 
 const texts = (columns: number, over: Partial<LiveInput> = {}) => frame(columns, over).map(plainText);
@@ -132,6 +135,28 @@ describe('the live frame', () => {
     };
     expect(texts(60, { discord })).toContain(`Discord${' '.repeat(10)}disabled (\`doctor\` says why)`);
     expect(texts(120, { discord })).toContain(`Discord${' '.repeat(10)}disabled (${discord.reason})`);
+  });
+
+  it('sub-agents: folded ones counted apart from the session’s tokens, a lone one marked (as in the popover)', () => {
+    const snap = busySnapshot();
+    snap.sessions[0] = session({
+      id: 'a',
+      status: 'working',
+      agents: { count: 2, live: 1, working: 1, tokens: 5200, threads: [] },
+    });
+    snap.sessions[2] = session({
+      id: 'c',
+      project: 'ledger-cli',
+      status: 'idle',
+      subagent: { parentId: 'gone', depth: 1, role: 'explorer', nickname: 'Euclid' },
+    });
+    const lines = (columns: number) => liveFrame({ ...frameInput(columns), snapshot: snap }).map(plainText);
+    const wide = lines(120);
+    const head = wide.findIndex((l) => l.startsWith('● orbit-api'));
+    expect(wide[head + 1]).toMatch(/ · \+2 agents · 5\.2k · /);
+    expect(wide.find((l) => l.startsWith('● ledger-cli'))).toMatch(/^● ledger-cli \(feature\/login\) · sub-agent · /);
+    // The tray's short lines have no room for the agents' count.
+    expect(lines(40).join('\n')).not.toContain('agents');
   });
 
   it('without a Codex home it says what to do', () => {
