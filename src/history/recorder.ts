@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
-import { listRolloutFiles } from '../codex/rolloutFiles.js';
+import { isCompressed, listRolloutFiles, plainPath } from '../codex/rolloutFiles.js';
 import { matchesGlob } from '../presence/glob.js';
 import { GitResolver } from '../usage/git.js';
 import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
@@ -58,7 +58,7 @@ export class HistoryRecorder {
       if (this.stopped) return;
       const files = listRolloutFiles(join(this.opts.codexHome, 'sessions'));
       const todo = files
-        .filter((f) => this.state.files.get(f.path)?.offset !== f.size)
+        .filter((f) => (f.compressed ? !this.state.files.has(f.path) : this.state.files.get(f.path)?.offset !== f.size))
         .sort((a, b) => a.mtimeMs - b.mtimeMs)
         .map((f) => f.path);
       if (todo.length === 0) {
@@ -161,7 +161,9 @@ export class HistoryRecorder {
       project: (cwd) => this.project(cwd),
       ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),
     };
-    const before = this.state.files.get(path) ?? null;
+    // A compressed rollout continues from its plain form's cursor, the file Codex compressed it from.
+    const before =
+      this.state.files.get(path) ?? (isCompressed(path) ? this.state.files.get(plainPath(path)) : null) ?? null;
     const result = await scanRollout(path, before, opts);
     if (result === null || this.stopped) return false;
     const { cursor, add, limits } = result;

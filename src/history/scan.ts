@@ -1,9 +1,11 @@
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { classifyHead, HEAD_BYTES } from '../codex/classifyHead.js';
+import { openCompressed } from '../codex/compressedBytes.js';
 import { isObject, isoToMs, str } from '../codex/json.js';
 import { OPEN_FLAGS } from '../codex/lineTail.js';
 import { LineCheck } from '../codex/ranges.js';
+import { isCompressed } from '../codex/rolloutFiles.js';
 import { parseRateLimits } from '../codex/rateLimits.js';
 import { blendedTotal, parseTokenUsage } from '../codex/tokenUsage.js';
 import type { TokenUsage } from '../codex/types.js';
@@ -79,12 +81,17 @@ export function freshCursor(path: string, ino: number, after: number | null): Fi
 const SYNC_READ_BYTES = 1024 * 1024;
 const readAsync = promisify(read);
 
-/** Null when the path is not a readable regular file (gone, a FIFO, refused). */
+/**
+ * Null when the path is not a readable regular file (gone, a FIFO, refused).
+ * `previous` is this file's cursor; for a compressed rollout it may be its
+ * plain form's, the file Codex compressed it from.
+ */
 export async function scanRollout(
   path: string,
   previous: FileCursor | null,
   opts: ScanOptions,
 ): Promise<ScanResult | null> {
+  if (isCompressed(path)) return scanCompressed(path, previous, opts);
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -94,13 +101,7 @@ export async function scanRollout(
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return null;
-    let cursor: FileCursor;
-    if (previous === null) cursor = freshCursor(path, info.ino, opts.countAfter);
-    else if (previous.ino !== info.ino || info.size < previous.offset) {
-      // Replaced or truncated: read it again, counting only what is newer than what was counted.
-      const seen = Math.max(previous.lastAt ?? -Infinity, previous.after ?? -Infinity, opts.countAfter ?? -Infinity);
-      cursor = freshCursor(path, info.ino, Number.isFinite(seen) ? seen : null);
-    } else cursor = { ...previous };
+    const cursor = startCursor(path, info.ino, info.size, previous, opts);
     const scan = new Scan(cursor, opts, Math.min(opts.now, info.mtimeMs));
     const reader: ReadAt =
       info.size - cursor.offset <= SYNC_READ_BYTES
@@ -113,6 +114,48 @@ export async function scanRollout(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A compressed rollout (`.jsonl.zst`) is read once, whole, as it decompresses.
+ * When it replaced a plain rollout already counted (Codex compresses finished
+ * sessions), only its lines newer than what was counted add anything. A file
+ * that is corrupt or expands past the bound adds nothing, and its cursor is
+ * still written so it is not tried again.
+ */
+async function scanCompressed(
+  path: string,
+  previous: FileCursor | null,
+  opts: ScanOptions,
+): Promise<ScanResult | null> {
+  const bytes = await openCompressed(path);
+  if (bytes === null) return null;
+  // It never grows: once read, there is nothing more in it.
+  if (previous !== null && previous.path === path && previous.ino === bytes.ino)
+    return { cursor: previous, add: [], limits: [], bytes: 0 };
+  const cursor = startCursor(path, bytes.ino, Infinity, previous, opts);
+  const scan = new Scan(cursor, opts, Math.min(opts.now, bytes.mtimeMs));
+  try {
+    const read = await scan.read((buf, length, position) => bytes.readAt(buf, length, position), Infinity);
+    return { cursor: scan.cursor, add: scan.dayTokens(), limits: scan.limits, bytes: read };
+  } catch {
+    return { cursor: freshCursor(path, bytes.ino, opts.countAfter), add: [], limits: [], bytes: 0 };
+  }
+}
+
+/** Where a scan starts: where the last one stopped, or from the top for a new, replaced or truncated file. */
+function startCursor(
+  path: string,
+  ino: number,
+  size: number,
+  previous: FileCursor | null,
+  opts: ScanOptions,
+): FileCursor {
+  if (previous === null) return freshCursor(path, ino, opts.countAfter);
+  if (previous.path === path && previous.ino === ino && size >= previous.offset) return { ...previous };
+  // Replaced, truncated or compressed: read it again, counting only what is newer than what was counted.
+  const seen = Math.max(previous.lastAt ?? -Infinity, previous.after ?? -Infinity, opts.countAfter ?? -Infinity);
+  return freshCursor(path, ino, Number.isFinite(seen) ? seen : null);
 }
 
 type ReadAt = (buf: Buffer, length: number, position: number) => number | Promise<number>;
