@@ -10,7 +10,8 @@ import {
 } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { presenceDataDir } from '../history/location.js';
-import { backfillProgress, startPublisherHistory } from '../history/publisher.js';
+import { startPublisherHistory } from '../history/publisher.js';
+import type { BackfillState } from '../contract/index.js';
 import { BINARY } from './commands.js';
 import { homeNotAFolder } from './homeCheck.js';
 import { publisherName } from './publisherName.js';
@@ -86,13 +87,14 @@ async function runUntilSignal(
   await recorder.record(discordState());
   await monitor.start();
   // Usage history (issue 15): only the publisher records it; it never reaches Discord.
-  const progress = io.isTTY === true ? backfillProgress((line) => io.stderr(`${line}\n`)) : null;
+  // On a terminal its first build shows in the live view (a History row); redrawn as it moves on.
+  let redrawHistory = (): void => undefined;
   const history = await startPublisherHistory({
     dataDir: presenceDataDir(io.env),
     codexHome,
     now: io.now,
     ignore: () => cfg.ignore_projects,
-    onChange: () => history !== null && progress?.(history.backfill),
+    onChange: () => redrawHistory(),
     log: (m) => io.stderr(`codex-discord-presence: ${m}\n`),
   });
   const offHistory = history === null ? () => undefined : monitor.subscribe((s) => history.record(s));
@@ -100,7 +102,17 @@ async function runUntilSignal(
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
   const terminal = io.isTTY === true ? io.terminal : undefined;
   const view = terminal !== undefined ? liveView(io, terminal, cfg) : lineLog(io);
-  const render = (): void => view(monitor.current(), discordState(), publisher.activity !== null);
+  const render = (): void =>
+    view(monitor.current(), discordState(), publisher.activity !== null, history?.backfill ?? null);
+  if (terminal !== undefined) {
+    let shown = '';
+    redrawHistory = () => {
+      const b = history?.backfill;
+      const now = b === undefined ? '' : `${b.phase}/${b.filesDone}`;
+      if (now !== shown) render();
+      shown = now;
+    };
+  }
   const offSnapshot = monitor.subscribe(render);
   const offState = client.onState(() => {
     render();
@@ -233,10 +245,10 @@ function liveView(
   io: CliIo,
   terminal: TerminalSize,
   cfg: PresenceConfig,
-): (s: UsageSnapshot, d: DiscordClientState, p: boolean) => void {
+): (s: UsageSnapshot, d: DiscordClientState, p: boolean, h: BackfillState | null) => void {
   const painted = painter(colorEnabled(io.env, true));
   let drawn: string[] = [];
-  return (snapshot, discord, publishing) => {
+  return (snapshot, discord, publishing, history) => {
     const now = io.now();
     const columns = terminal.columns();
     const frame = liveFrame({
@@ -250,6 +262,7 @@ function liveView(
       now,
       layout: layoutFor(columns),
       rows: terminal.rows(),
+      history,
     }).map((line) => paint(line, painted));
     io.stdout(redraw(frameRows(drawn, columns), frame));
     drawn = frame;

@@ -1,4 +1,3 @@
-import type { BackfillState } from '../contract/index.js';
 import { historyPath } from './location.js';
 import { HistoryRecorder } from './recorder.js';
 import { HistoryStore } from './store.js';
@@ -43,23 +42,4 @@ export async function startPublisherHistory(opts: PublisherHistoryOptions): Prom
   });
   recorder.start();
   return recorder;
-}
-
-/** Lines for a terminal as a backfill runs: its start, every tenth, and its end. */
-export function backfillProgress(write: (line: string) => void): (state: BackfillState) => void {
-  let shown = -1;
-  let phase: BackfillState['phase'] = 'idle';
-  return (b) => {
-    if (b.phase === 'running') {
-      const tenth = b.filesTotal === 0 ? 0 : Math.floor((b.filesDone / b.filesTotal) * 10);
-      if (phase !== 'running') write(`history: building from ${b.filesTotal} rollout file(s) in the background…`);
-      else if (tenth > shown && tenth > 0) write(`history: ${tenth * 10}% (${b.filesDone} of ${b.filesTotal} files)`);
-      shown = Math.max(shown, tenth);
-    } else if (b.phase !== phase && phase === 'running') {
-      write(
-        b.phase === 'done' ? `history: built from ${b.filesTotal} rollout file(s)` : `history: ${b.message ?? b.phase}`,
-      );
-    }
-    phase = b.phase;
-  };
 }

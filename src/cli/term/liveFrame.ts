@@ -1,3 +1,4 @@
+import type { BackfillState } from '../../contract/index.js';
 import type { DiscordClientState } from '../../discord/client.js';
 import { liveSessionsText } from '../../format/presentation.js';
 import type { UsageSnapshot } from '../../usage/types.js';
@@ -19,6 +20,23 @@ export interface LiveInput {
   layout: Layout;
   /** The terminal's height, or null when unknown: the frame keeps one row free for the cursor. */
   rows: number | null;
+  /** Usage history's first build from the Codex logs, shown while it runs; null when there is none. */
+  history?: BackfillState | null;
+}
+
+/**
+ * `building · 40% (120 of 300 files)` while usage history is first built, or
+ * why it stopped; null once it is done (nothing to say). In the frame rather
+ * than on stderr: a line printed under a frame drawn in place would be drawn over.
+ */
+export function historyValue(b: BackfillState | null | undefined): Line | null {
+  if (b === null || b === undefined) return null;
+  if (b.phase === 'running') {
+    const percent = b.filesTotal === 0 ? 0 : Math.floor((b.filesDone / b.filesTotal) * 100);
+    return [seg('building', 'accent'), seg(` · ${percent}% (${b.filesDone} of ${b.filesTotal} files)`, 'dim')];
+  }
+  if (b.phase === 'error') return [seg('stopped', 'warning'), seg(` (${b.message ?? 'unknown error'})`)];
+  return null;
 }
 
 export const BANNER = {
@@ -71,11 +89,22 @@ export function liveFrame(input: LiveInput): Line[] {
     if (input.discord.reason !== undefined && keyWidth + textWidth(plainText(discord)) > layout.columns)
       discord = discordValue({ state: input.discord.state, reason: '`doctor` says why' }, input.publishing);
     const sessionsText = [seg(liveSessionsText(snapshot.sessions))];
+    const history = historyValue(input.history);
     if (minimal) {
       top.push(...rows.map((r) => ('key' in r ? [seg(`${r.key} `), ...r.value] : r)));
-      top.push([seg('Discord '), ...discord], sessionsText);
+      top.push([seg('Discord '), ...discord]);
+      if (history !== null) top.push([seg('History '), ...history]);
+      top.push(sessionsText);
     } else {
-      top.push(...alignKeys([...keyed, { key: 'Discord', value: discord }, { key: 'Sessions', value: sessionsText }]));
+      const extra: KeyedRow[] = history === null ? [] : [{ key: 'History', value: history }];
+      top.push(
+        ...alignKeys([
+          ...keyed,
+          { key: 'Discord', value: discord },
+          ...extra,
+          { key: 'Sessions', value: sessionsText },
+        ]),
+      );
     }
     for (const s of snapshot.sessions) {
       sessions.push(sessionRow({ session: s, tags: s.id === input.onDiscord ? ['on Discord'] : [] }, now, layout));

@@ -159,6 +159,17 @@ describe('the live frame', () => {
     expect(lines(40).join('\n')).not.toContain('agents');
   });
 
+  it('usage history’s first build shows as a History row while it runs, and why it stopped; nothing once done', () => {
+    const running = { phase: 'running' as const, filesDone: 120, filesTotal: 300, message: null };
+    expect(texts(80, { history: running })).toContain(`History${' '.repeat(10)}building · 40% (120 of 300 files)`);
+    expect(texts(40, { history: running }).find((l) => l.startsWith('History'))).toMatch(/^History building · 40% /);
+    const stopped = { phase: 'error' as const, filesDone: 3, filesTotal: 300, message: 'disk full' };
+    expect(texts(120, { history: stopped })).toContain(`History${' '.repeat(10)}stopped (disk full)`);
+    const done = { phase: 'done' as const, filesDone: 300, filesTotal: 300, message: null };
+    expect(texts(120, { history: done }).some((l) => l.startsWith('History'))).toBe(false);
+    expect(texts(120, { history: done })).toEqual(texts(120));
+  });
+
   it('without a Codex home it says what to do', () => {
     const snap = snapshot([], { codexHome: { path: '/nope', found: false, sessionsDirFound: false } });
     expect(texts(120, { snapshot: snap }).join('\n')).toContain(
