@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,23 @@ export const PATH_WITHOUT_CODEX = (process.env.PATH ?? '')
   .filter((dir) => !['codex', 'codex.cmd', 'codex.exe'].some((n) => existsSync(join(dir, n))))
   .join(delimiter);
 
+/**
+ * Where CLI children keep usage history unless a test says where: never the
+ * developer's own data folder (`run` records history as it publishes).
+ */
+const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'cdp-test-data-'));
+process.on('exit', () => rmSync(TEST_DATA_DIR, { recursive: true, force: true }));
+
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const placed = ['CODEX_PRESENCE_DATA_DIR', 'CODEX_PRESENCE_STATE_DIR', 'XDG_DATA_HOME'].some((k) => k in env);
+  return {
+    PATH: PATH_WITHOUT_CODEX,
+    HOME: process.env.HOME,
+    ...(placed ? {} : { CODEX_PRESENCE_DATA_DIR: TEST_DATA_DIR }),
+    ...env,
+  };
+}
+
 export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -28,7 +46,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build:cli\` first (npm test does).`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: PATH_WITHOUT_CODEX, HOME: process.env.HOME, ...env },
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -43,7 +61,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 /** Starts the built CLI and keeps it running; `output()` is what it printed so far. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: PATH_WITHOUT_CODEX, HOME: process.env.HOME, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
