@@ -18,14 +18,16 @@ export const PATH_WITHOUT_CODEX = (process.env.PATH ?? '')
   .join(delimiter);
 
 /**
- * Where CLI children keep usage history unless a test says where: never the
- * developer's own data folder (`run` records history as it publishes).
+ * Where CLI children keep usage history unless a test says where (its own
+ * HOME, or a data or state folder): never the developer's own data folder
+ * (`run` records history as it publishes).
  */
 const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'cdp-test-data-'));
 process.on('exit', () => rmSync(TEST_DATA_DIR, { recursive: true, force: true }));
 
 function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const placed = ['CODEX_PRESENCE_DATA_DIR', 'CODEX_PRESENCE_STATE_DIR', 'XDG_DATA_HOME'].some((k) => k in env);
+  // A test that gives its own HOME or data folder has placed it already.
+  const placed = ['CODEX_PRESENCE_DATA_DIR', 'CODEX_PRESENCE_STATE_DIR', 'XDG_DATA_HOME', 'HOME'].some((k) => k in env);
   return {
     PATH: PATH_WITHOUT_CODEX,
     HOME: process.env.HOME,
