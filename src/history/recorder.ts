@@ -46,7 +46,9 @@ export class HistoryRecorder {
   private stopped = false;
   private progressWritten = 0;
 
-  constructor(private readonly opts: RecorderOptions) {}
+  constructor(private readonly opts: RecorderOptions) {
+    opts.store.onWriteError((message) => this.writeFailed(message));
+  }
 
   get state(): HistoryState {
     return this.opts.store.state;
@@ -204,6 +206,18 @@ export class HistoryRecorder {
       this.progressWritten = step;
       this.writeBackfill();
     }
+    this.opts.onChange?.();
+  }
+
+  /**
+   * History that cannot be saved says so (the History tab, run's live view)
+   * instead of showing progress that is lost: the catch-up stops; what is
+   * already read stays in memory, and a later compaction writes it if it can.
+   */
+  private writeFailed(message: string): void {
+    if (this.backfill.phase === 'error') return;
+    this.backlog = [];
+    this.backfill = { ...this.backfill, phase: 'error', message };
     this.opts.onChange?.();
   }
 

@@ -75,6 +75,7 @@ export class HistoryStore {
   private appended = 0;
   private baseBytes = 0;
   private readonly bounds: Bounds;
+  private writeListener: ((message: string) => void) | null = null;
 
   private constructor(
     readonly path: string,
@@ -145,14 +146,26 @@ export class HistoryStore {
         this.appended += Buffer.byteLength(text);
         if (this.appended > Math.max(1024 * 1024, this.baseBytes)) await this.rewriteNow();
       })
-      .catch((error: unknown) => this.opts.log?.(`history not written: ${String(error)}`));
+      .catch((error: unknown) => this.failed(error));
     return this.chain;
   }
 
-  /** Compacts now (after a backfill, say). */
+  /** Told when a write fails (a full disk, a file replaced by a folder): the recorder says so where history shows. */
+  onWriteError(listener: (message: string) => void): void {
+    this.writeListener = listener;
+  }
+
+  private failed(error: unknown): void {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    const message = `history could not be written to ${this.path} (${code})`;
+    this.opts.log?.(message);
+    this.writeListener?.(message);
+  }
+
+  /** Compacts now (after a backfill, say). Never rejects: a failure is reported through onWriteError. */
   async compactNow(): Promise<void> {
     await this.flush();
-    await this.rewrite();
+    await this.rewrite().catch(() => undefined);
   }
 
   /** Deletes every observation and all usage. Rollout lines written before now are never counted again. */
@@ -174,7 +187,7 @@ export class HistoryStore {
 
   private rewrite(): Promise<void> {
     const run = this.chain.then(() => this.rewriteNow());
-    this.chain = run.catch((error: unknown) => this.opts.log?.(`history not compacted: ${String(error)}`));
+    this.chain = run.catch((error: unknown) => this.failed(error));
     return run;
   }
 

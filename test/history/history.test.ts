@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFile, writeFile, appendFile, stat } from 'node:fs/promises';
+import { readFile, writeFile, appendFile, stat, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
 import { expectedDaily, recorderFor, TempDataDir, dayOf } from './support.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView } from '../../src/history/view.js';
-import { backfillFromState } from '../../src/history/recorder.js';
+import { backfillFromState, HistoryRecorder } from '../../src/history/recorder.js';
 import { encodeRecord, type HistoryRecord } from '../../src/history/records.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 
@@ -125,6 +125,23 @@ describe('backfill', () => {
     const view = recorder.view({ days: 3 });
     expect(view.days.every((d) => d.tokens === 0)).toBe(true);
     expect(view.windows).toEqual([]);
+    await recorder.stop();
+  });
+});
+
+describe('a history file that cannot be written', () => {
+  it('stops the catch-up and says why, in the view; nothing throws', async () => {
+    for (const s of Object.values(SAMPLES)) await home.copySample(s);
+    const store = await HistoryStore.open(data.file, { now: fixedNow });
+    // The file replaced by a folder: every append and every compaction fails (EISDIR), even for root.
+    await rm(data.file);
+    await mkdir(data.file);
+    const recorder = new HistoryRecorder({ store, codexHome: home.home, now: fixedNow, ignore: () => [] });
+    recorder.start();
+    for (let i = 0; i < 500 && recorder.backfill.phase !== 'error'; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(recorder.backfill.phase).toBe('error');
+    expect(recorder.backfill.message).toBe(`history could not be written to ${data.file} (EISDIR)`);
+    expect(recorder.view({ days: 3 }).backfill).toMatchObject({ phase: 'error' });
     await recorder.stop();
   });
 });
