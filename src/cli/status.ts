@@ -2,7 +2,9 @@ import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
 import { accountAskSettings, cliContext, configIssues, type CliContext, type CliIo } from './context.js';
-import { formatStatus } from './statusText.js';
+import type { HistoryView } from '../contract/index.js';
+import { readHistoryView } from './history.js';
+import { formatStatus, type HistoryTotals } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { homeNotAFolder } from './homeCheck.js';
@@ -87,10 +89,25 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
       layout: layoutFor(terminal?.columns()),
       painter: painter(colorEnabled(io.env, io.isTTY === true)),
     };
-    const extras = { publisher: report.publisher, configPath: report.configPath };
+    const extras = {
+      publisher: report.publisher,
+      configPath: report.configPath,
+      history: historyTotals(await readHistoryView(io, 7, config.config.ignore_projects).then((r) => r.view)),
+    };
     io.stdout(`${formatStatus(snapshot, new Date(io.now()), extras, display)}\n`);
   }
   return 0;
+}
+
+/** Today's and the last 7 days' tokens, or null when nothing was ever recorded (no publisher ran yet). */
+function historyTotals(view: HistoryView): HistoryTotals | null {
+  const recorded = view.backfill.phase !== 'idle' || view.days.some((d) => d.tokens > 0);
+  if (!recorded) return null;
+  return {
+    today: view.days.at(-1)?.tokens ?? 0,
+    lastSevenDays: view.days.reduce((sum, d) => sum + d.tokens, 0),
+    building: view.backfill.phase === 'running',
+  };
 }
 
 /** The command line identifies the process for the lock; it is not part of the report (it may hold paths). */

@@ -1,5 +1,5 @@
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
-import { clockTime, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
+import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
 import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
@@ -14,6 +14,15 @@ import { plain, type Painter, type Tone } from './term/style.js';
 export interface StatusExtras {
   publisher: Omit<InstanceInfo, 'cmdline'> | null;
   configPath: string;
+  /** Tokens from usage history (Codex's figure), when the publisher has recorded any. */
+  history?: HistoryTotals | null;
+}
+
+export interface HistoryTotals {
+  today: number;
+  lastSevenDays: number;
+  /** The first build from the rollouts is still running: the figures are short. */
+  building: boolean;
 }
 
 /** How `status` is drawn: the layout for the terminal's width (full when piped), and colour or not. */
@@ -74,6 +83,13 @@ export function formatStatus(
           : { key: 'Discord', value: discordValue(p.discord, null) },
       );
     rows.push(text('Config', extras.configPath));
+    const h = extras.history;
+    if (h !== undefined && h !== null) {
+      const building = h.building ? ' · history still being built' : '';
+      rows.push(
+        text('Tokens', `today ${compactNumber(h.today)} · last 7 days ${compactNumber(h.lastSevenDays)}${building}`),
+      );
+    }
   }
   rows.push(text('Sessions', liveSessionsText(snapshot.sessions)));
   const lines: Line[] = keyedLines(rows, layout, new Set(limits));

@@ -115,6 +115,9 @@ describe('history', () => {
       [new Date(midnight - 60_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }), 1400],
       [tokyoToday, 500],
     ]);
+    // status reads the same file: today's and the last 7 days' tokens, as history counts them.
+    const status = await runCli(['status', '--no-refresh'], env('Asia/Tokyo'));
+    expect(status.stdout).toMatch(/^Tokens {6}today 500 · last 7 days 1\.9k$/m);
     // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
     await data.remove();
     await publishUntilBackfilled('UTC');
@@ -178,6 +181,8 @@ describe('history', () => {
   it('only the publisher writes: history and status read, even a damaged file, and change nothing', async () => {
     await home.copySample(SAMPLES.basic);
     expect((await runCli(['history'], env('UTC'))).stdout).toContain('Nothing recorded yet');
+    // Nothing recorded: status has no Tokens row rather than zeros.
+    expect((await runCli(['status', '--no-refresh'], env('UTC'))).stdout).not.toMatch(/^Tokens /m);
     expect((await runCli(['status', '--json'], env('UTC'))).code).toBe(0);
     expect(await data.files()).toEqual([]);
     const damaged =
