@@ -6,6 +6,8 @@ export default defineConfig({
     // The Electron end-to-end tests run with `npm run test:e2e` (vitest.e2e.config.ts).
     exclude: ['**/node_modules/**', 'test/e2e/**'],
     environment: 'node',
+    // The CLI bundle that many tests run, built once (test/globalSetup.ts).
+    globalSetup: ['test/globalSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests use real sockets, real files and a real browser: keep runs on 2 cores calm.

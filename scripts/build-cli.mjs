@@ -1,13 +1,18 @@
 // Bundles the CLI for plain Node (no Electron needed): out/cli/index.mjs.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const quiet = process.argv.includes('--quiet');
 
+// Written beside its place, then renamed over it in one step: a CLI started
+// while a build runs gets the old bundle or the new one, never an empty file.
+const OUT = 'out/cli/index.mjs';
+const TMP = `${OUT}.${process.pid}.tmp`;
+
 await build({
   entryPoints: ['src/cli/index.ts'],
-  outfile: 'out/cli/index.mjs',
+  outfile: TMP,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -21,3 +26,4 @@ await build({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: '#!/usr/bin/env node' },
 });
+renameSync(TMP, OUT);

@@ -1,16 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME } from '../../src/config/schema.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { ROOT, runCli, startCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { fakeCodexDir, fakeLog, isRunning } from '../support/codexShim.js';
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 let fake: Awaited<ReturnType<typeof fakeCodexDir>>;

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/usage/types.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import {
   codexContextLeft,
   codexFigure,
@@ -16,9 +15,7 @@ import { line, readSample, SAMPLES, TempCodexHome } from '../support/codexHome.j
 // real files, gives the figures Codex's own /status prints. Every expected
 // number is computed here from the raw fields (test/support/codexFigures.ts).
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

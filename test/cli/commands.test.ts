@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,12 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentProcessInfo, instancePath, readInstance } from '../../src/instance/instanceFile.js';
 import { ArrpcHost } from '../support/arrpc.js';
-import { ROOT, runCli, startCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 const ID = '123456789012345678';
 let home: TempCodexHome;

@@ -3,7 +3,7 @@ import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 
 /**
@@ -14,9 +14,7 @@ import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 const HAS_ZSTD = spawnSync('zstd', ['--version']).status === 0;
 if (!HAS_ZSTD) console.log('compressed rollout tests skipped: the zstd CLI is not installed');
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

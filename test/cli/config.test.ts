@@ -1,14 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, ROOT, runCli, startCli, type CliRun } from '../support/cli.js';
+import { CLI, runCli, startCli, type CliRun } from '../support/cli.js';
 
 // Issue 11, section 4: read-only commands never write the config; nothing is ever lost.
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: string;
 let runtime: string;

@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/cli/doctor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { CLI, ROOT, runCli, type CliRun } from '../support/cli.js';
+import { CLI, runCli, type CliRun } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 
 /**
@@ -13,9 +13,7 @@ import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
  * CLI: lines skipped in every read mode are counted, files that cannot be
  * read are named, and a hostile number of limit families is bounded.
  */
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 let userHome: string;

@@ -1,9 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
-import { ROOT, runCli, startCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { expectedDaily, TempDataDir } from '../history/support.js';
 import { readHistory } from '../../src/history/store.js';
 import { buildView } from '../../src/history/view.js';
@@ -11,9 +10,7 @@ import { backfillFromState } from '../../src/history/recorder.js';
 import { formatHistory } from '../../src/cli/historyText.js';
 import type { HistoryView } from '../../src/contract/index.js';
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 let data: TempDataDir;

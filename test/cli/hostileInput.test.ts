@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { ROOT, runCli, startCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 
@@ -12,9 +12,7 @@ import { FakeDiscord } from '../support/fakeDiscord.js';
 // command exit 1 (symlink loop, a directory as session_index.jsonl) or hang
 // (a FIFO as .git/HEAD). They are built here at test time, never committed.
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 const ID = '123456789012345678';
 let home: TempCodexHome;

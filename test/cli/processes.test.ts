@@ -7,16 +7,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { currentProcessInfo, instancePath, readInstance, type InstanceInfo } from '../../src/instance/instanceFile.js';
 import { processIdentity } from '../../src/instance/processInfo.js';
 import { ArrpcHost } from '../support/arrpc.js';
-import { CLI, ROOT, runCli, startCli } from '../support/cli.js';
+import { CLI, runCli, startCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeCodex } from '../support/fakeCodex.js';
 
 // Issue 11, sections 1-3 and 6: real CLI processes, a fake `codex` on PATH
 // that records what it receives, real lock files, arRPC as Discord.
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 const ID = '123456789012345678';
 let home: TempCodexHome;

@@ -1,12 +1,9 @@
 import { beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

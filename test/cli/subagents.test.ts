@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { TempCodexHome } from '../support/codexHome.js';
 import {
   AGENT_V1_ID,
@@ -16,9 +15,7 @@ import {
  * Issue 12 §4: a Codex 0.169 session with two sub-agents, each writing its
  * own rollout, read by the real CLI from real files.
  */
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +17,7 @@ const SGR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 const FULL_BANNER = '◆ Codex Discord Presence · headless · Ctrl+C to stop';
 const COMPACT_BANNER = 'Codex Discord Presence · Ctrl+C to stop';
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let home: TempCodexHome;
 let runtime: string;

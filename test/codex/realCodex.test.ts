@@ -45,7 +45,6 @@ interface Result {
 
 beforeAll(() => {
   installCodex();
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
 }, 15 * 60_000);
 
 describe(`the real codex ${CODEX_VERSION} app-server`, () => {

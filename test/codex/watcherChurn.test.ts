@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { ROOT, startCli } from '../support/cli.js';
+import { startCli } from '../support/cli.js';
 import { line, shown } from '../support/codexHome.js';
 
 /**
@@ -176,10 +176,6 @@ describe('the watcher under file-system churn', () => {
 });
 
 describe('`run` under file-system churn (the real CLI)', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-  });
-
   it('shows a session written after sessions/ and then the whole home were recreated', async () => {
     await writeSession('first', 1);
     const runtime = join(root, 'runtime');

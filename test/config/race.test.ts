@@ -1,16 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, ROOT } from '../support/cli.js';
+import { CLI } from '../support/cli.js';
 
 // Issue 11: "A repair racing a user's save lost the user's save in 3 of 30 trials,
 // and it was in no backup." Real processes: `config migrate` (the repair) and a
 // second process saving the file the way editors do, started together.
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let dir: string;
 beforeEach(async () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +35,6 @@ function sameShape(a: unknown, b: unknown, path = '$'): void {
 let status: Obj;
 let doctor: Obj;
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
   const home = await TempCodexHome.create();
   try {
     for (const sample of [SAMPLES.basic, SAMPLES.nearLimit]) await home.writeLiveSample(sample, sample, 60_000);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +29,6 @@ function sameKeys(a: unknown, b: unknown, path = '$'): void {
 let home: TempCodexHome;
 let data: string;
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
   home = await TempCodexHome.create();
   data = await mkdtemp(join(tmpdir(), 'cdp-doc-history-'));
   await home.writeLiveSample(SAMPLES.nearLimit, 'near', 60_000);

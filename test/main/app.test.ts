@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import {
 } from '../../src/contract/index.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { readInstance } from '../../src/instance/instanceFile.js';
-import { ROOT, startCli } from '../support/cli.js';
+import { startCli } from '../support/cli.js';
 import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, shown, TempCodexHome } from '../support/codexHome.js';
 import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
@@ -32,9 +31,7 @@ let electron: MockElectron;
 /** The publisher lock: in the runtime folder, never in the Codex home. */
 const lockDir = () => join(runtime, 'codex-discord-presence');
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-app-xdg-'));

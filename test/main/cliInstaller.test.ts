@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,15 +11,13 @@ import {
   shLauncher,
 } from '../../main/cliInstaller.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { CLI, ROOT } from '../support/cli.js';
+import { CLI } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 const posix = process.platform !== 'win32';
 const nodeDir = join(process.execPath, '..');
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 
 let dir: string;
 let home: string;

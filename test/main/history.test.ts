@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { settingsFile } from '../../src/config/settingsFile.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { readHistory } from '../../src/history/store.js';
 import { buildView } from '../../src/history/view.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { MockElectron } from './electronMock.js';
 
@@ -24,9 +23,7 @@ const env = (): NodeJS.ProcessEnv => ({ CODEX_HOME: home.home, XDG_RUNTIME_DIR: 
 /** The app's data folder under the mocked HOME (XDG_DATA_HOME unset). */
 const historyFile = (): string => join(runtime, '.local', 'share', 'codex-discord-presence', 'history.jsonl');
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-app-history-'));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { loadConfig } from '../../src/config/store.js';
 import { PLACEHOLDERS, renderTemplate, type TemplateValues } from '../../src/discord/template.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { MAX_GLOB_CHARS, matchesGlob } from '../../src/presence/glob.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
@@ -17,9 +16,7 @@ import { PROPERTY_SEED } from '../support/property.js';
 // like any other, and must not reach JavaScript internals or cost unbounded time.
 
 let dir: string;
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT });
-});
+beforeAll(() => {});
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cdp-hostile-'));
 });

@@ -78,7 +78,10 @@ export async function openPage(
   });
   const p = await context.newPage();
   // Time stands still at `now` until a test moves it (clock.fastForward).
-  await p.clock.install({ time: opts.now - 1000 });
+  // Installed a minute early: pauseAt cannot go back, and on a loaded machine
+  // more than a second can pass between the two calls. No page is loaded yet,
+  // so no timer runs in that minute.
+  await p.clock.install({ time: opts.now - 60_000 });
   await p.clock.pauseAt(opts.now);
   await installFakeBridge(p, {
     snapshot: init.snapshot,
