@@ -524,7 +524,8 @@ export class UsageEngine {
       }
       const reader = new RolloutReader(f.path, this.now);
       const scan = new LimitScan();
-      const recent = await reader.readRecent(scan.enough, Math.max(64 * 1024, this.limitSearchBytes - bytes), false);
+      const budget = Math.min(LIMIT_SEARCH_FILE_BYTES, Math.max(64 * 1024, this.limitSearchBytes - bytes));
+      const recent = await reader.readRecent(scan.enough, budget, false);
       bytes += reader.stats.bytesRead;
       addStats(this.retired, reader);
       // Refused, not gone: limits written there are newer than what is shown.
@@ -573,6 +574,15 @@ export class UsageEngine {
  * read to its start for families that may not exist.
  */
 export const FAMILY_LOOKBACK_MS = 5 * 60 * 60 * 1000;
+
+/**
+ * At most this much of one file's end is read by the limit search. Codex
+ * writes the limits on every usage line of a ChatGPT login, so the newest
+ * main observation is in a file's last turn; the lookback for other families
+ * (a 50 MB rollout of minute-long turns holds 8 MB in 5 hours) is cut here
+ * rather than spending the whole search on one file.
+ */
+export const LIMIT_SEARCH_FILE_BYTES = 2 * 1024 * 1024;
 
 /** One file of the limit search, read newest-first: where its newest main observation is, and when to stop. */
 class LimitScan {

@@ -69,6 +69,33 @@ describe('credits belong to the account', () => {
 });
 
 describe('other families without a live session', () => {
+  it('a long stale rollout is read at most 2 MB from its end: the main limits and a family beside them are found', async () => {
+    // Five hours of minute-long turns, each with a 20 KB answer: about 6 MB. Windows reset after it.
+    const reset = RESET + 6 * 3600;
+    const mini = { ...other(7), primary: { used_percent: 7, window_minutes: 300, resets_at: reset } };
+    const lines = [line.meta(T(0))];
+    const filler = 'x'.repeat(20_000);
+    for (let m = 1; m <= 300; m += 1) {
+      lines.push(
+        line.responseItem(T(m * 60), {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: filler }],
+        }),
+      );
+      lines.push(line.tokenCount(T(m * 60 + 1), m * 1000, 1000, mainLimits(10 + m / 10, 20, reset, reset + 86_400)));
+    }
+    lines.push(line.tokenCount(T(300 * 60 + 2), 301_000, 1000, mini));
+    lines.push(line.tokenCount(T(300 * 60 + 3), 302_000, 1000, mainLimits(41, 20, reset, reset + 86_400)));
+    const snap = await read(T0 + 301 * 60_000 + 31 * 60_000, { long: lines });
+    expect(snap.sessions).toEqual([]);
+    expect(snap.limits.primary?.usedPercent).toBe(41);
+    expect(snap.limits.others.map((o) => [o.limitId, o.primary?.usedPercent])).toEqual([['codex_other', 7]]);
+    // Not the whole file, nor the 6 MB search budget: one file's end.
+    expect(snap.diagnostics.bytesRead).toBeLessThanOrEqual(2 * 1024 * 1024 + 128 * 1024);
+    expect(snap.diagnostics.bytesRead).toBeGreaterThan(0);
+  });
+
   it('six hours later the near-limit sample still shows codex_other, rolled over and stale', async () => {
     await home.copySample(SAMPLES.nearLimit);
     const now = Date.parse('2026-11-22T04:45:00Z');
