@@ -100,8 +100,29 @@ describe('history series', () => {
     expect(nearestIndex([0, 10, 20], 6)).toBe(1);
     expect(nearestIndex([0, 10, 20], 99)).toBe(2);
     expect(nearestIndex([0, 10, 20], -5)).toBe(0);
-    for (const s of ['2026-11-21T14:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-11-21T14:00:00+01:00'])
-      expect(isoTime(s)).toBe(Date.parse(s));
+    for (const s of [
+      '2026-11-21T14:00:00.000Z',
+      '2024-02-29T23:59:59.999Z',
+      '2026-11-21T14:00:00+01:00',
+      '2026-01-31T23:59:59.999Z',
+      '2000-03-01T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      // Not real times: whatever Date.parse says of them.
+      '2026-02-29T00:00:00.000Z',
+      '2026-04-31T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-11-21T24:00:00.000Z',
+    ])
+      expect([s, isoTime(s)]).toEqual([s, Date.parse(s)]);
+    // Every day of four years (a leap year among them), at a time of day that moves.
+    for (
+      let t = Date.parse('2023-01-01T00:00:00.000Z');
+      t < Date.parse('2027-01-01T00:00:00.000Z');
+      t += 86_400_000 + 60_001
+    ) {
+      const s = new Date(t).toISOString();
+      if (isoTime(s) !== t) expect(s).toBe('read as the same instant');
+    }
     expect(Number.isNaN(isoTime('2026-11-21Tab:00:00.000Z'))).toBe(true);
   });
 
