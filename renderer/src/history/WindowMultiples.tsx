@@ -57,15 +57,48 @@ const Multiple = memo(
   (a, b) => windowSignature(a.window) === windowSignature(b.window),
 );
 
-/** The last windows of one family and kind side by side, oldest first, on one scale. */
-export function WindowMultiples({ title, windows }: { title: string; windows: readonly HistoryWindow[] }) {
+/** A past window's place while it is not drawn yet: the same box and lines, so nothing moves when it is. */
+function PendingMultiple() {
   return (
-    <section className="multiples" aria-label={title} data-testid="multiples">
+    <li className="multiple pending">
+      <svg viewBox={`0 0 ${BOX.width} ${BOX.height}`} aria-hidden="true">
+        <rect className="plot-bg" x={0} y={0} width={BOX.width} height={BOX.height} rx={4} />
+      </svg>
+      <span className="multiple-span">&nbsp;</span>
+      <span className="multiple-left">&nbsp;</span>
+    </li>
+  );
+}
+
+/**
+ * The last windows of one family and kind side by side, oldest first, on one
+ * scale. `pending`: their places only (History's first paint), drawn on the next render.
+ */
+export function WindowMultiples({
+  title,
+  windows,
+  pending = false,
+}: {
+  title: string;
+  windows: readonly HistoryWindow[];
+  pending?: boolean;
+}) {
+  return (
+    <section
+      className="multiples"
+      aria-label={title}
+      aria-busy={pending || undefined}
+      data-testid={pending ? 'multiples-pending' : 'multiples'}
+    >
       <h3 className="chart-title">{title}</h3>
       <ol className="multiples-row">
-        {windows.map((w) => (
-          <Multiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} window={w} />
-        ))}
+        {windows.map((w) =>
+          pending ? (
+            <PendingMultiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} />
+          ) : (
+            <Multiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} window={w} />
+          ),
+        )}
       </ol>
       <TableToggle what={title}>
         {() => (

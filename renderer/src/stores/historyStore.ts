@@ -37,6 +37,17 @@ export function pullHistoryEarly(api: Api, query: HistoryQuery): void {
 }
 
 /**
+ * Pulls the view once the window is idle after opening on another tab, so
+ * that going to History (a tab click, or main showing #history when a
+ * popover sparkline is activated) draws at once from it while the tab's own
+ * pull, on mount, brings it up to date. Nothing is subscribed meanwhile: a
+ * window left on another tab costs no pulls.
+ */
+export function prefetchHistory(api: Api): void {
+  if (useHistoryStore.getState().view === null) void pullHistory(api, useHistoryStore.getState().query);
+}
+
+/**
  * Subscribes first, then pulls once (or keeps the early pull): every
  * `historyChanged` from main (a recorded snapshot, backfill progress, a
  * clear) pulls the current query again.
