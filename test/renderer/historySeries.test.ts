@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryDay, HistoryWindow } from '../../src/contract/index.js';
 import {
   burnDown,
+  burnDownOf,
   burnGeometry,
   dayLabel,
   evenPaceAt,
@@ -14,6 +15,8 @@ import {
   OTHER_KEY,
   stackDays,
   thinColumns,
+  thumbnailOf,
+  THUMBNAIL_BOX,
 } from '../../renderer/src/history/series.js';
 import { FIVE_H, pastWindows, WEEKLY } from '../support/history.js';
 
@@ -124,6 +127,20 @@ describe('history series', () => {
       if (isoTime(s) !== t) expect(s).toBe('read as the same instant');
     }
     expect(Number.isNaN(isoTime('2026-11-21Tab:00:00.000Z'))).toBe(true);
+  });
+
+  it('a window’s series are computed once per window object; a fresh copy (the next pull) draws the same', () => {
+    const [w] = pastWindows();
+    if (w === undefined) throw new Error('no past window');
+    expect(burnDownOf(w)).toBe(burnDownOf(w));
+    const t = thumbnailOf(w);
+    expect(thumbnailOf(w)).toBe(t);
+    expect(t.b).toBe(burnDownOf(w));
+    expect(t.g.line).toBe(burnGeometry(burnDown(w), THUMBNAIL_BOX, t.b.end, true).line);
+    const copy = structuredClone(w);
+    expect(thumbnailOf(copy)).not.toBe(t);
+    expect(thumbnailOf(copy).b).toEqual(t.b);
+    expect([thumbnailOf(copy).g.line, thumbnailOf(copy).g.pace]).toEqual([t.g.line, t.g.pace]);
   });
 
   it('windows group by family and kind: the main family first, current apart, past oldest first', () => {

@@ -3,9 +3,7 @@ import type { HistoryWindow } from '../../../src/contract/index.js';
 import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
 import { TableToggle } from './ChartParts.js';
-import { burnDown, burnGeometry, dayLabel, hasPace, listedValues, windowSignature, type Box } from './series.js';
-
-const BOX: Box = { width: 120, height: 56, top: 4, right: 4, bottom: 4, left: 4 };
+import { dayLabel, listedValues, thumbnailOf, THUMBNAIL_BOX as BOX, windowSignature } from './series.js';
 
 /** `14 Nov – 21 Nov` for a weekly window, `21 Nov 09:13–14:13` for a short one. */
 function spanText(w: HistoryWindow): string {
@@ -30,8 +28,7 @@ const lastLeft = (w: HistoryWindow): number | null => {
 /** One past window, drawn to its end: what was left when it reset. */
 const Multiple = memo(
   function Multiple({ window: w }: { window: HistoryWindow }) {
-    const b = burnDown(w);
-    const g = burnGeometry(b, BOX, b.end, hasPace(w));
+    const { b, g } = thumbnailOf(w);
     const left = lastLeft(w);
     const span = spanText(w);
     const ended = left === null ? 'no readings' : `${wholePercent(left)}% left at reset`;

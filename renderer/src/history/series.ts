@@ -118,6 +118,21 @@ export function burnDown(w: HistoryWindow): BurnDown {
   return { start, end, endIsReset: Number.isFinite(reset), points };
 }
 
+const burnDowns = new WeakMap<HistoryWindow, BurnDown>();
+
+/**
+ * burnDown, once per window object: a view read ahead while the settings
+ * window was idle (historyStore's prefetch) is drawn without reading it again.
+ */
+export function burnDownOf(w: HistoryWindow): BurnDown {
+  let b = burnDowns.get(w);
+  if (b === undefined) {
+    b = burnDown(w);
+    burnDowns.set(w, b);
+  }
+  return b;
+}
+
 /** What is left at even pace at `t`: 100 % at the window's start, 0 % at its reset. */
 export function evenPaceAt(b: Pick<BurnDown, 'start' | 'end'>, t: number): number {
   if (!(b.end > b.start)) return 100;
@@ -229,6 +244,22 @@ function columnThinner(): { xs: number[]; ys: number[]; push(x: number, y: numbe
       ys.push(cy);
     },
   };
+}
+
+/** A past window's small multiple: its box, and its geometry drawn to its end. */
+export const THUMBNAIL_BOX: Box = { width: 120, height: 56, top: 4, right: 4, bottom: 4, left: 4 };
+
+const thumbnails = new WeakMap<HistoryWindow, { b: BurnDown; g: BurnGeometry }>();
+
+/** A past window's burn-down and its small multiple's geometry, once per window object. */
+export function thumbnailOf(w: HistoryWindow): { b: BurnDown; g: BurnGeometry } {
+  let t = thumbnails.get(w);
+  if (t === undefined) {
+    const b = burnDownOf(w);
+    t = { b, g: burnGeometry(b, THUMBNAIL_BOX, b.end, hasPace(w)) };
+    thumbnails.set(w, t);
+  }
+  return t;
 }
 
 /** Past this many readings a chart does not list them in `data-values` (the DOM would carry ~100 kB). */
