@@ -74,6 +74,12 @@ const median = (xs: number[]): number => {
 
 type Stage = 'first' | 'complete' | 'general' | 'bars90';
 
+interface Painted {
+  at: number;
+  askedAt: number;
+  answeredAt: number;
+}
+
 interface PageClock {
   /** Starts watching for `stages` (from now on); each gets the performance.now() of its paint. */
   watch(stages: Stage[]): void;
@@ -105,7 +111,13 @@ function pageClock(): void {
   const paintedNow = (stage: Stage): void =>
     void requestAnimationFrame(() => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => void (clock.painted[stage] ??= performance.now());
+      channel.port1.onmessage = () => {
+        if (clock.painted[stage] !== undefined) return;
+        const at = (clock.painted[stage] = performance.now());
+        // Told to the bench through a binding: no polling of the page while it renders.
+        const tell = (globalThis as unknown as { __painted?: (stage: Stage, p: Painted) => void }).__painted;
+        tell?.(stage, { at, askedAt: clock.askedAt ?? NaN, answeredAt: clock.answeredAt ?? NaN });
+      };
       channel.port2.postMessage(null);
     });
   const clock: PageClock = {
@@ -209,8 +221,18 @@ export async function measureHistoryRender(
     days: history.days.length,
     readings: history.windows.reduce((s, w) => s + w.points.length, 0),
   };
+  /** Each page's paints, as its clock tells them: taken once each, waited for when not told yet. */
+  const inboxes = new WeakMap<Page, { told: Map<Stage, Painted>; waiting: Map<Stage, (p: Painted) => void> }>();
   const open = async (hash: string): Promise<Page> => {
     const page = await context().newPage();
+    const inbox = { told: new Map<Stage, Painted>(), waiting: new Map<Stage, (p: Painted) => void>() };
+    inboxes.set(page, inbox);
+    await page.exposeBinding('__painted', (_source, stage: Stage, p: Painted) => {
+      const waiter = inbox.waiting.get(stage);
+      inbox.waiting.delete(stage);
+      if (waiter === undefined) inbox.told.set(stage, p);
+      else waiter(p);
+    });
     // tsx compiles with esbuild's keepNames: functions serialized into the page call its __name helper.
     await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
     await installFakeBridge(page, {
@@ -228,18 +250,21 @@ export async function measureHistoryRender(
     if (current === null) throw new Error('no browser context');
     return current;
   };
-  /** Waits for `stage`'s paint; returns its time and when the view was last handed over. */
-  const painted = async (page: Page, stage: Stage): Promise<{ at: number; askedAt: number; answeredAt: number }> => {
-    const handle = await page.waitForFunction(
-      (s) => {
-        const c = (globalThis as unknown as { __clock: PageClock }).__clock;
-        const at = c.painted[s];
-        return at === undefined ? false : { at, askedAt: c.askedAt ?? NaN, answeredAt: c.answeredAt ?? NaN };
-      },
-      stage,
-      { polling: 10 },
-    );
-    return (await handle.jsonValue()) as { at: number; askedAt: number; answeredAt: number };
+  /** Waits for `stage`'s paint (its next one, once taken); returns its time and when the view was asked and handed over. */
+  const painted = (page: Page, stage: Stage): Promise<Painted> => {
+    const inbox = inboxes.get(page);
+    if (inbox === undefined) throw new Error('page not opened by the bench');
+    const told = inbox.told.get(stage);
+    inbox.told.delete(stage);
+    return told !== undefined
+      ? Promise.resolve(told)
+      : new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`History render: "${stage}" never painted`)), 30_000);
+          inbox.waiting.set(stage, (p) => {
+            clearTimeout(timer);
+            resolve(p);
+          });
+        });
   };
   /**
    * Once the page is idle, watches `stages` and acts: `hash` sets the address to #history (what main's
