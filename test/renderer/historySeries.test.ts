@@ -8,6 +8,7 @@ import {
   evenPaceAt,
   fullNumber,
   groupWindows,
+  hasThumbnail,
   isoTime,
   linearScale,
   nearestIndex,
@@ -133,11 +134,14 @@ describe('history series', () => {
     const [w] = pastWindows();
     if (w === undefined) throw new Error('no past window');
     expect(burnDownOf(w)).toBe(burnDownOf(w));
+    expect(hasThumbnail(w)).toBe(false);
     const t = thumbnailOf(w);
+    expect(hasThumbnail(w)).toBe(true);
     expect(thumbnailOf(w)).toBe(t);
     expect(t.b).toBe(burnDownOf(w));
     expect(t.g.line).toBe(burnGeometry(burnDown(w), THUMBNAIL_BOX, t.b.end, true).line);
     const copy = structuredClone(w);
+    expect(hasThumbnail(copy)).toBe(false);
     expect(thumbnailOf(copy)).not.toBe(t);
     expect(thumbnailOf(copy).b).toEqual(t.b);
     expect([thumbnailOf(copy).g.line, thumbnailOf(copy).g.pace]).toEqual([t.g.line, t.g.pace]);

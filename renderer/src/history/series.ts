@@ -251,6 +251,11 @@ export const THUMBNAIL_BOX: Box = { width: 120, height: 56, top: 4, right: 4, bo
 
 const thumbnails = new WeakMap<HistoryWindow, { b: BurnDown; g: BurnGeometry }>();
 
+/** The window's small multiple is computed already (read ahead, or drawn before). */
+export function hasThumbnail(w: HistoryWindow): boolean {
+  return thumbnails.has(w);
+}
+
 /** A past window's burn-down and its small multiple's geometry, once per window object. */
 export function thumbnailOf(w: HistoryWindow): { b: BurnDown; g: BurnGeometry } {
   let t = thumbnails.get(w);

@@ -4,7 +4,7 @@ import { compactNumber } from '../../../../src/format/numbers.js';
 import { familyName } from '../../../../src/format/presentation.js';
 import { BurnDownChart } from '../../history/BurnDownChart.js';
 import { DayBars } from '../../history/DayBars.js';
-import { dayLabel, fullNumber, groupWindows, type WindowGroup } from '../../history/series.js';
+import { dayLabel, fullNumber, groupWindows, hasThumbnail, type WindowGroup } from '../../history/series.js';
 import { WindowMultiples } from '../../history/WindowMultiples.js';
 import { connectHistory, pullHistory, useHistoryStore } from '../../stores/historyStore.js';
 import { useNow } from '../../useNow.js';
@@ -95,12 +95,14 @@ const NOT_YET: WindowGroup[] = [];
 
 /**
  * The past windows: hundreds of readings each, below the current windows.
- * When History opens they are drawn right after its first paint (a deferred,
- * interruptible render), so the current windows and the day bars show
- * without waiting for them (issue 15 §3: History renders in ≤ 100 ms).
+ * Read ahead (the window was idle on another tab), they are drawn at once;
+ * otherwise right after History's first paint (a deferred, interruptible
+ * render), so the current windows and the day bars show without waiting for
+ * them (issue 15 §3: History renders in ≤ 100 ms).
  */
 function PastWindows({ groups }: { groups: WindowGroup[] }) {
-  const drawn = useDeferredValue(groups, NOT_YET);
+  const deferred = useDeferredValue(groups, NOT_YET);
+  const drawn = groups.every((g) => g.past.every(hasThumbnail)) ? groups : deferred;
   const pending = drawn === NOT_YET;
   return (
     <section className="history-section" aria-labelledby="past-title">
