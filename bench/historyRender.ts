@@ -34,8 +34,9 @@ import { APP, settings } from '../test/renderer/setup.js';
  * "Painted" is after the rendering (style, layout, paint) of the frame whose
  * DOM first holds it: a message posted from that frame's requestAnimationFrame.
  * "First paint": both burn-down charts, the places of the past windows and the
- * day bars; "complete": the past windows drawn too (they are drawn in a
- * deferred render right after the first paint).
+ * day bars; "complete": the past windows drawn too (in the same paint when
+ * their series were read ahead, as in (a); else in a deferred render right
+ * after the first paint, as in (b)).
  * Then the switch to 90 days: from the click to 90 bars painted.
  * A measurement, not a test: it prints the figures against the target.
  */
