@@ -326,6 +326,23 @@ describe('History tab', () => {
     await context.close();
   });
 
+  it('a window open on another tab fetches history once idle, so #history draws at once; the tab then pulls it again', async () => {
+    const { context, page } = await openPage(
+      h,
+      'settings',
+      { snapshot: snapshot(), history: knownHistory(), sessionsByDay: SESSIONS_BY_DAY },
+      { now: T0, width: 760, height: 900 },
+    );
+    await expect.poll(() => page.getByRole('tab', { name: 'Discord' }).getAttribute('aria-selected')).toBe('true');
+    await page.clock.runFor(1000);
+    await expect.poll(() => historyCalls(page)).toEqual([{ days: 30 }]);
+    await page.evaluate(() => (window.location.hash = '#history'));
+    await expect.poll(() => page.getByTestId('burndown').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('multiples').count()).toBe(2);
+    await expect.poll(() => historyCalls(page)).toEqual([{ days: 30 }, { days: 30 }]);
+    await context.close();
+  });
+
   it('empty history says so in words; backfill progress and its error show; a hash change opens History', async () => {
     const empty = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
     await expect

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryDay, HistoryWindow } from '../../src/contract/index.js';
 import {
   burnDown,
+  burnDownOf,
   burnGeometry,
   dayLabel,
   evenPaceAt,
   fullNumber,
   groupWindows,
+  hasThumbnail,
   isoTime,
   linearScale,
   nearestIndex,
@@ -14,6 +16,8 @@ import {
   OTHER_KEY,
   stackDays,
   thinColumns,
+  thumbnailOf,
+  THUMBNAIL_BOX,
 } from '../../renderer/src/history/series.js';
 import { FIVE_H, pastWindows, WEEKLY } from '../support/history.js';
 
@@ -100,9 +104,47 @@ describe('history series', () => {
     expect(nearestIndex([0, 10, 20], 6)).toBe(1);
     expect(nearestIndex([0, 10, 20], 99)).toBe(2);
     expect(nearestIndex([0, 10, 20], -5)).toBe(0);
-    for (const s of ['2026-11-21T14:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-11-21T14:00:00+01:00'])
-      expect(isoTime(s)).toBe(Date.parse(s));
+    for (const s of [
+      '2026-11-21T14:00:00.000Z',
+      '2024-02-29T23:59:59.999Z',
+      '2026-11-21T14:00:00+01:00',
+      '2026-01-31T23:59:59.999Z',
+      '2000-03-01T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      // Not real times: whatever Date.parse says of them.
+      '2026-02-29T00:00:00.000Z',
+      '2026-04-31T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-11-21T24:00:00.000Z',
+    ])
+      expect([s, isoTime(s)]).toEqual([s, Date.parse(s)]);
+    // Every day of four years (a leap year among them), at a time of day that moves.
+    for (
+      let t = Date.parse('2023-01-01T00:00:00.000Z');
+      t < Date.parse('2027-01-01T00:00:00.000Z');
+      t += 86_400_000 + 60_001
+    ) {
+      const s = new Date(t).toISOString();
+      if (isoTime(s) !== t) expect(s).toBe('read as the same instant');
+    }
     expect(Number.isNaN(isoTime('2026-11-21Tab:00:00.000Z'))).toBe(true);
+  });
+
+  it('a window’s series are computed once per window object; a fresh copy (the next pull) draws the same', () => {
+    const [w] = pastWindows();
+    if (w === undefined) throw new Error('no past window');
+    expect(burnDownOf(w)).toBe(burnDownOf(w));
+    expect(hasThumbnail(w)).toBe(false);
+    const t = thumbnailOf(w);
+    expect(hasThumbnail(w)).toBe(true);
+    expect(thumbnailOf(w)).toBe(t);
+    expect(t.b).toBe(burnDownOf(w));
+    expect(t.g.line).toBe(burnGeometry(burnDown(w), THUMBNAIL_BOX, t.b.end, true).line);
+    const copy = structuredClone(w);
+    expect(hasThumbnail(copy)).toBe(false);
+    expect(thumbnailOf(copy)).not.toBe(t);
+    expect(thumbnailOf(copy).b).toEqual(t.b);
+    expect([thumbnailOf(copy).g.line, thumbnailOf(copy).g.pace]).toEqual([t.g.line, t.g.pace]);
   });
 
   it('windows group by family and kind: the main family first, current apart, past oldest first', () => {

@@ -4,7 +4,7 @@ import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
 import { ChartTooltip, TableToggle } from './ChartParts.js';
 import {
-  burnDown,
+  burnDownOf,
   burnGeometry,
   evenPaceAt,
   hasPace,
@@ -32,7 +32,7 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
   // A re-query hands over a fresh copy of the same window: recompute only when its readings changed.
   const signature = windowSignature(w);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const b = useMemo(() => burnDown(w), [signature]);
+  const b = useMemo(() => burnDownOf(w), [signature]);
   const g = useMemo(() => burnGeometry(b, BOX, now, pace), [b, now, pace]);
   const times = useMemo(() => b.points.map((p) => p.t), [b]);
   const toTime = linearScale([BOX.left, BOX.width - BOX.right], [b.start, b.end]);

@@ -3,9 +3,7 @@ import type { HistoryWindow } from '../../../src/contract/index.js';
 import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
 import { TableToggle } from './ChartParts.js';
-import { burnDown, burnGeometry, dayLabel, hasPace, listedValues, windowSignature, type Box } from './series.js';
-
-const BOX: Box = { width: 120, height: 56, top: 4, right: 4, bottom: 4, left: 4 };
+import { dayLabel, listedValues, thumbnailOf, THUMBNAIL_BOX as BOX, windowSignature } from './series.js';
 
 /** `14 Nov – 21 Nov` for a weekly window, `21 Nov 09:13–14:13` for a short one. */
 function spanText(w: HistoryWindow): string {
@@ -30,8 +28,7 @@ const lastLeft = (w: HistoryWindow): number | null => {
 /** One past window, drawn to its end: what was left when it reset. */
 const Multiple = memo(
   function Multiple({ window: w }: { window: HistoryWindow }) {
-    const b = burnDown(w);
-    const g = burnGeometry(b, BOX, b.end, hasPace(w));
+    const { b, g } = thumbnailOf(w);
     const left = lastLeft(w);
     const span = spanText(w);
     const ended = left === null ? 'no readings' : `${wholePercent(left)}% left at reset`;
@@ -57,15 +54,48 @@ const Multiple = memo(
   (a, b) => windowSignature(a.window) === windowSignature(b.window),
 );
 
-/** The last windows of one family and kind side by side, oldest first, on one scale. */
-export function WindowMultiples({ title, windows }: { title: string; windows: readonly HistoryWindow[] }) {
+/** A past window's place while it is not drawn yet: the same box and lines, so nothing moves when it is. */
+function PendingMultiple() {
   return (
-    <section className="multiples" aria-label={title} data-testid="multiples">
+    <li className="multiple pending">
+      <svg viewBox={`0 0 ${BOX.width} ${BOX.height}`} aria-hidden="true">
+        <rect className="plot-bg" x={0} y={0} width={BOX.width} height={BOX.height} rx={4} />
+      </svg>
+      <span className="multiple-span">&nbsp;</span>
+      <span className="multiple-left">&nbsp;</span>
+    </li>
+  );
+}
+
+/**
+ * The last windows of one family and kind side by side, oldest first, on one
+ * scale. `pending`: their places only (History's first paint), drawn on the next render.
+ */
+export function WindowMultiples({
+  title,
+  windows,
+  pending = false,
+}: {
+  title: string;
+  windows: readonly HistoryWindow[];
+  pending?: boolean;
+}) {
+  return (
+    <section
+      className="multiples"
+      aria-label={title}
+      aria-busy={pending || undefined}
+      data-testid={pending ? 'multiples-pending' : 'multiples'}
+    >
       <h3 className="chart-title">{title}</h3>
       <ol className="multiples-row">
-        {windows.map((w) => (
-          <Multiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} window={w} />
-        ))}
+        {windows.map((w) =>
+          pending ? (
+            <PendingMultiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} />
+          ) : (
+            <Multiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} window={w} />
+          ),
+        )}
       </ol>
       <TableToggle what={title}>
         {() => (

@@ -4,7 +4,6 @@
  * `HistoryView` with no DOM. The components only draw what these return, so
  * tests can check the numbers and the drawing separately.
  */
-import { line } from 'd3-shape';
 import type { HistoryDay, HistoryWindow, LimitSource } from '../../../src/contract/index.js';
 import { clockTime, compactNumber, wholePercent } from '../../../src/format/numbers.js';
 
@@ -32,25 +31,51 @@ const digits = (s: string, from: number, count: number): number => {
   return n;
 };
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (month 1–12): H. Hinnant's days_from_civil. */
+function civilDays(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+const monthDays = (year: number, month: number): number =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : 30 + ((month + (month >> 3)) & 1);
+
+/** The last hour read (`YYYY-MM-DDTHH`) and its time: readings come in order, mostly several to an hour. */
+let hourKey = '';
+let hourMs = 0;
+
 /**
  * Milliseconds for an ISO 8601 time. Main sends `toISOString()` form
- * (`2026-11-21T14:00:00.000Z`), read here without Date.parse: 400 days of
- * readings are tens of thousands of them. Any other form goes to Date.parse.
+ * (`2026-11-21T14:00:00.000Z`), read here with integer arithmetic (no
+ * Date.parse, no Date.UTC), the date and hour only when they differ from the
+ * last time read: 400 days of readings are tens of thousands of them, read
+ * before History's first paint. Any other form goes to Date.parse.
  */
 export function isoTime(s: string): number {
-  if (s.length === 24 && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(23) === 90 /* Z */) {
-    const t = Date.UTC(
-      digits(s, 0, 4),
-      digits(s, 5, 2) - 1,
-      digits(s, 8, 2),
-      digits(s, 11, 2),
-      digits(s, 14, 2),
-      digits(s, 17, 2),
-      digits(s, 20, 3),
-    );
-    if (Number.isFinite(t)) return t;
+  if (s.length !== 24 || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(23) !== 90 /* Z */) return Date.parse(s);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  // Out-of-range fields (NaN fails every test) are Date.parse's to judge.
+  if (!(minute <= 59 && second <= 59 && ms >= 0)) return Date.parse(s);
+  if (!s.startsWith(hourKey) || hourKey === '') {
+    const year = digits(s, 0, 4);
+    const month = digits(s, 5, 2);
+    const day = digits(s, 8, 2);
+    const hour = digits(s, 11, 2);
+    if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays(year, month) && hour <= 23))
+      return Date.parse(s);
+    hourKey = s.slice(0, 13);
+    hourMs = (civilDays(year, month, day) * 24 + hour) * 3_600_000;
   }
-  return Date.parse(s);
+  return hourMs + minute * 60_000 + second * 1000 + ms;
 }
 
 /** One observation, as remaining share at a time (ms since the epoch). */
@@ -75,11 +100,15 @@ export interface BurnDown {
  */
 export function burnDown(w: HistoryWindow): BurnDown {
   const points: BurnPoint[] = [];
+  let sorted = true;
   for (const p of w.points) {
     const t = isoTime(p.at);
-    if (Number.isFinite(t)) points.push({ t, remaining: clampPercent(100 - p.usedPercent), source: p.source });
+    if (!Number.isFinite(t)) continue;
+    if (sorted && points.length > 0 && (points[points.length - 1]?.t ?? t) > t) sorted = false;
+    points.push({ t, remaining: clampPercent(100 - p.usedPercent), source: p.source });
   }
-  points.sort((a, b) => a.t - b.t);
+  // Main sends readings in time order: sort only when they are not.
+  if (!sorted) points.sort((a, b) => a.t - b.t);
   const reset = w.resetsAt === null ? NaN : isoTime(w.resetsAt);
   const startsAt = w.startsAt === null ? NaN : isoTime(w.startsAt);
   const first = points[0]?.t ?? NaN;
@@ -87,6 +116,21 @@ export function burnDown(w: HistoryWindow): BurnDown {
   const start = Number.isFinite(startsAt) ? (Number.isFinite(first) ? Math.min(startsAt, first) : startsAt) : first;
   const end = Number.isFinite(reset) ? (Number.isFinite(last) ? Math.max(reset, last) : reset) : last;
   return { start, end, endIsReset: Number.isFinite(reset), points };
+}
+
+const burnDowns = new WeakMap<HistoryWindow, BurnDown>();
+
+/**
+ * burnDown, once per window object: a view read ahead while the settings
+ * window was idle (historyStore's prefetch) is drawn without reading it again.
+ */
+export function burnDownOf(w: HistoryWindow): BurnDown {
+  let b = burnDowns.get(w);
+  if (b === undefined) {
+    b = burnDown(w);
+    burnDowns.set(w, b);
+  }
+  return b;
 }
 
 /** What is left at even pace at `t`: 100 % at the window's start, 0 % at its reset. */
@@ -121,9 +165,15 @@ export interface BurnGeometry {
   dot: (i: number) => { x: number; y: number } | undefined;
 }
 
-const path = line<[number, number]>();
-
 const round = (v: number): number => Math.round(v * 10) / 10;
+
+/** `M x,y L x,y …` (what d3-shape's line draws, built straight from flat coordinates). */
+function pathOf(xs: readonly number[], ys: readonly number[]): string {
+  if (xs.length === 0) return '';
+  const parts = new Array<string>(xs.length);
+  for (let i = 0; i < xs.length; i += 1) parts[i] = `${i === 0 ? 'M' : 'L'}${xs[i] ?? 0},${ys[i] ?? 0}`;
+  return parts.join('');
+}
 
 /**
  * Pixel geometry for a burn-down in `box`. Each reading holds until the next
@@ -134,29 +184,22 @@ export function burnGeometry(b: BurnDown, box: Box, now: number, withPace: boole
   const x = linearScale([b.start, b.end], [box.left, box.width - box.right]);
   const y = linearScale([0, 100], [box.height - box.bottom, box.top]);
   const coords = columnThinner();
-  for (let i = 0; i < b.points.length; i += 1) {
-    const p = b.points[i];
-    if (p === undefined) continue;
-    const prev = b.points[i - 1];
+  let prev: BurnPoint | undefined;
+  for (const p of b.points) {
     const px = round(x(p.t));
     if (prev !== undefined && prev.remaining !== p.remaining) coords.push(px, round(y(prev.remaining)));
     coords.push(px, round(y(p.remaining)));
+    prev = p;
   }
-  const last = b.points.at(-1);
-  if (last !== undefined && now > last.t) {
-    coords.push(round(x(Math.min(now, b.end))), round(y(last.remaining)));
+  if (prev !== undefined && now > prev.t) {
+    coords.push(round(x(Math.min(now, b.end))), round(y(prev.remaining)));
   }
   const pace =
-    withPace && b.end > b.start
-      ? (path([
-          [round(x(b.start)), round(y(100))],
-          [round(x(b.end)), round(y(0))],
-        ]) ?? '')
-      : '';
+    withPace && b.end > b.start ? pathOf([round(x(b.start)), round(x(b.end))], [round(y(100)), round(y(0))]) : '';
   return {
     x,
     y,
-    line: coords.out.length > 0 ? (path(coords.out) ?? '') : '',
+    line: pathOf(coords.xs, coords.ys),
     pace,
     dot: (i) => {
       const p = b.points[i];
@@ -174,26 +217,54 @@ export function burnGeometry(b: BurnDown, box: Box, now: number, withPace: boole
 export function thinColumns(coords: ReadonlyArray<[number, number]>): Array<[number, number]> {
   const t = columnThinner();
   for (const [cx, cy] of coords) t.push(cx, cy);
-  return t.out;
+  return t.xs.map((cx, i) => [cx, t.ys[i] ?? 0]);
 }
 
-/** thinColumns, fed one coordinate at a time (no full-size array in between). */
-function columnThinner(): { out: Array<[number, number]>; push(x: number, y: number): void } {
-  const out: Array<[number, number]> = [];
+/** thinColumns, fed one coordinate at a time into flat arrays (no pair per reading). */
+function columnThinner(): { xs: number[]; ys: number[]; push(x: number, y: number): void } {
+  const xs: number[] = [];
+  const ys: number[] = [];
   let columnStart = -1;
+  let columnX = NaN;
   return {
-    out,
+    xs,
+    ys,
     push(cx, cy) {
-      const head = out[columnStart];
-      if (head !== undefined && Math.abs(cx - head[0]) < 0.5) {
-        if (out.length - columnStart >= 2) out[out.length - 1] = [cx, cy];
-        else out.push([cx, cy]);
+      if (columnStart >= 0 && Math.abs(cx - columnX) < 0.5) {
+        if (xs.length - columnStart >= 2) {
+          xs[xs.length - 1] = cx;
+          ys[ys.length - 1] = cy;
+          return;
+        }
       } else {
-        columnStart = out.length;
-        out.push([cx, cy]);
+        columnStart = xs.length;
+        columnX = cx;
       }
+      xs.push(cx);
+      ys.push(cy);
     },
   };
+}
+
+/** A past window's small multiple: its box, and its geometry drawn to its end. */
+export const THUMBNAIL_BOX: Box = { width: 120, height: 56, top: 4, right: 4, bottom: 4, left: 4 };
+
+const thumbnails = new WeakMap<HistoryWindow, { b: BurnDown; g: BurnGeometry }>();
+
+/** The window's small multiple is computed already (read ahead, or drawn before). */
+export function hasThumbnail(w: HistoryWindow): boolean {
+  return thumbnails.has(w);
+}
+
+/** A past window's burn-down and its small multiple's geometry, once per window object. */
+export function thumbnailOf(w: HistoryWindow): { b: BurnDown; g: BurnGeometry } {
+  let t = thumbnails.get(w);
+  if (t === undefined) {
+    const b = burnDownOf(w);
+    t = { b, g: burnGeometry(b, THUMBNAIL_BOX, b.end, hasPace(w)) };
+    thumbnails.set(w, t);
+  }
+  return t;
 }
 
 /** Past this many readings a chart does not list them in `data-values` (the DOM would carry ~100 kB). */

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { Api, HistoryQuery, HistoryView } from '../../../src/contract/index.js';
+import type { Api, HistoryQuery, HistoryView, HistoryWindow } from '../../../src/contract/index.js';
+import { burnDownOf, thumbnailOf } from '../history/series.js';
 
 interface HistoryStore {
   /** The last view main answered with, for `query`. */
@@ -34,6 +35,34 @@ export async function pullHistory(api: Api, query: HistoryQuery): Promise<void> 
  */
 export function pullHistoryEarly(api: Api, query: HistoryQuery): void {
   early = pullHistory(api, query);
+}
+
+/**
+ * Pulls the view once the window is idle after opening on another tab, and
+ * reads its windows ahead in idle time, so that going to History (a tab
+ * click, or main showing #history when a popover sparkline is activated)
+ * draws at once from it while the tab's own pull, on mount, brings it up to
+ * date. Nothing is subscribed meanwhile: a window left on another tab costs no pulls.
+ */
+export function prefetchHistory(api: Api): void {
+  if (useHistoryStore.getState().view !== null) return;
+  void pullHistory(api, useHistoryStore.getState().query).then(() => {
+    const view = useHistoryStore.getState().view;
+    if (view !== null) readAhead(view.windows);
+  });
+}
+
+/** Computes the windows' series in idle time, a few at a time: the current windows first, then the past ones. */
+function readAhead(windows: readonly HistoryWindow[]): void {
+  const queue = [...windows].sort((a, b) => Number(b.current) - Number(a.current));
+  const step = (deadline: IdleDeadline): void => {
+    while (queue.length > 0 && deadline.timeRemaining() > 2) {
+      const w = queue.shift();
+      if (w !== undefined) void (w.current ? burnDownOf(w) : thumbnailOf(w));
+    }
+    if (queue.length > 0) requestIdleCallback(step);
+  };
+  requestIdleCallback(step);
 }
 
 /**
