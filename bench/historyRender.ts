@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser.js';
 import { heavyHistory } from '../test/support/history.js';
+import { serveFolder } from '../test/support/staticServer.js';
 import { snapshot } from '../test/support/snapshots.js';
 import type { HistoryView } from '../src/contract/index.js';
 import { installFakeBridge } from '../test/renderer/fakeBridge.js';
@@ -153,37 +152,15 @@ function pageClock(): void {
   document.addEventListener('DOMContentLoaded', () => clock.watch(stages));
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-
-/** The built renderer, plus `/history?days=N&day=D`: the view's share for that query, as main answers it. */
-async function serve(dir: string, history: HistoryView): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/history') {
-      const days = Number(url.searchParams.get('days') ?? 30);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ...history, days: history.days.slice(-days) }));
-      return;
-    }
-    const path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
-    readFile(join(dir, path))
-      .then((body) => {
-        res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-        res.end(body);
-      })
-      .catch(() => {
-        res.writeHead(404);
-        res.end();
-      });
+/** The built renderer, plus `/history?days=N`: the view's share for that query, as main answers it. */
+function serve(dir: string, history: HistoryView): Promise<{ url: string; close(): Promise<void> }> {
+  return serveFolder(dir, (url, res) => {
+    if (url.pathname !== '/history') return false;
+    const days = Number(url.searchParams.get('days') ?? 30);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...history, days: history.days.slice(-days) }));
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Replaces the fake bridge's getHistory with a fetch of the view as JSON (what IPC would carry). */

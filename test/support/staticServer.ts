@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
@@ -10,13 +10,18 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves a built folder on 127.0.0.1 (module scripts do not load from file:// in Chromium). */
-export async function serveFolder(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Answers a request itself (true), or leaves it to the folder (false). */
+export type Route = (url: URL, res: ServerResponse) => boolean;
+
+/**
+ * Serves a built folder on 127.0.0.1 (module scripts do not load from file://
+ * in Chromium); `route` answers the paths that are not files, first.
+ */
+export async function serveFolder(root: string, route?: Route): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
-      /^(\.\.[/\\])+/,
-      '',
-    );
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (route?.(url, res) === true) return;
+    const path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     readFile(join(root, path))
       .then((body) => {
         res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
