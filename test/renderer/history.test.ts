@@ -383,6 +383,8 @@ describe('History tab', () => {
       await o.page.locator('[data-testid="burndown"] svg').first().focus();
       await o.page.screenshot({ path: join(ARTIFACTS, `history-${scheme}.png`), fullPage: true });
       const report = await contrastReport(o.page);
+      expect(report.text.length).toBeGreaterThan(15);
+      expect(report.nonText.length).toBeGreaterThan(10);
       expect(
         report.text.filter(([, r]) => r < 4.5),
         scheme,

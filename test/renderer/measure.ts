@@ -90,6 +90,24 @@ export async function contrastReport(
         ratio(cs.borderTopColor, background(c.parentElement)),
       ]);
     }
+    // Chart marks (WCAG 1.4.11 covers graphics too): each line's stroke and each
+    // day bar's fill against what is behind it (a small multiple's plot background, else the card).
+    const behind = (mark: Element): string => {
+      const plot = mark.closest('svg')?.querySelector('.plot-bg');
+      return plot != null ? getComputedStyle(plot).fill : background(mark.closest('svg')?.parentElement ?? null);
+    };
+    for (const line of document.querySelectorAll('svg .burn-line, svg .pace-line, svg .spark-line')) {
+      if (!visible(line)) continue;
+      const chart = line.closest('.chart,.multiple,.limit-row') ?? line;
+      nonText.push([
+        `${line.getAttribute('class') ?? ''} in ${chart.className}`,
+        ratio(getComputedStyle(line).stroke, behind(line)),
+      ]);
+    }
+    for (const bar of document.querySelectorAll('svg .bars rect')) {
+      if (!visible(bar)) continue;
+      nonText.push([`day bar ${bar.getAttribute('class') ?? ''}`, ratio(getComputedStyle(bar).fill, behind(bar))]);
+    }
     return { text, nonText };
   });
 }
