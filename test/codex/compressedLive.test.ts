@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { line } from '../support/codexHome.js';
+import { snapshotWhere } from '../support/monitor.js';
 
 /**
  * Issue 12 §4: Codex replaces a finished rollout by its `.jsonl.zst`
@@ -30,21 +31,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function until(m: UsageMonitor, what: string, predicate: (s: UsageSnapshot) => boolean): Promise<UsageSnapshot> {
-  if (predicate(m.current())) return Promise.resolve(m.current());
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`never saw ${what}; last: ${JSON.stringify(m.current().sessions)}`));
-    }, LIVENESS_MS);
-    const off = m.subscribe((s) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
+const until = (m: UsageMonitor, what: string, predicate: (s: UsageSnapshot) => boolean): Promise<UsageSnapshot> =>
+  snapshotWhere(m, what, predicate, LIVENESS_MS);
 
 describe.skipIf(!HAS_ZSTD)('a live rollout replaced by its .jsonl.zst', () => {
   it('stays the same session, read from the compressed copy, instead of ending with the plain file', async () => {

@@ -7,6 +7,7 @@ import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { startCli } from '../support/cli.js';
 import { line, shown } from '../support/codexHome.js';
+import { snapshotWhere } from '../support/monitor.js';
 
 /**
  * File-system churn against the real watcher (issue #10, section 3): folders
@@ -55,23 +56,8 @@ async function startMonitor(): Promise<UsageMonitor> {
   return monitor;
 }
 
-/** Resolves with the first snapshot (current or later) that satisfies `predicate`; fails after LIVENESS_MS. */
-function until(m: UsageMonitor, what: string, predicate: (s: UsageSnapshot) => boolean): Promise<UsageSnapshot> {
-  const now = m.current();
-  if (predicate(now)) return Promise.resolve(now);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`never saw ${what}; last snapshot: ${JSON.stringify(summary(m.current()))}`));
-    }, LIVENESS_MS);
-    const off = m.subscribe((s) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
+const until = (m: UsageMonitor, what: string, predicate: (s: UsageSnapshot) => boolean): Promise<UsageSnapshot> =>
+  snapshotWhere(m, what, predicate, LIVENESS_MS, summary);
 
 /** Session `id` is shown, with Codex's figure of the raw `total` written when one is given. */
 const has = (id: string, total?: number) => (s: UsageSnapshot) =>

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
+import { snapshotWhere } from '../support/monitor.js';
 
 /**
  * Codex keeps its rollout open for append while a session runs. On NTFS a
@@ -20,8 +21,6 @@ import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js'
  * It runs on every OS; the Windows runner in CI is where it matters.
  */
 const LIVENESS_MS = 2000;
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 let holder: ChildProcessWithoutNullStreams | null = null;
@@ -69,22 +68,8 @@ async function holdOpen(file: string): Promise<(text: string) => Promise<void>> 
   };
 }
 
-/** Resolves with the first snapshot satisfying `predicate`, or rejects after the liveness bound. */
-function seenWithin(m: UsageMonitor, predicate: (s: UsageSnapshot) => boolean, what: string): Promise<UsageSnapshot> {
-  return new Promise((resolve, reject) => {
-    if (predicate(m.current())) return resolve(m.current());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`the monitor did not see ${what} within ${LIVENESS_MS} ms (liveness bound)`));
-    }, LIVENESS_MS);
-    const off = m.subscribe((s) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
+const seenWithin = (m: UsageMonitor, predicate: (s: UsageSnapshot) => boolean, what: string): Promise<UsageSnapshot> =>
+  snapshotWhere(m, what, predicate, LIVENESS_MS);
 
 describe('appends to a rollout another process holds open (as Codex does)', () => {
   it('status and the live monitor see each append', async () => {
