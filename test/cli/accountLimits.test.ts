@@ -1,13 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME } from '../../src/config/schema.js';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { runCli, startCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { fakeCodexDir, fakeLog, isRunning } from '../support/codexShim.js';
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 let fake: Awaited<ReturnType<typeof fakeCodexDir>>;

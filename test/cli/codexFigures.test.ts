@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/usage/types.js';
 import { runCli } from '../support/cli.js';
 import {
@@ -14,8 +14,6 @@ import { line, readSample, SAMPLES, TempCodexHome } from '../support/codexHome.j
 // Issue 12 §1, §2 and §4 (forks): `status --json`, run as a real process on
 // real files, gives the figures Codex's own /status prints. Every expected
 // number is computed here from the raw fields (test/support/codexFigures.ts).
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

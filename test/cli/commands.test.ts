@@ -3,13 +3,11 @@ import { createServer } from 'node:net';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentProcessInfo, instancePath, readInstance } from '../../src/instance/instanceFile.js';
 import { ArrpcHost } from '../support/arrpc.js';
 import { runCli, startCli } from '../support/cli.js';
 import { readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
-
-beforeAll(() => {});
 
 const ID = '123456789012345678';
 let home: TempCodexHome;

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { runCli } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
@@ -13,8 +13,6 @@ import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
  */
 const HAS_ZSTD = spawnSync('zstd', ['--version']).status === 0;
 if (!HAS_ZSTD) console.log('compressed rollout tests skipped: the zstd CLI is not installed');
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

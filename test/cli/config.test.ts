@@ -2,12 +2,10 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, startCli, type CliRun } from '../support/cli.js';
 
 // Issue 11, section 4: read-only commands never write the config; nothing is ever lost.
-beforeAll(() => {});
-
 let home: string;
 let runtime: string;
 let config: string;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/cli/doctor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { CLI, runCli, type CliRun } from '../support/cli.js';
@@ -13,8 +13,6 @@ import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
  * CLI: lines skipped in every read mode are counted, files that cannot be
  * read are named, and a hostile number of limit families is bounded.
  */
-beforeAll(() => {});
-
 let home: TempCodexHome;
 let userHome: string;
 beforeEach(async () => {

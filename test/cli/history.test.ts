@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
@@ -9,8 +9,6 @@ import { buildView } from '../../src/history/view.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { formatHistory } from '../../src/cli/historyText.js';
 import type { HistoryView } from '../../src/contract/index.js';
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 let data: TempDataDir;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { runCli, startCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
@@ -11,8 +11,6 @@ import { FakeDiscord } from '../support/fakeDiscord.js';
 // Issue #10 §1: special files where Codex writes regular ones made every
 // command exit 1 (symlink loop, a directory as session_index.jsonl) or hang
 // (a FIFO as .git/HEAD). They are built here at test time, never committed.
-
-beforeAll(() => {});
 
 const ID = '123456789012345678';
 let home: TempCodexHome;

@@ -3,7 +3,7 @@ import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentProcessInfo, instancePath, readInstance, type InstanceInfo } from '../../src/instance/instanceFile.js';
 import { processIdentity } from '../../src/instance/processInfo.js';
 import { ArrpcHost } from '../support/arrpc.js';
@@ -13,8 +13,6 @@ import { FakeCodex } from '../support/fakeCodex.js';
 
 // Issue 11, sections 1-3 and 6: real CLI processes, a fake `codex` on PATH
 // that records what it receives, real lock files, arRPC as Discord.
-
-beforeAll(() => {});
 
 const ID = '123456789012345678';
 let home: TempCodexHome;

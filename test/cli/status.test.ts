@@ -1,9 +1,7 @@
-import { beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { runCli } from '../support/cli.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 beforeEach(async () => {

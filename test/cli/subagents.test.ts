@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { runCli } from '../support/cli.js';
 import { TempCodexHome } from '../support/codexHome.js';
@@ -15,8 +15,6 @@ import {
  * Issue 12 §4: a Codex 0.169 session with two sub-agents, each writing its
  * own rollout, read by the real CLI from real files.
  */
-beforeAll(() => {});
-
 let home: TempCodexHome;
 beforeEach(async () => {
   home = await TempCodexHome.create();

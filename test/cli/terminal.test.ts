@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, PATH_WITHOUT_CODEX, ROOT, runCli, startCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { ArrpcHost } from '../support/arrpc.js';
@@ -16,8 +16,6 @@ const ESC = String.fromCharCode(27);
 const SGR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 const FULL_BANNER = '◆ Codex Discord Presence · headless · Ctrl+C to stop';
 const COMPACT_BANNER = 'Codex Discord Presence · Ctrl+C to stop';
-
-beforeAll(() => {});
 
 let home: TempCodexHome;
 let runtime: string;

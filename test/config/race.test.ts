@@ -2,14 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI } from '../support/cli.js';
 
 // Issue 11: "A repair racing a user's save lost the user's save in 3 of 30 trials,
 // and it was in no backup." Real processes: `config migrate` (the repair) and a
 // second process saving the file the way editors do, started together.
-beforeAll(() => {});
-
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cdp-race-'));

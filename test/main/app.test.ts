@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp, type ConfigPort } from '../../main/app.js';
 import {
   CHANNELS,
@@ -31,7 +31,6 @@ let electron: MockElectron;
 /** The publisher lock: in the runtime folder, never in the Codex home. */
 const lockDir = () => join(runtime, 'codex-discord-presence');
 
-beforeAll(() => {});
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-app-xdg-'));

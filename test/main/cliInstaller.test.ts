@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   candidateDirs,
   cmdLauncher,
@@ -16,8 +16,6 @@ import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 const posix = process.platform !== 'win32';
 const nodeDir = join(process.execPath, '..');
-
-beforeAll(() => {});
 
 let dir: string;
 let home: string;

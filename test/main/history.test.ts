@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp } from '../../main/app.js';
 import { CHANNELS, type HistoryView } from '../../src/contract/index.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
@@ -23,7 +23,6 @@ const env = (): NodeJS.ProcessEnv => ({ CODEX_HOME: home.home, XDG_RUNTIME_DIR: 
 /** The app's data folder under the mocked HOME (XDG_DATA_HOME unset). */
 const historyFile = (): string => join(runtime, '.local', 'share', 'codex-discord-presence', 'history.jsonl');
 
-beforeAll(() => {});
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-app-history-'));

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig, toSettings, validateSettings } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/store.js';
 import { PLACEHOLDERS, renderTemplate, type TemplateValues } from '../../src/discord/template.js';
@@ -16,7 +16,6 @@ import { PROPERTY_SEED } from '../support/property.js';
 // like any other, and must not reach JavaScript internals or cost unbounded time.
 
 let dir: string;
-beforeAll(() => {});
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cdp-hostile-'));
 });
