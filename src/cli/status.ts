@@ -48,6 +48,8 @@ export interface StatusReport extends UsageSnapshot {
   configPath: string;
   /** Why the config is not used, or what a write would repair or migrate; nothing is written. */
   configIssues: string[];
+  /** Tokens today and over the last 7 days from usage history, or null when nothing was recorded yet. */
+  history: HistoryTotals | null;
 }
 
 /**
@@ -80,7 +82,14 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const live = await liveInstance(stateDir);
   verbose(`publisher lock ${instancePath(stateDir)}: ${live === null ? 'no live publisher' : `pid ${live.pid}`}`);
   const publisher = live === null ? null : withoutCmdline(live);
-  const report: StatusReport = { ...snapshot, publisher, configPath: config.path, configIssues: configIssues(config) };
+  const history = historyTotals((await readHistoryView(io, 7, config.config.ignore_projects)).view);
+  const report: StatusReport = {
+    ...snapshot,
+    publisher,
+    configPath: config.path,
+    configIssues: configIssues(config),
+    history,
+  };
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     // On a terminal: laid out for its width, in colour; piped: plain, full rows.
@@ -89,11 +98,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
       layout: layoutFor(terminal?.columns()),
       painter: painter(colorEnabled(io.env, io.isTTY === true)),
     };
-    const extras = {
-      publisher: report.publisher,
-      configPath: report.configPath,
-      history: historyTotals(await readHistoryView(io, 7, config.config.ignore_projects).then((r) => r.view)),
-    };
+    const extras = { publisher, configPath: config.path, history };
     io.stdout(`${formatStatus(snapshot, new Date(io.now()), extras, display)}\n`);
   }
   return 0;

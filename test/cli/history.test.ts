@@ -113,6 +113,10 @@ describe('history', () => {
     // status reads the same file: today's and the last 7 days' tokens, as history counts them.
     const status = await runCli(['status', '--no-refresh'], env('Asia/Tokyo'));
     expect(status.stdout).toMatch(/^Tokens {6}today 500 · last 7 days 1\.9k$/m);
+    const json = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env('Asia/Tokyo'))).stdout) as {
+      history: unknown;
+    };
+    expect(json.history).toEqual({ today: 500, lastSevenDays: 1900, building: false });
     // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
     await data.remove();
     await publishUntilBackfilled('UTC');
@@ -178,7 +182,9 @@ describe('history', () => {
     expect((await runCli(['history'], env('UTC'))).stdout).toContain('Nothing recorded yet');
     // Nothing recorded: status has no Tokens row rather than zeros.
     expect((await runCli(['status', '--no-refresh'], env('UTC'))).stdout).not.toMatch(/^Tokens /m);
-    expect((await runCli(['status', '--json'], env('UTC'))).code).toBe(0);
+    const json = await runCli(['status', '--json'], env('UTC'));
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { history: unknown }).history).toBeNull();
     expect(await data.files()).toEqual([]);
     const damaged =
       '{"k":"header","format":"codex-discord-presence/history","version":1,"createdAt":1,"clearedAt":null}\n{"k":"lim';
