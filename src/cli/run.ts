@@ -26,7 +26,7 @@ import { windowText } from './statusText.js';
 import { layoutFor } from './term/layout.js';
 import { liveFrame } from './term/liveFrame.js';
 import { paint } from './term/line.js';
-import { frameRows, redraw } from './term/screen.js';
+import { aboveFrame, frameRows, redraw } from './term/screen.js';
 import { colorEnabled, painter } from './term/style.js';
 import { sessionShownOnDiscord } from '../presence/activity.js';
 
@@ -69,17 +69,20 @@ async function runUntilSignal(
     return 0;
   }
   if (owned !== 'ok') return owned;
+  // Messages go to stderr; on a terminal, above the live view (which is
+  // redrawn below them), never into it, where a redraw would leave copies.
+  let note = (message: string): void => io.stderr(`${message}\n`);
   const monitor = new UsageMonitor({
     codexHome,
     sessionStaleMs: cfg.general.stale_minutes * 60_000,
     account: accountAskSettings(cfg, io.env),
-    onError: (e) => options.verbose && io.stderr(`watch: ${e.message}\n`),
+    onError: (e) => options.verbose && note(`watch: ${e.message}`),
   });
   const enabled = cfg.discord_enabled && cfg.discord_client_id !== '';
   const client = new PresenceClient({
     clientId: enabled ? cfg.discord_client_id : '',
     env: io.env,
-    log: (m) => options.verbose && io.stderr(`discord: ${m}\n`),
+    log: (m) => options.verbose && note(`discord: ${m}`),
   });
   const discordState = (): DiscordClientState => cliDiscordState(client.state, cfg, config.path);
   // Recorded before anything is printed, so `status` never sees a publisher without its Discord state.
@@ -95,13 +98,15 @@ async function runUntilSignal(
     now: io.now,
     ignore: () => cfg.ignore_projects,
     onChange: () => redrawHistory(),
-    log: (m) => io.stderr(`codex-discord-presence: ${m}\n`),
+    log: (m) => note(`codex-discord-presence: ${m}`),
   });
   const offHistory = history === null ? () => undefined : monitor.subscribe((s) => history.record(s));
   history?.record(monitor.current());
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
   const terminal = io.isTTY === true ? io.terminal : undefined;
-  const view = terminal !== undefined ? liveView(io, terminal, cfg) : lineLog(io);
+  const live = terminal !== undefined ? liveView(io, terminal, cfg) : null;
+  const view = live?.render ?? lineLog(io);
+  if (live !== null) note = live.note;
   const render = (): void =>
     view(monitor.current(), discordState(), publisher.activity !== null, history?.backfill ?? null);
   if (terminal !== undefined) {
@@ -241,14 +246,22 @@ function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishi
  * the screen rows it takes now (wrapped lines counted, and after a resize at
  * the new width, as terminals reflow what they show).
  */
-function liveView(
-  io: CliIo,
-  terminal: TerminalSize,
-  cfg: PresenceConfig,
-): (s: UsageSnapshot, d: DiscordClientState, p: boolean, h: BackfillState | null) => void {
+interface LiveView {
+  render(s: UsageSnapshot, d: DiscordClientState, p: boolean, h: BackfillState | null): void;
+  /** A message (to stderr) above the frame: written over the frame's first rows, the frame drawn again under it. */
+  note(message: string): void;
+}
+
+function liveView(io: CliIo, terminal: TerminalSize, cfg: PresenceConfig): LiveView {
   const painted = painter(colorEnabled(io.env, true));
   let drawn: string[] = [];
-  return (snapshot, discord, publishing, history) => {
+  const note = (message: string): void => {
+    const columns = terminal.columns();
+    io.stdout(aboveFrame(frameRows(drawn, columns), frameRows(message.split('\n'), columns)));
+    io.stderr(`${message}\n`);
+    io.stdout(redraw(0, drawn));
+  };
+  const render: LiveView['render'] = (snapshot, discord, publishing, history) => {
     const now = io.now();
     const columns = terminal.columns();
     const frame = liveFrame({
@@ -267,6 +280,7 @@ function liveView(
     io.stdout(redraw(frameRows(drawn, columns), frame));
     drawn = frame;
   };
+  return { render, note };
 }
 
 /** One timestamped line per change, for logs and services. */

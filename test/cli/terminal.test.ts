@@ -157,6 +157,33 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     await keep(t, 'run-120-on-discord');
   });
 
+  it('--verbose messages are written above the live view, which stays whole below them', async () => {
+    await writeFile(
+      join(home.home, 'discord-presence-config.json'),
+      JSON.stringify({ schema_version: 6, discord_client_id: '123456789012345678' }),
+    );
+    arrpc = await ArrpcHost.start(runtime);
+    const t = await open(['run', '--verbose'], 120);
+    const rows = await t.until(
+      'the connection message and the frame',
+      (s) =>
+        s.some((r) => r.startsWith('discord: connected to Discord at ')) && s.includes('Discord   connected · showing'),
+    );
+    await tokens(31_000);
+    const after = await t.until('the next update', (s) => s.some((r) => r.includes('total 31k')), false);
+    await keep(t, 'run-120-verbose');
+    // The scrollback too: no copy of the frame was left above the message.
+    for (const screen of [rows, after, t.screen(false, true)]) {
+      const top = screen.indexOf(FULL_BANNER);
+      // Every message above the frame, none inside it; one frame, whole.
+      expect(screen.slice(0, top).some((r) => r.startsWith('discord: connected'))).toBe(true);
+      expect(screen.slice(top).filter((r) => r.startsWith('discord: '))).toEqual([]);
+      expect(count(screen, 'Codex Discord Presence')).toBe(1);
+      expect(count(screen, 'orbit-api')).toBe(1);
+      expect(count(screen, 'Sessions  1 live')).toBe(1);
+    }
+  });
+
   it('no colour with NO_COLOR, on a terminal all the same', async () => {
     const t = await open(['run'], 120, { NO_COLOR: '1' });
     const rows = await t.until('the live view', (s) => s.some((r) => r.includes('orbit-api')), true);

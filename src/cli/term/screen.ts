@@ -23,3 +23,18 @@ export function redraw(previousRows: number, lines: readonly string[]): string {
   const up = previousRows > 0 ? `\x1b[${previousRows}F` : '\r';
   return `${up}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n\x1b[J`;
 }
+
+/**
+ * What to write before a message that goes above the frame drawn before
+ * (`previousRows` screen rows above the cursor) and takes `messageRows`
+ * rows: back to the frame's first row, and those rows erased one by one
+ * (EL 2), cursor back on the first. The frame is drawn again under the
+ * message with `redraw(0, …)`. Not an erase to the end of the screen: at
+ * the top-left corner that is a clear, which tmux saves to the scrollback.
+ */
+export function aboveFrame(previousRows: number, messageRows: number): string {
+  if (previousRows <= 0) return '\r';
+  const rows = Math.max(1, Math.min(previousRows, messageRows));
+  const back = rows > 1 ? `\x1b[${rows - 1}A` : '';
+  return `\x1b[${previousRows}F${Array.from({ length: rows }, () => '\x1b[2K').join('\x1b[1B')}${back}\r`;
+}

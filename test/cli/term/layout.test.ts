@@ -4,7 +4,7 @@ import { formatStatus } from '../../../src/cli/statusText.js';
 import { layoutFor } from '../../../src/cli/term/layout.js';
 import { fit, paint, plainText, seg } from '../../../src/cli/term/line.js';
 import { BANNER, liveFrame, type LiveInput } from '../../../src/cli/term/liveFrame.js';
-import { frameRows, redraw } from '../../../src/cli/term/screen.js';
+import { aboveFrame, frameRows, redraw } from '../../../src/cli/term/screen.js';
 import { colorEnabled, painter, plain } from '../../../src/cli/term/style.js';
 import { truncate } from '../../../src/cli/term/width.js';
 import { session, snapshot, T0, window } from '../../support/snapshots.js';
@@ -226,6 +226,15 @@ describe('width and redraw', () => {
     expect(frameRows([`${ESC}[31m${'x'.repeat(60)}${ESC}[39m`], 60)).toBe(1);
     expect(redraw(0, ['a', 'b'])).toBe(`\r${ESC}[2Ka\n${ESC}[2Kb\n${ESC}[J`);
     expect(redraw(4, ['a'])).toBe(`${ESC}[4F${ESC}[2Ka\n${ESC}[J`);
+  });
+
+  it('a message above the frame erases exactly the rows it will take, one by one, then starts on the first', () => {
+    expect(aboveFrame(0, 1)).toBe('\r');
+    expect(aboveFrame(4, 1)).toBe(`${ESC}[4F${ESC}[2K\r`);
+    expect(aboveFrame(4, 2)).toBe(`${ESC}[4F${ESC}[2K${ESC}[1B${ESC}[2K${ESC}[1A\r`);
+    // Longer than the frame: the rows below it are blank already.
+    expect(aboveFrame(2, 5)).toBe(`${ESC}[2F${ESC}[2K${ESC}[1B${ESC}[2K${ESC}[1A\r`);
+    expect(aboveFrame(3, 1)).not.toContain(`${ESC}[J`);
   });
 });
 
