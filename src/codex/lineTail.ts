@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { errorReason, statKind } from './entryKind.js';
+import { errorReason, statKind } from '../fs/entryKind.js';
+import { OPEN_FLAGS } from '../fs/readBounded.js';
 
 /** What a line's head tells the tail to do with the rest of the line. */
 export type HeadVerdict = 'collect' | 'skip';
@@ -42,12 +42,8 @@ export type TailResult =
   /** The file is there but may not be read (EACCES/EPERM: a `sudo codex` leaves mode-600 root files behind). */
   | { kind: 'unreadable'; mtimeMs: number };
 
-/**
- * Opening never waits: a FIFO that replaced the file between the stat and the
- * open would otherwise block a libuv thread until a writer appears. No effect
- * on regular files; Windows has no FIFOs and no such flag.
- */
-export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+/** Opening never waits (src/fs/readBounded.ts): a FIFO that replaced the file cannot block the thread pool. */
+export { OPEN_FLAGS } from '../fs/readBounded.js';
 
 type Mode = 'head' | 'collect' | 'skip';
 

@@ -17,6 +17,22 @@ const MAX_WINDOW_MINUTES = 10 * 366 * 24 * 60;
 /** No count of tokens comes near this (a model call is at most millions); more is corruption. */
 export const MAX_TOKENS = 1e15;
 const MAX_BALANCE_CHARS = 32;
+/**
+ * The most characters a display string keeps (a model, a limit's or a
+ * thread's name, a plan type): far more than any surface shows, and small
+ * enough that nothing downstream (text fitting, the history file, Discord)
+ * ever works on a megabyte of it (issue 21 §1).
+ */
+export const MAX_TEXT_CHARS = 256;
+/** An id (a session's, a limit family's) longer than this is not an id; it is cut, so it stays apart from others. */
+export const MAX_ID_CHARS = 200;
+/** No operating system has a path this long (Linux's PATH_MAX is 4096 bytes): longer is corruption. */
+export const MAX_PATH_CHARS = 4096;
+/** A Codex version as Codex writes it (`0.171.0`, `0.172.0-alpha.3`); anything else is unknown. */
+const VERSION = /^v?\d{1,6}(\.\d{1,6}){0,3}([-+][0-9A-Za-z.-]{1,32})?$/;
+/** C0 and C1 control characters and DEL: never part of a name shown to a person. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** The largest epoch ms a JavaScript Date holds (ECMA-262 §21.4.1.22). */
 const MAX_DATE_MS = 8.64e15;
 
@@ -94,6 +110,39 @@ export class LineCheck {
     return Math.round(at);
   }
 
+  /**
+   * A string shown to a person (a model, a limit name, a plan type, a thread
+   * name): cut to `max` characters (never inside a surrogate pair), lone
+   * surrogates made U+FFFD and control characters spaces. Any of these marks
+   * the line suspicious. Not a string, or empty: null.
+   */
+  text(raw: unknown, max: number = MAX_TEXT_CHARS): string | null {
+    if (typeof raw !== 'string' || raw.length === 0) return null;
+    let text = raw.length > max ? this.flag(cut(raw, max)) : raw;
+    if (!text.isWellFormed()) text = this.flag(text.toWellFormed());
+    CONTROL.lastIndex = 0;
+    if (CONTROL.test(text)) text = this.flag(text.replace(CONTROL, ' '));
+    return text;
+  }
+
+  /** An id: as `text`, cut at MAX_ID_CHARS (a cut id still differs from `codex` and from every short id). */
+  id(raw: unknown): string | null {
+    return this.text(raw, MAX_ID_CHARS);
+  }
+
+  /** A path (a cwd): kept exactly as written, or unknown when it is longer than any OS allows or not well-formed. */
+  path(raw: unknown): string | null {
+    if (typeof raw !== 'string' || raw.length === 0) return null;
+    if (raw.length > MAX_PATH_CHARS || !raw.isWellFormed() || raw.includes('\u0000')) return this.flag(null);
+    return raw;
+  }
+
+  /** A Codex version (`cli_version`): digits and dots with an optional suffix, else unknown. */
+  version(raw: unknown): string | null {
+    if (raw === undefined || raw === null || raw === '') return null;
+    return typeof raw === 'string' && VERSION.test(raw) ? raw : this.flag(null);
+  }
+
   /** A credits balance: a number or numeric string, kept as Codex wrote it; "Infinity" or junk is unknown. */
   balance(raw: unknown): string | null {
     if (raw === undefined || raw === null) return null;
@@ -108,4 +157,11 @@ export class LineCheck {
 
 function present(value: unknown): boolean {
   return value !== undefined && value !== null;
+}
+
+/** The first `max` UTF-16 units of `text`, one fewer when the cut would split a surrogate pair. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }

@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { errorReason, statKind, type SpecialEntry } from './entryKind.js';
+import { errorReason, statKind, type SpecialEntry } from '../fs/entryKind.js';
 
-export type { SpecialEntry } from './entryKind.js';
+export type { SpecialEntry } from '../fs/entryKind.js';
 
 const ROLLOUT_NAME = /^rollout-.*\.jsonl(\.zst)?$/;
 const ZST = '.zst';

@@ -5,7 +5,7 @@ import { isPermissionError, LineTail, OPEN_FLAGS, type HeadVerdict, type TailRes
 import { parseLine } from './parseLine.js';
 import { LineCheck } from './ranges.js';
 import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
-import { statKind } from './entryKind.js';
+import { statKind } from '../fs/entryKind.js';
 import { decompressChunks, planFrames } from './zstd.js';
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;

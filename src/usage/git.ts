@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { readBounded } from '../fs/readBounded.js';
 
 import type { GitInfo } from './types.js';
 
@@ -15,12 +15,6 @@ interface Resolved {
 const HEAD_TTL_MS = 2000;
 /** `.git/HEAD`, a worktree's `.git` file and `commondir` are one short line each. */
 const MAX_GIT_FILE_BYTES = 4096;
-/**
- * Opening never waits: a FIFO put where HEAD belongs would otherwise block a
- * libuv thread (and with it every later file read) until a writer appears
- * (issue #10 §1). No effect on regular files; Windows has no such flag.
- */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Project and branch for a session's cwd, from the files in `.git` (no
@@ -126,25 +120,11 @@ async function entryKind(path: string): Promise<'dir' | 'file' | null> {
 }
 
 /**
- * The text of a small regular file, or null. The type is checked before the
- * open (so a FIFO is never opened) and again on the open handle (in case the
- * entry was swapped in between); a file over 4 KB is not a git pointer file.
+ * The text of a small regular file, or null: read the one way every input is
+ * (src/fs/readBounded.ts), so a FIFO put where HEAD belongs never blocks the
+ * thread pool (issue #10 §1) and a file over 4 KB is not a git pointer file.
  */
 export async function readSmallFile(path: string): Promise<string | null> {
-  try {
-    const before = await stat(path);
-    if (!before.isFile() || before.size > MAX_GIT_FILE_BYTES) return null;
-    const handle = await open(path, OPEN_FLAGS);
-    try {
-      const info = await handle.stat();
-      if (!info.isFile() || info.size > MAX_GIT_FILE_BYTES) return null;
-      const buffer = Buffer.alloc(MAX_GIT_FILE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return null;
-  }
+  const read = await readBounded(path, MAX_GIT_FILE_BYTES);
+  return read.kind === 'read' ? read.bytes.toString('utf8') : null;
 }
