@@ -219,3 +219,35 @@ describe.skipIf(process.platform === 'win32')('a codex grandchild in its own ses
     });
   });
 });
+
+// Issue 21 §3: the account's answers are ranged where they enter, like rollout lines.
+describe('impossible numbers from the account', () => {
+  it('window lengths of −300, −5 and 1e308, "Infinity" credits and a 100,000-character plan type', async () => {
+    const resetsAt = Math.floor(Date.now() / 1000) + 3600;
+    const plan = 'p'.repeat(100_000);
+    const family = (id: string, minutes: string, credits: string) =>
+      `{"limitId":"${id}","limitName":null,"primary":{"usedPercent":23,"windowDurationMins":${minutes},"resetsAt":${resetsAt}},` +
+      `"secondary":{"usedPercent":61,"windowDurationMins":1e308,"resetsAt":${resetsAt + 86_400}},` +
+      `"credits":${credits},"planType":"${plan}"}`;
+    const answers = join(fake.dir, 'answers.json');
+    await writeFile(
+      answers,
+      JSON.stringify({
+        'account/read': `{"account":{"type":"chatgpt","email":"dev@example.com","planType":"${plan}"}}`,
+        'account/rateLimits/read': `{"rateLimits":null,"rateLimitsByLimitId":{"codex":${family('codex', '-300', '{"hasCredits":true,"unlimited":false,"balance":"Infinity"}')},"codex_other":${family('codex_other', '-5', 'null')}}}`,
+      }),
+    );
+    const run = await runCli(['status', '--json', '--refresh'], { ...env('chatgpt'), FAKE_ANSWERS: answers });
+    expect(run.code).toBe(0);
+    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    expect(snap.limits.primary).toMatchObject({ usedPercent: 23, windowMinutes: null, source: 'account' });
+    expect(snap.limits.secondary).toMatchObject({ usedPercent: 61, windowMinutes: null });
+    expect(snap.limits.others[0]).toMatchObject({ limitId: 'codex_other', primary: { windowMinutes: null } });
+    expect(snap.limits.credits).toEqual({ hasCredits: true, unlimited: false, balance: null });
+    expect(snap.limits.planType).toBe('p'.repeat(256));
+    expect(snap.diagnostics.suspiciousAnswers).toBe(1);
+    expect(run.stdout.length).toBeLessThan(20_000);
+    const text = await runCli(['status', '--refresh'], { ...env('chatgpt'), FAKE_ANSWERS: answers });
+    expect(text.stderr + text.stdout).toContain('1 answer(s) from codex app-server had out-of-range values');
+  });
+});
