@@ -249,5 +249,11 @@ describe('impossible numbers from the account', () => {
     expect(run.stdout.length).toBeLessThan(20_000);
     const text = await runCli(['status', '--refresh'], { ...env('chatgpt'), FAKE_ANSWERS: answers });
     expect(text.stderr + text.stdout).toContain('1 answer(s) from codex app-server had out-of-range values');
+    type Report = { checks: Array<{ id: string; status: string; detail: string }> };
+    const doctor = await runCli(['doctor', '--json'], { ...env('chatgpt'), FAKE_ANSWERS: answers });
+    expect((JSON.parse(doctor.stdout) as Report).checks.find((c) => c.id === 'account-limits')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('values out of range'),
+    });
   });
 });
