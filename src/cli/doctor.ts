@@ -419,15 +419,19 @@ async function accountCheck(engine: UsageEngine, enabled: boolean): Promise<Chec
           : 'Check that `codex` runs and is logged in (`codex login`); session logs are used meanwhile.',
     };
   const shown = [limits.primary, limits.secondary].filter((w) => w !== null && w.source === 'account');
-  return {
-    ...base,
-    status: 'ok',
-    detail: `ChatGPT login${account?.planType ? ` (${account.planType})` : ''}: ${
-      shown.length === 0
-        ? 'Codex reported no limit windows'
-        : shown.map((w) => `${w?.label} ${w?.remainingPercent}% left`).join(', ')
-    }`,
-  };
+  const detail = `ChatGPT login${account?.planType ? ` (${account.planType})` : ''}: ${
+    shown.length === 0
+      ? 'Codex reported no limit windows'
+      : shown.map((w) => `${w?.label} ${w?.remainingPercent}% left`).join(', ')
+  }`;
+  if (engine.snapshot().diagnostics.suspiciousAnswers > 0)
+    return {
+      ...base,
+      status: 'warn',
+      detail: `${detail}; its answer held values out of range (a window length ≤ 0, a balance of "Infinity", text too long), shown as unknown or cut`,
+      fix: 'Update Codex; the rest of its answer is used meanwhile.',
+    };
+  return { ...base, status: 'ok', detail };
 }
 
 async function loginCheck(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<Check> {

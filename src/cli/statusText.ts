@@ -123,6 +123,8 @@ function diagnosticNotes(snapshot: UsageSnapshot): string[] {
   if (skipped > 0) notes.push(`${skipped} unreadable line(s) were skipped; run \`doctor\` for details.`);
   if (d.suspiciousLines > 0)
     notes.push(`${d.suspiciousLines} line(s) had out-of-range values, shown as unknown; run \`doctor\` for details.`);
+  if (d.suspiciousAnswers > 0)
+    notes.push(`${d.suspiciousAnswers} answer(s) from codex app-server had out-of-range values, shown as unknown.`);
   if (d.skippedEntries.count > 0)
     notes.push(
       `${d.skippedEntries.count} special file(s) were skipped (not regular files); run \`doctor\` for details.`,

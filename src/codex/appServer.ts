@@ -4,7 +4,8 @@ import { parseAccount, parseAccountRateLimits, type AccountInfo } from './accoun
 import { spawnTracked, stopChild } from './childProcess.js';
 export { childrenStopped } from './childProcess.js';
 import { findCodex } from './findCodex.js';
-import { isObject, str } from './json.js';
+import { isObject } from './json.js';
+import { LineCheck } from './ranges.js';
 import type { RateLimitObservation } from './types.js';
 
 /**
@@ -36,9 +37,12 @@ export type AccountAnswer =
       account: AccountInfo | null;
       /** null when not asked (not a ChatGPT login, or rateLimits: false). */
       limits: RateLimitObservation[] | null;
+      /** A value in the answers was out of range (made unknown, clamped or cut; ranges.ts). */
+      suspicious: boolean;
     }
   | { ok: false; at: number; reason: string; codexMissing: boolean };
 
+/** How long one ask may take, from starting codex until it and everything it started are gone. */
 export const ACCOUNT_ASK_TIMEOUT_MS = 5000;
 /** A line longer than this is not the protocol (the answers are a few KB). */
 const MAX_LINE_CHARS = 4 * 1024 * 1024;
@@ -50,6 +54,8 @@ export async function askAccount(opts: AccountAskOptions): Promise<AccountAnswer
   const now = opts.now ?? Date.now;
   const located = await findCodex(opts.env, opts.platform);
   if (!located.found) return { ok: false, at: now(), reason: located.reason, codexMissing: true };
+  const timeoutMs = opts.timeoutMs ?? ACCOUNT_ASK_TIMEOUT_MS;
+  const started = performance.now();
   let child: ChildProcessWithoutNullStreams;
   try {
     child = spawnTracked({
@@ -61,24 +67,28 @@ export async function askAccount(opts: AccountAskOptions): Promise<AccountAnswer
   } catch (error) {
     return { ok: false, at: now(), reason: `could not start ${located.path}: ${message(error)}`, codexMissing: false };
   }
-  const session = new RpcSession(child, opts.timeoutMs ?? ACCOUNT_ASK_TIMEOUT_MS, opts.signal);
+  const session = new RpcSession(child, timeoutMs, opts.signal);
   try {
     await session.request('initialize', {
       clientInfo: { name: 'codex_discord_presence', title: 'Codex Discord Presence', version: opts.clientVersion },
     });
     session.notify('initialized');
     const accountResult = await session.request('account/read', { refreshToken: false });
-    const account = parseAccount(accountResult);
-    if (account?.type !== 'chatgpt' || opts.rateLimits === false) return { ok: true, at: now(), account, limits: null };
+    const check = new LineCheck(now());
+    const account = parseAccount(accountResult, check);
+    if (account?.type !== 'chatgpt' || opts.rateLimits === false)
+      return { ok: true, at: now(), account, limits: null, suspicious: check.suspicious };
     const result = await session.request('account/rateLimits/read');
     const at = now();
-    return { ok: true, at, account, limits: parseAccountRateLimits(result, at) };
+    const limits = parseAccountRateLimits(result, at, check);
+    return { ok: true, at, account, limits, suspicious: check.suspicious };
   } catch (error) {
     return { ok: false, at: now(), reason: message(error), codexMissing: false };
   } finally {
     session.close();
-    // The answer is used at once; the stop runs on (childrenStopped() waits for it).
-    void stopChild(child);
+    // The answer is used at once; the stop runs on (childrenStopped() waits for it),
+    // and ends at the ask's deadline at the latest: an ask never keeps a command alive past it.
+    void stopChild(child, { withinMs: timeoutMs - (performance.now() - started) });
   }
 }
 
@@ -175,8 +185,9 @@ class RpcSession {
     this.pending.delete(msg.id);
     if ('error' in msg) {
       const err = isObject(msg.error) ? msg.error : {};
-      const code = typeof err.code === 'number' ? ` ${err.code}` : '';
-      const text = (str(err.message) ?? 'no message').replace(/\s+/g, ' ').slice(0, 200);
+      const code = Number.isSafeInteger(err.code) ? ` ${String(err.code)}` : '';
+      // Shown in accountError: the same text rule as every string codex hands us.
+      const text = new LineCheck(Date.now()).text(err.message, 200)?.replace(/\s+/g, ' ') ?? 'no message';
       pending.reject(new AskFailure(`codex app-server answered with JSON-RPC error${code}: ${text}`));
     } else {
       pending.resolve(msg.result);

@@ -91,6 +91,8 @@ export class UsageEngine {
   private readonly account: AccountSource | null;
   private accountReads: RateLimitObservation[] = [];
   private accountError: string | null = null;
+  /** Account answers that held a value out of range (diagnostics.suspiciousAnswers). */
+  private suspiciousAnswers = 0;
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
@@ -148,6 +150,7 @@ export class UsageEngine {
         this.accountError = answer.reason === 'cancelled' ? before : answer.reason;
         return this.accountError !== before;
       }
+      if (answer.suspicious) this.suspiciousAnswers += 1;
       this.accountError = answer.account === null ? 'Codex has nobody logged in (run `codex login`)' : null;
       let changed = this.accountError !== before;
       for (const obs of answer.limits ?? []) {
@@ -343,6 +346,7 @@ export class UsageEngine {
       skippedEntries: { count: skipped.length, entries: skipped.slice(0, MAX_SKIPPED_LISTED) },
       unreadable: { count: this.unreadable.size, newest },
       familiesDropped: this.limits.familiesDropped,
+      suspiciousAnswers: this.suspiciousAnswers,
     };
   }
 

@@ -166,6 +166,8 @@ export interface ReadDiagnostics {
   unreadable: { count: number; newest: string | null };
   /** Limit families dropped because a file named more than 16 (the freshest are kept). */
   familiesDropped: number;
+  /** Answers from `codex app-server` that held a value out of range (made unknown, clamped or cut), since start. */
+  suspiciousAnswers: number;
 }
 
 export interface UsageSnapshot {

@@ -4,8 +4,9 @@ import { parseAccount, parseAccountRateLimits } from '../../src/codex/accountLim
 import { askAccount, childrenStopped } from '../../src/codex/appServer.js';
 import { liveChildren } from '../../src/codex/childProcess.js';
 import { CODEX_MISSING_HINT, findCodex } from '../../src/codex/findCodex.js';
+import { LineCheck } from '../../src/codex/ranges.js';
 import { UsageEngine } from '../../src/usage/engine.js';
-import { fakeCodexDir, fakeLog, isRunning } from '../support/codexShim.js';
+import { fakeCodexDir, fakeLog, isRunning, killGrandchildren } from '../support/codexShim.js';
 import { TempCodexHome } from '../support/codexHome.js';
 
 let fake: Awaited<ReturnType<typeof fakeCodexDir>>;
@@ -17,6 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await childrenStopped();
+  await killGrandchildren(fake.log);
   await fake.remove();
   await home.remove();
 });
@@ -32,8 +34,8 @@ const env = (mode: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => 
 async function expectNoChildLeft(): Promise<void> {
   await childrenStopped();
   expect(liveChildren()).toEqual([]);
-  const { pids } = await fakeLog(fake.log);
-  for (const pid of pids) expect(isRunning(pid), `pid ${pid}`).toBe(false);
+  const { pids, grandchildren } = await fakeLog(fake.log);
+  for (const pid of [...pids, ...grandchildren]) expect(isRunning(pid), `pid ${pid}`).toBe(false);
 }
 
 describe('finding codex', () => {
@@ -115,6 +117,26 @@ describe('asking codex app-server', () => {
     await expectNoChildLeft();
     // Windows has no SIGTERM: taskkill /T ends the tree there.
     if (process.platform !== 'win32') expect((await fakeLog(fake.log)).methods).toContain('SIGTERM ignored');
+  });
+
+  // Issue 21 §1: a process codex started in its own session (setsid), holding
+  // codex's stdout open, is outside the process group and outlives codex.
+  describe.skipIf(process.platform === 'win32')('a grandchild in its own session holding stdout', () => {
+    it.each([
+      ['chatgpt', '1', true],
+      // With an empty environment it carries no mark: found by its parent link while codex lives.
+      ['chatgpt', 'bare', true],
+      // No answer, SIGTERM ignored: the deadline ends it all.
+      ['hang', '1', false],
+    ])('%s, grandchild %s: the ask ends, and the grandchild with it', async (mode, grandchild, ok) => {
+      const answer = await ask(env(mode, { FAKE_GRANDCHILD: grandchild }), ok ? 5000 : 500);
+      expect(answer.ok).toBe(ok);
+      if (!answer.ok) expect(answer.reason).toMatch(/did not answer within 0.5 s/);
+      const { grandchildren } = await fakeLog(fake.log);
+      expect(grandchildren).toHaveLength(1);
+      // childrenStopped() resolves: our ends of the pipes are closed, nothing is waited for.
+      await expectNoChildLeft();
+    });
   });
 
   it('codex missing: a clear reason, nothing started', async () => {
@@ -215,7 +237,8 @@ describe('mapping the answers', () => {
       limitId: 'codex',
       primary: { usedPercent: '12.5', windowDurationMins: 300, resetsAt: 1_800_003_600 },
     };
-    expect(parseAccountRateLimits({ rateLimits: family, rateLimitsByLimitId: null }, at)).toEqual([
+    const check = new LineCheck(at);
+    expect(parseAccountRateLimits({ rateLimits: family, rateLimitsByLimitId: null }, at, check)).toEqual([
       {
         limitId: 'codex',
         limitName: null,
@@ -227,11 +250,55 @@ describe('mapping the answers', () => {
       },
     ]);
     // A family without its own limitId takes its key; junk is skipped, never a guess.
+    expect(check.suspicious).toBe(false);
     expect(
-      parseAccountRateLimits({ rateLimitsByLimitId: { other: { primary: { usedPercent: 5 } }, bad: 'x' } }, at),
+      parseAccountRateLimits({ rateLimitsByLimitId: { other: { primary: { usedPercent: 5 } }, bad: 'x' } }, at, check),
     ).toMatchObject([{ limitId: 'other', primary: { usedPercent: 5, windowMinutes: null, resetsAt: null } }]);
-    expect(parseAccountRateLimits(null, at)).toEqual([]);
-    expect(parseAccount({ account: null })).toBeNull();
-    expect(parseAccount({ account: { type: 'apikey' } })).toEqual({ type: 'apikey', planType: null });
+    expect(parseAccountRateLimits(null, at, check)).toEqual([]);
+    expect(parseAccount({ account: null }, check)).toBeNull();
+    expect(parseAccount({ account: { type: 'apikey' } }, check)).toEqual({ type: 'apikey', planType: null });
+    // Only the junk family ('bad': 'x') was out of the protocol.
+    expect(check.suspicious).toBe(true);
+  });
+
+  it('ranges every value as a rollout line is ranged, and flags the answer', () => {
+    const at = 1_800_000_000_000;
+    const check = new LineCheck(at);
+    const long = 'p'.repeat(100_000);
+    const [main, other] = parseAccountRateLimits(
+      {
+        rateLimitsByLimitId: {
+          codex: {
+            limitId: 'codex',
+            limitName: `a\u0000b${long}`,
+            primary: { usedPercent: -3, windowDurationMins: -300, resetsAt: 1e308 },
+            secondary: { usedPercent: 250, windowDurationMins: 1e308, resetsAt: 'soon' },
+            credits: { hasCredits: true, unlimited: false, balance: 'Infinity' },
+            planType: long,
+          },
+          // Filed as another family, claiming the main family's id: it stays what it is filed as.
+          codex_other: { limitId: 'codex', primary: { usedPercent: 99, windowDurationMins: -5 } },
+        },
+      },
+      at,
+      check,
+    );
+    expect(main).toEqual({
+      limitId: 'codex',
+      limitName: `a b${'p'.repeat(253)}`,
+      primary: { usedPercent: 0, windowMinutes: null, resetsAt: null },
+      secondary: { usedPercent: 100, windowMinutes: null, resetsAt: null },
+      credits: { hasCredits: true, unlimited: false, balance: null },
+      planType: 'p'.repeat(256),
+      observedAt: at,
+    });
+    expect(other).toMatchObject({ limitId: 'codex_other', primary: { usedPercent: 99, windowMinutes: null } });
+    expect(check.suspicious).toBe(true);
+    const account = new LineCheck(at);
+    expect(parseAccount({ account: { type: 'chatgpt', planType: long } }, account)).toEqual({
+      type: 'chatgpt',
+      planType: 'p'.repeat(256),
+    });
+    expect(account.suspicious).toBe(true);
   });
 });

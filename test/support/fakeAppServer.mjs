@@ -1,14 +1,33 @@
 // A small stand-in for `codex app-server` (JSON-RPC 2.0, one object per line
 // on stdio), for the error paths the real one cannot be made to take on
 // demand. FAKE_MODE picks the behaviour; FAKE_LOG (optional) receives one
-// line per event: `pid <n>`, then each method asked.
-import { appendFileSync } from 'node:fs';
+// line per event: `pid <n>`, then each method asked. FAKE_ANSWERS names a JSON
+// file mapping a method to the raw JSON text of its result (raw, so that
+// literals such as 1e400 reach the client as written). FAKE_GRANDCHILD=1 first
+// leaves a process in its own session (setsid, as `setsid sleep 300 &` does)
+// holding our stdout and stderr open, logged as `grandchild <pid>`: outside our
+// process group, and it outlives us. FAKE_GRANDCHILD=bare does the same with
+// an empty environment (so without any mark its parent's environment had).
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const mode = process.env.FAKE_MODE ?? 'chatgpt';
 const log = (line) => process.env.FAKE_LOG && appendFileSync(process.env.FAKE_LOG, `${line}\n`);
 log(`pid ${process.pid}`);
 const send = (msg) => process.stdout.write(`${JSON.stringify(msg)}\n`);
+const answers = process.env.FAKE_ANSWERS ? JSON.parse(readFileSync(process.env.FAKE_ANSWERS, 'utf8')) : {};
+if (process.env.FAKE_GRANDCHILD === '1' || process.env.FAKE_GRANDCHILD === 'bare') {
+  // `detached` is setsid(2); `sleep` is a real binary, not one of ours (tests run us with a PATH of our own).
+  const sleep = ['/bin/sleep', '/usr/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
+  const grandchild = spawn(sleep, ['300'], {
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    ...(process.env.FAKE_GRANDCHILD === 'bare' ? { env: {} } : {}),
+  });
+  grandchild.unref();
+  log(`grandchild ${grandchild.pid}`);
+}
 const resetsAt = Number(process.env.FAKE_RESETS_AT ?? Math.floor(Date.now() / 1000) + 3600);
 const used = Number(process.env.FAKE_USED ?? 23);
 
@@ -40,6 +59,10 @@ function answer(msg) {
   }
   // Notifications may come at any time; a client must skip them.
   send({ method: 'configWarning', params: { summary: 'a notification to ignore' } });
+  if (typeof answers[msg.method] === 'string') {
+    process.stdout.write(`{"jsonrpc":"2.0","id":${msg.id},"result":${answers[msg.method]}}\n`);
+    return;
+  }
   switch (msg.method) {
     case 'initialize':
       send({ id: msg.id, result: { userAgent: 'fake/0.169.0', codexHome: process.env.CODEX_HOME } });

@@ -85,6 +85,7 @@ export function snapshot(
       skippedEntries: { count: 0, entries: [] },
       unreadable: { count: 0, newest: null },
       familiesDropped: 0,
+      suspiciousAnswers: 0,
     },
     ...over,
   };
