@@ -7,6 +7,7 @@ import { listRolloutFiles } from '../codex/rolloutFiles.js';
 import { RolloutReader } from '../codex/rolloutReader.js';
 import type { RolloutEvent } from '../codex/types.js';
 import { CLIENT_ID_RE } from '../config/schema.js';
+import { quoted } from '../format/quoted.js';
 import type { LoadedConfig } from '../config/store.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
 import { ipcCandidates } from '../discord/ipcPaths.js';
@@ -361,7 +362,7 @@ function configCheck(config: LoadedConfig): Check {
     return {
       ...base,
       status: 'fail',
-      detail: `${config.path} is not used: ${config.fileError}; defaults are used and the file is left as it is`,
+      detail: `${quoted(config.path)} is not used: ${config.fileError}; defaults are used and the file is left as it is`,
       fix: config.exists
         ? 'Fix the file by hand (it is never overwritten), or move it away to start from defaults.'
         : 'Point --config to a file in a folder that exists.',
@@ -372,13 +373,13 @@ function configCheck(config: LoadedConfig): Check {
     return {
       ...base,
       status: 'ok',
-      detail: `${config.path}${config.exists ? '' : ' (not created yet: defaults)'}`,
+      detail: `${quoted(config.path)}${config.exists ? '' : ' (not created yet: defaults)'}`,
     };
   }
   return {
     ...base,
     status: 'warn',
-    detail: `${config.path}: ${issues.join('; ')} (nothing was changed)`,
+    detail: `${quoted(config.path)}: ${issues.join('; ')} (nothing was changed)`,
     fix: `Run \`${BINARY} config migrate\` to write it (the original is copied to a .bak first), or fix the values by hand.`,
   };
 }
