@@ -52,8 +52,8 @@ export function serializeConfig(original: ConfigText | null, config: PresenceCon
   try {
     const style = detectStyle(original.text);
     const edited = editJson(original.text, editsFor(original.raw, want), style);
-    // The edit must read back as exactly what is meant (a key written twice, or anything the
-    // editor did not foresee, fails this): otherwise the whole file is written.
+    // The edit must read back as exactly what is meant; anything the editor did not foresee
+    // fails this, and the whole file is written instead.
     if (isDeepStrictEqual(JSON.parse(edited), want)) return edited;
   } catch (error) {
     if (!(error instanceof JsonEditError || error instanceof SyntaxError)) throw error;

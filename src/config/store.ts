@@ -21,8 +21,9 @@ export interface LoadedConfig {
   exists: boolean;
   /**
    * The file cannot be used at all (not a JSON object, not UTF-8, unreadable,
-   * its folder missing). Defaults are used and nothing overwrites it except
-   * an explicit save from the settings window, which backs it up first.
+   * not a regular file, over MAX_CONFIG_BYTES, its folder missing). Defaults
+   * are used and nothing overwrites it, except an explicit save from the
+   * settings window over a regular file it could read, which backs it up first.
    */
   fileError: string | null;
   /** Why values were replaced by defaults in memory (empty when the file is fine). */
@@ -172,9 +173,10 @@ async function readOwn(file: string): Promise<Buffer | null> {
 }
 
 /**
- * The file that holds the config: `path` itself, or the file its symlinks
- * lead to (a dotfiles manager's link). Readers and writers both use it, so a
- * write replaces the target next to itself and the link stays a link.
+ * The file a write replaces: `path` itself, or the file its symlinks lead to
+ * (a dotfiles manager's link), so that the target is replaced next to itself
+ * and the link stays a link. `loadConfig` reads (and waits on the lock of)
+ * the same file.
  */
 async function configTarget(path: string): Promise<{ target: string; linked: boolean }> {
   try {
