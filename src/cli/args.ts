@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { quoted } from '../format/quoted.js';
 
 export interface GlobalOptions {
   codexHome: string | null;
@@ -45,7 +46,7 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
   const name = commandIndex === -1 ? null : (argv[commandIndex] ?? null);
   const spec = name === null ? null : commands.find((c) => c.name === name);
   if (name !== null && spec === undefined)
-    return { kind: 'usageError', message: `unknown command '${name}'`, command: null };
+    return { kind: 'usageError', message: `unknown command '${quoted(name)}'`, command: null };
   const after = commandIndex === -1 ? [] : argv.slice(commandIndex + 1);
   const passthrough = spec?.passthrough === true;
   const ownOptions = Object.fromEntries(
@@ -57,7 +58,7 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
   if (unknown !== null) {
     return {
       kind: 'usageError',
-      message: `unknown option ${unknown}${name === null ? '' : ` for '${name}'`}`,
+      message: `unknown option ${quoted(unknown)}${name === null ? '' : ` for '${name}'`}`,
       command: name,
     };
   }
@@ -72,10 +73,10 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
   if (name === 'help') {
     const topic = positionals;
     if (topic.length > 1)
-      return { kind: 'usageError', message: `unexpected argument '${topic[1] ?? ''}'`, command: 'help' };
+      return { kind: 'usageError', message: `unexpected argument '${quoted(topic[1] ?? '')}'`, command: 'help' };
     const wanted = topic[0] ?? null;
     if (wanted !== null && !commands.some((c) => c.name === wanted)) {
-      return { kind: 'usageError', message: `no help for unknown command '${wanted}'`, command: null };
+      return { kind: 'usageError', message: `no help for unknown command '${quoted(wanted)}'`, command: null };
     }
     return { kind: 'help', command: wanted };
   }
@@ -85,11 +86,11 @@ export function parseCli(argv: readonly string[], commands: readonly CommandSpec
   if (subs !== undefined) {
     const [sub, extra] = rest;
     if (sub === undefined || !subs.includes(sub) || extra !== undefined) {
-      const got = sub === undefined ? 'nothing' : `'${rest.join(' ')}'`;
+      const got = sub === undefined ? 'nothing' : `'${quoted(rest.join(' '))}'`;
       return { kind: 'usageError', message: `${name ?? ''} takes ${subs.join(' or ')}, not ${got}`, command: name };
     }
   } else if (!passthrough && rest.length > 0) {
-    return { kind: 'usageError', message: `unexpected argument '${rest[0] ?? ''}'`, command: name };
+    return { kind: 'usageError', message: `unexpected argument '${quoted(rest[0] ?? '')}'`, command: name };
   }
   for (const key of ['codex-home', 'config'] as const) {
     const value = values[key];
@@ -148,8 +149,9 @@ function firstUnknownOption(args: readonly string[], options: OptionTable): stri
 function friendlyParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   const option = /'(-[^' ]+)/.exec(message)?.[1]?.replace(/ <value>$/, '');
-  if (/argument missing/.test(message)) return `${option ?? 'an option'} needs a value`;
-  if (/does not take an argument/.test(message)) return `${option ?? 'an option'} does not take a value`;
+  const named = option === undefined ? 'an option' : quoted(option);
+  if (/argument missing/.test(message)) return `${named} needs a value`;
+  if (/does not take an argument/.test(message)) return `${named} does not take a value`;
   return 'bad arguments';
 }
 

@@ -1,5 +1,14 @@
 import { resolveCodexHome } from '../codex/home.js';
-import { ConfigFileError, configPath, loadConfig, repairConfig, type LoadedConfig } from '../config/store.js';
+import {
+  ConfigFileError,
+  configPath,
+  loadConfig,
+  repairConfig,
+  type LoadedConfig,
+  type WriteResult,
+  UNUSABLE_FIX,
+} from '../config/store.js';
+import { quoted } from '../format/quoted.js';
 import type { PresenceConfig } from '../config/schema.js';
 import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
@@ -53,12 +62,17 @@ export async function cliContext(options: GlobalOptions, io: CliIo, how: Context
   const config = await loadConfig(path, { folderMustExist: options.config !== null });
   if (how.repair === true) {
     if (config.fileError !== null) {
-      throw new ConfigFileError(`config ${path} is not used and not overwritten: ${config.fileError}`, path);
+      throw new ConfigFileError(
+        `config ${quoted(path)} is not used and not overwritten: ${config.fileError}. ${UNUSABLE_FIX}`,
+        path,
+      );
     }
     if (config.needsWrite) await writeRepair(config, io);
   } else {
-    for (const line of configIssues(config)) io.stderr(`${BINARY}: config ${path}: ${line}\n`);
-    if (config.fileError !== null || config.needsWrite) {
+    for (const line of configIssues(config)) io.stderr(`${BINARY}: config ${quoted(path)}: ${line}\n`);
+    if (config.fileError !== null) {
+      io.stderr(`  (nothing was changed: fix it or move it away; \`${BINARY} doctor\` explains)\n`);
+    } else if (config.needsWrite) {
       io.stderr(
         `  (nothing was changed; \`${BINARY} doctor\` explains, \`${BINARY} config migrate\` writes the repair)\n`,
       );
@@ -90,8 +104,11 @@ async function writeRepair(config: LoadedConfig, io: CliIo): Promise<void> {
   try {
     const written = await repairConfig(config.path, new Date(io.now()));
     if (!written.written) return;
-    const saved = written.backups.length > 0 ? `; the original is saved as ${written.backups.join(', ')}` : '';
-    io.stderr(`${BINARY}: updated ${config.path}${saved}:\n${what}`);
+    const saved =
+      written.backups.length > 0
+        ? `; the original is saved as ${written.backups.map((b) => quoted(b)).join(', ')}`
+        : '';
+    io.stderr(`${BINARY}: updated ${quoted(config.path)}${writtenThrough(config.path, written)}${saved}:\n${what}`);
   } catch (error) {
     // Not fatal: the repaired values are used for this run all the same.
     io.stderr(
@@ -99,6 +116,11 @@ async function writeRepair(config: LoadedConfig, io: CliIo): Promise<void> {
         `  the repaired values are used for this run only:\n${what}`,
     );
   }
+}
+
+/** Says where a write through a symlinked config went (`` when the path is the file itself). */
+export function writtenThrough(path: string, written: Pick<WriteResult, 'writtenTo'>): string {
+  return written.writtenTo === path ? '' : ` (a symlink: written to its target, ${quoted(written.writtenTo)})`;
 }
 
 /** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */

@@ -7,6 +7,7 @@ import { listRolloutFiles } from '../codex/rolloutFiles.js';
 import { RolloutReader } from '../codex/rolloutReader.js';
 import type { RolloutEvent } from '../codex/types.js';
 import { CLIENT_ID_RE } from '../config/schema.js';
+import { quoted } from '../format/quoted.js';
 import type { LoadedConfig } from '../config/store.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
 import { ipcCandidates } from '../discord/ipcPaths.js';
@@ -52,8 +53,8 @@ export async function doctorCommand(options: GlobalOptions, io: CliIo): Promise<
   if (options.verbose) {
     // What was read, for a report that surprises: which files, and which check said what.
     const { codexHome, config } = await cliContext(options, { ...io, stderr: () => undefined });
-    io.stderr(`doctor: Codex home ${codexHome}\n`);
-    io.stderr(`doctor: config ${config.path}${config.exists ? '' : ' (not there: defaults)'}\n`);
+    io.stderr(`doctor: Codex home ${quoted(codexHome)}\n`);
+    io.stderr(`doctor: config ${quoted(config.path)}${config.exists ? '' : ' (not there: defaults)'}\n`);
     io.stderr(`doctor: publisher lock ${instancePath(presenceStateDir(io.env))}\n`);
     for (const c of report.checks) io.stderr(`doctor: ${c.id} ${c.status}: ${c.detail}\n`);
   }
@@ -75,23 +76,23 @@ export async function runDoctor(
   const homeListable = homeFound && (await canList(codexHome));
   const homeOk = homeFound && homeListable;
   const homeIsFile = !homeFound && (await stat(codexHome).catch(() => null)) !== null;
-  const chownFix = `Codex was probably run with sudo once. Give the files back to yourself: \`sudo chown -R $USER ${tildify(codexHome)}\``;
+  const chownFix = `Codex was probably run with sudo once. Give the files back to yourself: \`sudo chown -R $USER ${quoted(tildify(codexHome))}\``;
   checks.push(
     homeOk
-      ? { id: 'codex-home', status: 'ok', title: 'Codex home', detail: `${codexHome} exists and is readable` }
+      ? { id: 'codex-home', status: 'ok', title: 'Codex home', detail: `${quoted(codexHome)} exists and is readable` }
       : homeFound
         ? {
             id: 'codex-home',
             status: 'fail',
             title: 'Codex home',
-            detail: `${codexHome} exists but cannot be read (permission denied)`,
+            detail: `${quoted(codexHome)} exists but cannot be read (permission denied)`,
             fix: chownFix,
           }
         : {
             id: 'codex-home',
             status: 'fail',
             title: 'Codex home',
-            detail: homeIsFile ? `${codexHome} is not a directory` : `${codexHome} not found`,
+            detail: homeIsFile ? `${quoted(codexHome)} is not a directory` : `${quoted(codexHome)} not found`,
             fix: homeIsFile
               ? 'Move that file away (Codex creates the folder on its first run), or point to your Codex home with --codex-home DIR or CODEX_HOME.'
               : 'Run `codex` once to create it, or point to yours with --codex-home DIR or CODEX_HOME.',
@@ -361,7 +362,7 @@ function configCheck(config: LoadedConfig): Check {
     return {
       ...base,
       status: 'fail',
-      detail: `${config.path} is not used: ${config.fileError}; defaults are used and the file is left as it is`,
+      detail: `${quoted(config.path)} is not used: ${config.fileError}; defaults are used and the file is left as it is`,
       fix: config.exists
         ? 'Fix the file by hand (it is never overwritten), or move it away to start from defaults.'
         : 'Point --config to a file in a folder that exists.',
@@ -372,13 +373,13 @@ function configCheck(config: LoadedConfig): Check {
     return {
       ...base,
       status: 'ok',
-      detail: `${config.path}${config.exists ? '' : ' (not created yet: defaults)'}`,
+      detail: `${quoted(config.path)}${config.exists ? '' : ' (not created yet: defaults)'}`,
     };
   }
   return {
     ...base,
     status: 'warn',
-    detail: `${config.path}: ${issues.join('; ')} (nothing was changed)`,
+    detail: `${quoted(config.path)}: ${issues.join('; ')} (nothing was changed)`,
     fix: `Run \`${BINARY} config migrate\` to write it (the original is copied to a .bak first), or fix the values by hand.`,
   };
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { quoted } from '../format/quoted.js';
 import { commandHelp, parseCli, usageText, type GlobalOptions } from './args.js';
 import { BINARY, COMMANDS } from './commands.js';
 import type { CliIo } from './context.js';
@@ -58,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case '':
       return smartCommand(parsed.options, io);
     default:
-      io.stderr(`${BINARY}: unknown command '${parsed.command}'\n`);
+      io.stderr(`${BINARY}: unknown command '${quoted(parsed.command)}'\n`);
       return 2;
   }
 }
@@ -72,10 +73,11 @@ async function configPathProblem(options: GlobalOptions): Promise<string | null>
   if (options.config === null) return null;
   const file = resolve(options.config);
   const folder = dirname(file);
+  const given = quoted(options.config);
   const folderStat = await stat(folder).catch(() => null);
-  if (folderStat === null) return `--config ${options.config}: the folder ${folder} does not exist.`;
-  if (!folderStat.isDirectory()) return `--config ${options.config}: ${folder} is not a directory.`;
+  if (folderStat === null) return `--config ${given}: the folder ${quoted(folder)} does not exist.`;
+  if (!folderStat.isDirectory()) return `--config ${given}: ${quoted(folder)} is not a directory.`;
   const fileStat = await stat(file).catch(() => null);
-  if (fileStat?.isDirectory() === true) return `--config ${options.config} is a directory, not a file.`;
+  if (fileStat?.isDirectory() === true) return `--config ${given} is a directory, not a file.`;
   return null;
 }

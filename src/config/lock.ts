@@ -1,4 +1,6 @@
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
+import { quoted } from '../format/quoted.js';
+import { readBounded } from '../fs/readBounded.js';
 
 /** A lock older than this belongs to a writer that died: a write takes milliseconds. */
 export const LOCK_STALE_MS = 5000;
@@ -37,9 +39,9 @@ async function acquire(lockPath: string): Promise<string> {
     }
     await reclaimIfStale(lockPath);
     if (Date.now() > deadline) {
-      const holder = await readFile(lockPath, 'utf8').catch(() => '');
+      const holder = (await lockToken(lockPath)) ?? '';
       throw new Error(
-        `${lockPath} is held by another writer (pid ${holder.split(' ')[0] || '?'}); if no codex-discord-presence is running, delete it`,
+        `${quoted(lockPath)} is held by another writer (pid ${quoted(holder.split(' ')[0] || '?')}); if no codex-discord-presence is running, delete it`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15));
@@ -72,6 +74,11 @@ async function reclaimIfStale(lockPath: string): Promise<void> {
 
 async function release(lockPath: string, token: string): Promise<void> {
   // A writer stalled past the stale age may have lost its lock to a reclaim: remove only our own.
-  const held = await readFile(lockPath, 'utf8').catch(() => null);
-  if (held === token) await unlink(lockPath).catch(() => undefined);
+  if ((await lockToken(lockPath)) === token) await unlink(lockPath).catch(() => undefined);
+}
+
+/** What a lock file holds (a short token), read without blocking: null when it is gone or is not a small file. */
+async function lockToken(lockPath: string): Promise<string | null> {
+  const read = await readBounded(lockPath, 256);
+  return read.kind === 'read' ? read.bytes.toString('utf8') : null;
 }

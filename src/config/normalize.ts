@@ -1,5 +1,6 @@
 import type { PresenceButton } from '../contract/index.js';
 import { loadedTemplate } from '../discord/template.js';
+import { quotedJson } from '../format/quoted.js';
 import { globProblem } from '../presence/glob.js';
 import {
   CLIENT_ID_RE,
@@ -57,7 +58,7 @@ export function normalizeConfig(raw: unknown): Normalized {
   const pick = <T>(path: string, value: unknown, ok: (v: unknown) => v is T, fallback: T): T => {
     if (value === undefined) return fallback;
     if (ok(value)) return value;
-    problems.push(`${path} was ${JSON.stringify(value)}; using ${JSON.stringify(fallback)}`);
+    problems.push(`${path} was ${quotedJson(value)}; using ${JSON.stringify(fallback)}`);
     return fallback;
   };
   const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
@@ -88,7 +89,9 @@ export function normalizeConfig(raw: unknown): Normalized {
     );
     clientId = '';
   } else if (clientId !== '' && !CLIENT_ID_RE.test(clientId)) {
-    problems.push(`discord_client_id "${clientId}" is not 17 to 20 digits; presence stays disabled until it is fixed`);
+    problems.push(
+      `discord_client_id ${quotedJson(clientId)} is not 17 to 20 digits; presence stays disabled until it is fixed`,
+    );
     config.invalid_discord_client_id = clientId;
     clientId = '';
   }
@@ -162,7 +165,7 @@ export function normalizeConfig(raw: unknown): Normalized {
     const shown = typeof g === 'string' && g.length > 40 ? `${g.slice(0, 40)}…` : g;
     const problem =
       typeof g !== 'string' ? 'a pattern must be text' : g.trim() === '' ? 'the pattern is empty' : globProblem(g);
-    if (problem !== null) problems.push(`ignore_projects ${JSON.stringify(shown)} is not used: ${problem}`);
+    if (problem !== null) problems.push(`ignore_projects ${quotedJson(shown)} is not used: ${problem}`);
     return problem === null;
   });
 
@@ -213,7 +216,7 @@ function normalizePrivacy(value: unknown, problems: string[]): PrivacyConfig {
     problems.push(`${what}; using the most private preset, "minimal", until it is fixed`);
   };
   if (!isObj(value)) {
-    closed(`privacy was ${JSON.stringify(value)}, not an object`);
+    closed(`privacy was ${quotedJson(value)}, not an object`);
     return { ...d, preset: 'minimal' };
   }
   const out: PrivacyConfig = { ...value, ...d };
@@ -221,12 +224,12 @@ function normalizePrivacy(value: unknown, problems: string[]): PrivacyConfig {
   const preset = value.preset;
   if (preset === 'minimal' || preset === 'standard' || preset === 'detailed') out.preset = preset;
   else if (preset !== undefined) {
-    closed(`privacy.preset was ${JSON.stringify(preset)}; it is one of "minimal", "standard", "detailed" (lower case)`);
+    closed(`privacy.preset was ${quotedJson(preset)}; it is one of "minimal", "standard", "detailed" (lower case)`);
     invalid = true;
   }
   if (typeof value.enabled === 'boolean') out.enabled = value.enabled;
   else if (value.enabled !== undefined) {
-    closed(`privacy.enabled was ${JSON.stringify(value.enabled)}, not true or false`);
+    closed(`privacy.enabled was ${quotedJson(value.enabled)}, not true or false`);
     out.enabled = true;
     invalid = true;
   }
@@ -234,7 +237,7 @@ function normalizePrivacy(value: unknown, problems: string[]): PrivacyConfig {
     const v = value[field];
     if (v === undefined || v === null || typeof v === 'boolean') out[field] = v ?? null;
     else {
-      closed(`privacy.${field} was ${JSON.stringify(v)}, not true, false or null`);
+      closed(`privacy.${field} was ${quotedJson(v)}, not true, false or null`);
       out[field] = false;
       invalid = true;
     }

@@ -13,7 +13,9 @@ export interface SettingsFile {
  * merges: what the window changed since it loaded wins, everything else is
  * what the file holds at that moment (edits by hand or by `run` meanwhile),
  * and keys this app does not own are never touched. It is the one writer
- * that may replace a file that is not a JSON object, after copying its bytes.
+ * that may replace a file that is not a JSON object, after copying its bytes
+ * (never one that is not a regular file). A symlinked config is saved
+ * through to its target (`writeConfig`).
  */
 export function settingsFile(path: string): SettingsFile {
   let base: PresenceConfig | null = null;

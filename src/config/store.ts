@@ -1,6 +1,9 @@
 import { constants } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { quoted } from '../format/quoted.js';
+import { describeFailure, readBounded } from '../fs/readBounded.js';
+import { LinkLoopError, linkTarget } from '../fs/linkTarget.js';
 import { withFileLock } from './lock.js';
 import { isObj, normalizeConfig } from './normalize.js';
 import { CONFIG_FILE_NAME, defaultConfig, type PresenceConfig } from './schema.js';
@@ -18,8 +21,9 @@ export interface LoadedConfig {
   exists: boolean;
   /**
    * The file cannot be used at all (not a JSON object, not UTF-8, unreadable,
-   * its folder missing). Defaults are used and nothing overwrites it except
-   * an explicit save from the settings window, which backs it up first.
+   * not a regular file, over MAX_CONFIG_BYTES, its folder missing). Defaults
+   * are used and nothing overwrites it, except an explicit save from the
+   * settings window over a regular file it could read, which backs it up first.
    */
   fileError: string | null;
   /** Why values were replaced by defaults in memory (empty when the file is fine). */
@@ -32,6 +36,8 @@ export interface LoadedConfig {
 
 export interface WriteResult {
   config: PresenceConfig;
+  /** The file that holds the config: the path written to, or the target of its symlinks (written through). */
+  writtenTo: string;
   /** Whether the file changed (false when it already held exactly this). */
   written: boolean;
   /** Byte-for-byte copies of what was replaced: the original before a repair or migration. */
@@ -49,6 +55,9 @@ export class ConfigFileError extends Error {
   }
 }
 
+/** What to do about a config that is not used (`LoadedConfig.fileError`): it is never overwritten. */
+export const UNUSABLE_FIX = 'Fix it, or move it away to start from defaults.';
+
 export function configPath(codexHome: string, explicit?: string | null): string {
   return explicit !== undefined && explicit !== null && explicit.trim() !== ''
     ? explicit
@@ -57,10 +66,20 @@ export function configPath(codexHome: string, explicit?: string | null): string 
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * A config is a few kilobytes; a larger file is not read at all (issue 21
+ * §1): a symlink to a growing log, or a file filled by mistake, must not fill
+ * memory before it is found not to be a config.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 interface Parsed {
   /** The parsed object, or null when the file is missing or unusable. */
   raw: Record<string, unknown> | null;
+  /** The file's text as read (without the byte order mark), for a write that edits it in place. */
+  text: string | null;
+  /** It began with a UTF-8 byte order mark (Notepad): a write keeps it. */
+  bom: boolean;
   fileError: string | null;
   problems: string[];
   migratedFrom: number | null;
@@ -69,9 +88,10 @@ interface Parsed {
 
 /** Pure: bytes as an editor wrote them (Notepad's BOM included) to a config and what is wrong with it. */
 export function parseConfigBytes(bytes: Buffer | null): Parsed {
-  const none = { raw: null, problems: [], migratedFrom: null, config: defaultConfig() };
+  const none = { raw: null, text: null, bom: false, problems: [], migratedFrom: null, config: defaultConfig() };
   if (bytes === null) return { ...none, fileError: null };
-  const body = bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
+  const bom = bytes.subarray(0, 3).equals(BOM);
+  const body = bom ? bytes.subarray(3) : bytes;
   let text: string;
   try {
     text = utf8.decode(body);
@@ -82,11 +102,26 @@ export function parseConfigBytes(bytes: Buffer | null): Parsed {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ...none, fileError: `it is not valid JSON (${(error as Error).message})` };
+    return { ...none, fileError: `it is not valid JSON (${quoted((error as Error).message)})` };
   }
   if (!isObj(raw)) return { ...none, fileError: `it is JSON but not an object (${describe(raw)})` };
   const n = normalizeConfig(raw);
-  return { raw, fileError: null, problems: n.problems, migratedFrom: n.migratedFrom, config: n.config };
+  return {
+    raw,
+    text,
+    bom,
+    fileError: null,
+    problems: n.problems,
+    migratedFrom: n.migratedFrom,
+    config: n.config,
+  };
+}
+
+/** The bytes a write puts in the file: the file's text with the keys this app owns set, its BOM kept. */
+function renderConfig(parsed: Parsed, config: PresenceConfig): Buffer {
+  const original = parsed.raw !== null && parsed.text !== null ? { raw: parsed.raw, text: parsed.text } : null;
+  const text = Buffer.from(serializeConfig(original, config), 'utf8');
+  return parsed.bom ? Buffer.concat([BOM, text]) : text;
 }
 
 function describe(v: unknown): string {
@@ -98,47 +133,93 @@ interface FileState {
   mode: number | null;
   uid: number | null;
   gid: number | null;
+  /** Why the file, which is there, was not read: not a regular file, too large, not readable. */
+  unreadable: string | null;
 }
 
-async function readState(path: string): Promise<FileState> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    // ENOTDIR: a folder on the path is a file (a Codex home that is a file), so no config can be there.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { bytes: null, mode: null, uid: null, gid: null };
-    throw error;
+const NO_FILE: FileState = { bytes: null, mode: null, uid: null, gid: null, unreadable: null };
+
+/**
+ * The file's bytes, read the one way inputs are read (src/fs/readBounded.ts):
+ * a FIFO at the path, or a symlink to /dev/zero, is reported at once instead
+ * of blocking or filling memory, and so is a file over MAX_CONFIG_BYTES.
+ */
+async function readState(file: string): Promise<FileState> {
+  const read = await readBounded(file, MAX_CONFIG_BYTES);
+  switch (read.kind) {
+    case 'read':
+      return {
+        bytes: read.bytes,
+        mode: read.info.mode & 0o7777,
+        uid: read.info.uid,
+        gid: read.info.gid,
+        unreadable: null,
+      };
+    case 'missing':
+      return NO_FILE;
+    case 'error':
+      return { ...NO_FILE, unreadable: `it is ${read.reason}` };
+    default:
+      return { ...NO_FILE, unreadable: describeFailure(read) };
   }
+}
+
+/** A file of ours (a moved-aside copy): its bytes, or null when it is gone; never blocks on what is not a file. */
+async function readOwn(file: string): Promise<Buffer | null> {
+  const read = await readBounded(file, MAX_CONFIG_BYTES);
+  if (read.kind === 'read') return read.bytes;
+  if (read.kind === 'missing') return null;
+  throw new ConfigFileError(`${quoted(file)}: ${describeFailure(read)}`, file);
+}
+
+/**
+ * The file a write replaces: `path` itself, or the file its symlinks lead to
+ * (a dotfiles manager's link), so that the target is replaced next to itself
+ * and the link stays a link. `loadConfig` reads (and waits on the lock of)
+ * the same file.
+ */
+async function configTarget(path: string): Promise<{ target: string; linked: boolean }> {
   try {
-    const s = await handle.stat();
-    if (!s.isFile()) throw new ConfigFileError(`${path} is not a regular file`, path);
-    return { bytes: await handle.readFile(), mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
-  } finally {
-    await handle.close();
+    return await linkTarget(path);
+  } catch (error) {
+    if (error instanceof LinkLoopError) {
+      throw new ConfigFileError(
+        `${quoted(path)} is not used and not overwritten: it is a symlink loop (ELOOP). ${UNUSABLE_FIX}`,
+        path,
+      );
+    }
+    throw error;
   }
 }
 
 /**
  * Reads the config without writing anything. A missing file gives the
  * defaults; with `folderMustExist` (an explicit --config) a missing folder is
- * an error, as it is surely a typo.
+ * an error, as it is surely a typo. A file that is there but cannot be read
+ * as a regular file of at most MAX_CONFIG_BYTES is reported, never waited on.
  */
 export async function loadConfig(path: string, opts: { folderMustExist?: boolean } = {}): Promise<LoadedConfig> {
+  let target: string;
   let state: FileState;
   try {
-    state = await readSettled(path);
+    target = (await linkTarget(path)).target;
+    state = await readSettled(target);
   } catch (error) {
-    const reason = error instanceof ConfigFileError ? error.message : `could not read ${path}: ${errText(error)}`;
+    const reason =
+      error instanceof LinkLoopError ? 'it is a symlink loop (ELOOP)' : `it could not be read (${errCode(error)})`;
     return result(path, true, { ...parseConfigBytes(null), fileError: reason });
   }
+  if (state.unreadable !== null) return result(path, true, { ...parseConfigBytes(null), fileError: state.unreadable });
   if (state.bytes === null) {
     // A writer that died mid-swap left the file aside (the next write puts it back): read that.
-    const aside = await asidesOf(path).then((a) => a[0]);
-    if (aside !== undefined) return result(path, true, parseConfigBytes(await readFile(aside)));
+    const aside = await asidesOf(target).then((a) => a[0]);
+    const held = aside === undefined ? null : await readOwn(aside).catch(() => null);
+    if (held !== null) return result(path, true, parseConfigBytes(held));
     const folder = dirname(path);
     const folderError =
-      opts.folderMustExist === true && !(await isDirectory(folder)) ? `its folder ${folder} does not exist` : null;
+      opts.folderMustExist === true && !(await isDirectory(folder))
+        ? `its folder ${quoted(folder)} does not exist`
+        : null;
     return result(path, false, { ...parseConfigBytes(null), fileError: folderError });
   }
   return result(path, true, parseConfigBytes(state.bytes));
@@ -161,12 +242,12 @@ function result(path: string, exists: boolean, p: Parsed): LoadedConfig {
  * (see `swapIn`). A reader that finds no file while a fresh lock exists waits
  * for that writer instead of taking the defaults.
  */
-async function readSettled(path: string): Promise<FileState> {
+async function readSettled(file: string): Promise<FileState> {
   for (let i = 0; ; i++) {
-    const state = await readState(path);
-    if (state.bytes !== null || i >= 50) return state;
+    const state = await readState(file);
+    if (state.bytes !== null || state.unreadable !== null || i >= 50) return state;
     try {
-      const lock = await stat(`${path}.lock`);
+      const lock = await stat(`${file}.lock`);
       if (Date.now() - lock.mtimeMs > 5000) return state;
     } catch {
       return state;
@@ -190,81 +271,97 @@ export interface WriteOptions {
  * Writes the config under a short lock, without losing anyone's change:
  * `update` gets what the file holds right now and returns what to store; only
  * the keys this app owns are written, every other key (and nested key) stays
- * as it is in the file. The file is compared before it is replaced, and
- * `update` runs again when someone changed it in between. Before a repair or
- * migration replaces values, the original bytes are copied to
- * `<file>.<timestamp>.bak`. Mode and owner are kept; a read-only file is
- * refused, never made writable. `update` returns null to leave the file as it is.
+ * as it is in the file, text included (`serializeConfig`). The file is
+ * compared before it is replaced, and `update` runs again when someone
+ * changed it in between. Before a repair or migration replaces values, the
+ * original bytes are copied to `<file>.<timestamp>.bak`. Mode and owner are
+ * kept; a read-only file is refused, never made writable. A symlinked config
+ * is written through: its target is replaced next to itself (backups go
+ * there too) and the link stays a link. `update` returns null to leave the
+ * file as it is.
  */
 export async function writeConfig(
   path: string,
   update: (current: LoadedConfig) => PresenceConfig | null,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
-  const folder = dirname(path);
-  if (options.createFolder === true) await mkdir(folder, { recursive: true });
-  else if (!(await isDirectory(folder))) {
-    throw new ConfigFileError(`cannot write ${path}: its folder ${folder} does not exist`, path);
+  if (options.createFolder === true) await mkdir(dirname(path), { recursive: true });
+  const { target, linked } = await configTarget(path);
+  const name = linked ? `${quoted(path)} (a symlink to ${quoted(target)})` : quoted(path);
+  const folder = dirname(target);
+  if (!(await isDirectory(folder))) {
+    throw new ConfigFileError(`cannot write ${name}: its folder ${quoted(folder)} does not exist`, path);
   }
   try {
-    return await withFileLock(`${path}.lock`, () => writeLocked(path, update, options));
+    return await withFileLock(`${target}.lock`, () => writeLocked({ path, target, name }, update, options));
   } catch (error) {
     if (error instanceof ConfigFileError) throw error;
-    throw new ConfigFileError(`cannot write ${path}: ${errText(error)}`, path);
+    throw new ConfigFileError(`cannot write ${name}: ${quoted(errText(error))}`, path);
   }
 }
 
 const ATTEMPTS = 20;
 
+/** The config as the user named it (`path`), the file that holds it (`target`), and both in words for messages. */
+interface ConfigFile {
+  path: string;
+  target: string;
+  name: string;
+}
+
 async function writeLocked(
-  path: string,
+  file: ConfigFile,
   update: (current: LoadedConfig) => PresenceConfig | null,
   options: WriteOptions,
 ): Promise<WriteResult> {
+  const { path, target, name } = file;
+  const now = options.now ?? new Date();
   const backups: string[] = [];
   const backedUp = new Set<string>();
-  await recoverAside(path, options.now ?? new Date(), backups);
+  await recoverAside(target, now, backups);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const before = await readState(path);
+    const before = await readState(target);
+    // Not a regular file, too large, not readable: never replaced, not even by the settings window.
+    if (before.unreadable !== null) {
+      throw new ConfigFileError(`${name} is not used and not overwritten: ${before.unreadable}. ${UNUSABLE_FIX}`, path);
+    }
     if (before.bytes !== null && process.platform !== 'win32' && ((before.mode ?? 0) & 0o200) === 0) {
       throw new ConfigFileError(
-        `${path} is read-only (mode ${(before.mode ?? 0).toString(8).padStart(4, '0')}); it is left as it is. ` +
-          `Make it writable (chmod u+w "${path}") to save settings.`,
+        `${name} is read-only (mode ${(before.mode ?? 0).toString(8).padStart(4, '0')}); it is left as it is. ` +
+          `Make it writable (chmod u+w "${quoted(target)}") to save settings.`,
         path,
       );
     }
     const parsed = parseConfigBytes(before.bytes);
     if (parsed.fileError !== null && options.replaceUnusable !== true) {
-      throw new ConfigFileError(
-        `${path} is not used and not overwritten: ${parsed.fileError}. Fix it, or move it away to start from defaults.`,
-        path,
-      );
+      throw new ConfigFileError(`${name} is not used and not overwritten: ${parsed.fileError}. ${UNUSABLE_FIX}`, path);
     }
     const current = result(path, before.bytes !== null, parsed);
     const next = update(current);
-    if (next === null) return { config: current.config, written: false, backups };
-    const out = Buffer.from(serializeConfig(parsed.raw, next), 'utf8');
-    if (before.bytes !== null && out.equals(before.bytes)) return { config: next, written: false, backups };
+    const unchanged = { config: next ?? current.config, written: false, backups, writtenTo: target };
+    if (next === null) return unchanged;
+    const out = renderConfig(parsed, next);
+    if (before.bytes !== null && out.equals(before.bytes)) return unchanged;
 
     const replacesValues = parsed.fileError !== null || parsed.problems.length > 0 || parsed.migratedFrom !== null;
     if (before.bytes !== null && replacesValues) {
       const key = before.bytes.toString('base64');
       if (!backedUp.has(key)) {
-        backups.push(await writeBackup(path, before.bytes, options.now ?? new Date()));
+        backups.push(await writeBackup(target, before.bytes, now));
         backedUp.add(key);
       }
     }
-    const tmp = await writeTemp(path, out, before);
-    const swapped = await swapIn(path, tmp, before.bytes, options.now ?? new Date(), backups).finally(() =>
+    const tmp = await writeTemp(file, out, before);
+    const swapped = await swapIn(target, tmp, before.bytes, now, backups).finally(() =>
       unlink(tmp).catch(() => undefined),
     );
-    if (swapped) return { config: next, written: true, backups };
+    if (swapped) return { config: next, written: true, backups, writtenTo: target };
   }
-  throw new ConfigFileError(`${path} kept changing while it was being written; nothing was replaced`, path);
+  throw new ConfigFileError(`${name} kept changing while it was being written; nothing was replaced`, path);
 }
 
-async function writeTemp(path: string, bytes: Buffer, before: FileState): Promise<string> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+async function writeTemp(file: ConfigFile, bytes: Buffer, before: FileState): Promise<string> {
+  const tmp = `${file.target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   const handle = await open(tmp, 'wx', 0o600);
   try {
     await handle.writeFile(bytes);
@@ -278,8 +375,8 @@ async function writeTemp(path: string, bytes: Buffer, before: FileState): Promis
           await handle.chown(uid, gid);
         } catch {
           throw new ConfigFileError(
-            `${path} belongs to another user (uid ${uid}); replacing it would change its owner, so it is left as it is`,
-            path,
+            `${file.name} belongs to another user (uid ${uid}); replacing it would change its owner, so it is left as it is`,
+            file.path,
           );
         }
       }
@@ -317,8 +414,8 @@ async function swapIn(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
-  const held = await readFile(aside);
-  if (!held.equals(expected)) {
+  const held = await readOwn(aside);
+  if (held === null || !held.equals(expected)) {
     // Changed between our read and the move: put it back untouched and merge again.
     await putBack(aside, path, now, backups);
     return false;
@@ -328,8 +425,8 @@ async function swapIn(
     await unlink(aside);
     return false;
   }
-  const late = await readFile(aside);
-  if (!late.equals(expected)) {
+  const late = await readOwn(aside);
+  if (late !== null && !late.equals(expected)) {
     // A writer that had the old file open wrote into it after the move: keep that too.
     backups.push(await writeBackup(path, late, now));
   }
@@ -346,7 +443,8 @@ async function recoverAside(path: string, now: Date, backups: string[]): Promise
   for (const aside of await asidesOf(path)) {
     if (await linkExclusive(aside, path)) await unlink(aside);
     else {
-      backups.push(await writeBackup(path, await readFile(aside), now));
+      const held = await readOwn(aside);
+      if (held !== null) backups.push(await writeBackup(path, held, now));
       await unlink(aside);
     }
   }
@@ -365,7 +463,8 @@ async function putBack(aside: string, path: string, now: Date, backups: string[]
     return;
   }
   // A third writer created the file meanwhile: the moved-aside version is kept as a backup.
-  backups.push(await writeBackup(path, await readFile(aside), now));
+  const held = await readOwn(aside);
+  if (held !== null) backups.push(await writeBackup(path, held, now));
   await unlink(aside);
 }
 
@@ -383,7 +482,7 @@ async function linkExclusive(from: string, to: string): Promise<boolean> {
   try {
     const handle = await open(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
-      await handle.writeFile(await readFile(from));
+      await handle.writeFile((await readOwn(from)) ?? Buffer.alloc(0));
       await handle.sync();
     } finally {
       await handle.close();
@@ -425,6 +524,10 @@ async function isDirectory(path: string): Promise<boolean> {
 
 function errText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function errCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | null)?.code ?? quoted(errText(error));
 }
 
 function sleep(ms: number): Promise<void> {
