@@ -1,8 +1,8 @@
-import type { DiscordActivity } from '../presence/activity.js';
 import { performance } from 'node:perf_hooks';
 import { IpcConnection, type Attempt } from './connection.js';
 import { DiscordError } from './errors.js';
 import { ipcCandidates } from './ipcPaths.js';
+import type { DiscordActivity } from './payload.js';
 import { currentUid } from './socketOwner.js';
 import { ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS, SlidingWindow } from './throttle.js';
 

@@ -1,21 +1,12 @@
 import type { PresenceConfig } from '../config/schema.js';
-import { ACTIVITY_TEXT, shortWindowLabel } from '../discord/activityText.js';
-import { fitLabel, fitText } from '../discord/limits.js';
-import { renderTemplate, type TemplateValues } from '../discord/template.js';
+import type { DiscordActivity } from '../discord/payload.js';
+import { ACTIVITY_TEXT, shortWindowLabel } from './activityText.js';
+import { fitLabel, fitText } from './limits.js';
+import { renderTemplate, type TemplateValues } from './template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
-
-/** The activity object of Discord's SET_ACTIVITY (only the fields we send). */
-export interface DiscordActivity {
-  details?: string;
-  state?: string;
-  timestamps?: { start?: number; end?: number };
-  assets?: { large_image?: string; large_text?: string; small_image?: string; small_text?: string };
-  buttons?: Array<{ label: string; url: string }>;
-  instance?: boolean;
-}
 
 export interface BuildInput {
   snapshot: UsageSnapshot;
