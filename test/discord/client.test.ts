@@ -304,6 +304,26 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     expect(c.lastAttempts.at(-1)).toEqual({ path: fake.path, outcome: 'connected' });
   });
 
+  it(
+    'a socket folder removed and made again (Discord quit, then started) is watched again',
+    { timeout: 10_000 },
+    async () => {
+      await fake.close();
+      const flatpak = join(dir, 'app', 'com.discordapp.Discord');
+      await mkdir(flatpak, { recursive: true });
+      // Only this folder is watched: no watch on a folder above it sees the removal.
+      const c = make({ ...deep, paths: [join(flatpak, 'discord-ipc-0')] });
+      c.start();
+      await stateIs(c, (s) => s.state === 'error');
+      expect(c.watchedFolders).toEqual([flatpak]);
+      await rm(flatpak, { recursive: true });
+      await mkdir(flatpak);
+      fake = await FakeDiscord.start(join(flatpak, 'discord-ipc-0'));
+      await stateIs(c, (s) => s.state === 'connected');
+      expect(c.lastAttempts.at(-1)).toEqual({ path: fake.path, outcome: 'connected' });
+    },
+  );
+
   it('stop() closes every watcher; start() watches again', async () => {
     const c = make();
     c.start();
