@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { raceTimeout, REAL_CLOCK, type Clock } from './clock.js';
 import { IpcConnection, type Attempt } from './connection.js';
 import { DiscordError } from './errors.js';
 import { ipcCandidates, socketFolders } from './ipcPaths.js';
@@ -12,19 +12,6 @@ export interface DiscordClientState {
   state: DiscordStateName;
   reason?: string;
 }
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_CLOCK: Clock = {
-  // Monotonic: a wall-clock step (NTP, sleep) must not open or shut the rate-limit window.
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 /** The backoff's cap on Windows: named pipes cannot be watched, so this bounds how late Discord's return is seen. */
 export const WINDOWS_MAX_BACKOFF_MS = 5000;
@@ -400,14 +387,4 @@ export class PresenceClient {
 
 function disabledState(): DiscordClientState {
   return { state: 'disabled', reason: 'No Discord application id is set. Add yours in Settings → Discord.' };
-}
-
-function raceTimeout(p: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
-  return new Promise((resolve) => {
-    const t = clock.setTimeout(resolve, ms);
-    void p.then(() => {
-      clock.clearTimeout(t);
-      resolve();
-    });
-  });
 }
