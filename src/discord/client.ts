@@ -123,7 +123,7 @@ export class PresenceClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    if (this.watchSockets) this.watch = new SocketWatch(socketFolders(this.paths()), () => this.socketAppeared());
+    this.syncWatch();
     this.connectSoon(0);
   }
 
@@ -141,6 +141,7 @@ export class PresenceClient {
     this.idRefused = false;
     this.connecting?.abort();
     this.dropConnection();
+    this.syncWatch();
     if (!this.running) {
       this.setState(id === '' ? disabledState() : { state: 'connecting' });
       return;
@@ -176,8 +177,7 @@ export class PresenceClient {
   /** Clears the activity, then closes, within `timeoutMs`. Safe to call more than once. */
   async stop(timeoutMs = 1500): Promise<void> {
     this.running = false;
-    this.watch?.close();
-    this.watch = null;
+    this.syncWatch();
     this.clearTimer('retry');
     this.clearTimer('pump');
     // A handshake in progress holds a socket and a timer: release both now (issue 11 §5).
@@ -301,6 +301,17 @@ export class PresenceClient {
     this.attempt += 1;
     // Full jitter in the upper half: spread retries without ever waiting less than half the step.
     this.connectSoon(Math.round(base / 2 + (this.random() * base) / 2));
+  }
+
+  /** Watches the socket folders while running with an id, and only then: the watchers keep the process alive. */
+  private syncWatch(): void {
+    const wanted = this.watchSockets && this.running && this.clientId !== '';
+    if (wanted && this.watch === null) {
+      this.watch = new SocketWatch(socketFolders(this.paths()), () => this.socketAppeared());
+    } else if (!wanted && this.watch !== null) {
+      this.watch.close();
+      this.watch = null;
+    }
   }
 
   /**

@@ -324,7 +324,7 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     },
   );
 
-  it('stop() closes every watcher; start() watches again', async () => {
+  it('stop() closes every watcher; start() watches again; with no id nothing is watched', async () => {
     const c = make();
     c.start();
     await stateIs(c, (s) => s.state === 'connected');
@@ -332,6 +332,10 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     await c.stop(200);
     expect(c.watchedFolders).toEqual([]);
     c.start();
+    expect(c.watchedFolders).toContain(dir);
+    c.setClientId('');
+    expect(c.watchedFolders).toEqual([]);
+    c.setClientId(ID);
     expect(c.watchedFolders).toContain(dir);
   });
 
