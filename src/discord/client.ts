@@ -1,3 +1,4 @@
+import { Backoff, WINDOWS_MAX_BACKOFF_MS } from './backoff.js';
 import { raceTimeout, REAL_CLOCK, type Clock } from './clock.js';
 import { IpcConnection, type Attempt } from './connection.js';
 import { DiscordError } from './errors.js';
@@ -12,9 +13,6 @@ export interface DiscordClientState {
   state: DiscordStateName;
   reason?: string;
 }
-
-/** The backoff's cap on Windows: named pipes cannot be watched, so this bounds how late Discord's return is seen. */
-export const WINDOWS_MAX_BACKOFF_MS = 5000;
 
 export interface PresenceClientOptions {
   clientId: string;
@@ -56,12 +54,9 @@ export interface PresenceClientOptions {
 export class PresenceClient {
   private clientId: string;
   private readonly clock: Clock;
-  private readonly random: () => number;
+  private readonly backoff: Backoff;
   private readonly opts: Required<
-    Pick<
-      PresenceClientOptions,
-      'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'stallTimeoutMs' | 'pid'
-    >
+    Pick<PresenceClientOptions, 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'stallTimeoutMs' | 'pid'>
   >;
   private readonly ownerUid: number | null;
   private readonly paths: () => readonly string[];
@@ -76,7 +71,6 @@ export class PresenceClient {
   private readonly listeners = new Set<(s: DiscordClientState) => void>();
   private current: DiscordClientState;
   private connection: IpcConnection | null = null;
-  private attempt = 0;
   private retryTimer: unknown = null;
   private pumpTimer: unknown = null;
   private running = false;
@@ -93,11 +87,13 @@ export class PresenceClient {
   constructor(options: PresenceClientOptions) {
     this.clientId = options.clientId.trim();
     this.clock = options.clock ?? REAL_CLOCK;
-    this.random = options.random ?? Math.random;
     const platform = options.platform ?? process.platform;
+    this.backoff = new Backoff(
+      options.minBackoffMs ?? 1000,
+      options.maxBackoffMs ?? (platform === 'win32' ? WINDOWS_MAX_BACKOFF_MS : 60_000),
+      options.random ?? Math.random,
+    );
     this.opts = {
-      minBackoffMs: options.minBackoffMs ?? 1000,
-      maxBackoffMs: options.maxBackoffMs ?? (platform === 'win32' ? WINDOWS_MAX_BACKOFF_MS : 60_000),
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 3000,
       stallTimeoutMs: options.stallTimeoutMs ?? 5000,
@@ -137,7 +133,7 @@ export class PresenceClient {
     const id = clientId.trim();
     if (id === this.clientId) return;
     this.clientId = id;
-    this.attempt = 0;
+    this.backoff.reset();
     this.idRefused = false;
     this.connecting?.abort();
     this.dropConnection();
@@ -156,7 +152,7 @@ export class PresenceClient {
    */
   retryNow(): void {
     if (!this.running || this.clientId === '' || this.connection !== null || this.connecting !== null) return;
-    this.attempt = 0;
+    this.backoff.reset();
     this.connectSoon(0);
   }
 
@@ -241,7 +237,7 @@ export class PresenceClient {
         return;
       }
       this.connection = connection;
-      this.attempt = 0;
+      this.backoff.reset();
       this.wokenMidAttempt = false;
       this.shown = 'null'; // Discord drops an activity with its connection: a new one shows nothing
       this.setState({ state: 'connected' });
@@ -297,10 +293,7 @@ export class PresenceClient {
       this.connectSoon(0);
       return;
     }
-    const base = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** this.attempt);
-    this.attempt += 1;
-    // Full jitter in the upper half: spread retries without ever waiting less than half the step.
-    this.connectSoon(Math.round(base / 2 + (this.random() * base) / 2));
+    this.connectSoon(this.backoff.next());
   }
 
   /** Watches the socket folders while running with an id, and only then: the watchers keep the process alive. */
@@ -321,7 +314,7 @@ export class PresenceClient {
    */
   private socketAppeared(): void {
     if (!this.running || this.clientId === '' || this.idRefused || this.connection !== null) return;
-    this.attempt = 0;
+    this.backoff.reset();
     if (this.connecting !== null) {
       this.wokenMidAttempt = true;
       return;
