@@ -16,6 +16,24 @@ const electronAndUi = [
   { name: 'zustand', message: 'src/ is the pure core: no UI state.' },
 ];
 
+/** The core's import rule, plus a folder's own allow-list (a later block replaces the rule, so it repeats the core's). */
+function coreImports(...folderPatterns) {
+  return [
+    'error',
+    {
+      paths: electronAndUi,
+      patterns: [
+        { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'src/ is the pure core.' },
+        {
+          group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+          message: 'The core must not depend on the app layers.',
+        },
+        ...folderPatterns,
+      ],
+    },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,20 +60,28 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: electronAndUi,
-          patterns: [
-            { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'src/ is the pure core.' },
-            {
-              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
-              message: 'The core must not depend on the app layers.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': coreImports(),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // Transport only (issue 22 §5): framing, sockets, backoff. What an activity says is src/presence's.
+    files: ['src/discord/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        group: ['../*', '!../discord'],
+        message: 'src/discord is the transport: it imports only node: modules and its own folder.',
+      }),
+    },
+  },
+  {
+    // Builds activities from a snapshot and the config, and hands them to the transport.
+    files: ['src/presence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        group: ['../*', '!../presence', '!../discord', '!../config', '!../usage', '!../codex', '!../format'],
+        message: 'src/presence may import only discord, config, usage, codex and format.',
+      }),
     },
   },
   {
@@ -126,14 +152,13 @@ export default tseslint.config(
                 '!**/src/presence',
                 '!**/src/presence/activity*',
                 '!**/src/presence/privacy*',
-                '!**/src/discord',
-                '!**/src/discord/template*',
+                '!**/src/presence/template*',
                 // pickCurrent: the popover marks the session the publisher picks, by the same rule.
                 '!**/src/usage',
                 '!**/src/usage/aggregate*',
               ],
               message:
-                'The renderer may import only src/contract and the pure preview modules (format, config/schema, presence, usage/aggregate).',
+                'The renderer may import only src/contract and the pure preview modules (format, config/schema, presence/{activity,privacy,template}, usage/aggregate).',
             },
           ],
         },

@@ -1,7 +1,7 @@
 import { resolveCodexHome } from '../src/codex/home.js';
 import type { PresenceConfig } from '../src/config/schema.js';
 import { PresenceClient, type DiscordClientState } from '../src/discord/client.js';
-import type { DiscordActivity } from '../src/presence/activity.js';
+import type { DiscordActivity } from '../src/discord/payload.js';
 import { PresencePublisher } from '../src/presence/publisher.js';
 import { UsageMonitor } from '../src/usage/monitor.js';
 import type { UsageSnapshot } from '../src/usage/types.js';

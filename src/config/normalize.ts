@@ -1,5 +1,5 @@
 import type { PresenceButton } from '../contract/index.js';
-import { loadedTemplate } from '../discord/template.js';
+import { loadedTemplate } from '../presence/template.js';
 import { quotedJson } from '../format/quoted.js';
 import { globProblem } from '../presence/glob.js';
 import {

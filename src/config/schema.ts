@@ -6,7 +6,7 @@ import type {
   StateLineMode,
   Theme,
 } from '../contract/index.js';
-import { validateTemplate } from '../discord/template.js';
+import { validateTemplate } from '../presence/template.js';
 import { globProblem } from '../presence/glob.js';
 
 /**

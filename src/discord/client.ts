@@ -1,9 +1,11 @@
-import type { DiscordActivity } from '../presence/activity.js';
-import { performance } from 'node:perf_hooks';
+import { Backoff, WINDOWS_MAX_BACKOFF_MS } from './backoff.js';
+import { raceTimeout, REAL_CLOCK, type Clock } from './clock.js';
 import { IpcConnection, type Attempt } from './connection.js';
 import { DiscordError } from './errors.js';
-import { ipcCandidates } from './ipcPaths.js';
+import { ipcCandidates, socketFolders } from './ipcPaths.js';
+import type { DiscordActivity } from './payload.js';
 import { currentUid } from './socketOwner.js';
+import { SocketWatch } from './socketWatch.js';
 import { ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS, SlidingWindow } from './throttle.js';
 
 export type DiscordStateName = 'disabled' | 'connecting' | 'connected' | 'error';
@@ -11,19 +13,6 @@ export interface DiscordClientState {
   state: DiscordStateName;
   reason?: string;
 }
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_CLOCK: Clock = {
-  // Monotonic: a wall-clock step (NTP, sleep) must not open or shut the rate-limit window.
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 export interface PresenceClientOptions {
   clientId: string;
@@ -34,7 +23,10 @@ export interface PresenceClientOptions {
   clock?: Clock;
   random?: () => number;
   minBackoffMs?: number;
+  /** Default 60 s; 5 s on Windows, where named pipes cannot be watched for Discord's return. */
   maxBackoffMs?: number;
+  /** Watch the socket folders and try at once when a socket appears (default: on, except on Windows). */
+  watchSockets?: boolean;
   requestTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   /** How long Discord may leave our writes unread before the connection is dropped. */
@@ -47,7 +39,9 @@ export interface PresenceClientOptions {
 
 /**
  * Discord Rich Presence over local IPC, written for a long-running tray app:
- * - a fresh socket per attempt, backoff 1 s → 60 s with jitter;
+ * - a fresh socket per attempt, backoff 1 s → 60 s with jitter, and an
+ *   attempt at once when a socket appears in a watched folder (Windows: the
+ *   backoff stops at 5 s instead, as pipes cannot be watched);
  * - observable state (`disabled`, `connecting`, `connected`, `error` + reason);
  * - an invalid client id stops retrying until `setClientId`;
  * - `setActivity` only records the wanted state: the latest one is sent, never
@@ -60,21 +54,23 @@ export interface PresenceClientOptions {
 export class PresenceClient {
   private clientId: string;
   private readonly clock: Clock;
-  private readonly random: () => number;
+  private readonly backoff: Backoff;
   private readonly opts: Required<
-    Pick<
-      PresenceClientOptions,
-      'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'stallTimeoutMs' | 'pid'
-    >
+    Pick<PresenceClientOptions, 'requestTimeoutMs' | 'handshakeTimeoutMs' | 'stallTimeoutMs' | 'pid'>
   >;
   private readonly ownerUid: number | null;
   private readonly paths: () => readonly string[];
   private readonly log: (message: string) => void;
+  private readonly watchSockets: boolean;
+  private watch: SocketWatch | null = null;
+  /** A socket appeared while an attempt was under way: if that one fails, try again at once. */
+  private wokenMidAttempt = false;
+  /** Discord refused the client id: only a new id helps, not a new Discord. */
+  private idRefused = false;
   private readonly throttle = new SlidingWindow(ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS);
   private readonly listeners = new Set<(s: DiscordClientState) => void>();
   private current: DiscordClientState;
   private connection: IpcConnection | null = null;
-  private attempt = 0;
   private retryTimer: unknown = null;
   private pumpTimer: unknown = null;
   private running = false;
@@ -91,20 +87,23 @@ export class PresenceClient {
   constructor(options: PresenceClientOptions) {
     this.clientId = options.clientId.trim();
     this.clock = options.clock ?? REAL_CLOCK;
-    this.random = options.random ?? Math.random;
+    const platform = options.platform ?? process.platform;
+    this.backoff = new Backoff(
+      options.minBackoffMs ?? 1000,
+      options.maxBackoffMs ?? (platform === 'win32' ? WINDOWS_MAX_BACKOFF_MS : 60_000),
+      options.random ?? Math.random,
+    );
     this.opts = {
-      minBackoffMs: options.minBackoffMs ?? 1000,
-      maxBackoffMs: options.maxBackoffMs ?? 60_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 3000,
       stallTimeoutMs: options.stallTimeoutMs ?? 5000,
       pid: options.pid ?? process.pid,
     };
-    const platform = options.platform ?? process.platform;
     this.ownerUid = options.ownerUid === undefined ? currentUid(platform) : options.ownerUid;
     const env = options.env ?? process.env;
     this.paths = () => options.paths ?? ipcCandidates(platform, env);
     this.log = options.log ?? (() => undefined);
+    this.watchSockets = options.watchSockets ?? platform !== 'win32';
     this.current = this.clientId === '' ? disabledState() : { state: 'connecting' };
   }
 
@@ -120,7 +119,13 @@ export class PresenceClient {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.syncWatch();
     this.connectSoon(0);
+  }
+
+  /** The folders watched for a new Discord socket now (empty when stopped). */
+  get watchedFolders(): string[] {
+    return this.watch?.watching ?? [];
   }
 
   /** A new client id (from settings): drop the connection and start over, even after an invalid id. */
@@ -128,9 +133,11 @@ export class PresenceClient {
     const id = clientId.trim();
     if (id === this.clientId) return;
     this.clientId = id;
-    this.attempt = 0;
+    this.backoff.reset();
+    this.idRefused = false;
     this.connecting?.abort();
     this.dropConnection();
+    this.syncWatch();
     if (!this.running) {
       this.setState(id === '' ? disabledState() : { state: 'connecting' });
       return;
@@ -145,7 +152,7 @@ export class PresenceClient {
    */
   retryNow(): void {
     if (!this.running || this.clientId === '' || this.connection !== null || this.connecting !== null) return;
-    this.attempt = 0;
+    this.backoff.reset();
     this.connectSoon(0);
   }
 
@@ -166,6 +173,7 @@ export class PresenceClient {
   /** Clears the activity, then closes, within `timeoutMs`. Safe to call more than once. */
   async stop(timeoutMs = 1500): Promise<void> {
     this.running = false;
+    this.syncWatch();
     this.clearTimer('retry');
     this.clearTimer('pump');
     // A handshake in progress holds a socket and a timer: release both now (issue 11 §5).
@@ -229,7 +237,8 @@ export class PresenceClient {
         return;
       }
       this.connection = connection;
-      this.attempt = 0;
+      this.backoff.reset();
+      this.wokenMidAttempt = false;
       this.shown = 'null'; // Discord drops an activity with its connection: a new one shows nothing
       this.setState({ state: 'connected' });
       this.log(`connected to Discord at ${connection.path}`);
@@ -272,16 +281,45 @@ export class PresenceClient {
   private failed(error: DiscordError): void {
     if (error.kind === 'invalid-client-id') {
       // Retrying cannot help; wait for a new id from the settings.
+      this.idRefused = true;
       this.setState({ state: 'error', reason: error.message });
       this.wakeIdle();
       return;
     }
     this.setState({ state: 'error', reason: error.message });
     this.wakeIdle();
-    const base = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** this.attempt);
-    this.attempt += 1;
-    // Full jitter in the upper half: spread retries without ever waiting less than half the step.
-    this.connectSoon(Math.round(base / 2 + (this.random() * base) / 2));
+    if (this.wokenMidAttempt) {
+      this.wokenMidAttempt = false;
+      this.connectSoon(0);
+      return;
+    }
+    this.connectSoon(this.backoff.next());
+  }
+
+  /** Watches the socket folders while running with an id, and only then: the watchers keep the process alive. */
+  private syncWatch(): void {
+    const wanted = this.watchSockets && this.running && this.clientId !== '';
+    if (wanted && this.watch === null) {
+      this.watch = new SocketWatch(socketFolders(this.paths()), () => this.socketAppeared());
+    } else if (!wanted && this.watch !== null) {
+      this.watch.close();
+      this.watch = null;
+    }
+  }
+
+  /**
+   * A `discord-ipc-*` appeared: Discord is (re)starting, so try now and start
+   * the backoff over, whatever it had grown to. An attempt already under way
+   * may have passed that socket: it is followed by another at once.
+   */
+  private socketAppeared(): void {
+    if (!this.running || this.clientId === '' || this.idRefused || this.connection !== null) return;
+    this.backoff.reset();
+    if (this.connecting !== null) {
+      this.wokenMidAttempt = true;
+      return;
+    }
+    this.connectSoon(0);
   }
 
   private pump(): void {
@@ -353,14 +391,4 @@ export class PresenceClient {
 
 function disabledState(): DiscordClientState {
   return { state: 'disabled', reason: 'No Discord application id is set. Add yours in Settings → Discord.' };
-}
-
-function raceTimeout(p: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
-  return new Promise((resolve) => {
-    const t = clock.setTimeout(resolve, ms);
-    void p.then(() => {
-      clock.clearTimeout(t);
-      resolve();
-    });
-  });
 }

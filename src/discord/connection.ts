@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { noConnectionError, type Attempt } from './attempts.js';
 import { closeError, DiscordError } from './errors.js';
 import { encodeFrame, FrameDecoder, OP, type Frame } from './framing.js';
+import { isNamedPipe } from './ipcPaths.js';
 import { Outbox, STALL_TIMEOUT_MS } from './outbox.js';
 import { checkSocketOwner, currentUid } from './socketOwner.js';
 
@@ -183,8 +184,6 @@ function closeFrameError(frame: Frame): DiscordError {
 function stopped(): DiscordError {
   return new DiscordError('closed', 'stopped before connecting');
 }
-
-const isNamedPipe = (path: string): boolean => /^\\\\[?.]\\pipe\\/i.test(path);
 
 type TryResult =
   | { kind: 'ok'; socket: Socket; outbox: Outbox; decoder: FrameDecoder; rest: Frame[]; attempt: Attempt }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Where Flatpak and Snap builds of Discord (and Vesktop) put their socket, relative to each temp folder. */
 export const SANDBOX_SUBDIRS = [
@@ -41,4 +41,16 @@ export function ipcCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv)
     }
   }
   return out;
+}
+
+/** A Windows named pipe (`\\?\pipe\…`): not a file, so it has no owner to check and no folder to watch. */
+export const isNamedPipe = (path: string): boolean => /^\\\\[?.]\\pipe\\/i.test(path);
+
+/** Whether a file name is one of Discord's IPC sockets. */
+export const isSocketName = (name: string): boolean => /^discord-ipc-\d+$/.test(name);
+
+/** The folders that hold `paths` (Unix sockets only), in order, without duplicates: where a new Discord appears. */
+export function socketFolders(paths: readonly string[]): string[] {
+  const folders = paths.filter((p) => !isNamedPipe(p) && isSocketName(basename(p))).map((p) => dirname(p));
+  return [...new Set(folders)];
 }

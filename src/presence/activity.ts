@@ -1,21 +1,13 @@
+import { cut, LineCheck, MAX_TEXT_CHARS } from '../codex/ranges.js';
 import type { PresenceConfig } from '../config/schema.js';
-import { ACTIVITY_TEXT, shortWindowLabel } from '../discord/activityText.js';
-import { fitLabel, fitText } from '../discord/limits.js';
-import { renderTemplate, type TemplateValues } from '../discord/template.js';
+import type { DiscordActivity } from '../discord/payload.js';
+import { ACTIVITY_TEXT, shortWindowLabel } from './activityText.js';
+import { fitLabel, fitText } from './limits.js';
+import { MAX_TEMPLATE_CHARS, renderTemplate, type TemplateValues } from './template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
 import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
-
-/** The activity object of Discord's SET_ACTIVITY (only the fields we send). */
-export interface DiscordActivity {
-  details?: string;
-  state?: string;
-  timestamps?: { start?: number; end?: number };
-  assets?: { large_image?: string; large_text?: string; small_image?: string; small_text?: string };
-  buttons?: Array<{ label: string; url: string }>;
-  instance?: boolean;
-}
 
 export interface BuildInput {
   snapshot: UsageSnapshot;
@@ -86,7 +78,10 @@ export function buildActivity(input: BuildInput): DiscordActivity | null {
     if (end !== null) activity.timestamps.end = end;
   }
   activity.assets = assets(config, session, visible);
-  const buttons = config.buttons.slice(0, 2).map((b) => ({ label: fitLabel(b.label), url: b.url }));
+  const buttons = config.buttons
+    .slice(0, 2)
+    .filter((b) => verbatim(b.url) !== null)
+    .map((b) => ({ label: fitLabel(b.label), url: b.url }));
   if (buttons.length > 0) activity.buttons = buttons;
   return activity;
 }
@@ -107,9 +102,9 @@ function templateValues(
       : durationShort(Date.parse(primary.resetsAt) - now);
   return {
     activity: session === null || !v.activity ? '' : activityText(session),
-    project: session !== null && v.project ? (session.project ?? '') : '',
-    branch: session !== null && v.branch ? (session.branch ?? '') : '',
-    model: session !== null && v.model ? (session.model ?? '') : '',
+    project: session !== null && v.project ? shown(session.project) : '',
+    branch: session !== null && v.branch ? shown(session.branch) : '',
+    model: session !== null && v.model ? shown(session.model) : '',
     status: session === null ? '' : session.status,
     'tokens.total': session !== null && v.tokens ? compactNumber(session.tokens.total) : '',
     'tokens.last': session !== null && v.tokens ? compactNumber(session.tokens.last) : '',
@@ -129,7 +124,7 @@ function activityText(s: CodexSessionSnapshot): string {
 
 function detailsLine(config: PresenceConfig, values: TemplateValues, v: Visible): string {
   if (v.minimal) return MINIMAL_DETAILS;
-  const template = config.display.details_template.trim() || '{activity} · {project}';
+  const template = usable(config.display.details_template).trim() || '{activity} · {project}';
   const text = renderTemplate(template, values);
   return text === '' ? MINIMAL_DETAILS : text;
 }
@@ -146,7 +141,8 @@ function stateLine(
   v: Visible,
 ): string {
   if (v.minimal) return '';
-  if (config.display.state_template.trim() !== '') return renderTemplate(config.display.state_template, values);
+  const template = usable(config.display.state_template);
+  if (template.trim() !== '') return renderTemplate(template, values);
   const limits = v.limits ? limitsText(snapshot) : '';
   const tokens = v.tokens && session !== null ? tokenTriplet(session.tokens) : '';
   switch (config.display.state_line) {
@@ -178,18 +174,42 @@ function countdownEnd(config: PresenceConfig, primary: UsageWindow | null, v: Vi
 
 function assets(config: PresenceConfig, session: CodexSessionSnapshot | null, v: Visible): DiscordActivity['assets'] {
   const out: NonNullable<DiscordActivity['assets']> = {};
-  const large = config.display.large_image_key.trim();
-  if (large !== '') {
+  const large = verbatim(config.display.large_image_key.trim());
+  if (large !== null) {
     out.large_image = large;
     // Minimal is only "Coding with Codex": the CLI version is a detail of the session, so it is not sent (issue 11).
-    const version = v.minimal ? null : session?.cliVersion;
+    // Only a version that looks like one (`0.171.0`): a rollout can say anything (issue 21 §6).
+    const version = v.minimal ? null : new LineCheck(0).version(session?.cliVersion);
     out.large_text = fitText(config.display.large_text.trim() || (version ? `Codex CLI ${version}` : 'Codex CLI'));
   }
-  const small = config.display.small_image_key.trim();
-  if (small !== '' && !v.minimal) {
+  const small = verbatim(config.display.small_image_key.trim());
+  if (small !== null && !v.minimal) {
     out.small_image = small;
     const model = v.model ? session?.model : null;
     out.small_text = fitText(config.display.small_text.trim() || model || 'OpenAI');
   }
   return out;
+}
+
+/**
+ * A value sent as it is (an image key, a button's link), or null when it is
+ * empty, not well-formed or holds a control character: fitted text is cleaned
+ * by fitText, but these cannot be changed without breaking them.
+ */
+function verbatim(text: string): string | null {
+  return new LineCheck(0).text(text, text.length) === text ? text : null;
+}
+
+/**
+ * A name from a rollout as a template value: no more than a display string
+ * keeps (the edge's bound, applied again here), so a template that repeats
+ * it renders in time linear in the template (issue 21 §1).
+ */
+function shown(name: string | null): string {
+  return name === null ? '' : cut(name, MAX_TEXT_CHARS);
+}
+
+/** A template longer than any valid one is not used, as when the config is loaded (loadedTemplate). */
+function usable(template: string): string {
+  return template.length > MAX_TEMPLATE_CHARS ? '' : template;
 }

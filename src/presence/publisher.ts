@@ -1,7 +1,8 @@
 import type { PresenceConfig } from '../config/schema.js';
 import type { PresenceClient } from '../discord/client.js';
+import type { DiscordActivity } from '../discord/payload.js';
 import type { UsageSnapshot } from '../usage/types.js';
-import { buildActivity, visibleSessions, type DiscordActivity } from './activity.js';
+import { buildActivity, visibleSessions } from './activity.js';
 
 export interface SnapshotSource {
   current(): UsageSnapshot;

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PresenceClient, type DiscordClientState } from '../../src/discord/client.js';
 import { FakeDiscord, makeStaleSocket } from '../support/fakeDiscord.js';
+import { HostilePeer } from '../support/hostilePeer.js';
 import { ManualClock } from '../support/manualClock.js';
 
 // Our client against a Discord IPC server on a real Unix socket.
@@ -241,6 +242,122 @@ describe('PresenceClient', () => {
     await c.stop(100);
     // The clear was sent even though no reply came; stop() returned anyway.
     expect(fake.received.length).toBe(before + 1);
+  });
+});
+
+describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
+  // The backoff is forced to 10 minutes: connecting within the test's timeout
+  // proves the socket's appearance was seen, not waited out. Before, the
+  // backoff grew to 60 s and a reconnect took up to 14.8 s after a 15 s outage.
+  const deep = { minBackoffMs: 600_000, maxBackoffMs: 600_000 };
+
+  it('deep in backoff, the client connects when the socket appears', { timeout: 10_000 }, async () => {
+    await fake.close();
+    const c = make(deep);
+    c.start();
+    await stateIs(c, (s) => s.state === 'error');
+    expect(c.watchedFolders).toContain(dir);
+    fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+    await stateIs(c, (s) => s.state === 'connected');
+    expect(fake.handshakes).toHaveLength(1);
+    c.setActivity({ details: 'back' });
+    await c.settled();
+    expect(fake.activities).toEqual([{ details: 'back' }]);
+  });
+
+  it(
+    'a socket that appears during an attempt that has passed it is tried right after',
+    { timeout: 10_000 },
+    async () => {
+      await fake.close();
+      // Slot 0 is missing and slot 1 never answers: the attempt waits on slot 1 when slot 0 appears.
+      const silent = await HostilePeer.start(join(dir, 'discord-ipc-1'), () => undefined);
+      try {
+        const c = make({ ...deep, handshakeTimeoutMs: 1000 });
+        c.start();
+        await silent.until(() => silent.handshakes === 1);
+        fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+        await stateIs(c, (s) => s.state === 'connected');
+        expect(fake.handshakes).toHaveLength(1);
+      } finally {
+        await silent.close();
+      }
+    },
+  );
+
+  it.each([
+    ['a runtime folder that does not exist yet', ['later', 'runtime']],
+    ['a Flatpak folder made when Discord first starts', ['app', 'com.discordapp.Discord']],
+  ])('%s: watched from its nearest existing ancestor', { timeout: 10_000 }, async (_name, [a, b]) => {
+    await fake.close();
+    const later = a === 'later';
+    const runtime = later ? join(dir, a ?? '', b ?? '') : dir;
+    const c = make({ ...deep, env: { XDG_RUNTIME_DIR: runtime } });
+    c.start();
+    await stateIs(c, (s) => s.state === 'error');
+    expect(c.watchedFolders).toContain(dir);
+    // The folders appear one by one, then Discord's socket in the last.
+    await mkdir(join(dir, a ?? ''));
+    await mkdir(join(dir, a ?? '', b ?? ''));
+    fake = await FakeDiscord.start(join(dir, a ?? '', b ?? '', 'discord-ipc-0'));
+    await stateIs(c, (s) => s.state === 'connected');
+    expect(c.lastAttempts.at(-1)).toEqual({ path: fake.path, outcome: 'connected' });
+  });
+
+  it(
+    'a socket folder removed and made again (Discord quit, then started) is watched again',
+    { timeout: 10_000 },
+    async () => {
+      await fake.close();
+      const flatpak = join(dir, 'app', 'com.discordapp.Discord');
+      await mkdir(flatpak, { recursive: true });
+      // Only this folder is watched: no watch on a folder above it sees the removal.
+      const c = make({ ...deep, paths: [join(flatpak, 'discord-ipc-0')] });
+      c.start();
+      await stateIs(c, (s) => s.state === 'error');
+      expect(c.watchedFolders).toEqual([flatpak]);
+      await rm(flatpak, { recursive: true });
+      await mkdir(flatpak);
+      fake = await FakeDiscord.start(join(flatpak, 'discord-ipc-0'));
+      await stateIs(c, (s) => s.state === 'connected');
+      expect(c.lastAttempts.at(-1)).toEqual({ path: fake.path, outcome: 'connected' });
+    },
+  );
+
+  it('stop() closes every watcher; start() watches again; with no id nothing is watched', async () => {
+    const c = make();
+    c.start();
+    await stateIs(c, (s) => s.state === 'connected');
+    expect(c.watchedFolders.length).toBeGreaterThan(0);
+    await c.stop(200);
+    expect(c.watchedFolders).toEqual([]);
+    c.start();
+    expect(c.watchedFolders).toContain(dir);
+    c.setClientId('');
+    expect(c.watchedFolders).toEqual([]);
+    c.setClientId(ID);
+    expect(c.watchedFolders).toContain(dir);
+  });
+
+  it('Windows cannot watch named pipes: the backoff stops at 5 s instead of 60 s', async () => {
+    const delays = async (platform: NodeJS.Platform): Promise<number[]> => {
+      const clock = new ManualClock();
+      const seen: number[] = [];
+      const set = clock.setTimeout.bind(clock);
+      clock.setTimeout = (fn, ms) => (seen.push(ms), set(fn, ms));
+      const c = new PresenceClient({ clientId: ID, platform, paths: [join(dir, 'none')], clock, random: () => 1 });
+      c.start();
+      // Each step runs the one retry due, whose failure sets the next.
+      while (seen.length < 9) {
+        await clock.untilTimerPending();
+        await clock.advance(seen.at(-1) ?? 0);
+      }
+      expect(c.watchedFolders).toEqual([]);
+      await c.stop(100);
+      return seen;
+    };
+    expect(await delays('win32')).toEqual([0, 1000, 2000, 4000, 5000, 5000, 5000, 5000, 5000]);
+    expect(await delays('linux')).toEqual([0, 1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
   });
 });
 

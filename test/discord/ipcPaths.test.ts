@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipcCandidates } from '../../src/discord/ipcPaths.js';
+import { ipcCandidates, socketFolders } from '../../src/discord/ipcPaths.js';
 
 describe('ipcCandidates', () => {
   it('Windows: the named pipes 0..9', () => {
@@ -30,5 +30,18 @@ describe('ipcCandidates', () => {
   it('macOS: $TMPDIR (with its trailing slash) is used', () => {
     const paths = ipcCandidates('darwin', { TMPDIR: '/var/folders/xy/T/' });
     expect(paths[0]).toBe('/var/folders/xy/T/discord-ipc-0');
+  });
+});
+
+describe('socketFolders: where a new Discord socket is watched for', () => {
+  it('Unix: each temp folder and its Flatpak and Snap sub-folders, once each, in scan order', () => {
+    const folders = socketFolders(ipcCandidates('linux', { XDG_RUNTIME_DIR: '/run/user/1000', TMPDIR: '/tmp/' }));
+    expect(folders.slice(0, 2)).toEqual(['/run/user/1000', '/run/user/1000/app/com.discordapp.Discord']);
+    expect(folders).toContain('/tmp/snap.discord');
+    expect(folders).toHaveLength(12);
+  });
+
+  it('Windows named pipes have no folder to watch', () => {
+    expect(socketFolders(ipcCandidates('win32', {}))).toEqual([]);
   });
 });

@@ -96,4 +96,15 @@ describe('stop() leaves nothing behind', () => {
     expect(report.exitedByItself).toBe(true);
     expect(report.code).toBe(0);
   }, 60_000);
+
+  it('stopped in backoff while watching for Discord’s socket: no watcher left, and the process exits by itself', async () => {
+    const report = await stopChild(join(dir, 'discord-ipc-0'), (printed) =>
+      printed((lines) => lines.some((l) => l.state === 'error')),
+    );
+    // There was a watch to close: one folder, one fs.watch handle, which would keep the process alive.
+    expect(report.lines.find((l) => l.stopping === true)).toEqual({ stopping: true, watching: 1, watchers: 1 });
+    expect(report.lines.at(-1)).toEqual({ stopped: true, timers: [] });
+    expect(report.exitedByItself).toBe(true);
+    expect(report.code).toBe(0);
+  }, 60_000);
 });

@@ -23,6 +23,24 @@ describe('layer rules', () => {
     ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n"],
     ['renderer/src/x.ts', "import { UsageEngine } from '../../src/usage/engine.js';\nexport const a = UsageEngine;\n"],
     ['renderer/src/x.ts', "import { loadConfig } from '../../src/config/store.js';\nexport const a = loadConfig;\n"],
+    [
+      'renderer/src/x.ts',
+      "import { PresenceClient } from '../../src/discord/client.js';\nexport const a = PresenceClient;\n",
+    ],
+    // src/discord is transport only (issue 22 §5): nothing from the folders that decide what an activity says.
+    ['src/discord/x.ts', "import { buildActivity } from '../presence/activity.js';\nexport const a = buildActivity;\n"],
+    ['src/discord/x.ts', "import type { UsageSnapshot } from '../usage/types.js';\nexport type A = UsageSnapshot;\n"],
+    [
+      'src/discord/x.ts',
+      "import type { PresenceConfig } from '../config/schema.js';\nexport type A = PresenceConfig;\n",
+    ],
+    ['src/discord/x.ts', "import { historyPath } from '../history/location.js';\nexport const a = historyPath;\n"],
+    ['src/discord/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    // src/presence builds activities: no history, CLI, instance lock or app layers.
+    ['src/presence/x.ts', "import { historyPath } from '../history/location.js';\nexport const a = historyPath;\n"],
+    ['src/presence/x.ts', "import { runCommand } from '../cli/run.js';\nexport const a = runCommand;\n"],
+    ['src/presence/x.ts', "import { claim } from '../instance/lock.js';\nexport const a = claim;\n"],
+    ['src/presence/x.ts', "import { TrayApp } from '../../main/app.js';\nexport const a = TrayApp;\n"],
   ])('%s: %s is rejected', async (file, code) => {
     expect(await ruleIds(file, code)).toContain('no-restricted-imports');
   });
@@ -35,6 +53,16 @@ describe('layer rules', () => {
     ],
     ['preload/x.ts', "import { CHANNELS } from '../src/contract/index.js';\nexport const a = CHANNELS;\n"],
     ['main/x.ts', "import { UsageMonitor } from '../src/usage/monitor.js';\nexport const a = UsageMonitor;\n"],
+    [
+      'renderer/src/x.ts',
+      "import { PLACEHOLDERS } from '../../src/presence/template.js';\nexport const a = PLACEHOLDERS;\n",
+    ],
+    ['src/discord/x.ts', "import { encodeFrame } from './framing.js';\nexport const a = encodeFrame;\n"],
+    ['src/discord/x.ts', "import { createConnection } from 'node:net';\nexport const a = createConnection;\n"],
+    ['src/presence/x.ts', "import { PresenceClient } from '../discord/client.js';\nexport const a = PresenceClient;\n"],
+    ['src/presence/x.ts', "import { pickCurrent } from '../usage/aggregate.js';\nexport const a = pickCurrent;\n"],
+    ['src/presence/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
+    ['src/presence/x.ts', "import { fitText } from './limits.js';\nexport const a = fitText;\n"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await ruleIds(file, code)).not.toContain('no-restricted-imports');
   });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig, toSettings, validateSettings } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/store.js';
-import { PLACEHOLDERS, renderTemplate, type TemplateValues } from '../../src/discord/template.js';
+import { PLACEHOLDERS, renderTemplate, type TemplateValues } from '../../src/presence/template.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { MAX_GLOB_CHARS, matchesGlob } from '../../src/presence/glob.js';
 import { runCli } from '../support/cli.js';

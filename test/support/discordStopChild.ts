@@ -19,8 +19,11 @@ client.onState((s) => {
 });
 client.start();
 say({ started: true });
+// The socket-folder watchers (fs.watch handles) keep the process alive until stop() closes them.
+const watchers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length;
 process.stdin.once('data', () => {
   process.stdin.destroy();
+  say({ stopping: true, watching: client.watchedFolders.length, watchers: watchers() });
   void client.stop(300).then(() => {
     say({ stopped: true, timers: process.getActiveResourcesInfo().filter((r) => r === 'Timeout') });
   });

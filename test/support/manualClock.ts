@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/discord/client.js';
+import type { Clock } from '../../src/discord/clock.js';
 
 interface Timer {
   at: number;

@@ -21,6 +21,9 @@ export const PLACEHOLDERS = [
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
 
+/** The longest template: a line is at most 128 characters, and this bounds the cost of rendering one. */
+export const MAX_TEMPLATE_CHARS = 256;
+
 const TOKEN_RE = /\{([^{}]*)\}/g;
 const KNOWN: ReadonlySet<string> = new Set(PLACEHOLDERS);
 
@@ -31,7 +34,7 @@ export function isPlaceholder(name: string): name is Placeholder {
 
 /** Null when valid; otherwise a message naming the problem and the placeholders that exist. */
 export function validateTemplate(template: string): string | null {
-  if (template.length > 256) return 'Templates are at most 256 characters.';
+  if (template.length > MAX_TEMPLATE_CHARS) return `Templates are at most ${MAX_TEMPLATE_CHARS} characters.`;
   const stripped = template.replace(TOKEN_RE, '');
   if (stripped.includes('{') || stripped.includes('}')) return 'Unbalanced { or }.';
   for (const m of template.matchAll(TOKEN_RE)) {
