@@ -1,6 +1,6 @@
 import { bool, isObject, num, str } from './json.js';
-import { MAIN_LIMIT_ID } from './rateLimits.js';
-import type { Credits, RateLimitObservation, RawWindow } from './types.js';
+import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../rollout/types.js';
 
 /** Who is logged in to Codex, from `account/read` (SCHEMA.md §10). */
 export interface AccountInfo {

@@ -5,7 +5,7 @@ import { spawnTracked, stopChild } from './childProcess.js';
 export { childrenStopped } from './childProcess.js';
 import { findCodex } from './findCodex.js';
 import { isObject, str } from './json.js';
-import type { RateLimitObservation } from './types.js';
+import type { RateLimitObservation } from '../rollout/types.js';
 
 /**
  * Asks Codex itself for the account's limits through its official JSON-RPC

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MAX_COMPRESSED_BYTES, MAX_DECOMPRESSED_BYTES } from './rolloutReader.js';
-import { decompressChunks, planFrames } from './zstd.js';
+import { decompressChunks, planFrames } from '../rollout/source/zstd.js';
 
 /** A compressed rollout's decompressed bytes, read in order with a short look-back. */
 export interface CompressedBytes {

@@ -1,12 +1,12 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { classifyHead, HEAD_BYTES } from './classifyHead.js';
+import { classifyHead, HEAD_BYTES } from '../rollout/decode/classifyHead.js';
 import { linesBackward, type ByteCounter } from './backwardLines.js';
 import { isPermissionError, LineTail, OPEN_FLAGS, type HeadVerdict, type TailResult } from './lineTail.js';
-import { parseLine } from './parseLine.js';
+import { parseLine } from '../rollout/decode/parseLine.js';
 import { LineCheck } from './ranges.js';
-import { emptyReadStats, type ReadStats, type RolloutEvent } from './types.js';
+import { emptyReadStats, type ReadStats, type RolloutEvent } from '../rollout/types.js';
 import { statKind } from '../fs/entryKind.js';
-import { decompressChunks, planFrames } from './zstd.js';
+import { decompressChunks, planFrames } from '../rollout/source/zstd.js';
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** A compressed rollout larger than this on disk is not read (it is skipped and reported). */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
-import { isCompressed, listRolloutFiles, plainPath } from '../codex/rolloutFiles.js';
+import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
 import { matchesGlob } from '../presence/glob.js';
 import { GitResolver } from '../usage/git.js';
 import type { UsageSnapshot, UsageWindow } from '../usage/types.js';

@@ -1,14 +1,14 @@
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { classifyHead, HEAD_BYTES } from '../codex/classifyHead.js';
+import { classifyHead, HEAD_BYTES } from '../rollout/decode/classifyHead.js';
 import { openCompressed } from '../codex/compressedBytes.js';
 import { isObject, isoToMs, str } from '../codex/json.js';
 import { OPEN_FLAGS } from '../codex/lineTail.js';
 import { LineCheck } from '../codex/ranges.js';
-import { isCompressed } from '../codex/rolloutFiles.js';
-import { parseRateLimits } from '../codex/rateLimits.js';
-import { blendedTotal, parseTokenUsage } from '../codex/tokenUsage.js';
-import type { TokenUsage } from '../codex/types.js';
+import { isCompressed } from '../rollout/files.js';
+import { parseRateLimits } from '../rollout/decode/rateLimits.js';
+import { blendedTotal, parseTokenUsage } from '../rollout/decode/tokenUsage.js';
+import type { TokenUsage } from '../rollout/types.js';
 import { localDay } from './day.js';
 import type { DayTokens, FileCursor, LimitRecord, Totals } from './records.js';
 

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { isPermissionError } from '../codex/lineTail.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
-import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
+import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
 import {
   compressedPath,
@@ -11,10 +11,10 @@ import {
   plainPath,
   type RolloutFile,
   type SpecialEntry,
-} from '../codex/rolloutFiles.js';
+} from '../rollout/files.js';
 import { fileInfo, RolloutReader } from '../codex/rolloutReader.js';
 import { SessionIndex } from '../codex/sessionIndex.js';
-import type { RateLimitObservation, RolloutEvent } from '../codex/types.js';
+import type { RateLimitObservation, RolloutEvent } from '../rollout/types.js';
 import { AccountSource } from './accountSource.js';
 import { childrenStopped } from '../codex/appServer.js';
 import { buildSnapshot, type SessionInput } from './aggregate.js';

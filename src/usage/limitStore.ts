@@ -1,5 +1,5 @@
-import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
-import type { Credits, RateLimitObservation, RawWindow } from '../codex/types.js';
+import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../rollout/types.js';
 import type { LimitFamily, LimitSource, UsageLimits, UsageWindow } from './types.js';
 import { SAME_WINDOW_MS, toUsageWindow, type WindowSample } from './windows.js';
 

@@ -1,5 +1,5 @@
-import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../codex/tokenUsage.js';
-import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../codex/types.js';
+import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../rollout/decode/tokenUsage.js';
+import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../rollout/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
 export interface SessionState {

@@ -1,4 +1,4 @@
-import type { RawWindow } from '../codex/types.js';
+import type { RawWindow } from '../rollout/types.js';
 import type { Pace, UsageWindow } from './types.js';
 
 /** Codex's /status marks limits older than this as stale (RATE_LIMIT_STALE_THRESHOLD_MINUTES). */

@@ -1,7 +1,7 @@
 import { appendFile, rename, truncate, writeFile, unlink } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RolloutReader } from '../../src/codex/rolloutReader.js';
-import type { RolloutEvent } from '../../src/codex/types.js';
+import type { RolloutEvent } from '../../src/rollout/types.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import { line, readSample, SAMPLES, shown, TempCodexHome } from '../support/codexHome.js';
 

@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RolloutReader } from '../../src/codex/rolloutReader.js';
-import type { RolloutEvent } from '../../src/codex/types.js';
-import { decompressChunks, MAX_WINDOW_BYTES, nodeZstd, planFrames, type ZstdBackend } from '../../src/codex/zstd.js';
+import type { RolloutEvent } from '../../src/rollout/types.js';
+import {
+  decompressChunks,
+  MAX_WINDOW_BYTES,
+  nodeZstd,
+  planFrames,
+  type ZstdBackend,
+} from '../../src/rollout/source/zstd.js';
 import { line, mainLimits } from '../support/codexHome.js';
 
 /** Real zstd data comes from the zstd CLI; the tests skip with one line without it. */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStatus } from '../../src/cli/statusText.js';
 import { CLOCK_SKEW_MS, LineCheck, MAX_RESET_DISTANCE_MS } from '../../src/codex/ranges.js';
-import { parseLine } from '../../src/codex/parseLine.js';
+import { parseLine } from '../../src/rollout/decode/parseLine.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';

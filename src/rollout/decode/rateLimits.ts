@@ -1,6 +1,6 @@
-import type { Credits, RateLimitObservation, RawWindow } from './types.js';
-import { bool, isObject, str, type JsonObject } from './json.js';
-import type { LineCheck } from './ranges.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../types.js';
+import { bool, isObject, str, type JsonObject } from '../../codex/json.js';
+import type { LineCheck } from '../../codex/ranges.js';
 
 /** The family that feeds the main 5h/weekly display (SCHEMA.md §7.6). */
 export const MAIN_LIMIT_ID = 'codex';

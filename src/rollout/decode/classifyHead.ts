@@ -1,4 +1,4 @@
-import type { RolloutEvent } from './types.js';
+import type { RolloutEvent } from '../types.js';
 import {
   eventActivity,
   isApprovalRequest,
@@ -6,8 +6,8 @@ import {
   parsedCommandActivity,
   toolActivity,
 } from './activityKinds.js';
-import { isoToMs } from './json.js';
-import type { LineCheck } from './ranges.js';
+import { isoToMs } from '../../codex/json.js';
+import type { LineCheck } from '../../codex/ranges.js';
 
 /**
  * How much of a line's start is enough to decide what it is. Codex writes
