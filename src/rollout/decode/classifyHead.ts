@@ -9,13 +9,6 @@ import {
 import { isoToMs } from '../../codex/json.js';
 import type { LineCheck } from '../../codex/ranges.js';
 
-/**
- * How much of a line's start is enough to decide what it is. Codex writes
- * `{"timestamp",("ordinal"),"type","payload":{"type",…}}`, so the kinds sit in
- * the first few hundred bytes even when the line is many megabytes long.
- */
-export const HEAD_BYTES = 2048;
-
 export type HeadDecision =
   /** Read the whole line and JSON-parse it. */
   | { action: 'parse' }
