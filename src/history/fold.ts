@@ -42,6 +42,7 @@ interface Stretch {
 export class DayFold {
   readonly limits: LimitRecord[] = [];
   private readonly stretches: Stretch[] = [{ cwd: undefined, days: new Map() }];
+  private readonly seen = new Set<string>();
 
   /** `cursor` is where this read starts (see `startCursor`); the fold moves it on. */
   constructor(
@@ -66,8 +67,8 @@ export class DayFold {
   }
 
   /** The cwds whose projects decide where this read's tokens go. */
-  cwds(): string[] {
-    return [...new Set(this.stretches.flatMap((s) => (s.cwd === undefined ? [] : [s.cwd])))];
+  cwds(): ReadonlySet<string> {
+    return this.seen;
   }
 
   /** The read's figures, once the project of each of `cwds()` is known. */
@@ -96,6 +97,7 @@ export class DayFold {
     const current = this.stretches[this.stretches.length - 1];
     if (cwd === null || current === undefined || cwd === current.cwd) return;
     this.stretches.push({ cwd, days: new Map() });
+    this.seen.add(cwd);
   }
 
   private tokenCount(e: TokenCountEvent): void {

@@ -62,9 +62,9 @@ async function scanPlain(path: string, previous: FileCursor | null, opts: ScanOp
     chunkBytes: SYNC_READ_BYTES,
   });
   const read = new EventRead(source, pipe, readSettings(opts));
-  for await (const event of read) (fold as DayFold | null)?.apply(event);
+  const outcome = await read.each((event) => (fold as DayFold | null)?.apply(event));
   const folded = fold as DayFold | null;
-  if (read.outcome?.kind !== 'read' || folded === null) return null;
+  if (outcome.kind !== 'read' || folded === null) return null;
   // A trailing partial line waits for the next scan.
   folded.cursor.offset = read.position;
   return settle(folded, opts, stats.bytesRead);
@@ -96,11 +96,10 @@ async function scanCompressed(
   const fold = new DayFold(startCursor(path, ino, Infinity, previous, opts.countAfter), opts);
   const stats = emptyReadStats();
   const read = new EventRead(compressedSource(path), new Pipeline(stats, 0, { kinds: FOLD_KINDS }), readSettings(opts));
-  for await (const event of read) fold.apply(event);
-  const outcome = read.outcome;
-  if (outcome?.kind === 'special')
+  const outcome = await read.each((event) => fold.apply(event));
+  if (outcome.kind === 'special')
     return { cursor: freshCursor(path, ino, opts.countAfter), add: [], limits: [], bytes: stats.bytesRead };
-  if (outcome?.kind !== 'read') return null;
+  if (outcome.kind !== 'read') return null;
   fold.cursor.offset = read.position;
   return settle(fold, opts, stats.bytesRead);
 }

@@ -39,9 +39,8 @@ export function usageStep(
   last: TokenUsage | null,
   inherited: TokenUsage | null,
 ): UsageStep {
-  const own = (u: TokenUsage): TokenUsage => (inherited === null ? u : subtractUsage(u, inherited));
   if (previous === null) {
-    const mine = own(total);
+    const mine = own(total, inherited);
     return { kind: 'first', request: last ?? mine, shown: blendedTotal(mine), cached: mine.cachedInput };
   }
   if (total.total === previous.total) return { kind: 'unchanged' };
@@ -59,9 +58,14 @@ export function usageStep(
     kind: 'grew',
     // Builds without last_token_usage: the growth of the total is the request.
     request: last ?? subtractUsage(total, previous),
-    shown: Math.max(0, blendedTotal(own(total)) - blendedTotal(own(previous))),
+    shown: Math.max(0, blendedTotal(own(total, inherited)) - blendedTotal(own(previous, inherited))),
     cached: Math.max(0, total.cachedInput - previous.cachedInput),
   };
+}
+
+/** What of `u` is the session's own: all of it, or what a fork did not inherit. */
+function own(u: TokenUsage, inherited: TokenUsage | null): TokenUsage {
+  return inherited === null ? u : subtractUsage(u, inherited);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Decoder, type EventKind } from './decode/index.js';
 import { LineSplitter, type SplitOptions } from './lines.js';
-import type { ByteSource, FileFacts, ReadOutcome } from './source/feed.js';
+import type { ByteSource, Feed, FileFacts, ReadOutcome } from './source/feed.js';
 import type { ReadStats, RolloutEvent } from './types.js';
 
 /** What a read drives: a splitter over some sink, and the events that sink produced. */
@@ -68,41 +68,40 @@ export class EventRead implements AsyncIterable<RolloutEvent> {
   }
 
   /** Reads to the end, for a read whose events its pipe's sink already took; resolves with the outcome. */
-  async finish(): Promise<ReadOutcome> {
-    const events = this[Symbol.asyncIterator]();
-    while ((await events.next()).done !== true);
+  finish(): Promise<ReadOutcome> {
+    return this.each(() => undefined);
+  }
+
+  /**
+   * Reads forward to the end, handing each event to `fold` as it is decoded:
+   * the iteration below without a promise per event, for a consumer that
+   * never stops early (the history backfill folds every line of 10,000 files).
+   */
+  async each(fold: (event: RolloutEvent) => void): Promise<ReadOutcome> {
+    const { queue } = this.pipe;
+    const step = (feed: Feed): void => {
+      this.take(feed);
+      for (const event of queue) fold(event);
+      queue.length = 0;
+    };
+    try {
+      const feeds = this.feeds();
+      if (Array.isArray(feeds)) feeds.forEach(step);
+      else for await (const feed of feeds) step(feed);
+    } finally {
+      this.ended();
+    }
     return this.outcome ?? { kind: 'aborted' };
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<RolloutEvent> {
-    const { lines, queue, stats } = this.pipe;
+    const { queue } = this.pipe;
     const newestFirst = this.settings.order === 'newestFirst';
     /** Where the run whose events are queued starts (backward reads). */
     let runStart = -1;
-    queue.length = 0;
     try {
-      for await (const feed of this.source.feeds(lines, stats, this.settings.signal)) {
-        switch (feed.kind) {
-          case 'open':
-            this.file = feed.file;
-            this.pipe.begin(Math.min(this.settings.now(), feed.file.mtimeMs));
-            break;
-          case 'bytes':
-            lines.push(feed.bytes);
-            break;
-          case 'gap':
-            lines.skip(feed.bytes, feed.lastByte);
-            break;
-          case 'run':
-            lines.reset(feed.start);
-            break;
-          case 'end':
-            lines.end();
-            break;
-          case 'done':
-            this.outcome = feed.outcome;
-            break;
-        }
+      for await (const feed of this.feeds()) {
+        this.take(feed);
         if (!newestFirst) {
           // Copied out first: the consumer may stop at any event.
           if (queue.length > 0) yield* queue.splice(0);
@@ -120,10 +119,45 @@ export class EventRead implements AsyncIterable<RolloutEvent> {
         }
       }
     } finally {
-      queue.length = 0;
-      if (this.outcome === null && this.file !== null) this.outcome = { kind: 'read', file: this.file };
-      this.outcome ??= { kind: 'aborted' };
-      this.settings.onEnd?.(this);
+      this.ended();
     }
+  }
+
+  private feeds(): AsyncIterable<Feed> | Feed[] {
+    this.pipe.queue.length = 0;
+    return this.source.feeds(this.pipe.lines, this.pipe.stats, this.settings.signal);
+  }
+
+  /** One feed into the pipe. */
+  private take(feed: Feed): void {
+    const { lines } = this.pipe;
+    switch (feed.kind) {
+      case 'open':
+        this.file = feed.file;
+        this.pipe.begin(Math.min(this.settings.now(), feed.file.mtimeMs));
+        break;
+      case 'bytes':
+        lines.push(feed.bytes);
+        break;
+      case 'gap':
+        lines.skip(feed.bytes, feed.lastByte);
+        break;
+      case 'run':
+        lines.reset(feed.start);
+        break;
+      case 'end':
+        lines.end();
+        break;
+      case 'done':
+        this.outcome = feed.outcome;
+        break;
+    }
+  }
+
+  private ended(): void {
+    this.pipe.queue.length = 0;
+    if (this.outcome === null && this.file !== null) this.outcome = { kind: 'read', file: this.file };
+    this.outcome ??= { kind: 'aborted' };
+    this.settings.onEnd?.(this);
   }
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { LineCheck } from '../../codex/ranges.js';
 import type { LineSink } from '../lines.js';
 import type { ReadStats, RolloutEvent } from '../types.js';
@@ -36,9 +37,12 @@ export class Decoder implements LineSink {
   }
 
   head(head: Buffer, first: boolean): boolean {
-    this.check = new LineCheck(this.readAt);
     this.deferred = null;
-    if (this.needles !== null && !sniff(head, this.needles)) return false;
+    if (this.needles !== null && !sniff(head, this.needles)) {
+      this.check = UNCHECKED;
+      return false;
+    }
+    this.check = new LineCheck(this.readAt);
     const decision = classifyHead(head.toString('utf8'), first, this.check);
     if (decision.action === 'parse') return true;
     if (decision.action === 'event') this.deferred = decision.event;
@@ -60,14 +64,11 @@ export class Decoder implements LineSink {
 
   line(line: Buffer, first: boolean): void {
     this.stats.linesRead += 1;
-    let text: string;
-    try {
-      text = utf8.decode(line);
-    } catch {
+    if (!isUtf8(line)) {
       this.stats.invalidUtf8Lines += 1;
       return;
     }
-    const result = parseLine(text, first, this.check);
+    const result = parseLine(line.toString('utf8'), first, this.check);
     if (result === 'malformed') {
       this.stats.malformedLines += 1;
       return;
@@ -85,10 +86,11 @@ export class Decoder implements LineSink {
   }
 }
 
+/** The check of a line stepped over unread: nothing in it was ranged, so nothing is out of range. */
+const UNCHECKED = new LineCheck(0);
 const CLOSE_BRACE = 0x7d;
 const CR = 13;
 const SPACE = 32;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * What a line that can become each kind holds near its start. A reader that
@@ -96,25 +98,36 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * byte search of its first bytes, before any text is decoded; a kind missing
  * here (activity, approval, legacy) turns the search off.
  */
-const NEEDLES: Partial<Record<EventKind, string[]>> = {
-  meta: ['"session_meta"'],
-  turnContext: ['"turn_context"'],
-  tokenCount: ['"token_count"'],
-  turnUsage: ['"token_usage_record"'],
-  turnStarted: ['"task_started"', '"user_message"'],
-  turnEnded: ['"task_complete"', '"turn_aborted"'],
+const NEEDLES: Partial<Record<EventKind, Buffer[]>> = {
+  meta: needles('"session_meta"'),
+  turnContext: needles('"turn_context"'),
+  tokenCount: needles('"token_count"'),
+  turnUsage: needles('"token_usage_record"'),
+  turnStarted: needles('"task_started"', '"user_message"'),
+  turnEnded: needles('"task_complete"', '"turn_aborted"'),
 };
 /** The envelope and payload types sit in a line's first ~150 bytes. */
 const SNIFF_BYTES = 512;
 
+function needles(...texts: string[]): Buffer[] {
+  return texts.map((t) => Buffer.from(t));
+}
+
+/** The most frequent lines first: most lines a search finds hold a token_count. */
+const BY_FREQUENCY: EventKind[] = ['tokenCount', 'turnContext', 'turnUsage', 'turnStarted', 'turnEnded', 'meta'];
+
+/** Worked out once per set of kinds (a reader per file, and 10,000 files in a backfill). */
+const NEEDLES_FOR = new WeakMap<ReadonlySet<EventKind>, Buffer[] | null>();
+
 function needlesFor(kinds: ReadonlySet<EventKind>): Buffer[] | null {
-  const out: Buffer[] = [];
-  for (const kind of kinds) {
-    const needles = NEEDLES[kind];
-    if (needles === undefined) return null;
-    out.push(...needles.map((n) => Buffer.from(n)));
+  let found = NEEDLES_FOR.get(kinds);
+  if (found === undefined) {
+    found = [...kinds].some((kind) => NEEDLES[kind] === undefined)
+      ? null
+      : BY_FREQUENCY.filter((kind) => kinds.has(kind)).flatMap((kind) => NEEDLES[kind] ?? []);
+    NEEDLES_FOR.set(kinds, found);
   }
-  return out;
+  return found;
 }
 
 function sniff(head: Buffer, needles: readonly Buffer[]): boolean {

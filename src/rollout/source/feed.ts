@@ -48,8 +48,11 @@ export interface SplitState {
 }
 
 export interface ByteSource {
-  /** Ends with one `done`, unless the reader stops early. `bytesRead` counts bytes taken from disk. */
-  feeds(lines: SplitState, counter: { bytesRead: number }, signal?: AbortSignal): AsyncIterable<Feed>;
+  /**
+   * Ends with one `done`, unless the reader stops early. `bytesRead` counts
+   * bytes taken from disk. A plain list when the source read synchronously.
+   */
+  feeds(lines: SplitState, counter: { bytesRead: number }, signal?: AbortSignal): AsyncIterable<Feed> | Feed[];
 }
 
 /** EACCES or EPERM: the entry exists but this user may not read it. */
