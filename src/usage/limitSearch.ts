@@ -49,7 +49,8 @@ export async function searchLimits(s: LimitSearch): Promise<void> {
     if (searched >= s.maxFiles || bytes >= s.maxBytes) break;
     const freshest = s.limits.freshestMainAt;
     if (freshest !== null && f.mtimeMs < freshest) break;
-    if (s.live(plainPath(f.path))) continue;
+    // Read already, or refused already (a compressed file read as a live session that could not be).
+    if (s.live(plainPath(f.path)) || s.ledger.special.has(f.path)) continue;
     searched += 1;
     const reader = new RolloutReader(f.path, s.reader);
     if (f.compressed) await searchCompressed(reader, f, s);

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { openRegular, type ByteSource, type Feed, type ReadOutcome } from './feed.js';
+import { openRegular, type ByteSource, type Feed, type FileFacts, type ReadOutcome } from './feed.js';
 import { FrameWalker } from './frames.js';
 import { decompressPieces, type ZstdBackend } from './zstd.js';
 
@@ -26,13 +26,19 @@ const TURN_BYTES = 1024 * 1024;
  * `special` with the reason; what it gave before that is for the caller to
  * drop (a compressed file counts whole or not at all).
  */
-export function compressedSource(path: string, backend?: ZstdBackend): ByteSource {
-  return { feeds: (_lines, counter, signal) => compressedFeeds(path, backend, counter, signal) };
+export function compressedSource(path: string, opts: CompressedOptions = {}): ByteSource {
+  return { feeds: (_lines, counter, signal) => compressedFeeds(path, opts, counter, signal) };
+}
+
+export interface CompressedOptions {
+  /** Given what the file is, 0 reads it and null leaves it (a compressed file is read whole or not at all). */
+  start?: (file: FileFacts) => 0 | null;
+  backend?: ZstdBackend;
 }
 
 async function* compressedFeeds(
   path: string,
-  backend: ZstdBackend | undefined,
+  { start, backend }: CompressedOptions,
   counter: { bytesRead: number },
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Feed> {
@@ -40,6 +46,7 @@ async function* compressedFeeds(
   if ('outcome' in opened) return yield done(opened.outcome);
   const { handle, file } = opened;
   try {
+    if (start !== undefined && start(file) === null) return yield done({ kind: 'read', file });
     if (file.size > MAX_COMPRESSED_BYTES) return yield skipped('a compressed rollout over 64 MB (not read)');
     yield { kind: 'open', file };
     const walker = new FrameWalker();
