@@ -16,6 +16,22 @@ const electronAndUi = [
   { name: 'zustand', message: 'src/ is the pure core: no UI state.' },
 ];
 
+/** The core's own bounds: no UI, and nothing of the app layers. */
+const corePatterns = [
+  { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'src/ is the pure core.' },
+  {
+    group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+    message: 'The core must not depend on the app layers.',
+  },
+];
+
+/**
+ * The rollout pipeline (src/rollout: files, sources, lines, decode) is the
+ * bottom of the core (issue 22 §1): the session model, history and the
+ * publisher are built on it, so it imports none of them.
+ */
+const aboveRollout = ['usage', 'session', 'publisher', 'history', 'presence', 'discord', 'cli', 'config', 'instance'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,20 +58,27 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { paths: electronAndUi, patterns: corePatterns }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    files: ['src/rollout/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: electronAndUi,
           patterns: [
-            { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'src/ is the pure core.' },
+            ...corePatterns,
             {
-              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
-              message: 'The core must not depend on the app layers.',
+              group: aboveRollout.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]),
+              message:
+                'src/rollout is the bottom layer: it may import src/fs and src/codex/{ranges,json}, nothing built on it.',
             },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },
   },
   {
