@@ -34,7 +34,9 @@ function split(data: Buffer, cuts: number[]): { calls: string[]; lineStart: numb
 
 describe('the line splitter', () => {
   it('tells the sink the same, however the bytes are cut (property)', () => {
-    const bytes = fc.array(fc.constantFrom(...'{}ab\r\n\n x'.split('').map((c) => c.charCodeAt(0))), { maxLength: 120 });
+    const bytes = fc.array(fc.constantFrom(...'{}ab\r\n\n x'.split('').map((c) => c.charCodeAt(0))), {
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(bytes, fc.array(fc.nat(120), { maxLength: 12 }), (raw, cuts) => {
         const data = Buffer.from(raw);
