@@ -1,13 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INSTANCE_FILE } from '../../src/instance/instanceFile.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { runCli, startCli } from '../support/cli.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { runCli, type startCli } from '../support/cli.js';
+import { useCliHome } from '../support/cliHome.js';
+import { line, mainLimits } from '../support/codexHome.js';
 import { peakRss } from '../support/peakRss.js';
 
 /**
@@ -19,26 +19,14 @@ const HAS_ZSTD = spawnSync('zstd', ['--version']).status === 0;
 const LINUX = process.platform === 'linux';
 if (!HAS_ZSTD) console.log('compressed bomb tests skipped: the zstd CLI is not installed');
 
-let home: TempCodexHome;
-let work: string;
-const children: Array<ReturnType<typeof startCli>> = [];
-beforeEach(async () => {
-  home = await TempCodexHome.create();
-  work = await mkdtemp(join(tmpdir(), 'cdp-bomb-'));
-});
-afterEach(async () => {
-  for (const cli of children.splice(0))
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-  await home.remove();
-  await rm(work, { recursive: true, force: true });
-});
+const fx = useCliHome('cdp-bomb-');
 
 const HOUR = 3600_000;
 const DAY = '2026-12-07';
 
 /** `shell` piped into zstd, written as a compressed rollout with mtime `at`. */
 async function bomb(name: string, shell: string, zstdArgs: string, at: Date): Promise<string> {
-  const path = `${home.rolloutPath(DAY, name)}.zst`;
+  const path = `${fx.home().rolloutPath(DAY, name)}.zst`;
   await mkdir(dirname(path), { recursive: true });
   execFileSync('sh', ['-c', `${shell} | zstd -q ${zstdArgs} -f -o '${path}'`]);
   await utimes(path, at, at);
@@ -56,7 +44,7 @@ function tokenBomb(name: string, at: Date): Promise<string> {
 }
 
 async function status(extraEnv: NodeJS.ProcessEnv = {}): Promise<UsageSnapshot> {
-  const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home], extraEnv);
+  const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', fx.home().home], extraEnv);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as UsageSnapshot;
@@ -82,7 +70,7 @@ describe.skipIf(!HAS_ZSTD)('compressed bombs', () => {
   it('a frame asking for a 128 MB window is refused before decoding; memory stays flat', async () => {
     // 20 MB of one letter under --long=27: a few KB on disk, a 128 MB window declared.
     await bomb('window', 'yes x | head -c 20000000', '--long=27', new Date(Date.now() - HOUR));
-    const rss = peakRss(join(work, 'rss'));
+    const rss = peakRss(join(fx.work(), 'rss'));
     const snap = await status(rss.env);
     expect(snap.diagnostics.skippedEntries.entries.map((e) => e.reason)).toEqual([
       'a corrupt compressed rollout (a frame asking for a 128 MB window)',
@@ -93,7 +81,7 @@ describe.skipIf(!HAS_ZSTD)('compressed bombs', () => {
 
   it('300 MB of token_count lines: read as a stream, given up past the cap, never held whole', async () => {
     await tokenBomb('tokens', new Date());
-    const rss = peakRss(join(work, 'rss'));
+    const rss = peakRss(join(fx.work(), 'rss'));
     const snap = await status(rss.env);
     expect(snap.diagnostics.skippedEntries.entries.map((e) => e.reason)).toEqual([
       'a compressed rollout that expands past 256 MB (not read)',
@@ -106,13 +94,12 @@ describe.skipIf(!HAS_ZSTD)('compressed bombs', () => {
 
   it('run stops within a bound of SIGTERM while its start-up reads bombs', async () => {
     for (let i = 0; i < 3; i += 1) await newlines(`nl${i}`, new Date());
-    const state = join(work, 'state');
-    const cli = startCli(['run', '--codex-home', home.home], {
+    const state = join(fx.work(), 'state');
+    const cli = fx.start(['run', '--codex-home', fx.home().home], {
       CODEX_PRESENCE_STATE_DIR: state,
-      CODEX_PRESENCE_DATA_DIR: join(work, 'data'),
-      XDG_RUNTIME_DIR: work,
+      CODEX_PRESENCE_DATA_DIR: join(fx.work(), 'data'),
+      XDG_RUNTIME_DIR: fx.work(),
     });
-    children.push(cli);
     // The lock and its Discord state are written just before the engine's first read.
     await fileHolds(join(state, INSTANCE_FILE), '"discord"');
     cli.child.kill('SIGTERM');
@@ -124,20 +111,23 @@ describe.skipIf(!HAS_ZSTD)('compressed bombs', () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const at = (ago: number): string => new Date(Date.now() - ago).toISOString();
     // A live session with limits: the limit search stops there, so only history reads the (older) bombs.
-    await home.writeRollout(
-      home.rolloutPath(DAY, 'live'),
-      [line.meta(at(60_000)), line.tokenCount(at(30_000), 5000, 5000, mainLimits(30, 20, reset, reset)), ''].join('\n'),
-    );
+    await fx
+      .home()
+      .writeRollout(
+        fx.home().rolloutPath(DAY, 'live'),
+        [line.meta(at(60_000)), line.tokenCount(at(30_000), 5000, 5000, mainLimits(30, 20, reset, reset)), ''].join(
+          '\n',
+        ),
+      );
     // Oldest first in the backfill: each of these takes seconds to read through.
     for (let i = 0; i < 3; i += 1) await tokenBomb(`tc${i}`, new Date(Date.now() - 3 * 24 * HOUR));
     for (let i = 0; i < 2; i += 1) await newlines(`nl${i}`, new Date(Date.now() - 2 * 24 * HOUR));
-    const data = join(work, 'data');
-    const cli = startCli(['run', '--codex-home', home.home], {
-      CODEX_PRESENCE_STATE_DIR: join(work, 'state'),
+    const data = join(fx.work(), 'data');
+    const cli = fx.start(['run', '--codex-home', fx.home().home], {
+      CODEX_PRESENCE_STATE_DIR: join(fx.work(), 'state'),
       CODEX_PRESENCE_DATA_DIR: data,
-      XDG_RUNTIME_DIR: work,
+      XDG_RUNTIME_DIR: fx.work(),
     });
-    children.push(cli);
     await cli.printed('session');
     await fileHolds(join(data, 'history.jsonl'), '"phase":"running"');
     cli.child.kill('SIGTERM');

@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_ID_CHARS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { runCli, startCli } from '../support/cli.js';
-import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
+import { runCli } from '../support/cli.js';
+import { useCliHome } from '../support/cliHome.js';
+import { line, mainLimits } from '../support/codexHome.js';
 import { peakRss } from '../support/peakRss.js';
 
 /**
@@ -15,19 +15,7 @@ import { peakRss } from '../support/peakRss.js';
  * counted as suspicious; read by the real CLI from real files.
  */
 const LINUX = process.platform === 'linux';
-let home: TempCodexHome;
-let work: string;
-const children: Array<ReturnType<typeof startCli>> = [];
-beforeEach(async () => {
-  home = await TempCodexHome.create();
-  work = await mkdtemp(join(tmpdir(), 'cdp-strings-'));
-});
-afterEach(async () => {
-  for (const cli of children.splice(0))
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-  await home.remove();
-  await rm(work, { recursive: true, force: true });
-});
+const fx = useCliHome('cdp-strings-');
 
 const at = (ago: number): string => new Date(Date.now() - ago).toISOString();
 const LONG = 149_400;
@@ -41,8 +29,8 @@ async function hostileSession(): Promise<void> {
     limit_name: 'n'.repeat(LONG),
   };
   const main = { ...mainLimits(30, 20, reset, reset + 86_400), plan_type: 'p'.repeat(LONG) };
-  await home.writeRollout(
-    home.rolloutPath('2026-12-07', 'long'),
+  await fx.home().writeRollout(
+    fx.home().rolloutPath('2026-12-07', 'long'),
     [
       line.meta(at(60_000), {
         id: 'long-session',
@@ -63,7 +51,7 @@ async function hostileSession(): Promise<void> {
   );
   // An index line is at most 64 KB (a longer one is dropped whole): a name of 20,000 characters fits.
   await writeFile(
-    join(home.home, 'session_index.jsonl'),
+    join(fx.home().home, 'session_index.jsonl'),
     `${JSON.stringify({ id: 'long-session', thread_name: `t\u0007${'t'.repeat(20_000)}`, updated_at: at(10_000) })}\n`,
   );
 }
@@ -71,8 +59,8 @@ async function hostileSession(): Promise<void> {
 describe('strings of any length in rollout fields', () => {
   it('status shows each cut to a display length, unknown where it cannot be cut, and counts the lines', async () => {
     await hostileSession();
-    const rss = peakRss(join(work, 'rss'));
-    const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home], rss.env);
+    const rss = peakRss(join(fx.work(), 'rss'));
+    const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', fx.home().home], rss.env);
     expect(run.code).toBe(0);
     const snap = JSON.parse(run.stdout) as UsageSnapshot;
     const s = snap.sessions[0];
@@ -93,14 +81,13 @@ describe('strings of any length in rollout fields', () => {
 
   it('run publishes at once and stops on SIGTERM, with memory bounded', async () => {
     await hostileSession();
-    const rss = peakRss(join(work, 'rss'));
-    const cli = startCli(['run', '--codex-home', home.home], {
+    const rss = peakRss(join(fx.work(), 'rss'));
+    const cli = fx.start(['run', '--codex-home', fx.home().home], {
       ...rss.env,
-      CODEX_PRESENCE_STATE_DIR: join(work, 'state'),
-      CODEX_PRESENCE_DATA_DIR: join(work, 'data'),
-      XDG_RUNTIME_DIR: work,
+      CODEX_PRESENCE_STATE_DIR: join(fx.work(), 'state'),
+      CODEX_PRESENCE_DATA_DIR: join(fx.work(), 'data'),
+      XDG_RUNTIME_DIR: fx.work(),
     });
-    children.push(cli);
     await cli.printed(`· ${'m'.repeat(MAX_TEXT_CHARS)} ·`);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
