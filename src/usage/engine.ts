@@ -29,8 +29,6 @@ export interface EngineOptions {
   /** Bounds for finding the freshest limits in inactive files. */
   limitSearchFiles?: number;
   limitSearchBytes?: number;
-  /** Aborts every read (`stopReads()` does too): a stop must not wait for a large or hostile file. */
-  signal?: AbortSignal;
   /** Ask `codex app-server` for the account's limits (issue 12 §3); off when absent. */
   account?: AccountAskSettings | null;
 }
@@ -78,8 +76,6 @@ export class UsageEngine {
     this.limitSearchBytes = opts.limitSearchBytes ?? 6 * 1024 * 1024;
     this.index = new SessionIndex(this.paths.sessionIndex);
     this.git = new GitResolver(this.now);
-    const outer = opts.signal;
-    outer?.addEventListener('abort', () => this.stopReads(), { once: true });
     this.reader = { now: this.now, signal: () => this.reads.signal };
     this.files = new SessionFiles({
       reader: this.reader,
