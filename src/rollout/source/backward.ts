@@ -28,8 +28,8 @@ export class BackwardSource {
     const opened = await openRegular(this.path);
     if ('outcome' in opened) return yield { kind: 'done', outcome: opened.outcome };
     const { handle, file } = opened;
-    const read = async (length: number, position: number): Promise<Buffer> => {
-      const buf = Buffer.allocUnsafe(length);
+    const read = async (length: number, position: number, into?: Buffer): Promise<Buffer> => {
+      const buf = into ?? Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.read(buf, 0, length, position);
       counter.bytesRead += bytesRead;
       return buf.subarray(0, bytesRead);
@@ -40,6 +40,8 @@ export class BackwardSource {
       yield { kind: 'open', file };
       /** Bytes [heldFrom, end) already read. */
       let held: Buffer = Buffer.alloc(0);
+      /** Each block is read here and copied into `held`: no buffer per block left to the GC. */
+      const scratch = Buffer.allocUnsafe(CHUNK_BYTES);
       while (end > 0 && counter.bytesRead <= this.maxBytes) {
         if (signal?.aborted === true) return yield { kind: 'done', outcome: { kind: 'aborted' } };
         let heldFrom = end - held.length;
@@ -47,7 +49,7 @@ export class BackwardSource {
         let nl = held.subarray(0, held.length - 1).indexOf(10);
         while (nl === -1 && heldFrom > 0 && held.length < CHUNK_BYTES) {
           const from = Math.max(0, heldFrom - CHUNK_BYTES);
-          const block = await read(heldFrom - from, from);
+          const block = await read(heldFrom - from, from, scratch);
           if (block.length < heldFrom - from) return yield doneRead(file); // shrank under us: the tail will see
           held = Buffer.concat([block, held]);
           heldFrom = from;
@@ -114,7 +116,8 @@ export class FirstLineSource {
   }
 }
 
-type Read = (length: number, position: number) => Promise<Buffer>;
+/** Reads `length` bytes at `position`, into `into` when given (a scratch buffer reused) or a new buffer. */
+type Read = (length: number, position: number, into?: Buffer) => Promise<Buffer>;
 
 /** The line `[start, end)` (`end - 1` is its newline): its head, then its body only if still wanted. */
 async function* longLine(
@@ -143,13 +146,15 @@ async function* longLine(
 
 /** Walks back from `before` to the newline that starts its line; `before` holds the bytes read ahead of it. */
 async function lineStartBefore(read: Read, before: number): Promise<{ start: number; before: Buffer } | null> {
+  // One scratch buffer for the whole walk: a 4 MB line is walked past, not allocated 64 times.
+  const scratch = Buffer.allocUnsafe(CHUNK_BYTES);
   let pos = before;
   while (pos > 0) {
     const from = Math.max(0, pos - CHUNK_BYTES);
-    const block = await read(pos - from, from);
+    const block = await read(pos - from, from, scratch);
     if (block.length < pos - from) return null;
     const nl = block.lastIndexOf(10);
-    if (nl !== -1) return { start: from + nl + 1, before: block.subarray(0, nl + 1) };
+    if (nl !== -1) return { start: from + nl + 1, before: Buffer.from(block.subarray(0, nl + 1)) };
     pos = from;
   }
   return { start: 0, before: Buffer.alloc(0) };
