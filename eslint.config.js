@@ -34,6 +34,13 @@ function coreImports(...folderPatterns) {
   ];
 }
 
+/**
+ * The rollout pipeline (src/rollout: files, sources, lines, decode) is the
+ * bottom of the core (issue 22 §1): the session model, history and the
+ * publisher are built on it, so it imports none of them.
+ */
+const aboveRollout = ['usage', 'session', 'publisher', 'history', 'presence', 'discord', 'cli', 'config', 'instance'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -65,6 +72,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/rollout/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        group: aboveRollout.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]),
+        message:
+          'src/rollout is the bottom layer: it may import src/fs and src/codex/{ranges,json}, nothing built on it.',
+      }),
+    },
+  },
+  {
     // Transport only (issue 22 §5): framing, sockets, backoff. What an activity says is src/presence's.
     files: ['src/discord/**/*.ts'],
     rules: {
@@ -79,8 +96,17 @@ export default tseslint.config(
     files: ['src/presence/**/*.ts'],
     rules: {
       'no-restricted-imports': coreImports({
-        group: ['../*', '!../presence', '!../discord', '!../config', '!../usage', '!../codex', '!../format'],
-        message: 'src/presence may import only discord, config, usage, codex and format.',
+        group: [
+          '../*',
+          '!../presence',
+          '!../discord',
+          '!../config',
+          '!../usage',
+          '!../rollout',
+          '!../codex',
+          '!../format',
+        ],
+        message: 'src/presence may import only discord, config, usage, rollout, codex and format.',
       }),
     },
   },

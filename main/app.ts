@@ -11,7 +11,7 @@ import {
 } from '../src/contract/index.js';
 import { runDoctor } from '../src/cli/doctor.js';
 import { resolveCodexHome } from '../src/codex/home.js';
-import { listRolloutFiles } from '../src/codex/rolloutFiles.js';
+import { listRolloutFiles } from '../src/rollout/files.js';
 import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
 import { ConfigFileError, type LoadedConfig, type WriteResult } from '../src/config/store.js';
 import type { DiscordClientState } from '../src/discord/client.js';

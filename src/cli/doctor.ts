@@ -3,9 +3,8 @@ import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { listRolloutFiles } from '../codex/rolloutFiles.js';
-import { RolloutReader } from '../codex/rolloutReader.js';
-import type { RolloutEvent } from '../codex/types.js';
+import { listRolloutFiles } from '../rollout/files.js';
+import { RolloutReader } from '../rollout/reader.js';
 import { CLIENT_ID_RE } from '../config/schema.js';
 import { quoted } from '../format/quoted.js';
 import type { LoadedConfig } from '../config/store.js';
@@ -127,14 +126,9 @@ export async function runDoctor(
   for (const f of files.slice(0, RECENT_FILES)) {
     const reader = new RolloutReader(f.path);
     let version: string | null = null;
-    const onEvent = (e: RolloutEvent): void => {
-      if (e.kind === 'meta' && e.cliVersion !== null) version ??= e.cliVersion;
-    };
-    if (f.compressed) {
-      const read = await reader.readCompressed((e) => e.kind === 'meta');
-      if (read.kind === 'read') read.events.forEach(onEvent);
-      else if (read.kind === 'skipped') skippedCompressed.push(`${f.path} (${read.reason})`);
-    } else await reader.readNew(onEvent, () => undefined);
+    const read = f.compressed ? reader.compressed() : reader.tail();
+    for await (const e of read) if (e.kind === 'meta' && e.cliVersion !== null) version ??= e.cliVersion;
+    if (f.compressed && read.outcome?.kind === 'special') skippedCompressed.push(`${f.path} (${read.outcome.reason})`);
     if (version !== null) versions.set(version, (versions.get(version) ?? 0) + 1);
     const skipped = reader.stats.malformedLines + reader.stats.invalidUtf8Lines + reader.stats.oversizedLines;
     bad += skipped;

@@ -78,6 +78,8 @@ async function runUntilSignal(
     account: accountAskSettings(cfg, io.env),
     onError: (e) => options.verbose && note(`watch: ${e.message}`),
   });
+  // A stop ends the reads under way at once (a compressed bomb must not hold the exit up), even during start.
+  void stopSignal.then(() => monitor.stop());
   const enabled = cfg.discord_enabled && cfg.discord_client_id !== '';
   const client = new PresenceClient({
     clientId: enabled ? cfg.discord_client_id : '',

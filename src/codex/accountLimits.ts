@@ -1,7 +1,7 @@
 import { bool, isObject } from './json.js';
-import { MAIN_LIMIT_ID } from './rateLimits.js';
+import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
 import type { LineCheck } from './ranges.js';
-import type { Credits, RateLimitObservation, RawWindow } from './types.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../rollout/types.js';
 
 /**
  * The edge for `codex app-server`'s answers (SCHEMA.md §10): every value of

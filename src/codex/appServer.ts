@@ -6,7 +6,7 @@ export { childrenStopped } from './childProcess.js';
 import { findCodex } from './findCodex.js';
 import { isObject } from './json.js';
 import { LineCheck } from './ranges.js';
-import type { RateLimitObservation } from './types.js';
+import type { RateLimitObservation } from '../rollout/types.js';
 
 /**
  * Asks Codex itself for the account's limits through its official JSON-RPC

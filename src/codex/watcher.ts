@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { CodexPaths } from './home.js';
 import { FolderWatcher } from './folderWatcher.js';
-import { isRolloutPath } from './rolloutFiles.js';
+import { isRolloutPath } from '../rollout/files.js';
 
 export interface WatchHandlers {
   /** A rollout file was created, appended to, replaced or deleted: read it again. */

@@ -18,7 +18,7 @@ export type {
   UsageSnapshot,
   UsageWindow,
 } from '../usage/types.js';
-export type { Activity, Credits } from '../codex/types.js';
+export type { Activity, Credits } from '../rollout/types.js';
 
 export const CHANNELS = {
   getSnapshot: 'snapshot:get',

@@ -3,7 +3,7 @@
  * formats that the popover, the tray, and the terminal view all use, so a
  * limit reads the same on every surface. Pure functions, no DOM, no colour.
  */
-import type { Credits } from '../codex/types.js';
+import type { Credits } from '../rollout/types.js';
 import type { CodexSessionSnapshot, SessionAgents, SessionStatus, SubagentInfo, UsageWindow } from '../usage/types.js';
 import { clockTime, compactNumber, durationShort, wholePercent } from './numbers.js';
 

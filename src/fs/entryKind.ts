@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 /** An entry named like a rollout (or the session index) that is not a readable regular file. */
 export interface SpecialEntry {
@@ -23,4 +24,21 @@ export function errorReason(error: unknown): string {
   if (code === 'ELOOP') return 'a symlink loop (ELOOP)';
   if (code === 'EISDIR') return 'a directory (EISDIR)';
   return `not readable (${code ?? String(error)})`;
+}
+
+/** An entry's mtime, or null when it cannot be stat'ed. */
+export async function mtimeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+export async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }

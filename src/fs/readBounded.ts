@@ -9,7 +9,7 @@ import { statKind } from './entryKind.js';
  * block (O_NONBLOCK; the open returns and the fstat says it is a FIFO), a
  * symlink to /dev/zero is a device and is refused before a byte is read, and
  * a file that grows while it is read stops at the bound instead of filling
- * memory. Rollouts go through the same flags (src/codex/lineTail.ts).
+ * memory. Rollouts go through the same flags (src/rollout/source).
  */
 
 /**

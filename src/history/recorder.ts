@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
-import { isCompressed, listRolloutFiles, plainPath } from '../codex/rolloutFiles.js';
+import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
 import { matchesGlob } from '../presence/glob.js';
 import { GitResolver } from '../usage/git.js';
 import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
 import type { BackfillRecord, LimitRecord } from './records.js';
-import { scanRollout, type ScanOptions } from './scan.js';
+import { scanRollout, type ScanOptions } from './foldFile.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
 import { buildView, idleBackfill } from './view.js';
@@ -44,6 +44,8 @@ export class HistoryRecorder {
   private readonly projects = new Map<string, Promise<string | null>>();
   private working: Promise<void> | null = null;
   private stopped = false;
+  /** Aborts the file being read when the recorder stops (a compressed bomb must not hold the exit up). */
+  private readonly reading = new AbortController();
   private progressWritten = 0;
 
   constructor(private readonly opts: RecorderOptions) {
@@ -121,6 +123,7 @@ export class HistoryRecorder {
     this.stopped = true;
     this.backlog = [];
     this.live.clear();
+    this.reading.abort();
     await this.idle();
     await this.opts.store.flush();
   }
@@ -160,6 +163,7 @@ export class HistoryRecorder {
       now,
       countAfter: clearedAt,
       limitsSince: since,
+      signal: this.reading.signal,
       project: (cwd) => this.project(cwd),
       ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),
     };

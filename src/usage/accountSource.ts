@@ -1,5 +1,7 @@
 import type { AccountInfo } from '../codex/accountLimits.js';
 import { askAccount, type AccountAnswer } from '../codex/appServer.js';
+import type { RateLimitObservation } from '../rollout/types.js';
+import type { LimitStore } from './limitStore.js';
 
 export interface AccountSourceOptions {
   codexHome: string;
@@ -9,6 +11,9 @@ export interface AccountSourceOptions {
   platform?: NodeJS.Platform;
   timeoutMs?: number;
 }
+
+/** Account reads kept to replay into a rebuilt store (they carry the pace history). */
+const ACCOUNT_HISTORY = 64;
 
 /** An API-key login has no rate limits; whether that changed is checked this often. */
 export const NON_CHATGPT_RECHECK_MS = 60 * 60 * 1000;
@@ -25,6 +30,11 @@ export class AccountSource {
   /** undefined until Codex has answered `account/read` once. */
   account: AccountInfo | null | undefined = undefined;
   codexMissing = false;
+  /** Why the last ask failed, for `limits.accountError` (null: it did not). */
+  error: string | null = null;
+  private reads: RateLimitObservation[] = [];
+  /** Answers that held a value out of range (diagnostics.suspiciousAnswers). */
+  suspiciousAnswers = 0;
 
   constructor(private readonly opts: AccountSourceOptions) {}
 
@@ -69,5 +79,41 @@ export class AccountSource {
     this.abort.abort();
     this.abort = new AbortController();
     if (running !== null) await running;
+  }
+
+  /**
+   * Asks (unless one was made less than `minIntervalMs` ago; `force` ignores
+   * every interval, including the hourly one for API-key logins) and adds
+   * the answer to `limits`. Resolves true when the limits or the error
+   * changed. Never throws.
+   */
+  async refresh(limits: LimitStore, { minIntervalMs = 0, force = false } = {}): Promise<boolean> {
+    if (!force && !this.due(minIntervalMs)) return false;
+    try {
+      const answer = await this.ask();
+      const before = this.error;
+      if (!answer.ok) {
+        this.error = answer.reason === 'cancelled' ? before : answer.reason;
+        return this.error !== before;
+      }
+      if (answer.suspicious) this.suspiciousAnswers += 1;
+      this.error = answer.account === null ? 'Codex has nobody logged in (run `codex login`)' : null;
+      let changed = this.error !== before;
+      for (const obs of answer.limits ?? []) {
+        this.reads.push(obs);
+        if (limits.add(obs, 'account')) changed = true;
+      }
+      if (this.reads.length > ACCOUNT_HISTORY) this.reads.splice(0, this.reads.length - ACCOUNT_HISTORY);
+      return changed;
+    } catch (error) {
+      // askAccount never rejects; this keeps the promise that nothing escapes the engine.
+      this.error = error instanceof Error ? error.message : String(error);
+      return true;
+    }
+  }
+
+  /** The account's reads so far, into a store built anew. */
+  replay(limits: LimitStore): void {
+    for (const obs of this.reads) limits.add(obs, 'account');
   }
 }

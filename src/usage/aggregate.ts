@@ -1,4 +1,4 @@
-import type { Activity } from '../codex/types.js';
+import type { Activity } from '../rollout/types.js';
 import { ownUsage, shownTotal, type SessionState } from './sessionState.js';
 import type {
   CodexHomeInfo,

@@ -1,5 +1,5 @@
-import { MAIN_LIMIT_ID } from '../codex/rateLimits.js';
-import type { Credits, RateLimitObservation, RawWindow } from '../codex/types.js';
+import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../rollout/types.js';
 import type { LimitFamily, LimitSource, UsageLimits, UsageWindow } from './types.js';
 import { SAME_WINDOW_MS, toUsageWindow, type WindowSample } from './windows.js';
 
@@ -107,6 +107,48 @@ export class LimitStore {
     return rose;
   }
 
+  /**
+   * Takes in what `other` holds, as if its observations were added here now:
+   * the fold of one file kept apart until the whole file was read (a
+   * compressed rollout counts whole or not at all), with memory bounded like
+   * any store's.
+   */
+  absorb(other: LimitStore): void {
+    const keep = (obs: RateLimitObservation | null): void => {
+      if (obs !== null) this.sources.set(obs, other.sources.get(obs) ?? 'log');
+    };
+    if (other.credits !== null && (this.credits === null || other.credits.at >= this.credits.at))
+      this.credits = other.credits;
+    if (other.planType !== null && (this.planType === null || other.planType.at >= this.planType.at))
+      this.planType = other.planType;
+    if (other.mainAny !== null && (this.mainAny === null || other.mainAny.observedAt >= this.mainAny.observedAt)) {
+      keep(other.mainAny);
+      this.mainAny = other.mainAny;
+    }
+    if (other.main !== null && (this.main === null || other.main.observedAt >= this.main.observedAt)) {
+      keep(other.main);
+      this.main = other.main;
+    }
+    merge(this.primaryHistory, other.primaryHistory);
+    merge(this.secondaryHistory, other.secondaryHistory);
+    for (const obs of other.others.values()) {
+      keep(obs);
+      this.addOther(obs);
+    }
+    for (const [limitId, theirs] of other.peaks) {
+      const ours = this.peaks.get(limitId) ?? { primary: null, secondary: null };
+      this.peaks.set(limitId, ours);
+      for (const position of ['primary', 'secondary'] as const) {
+        const peak = theirs[position];
+        const mine = ours[position];
+        if (peak === null) continue;
+        if (mine === null || peak.resetsAt > mine.resetsAt + SAME_WINDOW_MS) ours[position] = { ...peak };
+        else if (sameInstance(mine, peak) && peak.usedPercent > mine.usedPercent) mine.usedPercent = peak.usedPercent;
+      }
+    }
+    this.dropped += other.dropped;
+  }
+
   get familiesDropped(): number {
     return this.dropped;
   }
@@ -164,6 +206,14 @@ export class LimitStore {
 function remember(history: WindowSample[], window: RateLimitObservation['primary'], observedAt: number): void {
   if (window === null) return;
   history.push({ observedAt, usedPercent: window.usedPercent, resetsAt: window.resetsAt });
+  if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+}
+
+/** `history` with `more` added, in time order, the newest HISTORY_LIMIT kept. */
+function merge(history: WindowSample[], more: readonly WindowSample[]): void {
+  if (more.length === 0) return;
+  history.push(...more);
+  history.sort((a, b) => a.observedAt - b.observedAt);
   if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
 }
 

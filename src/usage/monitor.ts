@@ -72,6 +72,7 @@ export class UsageMonitor {
    */
   async start(): Promise<UsageSnapshot> {
     this.stopped = false;
+    this.engine.resumeReads();
     await this.engine.coldStart();
     this.publish();
     // Log data is out first; the account's reading merges in when Codex answers.
@@ -91,8 +92,10 @@ export class UsageMonitor {
     return this.publish();
   }
 
+  /** Stops watching and asking, and ends any read under way at its next chunk (however large the file). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.engine.stopReads();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.accountTimer !== null) clearInterval(this.accountTimer);

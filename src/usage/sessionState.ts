@@ -1,5 +1,6 @@
-import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../codex/tokenUsage.js';
-import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../codex/types.js';
+import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../rollout/decode/tokenUsage.js';
+import { inheritedBy, usageStep } from '../rollout/growth.js';
+import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../rollout/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
 export interface SessionState {
@@ -53,16 +54,6 @@ interface TurnAccumulator {
   /** token_usage_record.turn_token_usage, when Codex writes it (0.169+). */
   recorded: TokenUsage | null;
   usedTokens: boolean;
-}
-
-/**
- * What a fork inherited, from its first usage line: everything but its own
- * first request is the parent's. Without last_token_usage that request cannot
- * be told apart, so the whole total counts as inherited: one request too few
- * rather than the parent's whole session too many.
- */
-export function inheritedBy(firstTotal: TokenUsage, firstLast: TokenUsage | null): TokenUsage {
-  return firstLast === null ? firstTotal : subtractUsage(firstTotal, firstLast);
 }
 
 /** What this session used itself: the written total less anything a fork inherited. */
@@ -187,39 +178,25 @@ function startTurn(s: SessionState, boundary: 'task' | 'userMessage', contextWin
 }
 
 /**
- * One usage line. Totals and deltas are Codex's display figure (blendedTotal:
- * non-cached input + output, issue 12 §1) of the session's own usage; the raw
- * last request always feeds the context gauge, even when the total did not
- * move (after /compact Codex writes the same total with a smaller request).
+ * One usage line, counted by the rule usage history counts by (usageStep).
+ * The raw last request always feeds the context gauge, even when the total
+ * did not move (after /compact Codex writes the same total with a smaller
+ * request).
  */
 function countTokens(s: SessionState, total: TokenUsage, last: TokenUsage | null): void {
-  const previous = s.total;
-  if (previous !== null && total.total === previous.total) {
-    // An unchanged total is a rate-limit-only update or a compaction: not a request, not a turn.
+  // A fork's first line (unless the engine found it first, reading a large file from its end).
+  if (s.total === null && s.forkedFrom !== null && s.inherited === null) s.inherited = inheritedBy(total, last);
+  const step = usageStep(s.total, total, last, s.inherited);
+  if (step.kind === 'unchanged') {
     if (last !== null) s.lastRequest = last;
     return;
   }
-  // A fork's first line (unless the engine found it first, reading a large file from its end).
-  if (previous === null && s.forkedFrom !== null && s.inherited === null) s.inherited = inheritedBy(total, last);
-  const shownBefore = shownTotal(s);
-  let request: TokenUsage;
-  if (previous !== null && total.total < previous.total) {
-    // Older Codex restarts the total on resume, and a context overflow can
-    // reset it: re-baseline rather than show a negative delta. A restarted
-    // counter no longer holds anything a fork inherited.
-    s.inherited = null;
-    s.total = total;
-    request = last ?? { ...ZERO_USAGE };
-    s.delta = Math.min(blendedTotal(request), shownTotal(s));
-  } else {
-    s.total = total;
-    // Builds without last_token_usage: the growth of the total is the request.
-    request = last ?? (previous === null ? (ownUsage(s) ?? total) : subtractUsage(total, previous));
-    s.delta = Math.max(0, shownTotal(s) - shownBefore);
-  }
-  s.lastRequest = request;
-  s.turn.summed = addUsage(s.turn.summed, request);
-  s.turn.summedShown += blendedTotal(request);
+  if (step.kind === 'restarted') s.inherited = null;
+  s.total = total;
+  s.delta = step.shown;
+  s.lastRequest = step.request;
+  s.turn.summed = addUsage(s.turn.summed, step.request);
+  s.turn.summedShown += blendedTotal(step.request);
   markTurnUsed(s);
 }
 

@@ -1,4 +1,4 @@
-import type { Activity, Credits } from '../codex/types.js';
+import type { Activity, Credits } from '../rollout/types.js';
 
 /**
  * The public snapshot shape: what `status --json` prints and what the app

@@ -1,5 +1,5 @@
-import type { RawWindow } from '../codex/types.js';
-import type { Pace, UsageWindow } from './types.js';
+import type { RawWindow } from '../rollout/types.js';
+import type { Pace, UsageLimits, UsageWindow } from './types.js';
 
 /** Codex's /status marks limits older than this as stale (RATE_LIMIT_STALE_THRESHOLD_MINUTES). */
 export const LIMIT_STALE_MS = 15 * 60 * 1000;
@@ -115,4 +115,21 @@ export function isoOrNull(ms: number | null): string | null {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/**
+ * The next moment a snapshot changes with no new writes: a session ends
+ * (`sessionEnds`), a limit window resets, or limits turn stale. Null when
+ * nothing is pending.
+ */
+export function nextDeadline(sessionEnds: readonly number[], limits: UsageLimits, now: number): number | null {
+  const candidates = [...sessionEnds];
+  const windows = [limits.primary, limits.secondary, ...limits.others.flatMap((o) => [o.primary, o.secondary])];
+  for (const w of windows) {
+    if (w === null) continue;
+    if (w.resetsAt !== null && !w.rolledOver) candidates.push(Date.parse(w.resetsAt) + 1);
+    if (!w.stale) candidates.push(Date.parse(w.observedAt) + LIMIT_STALE_MS + 1);
+  }
+  const future = candidates.filter((c) => c > now);
+  return future.length === 0 ? null : Math.min(...future);
 }

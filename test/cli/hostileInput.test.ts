@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/usage/types.js';
-import { runCli, startCli } from '../support/cli.js';
+import { cliChildren, runCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 
@@ -16,20 +16,15 @@ const ID = '123456789012345678';
 let home: TempCodexHome;
 let runtime: string;
 let discord: FakeDiscord | null = null;
-const children: Array<ReturnType<typeof startCli>> = [];
+const children = cliChildren();
 /** startCli, stopped after the test even when an assertion failed first. */
-const start = (args: string[]) => {
-  const cli = startCli(args, env());
-  children.push(cli);
-  return cli;
-};
+const start = (args: string[]) => children.start(args, env());
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-special-'));
 });
 afterEach(async () => {
-  for (const cli of children.splice(0))
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+  children.killAll();
   await discord?.close();
   discord = null;
   await home.remove();

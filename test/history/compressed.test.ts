@@ -123,4 +123,30 @@ describe.skipIf(!HAS_ZSTD)('usage history and compressed rollouts', () => {
     const { state } = await readHistory(data.file, NOW);
     expect(state.files.get(zst)).toMatchObject({ offset: 0, session: null });
   });
+  it('bombs add nothing and cost a bounded time; one refused before decoding still gets its cursor', async () => {
+    const good = home.rolloutPath('2026-11-21', 'good');
+    await home.writeRollout(good, SESSION.join('\n').replaceAll('zipped', 'good') + '\n');
+    // 250 MB of newlines in 8 KB (the history scan spent 88 s of CPU on it), and a frame asking for a 128 MB window.
+    const newlines = `${home.rolloutPath('2026-11-21', 'newlines')}.zst`;
+    execFileSync('sh', ['-c', `head -c 250000000 /dev/zero | tr '\\0' '\\n' | zstd -q -19 -o '${newlines}'`]);
+    const window = `${home.rolloutPath('2026-11-21', 'window')}.zst`;
+    execFileSync('sh', ['-c', `yes x | head -c 20000000 | zstd -q --long=27 -o '${window}'`]);
+
+    const { recorder, backfilled } = await recorderFor(data, home.home, { now });
+    await backfilled();
+    const view = recorder.view({ days: 2, day: dayOf('2026-11-21T10:01:00.000Z') });
+    expect(view.days.reduce((sum, d) => sum + d.tokens, 0)).toBe(12000);
+    expect(view.backfill).toMatchObject({ phase: 'done', filesDone: 3, filesTotal: 3 });
+    await recorder.stop();
+    const { state } = await readHistory(data.file, NOW);
+    expect(state.files.get(window)).toMatchObject({ offset: 0, session: null });
+    expect(state.files.get(newlines)).toMatchObject({ session: null, prev: null });
+
+    // The next start tries neither again: nothing is written.
+    const before = await readFile(data.file);
+    const again = await recorderFor(data, home.home, { now });
+    await again.backfilled();
+    await again.recorder.stop();
+    expect((await readFile(data.file)).equals(before)).toBe(true);
+  }, 60_000);
 });

@@ -17,6 +17,11 @@ describe('layer rules', () => {
     ['src/usage/x.ts', "import React from 'react';\nexport const a = React;\n"],
     ['src/usage/x.ts', "import { TrayApp } from '../../main/app.js';\nexport const a = TrayApp;\n"],
     ['main/x.ts', "import React from 'react';\nexport const a = React;\n"],
+    // The rollout pipeline is the bottom layer: nothing built on it (issue 22 §1).
+    ['src/rollout/x.ts', "import { UsageEngine } from '../usage/engine.js';\nexport const a = UsageEngine;\n"],
+    ['src/rollout/x.ts', "import { DayFold } from '../history/fold.js';\nexport const a = DayFold;\n"],
+    ['src/rollout/decode/x.ts', "import { loadConfig } from '../../config/store.js';\nexport const a = loadConfig;\n"],
+    ['src/rollout/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
     ['preload/x.ts', "import { UsageEngine } from '../src/usage/engine.js';\nexport const a = UsageEngine;\n"],
     ['preload/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
     ['renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
@@ -63,6 +68,8 @@ describe('layer rules', () => {
     ['src/presence/x.ts', "import { pickCurrent } from '../usage/aggregate.js';\nexport const a = pickCurrent;\n"],
     ['src/presence/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
     ['src/presence/x.ts', "import { fitText } from './limits.js';\nexport const a = fitText;\n"],
+    ['src/rollout/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
+    ['src/usage/x.ts', "import { codexLogs } from '../rollout/index.js';\nexport const a = codexLogs;\n"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await ruleIds(file, code)).not.toContain('no-restricted-imports');
   });

@@ -97,3 +97,19 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
     },
   };
 }
+
+/** Started CLIs that a test's `afterEach` kills (SIGKILL) if an assertion failed before they exited. */
+export function cliChildren(): { start: typeof startCli; killAll: () => void } {
+  const started: Array<ReturnType<typeof startCli>> = [];
+  return {
+    start: (args, env) => {
+      const cli = startCli(args, env);
+      started.push(cli);
+      return cli;
+    },
+    killAll: () => {
+      for (const cli of started.splice(0))
+        if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    },
+  };
+}

@@ -3,14 +3,21 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStatus } from '../../src/cli/statusText.js';
-import { CLOCK_SKEW_MS, LineCheck, MAX_RESET_DISTANCE_MS } from '../../src/codex/ranges.js';
-import { parseLine } from '../../src/codex/parseLine.js';
+import {
+  CLOCK_SKEW_MS,
+  LineCheck,
+  MAX_ID_CHARS,
+  MAX_PATH_CHARS,
+  MAX_RESET_DISTANCE_MS,
+  MAX_TEXT_CHARS,
+} from '../../src/codex/ranges.js';
+import { parseLine } from '../../src/rollout/decode/parseLine.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
-import { PROPERTY_SEED } from '../support/property.js';
+import { anyString, PROPERTY_SEED } from '../support/property.js';
 
 // Issue #10 §5: token_count lines with arbitrary JSON in every field, read by
 // the real reader from real files. Whatever they hold, reading never throws
@@ -72,8 +79,8 @@ const rateLimits = or(
   fc.oneof(
     fc.record(
       {
-        limit_id: or(fc.constantFrom('codex', 'codex_other')),
-        limit_name: or(fc.constantFrom('gpt-5.5-mini')),
+        limit_id: or(fc.oneof(fc.constantFrom('codex', 'codex_other'), anyString)),
+        limit_name: or(fc.oneof(fc.constantFrom('gpt-5.5-mini'), anyString)),
         primary: window,
         secondary: window,
         credits: or(
@@ -83,7 +90,7 @@ const rateLimits = or(
             balance: or(fc.constantFrom('17.50', '0', 3)),
           }),
         ),
-        plan_type: or(fc.constantFrom('plus', 'pro')),
+        plan_type: or(fc.oneof(fc.constantFrom('plus', 'pro'), anyString)),
       },
       { requiredKeys: [] },
     ),
@@ -117,7 +124,15 @@ const tokenCount = fc.record({
     rate_limits: maybe(rateLimits),
   }),
 });
+/** The string fields of session_meta and turn_context, each any string, junk, or absent. */
+const text = maybe(or(anyString));
+const turnContext = fc.record({
+  timestamp,
+  type: fc.constant('turn_context'),
+  payload: fc.record({ model: text, effort: text, cwd: text }, { requiredKeys: [] }),
+});
 const otherLine = fc.oneof(
+  turnContext,
   fc.record({
     timestamp,
     type: fc.constant('event_msg'),
@@ -134,9 +149,14 @@ const otherLine = fc.oneof(
     payload: fc.record({ type: fc.constantFrom('task_complete', 'turn_aborted', 'agent_reasoning') }),
   }),
 );
+const metaStrings = fc.record(
+  { id: text, cwd: text, cli_version: text, originator: text, forked_from_id: text },
+  { requiredKeys: [] },
+);
 const rollout = fc.tuple(
   or(fc.constantFrom(258400, 0, -1)),
   timestamp,
+  metaStrings,
   // A fork's totals start from its parent's (issue 12 §4): its own growth must stay in range too.
   fc.option(or(fc.constant('parent-thread')), { nil: undefined }),
   fc.array(fc.oneof({ weight: 3, arbitrary: tokenCount }, { weight: 1, arbitrary: otherLine }), {
@@ -145,7 +165,13 @@ const rollout = fc.tuple(
   }),
 );
 
-function fileText([contextWindow, startedAt, forkedFrom, lines]: [unknown, unknown, unknown, unknown[]]): string {
+function fileText([contextWindow, startedAt, strings, forkedFrom, lines]: [
+  unknown,
+  unknown,
+  Record<string, unknown>,
+  unknown,
+  unknown[],
+]): string {
   const meta = {
     timestamp: new Date(NOW - 3600_000).toISOString(),
     type: 'session_meta',
@@ -155,6 +181,7 @@ function fileText([contextWindow, startedAt, forkedFrom, lines]: [unknown, unkno
       cwd: null,
       cli_version: '0.169.0',
       context_window: contextWindow,
+      ...strings,
       ...(forkedFrom === undefined ? {} : { forked_from_id: forkedFrom }),
     },
   };
@@ -225,6 +252,23 @@ export function checkSnapshot(snap: UsageSnapshot): void {
     checkWindow(f.primary, `${f.limitId}.primary`);
     checkWindow(f.secondary, `${f.limitId}.secondary`);
   }
+  // Every string is bounded where it entered (issue 21 §1), and well-formed.
+  const bounded = (value: string | null, max: number, path: string): void => {
+    if (value === null) return;
+    expect(value.length, path).toBeLessThanOrEqual(max);
+    expect(value.isWellFormed(), path).toBe(true);
+  };
+  for (const s of snap.sessions) {
+    for (const k of ['model', 'effort', 'originator', 'name'] as const) bounded(s[k], MAX_TEXT_CHARS, `session.${k}`);
+    bounded(s.id, MAX_ID_CHARS, 'session.id');
+    bounded(s.cliVersion, 64, 'session.cliVersion');
+    bounded(s.project, MAX_PATH_CHARS, 'session.project');
+  }
+  bounded(snap.limits.planType, MAX_TEXT_CHARS, 'planType');
+  for (const f of snap.limits.others) {
+    bounded(f.limitId, MAX_ID_CHARS, 'limitId');
+    bounded(f.limitName, MAX_TEXT_CHARS, 'limitName');
+  }
   const balance = snap.limits.credits?.balance ?? null;
   if (balance !== null) expect(Number.isFinite(Number(balance)), `balance ${balance}`).toBe(true);
 }
@@ -285,6 +329,39 @@ describe('any token_count line (property, seed printed on failure)', () => {
         buildActivity({ snapshot: snap, config: defaultConfig(), now: NOW, lastBusyAt: null });
       }),
       { seed: PROPERTY_SEED, numRuns: 150 },
+    );
+  });
+});
+
+describe('any string in any field (property)', () => {
+  /** Every string anywhere in the value, with its path. */
+  const strings = (value: unknown, path: string, out: Array<[string, string]>): Array<[string, string]> => {
+    if (typeof value === 'string') out.push([path, value]);
+    else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+    else if (typeof value === 'object' && value !== null)
+      for (const [k, v] of Object.entries(value)) strings(v, `${path}.${k}`, out);
+    return out;
+  };
+  const metaLine = fc.record({
+    timestamp,
+    type: fc.constant('session_meta'),
+    payload: metaStrings,
+  });
+
+  it('is bounded in the event, well-formed, and a line that needed it is counted', () => {
+    fc.assert(
+      fc.property(fc.oneof(metaLine, turnContext, tokenCount), (value) => {
+        const check = new LineCheck(NOW);
+        const event = parseLine(serialize(value), false, check);
+        if (typeof event === 'string') return;
+        for (const [path, text] of strings(event, 'event', [])) {
+          expect(text.length, path).toBeLessThanOrEqual(path.endsWith('.cwd') ? MAX_PATH_CHARS : MAX_TEXT_CHARS);
+          expect(text.isWellFormed(), path).toBe(true);
+        }
+        const longest = Math.max(0, ...strings(value.payload, 'in', []).map(([, t]) => t.length));
+        if (longest > MAX_PATH_CHARS) expect(check.suspicious).toBe(true);
+      }),
+      { seed: PROPERTY_SEED, numRuns: 1000 },
     );
   });
 });

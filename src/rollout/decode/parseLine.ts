@@ -1,6 +1,6 @@
-import type { RolloutEvent, SubagentSource } from './types.js';
-import { isObject, isoToMs, num, str, type JsonObject } from './json.js';
-import type { LineCheck } from './ranges.js';
+import type { RolloutEvent, SubagentSource } from '../types.js';
+import { isObject, isoToMs, num, type JsonObject } from '../../codex/json.js';
+import type { LineCheck } from '../../codex/ranges.js';
 import { parseRateLimits } from './rateLimits.js';
 import { parseTokenUsage } from './tokenUsage.js';
 
@@ -9,8 +9,9 @@ export type ParseResult = RolloutEvent | 'ignored' | 'malformed';
 /**
  * Parses one complete line that the head classifier asked for. Unknown or
  * irrelevant shapes are `ignored`; only text that is not JSON at all is
- * `malformed`. Numbers out of range become unknown and flag `check`
- * (ranges.ts). Never throws.
+ * `malformed`. Numbers out of range become unknown, and strings are bounded
+ * where they enter (ids, display text, paths, versions: issue 21 §1), each
+ * flagging `check` (ranges.ts). Never throws.
  */
 export function parseLine(text: string, isFirstLine: boolean, check: LineCheck): ParseResult {
   let value: unknown;
@@ -25,20 +26,20 @@ export function parseLine(text: string, isFirstLine: boolean, check: LineCheck):
   const payload = value.payload;
   if (typeof value.type !== 'string' || !isObject(payload)) {
     // Pre-September-2025 files start with a bare `{id, timestamp, instructions}`.
-    if (isFirstLine && typeof value.id === 'string') return { kind: 'legacy', id: value.id, at };
+    if (isFirstLine && typeof value.id === 'string') return { kind: 'legacy', id: check.id(value.id), at };
     return 'ignored';
   }
   switch (value.type) {
     case 'session_meta':
       return sessionMeta(payload, at, check);
     case 'turn_context':
-      return turnContext(payload, at);
+      return turnContext(payload, at, check);
     case 'token_usage_record':
       return {
         kind: 'turnUsage',
         at,
-        threadId: str(payload.thread_id),
-        turnId: str(payload.turn_id),
+        threadId: check.id(payload.thread_id),
+        turnId: check.id(payload.turn_id),
         turnTotal: parseTokenUsage(payload.turn_token_usage, check),
       };
     case 'event_msg':
@@ -55,14 +56,14 @@ function sessionMeta(p: JsonObject, at: number | null, check: LineCheck): Rollou
   return {
     kind: 'meta',
     at,
-    id: str(meta.id) ?? str(meta.session_id),
-    cwd: str(meta.cwd),
-    cliVersion: str(meta.cli_version),
-    originator: str(meta.originator),
+    id: check.id(meta.id) ?? check.id(meta.session_id),
+    cwd: check.path(meta.cwd),
+    cliVersion: check.version(meta.cli_version),
+    originator: check.text(meta.originator),
     startedAt: check.time(isoToMs(meta.timestamp)) ?? at,
     contextWindow,
-    forkedFromId: str(meta.forked_from_id) ?? str(p.forked_from_id),
-    subagent: subagentSource(meta),
+    forkedFromId: check.id(meta.forked_from_id) ?? check.id(p.forked_from_id),
+    subagent: subagentSource(meta, check),
   };
 }
 
@@ -73,30 +74,30 @@ function sessionMeta(p: JsonObject, at: number | null, check: LineCheck): Rollou
  * sub-agent kinds serialise as `{subagent: "review"}`: a sub-agent with no
  * named parent.
  */
-function subagentSource(meta: JsonObject): SubagentSource | null {
+function subagentSource(meta: JsonObject, check: LineCheck): SubagentSource | null {
   const source = isObject(meta.source) ? meta.source : null;
   const sub = source === null ? undefined : source.subagent;
   if (sub === undefined && meta.thread_source !== 'subagent') return null;
   const spawn = isObject(sub) && isObject(sub.thread_spawn) ? sub.thread_spawn : null;
   const depth = spawn === null ? null : num(spawn.depth);
   return {
-    parentId: (spawn === null ? null : str(spawn.parent_thread_id)) ?? str(meta.parent_thread_id),
+    parentId: (spawn === null ? null : check.id(spawn.parent_thread_id)) ?? check.id(meta.parent_thread_id),
     depth: depth !== null && Number.isInteger(depth) && depth >= 0 && depth <= 1000 ? depth : null,
-    path: spawn === null ? null : str(spawn.agent_path),
-    role: spawn === null ? null : str(spawn.agent_role),
-    nickname: spawn === null ? null : str(spawn.agent_nickname),
+    path: spawn === null ? null : check.text(spawn.agent_path),
+    role: spawn === null ? null : check.text(spawn.agent_role),
+    nickname: spawn === null ? null : check.text(spawn.agent_nickname),
   };
 }
 
-function turnContext(p: JsonObject, at: number | null): RolloutEvent {
+function turnContext(p: JsonObject, at: number | null, check: LineCheck): RolloutEvent {
   const mode = isObject(p.collaboration_mode) ? p.collaboration_mode : null;
   const settings = mode !== null && isObject(mode.settings) ? mode.settings : null;
   return {
     kind: 'turnContext',
     at,
-    model: str(p.model) ?? (settings === null ? null : str(settings.model)),
-    effort: str(p.effort) ?? (settings === null ? null : str(settings.reasoning_effort)),
-    cwd: str(p.cwd),
+    model: check.text(p.model) ?? (settings === null ? null : check.text(settings.model)),
+    effort: check.text(p.effort) ?? (settings === null ? null : check.text(settings.reasoning_effort)),
+    cwd: check.path(p.cwd),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RolloutEvent } from './types.js';
+import type { RolloutEvent } from '../types.js';
 import {
   eventActivity,
   isApprovalRequest,
@@ -6,15 +6,8 @@ import {
   parsedCommandActivity,
   toolActivity,
 } from './activityKinds.js';
-import { isoToMs } from './json.js';
-import type { LineCheck } from './ranges.js';
-
-/**
- * How much of a line's start is enough to decide what it is. Codex writes
- * `{"timestamp",("ordinal"),"type","payload":{"type",…}}`, so the kinds sit in
- * the first few hundred bytes even when the line is many megabytes long.
- */
-export const HEAD_BYTES = 2048;
+import { isoToMs } from '../../codex/json.js';
+import type { LineCheck } from '../../codex/ranges.js';
 
 export type HeadDecision =
   /** Read the whole line and JSON-parse it. */

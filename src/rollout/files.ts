@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { errorReason, statKind, type SpecialEntry } from '../fs/entryKind.js';
 
@@ -84,5 +85,19 @@ function walk(dir: string, depth: number, out: RolloutFile[], skipped: SpecialEn
       if (info.isFile()) out.push({ path, size: info.size, mtimeMs: info.mtimeMs, compressed: isCompressed(path) });
       else skipped.push({ path, reason: statKind(info) });
     }
+  }
+}
+
+/**
+ * Size, mtime and inode, or null if the file is gone or is not a regular file
+ * (a FIFO or device named like a rollout is never opened: opening a FIFO blocks).
+ */
+export async function fileInfo(path: string): Promise<{ size: number; mtimeMs: number; ino: number } | null> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return null;
+    return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+  } catch {
+    return null;
   }
 }

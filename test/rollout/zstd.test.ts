@@ -3,9 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RolloutReader } from '../../src/codex/rolloutReader.js';
-import type { RolloutEvent } from '../../src/codex/types.js';
-import { decompressChunks, MAX_WINDOW_BYTES, nodeZstd, planFrames, type ZstdBackend } from '../../src/codex/zstd.js';
+import { RolloutReader } from '../../src/rollout/reader.js';
+import { FrameWalker, MAX_WINDOW_BYTES, planFrames } from '../../src/rollout/source/frames.js';
+import { decompressPieces, nodeZstd, type ZstdBackend } from '../../src/rollout/source/zstd.js';
+import type { RolloutEvent } from '../../src/rollout/types.js';
 import { line, mainLimits } from '../support/codexHome.js';
 
 /** Real zstd data comes from the zstd CLI; the tests skip with one line without it. */
@@ -18,7 +19,7 @@ async function inflate(data: Buffer, backend: ZstdBackend): Promise<Buffer> {
   const plan = planFrames(data);
   if (!plan.ok) throw new Error(plan.reason);
   const out: Buffer[] = [];
-  for await (const chunk of decompressChunks(data, plan.pieces, backend)) out.push(Buffer.from(chunk));
+  for await (const chunk of decompressPieces(plan.pieces, backend)) out.push(Buffer.from(chunk));
   return Buffer.concat(out);
 }
 
@@ -55,7 +56,33 @@ describe.skipIf(!HAS_ZSTD)('the zstd decoder', () => {
     expect(reason(zstd(text).subarray(0, 100))).toBe('a truncated frame');
     expect(reason(Buffer.from('{"not":"zstd"}\n'))).toBe('not zstd data');
     expect(reason(Buffer.alloc(0))).toBe('an empty file');
-    expect(MAX_WINDOW_BYTES).toBe(128 * 1024 * 1024);
+    // zstd's highest regular level (19) asks for 8 MB; Codex's level 3 for 2 MB. --ultra and --long ask for 128 MB:
+    // a 22 KB file of those cost 185–315 MB to decode (issue 21 §1), so they are refused.
+    expect(MAX_WINDOW_BYTES).toBe(8 * 1024 * 1024);
+    expect(planFrames(zstd(text, '-19')).ok).toBe(true);
+    expect(planFrames(zstd(text, '-3')).ok).toBe(true);
+    expect(reason(zstd(text, '--long=27'))).toBe('a frame asking for a 128 MB window');
+    expect(reason(zstd(text, '--ultra', '-22'))).toBe('a frame asking for a 128 MB window');
+  });
+
+  it('walks the same frames however the bytes are cut, and refuses a truncated end', async () => {
+    const data = Buffer.concat([
+      zstd(text),
+      Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]),
+      zstd('tail\n'),
+    ]);
+    for (const step of [1, 7, 4096]) {
+      const walker = new FrameWalker();
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < data.length; at += step) pieces.push(...walker.push(data.subarray(at, at + step)));
+      walker.end();
+      const out: Buffer[] = [];
+      for await (const chunk of decompressPieces(pieces, 'fzstd')) out.push(Buffer.from(chunk));
+      expect(Buffer.concat(out).toString()).toBe(`${text.toString()}tail\n`);
+    }
+    const cut = new FrameWalker();
+    cut.push(data.subarray(0, data.length - 3));
+    expect(() => cut.end()).toThrow('a truncated frame');
   });
 
   it('feeds the decoder in pieces that each expand to about 1 MB at most', async () => {
@@ -67,12 +94,12 @@ describe.skipIf(!HAS_ZSTD)('the zstd decoder', () => {
     expect(plan.pieces.length).toBeGreaterThanOrEqual(35);
     expect(plan.pieces.length).toBeLessThanOrEqual(41);
     let largest = 0;
-    for await (const chunk of decompressChunks(zeros, plan.pieces, 'fzstd')) largest = Math.max(largest, chunk.length);
+    for await (const chunk of decompressPieces(plan.pieces, 'fzstd')) largest = Math.max(largest, chunk.length);
     expect(largest).toBeLessThanOrEqual(1024 * 1024 + 128 * 1024);
   });
 });
 
-describe.skipIf(!HAS_ZSTD)('RolloutReader.readCompressed', () => {
+describe.skipIf(!HAS_ZSTD)('RolloutReader.compressed', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cdp-zstd-'));
@@ -99,18 +126,16 @@ describe.skipIf(!HAS_ZSTD)('RolloutReader.readCompressed', () => {
     await writeFile(plainPath, `${content}\n`);
     const plain = new RolloutReader(plainPath);
     const fromPlain: RolloutEvent[] = [];
-    await plain.readNew(
-      (e) => fromPlain.push(e),
-      () => undefined,
-    );
+    for await (const e of plain.tail()) fromPlain.push(e);
 
     // Without its last newline too: a compressed file is finished, so its last line is whole.
     await writeFile(`${plainPath}.zst`, zstd(content));
     const compressed = new RolloutReader(`${plainPath}.zst`);
-    const read = await compressed.readCompressed();
-    expect(read.kind).toBe('read');
-    if (read.kind !== 'read') return;
-    expect(read.events).toEqual(fromPlain);
+    const read = compressed.compressed();
+    const events: RolloutEvent[] = [];
+    for await (const e of read) events.push(e);
+    expect(read.outcome?.kind).toBe('read');
+    expect(events).toEqual(fromPlain);
     expect({ ...compressed.stats, bytesRead: 0 }).toEqual({ ...plain.stats, bytesRead: 0 });
     expect(compressed.stats.malformedLines).toBe(1);
     expect(compressed.stats.oversizedLines).toBe(1);

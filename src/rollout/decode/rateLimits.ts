@@ -1,6 +1,6 @@
-import type { Credits, RateLimitObservation, RawWindow } from './types.js';
-import { bool, isObject, str, type JsonObject } from './json.js';
-import type { LineCheck } from './ranges.js';
+import type { Credits, RateLimitObservation, RawWindow } from '../types.js';
+import { bool, isObject, type JsonObject } from '../../codex/json.js';
+import type { LineCheck } from '../../codex/ranges.js';
 
 /** The family that feeds the main 5h/weekly display (SCHEMA.md §7.6). */
 export const MAIN_LIMIT_ID = 'codex';
@@ -23,12 +23,12 @@ export function parseRateLimits(raw: unknown, lineAt: number | null, check: Line
     ? flatWindow(raw, 'secondary', observedAt, check)
     : nestedWindow(raw.secondary, observedAt, check);
   return {
-    limitId: str(raw.limit_id) ?? MAIN_LIMIT_ID,
-    limitName: str(raw.limit_name),
+    limitId: check.id(raw.limit_id) ?? MAIN_LIMIT_ID,
+    limitName: check.text(raw.limit_name),
     primary,
     secondary,
     credits: parseCredits(raw.credits, check),
-    planType: str(raw.plan_type),
+    planType: check.text(raw.plan_type),
     observedAt,
   };
 }

@@ -1,7 +1,7 @@
 import { appendFile, rename, truncate, writeFile, unlink } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RolloutReader } from '../../src/codex/rolloutReader.js';
-import type { RolloutEvent } from '../../src/codex/types.js';
+import { RolloutReader } from '../../src/rollout/reader.js';
+import type { RolloutEvent } from '../../src/rollout/types.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import { line, readSample, SAMPLES, shown, TempCodexHome } from '../support/codexHome.js';
 
@@ -37,10 +37,7 @@ function tricky(): string {
 
 async function collect(reader: RolloutReader): Promise<RolloutEvent[]> {
   const events: RolloutEvent[] = [];
-  await reader.readNew(
-    (e) => events.push(e),
-    () => events.splice(0),
-  );
+  for await (const e of reader.tail(() => events.splice(0))) events.push(e);
   return events;
 }
 
@@ -89,10 +86,7 @@ describe('incremental reading', () => {
     const events: RolloutEvent[] = [];
     for (let i = 0; i < content.length; i += 1) {
       await appendFile(file, content.subarray(i, i + 1));
-      await reader.readNew(
-        (e) => events.push(e),
-        () => undefined,
-      );
+      for await (const e of reader.tail()) events.push(e);
       // Only complete lines are handed on.
       const complete =
         content
@@ -199,17 +193,11 @@ describe('files that change under the reader', () => {
     const reader = new RolloutReader(file);
     let resets = 0;
     const events: RolloutEvent[] = [];
-    await reader.readNew(
-      (e) => events.push(e),
-      () => (resets += 1),
-    );
+    for await (const e of reader.tail(() => (resets += 1))) events.push(e);
     await truncate(file, 0);
     await writeFile(file, `${line.meta(T(0))}\n${line.tokenCount(T(3), 100, 100)}\n`);
     events.length = 0;
-    await reader.readNew(
-      (e) => events.push(e),
-      () => (resets += 1),
-    );
+    for await (const e of reader.tail(() => (resets += 1))) events.push(e);
     expect(resets).toBe(1);
     expect(events.map((e) => e.kind)).toEqual(['meta', 'tokenCount']);
   });
@@ -227,10 +215,7 @@ describe('files that change under the reader', () => {
     await rename(other, file);
     let reset = false;
     const events: RolloutEvent[] = [];
-    await reader.readNew(
-      (e) => events.push(e),
-      () => (reset = true),
-    );
+    for await (const e of reader.tail(() => (reset = true))) events.push(e);
     expect(reset).toBe(true);
     expect(events[0]?.kind === 'meta' && events[0].id).toBe('rotated');
   });
@@ -238,12 +223,7 @@ describe('files that change under the reader', () => {
   it('a deleted file reports missing', async () => {
     const reader = new RolloutReader(file);
     await unlink(file);
-    expect(
-      await reader.readNew(
-        () => undefined,
-        () => undefined,
-      ),
-    ).toEqual({ kind: 'missing' });
+    expect(await reader.tail().finish()).toEqual({ kind: 'missing' });
   });
 });
 
