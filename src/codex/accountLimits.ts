@@ -1,7 +1,7 @@
-import { bool, isObject } from './json.js';
-import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
+import { isObject } from './json.js';
+import { MAIN_LIMIT_ID, parseCredits } from '../rollout/decode/rateLimits.js';
 import type { LineCheck } from './ranges.js';
-import type { Credits, RateLimitObservation, RawWindow } from '../rollout/types.js';
+import type { RateLimitObservation, RawWindow } from '../rollout/types.js';
 
 /**
  * The edge for `codex app-server`'s answers (SCHEMA.md §10): every value of
@@ -71,7 +71,7 @@ export function parseAccountRateLimits(result: unknown, observedAt: number, chec
       limitName: check.text(raw.limitName),
       primary: window(raw.primary, observedAt, check),
       secondary: window(raw.secondary, observedAt, check),
-      credits: credits(raw.credits, check),
+      credits: parseCredits(raw.credits, check, 'hasCredits'),
       planType: check.text(raw.planType),
       observedAt,
     });
@@ -97,12 +97,4 @@ function window(raw: unknown, observedAt: number, check: LineCheck): RawWindow |
     windowMinutes: check.windowMinutes(raw.windowDurationMins),
     resetsAt: check.reset(raw.resetsAt, null, observedAt),
   };
-}
-
-function credits(raw: unknown, check: LineCheck): Credits | null {
-  if (!isObject(raw)) return raw == null ? null : check.flag(null);
-  const hasCredits = bool(raw.hasCredits);
-  const unlimited = bool(raw.unlimited);
-  if (hasCredits === null && unlimited === null) return null;
-  return { hasCredits: hasCredits ?? false, unlimited: unlimited ?? false, balance: check.balance(raw.balance) };
 }

@@ -60,9 +60,13 @@ function flatWindow(
   };
 }
 
-function parseCredits(raw: unknown, check: LineCheck): Credits | null {
+/**
+ * A credits object: a rollout line's `has_credits` or an account answer's
+ * `hasCredits` (`hasKey`), `unlimited`, and a ranged balance.
+ */
+export function parseCredits(raw: unknown, check: LineCheck, hasKey = 'has_credits'): Credits | null {
   if (!isObject(raw)) return null;
-  const hasCredits = bool(raw.has_credits);
+  const hasCredits = bool(raw[hasKey]);
   const unlimited = bool(raw.unlimited);
   if (hasCredits === null && unlimited === null) return null;
   return { hasCredits: hasCredits ?? false, unlimited: unlimited ?? false, balance: check.balance(raw.balance) };
