@@ -87,6 +87,9 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const historyFile = cliHistoryPath(io);
   const read = await readRecentTotals(historyFile, io.now(), config.config.ignore_projects);
   io.stderr(historyFileNote(historyFile, read));
+  verbose(
+    `history ${historyFile}: ${read.from === 'tail' ? 'read its tail, from the last compaction on' : read.from === 'file' ? 'read whole' : 'not read'}`,
+  );
   const history = read.totals;
   const report: StatusReport = {
     ...snapshot,

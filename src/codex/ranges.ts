@@ -175,8 +175,8 @@ export function cut(text: string, max: number): string {
 export const MIN_STORED_TIME_MS = Date.UTC(1000, 0, 2);
 export const MAX_STORED_TIME_MS = Date.UTC(9999, 11, 30);
 
-/** A stored time (epoch ms) inside [MIN_STORED_TIME_MS, MAX_STORED_TIME_MS], else null. */
+/** A stored time (epoch ms) inside [MIN_STORED_TIME_MS, MAX_STORED_TIME_MS], else null. `-0` is 0, as JSON reads it back. */
 export function storedTime(raw: unknown): number | null {
   const n = num(raw);
-  return n !== null && n >= MIN_STORED_TIME_MS && n <= MAX_STORED_TIME_MS ? n : null;
+  return n !== null && n >= MIN_STORED_TIME_MS && n <= MAX_STORED_TIME_MS ? n + 0 : null;
 }

@@ -163,28 +163,37 @@ export interface TotalsRead {
   totals: HistoryTotals | null;
   problem: string | null;
   refused: string | null;
+  /** What was read: the tail after the last summary, the whole file, or nothing (none there, or refused). */
+  from: 'tail' | 'file' | null;
 }
 
 /**
  * Today's and the last seven days' tokens, as the History view counts them,
- * from the file's last TAIL_BYTES when its last compaction summary is there
+ * from the file's last `tailBytes` when its last compaction summary is there
  * (issue 21 §4: a 50 MB history costs `status` a few megabytes), else from
  * the whole file.
  */
-export async function readRecentTotals(path: string, now: number, ignore: readonly string[]): Promise<TotalsRead> {
+export async function readRecentTotals(
+  path: string,
+  now: number,
+  ignore: readonly string[],
+  tailBytes = TAIL_BYTES,
+): Promise<TotalsRead> {
   const read = await withHistoryFile(path, async (handle, info, link): Promise<TotalsRead> => {
-    if (info.size > TAIL_BYTES && (await startsWithHeader(handle))) {
-      const tail = await tailAfterSummary(handle, info.size);
-      if (tail !== null) return { totals: totalsOfTail(tail.recent, tail.after, now, ignore), ...tail.words };
+    if (info.size > tailBytes && (await startsWithHeader(handle))) {
+      const tail = await tailAfterSummary(handle, info.size, tailBytes);
+      if (tail !== null) {
+        return { totals: totalsOfTail(tail.recent, tail.after, now, ignore), ...tail.words, from: 'tail' };
+      }
     }
     const parsed = await parseOpenFile(handle, info.size, now);
     const refused = foreignTarget(parsed, link, path);
-    if (refused !== null) return { totals: null, problem: null, refused };
+    if (refused !== null) return { totals: null, problem: null, refused, from: null };
     const view = buildView(parsed.state, { days: TOTAL_DAYS }, now, backfillFromState(parsed.state), ignore);
-    return { totals: totalsOfView(view), problem: parsed.problem, refused: null };
+    return { totals: totalsOfView(view), problem: parsed.problem, refused: null, from: 'file' };
   });
   if (read.kind === 'read') return read.value;
-  return { totals: null, problem: null, refused: read.kind === 'refused' ? read.what : null };
+  return { totals: null, problem: null, refused: read.kind === 'refused' ? read.what : null, from: null };
 }
 
 async function startsWithHeader(handle: FileHandle): Promise<boolean> {
@@ -197,14 +206,15 @@ async function startsWithHeader(handle: FileHandle): Promise<boolean> {
 /** How a `recent` line begins: records.ts builds it with `k` first, and JSON keeps the order. */
 const RECENT_PREFIX = Buffer.from('{"k":"recent"');
 
-/** The last summary in the file's last TAIL_BYTES and the records after it, or null when there is none. */
+/** The last summary in the file's last `tailBytes` and the records after it, or null when there is none. */
 async function tailAfterSummary(
   handle: FileHandle,
   size: number,
+  tailBytes: number,
 ): Promise<{ recent: RecentRecord; after: HistoryRecord[]; words: { problem: string | null; refused: null } } | null> {
   const lines: Array<Buffer | null> = [];
   // From one byte before the window: the first line handed on is cut, or empty when that byte ends a line.
-  const start = size - TAIL_BYTES - 1;
+  const start = size - tailBytes - 1;
   const read = await readLines(handle, { start, end: size, maxLineBytes: MAX_LINE_BYTES }, (line) => lines.push(line));
   let found = -1;
   let recent: RecentRecord | null = null;

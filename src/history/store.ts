@@ -169,7 +169,8 @@ export class HistoryStore {
     for (const r of records) {
       // The one schema (records.ts): what is applied and written is what the next start reads back.
       const stored = rangeRecord(r, new LineCheck(0));
-      if (stored === null) continue;
+      // A summary is a compaction's own last line: appended, it would stand for lines it does not sum.
+      if (stored === null || stored.k === 'recent') continue;
       applyRecord(this.state, stored);
       this.queued.push(encodeRecord(stored));
       any = true;
