@@ -1,6 +1,18 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -194,7 +206,8 @@ describe('a history file the bounds refuse', () => {
 describe('values out of range in the file (issue 21 §2)', () => {
   it('a limit line with "at": 1e20 is skipped and counted; readers do not fail; the rebuild drops it', async () => {
     const good = [header(), limit(NOW - 60_000, 10)].map(encodeRecord).join('');
-    const bad = '{"k":"limit","at":1e20,"id":"codex","name":null,"kind":"primary","minutes":300,"used":5,"reset":null,"src":"log"}\n';
+    const bad =
+      '{"k":"limit","at":1e20,"id":"codex","name":null,"kind":"primary","minutes":300,"used":5,"reset":null,"src":"log"}\n';
     await writeFile(data.file, good + bad);
     const read = await readHistory(data.file, NOW);
     expect(read.problem).toBe('1 line was not readable');
@@ -214,7 +227,14 @@ describe('values out of range in the file (issue 21 §2)', () => {
     const lines = [
       encodeRecord(header()),
       `${JSON.stringify({ ...limit(NOW - 60_000, 140), name: long, minutes: -5, reset: 1e20 })}\n`,
-      `${JSON.stringify({ ...file('/x/a.jsonl', today, 300), model: long, add: [[today, 300, 0], ['999-01-01', 5, 0]] })}\n`,
+      `${JSON.stringify({
+        ...file('/x/a.jsonl', today, 300),
+        model: long,
+        add: [
+          [today, 300, 0],
+          ['999-01-01', 5, 0],
+        ],
+      })}\n`,
     ];
     await writeFile(data.file, lines.join(''));
     const read = await readHistory(data.file, NOW);
