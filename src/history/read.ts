@@ -203,8 +203,9 @@ async function startsWithHeader(handle: FileHandle): Promise<boolean> {
   return end !== -1 && decodeRecord(head.subarray(0, end).toString('utf8'))?.record.k === 'header';
 }
 
-/** How a `recent` line begins: records.ts builds it with `k` first, and JSON keeps the order. */
+/** How a `recent` and a `limit` line begin: records.ts builds them with `k` first, and JSON keeps the order. */
 const RECENT_PREFIX = Buffer.from('{"k":"recent"');
+const LIMIT_PREFIX = Buffer.from('{"k":"limit"');
 
 /** The last summary in the file's last `tailBytes` and the records after it, or null when there is none. */
 async function tailAfterSummary(
@@ -228,6 +229,8 @@ async function tailAfterSummary(
   const after: HistoryRecord[] = [];
   let bad = 0;
   for (const line of lines.slice(found + 1)) {
+    // Limit readings are most of what is appended, and nothing the totals need: passed over unparsed.
+    if (line !== null && line.subarray(0, LIMIT_PREFIX.length).equals(LIMIT_PREFIX)) continue;
     const decoded = line === null ? null : decodeRecord(line.toString('utf8'));
     if (decoded === null) bad += 1;
     else after.push(decoded.record);

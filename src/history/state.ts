@@ -184,7 +184,8 @@ export function compact(
       const add: DayTokens[] = days === undefined ? [] : [...days].sort().map(([d, [t, c]]) => [d, t, c]);
       out.push({ k: 'file', ...cursor, add });
     }
-    out.push(...limits);
+    // A loop, not push(...limits): spread arguments overflow the stack past some 100,000 readings.
+    for (const l of limits) out.push(l);
     const recent = recentOf(state, usage, now);
     if (encodeRecord(recent).length <= MAX_RECENT_BYTES) out.push(recent);
     if (state.backfill !== null) out.push(state.backfill);
@@ -292,7 +293,7 @@ export function thinLimits(limits: LimitRecord[], now: number): LimitRecord[] {
     const flush = (): void => {
       const first = run[0];
       const finished = first !== undefined && first.reset !== null && first.reset <= now;
-      kept.push(...(finished ? evenly(run, MAX_POINTS_PER_PAST_WINDOW) : run));
+      for (const l of finished ? evenly(run, MAX_POINTS_PER_PAST_WINDOW) : run) kept.push(l);
       run = [];
     };
     for (const l of list) {

@@ -319,4 +319,23 @@ describe('the cap is a cap (issue 21 §4)', () => {
     expect(Math.max(...read.state.limits.map((l) => l.at))).toBe(NOW - 3 * 3_600_000);
     expect(Math.min(...read.state.limits.map((l) => l.at))).toBeGreaterThan(NOW - 3000 * 3 * 3_600_000 + DAY);
   });
+
+  it('a compaction of 200,000 readings writes them all (a spread of them overflowed the stack: no compaction ever again)', async () => {
+    const store = await HistoryStore.open(data.file, { now });
+    const failures: string[] = [];
+    store.onWriteError((m) => failures.push(m));
+    const readings: HistoryRecord[] = [];
+    for (let i = 0; i < 200_000; i += 1) readings.push(limit(NOW - i * 60_000, i % 100));
+    store.append(readings);
+    await store.flush();
+    await store.compactNow();
+    expect(failures).toEqual([]);
+    // Compacted: the summary is the last line, after the readings.
+    const text = await readFile(data.file, 'utf8');
+    expect(text.slice(text.lastIndexOf('\n', text.length - 2) + 1)).toMatch(/^\{"k":"recent"/);
+    const read = await readHistory(data.file, NOW);
+    expect(read.problem).toBeNull();
+    expect(read.state.limits).toHaveLength(store.state.limits.length);
+    expect(store.state.limits.length).toBeGreaterThan(100_000);
+  });
 });
