@@ -35,7 +35,6 @@ export async function benchHistoryFile(root: string, home: string): Promise<void
   }
   const cli = join(root, 'out', 'cli', 'index.mjs');
   const work = await mkdtemp(join(tmpdir(), 'cdp-bench-bighistory-'));
-  if (process.env.BENCH_KEEP) console.log(work);
   try {
     const full = join(work, 'full');
     const none = join(work, 'none');
@@ -120,7 +119,7 @@ export async function benchHistoryFile(root: string, home: string): Promise<void
     }
     console.log(`(medians of ${RUNS} runs each; "unchanged" is within 10 % + 10 ms of the run with no history)`);
   } finally {
-    if (!process.env.BENCH_KEEP) await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
   }
 }
 
