@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile, appendFile, stat, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
-import { expectedDaily, recorderFor, TempDataDir, dayOf } from './support.js';
+import { expectedDaily, headerRecord, limitRecord, recorderFor, TempDataDir, dayOf } from './support.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView } from '../../src/history/view.js';
 import { backfillFromState, HistoryRecorder } from '../../src/history/recorder.js';
@@ -183,24 +183,8 @@ describe('live recording', () => {
 });
 
 describe('the history file', () => {
-  const header = (): HistoryRecord => ({
-    k: 'header',
-    format: 'codex-discord-presence/history',
-    version: 1,
-    createdAt: NOW,
-    clearedAt: null,
-  });
-  const limit = (at: number, used: number): HistoryRecord => ({
-    k: 'limit',
-    at,
-    id: 'codex',
-    name: null,
-    kind: 'primary',
-    minutes: 300,
-    used,
-    reset: at + 3_600_000,
-    src: 'log',
-  });
+  const header = (): HistoryRecord => headerRecord(NOW);
+  const limit = limitRecord;
 
   it('recovers from a truncated last line, keeping a byte-identical backup', async () => {
     const body = [header(), limit(NOW - 60_000, 10), limit(NOW - 30_000, 20)].map(encodeRecord).join('');

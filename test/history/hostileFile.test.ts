@@ -21,7 +21,7 @@ import { encodeRecord, type HistoryRecord } from '../../src/history/records.js';
 import { appendRoom } from '../../src/history/state.js';
 import { HistoryFileRefused, HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView, idleBackfill } from '../../src/history/view.js';
-import { TempDataDir, dayOf } from './support.js';
+import { TempDataDir, dayOf, headerRecord, limitRecord } from './support.js';
 
 // Issue 21 §1–2: the history file as an input like any other. Every case is a
 // real file (a FIFO, a link to /dev/zero, a link into a dotfiles folder, a
@@ -42,24 +42,8 @@ afterEach(async () => {
   await rm(elsewhere, { recursive: true, force: true });
 });
 
-const header = (): HistoryRecord => ({
-  k: 'header',
-  format: 'codex-discord-presence/history',
-  version: 1,
-  createdAt: NOW - 86_400_000,
-  clearedAt: null,
-});
-const limit = (at: number, used: number): HistoryRecord => ({
-  k: 'limit',
-  at,
-  id: 'codex',
-  name: null,
-  kind: 'primary',
-  minutes: 300,
-  used,
-  reset: at + 3_600_000,
-  src: 'log',
-});
+const header = (): HistoryRecord => headerRecord(NOW - 86_400_000);
+const limit = limitRecord;
 const file = (path: string, day: string, tokens: number): HistoryRecord => ({
   k: 'file',
   path,
