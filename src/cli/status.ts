@@ -86,7 +86,9 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   // The Tokens row needs today and six days: read from the file's tail, not the whole file (issue 21 §4).
   const historyFile = cliHistoryPath(io);
   const read = await readRecentTotals(historyFile, io.now(), config.config.ignore_projects);
-  io.stderr(historyFileNote(historyFile, read));
+  // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
+  // short, and `history` (and the publisher's next start) deal with a damaged file.
+  io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));
   verbose(
     `history ${historyFile}: ${read.from === 'tail' ? 'read its tail, from the last compaction on' : read.from === 'file' ? 'read whole' : 'not read'}`,
   );
