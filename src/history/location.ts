@@ -73,9 +73,14 @@ export async function locateHistoryFile(path: string): Promise<HistoryPlace> {
       return { kind: 'error', what: linked(path, target, errorReason(error)) };
     }
     if (info.isFile()) return { kind: 'file', target, link: target !== path, exists: true };
-    return { kind: 'special', what: `${linked(path, target, statKind(info))}, not a regular file` };
+    return { kind: 'special', what: notRegular(path, target, statKind(info)) };
   }
   return { kind: 'special', what: 'a symlink loop (ELOOP)' };
+}
+
+/** `a FIFO (named pipe), not a regular file`, or `a symlink to /x, which is a FIFO (named pipe), not a regular file`. */
+export function notRegular(path: string, target: string, what: string): string {
+  return `${linked(path, target, what)}, not a regular file`;
 }
 
 /** `a FIFO (named pipe)`, or `a symlink to /x, which is a FIFO (named pipe)`. */

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { readLines } from '../fs/lines.js';
 import { withRegularFile } from '../fs/readBounded.js';
-import { linked, locateHistoryFile } from './location.js';
+import { linked, locateHistoryFile, notRegular } from './location.js';
 import { totalsOfTail, totalsOfView, TOTAL_DAYS, type HistoryTotals } from './recent.js';
 import { backfillFromState } from './recorder.js';
 import { decodeRecord, type HistoryRecord, type RecentRecord } from './records.js';
@@ -121,7 +121,7 @@ export async function withHistoryFile<T>(
     case 'missing':
       return { kind: 'missing' };
     case 'special':
-      return { kind: 'refused', what: `${linked(path, place.target, read.reason)}, not a regular file` };
+      return { kind: 'refused', what: notRegular(path, place.target, read.reason) };
     case 'tooLarge':
       return { kind: 'refused', what: linked(path, place.target, `larger than ${read.maxBytes} bytes`) };
     case 'error':
@@ -130,7 +130,11 @@ export async function withHistoryFile<T>(
 }
 
 /** A symlink to a file that is not a history file of this app: never read as one, never replaced (issue 21 §2). */
-export function foreignTarget(parsed: ParsedHistory, link: { target: string; link: boolean }, path: string) {
+export function foreignTarget(
+  parsed: ParsedHistory,
+  link: { target: string; link: boolean },
+  path: string,
+): string | null {
   return link.link && !parsed.ours ? linked(path, link.target, 'not a history file of this app') : null;
 }
 
@@ -140,9 +144,10 @@ export async function readHistory(path: string, now: number, signal?: AbortSigna
     const parsed = await parseOpenFile(handle, info.size, now, signal);
     return { ...parsed, refused: foreignTarget(parsed, link, path) };
   });
-  if (read.kind === 'read')
-    return read.value.refused === null ? read.value : { ...empty(now), refused: read.value.refused };
-  return { ...empty(now), refused: read.kind === 'refused' ? read.what : null };
+  // What is not ours is not read as history: an empty state, and why.
+  const refused = read.kind === 'read' ? read.value.refused : read.kind === 'refused' ? read.what : null;
+  if (read.kind === 'read' && refused === null) return read.value;
+  return { ...empty(now), refused };
 }
 
 function empty(now: number): HistoryRead {

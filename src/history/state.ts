@@ -51,8 +51,9 @@ export function appendRoom(bounds: Bounds): number {
 
 /**
  * True when appending `next` more bytes should compact first: past the
- * append room, or, for a small file, once the appends reach a quarter of it
- * (a compaction costs what the file holds, so this keeps it cheap per byte).
+ * append room, and for a file under 16 times the room, once the appends reach
+ * a quarter of it (at least 256 KB): a compaction costs what the file holds,
+ * so this keeps it cheap per byte appended.
  */
 export function compactionDue(baseBytes: number, appended: number, next: number, bounds: Bounds): boolean {
   const room = appendRoom(bounds);
@@ -235,11 +236,7 @@ function dropBefore(cutoff: string, usage: Map<string, Map<string, [number, numb
 }
 
 /** The last RECENT_DAYS days' tokens by project, ignored rollouts left out (as the view leaves them out). */
-export function recentOf(
-  state: HistoryState,
-  usage: Map<string, Map<string, [number, number]>>,
-  now: number,
-): RecentRecord {
+function recentOf(state: HistoryState, usage: Map<string, Map<string, [number, number]>>, now: number): RecentRecord {
   const wanted = new Set(lastDays(now, RECENT_DAYS));
   const cells = new Map<string, RecentTokens>();
   for (const [path, days] of usage) {

@@ -5,7 +5,7 @@ import { withRegularFile } from '../fs/readBounded.js';
 import { processIdentity } from '../instance/processInfo.js';
 import { LineCheck } from '../codex/ranges.js';
 import { oldestKeptDay, localDay } from './day.js';
-import { linked, locateHistoryFile } from './location.js';
+import { linked, locateHistoryFile, notRegular } from './location.js';
 import { foreignTarget, MAX_READ_BYTES, parseOpenFile, type ParsedHistory } from './read.js';
 import { rangeRecord, type HistoryRecord, encodeRecord } from './records.js';
 import {
@@ -112,7 +112,7 @@ export class HistoryStore {
       case 'refused':
         throw new HistoryFileRefused(path, read.what);
       case 'special':
-        throw new HistoryFileRefused(path, `${linked(path, place.target, read.reason)}, not a regular file`);
+        throw new HistoryFileRefused(path, notRegular(path, place.target, read.reason));
       case 'error':
         throw new Error(`history file ${path} is ${linked(path, place.target, read.reason)}`);
       case 'tooLarge': {
