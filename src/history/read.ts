@@ -6,7 +6,7 @@ import { linked, locateHistoryFile, notRegular } from './location.js';
 import { totalsOfTail, totalsOfView, TOTAL_DAYS, type HistoryTotals } from './recent.js';
 import { backfillFromState } from './recorder.js';
 import { decodeRecord, type HistoryRecord, type RecentRecord } from './records.js';
-import { appendRoom, applyRecord, DEFAULT_BOUNDS, emptyState, MAX_RECENT_BYTES, type HistoryState } from './state.js';
+import { applyRecord, DEFAULT_BOUNDS, emptyState, MAX_RECENT_BYTES, summaryEvery, type HistoryState } from './state.js';
 import { buildView } from './view.js';
 
 /**
@@ -23,8 +23,8 @@ import { buildView } from './view.js';
 export const MAX_READ_BYTES = 2 * DEFAULT_BOUNDS.maxBytes;
 /** Far more than any line the app writes (a rollout's 400 days, a summary of MAX_RECENT_BYTES); longer is not read. */
 export const MAX_LINE_BYTES = 1024 * 1024;
-/** What `status` reads from the end: the append room after the last compaction, and its summary. */
-export const TAIL_BYTES = appendRoom(DEFAULT_BOUNDS) + MAX_RECENT_BYTES + 64 * 1024;
+/** What `status` reads from the end: the last summary line and what was appended after it. */
+export const TAIL_BYTES = summaryEvery(DEFAULT_BOUNDS) + MAX_RECENT_BYTES + 64 * 1024;
 
 export interface ParsedHistory {
   state: HistoryState;
@@ -174,9 +174,9 @@ export interface TotalsRead {
 
 /**
  * Today's and the last seven days' tokens, as the History view counts them,
- * from the file's last `tailBytes` when its last compaction summary is there
- * (issue 21 §4: a 50 MB history costs `status` a few megabytes), else from
- * the whole file.
+ * from the file's last `tailBytes` when its last summary is there (issue 21
+ * §4: a 50 MB history costs `status` half a megabyte), else from the whole
+ * file.
  */
 export async function readRecentTotals(
   path: string,

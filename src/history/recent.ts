@@ -26,8 +26,8 @@ export function totalsOfView(view: HistoryView): HistoryTotals | null {
 }
 
 /**
- * The same totals from a file's last compaction summary and the lines
- * appended after it (issue 21 §4: `status` reads the tail, not 50 MB). Counted
+ * The same totals from the file's last summary and the lines appended after
+ * it (issue 21 §4: `status` reads the tail, not 50 MB). Counted
  * as the view counts them: the reader's last seven local days, rollouts
  * marked ignored and projects on the ignore list left out, each line's own
  * project (a rollout's project does not change once read). `after` are the
@@ -52,8 +52,8 @@ export function totalsOfTail(
     if (day === today) todayTokens += tokens;
   };
   for (const [day, project, tokens] of recent.days) if (!ignored(project)) add(day, tokens);
-  // Compaction writes the backfill's progress right after the summary; later lines move it on.
-  let phase: BackfillPhase = 'idle';
+  // The backfill's phase when the summary was written; later lines move it on.
+  let phase: BackfillPhase = recent.phase;
   for (const r of after) {
     if (r.k === 'file' && !r.ignored && !ignored(r.project)) for (const [day, tokens] of r.add) add(day, tokens);
     else if (r.k === 'backfill') phase = r.phase;

@@ -83,14 +83,17 @@ export interface BackfillRecord {
 export type RecentTokens = [string, string | null, number, number];
 
 /**
- * The tokens of the last days by project, written at the end of every
- * compaction (docs/history.md, "The data file"): with the lines appended
+ * The tokens of the last days by project and the backfill's phase, written
+ * by the store at the end of every compaction and after every few hundred
+ * kilobytes of appends (docs/history.md, "The data file"): with the lines
  * after it, all that `status` needs for its Tokens row, found in the file's
- * tail (issue 21 §4). Folding the whole file passes over it.
+ * last few hundred kilobytes (issue 21 §4). Folding the whole file passes
+ * over it.
  */
 export interface RecentRecord {
   k: 'recent';
   at: number;
+  phase: BackfillPhase;
   days: RecentTokens[];
 }
 
@@ -263,8 +266,7 @@ function rangeBackfill(v: JsonObject, check: LineCheck): BackfillRecord | null {
   const at = storedTime(v.at);
   const done = count(v.done);
   const total = count(v.total);
-  const phase =
-    v.phase === 'idle' || v.phase === 'running' || v.phase === 'done' || v.phase === 'error' ? v.phase : null;
+  const phase = backfillPhase(v.phase);
   if (at === null || done === null || total === null || phase === null) return null;
   // A message names a path (`history could not be written to …`): a path's length, not a name's.
   return { k: 'backfill', at, phase, done, total, message: check.text(v.message, MAX_PATH_CHARS) };
@@ -272,7 +274,8 @@ function rangeBackfill(v: JsonObject, check: LineCheck): BackfillRecord | null {
 
 function rangeRecent(v: JsonObject, check: LineCheck): RecentRecord | null {
   const at = storedTime(v.at);
-  if (at === null || !Array.isArray(v.days)) return null;
+  const phase = backfillPhase(v.phase);
+  if (at === null || phase === null || !Array.isArray(v.days)) return null;
   const days: RecentTokens[] = [];
   for (const d of v.days as unknown[]) {
     const entry = Array.isArray(d) && d.length === 4 ? dayEntry([d[0], d[2], d[3]], check) : null;
@@ -280,7 +283,11 @@ function rangeRecent(v: JsonObject, check: LineCheck): RecentRecord | null {
     if (entry === null || project === undefined) check.flag(null);
     else days.push([entry[0], project, entry[1], entry[2]]);
   }
-  return { k: 'recent', at, days };
+  return { k: 'recent', at, phase, days };
+}
+
+function backfillPhase(v: unknown): BackfillPhase | null {
+  return v === 'idle' || v === 'running' || v === 'done' || v === 'error' ? v : null;
 }
 
 export function cursorOf(record: FileRecord): FileCursor {

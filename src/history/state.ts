@@ -42,8 +42,7 @@ export const DEFAULT_BOUNDS: Bounds = { maxDays: 400, maxBytes: 50 * 1024 * 1024
 /**
  * What is appended between two compactions, at most: a compaction leaves the
  * file this far under `maxBytes`, so the appends after it keep it under the
- * cap (issue 21 §4: the cap is a cap), and a reader of the tail finds the
- * last compaction's `recent` line within this many bytes of the end.
+ * cap (issue 21 §4: the cap is a cap).
  */
 export function appendRoom(bounds: Bounds): number {
   return Math.max(1, Math.floor(bounds.maxBytes / 16));
@@ -58,6 +57,15 @@ export function appendRoom(bounds: Bounds): number {
 export function compactionDue(baseBytes: number, appended: number, next: number, bounds: Bounds): boolean {
   const room = appendRoom(bounds);
   return appended + next > Math.min(room, Math.max(256 * 1024, baseBytes / 4));
+}
+
+/**
+ * Appended bytes between two `recent` lines, at most: a summary follows the
+ * write that passes this, so `status` finds one in the file's last
+ * summaryEvery + MAX_RECENT_BYTES bytes.
+ */
+export function summaryEvery(bounds: Bounds): number {
+  return Math.max(1, Math.min(256 * 1024, Math.floor(appendRoom(bounds) / 4)));
 }
 
 /** Days the `recent` line holds: the Tokens row's seven, and one for a reader whose day is a zone behind. */
@@ -187,8 +195,8 @@ export function compact(
     }
     // A loop, not push(...limits): spread arguments overflow the stack past some 100,000 readings.
     for (const l of limits) out.push(l);
-    const recent = recentOf(state, usage, now);
-    if (encodeRecord(recent).length <= MAX_RECENT_BYTES) out.push(recent);
+    const recent = recentLine(state, usage, now);
+    if (recent !== null) out.push(recent.record);
     if (state.backfill !== null) out.push(state.backfill);
     return out;
   };
@@ -235,6 +243,20 @@ function dropBefore(cutoff: string, usage: Map<string, Map<string, [number, numb
   limits.splice(0, drop);
 }
 
+/**
+ * The `recent` summary of `usage` (the state's, or what a compaction keeps of
+ * it) and its line, or null when the line would pass MAX_RECENT_BYTES.
+ */
+export function recentLine(
+  state: HistoryState,
+  usage: Map<string, Map<string, [number, number]>>,
+  now: number,
+): { record: RecentRecord; line: string } | null {
+  const record = recentOf(state, usage, now);
+  const line = encodeRecord(record);
+  return line.length <= MAX_RECENT_BYTES ? { record, line } : null;
+}
+
 /** The last RECENT_DAYS days' tokens by project, ignored rollouts left out (as the view leaves them out). */
 function recentOf(state: HistoryState, usage: Map<string, Map<string, [number, number]>>, now: number): RecentRecord {
   const wanted = new Set(lastDays(now, RECENT_DAYS));
@@ -255,7 +277,7 @@ function recentOf(state: HistoryState, usage: Map<string, Map<string, [number, n
     }
   }
   const days = [...cells.values()].sort((a, b) => a[0].localeCompare(b[0]) || (a[1] ?? '').localeCompare(b[1] ?? ''));
-  return { k: 'recent', at: now, days };
+  return { k: 'recent', at: now, phase: state.backfill?.phase ?? 'idle', days };
 }
 
 function sizeOf(lines: string[]): number {

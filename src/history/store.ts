@@ -14,6 +14,8 @@ import {
   compactionDue,
   DEFAULT_BOUNDS,
   emptyState,
+  recentLine,
+  summaryEvery,
   type Bounds,
   type HistoryState,
 } from './state.js';
@@ -56,6 +58,8 @@ export class HistoryStore {
   private flushScheduled = false;
   /** Bytes appended since the file was last written whole. */
   private appended = 0;
+  /** Bytes appended since the last `recent` summary line. */
+  private sinceSummary = 0;
   private baseBytes = 0;
   private readonly bounds: Bounds;
   private writeListener: ((message: string) => void) | null = null;
@@ -189,13 +193,21 @@ export class HistoryStore {
     this.chain = this.chain
       .then(async () => {
         if (this.queued.length === 0) return;
-        const text = this.queued.join('');
+        let text = this.queued.join('');
         this.queued = [];
+        // Every few hundred kilobytes a summary follows (what the state holds now is exactly what the file
+        // will): `status` then reads only what follows it.
+        const summary =
+          this.sinceSummary + text.length >= summaryEvery(this.bounds)
+            ? recentLine(this.state, this.state.usage, this.opts.now())
+            : null;
+        if (summary !== null) text += summary.line;
         const bytes = Buffer.byteLength(text);
         // Past the room a compaction leaves, the file is written whole instead (the lines are in the state): never over the cap.
         if (!compactionDue(this.baseBytes, this.appended, bytes, this.bounds)) {
           await appendFile(this.target, text);
           this.appended += bytes;
+          this.sinceSummary = summary === null ? this.sinceSummary + bytes : 0;
           return;
         }
         try {
@@ -285,6 +297,7 @@ export class HistoryStore {
     }
     this.baseBytes = bytes;
     this.appended = 0;
+    this.sinceSummary = 0;
   }
 }
 
