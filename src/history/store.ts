@@ -198,7 +198,7 @@ export class HistoryStore {
         // Every few hundred kilobytes a summary follows (what the state holds now is exactly what the file
         // will): `status` then reads only what follows it.
         const summary =
-          this.sinceSummary + text.length >= summaryEvery(this.bounds)
+          this.sinceSummary + Buffer.byteLength(text) >= summaryEvery(this.bounds)
             ? recentLine(this.state, this.state.usage, this.opts.now())
             : null;
         if (summary !== null) text += summary.line;
@@ -238,12 +238,28 @@ export class HistoryStore {
 
   /**
    * Compacts (after a backfill, say), after what was appended before. Queued
-   * at once, so a `flush` called after this resolves after it. Never rejects:
-   * a failure is reported through onWriteError.
+   * at once, so a `flush` called after this resolves after it, and the lines
+   * appended so far are the compaction's to write (they are in the state): a
+   * write queued earlier does not append them first, so the file moves from
+   * before them to the compacted file in one rename. Never rejects: a failure
+   * is reported through onWriteError, and those lines are appended instead.
    */
   compactNow(): Promise<void> {
     this.flushScheduled = false;
-    this.rewrite().catch(() => undefined);
+    const claimed = this.queued.join('');
+    this.queued = [];
+    const run = this.chain.then(() =>
+      this.rewriteNow().catch(async (error: unknown) => {
+        if (claimed !== '') {
+          await appendFile(this.target, claimed).then(
+            () => void (this.appended += Buffer.byteLength(claimed)),
+            () => undefined,
+          );
+        }
+        throw error;
+      }),
+    );
+    this.chain = run.catch((error: unknown) => this.failed(error));
     return this.chain;
   }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile, appendFile, stat, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
@@ -256,6 +257,27 @@ describe('the history file', () => {
     const newest = Math.max(...capped.state.limits.map((l) => l.at));
     expect(newest).toBe(NOW);
     expect(capped.state.files.get('/x/rollout-a.jsonl')?.offset).toBe(10);
+  });
+
+  it('a compaction writes what was appended before it was asked for; a write queued earlier does not append it first', async () => {
+    const store = await HistoryStore.open(data.file, { now: fixedNow });
+    store.append([limit(NOW - 3000, 1)]);
+    void store.flush();
+    // That write has taken its line and is on the disk's way; the next one queues behind it.
+    await Promise.resolve();
+    store.append([limit(NOW - 2000, 2)]);
+    const queued = store.flush();
+    store.append([limit(NOW - 1000, 3)]);
+    const compacted = store.compactNow();
+    await queued;
+    // The queued write has run and the compaction has not renamed yet: readings 2 and 3 are the compaction's.
+    const between = readFileSync(data.file, 'utf8');
+    expect(between).toContain('"used":1,');
+    expect(between).not.toContain('"used":2,');
+    expect(between).not.toContain('"used":3,');
+    await compacted;
+    expect((await readHistory(data.file, NOW)).state.limits.map((l) => l.used)).toEqual([1, 2, 3]);
+    expect(readFileSync(data.file, 'utf8')).toMatch(/\{"k":"recent"[^\n]*\n$/);
   });
 
   it('a reader never writes, even to a damaged file', async () => {
