@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { generateBenchHome } from './generate.js';
+import { benchHistoryFile } from './historyFile.js';
 
 /**
  * `npm run bench`: the figures issue #2 names, printed next to their targets.
@@ -81,7 +82,12 @@ console.log(
 );
 if (process.env.BENCH_ONLY === 'history') {
   await benchHistory(bench.home);
+  await benchHistoryFile(ROOT, bench.home);
   await benchHistoryRender();
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'history-file') {
+  await benchHistoryFile(ROOT, bench.home);
   process.exit(0);
 }
 console.log(`measuring the engine (${APPENDS} appends, ${IDLE_S} s idle)…`);
@@ -167,6 +173,7 @@ console.log(
 }
 
 await benchHistory(bench.home);
+await benchHistoryFile(ROOT, bench.home);
 await benchHistoryRender();
 
 /**

@@ -42,6 +42,8 @@ export class CoreServices {
   private offSnapshot: () => void = () => undefined;
   /** Usage history, recorded only while this process publishes (issue 15). */
   private history: HistoryRecorder | null = null;
+  /** Why history is not recorded while this process publishes (a history file that is not ours), shown in History. */
+  private historyRefused: string | null = null;
   private historyStarting: Promise<void> | null = null;
   codexHome: string;
 
@@ -84,7 +86,11 @@ export class CoreServices {
     await this.startMonitor();
   }
 
-  /** Connects to Discord and publishes; only once this process holds the publisher lock. */
+  /**
+   * Connects to Discord and publishes; only once this process holds the
+   * publisher lock. The first snapshot is out already (startWatching), and
+   * history opens after the publisher has started (issue 21 §4).
+   */
   startPublishing(): void {
     this.publishing = true;
     this.publisher.start();
@@ -98,8 +104,16 @@ export class CoreServices {
     const now = this.now();
     const dataDir = this.opts.dataDir;
     if (dataDir === undefined) throw new Error('usage history is not available in this build');
-    const { state } = await readHistory(historyPath(dataDir), now);
-    return buildView(state, query, now, backfillFromState(state), this.config.ignore_projects);
+    const path = historyPath(dataDir);
+    const read = await readHistory(path, now);
+    // A file that is not ours is said where history shows, as a stopped build says why.
+    const refused =
+      this.historyRefused ?? (read.refused === null ? null : `history file ${path} is ${read.refused}: it is not read`);
+    const backfill =
+      refused === null
+        ? backfillFromState(read.state)
+        : { phase: 'error' as const, filesDone: 0, filesTotal: 0, message: refused };
+    return buildView(read.state, query, now, backfill, this.config.ignore_projects);
   }
 
   /** "Clear history": only the publisher writes the file. */
@@ -171,7 +185,7 @@ export class CoreServices {
     const dataDir = this.opts.dataDir;
     if (dataDir === undefined || this.history !== null) return;
     const onChange = this.opts.onHistoryChanged;
-    this.history = await startPublisherHistory({
+    const opened = await startPublisherHistory({
       dataDir,
       codexHome: this.codexHome,
       now: () => this.now(),
@@ -179,6 +193,8 @@ export class CoreServices {
       ...(onChange === undefined ? {} : { onChange: () => onChange() }),
       log: (m) => this.opts.onError(new Error(m)),
     });
+    this.history = opened.recorder;
+    this.historyRefused = opened.reason;
     try {
       this.history?.record(this.monitor.current());
     } catch {
@@ -190,6 +206,7 @@ export class CoreServices {
     await this.historyStarting;
     const history = this.history;
     this.history = null;
+    this.historyRefused = null;
     await history?.stop();
   }
 

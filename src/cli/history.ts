@@ -26,11 +26,30 @@ export async function readHistoryView(
   io: CliIo,
   days: number,
   ignore: readonly string[],
-): Promise<{ view: HistoryView; path: string; problem: string | null }> {
-  const path = historyPath(presenceDataDir(io.env));
+): Promise<{ view: HistoryView; path: string; problem: string | null; refused: string | null; adjusted: number }> {
+  const path = cliHistoryPath(io);
   const now = io.now();
-  const { state, problem } = await readHistory(path, now);
-  return { view: buildView(state, { days }, now, backfillFromState(state), ignore), path, problem };
+  const { state, problem, refused, adjusted } = await readHistory(path, now);
+  return { view: buildView(state, { days }, now, backfillFromState(state), ignore), path, problem, refused, adjusted };
+}
+
+export function cliHistoryPath(io: CliIo): string {
+  return historyPath(presenceDataDir(io.env));
+}
+
+/**
+ * What a reader says on stderr about a history file it could not use as it
+ * is: a file that is not ours is named with what it is and left alone; a
+ * damaged one is rebuilt by the publisher.
+ */
+export function historyFileNote(path: string, read: { problem: string | null; refused: string | null }): string {
+  if (read.refused !== null) {
+    return `${BINARY}: history file ${path} is ${read.refused}: it is not read, and it is left as it is\n`;
+  }
+  if (read.problem !== null) {
+    return `${BINARY}: history file ${path}: ${read.problem} (the publisher backs it up and rebuilds it)\n`;
+  }
+  return '';
 }
 
 /**
@@ -45,11 +64,13 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     return 2;
   }
   const { config } = await cliContext(options, io);
-  const { view, path, problem } = await readHistoryView(io, days, config.config.ignore_projects);
+  const read = await readHistoryView(io, days, config.config.ignore_projects);
+  const { view, path } = read;
   if (options.verbose) io.stderr(`history: reading ${path}\n`);
-  if (problem !== null) {
-    io.stderr(`${BINARY}: history file ${path}: ${problem} (the publisher backs it up and rebuilds it)\n`);
+  if (options.verbose && read.adjusted > 0) {
+    io.stderr(`history: ${read.adjusted} line(s) had values out of range, cut or left out as read\n`);
   }
+  io.stderr(historyFileNote(path, read));
   if (io.isTTY === true && view.backfill.phase === 'running') {
     io.stderr(
       `history: still being built from the rollouts (${view.backfill.filesDone} of ${view.backfill.filesTotal} files)\n`,

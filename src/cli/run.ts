@@ -11,6 +11,7 @@ import {
 import { presenceStateDir } from '../instance/stateDir.js';
 import { presenceDataDir } from '../history/location.js';
 import { startPublisherHistory } from '../history/publisher.js';
+import type { HistoryRecorder } from '../history/recorder.js';
 import type { BackfillState } from '../contract/index.js';
 import { BINARY } from './commands.js';
 import { homeNotAFolder } from './homeCheck.js';
@@ -91,35 +92,15 @@ async function runUntilSignal(
   const recorder = instanceRecorder(stateDir);
   await recorder.record(discordState());
   await monitor.start();
-  // Usage history (issue 15): only the publisher records it; it never reaches Discord.
-  // On a terminal its first build shows in the live view (a History row); redrawn as it moves on.
-  let redrawHistory = (): void => undefined;
-  const history = await startPublisherHistory({
-    dataDir: presenceDataDir(io.env),
-    codexHome,
-    now: io.now,
-    ignore: () => cfg.ignore_projects,
-    onChange: () => redrawHistory(),
-    log: (m) => note(`codex-discord-presence: ${m}`),
-  });
-  const offHistory = history === null ? () => undefined : monitor.subscribe((s) => history.record(s));
-  history?.record(monitor.current());
   const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
   const terminal = io.isTTY === true ? io.terminal : undefined;
   const live = terminal !== undefined ? liveView(io, terminal, cfg) : null;
   const view = live?.render ?? lineLog(io);
   if (live !== null) note = live.note;
+  // Usage history (issue 15): only the publisher records it; it never reaches Discord.
+  let history: HistoryRecorder | null = null;
   const render = (): void =>
     view(monitor.current(), discordState(), publisher.activity !== null, history?.backfill ?? null);
-  if (terminal !== undefined) {
-    let shown = '';
-    redrawHistory = () => {
-      const b = history?.backfill;
-      const now = b === undefined ? '' : `${b.phase}/${b.filesDone}`;
-      if (now !== shown) render();
-      shown = now;
-    };
-  }
   const offSnapshot = monitor.subscribe(render);
   const offState = client.onState(() => {
     render();
@@ -131,16 +112,46 @@ async function runUntilSignal(
   const ticker = terminal === undefined ? null : setInterval(render, 30_000);
   publisher.start();
   render();
+  // History opens after the first snapshot is out (issue 21 §4: reading a 50 MB history
+  // took seconds), and a stop signal abandons the opening.
+  // On a terminal its first build shows in the live view (a History row); redrawn as it moves on.
+  let shown = '';
+  const redrawHistory = (): void => {
+    const b = history?.backfill;
+    const now = b === undefined ? '' : `${b.phase}/${b.filesDone}`;
+    if (terminal !== undefined && now !== shown) render();
+    shown = now;
+  };
+  const opening = new AbortController();
+  let offHistory = (): void => undefined;
+  const historyOpened = startPublisherHistory({
+    dataDir: presenceDataDir(io.env),
+    codexHome,
+    now: io.now,
+    ignore: () => cfg.ignore_projects,
+    onChange: redrawHistory,
+    log: (m) => note(`codex-discord-presence: ${m}`),
+    signal: opening.signal,
+  }).then(({ recorder: opened }) => {
+    if (opened === null) return;
+    history = opened;
+    offHistory = monitor.subscribe((s) => opened.record(s));
+    opened.record(monitor.current());
+    redrawHistory();
+  });
 
   const signal = await stopSignal;
+  opening.abort();
   if (ticker !== null) clearInterval(ticker);
   offResize();
   offSnapshot();
   offState();
-  offHistory();
   await publisher.stop(1500);
   await monitor.stop();
-  await history?.stop();
+  await historyOpened;
+  offHistory();
+  // `history` is set in the opening's callback, which TypeScript cannot follow.
+  await (history as HistoryRecorder | null)?.stop();
   await recorder.release();
   io.stdout(`${terminal !== undefined ? '\n' : ''}stopped (${signal})${enabled ? '; Discord activity cleared' : ''}\n`);
   return 0;

@@ -2,9 +2,10 @@ import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
 import { accountAskSettings, cliContext, configIssues, type CliContext, type CliIo } from './context.js';
-import type { HistoryView } from '../contract/index.js';
-import { readHistoryView } from './history.js';
-import { formatStatus, type HistoryTotals } from './statusText.js';
+import { readRecentTotals } from '../history/read.js';
+import type { HistoryTotals } from '../history/recent.js';
+import { cliHistoryPath, historyFileNote } from './history.js';
+import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { homeNotAFolder } from './homeCheck.js';
@@ -82,7 +83,16 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const live = await liveInstance(stateDir);
   verbose(`publisher lock ${instancePath(stateDir)}: ${live === null ? 'no live publisher' : `pid ${live.pid}`}`);
   const publisher = live === null ? null : withoutCmdline(live);
-  const history = historyTotals((await readHistoryView(io, 7, config.config.ignore_projects)).view);
+  // The Tokens row needs today and six days: read from the file's tail, not the whole file (issue 21 §4).
+  const historyFile = cliHistoryPath(io);
+  const read = await readRecentTotals(historyFile, io.now(), config.config.ignore_projects);
+  // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
+  // short, and `history` (and the publisher's next start) deal with a damaged file.
+  io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));
+  verbose(
+    `history ${historyFile}: ${read.from === 'tail' ? 'read its tail, from the last compaction on' : read.from === 'file' ? 'read whole' : 'not read'}`,
+  );
+  const history = read.totals;
   const report: StatusReport = {
     ...snapshot,
     publisher,
@@ -102,17 +112,6 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
     io.stdout(`${formatStatus(snapshot, new Date(io.now()), extras, display)}\n`);
   }
   return 0;
-}
-
-/** Today's and the last 7 days' tokens, or null when nothing was ever recorded (no publisher ran yet). */
-function historyTotals(view: HistoryView): HistoryTotals | null {
-  const recorded = view.backfill.phase !== 'idle' || view.days.some((d) => d.tokens > 0);
-  if (!recorded) return null;
-  return {
-    today: view.days.at(-1)?.tokens ?? 0,
-    lastSevenDays: view.days.reduce((sum, d) => sum + d.tokens, 0),
-    building: view.backfill.phase === 'running',
-  };
 }
 
 /** The command line identifies the process for the lock; it is not part of the report (it may hold paths). */

@@ -4,6 +4,7 @@ import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
 import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { HistoryTotals } from '../history/recent.js';
 import { layoutFor, type Layout } from './term/layout.js';
 import { limitRows } from './term/limits.js';
 import { alignKeys, fit, paint, seg, type KeyedRow, type Line } from './term/line.js';
@@ -16,13 +17,6 @@ export interface StatusExtras {
   configPath: string;
   /** Tokens from usage history (Codex's figure), when the publisher has recorded any. */
   history?: HistoryTotals | null;
-}
-
-export interface HistoryTotals {
-  today: number;
-  lastSevenDays: number;
-  /** The first build from the rollouts is still running: the figures are short. */
-  building: boolean;
 }
 
 /** How `status` is drawn: the layout for the terminal's width (full when piped), and colour or not. */

@@ -165,3 +165,18 @@ export function cut(text: string, max: number): string {
   const code = text.charCodeAt(max - 1);
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
+
+/**
+ * The earliest and latest instants a stored time may hold (the history file):
+ * years 1000 to 9999 in every time zone, so its local day is always written
+ * `YYYY-MM-DD` and it prints as ISO 8601. A time outside is corruption (or a
+ * clock centuries off), never a reading to keep (issue 21 §2).
+ */
+export const MIN_STORED_TIME_MS = Date.UTC(1000, 0, 2);
+export const MAX_STORED_TIME_MS = Date.UTC(9999, 11, 30);
+
+/** A stored time (epoch ms) inside [MIN_STORED_TIME_MS, MAX_STORED_TIME_MS], else null. `-0` is 0, as JSON reads it back. */
+export function storedTime(raw: unknown): number | null {
+  const n = num(raw);
+  return n !== null && n >= MIN_STORED_TIME_MS && n <= MAX_STORED_TIME_MS ? n + 0 : null;
+}

@@ -1,9 +1,13 @@
 import type { BackfillPhase, HistoryWindowKind, LimitSource } from '../contract/index.js';
+import { isObject, type JsonObject } from '../codex/json.js';
+import { LineCheck, MAX_PATH_CHARS, storedTime } from '../codex/ranges.js';
+import { isDay } from './day.js';
 
 /**
  * The lines of the history file (docs/history.md, "The data file"): one JSON
- * object per line, a header first. Pure encoding and strict decoding: a line
- * that is not exactly one of these shapes is rejected (null), never guessed at.
+ * object per line, a header first. Pure encoding and ranged decoding by one
+ * schema (`rangeRecord`): a line that is not one of these shapes is rejected
+ * (null), never guessed at.
  */
 
 export const FORMAT = 'codex-discord-presence/history';
@@ -75,123 +79,215 @@ export interface BackfillRecord {
   message: string | null;
 }
 
-export type HistoryRecord = HeaderRecord | LimitRecord | FileRecord | BackfillRecord;
+/** A day's tokens by project: `[day, project, tokens, cachedInput]`. */
+export type RecentTokens = [string, string | null, number, number];
 
+/**
+ * The tokens of the last days by project and the backfill's phase, written
+ * by the store at the end of every compaction and after every few hundred
+ * kilobytes of appends (docs/history.md, "The data file"): with the lines
+ * after it, all that `status` needs for its Tokens row, found in the file's
+ * last few hundred kilobytes (issue 21 §4). Folding the whole file passes
+ * over it.
+ */
+export interface RecentRecord {
+  k: 'recent';
+  at: number;
+  phase: BackfillPhase;
+  days: RecentTokens[];
+}
+
+export type HistoryRecord = HeaderRecord | LimitRecord | FileRecord | BackfillRecord | RecentRecord;
+
+/**
+ * A record's line. `record` must be one `rangeRecord` returned, or built from
+ * the state (which holds nothing else): then it reads back as itself.
+ */
 export function encodeRecord(record: HistoryRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isCount = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 0;
-const isStrOrNull = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length <= 4096);
-const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
-const isDayStr = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+/** A line of the file, read: the record it holds. */
+export interface DecodedLine {
+  record: HistoryRecord;
+  /** A value was out of range and was cut, clamped or left out; the rest of the line is kept. */
+  adjusted: boolean;
+}
 
-export function decodeRecord(line: string): HistoryRecord | null {
+/** Null when the line holds no record: it is skipped and counted. */
+export function decodeRecord(line: string): DecodedLine | null {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch {
     return null;
   }
-  if (!isObj(v)) return null;
+  const check = new LineCheck(0);
+  const record = rangeRecord(v, check);
+  return record === null ? null : { record, adjusted: check.suspicious };
+}
+
+/**
+ * The one schema of the file, for both directions (issue 21 §2): the reader
+ * applies it to every parsed line, and the store to every record before it
+ * applies and appends it, so what is written is always what is read back.
+ * Values are ranged by the rollout reader's rules (src/codex/ranges.ts):
+ * strings cut to MAX_ID_CHARS or MAX_TEXT_CHARS and cleaned, percentages
+ * clamped, window lengths and optional times out of range made unknown, a
+ * day entry that is not a real `YYYY-MM-DD` day or whose counts are out of
+ * range left out; each of these marks `check` suspicious. A value the record
+ * cannot do without (its time, its kind, a cursor's offset or totals) that
+ * is out of range rejects it: null. Idempotent: a ranged record ranges to
+ * an equal one, unflagged.
+ */
+export function rangeRecord(v: unknown, check: LineCheck): HistoryRecord | null {
+  if (!isObject(v)) return null;
   switch (v.k) {
     case 'header':
-      return v.format === FORMAT && isCount(v.version) && isNum(v.createdAt) && isNumOrNull(v.clearedAt ?? null)
-        ? {
-            k: 'header',
-            format: FORMAT,
-            version: v.version,
-            createdAt: v.createdAt,
-            clearedAt: (v.clearedAt as number | null | undefined) ?? null,
-          }
-        : null;
+      return rangeHeader(v);
     case 'limit':
-      return isNum(v.at) &&
-        typeof v.id === 'string' &&
-        v.id.length > 0 &&
-        v.id.length <= 200 &&
-        isStrOrNull(v.name) &&
-        (v.kind === 'primary' || v.kind === 'secondary') &&
-        isNumOrNull(v.minutes) &&
-        isNum(v.used) &&
-        v.used >= 0 &&
-        v.used <= 100 &&
-        isNumOrNull(v.reset) &&
-        (v.src === 'log' || v.src === 'account')
-        ? {
-            k: 'limit',
-            at: v.at,
-            id: v.id,
-            name: v.name,
-            kind: v.kind,
-            minutes: v.minutes,
-            used: v.used,
-            reset: v.reset,
-            src: v.src,
-          }
-        : null;
+      return rangeLimit(v, check);
     case 'file':
-      return decodeFile(v);
+      return rangeFile(v, check);
     case 'backfill':
-      return isNum(v.at) &&
-        (v.phase === 'idle' || v.phase === 'running' || v.phase === 'done' || v.phase === 'error') &&
-        isCount(v.done) &&
-        isCount(v.total) &&
-        isStrOrNull(v.message)
-        ? { k: 'backfill', at: v.at, phase: v.phase, done: v.done, total: v.total, message: v.message }
-        : null;
+      return rangeBackfill(v, check);
+    case 'recent':
+      return rangeRecent(v, check);
     default:
       return null;
   }
 }
 
-function decodeFile(v: Obj): FileRecord | null {
-  if (
-    typeof v.path !== 'string' ||
-    v.path.length === 0 ||
-    !isCount(v.ino) ||
-    !isCount(v.offset) ||
-    !isNumOrNull(v.lastAt) ||
-    !isStrOrNull(v.session) ||
-    !isStrOrNull(v.project) ||
-    !isStrOrNull(v.model) ||
-    typeof v.fork !== 'boolean' ||
-    typeof v.ignored !== 'boolean' ||
-    typeof v.meta !== 'boolean' ||
-    !isNumOrNull(v.after) ||
-    !Array.isArray(v.add)
-  ) {
+/** A whole number ≥ 0 that JSON holds exactly (an offset, a count, a version). */
+const count = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v + 0 : null;
+/** A time that may be unknown: null stays null, out of range becomes null (flagged). */
+function optionalTime(v: unknown, check: LineCheck): number | null {
+  if (v === null || v === undefined) return null;
+  return storedTime(v) ?? check.flag(null);
+}
+/**
+ * A time that may be null but, when given, must be valid (undefined: reject):
+ * a clear's or a cursor's `after`, which made unknown would count lines again.
+ */
+function strictOptionalTime(v: unknown): number | null | undefined {
+  if (v === null || v === undefined) return null;
+  return storedTime(v) ?? undefined;
+}
+/** A token count that must be there (LineCheck.tokens: whole, 0 to MAX_TOKENS). */
+const tokens = (v: unknown, check: LineCheck): number | null =>
+  v === undefined || v === null ? null : check.tokens(v);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+
+function rangeHeader(v: JsonObject): HeaderRecord | null {
+  const version = count(v.version);
+  const createdAt = storedTime(v.createdAt);
+  const clearedAt = strictOptionalTime(v.clearedAt);
+  if (v.format !== FORMAT || version === null || createdAt === null || clearedAt === undefined) return null;
+  return { k: 'header', format: FORMAT, version, createdAt, clearedAt };
+}
+
+function rangeLimit(v: JsonObject, check: LineCheck): LimitRecord | null {
+  const at = storedTime(v.at);
+  const id = check.id(v.id);
+  const used = check.percent(v.used);
+  const kind = v.kind === 'primary' || v.kind === 'secondary' ? v.kind : null;
+  const src = v.src === 'log' || v.src === 'account' ? v.src : null;
+  if (at === null || id === null || used === null || kind === null || src === null) return null;
+  return {
+    k: 'limit',
+    at,
+    id,
+    name: check.text(v.name),
+    kind,
+    minutes: check.windowMinutes(v.minutes),
+    // -0 is clamped as is; + 0 makes it the 0 that JSON reads back.
+    used: used + 0,
+    reset: optionalTime(v.reset, check),
+    src,
+  };
+}
+
+function rangeFile(v: JsonObject, check: LineCheck): FileRecord | null {
+  const path = check.path(v.path);
+  // An inode can pass 2^53 on some file systems; it is only compared, so any whole number will do.
+  const ino = typeof v.ino === 'number' && Number.isInteger(v.ino) && v.ino >= 0 ? v.ino + 0 : null;
+  const offset = count(v.offset);
+  const fork = bool(v.fork);
+  const ignored = bool(v.ignored);
+  const meta = bool(v.meta);
+  const after = strictOptionalTime(v.after);
+  const prev = totals(v.prev, check);
+  if (path === null || ino === null || offset === null || fork === null || ignored === null || meta === null) {
     return null;
   }
-  let prev: Totals | null = null;
-  if (v.prev !== null) {
-    if (!Array.isArray(v.prev) || v.prev.length !== 4 || !v.prev.every(isCount)) return null;
-    prev = [v.prev[0], v.prev[1], v.prev[2], v.prev[3]] as Totals;
-  }
+  if (after === undefined || prev === undefined || !Array.isArray(v.add)) return null;
   const add: DayTokens[] = [];
   for (const a of v.add as unknown[]) {
-    if (!Array.isArray(a) || a.length !== 3 || !isDayStr(a[0]) || !isCount(a[1]) || !isCount(a[2])) return null;
-    add.push([a[0], a[1], a[2]]);
+    const entry = dayEntry(a, check);
+    if (entry === null) check.flag(null);
+    else add.push(entry);
   }
   return {
     k: 'file',
-    path: v.path,
-    ino: v.ino,
-    offset: v.offset,
-    lastAt: v.lastAt,
-    session: v.session,
-    project: v.project,
-    model: v.model,
-    fork: v.fork,
-    ignored: v.ignored,
-    meta: v.meta,
+    path,
+    ino,
+    offset,
+    lastAt: optionalTime(v.lastAt, check),
+    session: check.id(v.session),
+    project: check.text(v.project),
+    model: check.text(v.model),
+    fork,
+    ignored,
+    meta,
     prev,
-    after: v.after,
+    after,
     add,
   };
+}
+
+/** A cursor's last totals: null, or four valid counts (undefined: reject; unknown totals would count again). */
+function totals(v: unknown, check: LineCheck): Totals | null | undefined {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v) || v.length !== 4) return undefined;
+  const t = v.map((n) => tokens(n, check));
+  return t.every((n): n is number => n !== null) ? (t as Totals) : undefined;
+}
+
+/** `[day, tokens, cachedInput]`, or null when any part is out of range. */
+function dayEntry(a: unknown, check: LineCheck): DayTokens | null {
+  if (!Array.isArray(a) || a.length !== 3 || !isDay(a[0])) return null;
+  const t = tokens(a[1], check);
+  const c = tokens(a[2], check);
+  return t === null || c === null ? null : [a[0], t, c];
+}
+
+function rangeBackfill(v: JsonObject, check: LineCheck): BackfillRecord | null {
+  const at = storedTime(v.at);
+  const done = count(v.done);
+  const total = count(v.total);
+  const phase = backfillPhase(v.phase);
+  if (at === null || done === null || total === null || phase === null) return null;
+  // A message names a path (`history could not be written to …`): a path's length, not a name's.
+  return { k: 'backfill', at, phase, done, total, message: check.text(v.message, MAX_PATH_CHARS) };
+}
+
+function rangeRecent(v: JsonObject, check: LineCheck): RecentRecord | null {
+  const at = storedTime(v.at);
+  const phase = backfillPhase(v.phase);
+  if (at === null || phase === null || !Array.isArray(v.days)) return null;
+  const days: RecentTokens[] = [];
+  for (const d of v.days as unknown[]) {
+    const entry = Array.isArray(d) && d.length === 4 ? dayEntry([d[0], d[2], d[3]], check) : null;
+    const project = Array.isArray(d) && (d[1] === null || typeof d[1] === 'string') ? check.text(d[1]) : undefined;
+    if (entry === null || project === undefined) check.flag(null);
+    else days.push([entry[0], project, entry[1], entry[2]]);
+  }
+  return { k: 'recent', at, phase, days };
+}
+
+function backfillPhase(v: unknown): BackfillPhase | null {
+  return v === 'idle' || v === 'running' || v === 'done' || v === 'error' ? v : null;
 }
 
 export function cursorOf(record: FileRecord): FileCursor {

@@ -1,15 +1,19 @@
-import { localDay, oldestKeptDay } from './day.js';
+import { LineCheck, MAX_TOKENS } from '../codex/ranges.js';
+import { lastDays, localDay, oldestKeptDay } from './day.js';
 import {
   encodeRecord,
   FORMAT,
   FORMAT_VERSION,
   cursorOf,
+  rangeRecord,
   type BackfillRecord,
   type DayTokens,
   type FileCursor,
   type HeaderRecord,
   type HistoryRecord,
   type LimitRecord,
+  type RecentRecord,
+  type RecentTokens,
 } from './records.js';
 
 /** What the history file holds, folded into memory. Pure data and pure functions. */
@@ -29,11 +33,45 @@ export interface HistoryState {
 export interface Bounds {
   /** Local days kept, today included. */
   maxDays: number;
-  /** Largest compacted file, in bytes; the oldest days go first. */
+  /** Largest file, in bytes, appends included: a compaction drops the oldest days to stay under it. */
   maxBytes: number;
 }
 
 export const DEFAULT_BOUNDS: Bounds = { maxDays: 400, maxBytes: 50 * 1024 * 1024 };
+
+/**
+ * What is appended between two compactions, at most: a compaction leaves the
+ * file this far under `maxBytes`, so the appends after it keep it under the
+ * cap (issue 21 §4: the cap is a cap).
+ */
+export function appendRoom(bounds: Bounds): number {
+  return Math.max(1, Math.floor(bounds.maxBytes / 16));
+}
+
+/**
+ * True when appending `next` more bytes should compact first: past the
+ * append room, and for a file under 16 times the room, once the appends reach
+ * a quarter of it (at least 256 KB): a compaction costs what the file holds,
+ * so this keeps it cheap per byte appended.
+ */
+export function compactionDue(baseBytes: number, appended: number, next: number, bounds: Bounds): boolean {
+  const room = appendRoom(bounds);
+  return appended + next > Math.min(room, Math.max(256 * 1024, baseBytes / 4));
+}
+
+/**
+ * Appended bytes between two `recent` lines, at most: a summary follows the
+ * write that passes this, so `status` finds one in the file's last
+ * summaryEvery + MAX_RECENT_BYTES bytes.
+ */
+export function summaryEvery(bounds: Bounds): number {
+  return Math.max(1, Math.min(256 * 1024, Math.floor(appendRoom(bounds) / 4)));
+}
+
+/** Days the `recent` line holds: the Tokens row's seven, and one for a reader whose day is a zone behind. */
+export const RECENT_DAYS = 8;
+/** A `recent` line larger than this (thousands of projects) is left out: readers then fold the whole file. */
+export const MAX_RECENT_BYTES = 256 * 1024;
 /** Two resets this close are the same window instance (the headers' reset moves by a second or so). */
 export const SAME_WINDOW_MS = 2 * 60 * 1000;
 /** A finished window keeps at most this many points after compaction: enough for any chart. */
@@ -53,6 +91,10 @@ export function emptyState(now: number, clearedAt: number | null = null): Histor
 
 export const limitKey = (r: { id: string; kind: string }): string => `${r.id}\u0000${r.kind}`;
 
+/**
+ * Folds one record into the state. Sums saturate at MAX_TOKENS, so a day's
+ * cell is always a count the file's schema accepts when compaction writes it.
+ */
 export function applyRecord(state: HistoryState, record: HistoryRecord): void {
   switch (record.k) {
     case 'header':
@@ -75,8 +117,8 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
           const cell = days.get(day);
           if (cell === undefined) days.set(day, [tokens, cached]);
           else {
-            cell[0] += tokens;
-            cell[1] += cached;
+            cell[0] = Math.min(MAX_TOKENS, cell[0] + tokens);
+            cell[1] = Math.min(MAX_TOKENS, cell[1] + cached);
           }
         }
       }
@@ -85,14 +127,23 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
     case 'backfill':
       state.backfill = record;
       return;
+    case 'recent':
+      // A summary of what the lines before it hold: nothing new for a whole fold.
+      return;
   }
 }
 
-/** False when `record` says nothing the newest observation of its window did not (record only changes). */
+/**
+ * False when `record` says nothing the newest observation of its window did
+ * not (record only changes), or cannot be stored at all. Compared as it would
+ * be stored: a name cut to length matches the cut name recorded before.
+ */
 export function isChange(state: HistoryState, record: LimitRecord): boolean {
-  const last = state.lastLimit.get(limitKey(record));
+  const stored = rangeRecord(record, new LineCheck(0));
+  if (stored === null || stored.k !== 'limit') return false;
+  const last = state.lastLimit.get(limitKey(stored));
   if (last === undefined) return true;
-  return !sameReading(last, record);
+  return !sameReading(last, stored);
 }
 
 function sameReading(a: LimitRecord, b: LimitRecord): boolean {
@@ -113,14 +164,18 @@ export function headerOf(state: HistoryState): HeaderRecord {
 /**
  * The smallest file that says the same, within `bounds`: one line per rollout
  * with its usage per day, limit observations in time order with repeats
- * removed and finished windows thinned, then, while the file is too large,
- * the oldest day dropped. Returns the records and the state they describe.
+ * removed and finished windows thinned, the `recent` summary; then, while the
+ * file is larger than the cap less the append room, the oldest day dropped.
+ * Returns the lines to write and the state they describe. The size is that of
+ * the lines themselves, so the cap holds to the byte. Rollout cursors are
+ * never dropped (they keep rollouts from being counted again): a home of
+ * hundreds of thousands of rollouts is the one case that can pass the cap.
  */
 export function compact(
   state: HistoryState,
   now: number,
   bounds: Bounds,
-): { records: HistoryRecord[]; state: HistoryState } {
+): { lines: string[]; bytes: number; state: HistoryState } {
   let cutoff = oldestKeptDay(now, bounds.maxDays);
   const limits = thinLimits(
     [...state.limits].sort((a, b) => a.at - b.at).filter((l) => localDay(l.at) >= cutoff),
@@ -138,42 +193,96 @@ export function compact(
       const add: DayTokens[] = days === undefined ? [] : [...days].sort().map(([d, [t, c]]) => [d, t, c]);
       out.push({ k: 'file', ...cursor, add });
     }
-    out.push(...limits);
+    // A loop, not push(...limits): spread arguments overflow the stack past some 100,000 readings.
+    for (const l of limits) out.push(l);
+    const recent = recentLine(state, usage, now);
+    if (recent !== null) out.push(recent.record);
     if (state.backfill !== null) out.push(state.backfill);
     return out;
   };
+  const target = bounds.maxBytes - appendRoom(bounds);
   let records = build();
-  let size = sizeOf(records);
-  if (size > bounds.maxBytes) {
+  let lines = records.map(encodeRecord);
+  let bytes = sizeOf(lines);
+  if (bytes > target) {
     // What each day costs in the file: its limit lines and its `[day, tokens, cached],` entries.
     const perDay = new Map<string, number>();
-    const addTo = (day: string, bytes: number): void => void perDay.set(day, (perDay.get(day) ?? 0) + bytes);
+    const addTo = (day: string, n: number): void => void perDay.set(day, (perDay.get(day) ?? 0) + n);
     for (const l of limits) addTo(localDay(l.at), Buffer.byteLength(encodeRecord(l)));
     for (const days of usage.values()) {
       for (const [day, [t, c]] of days) addTo(day, JSON.stringify([day, t, c]).length + 1);
     }
-    for (const day of [...perDay.keys()].sort()) {
-      if (size <= bounds.maxBytes) break;
-      size -= perDay.get(day) ?? 0;
-      cutoff = nextDay(day);
+    const order = [...perDay.keys()].sort();
+    let estimate = bytes;
+    let next = 0;
+    for (; next < order.length && estimate > target; next += 1) estimate -= perDay.get(order[next] as string) ?? 0;
+    // The estimate counts a comma per entry, one too many for a file's last: check the real size, a day more while over.
+    for (;;) {
+      cutoff = next < order.length ? (order[next] as string) : nextDay(order.at(-1) ?? cutoff);
+      dropBefore(cutoff, usage, limits);
+      records = build();
+      lines = records.map(encodeRecord);
+      bytes = sizeOf(lines);
+      if (bytes <= target || next >= order.length) break;
+      next += 1;
     }
-    for (const [path, days] of usage) {
-      for (const day of [...days.keys()]) if (day < cutoff) days.delete(day);
-      if (days.size === 0) usage.delete(path);
-    }
-    let drop = 0;
-    while (drop < limits.length && localDay((limits[drop] as LimitRecord).at) < cutoff) drop += 1;
-    limits.splice(0, drop);
-    records = build();
   }
-  const next = emptyState(state.createdAt, state.clearedAt);
-  for (const r of records) applyRecord(next, r);
-  return { records, state: next };
+  const compacted = emptyState(state.createdAt, state.clearedAt);
+  for (const r of records) applyRecord(compacted, r);
+  return { lines, bytes, state: compacted };
 }
 
-function sizeOf(records: HistoryRecord[]): number {
+/** Drops every day before `cutoff` from `usage` and `limits` (sorted by time), in place. */
+function dropBefore(cutoff: string, usage: Map<string, Map<string, [number, number]>>, limits: LimitRecord[]): void {
+  for (const [path, days] of usage) {
+    for (const day of [...days.keys()]) if (day < cutoff) days.delete(day);
+    if (days.size === 0) usage.delete(path);
+  }
+  let drop = 0;
+  while (drop < limits.length && localDay((limits[drop] as LimitRecord).at) < cutoff) drop += 1;
+  limits.splice(0, drop);
+}
+
+/**
+ * The `recent` summary of `usage` (the state's, or what a compaction keeps of
+ * it) and its line, or null when the line would pass MAX_RECENT_BYTES.
+ */
+export function recentLine(
+  state: HistoryState,
+  usage: Map<string, Map<string, [number, number]>>,
+  now: number,
+): { record: RecentRecord; line: string } | null {
+  const record = recentOf(state, usage, now);
+  const line = encodeRecord(record);
+  return line.length <= MAX_RECENT_BYTES ? { record, line } : null;
+}
+
+/** The last RECENT_DAYS days' tokens by project, ignored rollouts left out (as the view leaves them out). */
+function recentOf(state: HistoryState, usage: Map<string, Map<string, [number, number]>>, now: number): RecentRecord {
+  const wanted = new Set(lastDays(now, RECENT_DAYS));
+  const cells = new Map<string, RecentTokens>();
+  for (const [path, days] of usage) {
+    const cursor = state.files.get(path);
+    if (cursor?.ignored === true) continue;
+    const project = cursor?.project ?? null;
+    for (const [day, [tokens, cached]] of days) {
+      if (!wanted.has(day)) continue;
+      const key = `${day}\u0000${project ?? '\u0000'}`;
+      const cell = cells.get(key);
+      if (cell === undefined) cells.set(key, [day, project, tokens, cached]);
+      else {
+        cell[2] = Math.min(MAX_TOKENS, cell[2] + tokens);
+        cell[3] = Math.min(MAX_TOKENS, cell[3] + cached);
+      }
+    }
+  }
+  const days = [...cells.values()].sort((a, b) => a[0].localeCompare(b[0]) || (a[1] ?? '').localeCompare(b[1] ?? ''));
+  return { k: 'recent', at: now, phase: state.backfill?.phase ?? 'idle', days };
+}
+
+function sizeOf(lines: string[]): number {
   let n = 0;
-  for (const r of records) n += Buffer.byteLength(encodeRecord(r));
+  for (const l of lines) n += Buffer.byteLength(l);
   return n;
 }
 
@@ -203,7 +312,7 @@ export function thinLimits(limits: LimitRecord[], now: number): LimitRecord[] {
     const flush = (): void => {
       const first = run[0];
       const finished = first !== undefined && first.reset !== null && first.reset <= now;
-      kept.push(...(finished ? evenly(run, MAX_POINTS_PER_PAST_WINDOW) : run));
+      for (const l of finished ? evenly(run, MAX_POINTS_PER_PAST_WINDOW) : run) kept.push(l);
       run = [];
     };
     for (const l of list) {

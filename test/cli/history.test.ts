@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
+import { SAMPLES, TempCodexHome, line, mainLimits, shown } from '../support/codexHome.js';
 import { runCli, startCli } from '../support/cli.js';
 import { expectedDaily, TempDataDir } from '../history/support.js';
-import { readHistory } from '../../src/history/store.js';
+import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView } from '../../src/history/view.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { formatHistory } from '../../src/cli/historyText.js';
@@ -194,5 +196,108 @@ describe('history', () => {
     expect(out.stderr).toContain('the last line was cut short');
     expect(await readFile(data.file, 'utf8')).toBe(damaged);
     expect(await data.files()).toEqual(['history.jsonl']);
+  });
+});
+
+describe('a history file that is not ours, or holds values out of range (issue 21)', () => {
+  const posix = process.platform !== 'win32';
+
+  it.runIf(posix)(
+    'a FIFO: status and history return and say so; run publishes, says so, and stops on SIGTERM',
+    async () => {
+      await home.copySample(SAMPLES.basic);
+      execFileSync('mkfifo', [data.file]);
+      const said = `history file ${data.file} is a FIFO (named pipe), not a regular file`;
+      for (const args of [
+        ['status', '--no-refresh'],
+        ['status', '--json', '--no-refresh'],
+        ['history'],
+        ['history', '--json'],
+      ]) {
+        const out = await runCli(args, env('UTC'));
+        expect(out.code).toBe(0);
+        expect(out.stderr).toContain(`${said}: it is not read, and it is left as it is`);
+      }
+      const run = startCli(['run'], env('UTC'));
+      try {
+        await run.printed(/discord disabled/);
+        await run.printed(`history is not recorded: ${said}: it is left alone`, 'stderr');
+      } finally {
+        run.child.kill('SIGTERM');
+      }
+      expect(await run.exited).toEqual({ code: 0, signal: null });
+      expect((await lstat(data.file)).isFIFO()).toBe(true);
+      expect(await data.files()).toEqual(['history.jsonl']);
+    },
+  );
+
+  it.runIf(posix)(
+    'a symlink to /dev/zero: nothing is read; a symlink to a dotfile: its bytes are never copied',
+    async () => {
+      await symlink('/dev/zero', data.file);
+      const zero = await runCli(['history', '--json'], env('UTC'));
+      expect(zero.code).toBe(0);
+      expect(zero.stderr).toContain(`is a symlink to /dev/zero, which is a device, not a regular file`);
+      await rm(data.file);
+      const dotfiles = await mkdtemp(join(tmpdir(), 'cdp-dotfiles-'));
+      try {
+        const notes = join(dotfiles, 'notes');
+        await writeFile(notes, 'not a history file\n');
+        await symlink(notes, data.file);
+        await home.copySample(SAMPLES.basic);
+        const run = startCli(['run'], env('UTC'));
+        try {
+          await run.printed(
+            `is a symlink to ${notes}, which is not a history file of this app: it is left alone`,
+            'stderr',
+          );
+        } finally {
+          run.child.kill('SIGTERM');
+        }
+        expect((await run.exited).code).toBe(0);
+        expect(await readFile(notes, 'utf8')).toBe('not a history file\n');
+        expect(await readdir(dotfiles)).toEqual(['notes']);
+        expect(await data.files()).toEqual(['history.jsonl']);
+        expect((await lstat(data.file)).isSymbolicLink()).toBe(true);
+      } finally {
+        await rm(dotfiles, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('what the publisher writes from long names and a year-999 line reads back at the next start: no damage, tokens kept', async () => {
+    const at = (ms: number): string => new Date(ms).toISOString();
+    const t = Date.now() - 3_600_000;
+    const resetSec = Math.round(t / 1000) + 7200;
+    await home.writeRollout(
+      home.rolloutPath('2026-11-21', 'long-names'),
+      [
+        line.meta(at(t), { id: 'long-session', cwd: '/w/longnames' }),
+        line.turnContext(at(t + 1000), 'm'.repeat(5000)),
+        line.tokenCount('0999-06-01T10:00:00.000Z', 1000, 1000),
+        line.tokenCount(at(t + 2000), 10_000, 9000, {
+          limit_id: 'x'.repeat(300),
+          limit_name: 'n'.repeat(5000),
+          primary: { used_percent: 12, window_minutes: 300, resets_at: resetSec },
+        }),
+        line.tokenCount(at(t + 3000), 20_000, 10_000, mainLimits(15, 30, resetSec, resetSec + 86_400)),
+      ].join('\n') + '\n',
+    );
+    // The year-999 line's own tokens fall on no day that can be kept (and long before 400 days): the rest are.
+    const tokens = shown(20_000) - shown(1000);
+    await publishUntilBackfilled('UTC');
+    // The next start opens what this one wrote: nothing to report, nothing to back up.
+    const logged: string[] = [];
+    await HistoryStore.open(data.file, { now: Date.now, log: (m) => logged.push(m) });
+    expect(logged).toEqual([]);
+    expect(await data.files()).toEqual(['history.jsonl']);
+    const read = await readHistory(data.file, Date.now());
+    expect([read.problem, read.adjusted]).toEqual([null, 0]);
+    const out = await runCli(['history', '--json', '--days', '2'], env('UTC'));
+    expect(out.stderr).toBe('');
+    const view = JSON.parse(out.stdout) as HistoryView;
+    expect(view.days.reduce((n, d) => n + d.tokens, 0)).toBe(tokens);
+    expect(view.topSessions[0]).toMatchObject({ id: 'long-session', model: 'm'.repeat(256), tokens });
+    expect(view.windows.find((w) => w.limitId.startsWith('xxx'))?.limitName).toBe('n'.repeat(256));
   });
 });

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile, appendFile, stat, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
-import { expectedDaily, recorderFor, TempDataDir, dayOf } from './support.js';
+import { expectedDaily, headerRecord, limitRecord, recorderFor, TempDataDir, dayOf } from './support.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView } from '../../src/history/view.js';
 import { backfillFromState, HistoryRecorder } from '../../src/history/recorder.js';
@@ -183,24 +184,8 @@ describe('live recording', () => {
 });
 
 describe('the history file', () => {
-  const header = (): HistoryRecord => ({
-    k: 'header',
-    format: 'codex-discord-presence/history',
-    version: 1,
-    createdAt: NOW,
-    clearedAt: null,
-  });
-  const limit = (at: number, used: number): HistoryRecord => ({
-    k: 'limit',
-    at,
-    id: 'codex',
-    name: null,
-    kind: 'primary',
-    minutes: 300,
-    used,
-    reset: at + 3_600_000,
-    src: 'log',
-  });
+  const header = (): HistoryRecord => headerRecord(NOW);
+  const limit = limitRecord;
 
   it('recovers from a truncated last line, keeping a byte-identical backup', async () => {
     const body = [header(), limit(NOW - 60_000, 10), limit(NOW - 30_000, 20)].map(encodeRecord).join('');
@@ -272,6 +257,27 @@ describe('the history file', () => {
     const newest = Math.max(...capped.state.limits.map((l) => l.at));
     expect(newest).toBe(NOW);
     expect(capped.state.files.get('/x/rollout-a.jsonl')?.offset).toBe(10);
+  });
+
+  it('a compaction writes what was appended before it was asked for; a write queued earlier does not append it first', async () => {
+    const store = await HistoryStore.open(data.file, { now: fixedNow });
+    store.append([limit(NOW - 3000, 1)]);
+    void store.flush();
+    // That write has taken its line and is on the disk's way; the next one queues behind it.
+    await Promise.resolve();
+    store.append([limit(NOW - 2000, 2)]);
+    const queued = store.flush();
+    store.append([limit(NOW - 1000, 3)]);
+    const compacted = store.compactNow();
+    await queued;
+    // The queued write has run and the compaction has not renamed yet: readings 2 and 3 are the compaction's.
+    const between = readFileSync(data.file, 'utf8');
+    expect(between).toContain('"used":1,');
+    expect(between).not.toContain('"used":2,');
+    expect(between).not.toContain('"used":3,');
+    await compacted;
+    expect((await readHistory(data.file, NOW)).state.limits.map((l) => l.used)).toEqual([1, 2, 3]);
+    expect(readFileSync(data.file, 'utf8')).toMatch(/\{"k":"recent"[^\n]*\n$/);
   });
 
   it('a reader never writes, even to a damaged file', async () => {

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { Bounds } from '../../src/history/state.js';
+import type { HistoryRecord } from '../../src/history/records.js';
 import { historyPath } from '../../src/history/location.js';
 
 /** The local day of an ISO time, computed without the code under test. */
@@ -105,3 +106,25 @@ export async function recorderFor(
   };
   return { store, recorder, backfilled };
 }
+
+/** A history file's first line. */
+export const headerRecord = (createdAt: number): HistoryRecord => ({
+  k: 'header',
+  format: 'codex-discord-presence/history',
+  version: 1,
+  createdAt,
+  clearedAt: null,
+});
+
+/** A reading of the main 5h window, resetting an hour after it. */
+export const limitRecord = (at: number, used: number): HistoryRecord => ({
+  k: 'limit',
+  at,
+  id: 'codex',
+  name: null,
+  kind: 'primary',
+  minutes: 300,
+  used,
+  reset: at + 3_600_000,
+  src: 'log',
+});

@@ -167,8 +167,11 @@ describe('Install command-line tool…', () => {
     }).start();
     const item = electron.tray?.menuItem('Install command-line tool…');
     item?.click?.();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(electron.notices).toContainEqual({ title: 'Command-line tool installed', body: 'Installed x.' });
+    // The notice follows the install's answer: wait for it (a fixed sleep raced the app on a loaded machine).
+    const installed = { title: 'Command-line tool installed', body: 'Installed x.' };
+    const shown = (): boolean => electron.notices.some((n) => n.title === installed.title);
+    for (let i = 0; i < 500 && !shown(); i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(electron.notices).toContainEqual(installed);
   });
 });
 

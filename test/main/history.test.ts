@@ -1,9 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp } from '../../main/app.js';
 import { CHANNELS, type HistoryView } from '../../src/contract/index.js';
+import type { UsageSnapshot } from '../../src/usage/types.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { readHistory } from '../../src/history/store.js';
@@ -63,6 +65,21 @@ async function backfilled(days = 30): Promise<HistoryView> {
   throw new Error('the backfill did not finish');
 }
 
+/**
+ * Resolves once the backfill's end is on disk, not only in memory (issue 23
+ * §4: the file was read while it still said `filesDone 3, running`). The
+ * end is written by the compaction that follows it, in one rename: when
+ * the file says done, the last write has settled.
+ */
+async function settledOnDisk(): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    const { state } = await readHistory(historyFile(), electron.clock);
+    if (backfillFromState(state).phase === 'done') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the backfill did not reach the history file');
+}
+
 const withoutTime = (v: HistoryView): Omit<HistoryView, 'generatedAt'> => {
   const { generatedAt: _drop, ...rest } = v;
   void _drop;
@@ -74,7 +91,10 @@ describe('history in the app', () => {
     for (const s of Object.values(SAMPLES)) await home.copySample(s);
     await start();
     electron.tray?.emitClick();
-    const view = await backfilled();
+    await backfilled();
+    await settledOnDisk();
+    // The view once the writes settled: the compaction that wrote them is what memory holds too.
+    const view = await getHistory({ days: 30 });
     expect(view.backfill).toEqual({ phase: 'done', filesDone: 4, filesTotal: 4, message: null });
     expect(view.days.reduce((n, d) => n + d.tokens, 0)).toBe(18900 + 5100 + 24500 + 3040);
     const { state } = await readHistory(historyFile(), electron.clock);
@@ -91,6 +111,28 @@ describe('history in the app', () => {
     }
     expect(electron.window('popover')?.sent).toContainEqual([CHANNELS.historyChanged, null]);
   });
+
+  it.runIf(process.platform !== 'win32')(
+    'a FIFO as the history file: the app publishes its snapshot, and History says why nothing is recorded',
+    async () => {
+      await home.copySample(SAMPLES.basic);
+      await mkdir(dirname(historyFile()), { recursive: true });
+      execFileSync('mkfifo', [historyFile()]);
+      await start();
+      electron.tray?.emitClick();
+      const snapshot = (await electron.invoke(CHANNELS.getSnapshot, popover())) as UsageSnapshot;
+      expect(snapshot.codexHome.found).toBe(true);
+      const view = await getHistory({ days: 7 });
+      expect(view.backfill).toEqual({
+        phase: 'error',
+        filesDone: 0,
+        filesTotal: 0,
+        message: `history file ${historyFile()} is a FIFO (named pipe), not a regular file: it is left alone`,
+      });
+      expect((await lstat(historyFile())).isFIFO()).toBe(true);
+      expect(await readdir(dirname(historyFile()))).toEqual(['history.jsonl']);
+    },
+  );
 
   it('rejects a malformed query or a foreign sender', async () => {
     await start();

@@ -73,7 +73,10 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
     stdout += d.toString();
     for (const l of listeners) l();
   });
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    for (const l of listeners) l();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -81,9 +84,12 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
     child,
     exited,
     output: () => ({ stdout, stderr }),
-    /** Resolves once stdout contains `text`. */
-    printed(text: string | RegExp): Promise<void> {
-      const has = () => (typeof text === 'string' ? stdout.includes(text) : text.test(stdout));
+    /** Resolves once stdout (or stderr, with `on`) contains `text`. */
+    printed(text: string | RegExp, on: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
+      const has = () => {
+        const out = on === 'stdout' ? stdout : stderr;
+        return typeof text === 'string' ? out.includes(text) : text.test(out);
+      };
       if (has()) return Promise.resolve();
       return new Promise((resolve) => {
         const check = () => {
