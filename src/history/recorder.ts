@@ -4,7 +4,8 @@ import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
 import { matchesGlob } from '../presence/glob.js';
 import { GitResolver } from '../usage/git.js';
 import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
-import type { BackfillRecord, LimitRecord } from './records.js';
+import { cursorOf, rangeRecord, type BackfillRecord, type FileRecord, type LimitRecord } from './records.js';
+import { LineCheck } from '../codex/ranges.js';
 import { scanRollout, type ScanOptions } from './foldFile.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
@@ -174,7 +175,9 @@ export class HistoryRecorder {
     if (result === null || this.stopped) return false;
     const { cursor, add, limits } = result;
     // A cursor is written even for a file that added nothing (legacy, ignored): it saves re-reading it.
-    const moved = before === null || JSON.stringify(before) !== JSON.stringify(cursor);
+    // Compared as it would be stored (ranged), or a value the store cuts would count as moved at every scan.
+    const stored = rangeRecord({ k: 'file', ...cursor, add: [] }, new LineCheck(0)) as FileRecord | null;
+    const moved = before === null || stored === null || JSON.stringify(before) !== JSON.stringify(cursorOf(stored));
     if (!moved && add.length === 0) return false;
     this.opts.store.append([{ k: 'file', ...cursor, add }]);
     let changed = add.length > 0;
