@@ -28,6 +28,7 @@ export function codexContextLeft(window: number, lastRequestTotal: number): numb
 
 export interface ExpectedTokens {
   total: number;
+  own: number;
   last: number;
   delta: number;
   input: number;
@@ -69,6 +70,8 @@ export function expectedTokens(text: string): ExpectedTokens & { lastRequest: Ra
   const before = totals.at(-2);
   return {
     total: codexFigure(final),
+    // Not a fork: everything in the file is its own.
+    own: codexFigure(final),
     last: codexFigure(turn),
     delta: codexFigure(final) - (before === undefined ? 0 : codexFigure(before)),
     input: final.input_tokens,
