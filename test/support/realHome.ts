@@ -1,0 +1,52 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultConfig } from '../../src/config/schema.js';
+import { historyPath } from '../../src/history/location.js';
+import { startCli } from './cli.js';
+
+/** Every rollout under `home/sessions`, by the session id in its file name. */
+export async function rolloutsById(home: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const entries = await readdir(join(home, 'sessions'), { recursive: true, withFileTypes: true });
+  for (const e of entries) {
+    const id = /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(e.name)?.[1];
+    if (e.isFile() && id !== undefined) out.set(id, join(e.parentPath, e.name));
+  }
+  return out;
+}
+
+/**
+ * Runs the real `run` (the publisher; Discord off in the home's config) until
+ * its history backfill is written as done in `stateDir`, then stops it with
+ * SIGINT and checks it exited cleanly.
+ */
+export async function backfillWithRun(env: NodeJS.ProcessEnv, stateDir: string): Promise<void> {
+  const cli = startCli(['run'], env);
+  try {
+    await fileHas(historyPath(stateDir), '"phase":"done"', 60_000);
+  } finally {
+    cli.child.kill('SIGINT');
+  }
+  const { code } = await cli.exited;
+  if (code !== 0) throw new Error(`run exited ${String(code)}: ${cli.output().stderr}`);
+}
+
+/** Resolves once `file` holds `text` (checked every 20 ms); rejects after `boundMs`, saying what it last held. */
+export async function fileHas(file: string, text: string | RegExp, boundMs: number): Promise<string> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const content = await readFile(file, 'utf8').catch(() => '');
+    if (typeof text === 'string' ? content.includes(text) : text.test(content)) return content;
+    if (Date.now() > deadline)
+      throw new Error(`${file} never held ${String(text)}; it holds:\n${content.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A current config in `home` with Discord off and no account ask: only the rollouts count. */
+export async function writeQuietConfig(home: string): Promise<void> {
+  const config = defaultConfig();
+  config.discord_enabled = false;
+  config.limits.ask_codex = false;
+  await writeFile(join(home, 'discord-presence-config.json'), JSON.stringify(config));
+}
