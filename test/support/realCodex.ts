@@ -64,25 +64,23 @@ export function isolation(): { ok: true } | { ok: false; why: string } {
 }
 
 /**
- * Runs a test-support script (`node --import tsx <script> ...args`) and
- * resolves with what it printed. With `isolate`, inside its own namespaces
- * with only loopback up, so the real codex it starts can reach nothing but
- * the local mocks. Past `timeoutMs` it is killed, and with it the namespace.
+ * Runs `argv` and resolves with what it printed on stdout. With `isolate`,
+ * inside its own namespaces with only loopback up, so a real codex can reach
+ * nothing but the local mocks. Past `timeoutMs` it is killed, and with it the
+ * namespace and everything in it.
  */
-export function runScript(
-  script: string,
-  args: string[],
+export function runIsolated(
+  argv: string[],
   env: NodeJS.ProcessEnv,
   opts: { isolate: boolean; timeoutMs: number },
 ): Promise<string> {
-  const node = [process.execPath, '--import', 'tsx', join(ROOT, 'test', 'support', script), ...args];
-  const [cmd, ...argv] = opts.isolate
-    ? ['unshare', ...UNSHARE, 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...node]
-    : node;
+  const [cmd, ...args] = opts.isolate
+    ? ['unshare', ...UNSHARE, 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...argv]
+    : argv;
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd as string,
-      argv,
+      args,
       {
         cwd: ROOT,
         env: { ...process.env, ...env },
@@ -93,11 +91,21 @@ export function runScript(
       },
       (error, stdout, stderr) => {
         if (error === null) resolve(stdout);
-        else reject(new Error(`${script} failed (${error.message}):\n${stderr.slice(-8000)}`));
+        else reject(new Error(`${argv.join(' ')} failed (${error.message}):\n${stderr.slice(-8000)}`));
       },
     );
     child.stdin?.end();
   });
+}
+
+/** Runs a test-support script (`node --import tsx test/support/<script> ...args`) through `runIsolated`. */
+export function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { isolate: boolean; timeoutMs: number },
+): Promise<string> {
+  return runIsolated([process.execPath, '--import', 'tsx', join(ROOT, 'test', 'support', script), ...args], env, opts);
 }
 
 export type PlanStep =

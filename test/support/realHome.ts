@@ -17,13 +17,26 @@ export async function rolloutsById(home: string): Promise<Map<string, string>> {
 
 /**
  * Runs the real `run` (the publisher; Discord off in the home's config) until
- * its history backfill is written as done in `stateDir`, then stops it with
- * SIGINT and checks it exited cleanly.
+ * it has written a backfill as done in `stateDir`'s history (a new one: a
+ * start that finds files history has not read to their end), then stops it
+ * with SIGINT and checks it exited cleanly.
  */
 export async function backfillWithRun(env: NodeJS.ProcessEnv, stateDir: string): Promise<void> {
+  const startedAt = Date.now();
+  // History may be compacted meanwhile: look for a done record written after this start, not for a count of them.
+  const doneSince = (content: string): boolean =>
+    content.split('\n').some((l) => {
+      if (!l.includes('"phase":"done"')) return false;
+      try {
+        const r = JSON.parse(l) as { k?: string; at?: number };
+        return r.k === 'backfill' && (r.at ?? 0) >= startedAt;
+      } catch {
+        return false; // a line still being written
+      }
+    });
   const cli = startCli(['run'], env);
   try {
-    await fileHas(historyPath(stateDir), '"phase":"done"', 60_000);
+    await fileHas(historyPath(stateDir), doneSince, 60_000);
   } finally {
     cli.child.kill('SIGINT');
   }
@@ -31,14 +44,19 @@ export async function backfillWithRun(env: NodeJS.ProcessEnv, stateDir: string):
   if (code !== 0) throw new Error(`run exited ${String(code)}: ${cli.output().stderr}`);
 }
 
-/** Resolves once `file` holds `text` (checked every 20 ms); rejects after `boundMs`, saying what it last held. */
-export async function fileHas(file: string, text: string | RegExp, boundMs: number): Promise<string> {
+/** Resolves once `file`'s content satisfies `holds` (checked every 20 ms); rejects after `boundMs`, saying what it last held. */
+export async function fileHas(
+  file: string,
+  holds: string | ((content: string) => boolean),
+  boundMs: number,
+): Promise<string> {
+  const check = typeof holds === 'string' ? (c: string) => c.includes(holds) : holds;
   const deadline = Date.now() + boundMs;
   for (;;) {
     const content = await readFile(file, 'utf8').catch(() => '');
-    if (typeof text === 'string' ? content.includes(text) : text.test(content)) return content;
+    if (check(content)) return content;
     if (Date.now() > deadline)
-      throw new Error(`${file} never held ${String(text)}; it holds:\n${content.slice(-2000)}`);
+      throw new Error(`${file} never held ${String(holds)}; it holds:\n${content.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
