@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryView } from '../../src/contract/index.js';
@@ -11,14 +10,15 @@ import { codexFigure } from '../support/codexFigures.js';
 import {
   CODEX_OLDEST,
   CODEX_PINNED,
+  execStep,
   installCodex,
   isolation,
   realRollouts,
   runIsolated,
   type RunOutput,
 } from '../support/realCodex.js';
-import { backfillWithRun, fileHas, rolloutsById, writeQuietConfig } from '../support/realHome.js';
-import type { MockUsage } from '../support/responsesMock.js';
+import { backfillWithRun, fileHas, makeRealHome, rolloutsById } from '../support/realHome.js';
+import { limitsNow, type MockUsage } from '../support/responsesMock.js';
 
 // Issue 24 §3: `codex migrate-rollouts --apply` (0.171) rewrites legacy
 // rollouts in place for paginated history. On a copy of a home the real codex
@@ -133,39 +133,16 @@ describe.skipIf(!ISOLATED.ok)(`codex ${CODEX_PINNED} migrate-rollouts on a real 
   beforeAll(async () => {
     const old = installCodex(CODEX_OLDEST);
     pinned = installCodex(CODEX_PINNED);
-    dir = await mkdtemp(join(tmpdir(), 'cdp-migrate-'));
-    home = join(dir, 'made');
-    const now = Math.floor(Date.now() / 1000);
-    const exec = ['exec', '--skip-git-repo-check'];
-    made = await realRollouts({
+    ({
+      dir,
       home,
-      cwd: join(dir, 'ledger-cli'),
-      limits: {
-        primaryUsedPercent: 33,
-        secondaryUsedPercent: 58,
-        primaryResetAt: now + 7000,
-        secondaryResetAt: now + 300_000,
-      },
-      steps: [
-        { kind: 'exec', name: 'old', bin: old, args: [...exec, 'Read the ledger.'], usage: [OLD_1] },
-        {
-          kind: 'exec',
-          name: 'oldResumed',
-          bin: old,
-          args: [...exec, 'resume', '{id:old}', 'Sum it.'],
-          usage: [OLD_2],
-        },
-        {
-          kind: 'exec',
-          name: 'fork',
-          bin: pinned,
-          args: [...exec, 'fork', '{id:old}', 'Sum it again.'],
-          usage: [FORK],
-        },
-        { kind: 'exec', name: 'native', bin: pinned, args: [...exec, 'A new session.'], usage: [NATIVE] },
-      ],
-    });
-    await writeQuietConfig(home);
+      run: made,
+    } = await makeRealHome('ledger-cli', limitsNow(33, 58), [
+      execStep('old', old, ['Read the ledger.'], OLD_1),
+      execStep('oldResumed', old, ['resume', '{id:old}', 'Sum it.'], OLD_2),
+      execStep('fork', pinned, ['fork', '{id:old}', 'Sum it again.'], FORK),
+      execStep('native', pinned, ['A new session.'], NATIVE),
+    ]));
   }, 15 * 60_000);
 
   afterAll(async () => {
@@ -252,15 +229,7 @@ describe.skipIf(!ISOLATED.ok)(`codex ${CODEX_PINNED} migrate-rollouts on a real 
         home: copy,
         cwd: join(dir, 'ledger-cli'),
         limits: null,
-        steps: [
-          {
-            kind: 'exec',
-            name: 'resumed',
-            bin: pinned,
-            args: ['exec', '--skip-git-repo-check', 'resume', parent, 'Once more.'],
-            usage: [RESUMED],
-          },
-        ],
+        steps: [execStep('resumed', pinned, ['resume', parent, 'Once more.'], RESUMED)],
       });
       expect(resumed.steps[0]?.id).toBe(parent);
       const old = (s: UsageSnapshot) => s.sessions.find((x) => x.id === parent);

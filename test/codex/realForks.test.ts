@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.js';
@@ -9,16 +8,16 @@ import { buildActivity } from '../../src/presence/activity.js';
 import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/usage/types.js';
 import { runCli } from '../support/cli.js';
 import { codexCompact, codexFigure, expectedForkTokens } from '../support/codexFigures.js';
-import { backfillWithRun, rolloutsById, writeQuietConfig } from '../support/realHome.js';
+import { backfillWithRun, makeRealHome, rolloutsById } from '../support/realHome.js';
 import {
   CODEX_PINNED,
+  execStep,
   installCodex,
   isolation,
-  realRollouts,
   type RunOutput,
   type StepResult,
 } from '../support/realCodex.js';
-import type { MockUsage } from '../support/responsesMock.js';
+import { limitsNow, type MockUsage } from '../support/responsesMock.js';
 
 // Issue 24 §2 on forks the real codex made: `codex exec fork` and `codex fork`
 // in a real terminal, against the local Responses mock, with the figures of
@@ -71,40 +70,13 @@ const session = (snap: UsageSnapshot, id: string): CodexSessionSnapshot => {
 describe.skipIf(!ISOLATED.ok)(`forks made by the real codex ${CODEX_PINNED}`, () => {
   beforeAll(async () => {
     const bin = installCodex(CODEX_PINNED);
-    dir = await mkdtemp(join(tmpdir(), 'cdp-real-forks-'));
-    home = join(dir, 'codex-home');
+    ({ dir, home, run } = await makeRealHome('orbit-api', limitsNow(21, 47), [
+      execStep('parent', bin, ['Plan the release.'], TURN_1),
+      execStep('resumed', bin, ['resume', '{id:parent}', 'Now the changelog.'], TURN_2),
+      execStep('execFork', bin, ['fork', '{id:parent}', 'Try it another way.'], EXEC_FORK),
+      { kind: 'tuiFork', name: 'tuiFork', bin, parent: 'parent', prompt: 'And a third way.', usage: [TUI_FORK] },
+    ]));
     data = join(dir, 'data');
-    const now = Math.floor(Date.now() / 1000);
-    const exec = ['exec', '--skip-git-repo-check'];
-    run = await realRollouts({
-      home,
-      cwd: join(dir, 'orbit-api'),
-      limits: {
-        primaryUsedPercent: 21,
-        secondaryUsedPercent: 47,
-        primaryResetAt: now + 9000,
-        secondaryResetAt: now + 400_000,
-      },
-      steps: [
-        { kind: 'exec', name: 'parent', bin, args: [...exec, 'Plan the release.'], usage: [TURN_1] },
-        {
-          kind: 'exec',
-          name: 'resumed',
-          bin,
-          args: [...exec, 'resume', '{id:parent}', 'Now the changelog.'],
-          usage: [TURN_2],
-        },
-        {
-          kind: 'exec',
-          name: 'execFork',
-          bin,
-          args: [...exec, 'fork', '{id:parent}', 'Try it another way.'],
-          usage: [EXEC_FORK],
-        },
-        { kind: 'tuiFork', name: 'tuiFork', bin, parent: 'parent', prompt: 'And a third way.', usage: [TUI_FORK] },
-      ],
-    });
-    await writeQuietConfig(home);
   }, 15 * 60_000);
 
   afterAll(async () => {

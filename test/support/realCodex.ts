@@ -114,6 +114,11 @@ export type PlanStep =
   /** `codex fork <id of parent>` in a real terminal: `/status`, one prompt, `/status` again. */
   | { kind: 'tuiFork'; name: string; bin: string; parent: string; prompt: string; usage: MockUsage[] };
 
+/** A `codex exec …` step (outside a git repository: the project folders are plain ones). */
+export function execStep(name: string, bin: string, args: string[], usage: MockUsage): PlanStep {
+  return { kind: 'exec', name, bin, args: ['exec', '--skip-git-repo-check', ...args], usage: [usage] };
+}
+
 /** What test/support/realCodexRun.ts does: the steps, in a Codex home and project folder of the caller's. */
 export interface Plan {
   home: string;

@@ -1,8 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config/schema.js';
 import { historyPath } from '../../src/history/location.js';
 import { startCli } from './cli.js';
+import { realRollouts, type PlanStep, type RunOutput } from './realCodex.js';
+import type { MockLimits } from './responsesMock.js';
 
 /** Every rollout under `home/sessions`, by the session id in its file name. */
 export async function rolloutsById(home: string): Promise<Map<string, string>> {
@@ -67,4 +70,21 @@ export async function writeQuietConfig(home: string): Promise<void> {
   config.discord_enabled = false;
   config.limits.ask_codex = false;
   await writeFile(join(home, 'discord-presence-config.json'), JSON.stringify(config));
+}
+
+/**
+ * A Codex home the real codex made: `steps` run in a project folder named
+ * `project` (its name is the sessions' project) under a new temporary `dir`,
+ * then a quiet config. The caller removes `dir`.
+ */
+export async function makeRealHome(
+  project: string,
+  limits: MockLimits | null,
+  steps: PlanStep[],
+): Promise<{ dir: string; home: string; run: RunOutput }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cdp-real-home-'));
+  const home = join(dir, 'codex-home');
+  const run = await realRollouts({ home, cwd: join(dir, project), limits, steps });
+  await writeQuietConfig(home);
+  return { dir, home, run };
 }

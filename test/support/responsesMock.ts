@@ -27,6 +27,12 @@ export interface MockLimits {
   secondaryResetAt: number;
 }
 
+/** Limits used as given, resetting in about 2.5 hours (5h window) and 4 days (weekly). */
+export function limitsNow(primaryUsedPercent: number, secondaryUsedPercent: number): MockLimits {
+  const now = Math.floor(Date.now() / 1000);
+  return { primaryUsedPercent, secondaryUsedPercent, primaryResetAt: now + 9000, secondaryResetAt: now + 350_000 };
+}
+
 export interface ResponsesMock {
   /** The provider's `base_url` (codex appends `/responses`). */
   baseUrl: string;
