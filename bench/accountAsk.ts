@@ -5,21 +5,15 @@
 // Prints one JSON object. bench/index.ts runs it inside `unshare -rn` on Linux.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askAccount, childrenStopped } from '../src/codex/appServer.js';
 import { liveChildren } from '../src/codex/childProcess.js';
 import { startChatgptBackend, writeFakeLogin } from '../test/support/chatgptBackend.js';
 import { fakeCodexDir } from '../test/support/codexShim.js';
+import { CODEX_PINNED, codexBin } from '../test/support/realCodex.js';
 
-const cache = process.env.CODEX_PRESENCE_TEST_CACHE ?? join(homedir(), '.cache', 'codex-presence-test');
-const realBin = join(
-  cache,
-  'codex-0.169.0',
-  'node_modules',
-  '.bin',
-  process.platform === 'win32' ? 'codex.cmd' : 'codex',
-);
+const realBin = codexBin(CODEX_PINNED);
 
 /** Peak resident memory (VmHWM) summed over a process group, Linux only. */
 function groupPeakKb(pgid: number): number | null {
@@ -87,7 +81,9 @@ try {
   await childrenStopped();
   process.stdout.write(
     JSON.stringify({
-      server: real ? 'real codex 0.169.0 (cached), local HTTPS mock backend' : 'the fake app-server (no cached codex)',
+      server: real
+        ? `real codex ${CODEX_PINNED} (cached), local HTTPS mock backend`
+        : 'the fake app-server (no cached codex)',
       ok: answer.ok,
       reason: answer.ok ? null : answer.reason,
       wallMs,

@@ -1,5 +1,5 @@
 import type { Activity } from '../rollout/types.js';
-import { ownUsage, shownTotal, type SessionState } from './sessionState.js';
+import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import type {
   CodexHomeInfo,
   CodexSessionSnapshot,
@@ -79,7 +79,8 @@ export function toSessionSnapshot(
 ): CodexSessionSnapshot {
   const { state } = input;
   const status = sessionStatus(input, opts, lastActivity);
-  const own = ownUsage(state);
+  // Codex's /status counters: the file's cumulative usage, a fork's inherited part included.
+  const total = state.total;
   const sub = state.subagent;
   return {
     id: state.id ?? idFromFile(input.file),
@@ -97,14 +98,15 @@ export function toSessionSnapshot(
     startedAt: iso(state.startedAt),
     lastActivityAt: iso(lastActivity > 0 ? lastActivity : null),
     tokens: {
-      total: shownTotal(state),
+      total: statusTotal(state),
+      own: shownTotal(state),
       last: state.lastTurnShown,
       delta: state.delta,
-      input: own?.input ?? 0,
-      cachedInput: own?.cachedInput ?? 0,
-      output: own?.output ?? 0,
-      reasoningOutput: own?.reasoningOutput ?? 0,
-      processed: own?.total ?? 0,
+      input: total?.input ?? 0,
+      cachedInput: total?.cachedInput ?? 0,
+      output: total?.output ?? 0,
+      reasoningOutput: total?.reasoningOutput ?? 0,
+      processed: total?.total ?? 0,
     },
     // Occupancy is the raw size of the last request (Codex's context gauge, SCHEMA.md §8).
     context: contextLeft(state.contextWindow, state.lastRequest?.total ?? 0),
@@ -183,7 +185,7 @@ export function foldSessions(inputs: readonly SessionInput[], opts: AggregateOpt
       count: threads.length,
       live: threads.filter((t) => t.status !== 'ended').length,
       working: threads.filter(isBusy).length,
-      tokens: threads.reduce((sum, t) => sum + t.tokens.total, 0),
+      tokens: threads.reduce((sum, t) => sum + t.tokens.own, 0),
       threads,
     };
     rows.push(row);

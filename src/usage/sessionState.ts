@@ -62,10 +62,23 @@ export function ownUsage(s: SessionState): TokenUsage | null {
   return s.inherited === null ? s.total : subtractUsage(s.total, s.inherited);
 }
 
-/** The session total in Codex's display figure (`/status` "N total"), of its own usage. */
+/**
+ * What the session added itself, in Codex's display figure: its total less
+ * anything a fork inherited. Deltas and every sum of sessions count this, so
+ * a fork's inherited tokens count once, in its parent.
+ */
 export function shownTotal(s: SessionState): number {
   const own = ownUsage(s);
   return own === null ? 0 : blendedTotal(own);
+}
+
+/**
+ * The session total as Codex's `/status` prints it ("N total"): the file's
+ * cumulative figure, a fork's inherited part included, and 0 before its first
+ * usage line (issue 24 §2: a fork shows "0 total" until its first turn).
+ */
+export function statusTotal(s: SessionState): number {
+  return s.total === null ? 0 : blendedTotal(s.total);
 }
 
 export function newSessionState(): SessionState {

@@ -15,17 +15,21 @@ export interface GitInfo {
 export type SessionStatus = 'working' | 'waiting' | 'idle' | 'ended';
 
 /**
- * A session's own tokens. `total`, `last` and `delta` are Codex's display
+ * A session's tokens. `total`, `own`, `last` and `delta` are Codex's display
  * figure, `max(0, input − cachedInput) + output` (`TokenUsage::blended_total`,
- * what `/status` prints as "N total"); cached input is in none of them. The
- * raw counters are the session's own too: a fork's inherited part is left out.
+ * what `/status` prints as "N total"); cached input is in none of them. `total`
+ * and the raw counters are the file's cumulative usage as Codex shows it, so a
+ * fork's include what it inherited from its parent; `own`, `last` and `delta`
+ * never do (issue 24 §2).
  */
 export interface SessionTokens {
-  /** Cumulative session total, as Codex's /status shows it. */
+  /** Cumulative session total, as Codex's /status shows it: 0 until a fork's first turn, then inherited part included. */
   total: number;
+  /** What this session used itself: `total` less what a fork inherited (equal to `total` for any other session). */
+  own: number;
   /** The most recent turn that used tokens (prompt to answer). */
   last: number;
-  /** Growth of `total` at the last usage update. */
+  /** Growth of `own` at the last usage update: what that request added. */
   delta: number;
   input: number;
   cachedInput: number;
@@ -60,7 +64,7 @@ export interface CodexSessionSnapshot {
   tokens: SessionTokens;
   context: SessionContext;
   turns: number;
-  /** The session this one was forked from (`forked_from_id`); its totals count only the fork's own growth. */
+  /** The session this one was forked from (`forked_from_id`); `tokens.own` is the fork's own growth. */
   forkedFrom: string | null;
   /** True when only the recent end of a very large file was read; `turns` then counts only that part. */
   partial: boolean;
@@ -88,7 +92,7 @@ export interface SessionAgents {
   live: number;
   /** Those working or waiting for an approval now. */
   working: number;
-  /** The sum of their `tokens.total`: shown apart, never added to this row's total. */
+  /** The sum of their `tokens.own`: shown apart, never added to this row's total. */
   tokens: number;
   /** The folded threads, newest activity first (their own `agents` are empty: all are folded here). */
   threads: CodexSessionSnapshot[];

@@ -94,6 +94,7 @@ describe('every token shape in SCHEMA.md', () => {
     });
     expect(byId(snap, 'schema-4')?.tokens).toEqual({
       total: codexFigure(u), // 6180
+      own: codexFigure(u),
       last: codexFigure(u),
       delta: codexFigure(u),
       input: 8000,
@@ -204,7 +205,7 @@ describe('every token shape in SCHEMA.md', () => {
   });
 });
 
-describe('forks (issue 12 §4)', () => {
+describe('forks (issue 12 §4, issue 24 §2)', () => {
   // SCHEMA.md §11: the fork's first total 38150 = 33000 inherited + 5150 own.
   const parentTotal = rawUsage(32_400, 14_400, 600);
   const own1 = rawUsage(5000, 1000, 150);
@@ -216,7 +217,7 @@ describe('forks (issue 12 §4)', () => {
     line.taskComplete(at(3)),
   ];
 
-  it('shows its own growth, never the inherited total, and the parent keeps its own', async () => {
+  it('shows Codex’s figure, inherited part included, keeps its own growth as `own`, and the parent keeps its own', async () => {
     expect(parentTotal.total_tokens).toBe(33_000);
     const first = plus(parentTotal, own1);
     expect(first.total_tokens).toBe(38_150);
@@ -232,21 +233,38 @@ describe('forks (issue 12 §4)', () => {
       ],
     });
     const fork = byId(snap, 'fork');
-    const own = plus(own1, own2);
     expect(fork?.forkedFrom).toBe('parent');
     expect(fork?.tokens).toEqual({
-      total: codexFigure(own1) + codexFigure(own2),
+      // What Codex's /status prints for the fork: the file's running total, the parent's part included.
+      total: codexFigure(second),
+      own: codexFigure(own1) + codexFigure(own2),
       last: codexFigure(own1) + codexFigure(own2),
       delta: codexFigure(own2),
-      input: own.input_tokens,
-      cachedInput: own.cached_input_tokens,
-      output: own.output_tokens,
+      input: second.input_tokens,
+      cachedInput: second.cached_input_tokens,
+      output: second.output_tokens,
       reasoningOutput: 0,
-      processed: own.total_tokens,
+      processed: second.total_tokens,
     });
+    expect(fork?.tokens.total).toBe(codexFigure(parentTotal) + codexFigure(own1) + codexFigure(own2));
     // The context gauge is the raw last request, as in Codex.
     expect(fork?.context.used).toBe(own2.total_tokens);
-    expect(byId(snap, 'parent')).toMatchObject({ forkedFrom: null, tokens: { total: codexFigure(parentTotal) } });
+    expect(byId(snap, 'parent')).toMatchObject({
+      forkedFrom: null,
+      tokens: { total: codexFigure(parentTotal), own: codexFigure(parentTotal) },
+    });
+  });
+
+  it('before its first usage line a fork shows 0, as Codex’s /status does ("0 total")', async () => {
+    const snap = await status({
+      parent,
+      fork: [line.meta(at(10), { id: 'fork', forked_from_id: 'parent' }), line.taskStarted(at(11))],
+    });
+    expect(byId(snap, 'fork')).toMatchObject({
+      forkedFrom: 'parent',
+      tokens: { total: 0, own: 0, last: 0, delta: 0, processed: 0 },
+      turns: 0,
+    });
   });
 
   it('a fork whose first line has no last_token_usage counts that line as inherited, then its growth', async () => {
@@ -262,9 +280,10 @@ describe('forks (issue 12 §4)', () => {
     });
     // The first request cannot be told from the parent's part: one request too few, never the parent's whole session.
     expect(byId(snap, 'fork')?.tokens).toMatchObject({
-      total: codexFigure(own2),
+      total: codexFigure(second),
+      own: codexFigure(own2),
       delta: codexFigure(own2),
-      processed: own2.total_tokens,
+      processed: second.total_tokens,
     });
   });
 
@@ -277,6 +296,6 @@ describe('forks (issue 12 §4)', () => {
         tokenCount(at(12), u, u),
       ],
     });
-    expect(byId(snap, 'child')).toMatchObject({ forkedFrom: null, tokens: { total: 1100 } });
+    expect(byId(snap, 'child')).toMatchObject({ forkedFrom: null, tokens: { total: 1100, own: 1100 } });
   });
 });

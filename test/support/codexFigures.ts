@@ -28,6 +28,7 @@ export function codexContextLeft(window: number, lastRequestTotal: number): numb
 
 export interface ExpectedTokens {
   total: number;
+  own: number;
   last: number;
   delta: number;
   input: number;
@@ -69,6 +70,8 @@ export function expectedTokens(text: string): ExpectedTokens & { lastRequest: Ra
   const before = totals.at(-2);
   return {
     total: codexFigure(final),
+    // Not a fork: everything in the file is its own.
+    own: codexFigure(final),
     last: codexFigure(turn),
     delta: codexFigure(final) - (before === undefined ? 0 : codexFigure(before)),
     input: final.input_tokens,
@@ -100,4 +103,42 @@ export function plus(a: RawUsage, b: RawUsage): RawUsage {
     reasoning_output_tokens: a.reasoning_output_tokens + b.reasoning_output_tokens,
     total_tokens: a.total_tokens + b.total_tokens,
   };
+}
+
+/**
+ * A fork's figures from its raw lines (SCHEMA.md §11, issue 24 §2): Codex's
+ * `/status` shows the file's running total (`total`, 0 before any usage line);
+ * its own growth is that less what it inherited, its first usage line's total
+ * minus that line's last request.
+ */
+export function expectedForkTokens(text: string): { total: number; own: number } {
+  let first: { total: RawUsage; last: RawUsage } | null = null;
+  let final: RawUsage | null = null;
+  for (const raw of text.split('\n')) {
+    if (raw.trim() === '') continue;
+    const l = JSON.parse(raw) as Line;
+    const info = l.type === 'event_msg' && l.payload?.type === 'token_count' ? l.payload.info : null;
+    if (info?.total_token_usage === undefined || info.last_token_usage === undefined) continue;
+    first ??= { total: info.total_token_usage, last: info.last_token_usage };
+    final = info.total_token_usage;
+  }
+  if (first === null || final === null) return { total: 0, own: 0 };
+  const inherited = codexFigure(first.total) - codexFigure(first.last);
+  return { total: codexFigure(final), own: codexFigure(final) - inherited };
+}
+
+/** How Codex's TUI prints a token count: three significant digits and a K/M/B suffix ("25.8K", "2K", 660). */
+export function codexCompact(n: number): string {
+  if (n < 1000) return String(n);
+  const [size, suffix] = (
+    [
+      [1e9, 'B'],
+      [1e6, 'M'],
+      [1e3, 'K'],
+    ] as const
+  ).find(([s]) => n >= s) ?? [1e3, 'K'];
+  const scaled = n / size;
+  const digits = scaled < 10 ? 2 : scaled < 100 ? 1 : 0;
+  const text = scaled.toFixed(digits);
+  return `${digits === 0 ? text : text.replace(/\.?0+$/, '')}${suffix}`;
 }

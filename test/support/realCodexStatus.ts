@@ -1,7 +1,8 @@
 // Runs `status --json` against the real codex binary (CODEX_BIN), logged in
 // to a fake ChatGPT account whose backend is a local HTTPS mock, with no
-// rollout at all. Prints {status, usage, requests} as JSON. Run it inside
-// `unshare -rn` where possible, so nothing can leave the machine.
+// rollout at all. Prints {status, usage, requests} as JSON. Run it through
+// `runScript` (test/support/realCodex.ts), isolated where the kernel allows
+// it, so nothing can leave the machine.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ try {
     CODEX_HOME: home,
     CODEX_BIN: process.env.CODEX_BIN,
     CODEX_CA_CERTIFICATE: ca,
+    // Older builds (0.100) do not read CODEX_CA_CERTIFICATE; they trust the roots in SSL_CERT_FILE.
+    SSL_CERT_FILE: ca,
   });
   process.stdout.write(
     JSON.stringify({ code: run.code, status: JSON.parse(run.stdout) as unknown, usage, requests: backend.requests }),

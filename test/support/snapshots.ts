@@ -20,6 +20,7 @@ export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionS
     lastActivityAt: new Date(T0 - 5_000).toISOString(),
     tokens: {
       total: 120_000,
+      own: 120_000,
       last: 3400,
       delta: 1234,
       input: 100_000,

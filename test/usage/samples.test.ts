@@ -43,6 +43,7 @@ describe('real codex 0.169.0 rollouts', () => {
     // Codex's figure (SCHEMA.md §9): max(0, input − cached) + output, never the raw total_tokens.
     expect(s?.tokens).toEqual({
       total: 18900, // (28500 − 10200) + 600; total_tokens 29100
+      own: 18900, // not a fork: all of it
       last: 12720, // turn two, token_usage_record.turn_token_usage: (20500 − 8200) + 420
       delta: 6420, // 18900 − ((17500 − 5400) + 380)
       input: 28500,
