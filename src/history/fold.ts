@@ -1,4 +1,4 @@
-import { inheritedBy, usageStep } from '../rollout/growth.js';
+import { inheritedBy, replayedBy, usageStep } from '../rollout/growth.js';
 import type { RolloutEvent, TokenCountEvent, TokenUsage } from '../rollout/types.js';
 import { localDay } from './day.js';
 import type { DayTokens, FileCursor, LimitRecord, Totals } from './records.js';
@@ -20,7 +20,12 @@ import type { DayTokens, FileCursor, LimitRecord, Totals } from './records.js';
  */
 
 /** The event kinds the fold reads: lines of every other kind are skipped unread. */
-export const FOLD_KINDS: ReadonlySet<RolloutEvent['kind']> = new Set(['meta', 'turnContext', 'tokenCount']);
+export const FOLD_KINDS: ReadonlySet<RolloutEvent['kind']> = new Set([
+  'meta',
+  'turnContext',
+  'tokenCount',
+  'turnUsage',
+]);
 
 export interface FoldOptions {
   /** Observations older than this are not kept (a backfill reads more history than charts show). */
@@ -43,6 +48,9 @@ export class DayFold {
   readonly limits: LimitRecord[] = [];
   private readonly stretches: Stretch[] = [{ cwd: undefined, days: new Map() }];
   private readonly seen = new Set<string>();
+  /** What this read counted for a fork before its first own record: its parent's, if that record comes (growth.ts). */
+  private readonly pending: Array<{ days: Map<string, [number, number]>; day: string; shown: number; cached: number }> =
+    [];
 
   /** `cursor` is where this read starts (see `startCursor`); the fold moves it on. */
   constructor(
@@ -51,6 +59,13 @@ export class DayFold {
   ) {}
 
   apply(e: RolloutEvent): void {
+    if (e.kind === 'turnUsage') {
+      if (e.threadId === null || this.cursor.ownRecord === true || !this.cursor.fork) return;
+      if (e.threadId !== this.cursor.session) return;
+      this.cursor.ownRecord = true;
+      if (replayedBy(this.cursor.fork, this.cursor.prev !== null)) this.dropReplayed();
+      return;
+    }
     if (e.kind !== 'meta' && e.kind !== 'turnContext' && e.kind !== 'tokenCount') return;
     if (e.at !== null) this.cursor.lastAt = Math.max(this.cursor.lastAt ?? e.at, e.at);
     if (e.kind === 'meta') {
@@ -135,6 +150,27 @@ export class DayFold {
       cell[0] += step.shown;
       cell[1] += step.cached;
     }
+    if (this.cursor.fork && this.cursor.ownRecord !== true) {
+      this.pending.push({ days, day, shown: step.shown, cached: step.cached });
+    }
+  }
+
+  /**
+   * A fork's first own record found usage counted: its parent's lines,
+   * replayed (growth.ts `replayedBy`). What this read added for them is taken
+   * back; the next total then adds only the fork's own request. (Lines a
+   * read before this one counted stay: Codex writes the record a moment
+   * after the copy, so a read falls between them only by chance.)
+   */
+  private dropReplayed(): void {
+    for (const p of this.pending) {
+      const cell = p.days.get(p.day);
+      if (cell === undefined) continue;
+      cell[0] -= p.shown;
+      cell[1] -= p.cached;
+      if (cell[0] === 0 && cell[1] === 0) p.days.delete(p.day);
+    }
+    this.pending.length = 0;
   }
 }
 

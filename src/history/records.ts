@@ -59,6 +59,8 @@ export interface FileCursor {
   prev: Totals | null;
   /** Only lines later than this count (after a clear, or when the file was replaced). */
   after: number | null;
+  /** A fork's own `token_usage_record` was read (src/rollout/growth.ts `replayedBy`); absent: not yet. */
+  ownRecord?: true;
 }
 
 /** A day's share of one rollout's usage: `[day, tokens, cachedInput]`. */
@@ -218,10 +220,11 @@ function rangeFile(v: JsonObject, check: LineCheck): FileRecord | null {
   const meta = bool(v.meta);
   const after = strictOptionalTime(v.after);
   const prev = totals(v.prev, check);
+  const ownRecord = v.ownRecord === undefined ? false : bool(v.ownRecord);
   if (path === null || ino === null || offset === null || fork === null || ignored === null || meta === null) {
     return null;
   }
-  if (after === undefined || prev === undefined || !Array.isArray(v.add)) return null;
+  if (after === undefined || prev === undefined || ownRecord === null || !Array.isArray(v.add)) return null;
   const add: DayTokens[] = [];
   for (const a of v.add as unknown[]) {
     const entry = dayEntry(a, check);
@@ -242,6 +245,7 @@ function rangeFile(v: JsonObject, check: LineCheck): FileRecord | null {
     meta,
     prev,
     after,
+    ...(ownRecord ? { ownRecord: true as const } : {}),
     add,
   };
 }
@@ -304,5 +308,6 @@ export function cursorOf(record: FileRecord): FileCursor {
     meta: record.meta,
     prev: record.prev,
     after: record.after,
+    ...(record.ownRecord === true ? { ownRecord: true as const } : {}),
   };
 }

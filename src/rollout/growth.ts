@@ -77,3 +77,19 @@ function own(u: TokenUsage, inherited: TokenUsage | null): TokenUsage {
 export function inheritedBy(firstTotal: TokenUsage, firstLast: TokenUsage | null): TokenUsage {
   return firstLast === null ? firstTotal : subtractUsage(firstTotal, firstLast);
 }
+
+/**
+ * Whether a fork's first own `token_usage_record` finds usage already
+ * counted, which was then its parent's, replayed. A fork of a paginated
+ * session (0.169+, `history_base`) copies no lines, and Codex writes a
+ * record of the fork's thread before each of its own token counts. A fork
+ * of an older session (0.171 forking a 0.100 one, issue 24 §3) copies the
+ * parent's lines first, token counts included and stamped anew (and
+ * `migrate-rollouts` keeps them, dropping the copy of the parent's
+ * session_meta that marked them): the first own record is the one sign
+ * left of where the parent's lines end. Everything counted before it is
+ * inherited.
+ */
+export function replayedBy(fork: boolean, usageCounted: boolean): boolean {
+  return fork && usageCounted;
+}

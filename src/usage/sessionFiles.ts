@@ -1,12 +1,11 @@
 import { CLOCK_SKEW_MS } from '../codex/ranges.js';
 import { compressedPath, fileInfo, isCompressed } from '../rollout/files.js';
-import { inheritedBy } from '../rollout/growth.js';
 import { RolloutReader, type ReaderOptions } from '../rollout/reader.js';
 import type { RolloutEvent } from '../rollout/types.js';
 import type { GitResolver } from './git.js';
 import { LimitStore } from './limitStore.js';
 import type { ReadLedger } from './readLedger.js';
-import { applyEvent, newSessionState, type SessionState } from './sessionState.js';
+import { applyEvent, forkBaseKnown, newSessionState, type SessionState } from './sessionState.js';
 
 export interface Tracked {
   reader: RolloutReader;
@@ -189,18 +188,21 @@ export class SessionFiles {
   }
 
   /**
-   * A fork read from its end: what it inherited is in its first usage line,
-   * near the start (a fork copies no history), so read forward for it within
-   * the tail budget. Not found: its growth counts from the oldest line read.
+   * A fork read from its end: what it inherited is in its first own usage
+   * line, near the start, so read forward for it within the tail budget. Not found: its growth counts from the oldest line read.
    */
   private async findForkBase(path: string, meta: RolloutEvent | null, state: SessionState): Promise<void> {
     if (meta?.kind !== 'meta' || meta.forkedFromId === null) return;
     const probe = new RolloutReader(path, this.opts.reader);
+    // Folded like any read, up to its first own usage line: a fork of an older
+    // session replays its parent's lines first (growth.ts), and those are inherited.
+    const start = newSessionState();
     for await (const e of probe.fromStart(this.opts.tailBudgetBytes)) {
-      if (e.kind !== 'tokenCount' || e.total === null) continue;
-      state.inherited = inheritedBy(e.total, e.last);
-      break;
+      applyEvent(start, e);
+      if (forkBaseKnown(start)) break;
     }
+    // Found, or (a fork with no records of its own) taken from its first usage line.
+    if (start.total !== null) state.inherited = start.inherited;
     this.opts.ledger.addBytes(probe.stats.bytesRead);
   }
 

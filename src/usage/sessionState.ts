@@ -1,5 +1,5 @@
 import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../rollout/decode/tokenUsage.js';
-import { inheritedBy, usageStep } from '../rollout/growth.js';
+import { inheritedBy, replayedBy, usageStep } from '../rollout/growth.js';
 import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../rollout/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
@@ -25,6 +25,8 @@ export interface SessionState {
   forkedFrom: string | null;
   /** True once the file's own session_meta was read (a sub-agent file also holds a copy of its parent's). */
   metaSeen: boolean;
+  /** True once a `token_usage_record` of this thread was read (see `replayedBy`). */
+  ownRecordSeen: boolean;
   /** Latest cumulative usage as written (info.total_token_usage), inherited part included. */
   total: TokenUsage | null;
   /**
@@ -95,6 +97,7 @@ export function newSessionState(): SessionState {
     contextWindow: null,
     forkedFrom: null,
     metaSeen: false,
+    ownRecordSeen: false,
     hasTaskEvents: false,
     inTurn: false,
     waiting: false,
@@ -163,6 +166,10 @@ export function applyEvent(s: SessionState, e: RolloutEvent): RateLimitObservati
     case 'turnUsage':
       // Only this thread's own records count, never a copied parent's.
       if (e.threadId !== null && s.id !== null && e.threadId !== s.id) return null;
+      if (e.threadId !== null && !s.ownRecordSeen) {
+        s.ownRecordSeen = true;
+        if (replayedBy(s.forkedFrom !== null, s.total !== null)) dropReplayed(s);
+      }
       if (e.turnTotal !== null && e.turnTotal.total > 0) {
         s.turn.recorded = e.turnTotal;
         markTurnUsed(s);
@@ -178,6 +185,25 @@ export function applyEvent(s: SessionState, e: RolloutEvent): RateLimitObservati
       s.activity = 'waiting';
       return null;
   }
+}
+
+/**
+ * The usage counted before a fork's first own record was its parent's,
+ * replayed (growth.ts `replayedBy`): all of it is inherited, and none of
+ * it was this session's turns.
+ */
+function dropReplayed(s: SessionState): void {
+  s.inherited = s.total;
+  s.delta = 0;
+  s.turns = 0;
+  s.lastTurn = null;
+  s.lastTurnShown = 0;
+  s.turn = newTurn();
+}
+
+/** True once a fork read from its start has reached its own usage: what it inherited is then known. */
+export function forkBaseKnown(s: SessionState): boolean {
+  return s.ownRecordSeen && s.total !== null && s.total !== s.inherited;
 }
 
 function startTurn(s: SessionState, boundary: 'task' | 'userMessage', contextWindow: number | null): void {

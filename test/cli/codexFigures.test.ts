@@ -287,6 +287,38 @@ describe('forks (issue 12 §4, issue 24 §2)', () => {
     });
   });
 
+  it('a fork of an older session replays its parent’s lines: they are inherited, and only its own turn is its own', async () => {
+    // 0.171 forking a 0.100 session (issue 24 §3): the parent's turns, token counts included, are copied in
+    // before the fork's first own token_usage_record; migrate-rollouts later drops the copied meta, not the counts.
+    const own = rawUsage(24_000, 6000, 540);
+    const t1 = rawUsage(8000, 2000, 180);
+    const t2 = rawUsage(16_000, 4000, 360);
+    const replayed = plus(t1, t2);
+    const total = plus(replayed, own);
+    const record = JSON.stringify({
+      timestamp: at(22),
+      type: 'token_usage_record',
+      payload: { thread_id: 'fork', turn_id: 'own', turn_token_usage: own },
+    });
+    const copies = [line.taskStarted(at(20)), tokenCount(at(20), t1, t1), tokenCount(at(20), replayed, t2)];
+    const ownTurn = [line.taskStarted(at(21)), record, tokenCount(at(22), total, own), line.taskComplete(at(23))];
+    for (const withMetaCopy of [true, false]) {
+      const snap = await status({
+        fork: [
+          line.meta(at(20), { id: 'fork', forked_from_id: 'parent' }),
+          ...(withMetaCopy ? [line.meta(at(20), { id: 'parent' })] : []),
+          ...copies,
+          line.taskComplete(at(20)),
+          ...ownTurn,
+        ],
+      });
+      expect(byId(snap, 'fork')).toMatchObject({
+        turns: 1,
+        tokens: { total: codexFigure(total), own: codexFigure(own), last: codexFigure(own), delta: codexFigure(own) },
+      });
+    }
+  });
+
   it('only the file’s own session_meta decides: a copied parent meta does not make a fork', async () => {
     const u = rawUsage(1000, 0, 100);
     const snap = await status({

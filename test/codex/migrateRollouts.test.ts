@@ -189,7 +189,15 @@ describe.skipIf(!ISOLATED.ok)(`codex ${CODEX_PINNED} migrate-rollouts on a real 
     expect(total(idOf('old'))).toBe(made.steps.find((s) => s.name === 'oldResumed')?.tokensUsed);
     expect(total(idOf('fork'))).toBe(made.steps.find((s) => s.name === 'fork')?.tokensUsed);
     expect(total(idOf('native'))).toBe(figure(NATIVE));
-    expect(historyBefore.days.reduce((sum, d) => sum + d.tokens, 0)).toBeGreaterThan(0);
+    // The fork copied its parent's two turns (a legacy session): only its own turn is its own, and history counts
+    // each request once, in the file that made it.
+    expect(before.sessions.find((s) => s.id === idOf('fork'))?.tokens).toMatchObject({
+      own: figure(FORK),
+      last: figure(FORK),
+    });
+    expect(historyBefore.days.reduce((sum, d) => sum + d.tokens, 0)).toBe(
+      figure(OLD_1) + figure(OLD_2) + figure(FORK) + figure(NATIVE),
+    );
 
     await migrate(copy);
     expect(figures(await status(copy, stateA))).toEqual(figures(before));
