@@ -15,14 +15,24 @@ function quietStream(stream: NodeJS.WriteStream): (text: string) => void {
 }
 
 /**
- * Standard output's size. Node reads the new size on SIGWINCH and then emits
- * `resize` (Windows has no SIGWINCH; Node emits `resize` there too).
+ * Standard output's size, asked of the terminal at each draw. Node's
+ * `columns` changes only once its SIGWINCH handler has run, and a redraw in
+ * between (a snapshot, the history row) would be laid out for the old width
+ * on a screen the terminal has already reflowed, leaving rows of the old frame
+ * behind. Node emits `resize` after SIGWINCH (and on Windows, which has none).
  */
 function terminalOf(stream: NodeJS.WriteStream) {
+  const size = (): [number, number] => {
+    try {
+      return stream.getWindowSize();
+    } catch {
+      return [stream.columns, stream.rows];
+    }
+  };
   return {
     // A terminal that reports no size (0) is drawn as the common default.
-    columns: () => stream.columns || 80,
-    rows: () => stream.rows || 24,
+    columns: () => size()[0] || 80,
+    rows: () => size()[1] || 24,
     onResize: (handler: () => void) => {
       stream.on('resize', handler);
       return () => {
