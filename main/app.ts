@@ -14,17 +14,9 @@ import { resolveCodexHome } from '../src/codex/home.js';
 import { listRolloutFiles } from '../src/rollout/files.js';
 import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
 import { ConfigFileError, type LoadedConfig, type WriteResult } from '../src/config/store.js';
-import type { DiscordClientState } from '../src/discord/client.js';
-import {
-  claimInstance,
-  currentProcessInfo,
-  instanceRecorder,
-  stopInstance,
-  waitForRelease,
-  type InstanceInfo,
-} from '../src/instance/instanceFile.js';
 import { presenceStateDir } from '../src/instance/stateDir.js';
 import { presenceDataDir } from '../src/history/location.js';
+import { startPublisher, type LockState, type Publisher, type PublisherState } from '../src/publisher/index.js';
 import type { UsageSnapshot } from '../src/usage/types.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { cliHint, helpText, parseLaunchArgs, type LaunchArgs } from './launchArgs.js';
@@ -33,7 +25,6 @@ import { guard, IpcRejected, isAllowedExternal } from './ipcGuard.js';
 import { LoginItem } from './loginItem.js';
 import { menuTemplate } from './menuTemplate.js';
 import { POPOVER_WIDTH, popoverHeight, popoverPosition } from './popoverPosition.js';
-import { CoreServices } from './services.js';
 import { ThresholdNotifier } from './thresholdNotifier.js';
 import { trayIconState, trayTitle, trayTooltip } from './trayPresentation.js';
 
@@ -66,26 +57,22 @@ export const HISTORY_BROADCAST_MS = 1000;
  */
 export class TrayApp {
   private readonly edges: ElectronEdges;
-  private services: CoreServices | null = null;
+  private publisher: Publisher | null = null;
   private config: PresenceConfig | null = null;
   private tray: TrayLike | null = null;
   private popover: WindowLike | null = null;
   private settingsWindow: WindowLike | null = null;
-  private discord: DiscordClientState = { state: 'connecting' };
   private launchAtLogin = false;
   private readonly loginItem: LoginItem;
   private readonly notifier = new ThresholdNotifier([25, 10, 5], false);
   private shownAt = 0;
   /** The content height the popover last asked for (null until it has measured itself). */
   private wantedHeight: number | null = null;
-  private lastPublished = false;
   private quitting = false;
+  private shuttingDown: Promise<void> | null = null;
   private stopped = false;
   /** Where the publisher lock lives: a folder of ours, never the Codex home (which may not exist yet). */
   private readonly stateDir: string;
-  private readonly recorder: ReturnType<typeof instanceRecorder>;
-  private resolveQuit: () => void = () => undefined;
-  private readonly quitPromise = new Promise<void>((resolve) => (this.resolveQuit = resolve));
   private updates: UpdateController | null = null;
   /** Where usage history lives (survives logout, unlike the lock's folder). */
   private readonly dataDir: string;
@@ -101,7 +88,6 @@ export class TrayApp {
       appName: opts.appName,
     });
     this.stateDir = presenceStateDir(this.edges.env, this.edges.platform);
-    this.recorder = instanceRecorder(this.stateDir);
     this.dataDir = presenceDataDir(this.edges.env, this.edges.platform, this.edges.env.HOME?.trim() || undefined);
   }
 
@@ -160,64 +146,39 @@ export class TrayApp {
     this.notifier.configure(this.config.notifications.thresholds, this.config.notifications.on_reset);
     this.launchAtLogin = await this.loginItem.isEnabled();
 
-    this.services = new CoreServices({
-      config: this.config,
+    const publisher = startPublisher({
+      kind: 'gui',
+      version: this.edges.app.getVersion(),
       env: this.edges.env,
-      appVersion: this.edges.app.getVersion(),
-      onSnapshot: (s) => this.onSnapshot(s),
-      onDiscordState: (s) => {
-        this.discord = s;
-        this.pushAppState();
-        void this.recorder.record(s);
-      },
-      onError: (e) => this.edges.log.warn(e.message),
+      config: this.config,
+      codexHome: this.codexHomeOf(this.config),
+      stateDir: this.stateDir,
       dataDir: this.dataDir,
-      onHistoryChanged: () => this.historyChanged(),
+      log: { watch: (m) => this.edges.log.warn(m), history: (m) => this.edges.log.warn(m) },
       now: () => this.edges.now(),
     });
-    this.discord = this.services.client.state;
+    this.publisher = publisher;
+    publisher.subscribe((next, previous) => this.onPublisherState(next, previous));
+    publisher.settled.catch((error: unknown) =>
+      this.edges.log.error(`publisher lock: ${error instanceof Error ? error.message : String(error)}`),
+    );
     this.tray = this.edges.createTray('stale');
     this.tray.onClick(() => this.togglePopover());
     this.registerIpc();
-    await this.services.startWatching();
+    await publisher.watching;
     this.startUpdates(this.config.general.check_updates);
     this.rebuildMenu();
     // macOS login items get no arguments: a start at login stays in the tray too.
     const atLogin = this.edges.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
     if (launch?.request === 'show' && !atLogin) this.showPopover();
     else if (launch?.request === 'settings') this.openSettings();
-    await this.publishWhenFree();
+    const lock = await publisher.claimed;
+    // Only a process that cannot be identified is refused to the app: it is never signalled.
+    if (lock.phase === 'refused')
+      throw new Error(
+        `pid ${lock.owner.pid} holds ${this.stateDir} but could not be verified as ours; not signalling it`,
+      );
     return true;
-  }
-
-  /**
-   * Publishes once this process holds the lock. A `codex` wrapper that
-   * publishes is never signalled (that would end the user's codex): the app
-   * shows who publishes and waits for that codex to exit, in the background.
-   */
-  private async publishWhenFree(): Promise<void> {
-    const owner = await this.becomePublisher();
-    if (owner === null) {
-      this.services?.startPublishing();
-      return;
-    }
-    this.edges.log.info(`a codex wrapper (pid ${owner.pid}) publishes; waiting for it to exit`);
-    this.discord = {
-      state: 'disabled',
-      reason: `a codex wrapper (pid ${owner.pid}) is publishing until its codex exits`,
-    };
-    this.pushAppState();
-    void (async () => {
-      for (;;) {
-        if ((await waitForRelease(this.stateDir, owner, this.quitPromise)) === 'aborted') return;
-        const next = await this.becomePublisher();
-        if (next === null) break;
-      }
-      if (this.quitting || this.services === null) return;
-      this.discord = this.services.client.state;
-      this.services.startPublishing();
-      this.pushAppState();
-    })().catch((error: unknown) => this.edges.log.error(`publisher lock: ${(error as Error).message}`));
   }
 
   /** A second launch: forwarded here by Electron with its argv. */
@@ -242,6 +203,11 @@ export class TrayApp {
       title: result.ok ? 'Command-line tool installed' : 'Command-line tool not installed',
       body: result.message,
     });
+  }
+
+  /** The Codex home the app reads: the one set in Settings, else $CODEX_HOME, else ~/.codex. */
+  private codexHomeOf(config: PresenceConfig): string {
+    return resolveCodexHome({ explicit: config.general.codex_home || null, env: this.edges.env });
   }
 
   private readLaunchArgs(argv: readonly string[]): LaunchArgs {
@@ -273,28 +239,24 @@ export class TrayApp {
   }
 
   get appState(): AppState {
-    const discord = this.services?.paused
-      ? { state: this.discord.state, reason: 'paused' }
-      : this.discord.reason === undefined
-        ? { state: this.discord.state }
-        : { state: this.discord.state, reason: this.discord.reason };
-    const paused = this.services?.paused ?? false;
+    const p = this.publisher?.state;
+    const base = p === undefined ? { state: 'connecting' as const } : shownDiscord(p);
+    const paused = p?.paused ?? false;
+    const discord = paused
+      ? { state: base.state, reason: 'paused' }
+      : base.reason === undefined
+        ? { state: base.state }
+        : { state: base.state, reason: base.reason };
     return {
       discord,
       paused,
-      published: this.isPublished(),
+      published: p?.published ?? false,
+      shownSessionId: p?.shownSessionId ?? null,
       launchAtLogin: this.launchAtLogin,
       version: this.edges.app.getVersion(),
       platform: this.edges.platform,
       ...(this.updates === null ? {} : { update: this.updates.state }),
     };
-  }
-
-  /** Is an activity really on Discord now: connected, not paused, and one is set (not cleared while idle)? */
-  private isPublished(): boolean {
-    const services = this.services;
-    if (services === null || services.paused) return false;
-    return this.discord.state === 'connected' && services.activity !== null;
   }
 
   togglePopover(): void {
@@ -312,7 +274,7 @@ export class TrayApp {
     win.show();
     win.focus();
     // Limits from the account, at most once a minute; the popover updates when they arrive.
-    this.services?.refreshAccountLimits();
+    this.publisher?.refreshAccountLimits();
   }
 
   /** Sizes the popover to what its content asked for (clamped to the work area) and places it against the tray. */
@@ -346,7 +308,7 @@ export class TrayApp {
   }
 
   retryDiscord(): void {
-    this.services?.retryDiscord();
+    this.publisher?.retryDiscord();
   }
 
   /** The CLI's `doctor` checks, for the app's Codex home and config. */
@@ -382,7 +344,7 @@ export class TrayApp {
   }
 
   async setPaused(paused: boolean): Promise<void> {
-    this.services?.setPaused(paused);
+    this.publisher?.setPaused(paused);
     this.rebuildMenu();
     this.pushAppState();
   }
@@ -405,9 +367,10 @@ export class TrayApp {
     }
     this.config = next;
     this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
-    await this.services?.applyConfig(next);
+    await this.publisher?.applyConfig(next, this.codexHomeOf(next));
     this.updates?.setEnabled(next.general.check_updates);
-    if (this.tray !== null && this.services !== null) this.updateTray(this.services.snapshot);
+    const snapshot = this.publisher?.state.snapshot ?? null;
+    if (snapshot !== null) this.updateTray(snapshot);
     const saved = toSettings(next);
     // Every open window follows at once: a theme or privacy change must reach the open popover.
     this.broadcast(CHANNELS.settingsChanged, saved);
@@ -416,52 +379,24 @@ export class TrayApp {
   }
 
   /** Clears the Discord activity (bounded), releases the instance file, then exits. */
-  async shutdown(): Promise<void> {
-    if (this.quitting) return;
+  shutdown(): Promise<void> {
+    // Every caller (Quit, a logout, a second quit while the first clears Discord) waits for the one shutdown.
+    this.shuttingDown ??= this.shutDown();
+    return this.shuttingDown;
+  }
+
+  private async shutDown(): Promise<void> {
     this.quitting = true;
-    this.resolveQuit();
     this.updates?.stop();
     if (this.historyTimer !== null) clearTimeout(this.historyTimer);
     try {
-      await this.services?.stop(1500);
+      await this.publisher?.stop(1500);
     } catch (error) {
-      this.edges.log.error(`shutdown: ${(error as Error).message}`);
+      this.edges.log.error(`shutdown: ${error instanceof Error ? error.message : String(error)}`);
     }
-    await this.recorder.release().catch(() => undefined);
     this.tray?.destroy();
     this.stopped = true;
     this.edges.app.exit(0);
-  }
-
-  /**
-   * There must never be two publishers (docs/architecture.md, "One
-   * publisher"). A headless `run` gives way to the app: it is asked to stop
-   * (SIGTERM, then forced after a grace period), and the lock is claimed
-   * again. Returns null once this process holds the lock, or the `codex`
-   * wrapper that publishes and must be waited for.
-   */
-  private async becomePublisher(): Promise<InstanceInfo | null> {
-    const me = await currentProcessInfo('gui', this.edges.app.getVersion());
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      const claim = await claimInstance(this.stateDir, me);
-      if (claim.ok) return null;
-      const owner = claim.owner;
-      if (owner.kind === 'wrapper') return owner;
-      this.edges.log.info(
-        `taking over from ${owner.kind === 'gui' ? 'another app instance' : 'a headless run'} (pid ${owner.pid})`,
-      );
-      const how = await stopInstance(owner, 3000);
-      this.edges.log.info(`pid ${owner.pid}: ${how}`);
-      if (how === 'refused' && attempt < 19) {
-        // A process that is exiting cannot be read for a moment; look again before giving up.
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      if (how === 'refused') {
-        throw new Error(`pid ${owner.pid} holds ${this.stateDir} but could not be verified as ours; not signalling it`);
-      }
-    }
-    throw new Error(`could not take the publisher lock in ${this.stateDir}`);
   }
 
   private ensurePopover(): WindowLike {
@@ -481,15 +416,38 @@ export class TrayApp {
     return win;
   }
 
+  /** What changed in the publisher, shown where it shows: the tray and notices, the windows, the log. */
+  private onPublisherState(next: PublisherState, previous: PublisherState): void {
+    if (next.snapshot !== previous.snapshot && next.snapshot !== null) this.onSnapshot(next.snapshot);
+    if (next.lock !== previous.lock) this.logLock(next.lock);
+    if (
+      next.discord !== previous.discord ||
+      next.paused !== previous.paused ||
+      next.published !== previous.published ||
+      next.shownSessionId !== previous.shownSessionId ||
+      next.lock !== previous.lock
+    )
+      this.pushAppState();
+    if (next.historyRevision !== previous.historyRevision) this.historyChanged();
+  }
+
   private onSnapshot(snapshot: UsageSnapshot): void {
     this.updateTray(snapshot);
     for (const notice of this.notifier.check(snapshot)) this.edges.notify(notice);
     this.broadcast(CHANNELS.snapshotChanged, snapshot);
-    // The publisher rebuilds the activity from the same snapshot right after this listener:
-    // check afterwards whether that set or cleared what Discord shows.
-    queueMicrotask(() => {
-      if (this.isPublished() !== this.lastPublished) this.pushAppState();
-    });
+  }
+
+  private logLock(lock: LockState): void {
+    if (lock.phase === 'waiting') {
+      this.edges.log.info(`a codex wrapper (pid ${lock.owner.pid}) publishes; waiting for it to exit`);
+    } else if (lock.phase === 'takingOver') {
+      const owner = lock.owner;
+      this.edges.log.info(
+        lock.result === null
+          ? `taking over from ${owner.kind === 'gui' ? 'another app instance' : 'a headless run'} (pid ${owner.pid})`
+          : `pid ${owner.pid}: ${lock.result}`,
+      );
+    }
   }
 
   /**
@@ -543,9 +501,7 @@ export class TrayApp {
 
   private pushAppState(): void {
     this.rebuildMenu();
-    const state = this.appState;
-    this.lastPublished = state.published;
-    this.broadcast(CHANNELS.appStateChanged, state);
+    this.broadcast(CHANNELS.appStateChanged, this.appState);
   }
 
   private broadcast(channel: string, payload: unknown): void {
@@ -572,11 +528,15 @@ export class TrayApp {
         }
       });
     };
-    const services = (): CoreServices => {
-      if (this.services === null) throw new Error('the app is not ready yet');
-      return this.services;
+    const publisher = (): Publisher => {
+      if (this.publisher === null) throw new Error('the app is not ready yet');
+      return this.publisher;
     };
-    on(CHANNELS.getSnapshot, () => services().snapshot);
+    on(CHANNELS.getSnapshot, () => {
+      const snapshot = this.publisher?.state.snapshot ?? null;
+      if (snapshot === null) throw new Error('the app is not ready yet');
+      return snapshot;
+    });
     on(CHANNELS.getAppState, () => this.appState);
     on(CHANNELS.getSettings, () => (this.config === null ? null : toSettings(this.config)));
     on(CHANNELS.saveSettings, ([s]) => this.saveSettings(s as Settings));
@@ -597,12 +557,21 @@ export class TrayApp {
     on(CHANNELS.runDoctor, () => this.doctor());
     on(CHANNELS.installUpdate, () => void this.installUpdate());
     on(CHANNELS.checkForUpdates, () => this.updates?.check());
-    on(CHANNELS.getHistory, ([query]) => services().getHistory(query as HistoryQuery));
+    on(CHANNELS.getHistory, ([query]) => publisher().getHistory(query as HistoryQuery));
     on(CHANNELS.clearHistory, async () => {
-      await services().clearHistory();
+      await publisher().clearHistory();
     });
     on(CHANNELS.openHistory, () => this.openSettings('history'));
   }
+}
+
+/** The Discord state the app shows: while a `codex` wrapper publishes, who does and until when. */
+function shownDiscord(p: PublisherState): { state: AppState['discord']['state']; reason?: string } {
+  if (p.lock.phase !== 'waiting') return p.discord;
+  return {
+    state: 'disabled',
+    reason: `a codex wrapper (pid ${p.lock.owner.pid}) is publishing until its codex exits`,
+  };
 }
 
 /** For the settings window: does this folder look like a Codex home, and how many sessions are there? */

@@ -10,7 +10,7 @@ import {
 } from '../config/store.js';
 import { quoted } from '../format/quoted.js';
 import type { PresenceConfig } from '../config/schema.js';
-import type { AccountAskSettings } from '../usage/engine.js';
+import { accountAsk, type AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from './commands.js';
 import { VERSION } from './version.js';
@@ -125,5 +125,5 @@ export function writtenThrough(path: string, written: Pick<WriteResult, 'written
 
 /** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */
 export function accountAskSettings(config: PresenceConfig, env: NodeJS.ProcessEnv): AccountAskSettings | null {
-  return config.limits.ask_codex ? { env, clientVersion: VERSION } : null;
+  return accountAsk(config.limits.ask_codex, env, VERSION);
 }
