@@ -9,7 +9,6 @@ import {
   type SaveResult,
   type Settings,
 } from '../src/contract/index.js';
-import { runDoctor } from '../src/cli/doctor.js';
 import { resolveCodexHome } from '../src/codex/home.js';
 import { listRolloutFiles } from '../src/rollout/files.js';
 import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
@@ -22,6 +21,7 @@ import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { cliHint, helpText, parseLaunchArgs, type LaunchArgs } from './launchArgs.js';
 import { UpdateController } from './updater.js';
 import { guard, IpcRejected, isAllowedExternal } from './ipcGuard.js';
+import { appDoctor } from './doctor.js';
 import { LoginItem } from './loginItem.js';
 import { menuTemplate } from './menuTemplate.js';
 import { POPOVER_WIDTH, popoverHeight, popoverPosition } from './popoverPosition.js';
@@ -312,18 +312,16 @@ export class TrayApp {
   }
 
   /** The CLI's `doctor` checks, for the app's Codex home and config. */
-  async doctor(): Promise<DoctorResult> {
-    const report = await runDoctor(
-      // The app's own config file; the Codex home comes from it, as the CLI resolves it.
-      { codexHome: null, config: this.opts.config.path, verbose: false, json: false },
-      { stdout: () => undefined, stderr: () => undefined, env: this.edges.env, now: () => this.edges.now() },
-      this.edges.platform,
-    );
-    return {
-      ok: report.ok,
-      checks: report.checks.map((c) => ({ ...c })),
-      notes: report.notes,
-    };
+  doctor(): Promise<DoctorResult> {
+    return appDoctor({
+      configPath: this.opts.config.path,
+      codexHomeOf: (config) => this.codexHomeOf(config),
+      env: this.edges.env,
+      platform: this.edges.platform,
+      now: this.edges.now(),
+      version: this.edges.app.getVersion(),
+      stateDir: this.stateDir,
+    });
   }
 
   /** Opens (or raises) the settings window; `tab` `history` shows its History tab (a popover sparkline was activated). */

@@ -4,7 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { startPublisher } from '../publisher/index.js';
-import { publisherName } from './publisherName.js';
+import { publisherName } from '../instance/publisherName.js';
 import type { GlobalOptions } from './args.js';
 import { cliContext, type CliIo } from './context.js';
 import { VERSION } from './version.js';

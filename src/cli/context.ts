@@ -8,11 +8,12 @@ import {
   type WriteResult,
   UNUSABLE_FIX,
 } from '../config/store.js';
+import { configIssues } from '../config/issues.js';
 import { quoted } from '../format/quoted.js';
 import type { PresenceConfig } from '../config/schema.js';
 import { accountAsk, type AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
-import { BINARY } from './commands.js';
+import { BINARY } from '../format/binary.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -84,17 +85,6 @@ export async function cliContext(options: GlobalOptions, io: CliIo, how: Context
       ? resolveCodexHome({ explicit: fromConfig, env: io.env })
       : baseHome;
   return { codexHome, baseHome, config };
-}
-
-/** What is wrong with the file, or what a write would change, one line each; empty when nothing. */
-export function configIssues(config: LoadedConfig): string[] {
-  if (config.fileError !== null) return [`not used: ${config.fileError}; defaults are used`];
-  const lines: string[] = [];
-  if (config.migratedFrom !== null) {
-    lines.push(`written by the earlier Rust tool (schema_version ${config.migratedFrom}); a write migrates it`);
-  }
-  lines.push(...config.problems);
-  return lines;
 }
 
 async function writeRepair(config: LoadedConfig, io: CliIo): Promise<void> {

@@ -5,10 +5,10 @@ import { presenceStateDir } from '../instance/stateDir.js';
 import { presenceDataDir } from '../history/location.js';
 import { discordClientId, startPublisher, type FinalLock, type LockState } from '../publisher/index.js';
 import type { GlobalOptions } from './args.js';
-import { BINARY } from './commands.js';
+import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
 import { homeNotAFolder } from './homeCheck.js';
-import { publisherName } from './publisherName.js';
+import { publisherName } from '../instance/publisherName.js';
 import { runView, viewChanged } from './runView.js';
 import { VERSION } from './version.js';
 
