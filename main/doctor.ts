@@ -1,13 +1,12 @@
 import type { DoctorResult } from '../src/contract/index.js';
-import type { PresenceConfig } from '../src/config/schema.js';
 import { loadConfig } from '../src/config/store.js';
 import { diagnose, gatherDoctorInputs } from '../src/diagnostics/index.js';
 import { accountAsk } from '../src/usage/engine.js';
+import { codexHomeOf } from './codexHome.js';
 
 export interface AppDoctorEdge {
   /** The app's config file: read again (only read), so the report says what it holds now. */
   configPath: string;
-  codexHomeOf(config: PresenceConfig): string;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
   now: number;
@@ -20,7 +19,7 @@ export async function appDoctor(edge: AppDoctorEdge): Promise<DoctorResult> {
   const config = await loadConfig(edge.configPath, { folderMustExist: true });
   return diagnose(
     await gatherDoctorInputs({
-      codexHome: edge.codexHomeOf(config.config),
+      codexHome: codexHomeOf(config.config, edge.env),
       config,
       env: edge.env,
       platform: edge.platform,

@@ -53,6 +53,9 @@ export interface Presence {
   shownSessionId: string | null;
 }
 
+/** Nothing on Discord (cleared, paused, switched off). */
+export const NO_PRESENCE: Presence = { activity: null, shownSessionId: null };
+
 /**
  * Turns a snapshot and the config into the Discord activity, or null to
  * clear it, and says which session it shows. Pure: the same input always
@@ -63,9 +66,8 @@ export function buildPresence(input: BuildInput): Presence {
   const { snapshot, config, now } = input;
   const visible = resolvePrivacy(config.privacy);
   const { sessions, session, idle } = presenceFocus(input);
-  const none: Presence = { activity: null, shownSessionId: null };
-  if ((session === null || idle) && config.idle.behaviour === 'clear') return none;
-  if (session === null && snapshot.limits.primary === null && snapshot.limits.secondary === null) return none;
+  if ((session === null || idle) && config.idle.behaviour === 'clear') return NO_PRESENCE;
+  if (session === null && snapshot.limits.primary === null && snapshot.limits.secondary === null) return NO_PRESENCE;
 
   const values = templateValues(session, sessions.length, snapshot, visible, now);
   const details = session === null || idle ? idleDetails(visible) : detailsLine(config, values, visible);

@@ -1,6 +1,7 @@
-import { PublisherCore, type Publisher, type PublisherOptions } from './publisher.js';
+import type { Publisher, PublisherOptions } from './api.js';
+import { PublisherCore } from './publisher.js';
 
-export type { Publisher, PublisherOptions } from './publisher.js';
+export type { Publisher, PublisherOptions } from './api.js';
 export type { PublisherState, StateListener } from './state.js';
 export type { FinalLock, LockState } from './lock.js';
 export { discordClientId, KIND_POLICY, moveFor, TAKEOVER } from './policy.js';

@@ -1,9 +1,7 @@
 import type { PresenceConfig } from '../config/schema.js';
 import type { PresenceClient } from '../discord/client.js';
-import { buildPresence, visibleSessions, type Presence } from '../presence/activity.js';
+import { buildPresence, NO_PRESENCE, visibleSessions, type Presence } from '../presence/activity.js';
 import type { UsageSnapshot } from '../usage/types.js';
-
-const NOTHING: Presence = { activity: null, shownSessionId: null };
 
 /**
  * Keeps Discord in step with the snapshot: builds the activity and hands it
@@ -33,7 +31,7 @@ export class PresenceLoop {
       if (latest) this.lastBusyAt = Date.parse(latest);
     }
     const enabled = config.discord_enabled && !paused;
-    const shown = enabled ? buildPresence({ snapshot, config, now, lastBusyAt: this.lastBusyAt }) : NOTHING;
+    const shown = enabled ? buildPresence({ snapshot, config, now, lastBusyAt: this.lastBusyAt }) : NO_PRESENCE;
     this.client.setActivity(shown.activity);
     this.scheduleIdle(config, busy);
     return shown;

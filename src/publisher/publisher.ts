@@ -1,8 +1,8 @@
 import type { HistoryQuery, HistoryView } from '../contract/index.js';
 import type { PresenceConfig } from '../config/schema.js';
 import { PresenceClient, type DiscordClientState } from '../discord/client.js';
-import { currentProcessInfo, instanceRecorder, type InstanceKind } from '../instance/instanceFile.js';
-import type { Presence } from '../presence/activity.js';
+import { currentProcessInfo, instanceRecorder } from '../instance/instanceFile.js';
+import { NO_PRESENCE, type Presence } from '../presence/activity.js';
 import { accountAsk } from '../usage/engine.js';
 import { UsageMonitor } from '../usage/monitor.js';
 import type { UsageSnapshot } from '../usage/types.js';
@@ -10,55 +10,8 @@ import { PublisherHistory } from './history.js';
 import { claimPublisher, type FinalLock, type LockState } from './lock.js';
 import { discordClientId, KIND_POLICY, type KindPolicy } from './policy.js';
 import { PresenceLoop } from './presence.js';
+import type { Publisher, PublisherOptions } from './api.js';
 import { StateCell, type PublisherState, type StateListener } from './state.js';
-
-export interface PublisherOptions {
-  kind: InstanceKind;
-  /** Our version: in the instance file, and sent to Codex as clientInfo. */
-  version: string;
-  env: NodeJS.ProcessEnv;
-  config: PresenceConfig;
-  codexHome: string;
-  /** Where the publisher lock lives (src/instance/stateDir.ts). */
-  stateDir: string;
-  /** Where usage history lives (src/history/location.ts); null: none. */
-  dataDir: string | null;
-  /** `run --takeover`: the tray app may be signalled too. */
-  takeover?: boolean;
-  /** The Discord state as this surface words it, in the state and in the instance file (`status` shows it). */
-  describeDiscord?: (state: DiscordClientState, config: PresenceConfig) => DiscordClientState;
-  /** Messages from the parts: watcher errors, the Discord client's log, usage history's notes. */
-  log?: { watch?(message: string): void; discord?(message: string): void; history?(message: string): void };
-  /** The clock of usage history (tests fix it); the monitor and the presence run on the real one. */
-  now?: () => number;
-}
-
-/** What the app, `run` and the `codex` wrapper hold: the state to render and the few things a user can do. */
-export interface Publisher {
-  readonly state: PublisherState;
-  subscribe(listener: StateListener): () => void;
-  /** The first snapshot is out (or the publisher stopped before one). */
-  readonly watching: Promise<void>;
-  /** The first decision: publishing (everything started), or waiting for a wrapper, or not publishing at all. */
-  readonly claimed: Promise<LockState>;
-  /** The last decision: publishing, or not publishing at all. Rejects (after stopping) when starting failed. */
-  readonly settled: Promise<FinalLock>;
-  setPaused(paused: boolean): void;
-  /** A saved config, applied live: a new home or staleness restarts the watcher, a new id reconnects Discord. */
-  applyConfig(config: PresenceConfig, codexHome: string): Promise<void>;
-  /** Reconnect now instead of at the next backoff step (the user pressed Retry). */
-  retryDiscord(): void;
-  /** Asks for the account's limits, at most once a minute (the popover opened; issue 12 §3). */
-  refreshAccountLimits(): void;
-  /** What `history --json` prints: from memory while recording, else read from the publisher's file. */
-  getHistory(query: HistoryQuery): Promise<HistoryView>;
-  /** "Clear history": only the process that records may. */
-  clearHistory(): Promise<void>;
-  /** Clears the Discord activity, stops everything and releases the lock, the clear within `timeoutMs`. */
-  stop(timeoutMs?: number): Promise<void>;
-}
-
-const NOTHING: Presence = { activity: null, shownSessionId: null };
 
 /**
  * One publisher for the tray app, `run` and the `codex` wrapper (issue 22
@@ -84,7 +37,7 @@ export class PublisherCore implements Publisher {
   private monitorStarted = false;
   private offSnapshot: () => void = () => undefined;
   private readonly offState: () => void;
-  private shown: Presence = NOTHING;
+  private shown: Presence = NO_PRESENCE;
   private held = false;
   private publishing = false;
   private stopping: Promise<void> | null = null;
@@ -271,7 +224,7 @@ export class PublisherCore implements Publisher {
     if (this.stopping !== null) return;
     const snapshot = change.snapshot ?? this.cell.value.snapshot;
     const paused = change.paused ?? this.cell.value.paused;
-    this.shown = this.publishing && snapshot !== null ? this.presence.show(snapshot, this.config, paused) : NOTHING;
+    this.shown = this.publishing && snapshot !== null ? this.presence.show(snapshot, this.config, paused) : NO_PRESENCE;
     this.cell.update({ snapshot, paused, discord: this.discordState(), ...this.publishedNow() });
   }
 
