@@ -1,5 +1,5 @@
 import type { AppState, UpdateState } from '../src/contract/index.js';
-import type { LockState, PublisherState } from '../src/publisher/index.js';
+import { changedIn, type LockState, type PublisherState } from '../src/publisher/index.js';
 
 export interface AppExtras {
   launchAtLogin: boolean;
@@ -35,13 +35,7 @@ export function appStateOf(publisher: PublisherState | null, extras: AppExtras):
 
 /** Did the publisher change anything the windows are told? */
 export function appStateChanged(next: PublisherState, previous: PublisherState): boolean {
-  return (
-    next.discord !== previous.discord ||
-    next.paused !== previous.paused ||
-    next.published !== previous.published ||
-    next.shownSessionId !== previous.shownSessionId ||
-    next.lock !== previous.lock
-  );
+  return changedIn(next, previous, ['discord', 'paused', 'published', 'shownSessionId', 'lock']);
 }
 
 function shownDiscord(p: PublisherState): { state: AppState['discord']['state']; reason?: string } {

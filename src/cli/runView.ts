@@ -1,6 +1,6 @@
 import type { DiscordClientState } from '../discord/client.js';
 import { tokenTriplet } from '../format/numbers.js';
-import type { PublisherState } from '../publisher/index.js';
+import { changedIn, type PublisherState } from '../publisher/index.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { CliIo, TerminalSize } from './context.js';
 import { windowText } from './statusText.js';
@@ -19,13 +19,7 @@ export interface RunView {
 
 /** Did anything the view shows change? */
 export function viewChanged(next: PublisherState, previous: PublisherState): boolean {
-  return (
-    next.snapshot !== previous.snapshot ||
-    next.discord !== previous.discord ||
-    next.published !== previous.published ||
-    next.shownSessionId !== previous.shownSessionId ||
-    next.backfill !== previous.backfill
-  );
+  return changedIn(next, previous, ['snapshot', 'discord', 'published', 'shownSessionId', 'backfill']);
 }
 
 export function runView(io: CliIo): RunView {

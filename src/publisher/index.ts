@@ -2,7 +2,7 @@ import type { Publisher, PublisherOptions } from './api.js';
 import { PublisherCore } from './publisher.js';
 
 export type { Publisher, PublisherOptions } from './api.js';
-export type { PublisherState, StateListener } from './state.js';
+export { changedIn, type PublisherState, type StateListener } from './state.js';
 export type { FinalLock, LockState } from './lock.js';
 export { discordClientId, KIND_POLICY, moveFor, TAKEOVER } from './policy.js';
 

@@ -28,6 +28,15 @@ export interface PublisherState {
 
 export type StateListener = (next: PublisherState, previous: PublisherState) => void;
 
+/** Did any of these fields change? (A view redraws only for what it shows.) */
+export function changedIn(
+  next: PublisherState,
+  previous: PublisherState,
+  keys: ReadonlyArray<keyof PublisherState>,
+): boolean {
+  return keys.some((key) => next[key] !== previous[key]);
+}
+
 const KEYS = [
   'snapshot',
   'discord',

@@ -9,6 +9,7 @@ import { processIdentity } from '../../src/instance/processInfo.js';
 import { moveFor, startPublisher, type Publisher, type PublisherState } from '../../src/publisher/index.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
+import { firstWhere } from '../support/subscription.js';
 
 // The one publisher in this process, with everything real: a Codex home on
 // disk, the lock in a state folder, Discord on a real socket.
@@ -81,13 +82,7 @@ async function ownerOfKind(kind: InstanceKind): Promise<ChildProcess> {
 
 async function until(publisher: Publisher, test: (s: PublisherState) => boolean): Promise<PublisherState> {
   if (test(publisher.state)) return publisher.state;
-  return new Promise((resolve) => {
-    const off = publisher.subscribe((next) => {
-      if (!test(next)) return;
-      off();
-      resolve(next);
-    });
-  });
+  return firstWhere((listener) => publisher.subscribe(listener), test);
 }
 
 describe('who may signal whom', () => {
