@@ -20,7 +20,10 @@ export interface PublisherOptions {
   takeover?: boolean;
   /** The Discord state as this surface words it, in the state and in the instance file (`status` shows it). */
   describeDiscord?: (state: DiscordClientState, config: PresenceConfig) => DiscordClientState;
-  /** Messages from the parts: watcher errors, the Discord client's log, usage history's notes. */
+  /**
+   * Messages from the parts: `watch` the errors the monitor recovered from (and a
+   * state listener that threw), `discord` the client's log, `history` its notes.
+   */
   log?: { watch?(message: string): void; discord?(message: string): void; history?(message: string): void };
   /** The clock of usage history (tests fix it); the monitor and the presence run on the real one. */
   now?: () => number;
