@@ -1,7 +1,7 @@
 import type { DoctorResult } from '../src/contract/index.js';
 import { loadConfig } from '../src/config/store.js';
 import { diagnose, gatherDoctorInputs } from '../src/diagnostics/index.js';
-import { accountAsk } from '../src/usage/engine.js';
+import { accountAsk } from '../src/usage/accountSource.js';
 import { codexHomeOf } from './codexHome.js';
 
 export interface AppDoctorEdge {

@@ -11,7 +11,8 @@ import {
 import { configIssues } from '../config/issues.js';
 import { quoted } from '../format/quoted.js';
 import type { PresenceConfig } from '../config/schema.js';
-import { accountAsk, type AccountAskSettings } from '../usage/engine.js';
+import { accountAsk } from '../usage/accountSource.js';
+import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from '../format/binary.js';
 import { VERSION } from './version.js';

@@ -3,7 +3,7 @@ import type { PresenceConfig } from '../config/schema.js';
 import { PresenceClient, type DiscordClientState } from '../discord/client.js';
 import { currentProcessInfo, instanceRecorder } from '../instance/instanceFile.js';
 import { NO_PRESENCE, type Presence } from '../presence/activity.js';
-import { accountAsk } from '../usage/engine.js';
+import { accountAsk } from '../usage/accountSource.js';
 import { UsageMonitor } from '../usage/monitor.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import { PublisherHistory } from './history.js';

@@ -42,15 +42,6 @@ export interface AccountAskSettings {
   timeoutMs?: number;
 }
 
-/** How to ask for the account's limits, or null when the config's `limits.ask_codex` is off. */
-export function accountAsk(
-  askCodex: boolean,
-  env: NodeJS.ProcessEnv,
-  clientVersion: string,
-): AccountAskSettings | null {
-  return askCodex ? { env, clientVersion } : null;
-}
-
 export const DEFAULT_SESSION_STALE_MS = 30 * 60 * 1000;
 
 /**
