@@ -157,17 +157,22 @@ export class PublisherCore implements Publisher {
     this.resolveAbort();
     // Ends the reads under way at once (a compressed bomb must not hold the exit up), even during start.
     const monitorStopped = this.monitor.stop();
+    monitorStopped.catch(() => undefined); // awaited below, after the clear
     this.stopping = (async () => {
       // The claim goes on to the end of its round: a process that holds the lock releases it below.
       await this.starting.catch(() => undefined);
       this.offSnapshot();
       this.offState();
       this.presence.stop();
-      await this.client.stop(timeoutMs);
-      await monitorStopped;
-      await this.monitor.stop();
-      await this.history.stop();
-      if (this.held) await this.recorder.release();
+      try {
+        await this.client.stop(timeoutMs);
+        await monitorStopped;
+        await this.monitor.stop();
+        await this.history.stop();
+      } finally {
+        // Whatever failed above, the lock is not left behind.
+        if (this.held) await this.recorder.release();
+      }
     })();
     return this.stopping;
   }
