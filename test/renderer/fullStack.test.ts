@@ -20,8 +20,8 @@ import { ensureRendererBuilt } from './setup.js';
 
 /**
  * The strongest test that runs without the Electron binary: the real core,
- * the real main-process app (main/app.ts) with its real IPC handlers and
- * ipcGuard, the built preload (out/preload/index.cjs) and the built renderer,
+ * the real main-process app (main/app.ts) with its real IPC table (main/ipc.ts)
+ * and ipcGuard, the built preload (out/preload/index.cjs) and the built renderer,
  * in Chromium. Only Electron's primitives are stood in for: a window is a
  * Chromium page, `ipcRenderer.invoke` is an exposed binding that reaches
  * main's handler through the real channel names and the guard, and
