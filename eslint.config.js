@@ -41,6 +41,28 @@ function coreImports(...folderPatterns) {
  */
 const aboveRollout = ['usage', 'session', 'publisher', 'history', 'presence', 'discord', 'cli', 'config', 'instance'];
 
+/** The publisher (issue 22 §2) is assembled by the CLI and the app only: nothing else in the core builds on it. */
+const publisherUsers = {
+  group: ['**/publisher', '**/publisher/**'],
+  message: 'Only src/cli and main/ import src/publisher: the core below it must not depend on it.',
+};
+
+/** What src/publisher joins: the session model, rollouts, history, presence, Discord, the lock, config and format. */
+const publisherMay = [
+  'publisher',
+  'session',
+  'usage',
+  'rollout',
+  'history',
+  'presence',
+  'discord',
+  'instance',
+  'config',
+  'contract',
+  'fs',
+  'format',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -67,8 +89,32 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': coreImports(),
+      'no-restricted-imports': coreImports(publisherUsers),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // The CLI's commands render the publisher's state.
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': coreImports() },
+  },
+  {
+    files: ['src/publisher/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        group: ['../*', ...publisherMay.map((folder) => `!../${folder}`)],
+        message: `src/publisher may import only ${publisherMay.slice(1).join(', ')}.`,
+      }),
+    },
+  },
+  {
+    // Pure checks and the gathering of their inputs: formatted by the CLI's doctor and by main.
+    files: ['src/diagnostics/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports(publisherUsers, {
+        group: ['**/cli', '**/cli/**'],
+        message: 'src/diagnostics is below the CLI: the CLI and the app format its report.',
+      }),
     },
   },
   {

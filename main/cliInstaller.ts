@@ -1,5 +1,7 @@
 import { access, chmod, constants, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { BINARY } from '../src/format/binary.js';
+import type { ElectronEdges } from './edges.js';
 
 /**
  * "Install command-line tool…": puts a small launcher named
@@ -8,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
  * says how to get the CLI from npm. The app executable itself never runs as
  * Node: the runAsNode fuse stays off (Electron's security checklist).
  */
-export const COMMAND = 'codex-discord-presence';
+export const COMMAND = BINARY;
 const MARKER = 'Installed by Codex Discord Presence';
 const NPM_HINT = 'npm i -g codex-discord-presence';
 
@@ -232,4 +234,15 @@ export async function refreshStableBundle(deps: CliInstallDeps): Promise<boolean
   if ((await existing(target)) === null) return false;
   await copyFile(deps.bundlePath, target);
   return true;
+}
+
+/** The tray menu's "Install command-line tool…": installs, logs, and says how it went in a notification. */
+export async function installCliFromMenu(edges: Pick<ElectronEdges, 'installCli' | 'log' | 'notify'>): Promise<void> {
+  if (edges.installCli === undefined) return;
+  const result = await edges.installCli();
+  (result.ok ? edges.log.info : edges.log.warn)(`install command-line tool: ${result.message}`);
+  edges.notify({
+    title: result.ok ? 'Command-line tool installed' : 'Command-line tool not installed',
+    body: result.message,
+  });
 }

@@ -1,12 +1,12 @@
-import { CHANNELS, type HistoryQuery, type Settings } from '../src/contract/index.js';
+import type { HistoryQuery, Settings } from '../src/contract/index.js';
 import { isDay } from '../src/history/day.js';
 import { MAX_HISTORY_DAYS } from '../src/history/view.js';
 
 /**
- * Every message from a renderer passes here first: it must come from the
- * main frame of a window this app created, and its payload must have the
- * shape its channel expects. Anything else is rejected and logged, so the
- * handlers never see a foreign sender or a malformed value.
+ * What a message from a renderer must be before its handler sees it: from
+ * the main frame of a window this app created, showing an app page, with a
+ * payload of its channel's shape (main/ipc.ts pairs each channel with its
+ * shape). Anything else is rejected and logged.
  */
 export interface SenderInfo {
   /** The id of the webContents that sent the message. */
@@ -17,38 +17,37 @@ export interface SenderInfo {
   url: string;
 }
 
-export type Validator = (args: unknown[]) => string | null;
+/** A payload's shape: `test` narrows the arguments to the tuple its handler takes. */
+export interface Shape<A extends unknown[]> {
+  test(args: unknown[]): args is A;
+  /** What was expected, for the rejection. */
+  expected: string;
+}
 
-const none: Validator = (args) => (args.length === 0 ? null : 'expected no arguments');
-const bool: Validator = (args) => (args.length === 1 && typeof args[0] === 'boolean' ? null : 'expected one boolean');
-const shortString: Validator = (args) =>
-  args.length === 1 && typeof args[0] === 'string' && args[0].length <= 4096 ? null : 'expected one string';
-
-export const VALIDATORS: Record<string, Validator> = {
-  [CHANNELS.getSnapshot]: none,
-  [CHANNELS.getAppState]: none,
-  [CHANNELS.getSettings]: none,
-  [CHANNELS.saveSettings]: (args) => (args.length === 1 && isSettings(args[0]) ? null : 'expected a Settings object'),
-  [CHANNELS.setPaused]: bool,
-  [CHANNELS.setLaunchAtLogin]: bool,
-  [CHANNELS.openSettings]: none,
-  [CHANNELS.openLogs]: none,
-  [CHANNELS.openExternal]: shortString,
-  [CHANNELS.quit]: none,
-  [CHANNELS.inspectCodexHome]: shortString,
-  [CHANNELS.resizePopover]: (args) =>
-    args.length === 1 && typeof args[0] === 'number' && Number.isFinite(args[0]) && args[0] > 0 && args[0] < 10_000
-      ? null
-      : 'expected one height in pixels',
-  [CHANNELS.closePopover]: none,
-  [CHANNELS.retryDiscord]: none,
-  [CHANNELS.runDoctor]: none,
-  [CHANNELS.installUpdate]: none,
-  [CHANNELS.checkForUpdates]: none,
-  [CHANNELS.getHistory]: (args) =>
-    args.length === 1 && isHistoryQuery(args[0]) ? null : 'expected { days: 1..400, day?: YYYY-MM-DD }',
-  [CHANNELS.clearHistory]: none,
-  [CHANNELS.openHistory]: none,
+export const NO_ARGS: Shape<[]> = {
+  test: (args): args is [] => args.length === 0,
+  expected: 'expected no arguments',
+};
+export const ONE_BOOLEAN: Shape<[boolean]> = {
+  test: (args): args is [boolean] => args.length === 1 && typeof args[0] === 'boolean',
+  expected: 'expected one boolean',
+};
+export const ONE_STRING: Shape<[string]> = {
+  test: (args): args is [string] => args.length === 1 && isStr(args[0]),
+  expected: 'expected one string',
+};
+export const ONE_HEIGHT: Shape<[number]> = {
+  test: (args): args is [number] =>
+    args.length === 1 && typeof args[0] === 'number' && Number.isFinite(args[0]) && args[0] > 0 && args[0] < 10_000,
+  expected: 'expected one height in pixels',
+};
+export const ONE_SETTINGS: Shape<[Settings]> = {
+  test: (args): args is [Settings] => args.length === 1 && isSettings(args[0]),
+  expected: 'expected a Settings object',
+};
+export const ONE_HISTORY_QUERY: Shape<[HistoryQuery]> = {
+  test: (args): args is [HistoryQuery] => args.length === 1 && isHistoryQuery(args[0]),
+  expected: 'expected { days: 1..400, day?: YYYY-MM-DD }',
 };
 
 /** `getHistory`'s query: a whole number of days from 1 to 400, and an optional real calendar day. */
@@ -61,16 +60,12 @@ export function isHistoryQuery(v: unknown): v is HistoryQuery {
 
 export class IpcRejected extends Error {}
 
-/** Throws IpcRejected with the reason when the message must not reach its handler. */
-export function guard(channel: string, sender: SenderInfo, trustedIds: ReadonlySet<number>, args: unknown[]): void {
+/** Throws IpcRejected with the reason when the sender is not the main frame of an app page in one of our windows. */
+export function checkSender(channel: string, sender: SenderInfo, trustedIds: ReadonlySet<number>): void {
   if (!trustedIds.has(sender.webContentsId))
     throw new IpcRejected(`${channel}: sender ${sender.webContentsId} is not a window of this app`);
   if (!sender.isMainFrame) throw new IpcRejected(`${channel}: sent from a sub-frame (${sender.url})`);
   if (!isAppUrl(sender.url)) throw new IpcRejected(`${channel}: sent from ${sender.url}, not an app page`);
-  const validate = VALIDATORS[channel];
-  if (validate === undefined) throw new IpcRejected(`${channel}: unknown channel`);
-  const problem = validate(args);
-  if (problem !== null) throw new IpcRejected(`${channel}: ${problem}`);
 }
 
 /** App pages are loaded from files (packaged) or the local dev server. */

@@ -86,3 +86,15 @@ export function helpText(version: string): string {
     '  tray menu → Install command-line tool…, or npm i -g codex-discord-presence',
   ].join('\n');
 }
+
+/**
+ * What a launch that only asks something prints, and its exit code (a CLI
+ * command: where the CLI is, 2; --help, --version: 0); null for a launch that
+ * starts the app. Answered before the lock, so a running instance is not disturbed.
+ */
+export function launchAnswer(launch: LaunchArgs, version: string): { text: string; code: number } | null {
+  if (launch.cliCommand !== null) return { text: cliHint(launch.cliCommand), code: 2 };
+  if (launch.help) return { text: helpText(version), code: 0 };
+  if (launch.version) return { text: version, code: 0 };
+  return null;
+}

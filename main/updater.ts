@@ -33,6 +33,13 @@ export interface UpdateControllerDeps {
   intervalMs?: number;
 }
 
+/** `every` for a real app: an interval that does not keep the process alive. */
+export function unrefInterval(ms: number, fn: () => void): () => void {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export const UPDATE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 /**

@@ -1,22 +1,6 @@
-import type { AppState, CodexSessionSnapshot, Settings, UsageSnapshot } from '../../src/contract/index.js';
-import { sessionShownOnDiscord } from '../../src/presence/activity.js';
+import type { CodexSessionSnapshot, Settings } from '../../src/contract/index.js';
 import { matchesGlob } from '../../src/presence/privacy.js';
 import { visibleFor } from './privacyView.js';
-
-/**
- * The session Discord shows right now, or null: only while the activity is
- * really published, and picked the way the publisher picks it (ignored
- * projects skipped).
- */
-export function sessionOnDiscord(
-  snapshot: UsageSnapshot,
-  app: AppState,
-  settings: Settings | null,
-  now: number,
-): string | null {
-  if (!app.published) return null;
-  return sessionShownOnDiscord(snapshot, settings?.ignoreProjects ?? [], settings?.idle.afterMinutes ?? 10, now);
-}
 
 /**
  * Why a session's project name does not go to Discord, or null when it does.

@@ -2,12 +2,9 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { PresenceClient } from '../discord/client.js';
-import { claimInstance, currentProcessInfo, instanceRecorder } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
-import { publisherName } from './publisherName.js';
-import { PresencePublisher } from '../presence/publisher.js';
-import { UsageMonitor } from '../usage/monitor.js';
+import { startPublisher } from '../publisher/index.js';
+import { publisherName } from '../instance/publisherName.js';
 import type { GlobalOptions } from './args.js';
 import { cliContext, type CliIo } from './context.js';
 import { VERSION } from './version.js';
@@ -119,38 +116,28 @@ export function shouldForward(signal: NodeJS.Signals, platform: NodeJS.Platform)
   return signal === 'SIGTERM';
 }
 
-/** Claims the lock and starts publishing; returns how to stop. Throws when it cannot (the caller reports it). */
+/**
+ * Starts the publisher and waits for its decision; returns how to stop.
+ * Throws when it cannot publish (the caller reports it). Another publisher
+ * (the tray app, a `run`, another wrapper) is left alone: this one only wraps codex.
+ */
 async function startPublishing(
   options: GlobalOptions,
   io: CliIo,
   note: (text: string) => void,
 ): Promise<() => Promise<void>> {
   const { codexHome, config } = await cliContext(options, io);
-  const cfg = config.config;
-  const stateDir = presenceStateDir(io.env);
-  const claim = await claimInstance(stateDir, await currentProcessInfo('wrapper', VERSION));
-  if (!claim.ok) {
-    if (options.verbose)
-      note(`${publisherName(claim.owner)} (pid ${claim.owner.pid}) already publishes; only wrapping codex`);
-    return async () => undefined;
-  }
-  const recorder = instanceRecorder(stateDir);
-  try {
-    const monitor = new UsageMonitor({ codexHome, sessionStaleMs: cfg.general.stale_minutes * 60_000 });
-    const client = new PresenceClient({ clientId: cfg.discord_enabled ? cfg.discord_client_id : '', env: io.env });
-    const offState = client.onState((s) => void recorder.record(s));
-    await recorder.record(client.state);
-    await monitor.start();
-    const publisher = new PresencePublisher({ source: monitor, client, config: () => cfg });
-    publisher.start();
-    return async () => {
-      offState();
-      await publisher.stop(1500).catch(() => undefined);
-      await monitor.stop().catch(() => undefined);
-      await recorder.release();
-    };
-  } catch (error) {
-    await recorder.release().catch(() => undefined);
-    throw error;
-  }
+  const publisher = startPublisher({
+    kind: 'wrapper',
+    version: VERSION,
+    env: io.env,
+    config: config.config,
+    codexHome,
+    stateDir: presenceStateDir(io.env),
+    dataDir: null,
+  });
+  const lock = await publisher.settled;
+  if (lock.phase === 'yielded' && options.verbose)
+    note(`${publisherName(lock.owner)} (pid ${lock.owner.pid}) already publishes; only wrapping codex`);
+  return () => publisher.stop(1500);
 }

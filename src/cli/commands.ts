@@ -1,7 +1,5 @@
 import type { CommandSpec } from './args.js';
 
-export const BINARY = 'codex-discord-presence';
-
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',

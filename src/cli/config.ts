@@ -2,8 +2,9 @@ import { ConfigFileError, configPath, loadConfig, repairConfig, UNUSABLE_FIX } f
 import { resolveCodexHome } from '../codex/home.js';
 import { quoted } from '../format/quoted.js';
 import type { GlobalOptions } from './args.js';
-import { BINARY } from './commands.js';
-import { configIssues, writtenThrough, type CliIo } from './context.js';
+import { BINARY } from '../format/binary.js';
+import { configIssues } from '../config/issues.js';
+import { writtenThrough, type CliIo } from './context.js';
 
 /**
  * `config migrate`: the explicit way to write what a load repairs or

@@ -8,11 +8,13 @@ import {
   type WriteResult,
   UNUSABLE_FIX,
 } from '../config/store.js';
+import { configIssues } from '../config/issues.js';
 import { quoted } from '../format/quoted.js';
 import type { PresenceConfig } from '../config/schema.js';
+import { accountAsk } from '../usage/accountSource.js';
 import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
-import { BINARY } from './commands.js';
+import { BINARY } from '../format/binary.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -86,17 +88,6 @@ export async function cliContext(options: GlobalOptions, io: CliIo, how: Context
   return { codexHome, baseHome, config };
 }
 
-/** What is wrong with the file, or what a write would change, one line each; empty when nothing. */
-export function configIssues(config: LoadedConfig): string[] {
-  if (config.fileError !== null) return [`not used: ${config.fileError}; defaults are used`];
-  const lines: string[] = [];
-  if (config.migratedFrom !== null) {
-    lines.push(`written by the earlier Rust tool (schema_version ${config.migratedFrom}); a write migrates it`);
-  }
-  lines.push(...config.problems);
-  return lines;
-}
-
 async function writeRepair(config: LoadedConfig, io: CliIo): Promise<void> {
   const what = configIssues(config)
     .map((l) => `  - ${l}\n`)
@@ -125,5 +116,5 @@ export function writtenThrough(path: string, written: Pick<WriteResult, 'written
 
 /** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */
 export function accountAskSettings(config: PresenceConfig, env: NodeJS.ProcessEnv): AccountAskSettings | null {
-  return config.limits.ask_codex ? { env, clientVersion: VERSION } : null;
+  return accountAsk(config.limits.ask_codex, env, VERSION);
 }

@@ -4,7 +4,7 @@ import { readHistory } from '../history/store.js';
 import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
 import type { HistoryView } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
-import { BINARY } from './commands.js';
+import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
 import { formatHistory } from './historyText.js';
 

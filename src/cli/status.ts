@@ -1,7 +1,8 @@
 import { UsageEngine } from '../usage/engine.js';
 import type { UsageSnapshot } from '../usage/types.js';
 import type { GlobalOptions } from './args.js';
-import { accountAskSettings, cliContext, configIssues, type CliContext, type CliIo } from './context.js';
+import { configIssues } from '../config/issues.js';
+import { accountAskSettings, cliContext, type CliContext, type CliIo } from './context.js';
 import { readRecentTotals } from '../history/read.js';
 import type { HistoryTotals } from '../history/recent.js';
 import { cliHistoryPath, historyFileNote } from './history.js';

@@ -65,6 +65,8 @@ export interface AppState {
   paused: boolean;
   /** True only while Discord is connected, presence is not paused and an activity is actually set. */
   published: boolean;
+  /** The session the published activity shows, as the publisher picked it; null while nothing is published or it shows "Idle". */
+  shownSessionId: string | null;
   launchAtLogin: boolean;
   version: string;
   /** The OS, so the settings hide what does not apply (the macOS tray title). */

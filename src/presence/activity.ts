@@ -25,36 +25,18 @@ export function visibleSessions(snapshot: UsageSnapshot, ignore: readonly string
   return snapshot.sessions.filter((s) => s.project === null || !ignore.some((g) => matchesGlob(s.project ?? '', g)));
 }
 
-/**
- * The session a published activity shows, picked as buildActivity picks it
- * (ignored projects skipped), or null: past the idle delay Discord shows
- * "Idle" rather than a session. For the popover's and the terminal's
- * "on Discord" mark; callers check first that an activity is published.
- */
-export function sessionShownOnDiscord(
-  snapshot: UsageSnapshot,
-  ignore: readonly string[],
-  idleAfterMinutes: number,
-  now: number,
-): string | null {
-  const sessions = visibleSessions(snapshot, ignore);
-  const id = pickCurrent(sessions);
-  const session = sessions.find((s) => s.id === id);
-  if (session === undefined) return null;
-  const busy = session.status === 'working' || session.status === 'waiting';
-  const idleFor = session.lastActivityAt === null ? 0 : now - Date.parse(session.lastActivityAt);
-  return busy || idleFor < idleAfterMinutes * 60_000 ? session.id : null;
+/** What a presence is about: the session it shows, and whether it went idle past the delay. */
+export interface PresenceFocus {
+  /** The sessions it may show (ignored projects skipped). */
+  sessions: CodexSessionSnapshot[];
+  session: CodexSessionSnapshot | null;
+  /** Past the idle delay Discord shows "Idle" (or nothing) rather than the session. */
+  idle: boolean;
 }
 
-/**
- * Turns a snapshot and the config into the Discord activity, or null to
- * clear it. Pure: the same input always gives the same activity. Prompts,
- * paths, commands and thread names are never read here; project and branch
- * only when privacy allows.
- */
-export function buildActivity(input: BuildInput): DiscordActivity | null {
+/** The session the activity is about, picked once for the activity and for the "on Discord" marks. */
+export function presenceFocus(input: BuildInput): PresenceFocus {
   const { snapshot, config, now } = input;
-  const visible = resolvePrivacy(config.privacy);
   const sessions = visibleSessions(snapshot, config.ignore_projects);
   const currentId = pickCurrent(sessions);
   const session = sessions.find((s) => s.id === currentId) ?? null;
@@ -62,9 +44,30 @@ export function buildActivity(input: BuildInput): DiscordActivity | null {
   const idleFor = busy
     ? 0
     : now - (input.lastBusyAt ?? (session === null ? 0 : Date.parse(session.lastActivityAt ?? '0')));
-  const idle = !busy && idleFor >= config.idle.after_minutes * 60_000;
-  if ((session === null || idle) && config.idle.behaviour === 'clear') return null;
-  if (session === null && snapshot.limits.primary === null && snapshot.limits.secondary === null) return null;
+  return { sessions, session, idle: !busy && idleFor >= config.idle.after_minutes * 60_000 };
+}
+
+/** The activity, and the session it shows (null when it shows none: cleared, idle, or no session). */
+export interface Presence {
+  activity: DiscordActivity | null;
+  shownSessionId: string | null;
+}
+
+/** Nothing on Discord (cleared, paused, switched off). */
+export const NO_PRESENCE: Presence = { activity: null, shownSessionId: null };
+
+/**
+ * Turns a snapshot and the config into the Discord activity, or null to
+ * clear it, and says which session it shows. Pure: the same input always
+ * gives the same activity. Prompts, paths, commands and thread names are
+ * never read here; project and branch only when privacy allows.
+ */
+export function buildPresence(input: BuildInput): Presence {
+  const { snapshot, config, now } = input;
+  const visible = resolvePrivacy(config.privacy);
+  const { sessions, session, idle } = presenceFocus(input);
+  if ((session === null || idle) && config.idle.behaviour === 'clear') return NO_PRESENCE;
+  if (session === null && snapshot.limits.primary === null && snapshot.limits.secondary === null) return NO_PRESENCE;
 
   const values = templateValues(session, sessions.length, snapshot, visible, now);
   const details = session === null || idle ? idleDetails(visible) : detailsLine(config, values, visible);
@@ -83,7 +86,12 @@ export function buildActivity(input: BuildInput): DiscordActivity | null {
     .filter((b) => verbatim(b.url) !== null)
     .map((b) => ({ label: fitLabel(b.label), url: b.url }));
   if (buttons.length > 0) activity.buttons = buttons;
-  return activity;
+  return { activity, shownSessionId: session === null || idle ? null : session.id };
+}
+
+/** The activity alone (the settings window's card preview). */
+export function buildActivity(input: BuildInput): DiscordActivity | null {
+  return buildPresence(input).activity;
 }
 
 function templateValues(

@@ -1,6 +1,7 @@
 import type { AccountInfo } from '../codex/accountLimits.js';
 import { askAccount, type AccountAnswer } from '../codex/appServer.js';
 import type { RateLimitObservation } from '../rollout/types.js';
+import type { AccountAskSettings } from './engine.js';
 import type { LimitStore } from './limitStore.js';
 
 export interface AccountSourceOptions {
@@ -10,6 +11,15 @@ export interface AccountSourceOptions {
   now: () => number;
   platform?: NodeJS.Platform;
   timeoutMs?: number;
+}
+
+/** How to ask for the account's limits, or null when the config's `limits.ask_codex` is off. */
+export function accountAsk(
+  askCodex: boolean,
+  env: NodeJS.ProcessEnv,
+  clientVersion: string,
+): AccountAskSettings | null {
+  return askCodex ? { env, clientVersion } : null;
 }
 
 /** Account reads kept to replay into a rebuilt store (they carry the pace history). */

@@ -46,6 +46,24 @@ describe('layer rules', () => {
     ['src/presence/x.ts', "import { runCommand } from '../cli/run.js';\nexport const a = runCommand;\n"],
     ['src/presence/x.ts', "import { claim } from '../instance/lock.js';\nexport const a = claim;\n"],
     ['src/presence/x.ts', "import { TrayApp } from '../../main/app.js';\nexport const a = TrayApp;\n"],
+    // Only the CLI and main assemble the publisher (issue 22 §2); it joins the core and nothing above it.
+    ['src/usage/x.ts', "import { startPublisher } from '../publisher/index.js';\nexport const a = startPublisher;\n"],
+    ['src/history/x.ts', "import { KIND_POLICY } from '../publisher/policy.js';\nexport const a = KIND_POLICY;\n"],
+    [
+      'src/presence/x.ts',
+      "import { startPublisher } from '../publisher/index.js';\nexport const a = startPublisher;\n",
+    ],
+    [
+      'src/diagnostics/x.ts',
+      "import { startPublisher } from '../publisher/index.js';\nexport const a = startPublisher;\n",
+    ],
+    ['src/publisher/x.ts', "import { runCommand } from '../cli/run.js';\nexport const a = runCommand;\n"],
+    ['src/publisher/x.ts', "import { TrayApp } from '../../main/app.js';\nexport const a = TrayApp;\n"],
+    ['src/publisher/x.ts', "import { diagnose } from '../diagnostics/index.js';\nexport const a = diagnose;\n"],
+    ['src/publisher/x.ts', "import { findCodex } from '../codex/findCodex.js';\nexport const a = findCodex;\n"],
+    ['src/publisher/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    // Diagnostics are below the CLI: it formats them.
+    ['src/diagnostics/x.ts', "import { formatDoctor } from '../cli/doctor.js';\nexport const a = formatDoctor;\n"],
   ])('%s: %s is rejected', async (file, code) => {
     expect(await ruleIds(file, code)).toContain('no-restricted-imports');
   });
@@ -70,6 +88,31 @@ describe('layer rules', () => {
     ['src/presence/x.ts', "import { fitText } from './limits.js';\nexport const a = fitText;\n"],
     ['src/rollout/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
     ['src/usage/x.ts', "import { codexLogs } from '../rollout/index.js';\nexport const a = codexLogs;\n"],
+    ['src/cli/x.ts', "import { startPublisher } from '../publisher/index.js';\nexport const a = startPublisher;\n"],
+    ['main/x.ts', "import { startPublisher } from '../src/publisher/index.js';\nexport const a = startPublisher;\n"],
+    ['src/publisher/x.ts', "import { UsageMonitor } from '../usage/monitor.js';\nexport const a = UsageMonitor;\n"],
+    [
+      'src/publisher/x.ts',
+      "import { HistoryRecorder } from '../history/recorder.js';\nexport const a = HistoryRecorder;\n",
+    ],
+    [
+      'src/publisher/x.ts',
+      "import { claimInstance } from '../instance/instanceFile.js';\nexport const a = claimInstance;\n",
+    ],
+    [
+      'src/publisher/x.ts',
+      "import { buildPresence } from '../presence/activity.js';\nexport const a = buildPresence;\n",
+    ],
+    [
+      'src/publisher/x.ts',
+      "import { PresenceClient } from '../discord/client.js';\nexport const a = PresenceClient;\n",
+    ],
+    ['src/publisher/x.ts', "import { KIND_POLICY } from './policy.js';\nexport const a = KIND_POLICY;\n"],
+    ['src/diagnostics/x.ts', "import { UsageEngine } from '../usage/engine.js';\nexport const a = UsageEngine;\n"],
+    [
+      'src/diagnostics/x.ts',
+      "import { ipcCandidates } from '../discord/ipcPaths.js';\nexport const a = ipcCandidates;\n",
+    ],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await ruleIds(file, code)).not.toContain('no-restricted-imports');
   });

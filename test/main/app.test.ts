@@ -3,7 +3,8 @@ import { appendFile, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrayApp, type ConfigPort } from '../../main/app.js';
+import { TrayApp } from '../../main/app.js';
+import type { ConfigPort } from '../../main/appConfig.js';
 import {
   CHANNELS,
   type AppState,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
 import { fitText } from '../../src/presence/limits.js';
 import { renderTemplate, validateTemplate } from '../../src/presence/template.js';
-import { buildActivity, MINIMAL_DETAILS } from '../../src/presence/activity.js';
+import { buildActivity, buildPresence, MINIMAL_DETAILS } from '../../src/presence/activity.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 
 function config(mutate: (c: PresenceConfig) => void = () => undefined): PresenceConfig {
@@ -257,5 +257,55 @@ describe('timestamps and idle', () => {
     snap.limits.primary = null;
     snap.limits.secondary = null;
     expect(build(snap)).toBeNull();
+  });
+});
+
+describe('the session shown (buildPresence): one pick for the activity and the "on Discord" marks', () => {
+  const presence = (snap = snapshot(), cfg = config(), now = T0, lastBusyAt: number | null = T0) =>
+    buildPresence({ snapshot: snap, config: cfg, now, lastBusyAt });
+
+  it('the session the activity is about, while it is', () => {
+    expect(presence().shownSessionId).toBe('sess-a');
+    expect(presence().activity).toEqual(build());
+  });
+
+  it('idle by when the publisher last saw it busy, not by its last write: the activity and the mark agree', () => {
+    // Written to 11 minutes ago, but seen working 2 minutes ago: still shown, as the activity says.
+    const quiet = snapshot([session({ status: 'idle', lastActivityAt: new Date(T0 - 11 * 60_000).toISOString() })]);
+    const recent = presence(quiet, config(), T0, T0 - 2 * 60_000);
+    expect(recent.activity?.timestamps?.start).toBe(T0 - 45 * 60_000);
+    expect(recent.shownSessionId).toBe('sess-a');
+    // Past the delay since it was last busy: "Idle", and no session shown.
+    const idle = presence(
+      quiet,
+      config((c) => (c.idle.behaviour = 'show')),
+      T0,
+      T0 - 11 * 60_000,
+    );
+    expect(idle.activity?.details).toBe('Idle');
+    expect(idle.shownSessionId).toBeNull();
+  });
+
+  it('nothing shown when cleared, for an ignored project, or for a lone sub-agent', () => {
+    const cleared = presence(
+      snapshot([session({ status: 'idle' })]),
+      config((c) => (c.idle.behaviour = 'clear')),
+      T0,
+      T0 - 11 * 60_000,
+    );
+    expect(cleared).toEqual({ activity: null, shownSessionId: null });
+    const ignored = presence(
+      snapshot(),
+      config((c) => (c.ignore_projects = ['orbit-*'])),
+    );
+    expect(ignored.shownSessionId).toBeNull();
+    const lone = session({
+      id: 'z',
+      status: 'working',
+      subagent: { parentId: 'gone', depth: 1, role: 'explorer', nickname: 'Euclid' },
+    });
+    const parent = session({ status: 'idle' });
+    expect(presence(snapshot([lone, parent])).shownSessionId).toBe('sess-a');
+    expect(presence(snapshot([lone])).shownSessionId).toBeNull();
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { TrayApp, type ConfigPort } from '../../main/app.js';
+import { TrayApp } from '../../main/app.js';
+import type { ConfigPort } from '../../main/appConfig.js';
 import type { ElectronEdges, WindowKind, WindowLike } from '../../main/edges.js';
 import type { UpdaterLike } from '../../main/updater.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
@@ -19,8 +20,8 @@ import { ensureRendererBuilt } from './setup.js';
 
 /**
  * The strongest test that runs without the Electron binary: the real core,
- * the real main-process app (main/app.ts) with its real IPC handlers and
- * ipcGuard, the built preload (out/preload/index.cjs) and the built renderer,
+ * the real main-process app (main/app.ts) with its real IPC table (main/ipc.ts)
+ * and ipcGuard, the built preload (out/preload/index.cjs) and the built renderer,
  * in Chromium. Only Electron's primitives are stood in for: a window is a
  * Chromium page, `ipcRenderer.invoke` is an exposed binding that reaches
  * main's handler through the real channel names and the guard, and

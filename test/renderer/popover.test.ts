@@ -166,9 +166,10 @@ describe('popover', () => {
       await expect.poll(() => page.getByTestId('on-discord').count()).toBe(0);
       expect(await page.getByTestId('discord-live').count()).toBe(0);
     }
-    // Published, but the session went idle past the delay: Discord shows "Idle", not this session.
+    // Published, but the session went idle past the delay: Discord shows "Idle", not this session
+    // (the publisher picks it, and main sends no session with the idle snapshot).
     const idle = snapshot([session({ status: 'idle', lastActivityAt: new Date(T0 - 11 * 60_000).toISOString() })]);
-    await pushAppState(page, APP);
+    await pushAppState(page, { ...APP, shownSessionId: null });
     await pushSnapshot(page, idle);
     await expect.poll(() => page.getByTestId('on-discord').count()).toBe(0);
     await pushSnapshot(page, snap);

@@ -43,6 +43,7 @@ export const APP: AppState = {
   discord: { state: 'connected' },
   paused: false,
   published: true,
+  shownSessionId: 'sess-a',
   launchAtLogin: false,
   version: '0.1.0',
   platform: 'linux',

@@ -5,6 +5,7 @@ import { UsageMonitor } from '../../src/usage/monitor.js';
 import type { UsageSnapshot } from '../../src/usage/types.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { fakeCodexDir, fakeLog, isRunning } from '../support/codexShim.js';
+import { firstWhere } from '../support/subscription.js';
 
 let home: TempCodexHome;
 let fake: Awaited<ReturnType<typeof fakeCodexDir>>;
@@ -29,13 +30,7 @@ const env = (mode: string, extra: NodeJS.ProcessEnv = {}) => ({
 });
 
 function next(m: UsageMonitor, test: (s: UsageSnapshot) => boolean): Promise<UsageSnapshot> {
-  return new Promise((resolve) => {
-    const off = m.subscribe((s) => {
-      if (!test(s)) return;
-      off();
-      resolve(s);
-    });
-  });
+  return firstWhere((listener) => m.subscribe(listener), test);
 }
 
 describe('the monitor and the account limits', () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Api } from '../../../src/contract/index.js';
 import { liveSessionsText } from '../../../src/format/presentation.js';
-import { notSharedReason, sessionOnDiscord } from '../presenceView.js';
+import { notSharedReason } from '../presenceView.js';
 import { useAppStore } from '../stores/appStore.js';
 import { useHistoryStore } from '../stores/historyStore.js';
 import { usePopoverSizing } from '../usePopoverSizing.js';
@@ -149,7 +149,8 @@ export function Popover({ api }: { api: Api }) {
     );
   }
 
-  const onDiscord = sessionOnDiscord(snapshot, app, settings, now);
+  // The publisher's own pick (main sends it): the popover never picks again.
+  const onDiscord = app.published ? app.shownSessionId : null;
   const footer = (
     <label className="switch">
       <input type="checkbox" checked={app.paused} onChange={(e) => void api.setPaused(e.target.checked)} />

@@ -1,4 +1,4 @@
-import type { InstanceInfo } from '../instance/instanceFile.js';
+import type { InstanceInfo } from './instanceFile.js';
 
 /** How a publisher is named in messages. */
 export function publisherName(info: Pick<InstanceInfo, 'kind'>): string {

@@ -1,0 +1,54 @@
+import { configIssues } from '../config/issues.js';
+import { CLIENT_ID_RE } from '../config/schema.js';
+import type { LoadedConfig } from '../config/store.js';
+import { BINARY } from '../format/binary.js';
+import { quoted } from '../format/quoted.js';
+import type { Check } from './report.js';
+
+/** The config as read (doctor never writes it): unusable is ✗, a pending repair or migration is ! with the fix. */
+export function configCheck(config: LoadedConfig): Check {
+  const base = { id: 'config', title: 'Config' } as const;
+  if (config.fileError !== null) {
+    return {
+      ...base,
+      status: 'fail',
+      detail: `${quoted(config.path)} is not used: ${config.fileError}; defaults are used and the file is left as it is`,
+      fix: config.exists
+        ? 'Fix the file by hand (it is never overwritten), or move it away to start from defaults.'
+        : 'Point --config to a file in a folder that exists.',
+    };
+  }
+  const issues = configIssues(config);
+  if (issues.length === 0) {
+    return {
+      ...base,
+      status: 'ok',
+      detail: `${quoted(config.path)}${config.exists ? '' : ' (not created yet: defaults)'}`,
+    };
+  }
+  return {
+    ...base,
+    status: 'warn',
+    detail: `${quoted(config.path)}: ${issues.join('; ')} (nothing was changed)`,
+    fix: `Run \`${BINARY} config migrate\` to write it (the original is copied to a .bak first), or fix the values by hand.`,
+  };
+}
+
+/** Is the Discord application id one Discord could know? (Whether it does is the handshake's check.) */
+export function hasClientId({ config }: LoadedConfig): boolean {
+  return CLIENT_ID_RE.test(config.discord_client_id);
+}
+
+export function clientIdCheck(loaded: LoadedConfig): Check {
+  const c = loaded.config;
+  const base = { id: 'client-id', title: 'Discord application id' } as const;
+  if (!c.discord_enabled)
+    return { ...base, status: 'warn', detail: 'presence is switched off in the config (discord_enabled: false)' };
+  if (hasClientId(loaded)) return { ...base, status: 'ok', detail: c.discord_client_id };
+  return {
+    ...base,
+    status: 'fail',
+    detail: 'not set',
+    fix: 'Create an application at https://discord.com/developers/applications, then put its Application ID in Settings → Discord (or discord_client_id in the config).',
+  };
+}
