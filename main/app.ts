@@ -8,6 +8,7 @@ import {
   type HistoryQuery,
   type SaveResult,
   type Settings,
+  type UsageSnapshot,
 } from '../src/contract/index.js';
 import { runDoctor } from '../src/cli/doctor.js';
 import { resolveCodexHome } from '../src/codex/home.js';
@@ -25,7 +26,6 @@ import {
 } from '../src/instance/instanceFile.js';
 import { presenceStateDir } from '../src/instance/stateDir.js';
 import { presenceDataDir } from '../src/history/location.js';
-import type { UsageSnapshot } from '../src/usage/types.js';
 import type { ElectronEdges, TrayLike, WindowLike } from './edges.js';
 import { cliHint, helpText, parseLaunchArgs, type LaunchArgs } from './launchArgs.js';
 import { UpdateController } from './updater.js';

@@ -4,8 +4,7 @@ import { PresenceClient, type DiscordClientState } from '../src/discord/client.j
 import type { DiscordActivity } from '../src/discord/payload.js';
 import { PresencePublisher } from '../src/presence/publisher.js';
 import { UsageMonitor } from '../src/usage/monitor.js';
-import type { UsageSnapshot } from '../src/usage/types.js';
-import type { HistoryQuery, HistoryView } from '../src/contract/index.js';
+import type { HistoryQuery, HistoryView, UsageSnapshot } from '../src/contract/index.js';
 import { historyPath } from '../src/history/location.js';
 import { startPublisherHistory } from '../src/history/publisher.js';
 import type { HistoryRecorder } from '../src/history/recorder.js';

@@ -1,5 +1,5 @@
 import { UsageEngine } from '../usage/engine.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
 import { accountAskSettings, cliContext, configIssues, type CliContext, type CliIo } from './context.js';
 import { readRecentTotals } from '../history/read.js';

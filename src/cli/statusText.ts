@@ -3,7 +3,7 @@ import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } fro
 import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
-import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { UsageSnapshot, UsageWindow } from '../contract/index.js';
 import type { HistoryTotals } from '../history/recent.js';
 import { layoutFor, type Layout } from './term/layout.js';
 import { limitRows } from './term/limits.js';

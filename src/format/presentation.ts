@@ -3,8 +3,14 @@
  * formats that the popover, the tray, and the terminal view all use, so a
  * limit reads the same on every surface. Pure functions, no DOM, no colour.
  */
-import type { Credits } from '../rollout/types.js';
-import type { CodexSessionSnapshot, SessionAgents, SessionStatus, SubagentInfo, UsageWindow } from '../usage/types.js';
+import type {
+  CodexSessionSnapshot,
+  Credits,
+  SessionAgents,
+  SessionStatus,
+  SubagentInfo,
+  UsageWindow,
+} from '../contract/index.js';
 import { clockTime, compactNumber, durationShort, wholePercent } from './numbers.js';
 
 /** Below this share left a limit is a warning (amber), below CRITICAL_BELOW critical (red). */

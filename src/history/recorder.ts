@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
+import type { BackfillState, HistoryQuery, HistoryView, UsageSnapshot, UsageWindow } from '../contract/index.js';
 import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
 import { matchesGlob } from '../presence/glob.js';
 import { GitResolver } from '../usage/git.js';
-import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
 import { cursorOf, rangeRecord, type BackfillRecord, type FileRecord, type LimitRecord } from './records.js';
 import { LineCheck } from '../codex/ranges.js';
 import { scanRollout, type ScanOptions } from './foldFile.js';

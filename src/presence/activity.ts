@@ -6,7 +6,7 @@ import { fitLabel, fitText } from './limits.js';
 import { MAX_TEMPLATE_CHARS, renderTemplate, type TemplateValues } from './template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
-import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../contract/index.js';
 import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
 
 export interface BuildInput {

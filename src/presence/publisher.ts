@@ -1,7 +1,7 @@
 import type { PresenceConfig } from '../config/schema.js';
 import type { PresenceClient } from '../discord/client.js';
 import type { DiscordActivity } from '../discord/payload.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 import { buildActivity, visibleSessions } from './activity.js';
 
 export interface SnapshotSource {

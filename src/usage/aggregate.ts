@@ -1,15 +1,14 @@
-import type { Activity } from '../rollout/types.js';
-import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import type {
+  Activity,
   CodexHomeInfo,
   CodexSessionSnapshot,
-  GitInfo,
   ReadDiagnostics,
   SessionContext,
   SessionStatus,
   UsageLimits,
   UsageSnapshot,
-} from './types.js';
+} from '../contract/index.js';
+import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import { isoOrNull } from './windows.js';
 
 /** Codex reserves this much of the window for the system prompt and tools (SCHEMA.md §8). */
@@ -17,6 +16,13 @@ export const CONTEXT_BASELINE_TOKENS = 12_000;
 
 /** Without task events, a session counts as working this long after its last write. */
 const LEGACY_WORKING_MS = 2 * 60 * 1000;
+
+/** A session's project and branch, from its cwd's `.git` (git.ts reads them). */
+export interface GitInfo {
+  /** Repository name (the main repository's, for a worktree), or the cwd's basename. */
+  project: string | null;
+  branch: string | null;
+}
 
 export interface SessionInput {
   file: string;

@@ -14,7 +14,7 @@ import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
 import { ReadLedger } from './readLedger.js';
 import { lastActivity, SessionFiles } from './sessionFiles.js';
-import type { ReadDiagnostics, UsageSnapshot } from './types.js';
+import type { ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
 import { nextDeadline } from './windows.js';
 
 export interface EngineOptions {

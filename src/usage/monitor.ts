@@ -1,6 +1,6 @@
 import { watchCodexHome, type CodexWatch } from '../codex/watcher.js';
 import { UsageEngine, type EngineOptions } from './engine.js';
-import type { UsageSnapshot } from './types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 
 export interface MonitorOptions extends EngineOptions {
   /** Called with errors the monitor recovered from (watcher failures, unreadable files). */

@@ -1,5 +1,5 @@
 import type { RawWindow } from '../rollout/types.js';
-import type { Pace, UsageLimits, UsageWindow } from './types.js';
+import type { Pace, UsageLimits, UsageWindow } from '../contract/index.js';
 
 /** Codex's /status marks limits older than this as stale (RATE_LIMIT_STALE_THRESHOLD_MINUTES). */
 export const LIMIT_STALE_MS = 15 * 60 * 1000;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { ROOT } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 

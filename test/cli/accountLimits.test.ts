@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME } from '../../src/config/schema.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { runCli, startCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import {

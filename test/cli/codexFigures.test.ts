@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/usage/types.js';
+import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/contract/index.js';
 import { runCli } from '../support/cli.js';
 import {
   codexContextLeft,

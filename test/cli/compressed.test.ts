@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { runCli } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 

@@ -4,7 +4,7 @@ import { mkdir, readFile, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INSTANCE_FILE } from '../../src/instance/instanceFile.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { runCli, type startCli } from '../support/cli.js';
 import { useCliHome } from '../support/cliHome.js';
 import { line, mainLimits } from '../support/codexHome.js';

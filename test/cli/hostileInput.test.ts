@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { cliChildren, runCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_ID_CHARS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { runCli } from '../support/cli.js';
 import { useCliHome } from '../support/cliHome.js';
 import { line, mainLimits } from '../support/codexHome.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { runCli } from '../support/cli.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 
 let home: TempCodexHome;
 beforeEach(async () => {

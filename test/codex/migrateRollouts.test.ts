@@ -1,10 +1,9 @@
 import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryView } from '../../src/contract/index.js';
+import type { HistoryView, UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
 import { historyPath } from '../../src/history/location.js';
 import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
 import { runCli, startCli } from '../support/cli.js';
 import { codexFigure } from '../support/codexFigures.js';
 import {

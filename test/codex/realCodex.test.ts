@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { CODEX_OLDEST, CODEX_PINNED, codexBin, installCodex, isolation, runScript } from '../support/realCodex.js';
 
 // The pinned codex, and the oldest one whose account limits we read

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 
 // Synthetic rollouts in each shape Codex has written since 2025 (SCHEMA.md §4, §6).

@@ -46,6 +46,16 @@ describe('layer rules', () => {
     ['src/presence/x.ts', "import { runCommand } from '../cli/run.js';\nexport const a = runCommand;\n"],
     ['src/presence/x.ts', "import { claim } from '../instance/lock.js';\nexport const a = claim;\n"],
     ['src/presence/x.ts', "import { TrayApp } from '../../main/app.js';\nexport const a = TrayApp;\n"],
+    // src/contract is a leaf (issue 22 §3): no other folder of the core, no package, no node: module.
+    ['src/contract/x.ts', "import type { TokenUsage } from '../rollout/types.js';\nexport type A = TokenUsage;\n"],
+    [
+      'src/contract/x.ts',
+      "import type { SessionInput } from '../usage/aggregate.js';\nexport type A = SessionInput;\n",
+    ],
+    ['src/contract/x.ts', "export type { DiscordActivity } from '../discord/payload.js';\n"],
+    ['src/contract/x.ts', "export * from '../history/records.js';\n"],
+    ['src/contract/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
+    ['src/contract/x.ts', "import { z } from 'zod';\nexport const a = z;\n"],
   ])('%s: %s is rejected', async (file, code) => {
     expect(await ruleIds(file, code)).toContain('no-restricted-imports');
   });
@@ -70,6 +80,14 @@ describe('layer rules', () => {
     ['src/presence/x.ts', "import { fitText } from './limits.js';\nexport const a = fitText;\n"],
     ['src/rollout/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
     ['src/usage/x.ts', "import { codexLogs } from '../rollout/index.js';\nexport const a = codexLogs;\n"],
+    // The contract's files import one another; every layer imports the contract.
+    ['src/contract/x.ts', "import type { UsageSnapshot } from './snapshot.js';\nexport type A = UsageSnapshot;\n"],
+    ['src/contract/x.ts', "export type * from './history.js';\n"],
+    ['src/rollout/x.ts', "import type { Activity } from '../contract/index.js';\nexport type A = Activity;\n"],
+    [
+      'src/presence/x.ts',
+      "import type { UsageSnapshot } from '../contract/index.js';\nexport type A = UsageSnapshot;\n",
+    ],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await ruleIds(file, code)).not.toContain('no-restricted-imports');
   });

@@ -10,7 +10,7 @@ import {
   refreshStableBundle,
   shLauncher,
 } from '../../main/cliInstaller.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { CLI } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 

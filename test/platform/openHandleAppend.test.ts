@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 import { snapshotWhere } from '../support/monitor.js';

@@ -1,4 +1,4 @@
-import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
 
 export const T0 = Date.parse('2026-11-21T14:00:00Z');
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 // Issue 12 §2 and SCHEMA.md §11: limits belong to the account. Credits travel

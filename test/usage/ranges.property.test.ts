@@ -15,7 +15,7 @@ import { parseLine } from '../../src/rollout/decode/parseLine.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
+import type { UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 import { anyString, PROPERTY_SEED } from '../support/property.js';
 

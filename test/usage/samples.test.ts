@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 // The real files written by codex-cli 0.169.0 (shared/codex/samples), read

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePace, toUsageWindow, windowLabel } from '../../src/usage/windows.js';
 import { contextLeft, pickCurrent } from '../../src/usage/aggregate.js';
-import type { CodexSessionSnapshot } from '../../src/usage/types.js';
+import type { CodexSessionSnapshot } from '../../src/contract/index.js';
 import { session } from '../support/snapshots.js';
 
 const H = 3_600_000;

@@ -1,6 +1,6 @@
 import { compactNumber, durationShort, tokenTriplet } from '../../format/numbers.js';
 import { agentsText, contextLeftText, SESSION_STATUS_TEXT } from '../../format/presentation.js';
-import type { CodexSessionSnapshot, SessionStatus } from '../../usage/types.js';
+import type { CodexSessionSnapshot, SessionStatus } from '../../contract/index.js';
 import type { Layout } from './layout.js';
 import { levelTone } from './limits.js';
 import { seg, toned, type Line } from './line.js';

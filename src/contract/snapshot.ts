@@ -1,15 +1,17 @@
-import type { Activity, Credits } from '../rollout/types.js';
-
 /**
- * The public snapshot shape: what `status --json` prints and what the app
- * sends to its windows. Dates are ISO strings. These names are a documented,
- * stable contract (docs/api/status-json.md).
+ * The usage snapshot: what the engine publishes, what the app sends to its
+ * windows and what `status --json` prints (docs/api/status-json.md). These
+ * names are a documented, stable contract. Types only.
  */
 
-export interface GitInfo {
-  /** Repository name (the main repository's, for a worktree), or the cwd's basename. */
-  project: string | null;
-  branch: string | null;
+/** What a session is doing, as a kind only (never a path or a command). */
+export type Activity = 'thinking' | 'reading' | 'editing' | 'running' | 'searching' | 'waiting' | 'idle';
+
+/** The account's credits, from the freshest observation that carried them. */
+export interface Credits {
+  hasCredits: boolean;
+  unlimited: boolean;
+  balance: string | null;
 }
 
 export type SessionStatus = 'working' | 'waiting' | 'idle' | 'ended';
