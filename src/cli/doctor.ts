@@ -306,14 +306,14 @@ export async function runDoctor(
               id: 'limits',
               status: 'warn',
               title: 'Limit data',
-              detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago, ${sourceText(p)} (stale after 15 min)`,
+              detail: `last seen ${durationShort(now - p.observedAt)} ago, ${sourceText(p)} (stale after 15 min)`,
               fix: 'Start a Codex turn to refresh, or let the app ask Codex for your account (see account-limits).',
             }
           : {
               id: 'limits',
               status: 'ok',
               title: 'Limit data',
-              detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old, ${sourceText(p)}`,
+              detail: `fresh: ${durationShort(now - p.observedAt)} old, ${sourceText(p)}`,
             },
     );
     checks.push(account);

@@ -151,7 +151,7 @@ export function windowText(w: UsageWindow | null, now: Date): string {
           : ` · ${wholePercent(-w.pace.reservePercent)}% ahead of pace`;
   }
   text += w.stale
-    ? ` · as of ${durationShort(now.getTime() - Date.parse(w.observedAt))} ago ${sourceText(w)}`
+    ? ` · as of ${durationShort(now.getTime() - w.observedAt)} ago ${sourceText(w)}`
     : ` · ${sourceText(w)}`;
   return text;
 }

@@ -257,18 +257,16 @@ function observation(
   w: UsageWindow,
 ): LimitRecord | null {
   if (w.rolledOver) return null;
-  const at = Date.parse(w.observedAt);
-  if (!Number.isFinite(at)) return null;
-  const reset = w.resetsAt === null ? null : Date.parse(w.resetsAt);
+  if (!Number.isFinite(w.observedAt)) return null;
   return {
     k: 'limit',
-    at,
+    at: w.observedAt,
     id: limitId,
     name: limitName,
     kind,
     minutes: w.windowMinutes,
     used: w.usedPercent,
-    reset: reset !== null && Number.isFinite(reset) ? reset : null,
+    reset: w.resetsAt,
     src: w.source,
   };
 }

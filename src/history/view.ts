@@ -9,7 +9,8 @@ import type {
   HistoryWindowKind,
 } from '../contract/index.js';
 import { matchesGlob } from '../presence/glob.js';
-import { isoOrNull, windowLabel } from '../usage/windows.js';
+import { windowLabel } from '../usage/windows.js';
+import { wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';
 import type { LimitRecord } from './records.js';
 import { sameInstance, type HistoryState } from './state.js';
@@ -164,6 +165,11 @@ function toWindow(run: LimitRecord[], now: number): HistoryWindow {
 
 function endOf(w: HistoryWindow): number {
   return Date.parse(w.resetsAt ?? w.points[w.points.length - 1]?.at ?? '') || 0;
+}
+
+function isoOrNull(ms: number | null): string | null {
+  const t = wireTimeOrNull(ms);
+  return t === null ? null : new Date(t).toISOString();
 }
 
 function byName(a: string | null, b: string | null): number {

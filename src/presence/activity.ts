@@ -42,7 +42,7 @@ export function sessionShownOnDiscord(
   const session = sessions.find((s) => s.id === id);
   if (session === undefined) return null;
   const busy = session.status === 'working' || session.status === 'waiting';
-  const idleFor = session.lastActivityAt === null ? 0 : now - Date.parse(session.lastActivityAt);
+  const idleFor = session.lastActivityAt === null ? 0 : now - session.lastActivityAt;
   return busy || idleFor < idleAfterMinutes * 60_000 ? session.id : null;
 }
 
@@ -59,9 +59,7 @@ export function buildActivity(input: BuildInput): DiscordActivity | null {
   const currentId = pickCurrent(sessions);
   const session = sessions.find((s) => s.id === currentId) ?? null;
   const busy = session !== null && (session.status === 'working' || session.status === 'waiting');
-  const idleFor = busy
-    ? 0
-    : now - (input.lastBusyAt ?? (session === null ? 0 : Date.parse(session.lastActivityAt ?? '0')));
+  const idleFor = busy ? 0 : now - (input.lastBusyAt ?? session?.lastActivityAt ?? 0);
   const idle = !busy && idleFor >= config.idle.after_minutes * 60_000;
   if ((session === null || idle) && config.idle.behaviour === 'clear') return null;
   if (session === null && snapshot.limits.primary === null && snapshot.limits.secondary === null) return null;
@@ -73,7 +71,7 @@ export function buildActivity(input: BuildInput): DiscordActivity | null {
   const activity: DiscordActivity = { details: fitText(details) };
   if (state !== '') activity.state = fitText(state);
   if (session !== null && !idle && session.startedAt !== null) {
-    activity.timestamps = { start: Date.parse(session.startedAt) };
+    activity.timestamps = { start: session.startedAt };
     const end = countdownEnd(config, snapshot.limits.primary, visible, now);
     if (end !== null) activity.timestamps.end = end;
   }
@@ -97,9 +95,7 @@ function templateValues(
   const secondary = snapshot.limits.secondary;
   const left = (w: UsageWindow | null) => (w === null || !v.limits ? '' : `${wholePercent(w.remainingPercent)}%`);
   const resetsIn =
-    primary?.resetsAt == null || !v.limits || primary.rolledOver
-      ? ''
-      : durationShort(Date.parse(primary.resetsAt) - now);
+    primary?.resetsAt == null || !v.limits || primary.rolledOver ? '' : durationShort(primary.resetsAt - now);
   return {
     activity: session === null || !v.activity ? '' : activityText(session),
     project: session !== null && v.project ? shown(session.project) : '',
@@ -168,7 +164,7 @@ function countdownEnd(config: PresenceConfig, primary: UsageWindow | null, v: Vi
   const threshold = config.display.countdown_below_percent;
   if (threshold === null || primary === null || !v.limits || primary.rolledOver || primary.resetsAt === null)
     return null;
-  const end = Date.parse(primary.resetsAt);
+  const end = primary.resetsAt;
   return primary.remainingPercent < threshold && end > now ? end : null;
 }
 

@@ -67,7 +67,7 @@ export class PresencePublisher {
     if (busy.length > 0) this.lastBusyAt = now;
     else if (this.lastBusyAt === null) {
       const latest = visibleSessions(snapshot, config.ignore_projects)[0]?.lastActivityAt;
-      if (latest) this.lastBusyAt = Date.parse(latest);
+      if (latest !== undefined && latest !== null) this.lastBusyAt = latest;
     }
     const enabled = config.discord_enabled && !this.paused;
     this.lastActivity = enabled ? buildActivity({ snapshot, config, now, lastBusyAt: this.lastBusyAt }) : null;

@@ -198,5 +198,5 @@ export class UsageMonitor {
 
 /** Everything but the clock and the byte counter: a snapshot that differs only there is not news. */
 export function snapshotKey(snapshot: UsageSnapshot): string {
-  return JSON.stringify({ ...snapshot, generatedAt: '', diagnostics: { ...snapshot.diagnostics, bytesRead: 0 } });
+  return JSON.stringify({ ...snapshot, generatedAt: 0, diagnostics: { ...snapshot.diagnostics, bytesRead: 0 } });
 }

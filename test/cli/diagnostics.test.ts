@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/cli/doctor.js';
-import type { UsageSnapshot } from '../../src/contract/index.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { CLI, runCli, type CliRun } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 
@@ -89,7 +89,7 @@ describe('files that cannot be read', () => {
 
   it('status --json lists them, status says limits may be older, doctor fails with the fix', async () => {
     const { refused } = await sudoLeftovers();
-    const snap = JSON.parse((await status(['status', '--json'])).stdout) as UsageSnapshot;
+    const snap = JSON.parse((await status(['status', '--json'])).stdout) as SnapshotJson;
     expect(snap.diagnostics.unreadable).toEqual({ count: 1, newest: refused });
     expect(snap.limits.primary?.usedPercent).toBe(16);
 
@@ -107,7 +107,7 @@ describe('files that cannot be read', () => {
   it('a Codex home that cannot be listed is reported as unreadable, not as readable', async () => {
     await sudoLeftovers();
     await chmod(home.home, 0o000);
-    const snap = JSON.parse((await status(['status', '--json'])).stdout) as UsageSnapshot;
+    const snap = JSON.parse((await status(['status', '--json'])).stdout) as SnapshotJson;
     expect(snap.diagnostics.unreadable).toEqual({ count: 1, newest: home.home });
     const doctor = await status(['doctor', '--json']);
     expect(doctor.code).toBe(1);
@@ -120,10 +120,10 @@ describe('files that cannot be read', () => {
   });
 });
 
-async function statusJson(): Promise<UsageSnapshot> {
+async function statusJson(): Promise<SnapshotJson> {
   const run = await runCli(['status', '--json', '--codex-home', home.home], { HOME: userHome });
   expect(run.stderr).toBe('');
-  return JSON.parse(run.stdout) as UsageSnapshot;
+  return JSON.parse(run.stdout) as SnapshotJson;
 }
 
 /** Runs the CLI as a user for whom mode 000 means unreadable: this one, or `nobody` when this one is root. */

@@ -272,7 +272,7 @@ describe('account answers through a real codex app-server and the engine', () =>
     expect(w.remainingPercent).toBeLessThanOrEqual(100);
     if (w.windowMinutes !== null) expect(w.windowMinutes).toBeGreaterThan(0);
     if (w.windowMinutes !== null) expect(w.windowMinutes).toBeLessThanOrEqual(MAX_WINDOW_MINUTES);
-    if (w.resetsAt !== null) expect(Number.isFinite(Date.parse(w.resetsAt))).toBe(true);
+    if (w.resetsAt !== null) expect(Number.isFinite(new Date(w.resetsAt).getTime())).toBe(true);
   }
 
   it('never fails the ask for a value, and the snapshot holds only ranged figures', async () => {

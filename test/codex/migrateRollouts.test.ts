@@ -1,7 +1,8 @@
 import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryView, UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
+import type { HistoryView, UsageSnapshot } from '../../src/contract/index.js';
 import { historyPath } from '../../src/history/location.js';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import { runCli, startCli } from '../support/cli.js';
@@ -84,7 +85,7 @@ const env = (codexHome: string, stateDir: string): NodeJS.ProcessEnv => ({
   TZ: 'UTC',
 });
 
-type Status = UsageSnapshot & { history: unknown };
+type Status = SnapshotJson & { history: unknown };
 
 async function status(codexHome: string, stateDir: string): Promise<Status> {
   const out = await runCli(['status', '--json', '--no-refresh'], env(codexHome, stateDir));
@@ -105,11 +106,11 @@ async function history(codexHome: string, stateDir: string): Promise<Omit<Histor
  * Everything a session shows, and the limits: the figures that must not move.
  * Pace is left out: it follows the clock (the share of the window gone by now).
  */
-const figures = (s: UsageSnapshot) => {
-  const timeless = (w: UsageWindow | null) => (w === null ? null : { ...w, pace: undefined });
+const figures = <S extends UsageSnapshot | SnapshotJson>(s: S) => {
+  const timeless = <W extends object>(w: W | null) => (w === null ? null : { ...w, pace: undefined });
   const { primary, secondary, others, ...rest } = s.limits;
   return {
-    sessions: s.sessions,
+    sessions: s.sessions as S['sessions'],
     limits: {
       ...rest,
       primary: timeless(primary),
@@ -236,7 +237,7 @@ describe.skipIf(!ISOLATED.ok)(`codex ${CODEX_PINNED} migrate-rollouts on a real 
       await until('the resumed turn live', () => old(monitor.engine.snapshot())?.tokens.total === grown);
       expect(old(monitor.engine.snapshot())?.tokens).toMatchObject({ own: grown, delta: figure(RESUMED) });
       expect(resumed.steps[0]?.tokensUsed).toBe(grown);
-      const others = (sessions: UsageSnapshot['sessions']) => sessions.filter((x) => x.id !== parent);
+      const others = <S extends { id: string }>(sessions: S[]) => sessions.filter((x) => x.id !== parent);
       expect(others(monitor.engine.snapshot().sessions)).toEqual(others(first.sessions));
       // The publisher reads the rewritten, grown file (a new inode) and adds only the new turn.
       const ino = (await stat(files.get(parent) ?? '')).ino;

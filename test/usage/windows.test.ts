@@ -82,7 +82,11 @@ describe('computePace', () => {
       sample('2026-05-01T11:30:00Z', 20),
       sample('2026-05-01T12:00:00Z', 40),
     ]);
-    expect(pace).toEqual({ expectedUsedPercent: 50, reservePercent: 10, runsOutAt: '2026-05-01T13:30:00.000Z' });
+    expect(pace).toEqual({
+      expectedUsedPercent: 50,
+      reservePercent: 10,
+      runsOutAt: Date.parse('2026-05-01T13:30:00.000Z'),
+    });
   });
 
   it('no projection from observations seconds apart', () => {
