@@ -5,13 +5,14 @@
  * Token figures are Codex's display figure (`blendedTotal`: non-cached input
  * + output), cached input kept apart. Types only.
  */
-import type { LimitSource } from './snapshot.js';
+import type { EpochMs, LimitSource } from './snapshot.js';
+
 export type HistoryWindowKind = 'primary' | 'secondary';
 
 /** One observation of a window's used share. */
 export interface HistoryLimitPoint {
-  /** When it was observed (ISO 8601). */
-  at: string;
+  /** When it was observed. */
+  at: EpochMs;
   usedPercent: number;
   source: LimitSource;
 }
@@ -25,8 +26,8 @@ export interface HistoryWindow {
   label: string;
   windowMinutes: number | null;
   /** resetsAt − windowMinutes, or null when either is unknown. */
-  startsAt: string | null;
-  resetsAt: string | null;
+  startsAt: EpochMs | null;
+  resetsAt: EpochMs | null;
   /** True for the instance in progress now. */
   current: boolean;
   /** Oldest first. */
@@ -77,7 +78,7 @@ export interface HistoryQuery {
 }
 
 export interface HistoryView {
-  generatedAt: string;
+  generatedAt: EpochMs;
   /** Exactly `query.days` entries, oldest first, ending today; days without use are zeros. */
   days: HistoryDay[];
   /** Every family's current windows, then past windows, newest first (at most 8 past per family and kind). */

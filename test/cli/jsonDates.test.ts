@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toJsonDates } from '../../src/cli/jsonDates.js';
-import type { CodexSessionSnapshot, UsageWindow } from '../../src/contract/index.js';
+import type { CodexSessionSnapshot, HistoryView, UsageWindow } from '../../src/contract/index.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 
 // The contract carries epoch ms; `status --json` and `history --json` print ISO 8601
@@ -83,5 +83,47 @@ describe('toJsonDates', () => {
     // Counts and figures are numbers still; the snapshot itself is left as it was.
     expect(json.sessions[0]?.tokens.total).toBe(120_000);
     expect(snap.generatedAt).toBe(T0);
+  });
+
+  it('prints the history view’s times as ISO 8601, and leaves a time already written as text alone', () => {
+    const view: HistoryView = {
+      generatedAt: T0,
+      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, projects: [] }],
+      windows: [
+        {
+          limitId: 'codex',
+          limitName: null,
+          kind: 'primary',
+          label: '5h',
+          windowMinutes: 300,
+          startsAt: T0 - 3 * 3_600_000,
+          resetsAt: null,
+          current: true,
+          points: [{ at: T0 - 60_000, usedPercent: 12, source: 'log' }],
+        },
+      ],
+      topSessions: [],
+      backfill: { phase: 'done', filesDone: 3, filesTotal: 3, message: null },
+    };
+    expect(JSON.stringify(toJsonDates(view))).toBe(
+      JSON.stringify({
+        generatedAt: '2026-11-21T14:00:00.000Z',
+        days: view.days,
+        windows: [
+          {
+            ...view.windows[0],
+            startsAt: '2026-11-21T11:00:00.000Z',
+            resetsAt: null,
+            points: [{ at: '2026-11-21T13:59:00.000Z', usedPercent: 12, source: 'log' }],
+          },
+        ],
+        topSessions: [],
+        backfill: view.backfill,
+      }),
+    );
+    // The instance record's `startedAt` is ISO text already: a string is never touched.
+    expect(toJsonDates({ publisher: { pid: 4, startedAt: '2026-11-21T09:12:03.000Z' } })).toEqual({
+      publisher: { pid: 4, startedAt: '2026-11-21T09:12:03.000Z' },
+    });
   });
 });

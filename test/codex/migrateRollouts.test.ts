@@ -1,8 +1,8 @@
 import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SnapshotJson } from '../../src/cli/jsonDates.js';
-import type { HistoryView, UsageSnapshot } from '../../src/contract/index.js';
+import type { HistoryViewJson, SnapshotJson } from '../../src/cli/jsonDates.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { historyPath } from '../../src/history/location.js';
 import { UsageMonitor } from '../../src/usage/monitor.js';
 import { runCli, startCli } from '../support/cli.js';
@@ -94,10 +94,10 @@ async function status(codexHome: string, stateDir: string): Promise<Status> {
   return JSON.parse(out.stdout) as Status;
 }
 
-async function history(codexHome: string, stateDir: string): Promise<Omit<HistoryView, 'generatedAt'>> {
+async function history(codexHome: string, stateDir: string): Promise<Omit<HistoryViewJson, 'generatedAt'>> {
   const out = await runCli(['history', '--json', '--days', '3'], env(codexHome, stateDir));
   expect(out.code).toBe(0);
-  const { generatedAt: _drop, ...view } = JSON.parse(out.stdout) as HistoryView;
+  const { generatedAt: _drop, ...view } = JSON.parse(out.stdout) as HistoryViewJson;
   void _drop;
   return view;
 }
@@ -121,7 +121,7 @@ const figures = <S extends UsageSnapshot | SnapshotJson>(s: S) => {
 };
 
 /** What history shows; `backfill` says how many files a start read, not what they held. */
-const counted = ({ backfill: _b, ...view }: Omit<HistoryView, 'generatedAt'>) => (void _b, view);
+const counted = ({ backfill: _b, ...view }: Omit<HistoryViewJson, 'generatedAt'>) => (void _b, view);
 
 const inodes = async (codexHome: string): Promise<Map<string, number>> => {
   const out = new Map<string, number>();
@@ -244,7 +244,7 @@ describe.skipIf(!ISOLATED.ok)(`codex ${CODEX_PINNED} migrate-rollouts on a real 
       expect(ino).not.toBe(before.get(parent));
       await fileHas(historyPath(state), `"ino":${ino},`, 60_000);
       const after = await history(copy, state);
-      const sum = (v: Omit<HistoryView, 'generatedAt'>) => v.days.reduce((n, d) => n + d.tokens, 0);
+      const sum = (v: Omit<HistoryViewJson, 'generatedAt'>) => v.days.reduce((n, d) => n + d.tokens, 0);
       expect(sum(after)).toBe(sum(historyBefore) + figure(RESUMED));
     } finally {
       run.child.kill('SIGINT');

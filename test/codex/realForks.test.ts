@@ -2,8 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.js';
-import type { SnapshotJson } from '../../src/cli/jsonDates.js';
-import type { HistoryView } from '../../src/contract/index.js';
+import type { HistoryViewJson, SnapshotJson } from '../../src/cli/jsonDates.js';
 import { compactNumber, tokenTriplet } from '../../src/format/numbers.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
@@ -172,7 +171,7 @@ describe.skipIf(!ISOLATED.ok)(`forks made by the real codex ${CODEX_PINNED}`, ()
   it('history counts every token once: the parent’s, then only each fork’s growth', async () => {
     await backfillWithRun(env(), data);
     const out = await runCli(['history', '--json', '--days', '2'], env());
-    const view = JSON.parse(out.stdout) as HistoryView;
+    const view = JSON.parse(out.stdout) as HistoryViewJson;
     const own = 19_140 + figure(EXEC_FORK) + figure(TUI_FORK);
     expect(view.days.reduce((sum, d) => sum + d.tokens, 0)).toBe(own);
     expect(view.days.flatMap((d) => d.projects.map((p) => p.project))).toEqual(['orbit-api']);

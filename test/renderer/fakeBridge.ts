@@ -122,7 +122,7 @@ function bridgeScript(init: FakeInit): void {
     getHistory: async (query: HistoryQuery): Promise<HistoryView> => {
       record('getHistory', [query]);
       const h: HistoryView = init.history ?? {
-        generatedAt: new Date(init.snapshot.generatedAt).toISOString(),
+        generatedAt: init.snapshot.generatedAt,
         days: [],
         windows: [],
         topSessions: [],
