@@ -6,7 +6,7 @@
  * nothing outside this folder, so every layer may import it.
  */
 import type { HistoryQuery, HistoryView } from './history.js';
-import type { UsageSnapshot } from './snapshot.js';
+import type { EpochMs, UsageSnapshot } from './snapshot.js';
 
 export type * from './history.js';
 export type * from './snapshot.js';
@@ -86,8 +86,8 @@ export interface UpdateState {
   version: string | null;
   /** Download progress, 0 to 100 (downloading). */
   percent: number | null;
-  /** When the last check finished (ISO 8601), or null. */
-  lastCheck: string | null;
+  /** When the last check finished, or null. */
+  lastCheck: EpochMs | null;
   /** One line for the user: why checking is off, or what went wrong. */
   message: string | null;
 }
