@@ -128,6 +128,17 @@ export default tseslint.config(
     },
   },
   {
+    // The contract is a leaf (issue 22 §3): the shapes every layer shares, so it depends on none of them.
+    // Its files may import one another, nothing else: no other folder, no package, no node: module.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        regex: '^(?!\\./[^/]+$)',
+        message: 'src/contract is a leaf: its files import only one another (./), nothing else.',
+      }),
+    },
+  },
+  {
     // Transport only (issue 22 §5): framing, sockets, backoff. What an activity says is src/presence's.
     files: ['src/discord/**/*.ts'],
     rules: {
@@ -151,8 +162,9 @@ export default tseslint.config(
           '!../rollout',
           '!../codex',
           '!../format',
+          '!../contract',
         ],
-        message: 'src/presence may import only discord, config, usage, rollout, codex and format.',
+        message: 'src/presence may import only discord, config, usage, rollout, codex, format and contract.',
       }),
     },
   },

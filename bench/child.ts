@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, watch } from 'node:fs';
 import { UsageEngine } from '../src/usage/engine.js';
 import { UsageMonitor } from '../src/usage/monitor.js';
-import type { UsageSnapshot } from '../src/usage/types.js';
+import type { UsageSnapshot } from '../src/contract/index.js';
 
 /**
  * Runs in its own process so RSS and CPU belong to the headless core alone.

@@ -6,7 +6,7 @@ import { historyPath } from '../src/history/location.js';
 import { HistoryRecorder } from '../src/history/recorder.js';
 import { HistoryStore } from '../src/history/store.js';
 import { UsageEngine } from '../src/usage/engine.js';
-import type { UsageSnapshot } from '../src/usage/types.js';
+import type { UsageSnapshot } from '../src/contract/index.js';
 
 /**
  * Usage history in its own process (issue 15 §3): the first-start backfill of

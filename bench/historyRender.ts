@@ -214,7 +214,7 @@ export async function measureHistoryRender(
     // tsx compiles with esbuild's keepNames: functions serialized into the page call its __name helper.
     await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
     await installFakeBridge(page, {
-      snapshot: snapshot([], { generatedAt: new Date(now).toISOString() }),
+      snapshot: snapshot([], { generatedAt: now }),
       app: APP,
       settings: settings(),
     });

@@ -1,4 +1,4 @@
-import type { UpdateState } from '../src/contract/index.js';
+import type { EpochMs, UpdateState } from '../src/contract/index.js';
 
 /**
  * The part of electron-updater's `AppUpdater` this app uses. main/index.ts
@@ -138,7 +138,7 @@ export class UpdateController {
     return this.enabled && this.deps.unsupported === null;
   }
 
-  private idleState(lastCheck: string | null): UpdateState {
+  private idleState(lastCheck: EpochMs | null): UpdateState {
     const message = this.deps.unsupported ?? (this.enabled ? null : 'Update checks are off in Settings.');
     return {
       phase: this.active() ? 'none' : 'disabled',
@@ -159,8 +159,8 @@ export class UpdateController {
     this.set({ phase: 'error', percent: null, message: oneLine(error), lastCheck: this.stamp() });
   }
 
-  private stamp(): string {
-    return new Date(this.deps.now()).toISOString();
+  private stamp(): EpochMs {
+    return this.deps.now();
   }
 
   private set(patch: Partial<UpdateState>): void {

@@ -7,6 +7,7 @@ import type { GlobalOptions } from './args.js';
 import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
 import { formatHistory } from './historyText.js';
+import { toJsonDates } from './jsonDates.js';
 
 export const DEFAULT_HISTORY_DAYS = 7;
 
@@ -77,7 +78,7 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     );
   }
   if (options.json) {
-    io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(toJsonDates(view), null, 2)}\n`);
     return 0;
   }
   const color = io.isTTY === true && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';

@@ -90,10 +90,10 @@ function windowName(w: HistoryWindow): string {
  * when a reading says so). Cells before the first reading are blank.
  */
 export function sparkline(w: HistoryWindow, now: number): string {
-  const points = w.points.map((p) => ({ at: Date.parse(p.at), left: 100 - p.usedPercent }));
+  const points = w.points.map((p) => ({ at: p.at, left: 100 - p.usedPercent }));
   const first = points[0];
   if (first === undefined) return ' '.repeat(SPARK_CELLS);
-  const start = w.startsAt === null ? first.at : Math.min(Date.parse(w.startsAt), first.at);
+  const start = w.startsAt === null ? first.at : Math.min(w.startsAt, first.at);
   const end = Math.max(now, points[points.length - 1]?.at ?? now);
   const span = Math.max(1, end - start);
   let out = '';

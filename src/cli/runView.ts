@@ -1,7 +1,7 @@
 import type { DiscordClientState } from '../discord/client.js';
 import { tokenTriplet } from '../format/numbers.js';
 import { changedIn, type PublisherState } from '../publisher/index.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 import type { CliIo, TerminalSize } from './context.js';
 import { windowText } from './statusText.js';
 import { layoutFor } from './term/layout.js';

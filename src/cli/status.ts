@@ -1,5 +1,5 @@
 import { UsageEngine } from '../usage/engine.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
 import { configIssues } from '../config/issues.js';
 import { accountAskSettings, cliContext, type CliContext, type CliIo } from './context.js';
@@ -10,6 +10,7 @@ import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { homeNotAFolder } from './homeCheck.js';
+import { toJsonDates, type SnapshotJson } from './jsonDates.js';
 import { layoutFor } from './term/layout.js';
 import { colorEnabled, painter } from './term/style.js';
 
@@ -44,8 +45,11 @@ function needsAccount(snapshot: UsageSnapshot): boolean {
   return p === null || p.stale;
 }
 
-/** `status --json`: the UsageSnapshot plus who publishes and where the config is (docs/api/status-json.md). */
-export interface StatusReport extends UsageSnapshot {
+/**
+ * `status --json`: the UsageSnapshot, its times as ISO 8601 strings, plus who
+ * publishes and where the config is (docs/api/status-json.md).
+ */
+export interface StatusReport extends SnapshotJson {
   publisher: Omit<InstanceInfo, 'cmdline'> | null;
   configPath: string;
   /** Why the config is not used, or what a write would repair or migrate; nothing is written. */
@@ -95,7 +99,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   );
   const history = read.totals;
   const report: StatusReport = {
-    ...snapshot,
+    ...toJsonDates(snapshot),
     publisher,
     configPath: config.path,
     configIssues: configIssues(config),

@@ -3,7 +3,7 @@ import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } fro
 import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
-import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { UsageSnapshot, UsageWindow } from '../contract/index.js';
 import type { HistoryTotals } from '../history/recent.js';
 import { layoutFor, type Layout } from './term/layout.js';
 import { limitRows } from './term/limits.js';
@@ -151,7 +151,7 @@ export function windowText(w: UsageWindow | null, now: Date): string {
           : ` · ${wholePercent(-w.pace.reservePercent)}% ahead of pace`;
   }
   text += w.stale
-    ? ` · as of ${durationShort(now.getTime() - Date.parse(w.observedAt))} ago ${sourceText(w)}`
+    ? ` · as of ${durationShort(now.getTime() - w.observedAt)} ago ${sourceText(w)}`
     : ` · ${sourceText(w)}`;
   return text;
 }

@@ -1,24 +1,15 @@
 /**
- * The one contract between the main process, the preload bridge and the
- * renderer: channel names, the `Api` exposed as `window.codexPresence`, and
- * the shapes that cross it. Types only (plus string constants), so every
- * layer may import it.
+ * The one contract between the engine, the main process, the preload bridge
+ * and the renderer: channel names, the `Api` exposed as `window.codexPresence`,
+ * and the shapes that cross it (the snapshot in `snapshot.ts`, usage history
+ * in `history.ts`). Types only (plus string constants), and a leaf: it imports
+ * nothing outside this folder, so every layer may import it.
  */
-import type { LimitSource, UsageSnapshot } from '../usage/types.js';
+import type { HistoryQuery, HistoryView } from './history.js';
+import type { EpochMs, UsageSnapshot } from './snapshot.js';
 
-export type {
-  CodexSessionSnapshot,
-  LimitFamily,
-  LimitSource,
-  Pace,
-  SessionAgents,
-  SessionStatus,
-  SubagentInfo,
-  UsageLimits,
-  UsageSnapshot,
-  UsageWindow,
-} from '../usage/types.js';
-export type { Activity, Credits } from '../rollout/types.js';
+export type * from './history.js';
+export type * from './snapshot.js';
 
 export const CHANNELS = {
   getSnapshot: 'snapshot:get',
@@ -97,8 +88,8 @@ export interface UpdateState {
   version: string | null;
   /** Download progress, 0 to 100 (downloading). */
   percent: number | null;
-  /** When the last check finished (ISO 8601), or null. */
-  lastCheck: string | null;
+  /** When the last check finished, or null. */
+  lastCheck: EpochMs | null;
   /** One line for the user: why checking is off, or what went wrong. */
   message: string | null;
 }
@@ -161,93 +152,6 @@ export interface CodexHomeCheck {
 }
 
 export type Unsubscribe = () => void;
-
-/*
- * Usage history (issue 15). Recorded locally by the publishing process only,
- * never sent to Discord. Token figures are Codex's display figure
- * (`blendedTotal`: non-cached input + output), cached input kept apart.
- */
-
-export type HistoryWindowKind = 'primary' | 'secondary';
-
-/** One observation of a window's used share. */
-export interface HistoryLimitPoint {
-  /** When it was observed (ISO 8601). */
-  at: string;
-  usedPercent: number;
-  source: LimitSource;
-}
-
-/** One instance of a rate-limit window: from its start (reset − length) to its reset. */
-export interface HistoryWindow {
-  limitId: string;
-  limitName: string | null;
-  kind: HistoryWindowKind;
-  /** The same label as the live rows (`5h`, `weekly`…). */
-  label: string;
-  windowMinutes: number | null;
-  /** resetsAt − windowMinutes, or null when either is unknown. */
-  startsAt: string | null;
-  resetsAt: string | null;
-  /** True for the instance in progress now. */
-  current: boolean;
-  /** Oldest first. */
-  points: HistoryLimitPoint[];
-}
-
-export interface HistoryProjectTokens {
-  /** null: sessions with no project. Ignored projects are never recorded. */
-  project: string | null;
-  tokens: number;
-  cachedInput: number;
-}
-
-export interface HistoryDay {
-  /** Local calendar day, YYYY-MM-DD. */
-  day: string;
-  tokens: number;
-  cachedInput: number;
-  /** Largest first. */
-  projects: HistoryProjectTokens[];
-}
-
-export interface HistorySession {
-  id: string;
-  project: string | null;
-  model: string | null;
-  /** Tokens this session used on the queried day (its own growth: forks and sub-agents counted once). */
-  tokens: number;
-  cachedInput: number;
-}
-
-export type BackfillPhase = 'idle' | 'running' | 'done' | 'error';
-
-/** Building history from existing rollouts on first start (runs behind the live snapshot). */
-export interface BackfillState {
-  phase: BackfillPhase;
-  filesDone: number;
-  filesTotal: number;
-  /** One line for the user when phase is 'error'. */
-  message: string | null;
-}
-
-export interface HistoryQuery {
-  /** How many local days of token usage, 1 to 400 (the UI offers 7, 30 and 90). */
-  days: number;
-  /** The day whose top sessions to list (YYYY-MM-DD); default today. */
-  day?: string;
-}
-
-export interface HistoryView {
-  generatedAt: string;
-  /** Exactly `query.days` entries, oldest first, ending today; days without use are zeros. */
-  days: HistoryDay[];
-  /** Every family's current windows, then past windows, newest first (at most 8 past per family and kind). */
-  windows: HistoryWindow[];
-  /** The queried day's sessions, most tokens first, at most 10. */
-  topSessions: HistorySession[];
-  backfill: BackfillState;
-}
 
 /** `window.codexPresence`: one method per channel. */
 export interface Api {

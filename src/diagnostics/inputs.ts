@@ -1,7 +1,7 @@
 import type { AccountInfo } from '../codex/accountLimits.js';
 import type { LoadedConfig } from '../config/store.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
-import type { UsageWindow } from '../usage/types.js';
+import type { UsageWindow } from '../contract/index.js';
 
 /**
  * Everything `doctor` looks at, gathered at the edge (gather.ts) so that

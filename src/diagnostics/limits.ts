@@ -17,13 +17,13 @@ export function limitsCheck({ primary: p }: EngineFacts, now: number): Check {
     return {
       ...base,
       status: 'warn',
-      detail: `last seen ${durationShort(now - Date.parse(p.observedAt))} ago, ${sourceText(p)} (stale after 15 min)`,
+      detail: `last seen ${durationShort(now - p.observedAt)} ago, ${sourceText(p)} (stale after 15 min)`,
       fix: 'Start a Codex turn to refresh, or let the app ask Codex for your account (see account-limits).',
     };
   return {
     ...base,
     status: 'ok',
-    detail: `fresh: ${durationShort(now - Date.parse(p.observedAt))} old, ${sourceText(p)}`,
+    detail: `fresh: ${durationShort(now - p.observedAt)} old, ${sourceText(p)}`,
   };
 }
 

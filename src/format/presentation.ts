@@ -3,8 +3,15 @@
  * formats that the popover, the tray, and the terminal view all use, so a
  * limit reads the same on every surface. Pure functions, no DOM, no colour.
  */
-import type { Credits } from '../rollout/types.js';
-import type { CodexSessionSnapshot, SessionAgents, SessionStatus, SubagentInfo, UsageWindow } from '../usage/types.js';
+import type {
+  CodexSessionSnapshot,
+  Credits,
+  EpochMs,
+  SessionAgents,
+  SessionStatus,
+  SubagentInfo,
+  UsageWindow,
+} from '../contract/index.js';
 import { clockTime, compactNumber, durationShort, wholePercent } from './numbers.js';
 
 /** Below this share left a limit is a warning (amber), below CRITICAL_BELOW critical (red). */
@@ -53,20 +60,18 @@ export function paceText(w: UsageWindow, now: number): PaceView | null {
   if (w.pace === null || w.rolledOver) return null;
   if (w.windowMinutes !== null && w.resetsAt !== null) {
     const total = w.windowMinutes * 60_000;
-    const elapsed = total - (Date.parse(w.resetsAt) - now);
+    const elapsed = total - (w.resetsAt - now);
     if (elapsed < total * PACE_GRACE) return null;
   }
   const reserve = wholePercent(w.pace.reservePercent);
   if (reserve < 0) {
     const runsOut =
-      w.pace.runsOutAt === null
-        ? null
-        : `runs out in ${durationShort(Math.max(0, Date.parse(w.pace.runsOutAt) - now))}`;
+      w.pace.runsOutAt === null ? null : `runs out in ${durationShort(Math.max(0, w.pace.runsOutAt - now))}`;
     return { tone: 'deficit', text: [`${-reserve}% in deficit`, runsOut].filter((x) => x !== null).join(' · ') };
   }
   if (w.pace.runsOutAt !== null) {
     // Under an even burn overall, but the recent rate empties it before the reset.
-    return { tone: 'deficit', text: `runs out in ${durationShort(Math.max(0, Date.parse(w.pace.runsOutAt) - now))}` };
+    return { tone: 'deficit', text: `runs out in ${durationShort(Math.max(0, w.pace.runsOutAt - now))}` };
   }
   if (reserve === 0) return { tone: 'ok', text: 'On pace' };
   return { tone: 'reserve', text: `${reserve}% in reserve · lasts until reset` };
@@ -78,8 +83,8 @@ export function sourceText(w: Pick<UsageWindow, 'source'>): string {
   return w.source === 'account' ? 'from your account' : 'from your last session';
 }
 
-export function updatedAgo(observedAt: string, now: number): string {
-  const ms = now - Date.parse(observedAt);
+export function updatedAgo(observedAt: EpochMs, now: number): string {
+  const ms = now - observedAt;
   if (ms < 60_000) return 'updated just now';
   if (ms < 3_600_000) return `updated ${Math.floor(ms / 60_000)} min ago`;
   return `updated ${durationShort(ms)} ago`;

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
+import type { BackfillState, HistoryQuery, HistoryView, UsageSnapshot, UsageWindow } from '../contract/index.js';
 import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
 import { matchesGlob } from '../presence/glob.js';
 import { GitResolver } from '../usage/git.js';
-import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
 import { cursorOf, rangeRecord, type BackfillRecord, type FileRecord, type LimitRecord } from './records.js';
 import { LineCheck } from '../codex/ranges.js';
 import { scanRollout, type ScanOptions } from './foldFile.js';
@@ -258,18 +257,16 @@ function observation(
   w: UsageWindow,
 ): LimitRecord | null {
   if (w.rolledOver) return null;
-  const at = Date.parse(w.observedAt);
-  if (!Number.isFinite(at)) return null;
-  const reset = w.resetsAt === null ? null : Date.parse(w.resetsAt);
+  if (!Number.isFinite(w.observedAt)) return null;
   return {
     k: 'limit',
-    at,
+    at: w.observedAt,
     id: limitId,
     name: limitName,
     kind,
     minutes: w.windowMinutes,
     used: w.usedPercent,
-    reset: reset !== null && Number.isFinite(reset) ? reset : null,
+    reset: w.resetsAt,
     src: w.source,
   };
 }

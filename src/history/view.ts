@@ -9,7 +9,8 @@ import type {
   HistoryWindowKind,
 } from '../contract/index.js';
 import { matchesGlob } from '../presence/glob.js';
-import { isoOrNull, windowLabel } from '../usage/windows.js';
+import { windowLabel } from '../usage/windows.js';
+import { wireTime, wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';
 import type { LimitRecord } from './records.js';
 import { sameInstance, type HistoryState } from './state.js';
@@ -76,7 +77,7 @@ export function buildView(
     .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || a.id.localeCompare(b.id))
     .slice(0, TOP_SESSIONS);
   return {
-    generatedAt: new Date(now).toISOString(),
+    generatedAt: wireTime(now),
     days: historyDays,
     windows: limitWindows(state.limits, now),
     topSessions,
@@ -122,7 +123,7 @@ export function limitWindows(limits: readonly LimitRecord[], now: number): Histo
     const done = windows.filter((w) => !w.current);
     // One instance is in progress per family and kind: the one read last. Another
     // that claims so was superseded (interleaved logs of two accounts, a reset moved).
-    const lastAt = (w: HistoryWindow): number => Date.parse(w.points[w.points.length - 1]?.at ?? '') || 0;
+    const lastAt = (w: HistoryWindow): number => w.points[w.points.length - 1]?.at ?? 0;
     const inProgress = live.reduce<HistoryWindow | null>(
       (a, w) => (a === null || lastAt(w) >= lastAt(a) ? w : a),
       null,
@@ -145,7 +146,7 @@ function toWindow(run: LimitRecord[], now: number): HistoryWindow {
   const name = [...run].reverse().find((r) => r.name !== null)?.name ?? null;
   const kind: HistoryWindowKind = last.kind;
   const points: HistoryLimitPoint[] = run.map((r) => ({
-    at: new Date(r.at).toISOString(),
+    at: wireTime(r.at),
     usedPercent: r.used,
     source: r.src,
   }));
@@ -155,15 +156,15 @@ function toWindow(run: LimitRecord[], now: number): HistoryWindow {
     kind,
     label: windowLabel(minutes, kind),
     windowMinutes: minutes,
-    startsAt: resetsAt === null || minutes === null ? null : isoOrNull(resetsAt - minutes * 60_000),
-    resetsAt: isoOrNull(resetsAt),
+    startsAt: resetsAt === null || minutes === null ? null : wireTimeOrNull(resetsAt - minutes * 60_000),
+    resetsAt: wireTimeOrNull(resetsAt),
     current: resetsAt !== null && resetsAt > now && (minutes === null || resetsAt - minutes * 60_000 <= now),
     points,
   };
 }
 
 function endOf(w: HistoryWindow): number {
-  return Date.parse(w.resetsAt ?? w.points[w.points.length - 1]?.at ?? '') || 0;
+  return w.resetsAt ?? w.points[w.points.length - 1]?.at ?? 0;
 }
 
 function byName(a: string | null, b: string | null): number {

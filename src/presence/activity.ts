@@ -6,7 +6,7 @@ import { fitLabel, fitText } from './limits.js';
 import { MAX_TEMPLATE_CHARS, renderTemplate, type TemplateValues } from './template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
-import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../contract/index.js';
 import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
 
 export interface BuildInput {
@@ -41,9 +41,7 @@ export function presenceFocus(input: BuildInput): PresenceFocus {
   const currentId = pickCurrent(sessions);
   const session = sessions.find((s) => s.id === currentId) ?? null;
   const busy = session !== null && (session.status === 'working' || session.status === 'waiting');
-  const idleFor = busy
-    ? 0
-    : now - (input.lastBusyAt ?? (session === null ? 0 : Date.parse(session.lastActivityAt ?? '0')));
+  const idleFor = busy ? 0 : now - (input.lastBusyAt ?? session?.lastActivityAt ?? 0);
   return { sessions, session, idle: !busy && idleFor >= config.idle.after_minutes * 60_000 };
 }
 
@@ -76,7 +74,7 @@ export function buildPresence(input: BuildInput): Presence {
   const activity: DiscordActivity = { details: fitText(details) };
   if (state !== '') activity.state = fitText(state);
   if (session !== null && !idle && session.startedAt !== null) {
-    activity.timestamps = { start: Date.parse(session.startedAt) };
+    activity.timestamps = { start: session.startedAt };
     const end = countdownEnd(config, snapshot.limits.primary, visible, now);
     if (end !== null) activity.timestamps.end = end;
   }
@@ -105,9 +103,7 @@ function templateValues(
   const secondary = snapshot.limits.secondary;
   const left = (w: UsageWindow | null) => (w === null || !v.limits ? '' : `${wholePercent(w.remainingPercent)}%`);
   const resetsIn =
-    primary?.resetsAt == null || !v.limits || primary.rolledOver
-      ? ''
-      : durationShort(Date.parse(primary.resetsAt) - now);
+    primary?.resetsAt == null || !v.limits || primary.rolledOver ? '' : durationShort(primary.resetsAt - now);
   return {
     activity: session === null || !v.activity ? '' : activityText(session),
     project: session !== null && v.project ? shown(session.project) : '',
@@ -176,7 +172,7 @@ function countdownEnd(config: PresenceConfig, primary: UsageWindow | null, v: Vi
   const threshold = config.display.countdown_below_percent;
   if (threshold === null || primary === null || !v.limits || primary.rolledOver || primary.resetsAt === null)
     return null;
-  const end = Date.parse(primary.resetsAt);
+  const end = primary.resetsAt;
   return primary.remainingPercent < threshold && end > now ? end : null;
 }
 

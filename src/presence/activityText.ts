@@ -1,4 +1,4 @@
-import type { Activity } from '../rollout/types.js';
+import type { Activity } from '../contract/index.js';
 
 /** What the details line says for each activity kind. Never a path, a command or prompt text. */
 export const ACTIVITY_TEXT: Record<Activity, string> = {

@@ -3,7 +3,7 @@ import { historyPath } from '../history/location.js';
 import { backfillFromState, HistoryRecorder } from '../history/recorder.js';
 import { HistoryStore, readHistory } from '../history/store.js';
 import { buildView } from '../history/view.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 
 export interface HistoryOptions {
   /** The app's data folder (src/history/location.ts); null: history is neither recorded nor read. */

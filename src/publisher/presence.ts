@@ -1,7 +1,7 @@
 import type { PresenceConfig } from '../config/schema.js';
 import type { PresenceClient } from '../discord/client.js';
 import { buildPresence, NO_PRESENCE, visibleSessions, type Presence } from '../presence/activity.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 
 /**
  * Keeps Discord in step with the snapshot: builds the activity and hands it
@@ -28,7 +28,7 @@ export class PresenceLoop {
     if (busy) this.lastBusyAt = now;
     else if (this.lastBusyAt === null) {
       const latest = visible[0]?.lastActivityAt;
-      if (latest) this.lastBusyAt = Date.parse(latest);
+      if (latest !== undefined && latest !== null) this.lastBusyAt = latest;
     }
     const enabled = config.discord_enabled && !paused;
     const shown = enabled ? buildPresence({ snapshot, config, now, lastBusyAt: this.lastBusyAt }) : NO_PRESENCE;

@@ -5,7 +5,7 @@ import { currentProcessInfo, instanceRecorder } from '../instance/instanceFile.j
 import { NO_PRESENCE, type Presence } from '../presence/activity.js';
 import { accountAsk } from '../usage/accountSource.js';
 import { UsageMonitor } from '../usage/monitor.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 import { PublisherHistory } from './history.js';
 import { claimPublisher, type FinalLock, type LockState } from './lock.js';
 import { discordClientId, KIND_POLICY, type KindPolicy } from './policy.js';

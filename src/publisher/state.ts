@@ -1,6 +1,6 @@
 import type { BackfillState } from '../contract/index.js';
 import type { DiscordClientState } from '../discord/client.js';
-import type { UsageSnapshot } from '../usage/types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 import type { LockState } from './lock.js';
 
 /**

@@ -3,6 +3,7 @@
  * (session model, aggregator, CLI, Discord) works on these, never on raw JSON,
  * so format drift between Codex versions is absorbed in one place.
  */
+import type { Activity, Credits } from '../contract/index.js';
 
 /** Codex's TokenUsage: cached input is part of input, reasoning is part of output. */
 export interface TokenUsage {
@@ -20,12 +21,6 @@ export interface RawWindow {
   resetsAt: number | null;
 }
 
-export interface Credits {
-  hasCredits: boolean;
-  unlimited: boolean;
-  balance: string | null;
-}
-
 /** A `rate_limits` object from one token_count line, normalised across eras. */
 export interface RateLimitObservation {
   /** `codex` for the main plan limits; other ids are separate families. */
@@ -38,8 +33,6 @@ export interface RateLimitObservation {
   /** Line timestamp (epoch ms). */
   observedAt: number;
 }
-
-export type Activity = 'thinking' | 'reading' | 'editing' | 'running' | 'searching' | 'waiting' | 'idle';
 
 export interface SessionMetaEvent {
   kind: 'meta';

@@ -1,22 +1,28 @@
-import type { Activity } from '../rollout/types.js';
-import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import type {
+  Activity,
   CodexHomeInfo,
   CodexSessionSnapshot,
-  GitInfo,
   ReadDiagnostics,
   SessionContext,
   SessionStatus,
   UsageLimits,
   UsageSnapshot,
-} from './types.js';
-import { isoOrNull } from './windows.js';
+} from '../contract/index.js';
+import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
+import { wireTime, wireTimeOrNull } from './wire.js';
 
 /** Codex reserves this much of the window for the system prompt and tools (SCHEMA.md §8). */
 export const CONTEXT_BASELINE_TOKENS = 12_000;
 
 /** Without task events, a session counts as working this long after its last write. */
 const LEGACY_WORKING_MS = 2 * 60 * 1000;
+
+/** A session's project and branch, from its cwd's `.git` (git.ts reads them). */
+export interface GitInfo {
+  /** Repository name (the main repository's, for a worktree), or the cwd's basename. */
+  project: string | null;
+  branch: string | null;
+}
 
 export interface SessionInput {
   file: string;
@@ -95,8 +101,8 @@ export function toSessionSnapshot(
     name: input.name,
     status,
     activity: sessionActivity(status, state.activity),
-    startedAt: iso(state.startedAt),
-    lastActivityAt: iso(lastActivity > 0 ? lastActivity : null),
+    startedAt: wireTimeOrNull(state.startedAt),
+    lastActivityAt: wireTimeOrNull(lastActivity > 0 ? lastActivity : null),
     tokens: {
       total: statusTotal(state),
       own: shownTotal(state),
@@ -194,10 +200,15 @@ export function foldSessions(inputs: readonly SessionInput[], opts: AggregateOpt
 }
 
 function newestFirst(a: CodexSessionSnapshot, b: CodexSessionSnapshot): number {
-  return Date.parse(b.lastActivityAt ?? '0') - Date.parse(a.lastActivityAt ?? '0');
+  return (b.lastActivityAt ?? 0) - (a.lastActivityAt ?? 0);
 }
 
-export function buildSnapshot(
+/**
+ * The one step where the engine's state becomes the contract's snapshot (its
+ * limits made by `LimitStore.limits`, through the same time mapping): every
+ * time in it is epoch ms (`wire.ts`).
+ */
+export function toWire(
   inputs: readonly SessionInput[],
   limits: UsageLimits,
   home: CodexHomeInfo,
@@ -206,7 +217,7 @@ export function buildSnapshot(
 ): UsageSnapshot {
   const sessions = foldSessions(inputs, opts);
   return {
-    generatedAt: new Date(opts.now).toISOString(),
+    generatedAt: wireTime(opts.now),
     codexHome: home,
     sessions,
     current: pickCurrent(sessions),
@@ -214,8 +225,6 @@ export function buildSnapshot(
     diagnostics,
   };
 }
-
-const iso = isoOrNull;
 
 const UUID_IN_NAME = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
 

@@ -8,13 +8,13 @@ import type { ReaderOptions } from '../rollout/reader.js';
 import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
 import { AccountSource } from './accountSource.js';
-import { buildSnapshot, type SessionInput } from './aggregate.js';
+import { toWire, type SessionInput } from './aggregate.js';
 import { GitResolver } from './git.js';
 import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
 import { ReadLedger } from './readLedger.js';
 import { lastActivity, SessionFiles } from './sessionFiles.js';
-import type { ReadDiagnostics, UsageSnapshot } from './types.js';
+import type { ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
 import { nextDeadline } from './windows.js';
 
 export interface EngineOptions {
@@ -249,7 +249,7 @@ export class UsageEngine {
         partial: t.partial,
       });
     }
-    return buildSnapshot(
+    return toWire(
       inputs,
       this.limits.limits(now, this.account?.error ?? null),
       { path: this.paths.home, found: this.homeFound, sessionsDirFound: this.sessionsDirFound },

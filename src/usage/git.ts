@@ -1,10 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readBounded } from '../fs/readBounded.js';
-
-import type { GitInfo } from './types.js';
-
-export type { GitInfo } from './types.js';
+import type { GitInfo } from './aggregate.js';
 
 interface Resolved {
   project: string;

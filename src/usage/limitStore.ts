@@ -1,6 +1,6 @@
 import { MAIN_LIMIT_ID } from '../rollout/decode/rateLimits.js';
-import type { Credits, RateLimitObservation, RawWindow } from '../rollout/types.js';
-import type { LimitFamily, LimitSource, UsageLimits, UsageWindow } from './types.js';
+import type { Credits, LimitFamily, LimitSource, UsageLimits, UsageWindow } from '../contract/index.js';
+import type { RateLimitObservation, RawWindow } from '../rollout/types.js';
 import { SAME_WINDOW_MS, toUsageWindow, type WindowSample } from './windows.js';
 
 const HISTORY_LIMIT = 256;

@@ -1,6 +1,6 @@
 import { watchCodexHome, type CodexWatch } from '../codex/watcher.js';
 import { UsageEngine, type EngineOptions } from './engine.js';
-import type { UsageSnapshot } from './types.js';
+import type { UsageSnapshot } from '../contract/index.js';
 
 export interface MonitorOptions extends EngineOptions {
   /** Called with errors the monitor recovered from (watcher failures, unreadable files). */
@@ -198,5 +198,5 @@ export class UsageMonitor {
 
 /** Everything but the clock and the byte counter: a snapshot that differs only there is not news. */
 export function snapshotKey(snapshot: UsageSnapshot): string {
-  return JSON.stringify({ ...snapshot, generatedAt: '', diagnostics: { ...snapshot.diagnostics, bytesRead: 0 } });
+  return JSON.stringify({ ...snapshot, generatedAt: 0, diagnostics: { ...snapshot.diagnostics, bytesRead: 0 } });
 }

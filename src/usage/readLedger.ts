@@ -1,6 +1,6 @@
 import type { SessionIndex } from '../rollout/sessionIndex.js';
 import type { ReadStats } from '../rollout/types.js';
-import type { ReadDiagnostics } from './types.js';
+import type { ReadDiagnostics } from '../contract/index.js';
 
 /** `skippedEntries.entries` lists this many; `count` has them all. */
 const MAX_SKIPPED_LISTED = 8;

@@ -1,6 +1,7 @@
 import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../rollout/decode/tokenUsage.js';
 import { inheritedBy, replayedBy, usageStep } from '../rollout/growth.js';
-import type { Activity, RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../rollout/types.js';
+import type { Activity } from '../contract/index.js';
+import type { RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../rollout/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
 export interface SessionState {

@@ -1,5 +1,6 @@
 import type { RawWindow } from '../rollout/types.js';
-import type { Pace, UsageLimits, UsageWindow } from './types.js';
+import type { EpochMs, Pace, UsageLimits, UsageWindow } from '../contract/index.js';
+import { wireTime, wireTimeOrNull } from './wire.js';
 
 /** Codex's /status marks limits older than this as stale (RATE_LIMIT_STALE_THRESHOLD_MINUTES). */
 export const LIMIT_STALE_MS = 15 * 60 * 1000;
@@ -61,8 +62,8 @@ export function toUsageWindow(
     usedPercent: round1(usedPercent),
     remainingPercent: round1(100 - usedPercent),
     windowMinutes: raw.windowMinutes,
-    resetsAt: isoOrNull(raw.resetsAt),
-    observedAt: new Date(observedAt).toISOString(),
+    resetsAt: wireTimeOrNull(raw.resetsAt),
+    observedAt: wireTime(observedAt),
     stale: now - observedAt > LIMIT_STALE_MS,
     rolledOver,
     pace: rolledOver ? null : computePace(raw, now, history),
@@ -90,27 +91,16 @@ export function computePace(raw: RawWindow, now: number, history: readonly Windo
   const first = (recent.length >= 2 ? recent[0] : samples[0]) ?? latest;
   const span = latest.observedAt - first.observedAt;
   const rate = span >= MIN_BURN_SPAN_MS ? (latest.usedPercent - first.usedPercent) / span : 0;
-  let runsOutAt: string | null = null;
+  let runsOutAt: EpochMs | null = null;
   if (rate > 0) {
     const at = latest.observedAt + (100 - clampPercent(latest.usedPercent)) / rate;
-    if (at < resetsAt) runsOutAt = isoOrNull(at);
+    if (at < resetsAt) runsOutAt = wireTimeOrNull(at);
   }
   return {
     expectedUsedPercent: round1(expected),
     reservePercent: round1(expected - clampPercent(raw.usedPercent)),
     runsOutAt,
   };
-}
-
-/**
- * An ISO string, or null for a time no Date can hold. The parser already
- * keeps times in range (codex/ranges.ts); this keeps a date conversion from
- * ever throwing out of a snapshot ("Invalid time value", issue #10 §1).
- */
-export function isoOrNull(ms: number | null): string | null {
-  if (ms === null) return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 function round1(value: number): number {
@@ -127,8 +117,8 @@ export function nextDeadline(sessionEnds: readonly number[], limits: UsageLimits
   const windows = [limits.primary, limits.secondary, ...limits.others.flatMap((o) => [o.primary, o.secondary])];
   for (const w of windows) {
     if (w === null) continue;
-    if (w.resetsAt !== null && !w.rolledOver) candidates.push(Date.parse(w.resetsAt) + 1);
-    if (!w.stale) candidates.push(Date.parse(w.observedAt) + LIMIT_STALE_MS + 1);
+    if (w.resetsAt !== null && !w.rolledOver) candidates.push(w.resetsAt + 1);
+    if (!w.stale) candidates.push(w.observedAt + LIMIT_STALE_MS + 1);
   }
   const future = candidates.filter((c) => c > now);
   return future.length === 0 ? null : Math.min(...future);

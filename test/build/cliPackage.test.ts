@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { ROOT } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
@@ -85,7 +85,7 @@ describe('the CLI npm package (packages/cli)', () => {
   it('installed from the tarball, `status --json` reads a real rollout', async () => {
     const out = await cli(['status', '--json', '--codex-home', home.home]);
     expect(out.stderr).toBe('');
-    const snap = JSON.parse(out.stdout) as UsageSnapshot;
+    const snap = JSON.parse(out.stdout) as SnapshotJson;
     expect(snap.codexHome).toEqual({ path: home.home, found: true, sessionsDirFound: true });
     expect(snap.sessions.find((s) => s.project === 'orbit-api')?.tokens).toMatchObject({
       total: 18900,

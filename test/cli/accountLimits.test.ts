@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME } from '../../src/config/schema.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli, startCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import {
@@ -38,7 +38,7 @@ describe('status and the account limits (codex app-server)', () => {
   it('with no rollout, status asks Codex and shows the account limits "from your account"', async () => {
     await home.writeLiveSample(SAMPLES.noHeaders, 'api-key-session', 60_000); // a session without limits
     const json = await runCli(['status', '--json'], env('chatgpt'));
-    const snap = JSON.parse(json.stdout) as UsageSnapshot;
+    const snap = JSON.parse(json.stdout) as SnapshotJson;
     expect(snap.limits.primary).toMatchObject({ usedPercent: 23, source: 'account' });
     expect(snap.limits.accountError).toBeNull();
     const text = await runCli(['status'], env('chatgpt'));
@@ -48,7 +48,7 @@ describe('status and the account limits (codex app-server)', () => {
 
   it('fresh log limits are not asked for; --refresh always asks; --no-refresh never does', async () => {
     await home.writeLiveSample(SAMPLES.basic, 'basic', 60_000);
-    const auto = JSON.parse((await runCli(['status', '--json'], env('chatgpt'))).stdout) as UsageSnapshot;
+    const auto = JSON.parse((await runCli(['status', '--json'], env('chatgpt'))).stdout) as SnapshotJson;
     expect(auto.limits.primary).toMatchObject({ source: 'log' });
     expect((await fakeLog(fake.log)).pids).toEqual([]);
     const text = await runCli(['status'], env('chatgpt'));
@@ -56,7 +56,7 @@ describe('status and the account limits (codex app-server)', () => {
 
     const refreshed = JSON.parse(
       (await runCli(['status', '--json', '--refresh'], env('chatgpt'))).stdout,
-    ) as UsageSnapshot;
+    ) as SnapshotJson;
     // The account reading is the freshest observation, so it wins.
     expect(refreshed.limits.primary).toMatchObject({ usedPercent: 23, source: 'account' });
     expect((await fakeLog(fake.log)).pids).toHaveLength(1);
@@ -65,7 +65,7 @@ describe('status and the account limits (codex app-server)', () => {
     home = await TempCodexHome.create();
     const never = JSON.parse(
       (await runCli(['status', '--json', '--no-refresh'], env('chatgpt'))).stdout,
-    ) as UsageSnapshot;
+    ) as SnapshotJson;
     expect(never.limits.primary).toBeNull();
     expect(never.limits.accountError).toBeNull();
     expect((await fakeLog(fake.log)).pids).toHaveLength(1);
@@ -78,7 +78,7 @@ describe('status and the account limits (codex app-server)', () => {
     await home.writeLiveSample(SAMPLES.basic, 'basic', 60_000);
     const run = await runCli(['status', '--json', '--refresh'], env('exit1'));
     expect(run.code).toBe(0);
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     expect(snap.limits.primary).toMatchObject({ source: 'log', remainingPercent: 84.5 });
     expect(snap.limits.accountError).toMatch(/exited with code 1/);
     const text = await runCli(['status', '--refresh'], env('rpcerror'));
@@ -87,7 +87,7 @@ describe('status and the account limits (codex app-server)', () => {
 
   it('limits.ask_codex false turns every ask off', async () => {
     await writeFile(join(home.home, CONFIG_FILE_NAME), JSON.stringify({ limits: { ask_codex: false } }));
-    const snap = JSON.parse((await runCli(['status', '--json', '--refresh'], env('chatgpt'))).stdout) as UsageSnapshot;
+    const snap = JSON.parse((await runCli(['status', '--json', '--refresh'], env('chatgpt'))).stdout) as SnapshotJson;
     expect(snap.limits.primary).toBeNull();
     expect((await fakeLog(fake.log)).pids).toEqual([]);
   });
@@ -158,7 +158,7 @@ describe.skipIf(process.platform === 'win32')('a codex grandchild in its own ses
     const mark = testMark();
     const run = await runCli(['status', '--json', '--refresh'], withGrandchild('chatgpt', mark.env));
     expect(run.code).toBe(0);
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     expect(snap.limits.primary).toMatchObject({ usedPercent: 23, source: 'account' });
     await nothingLeft(mark.value);
   });
@@ -167,7 +167,7 @@ describe.skipIf(process.platform === 'win32')('a codex grandchild in its own ses
     const mark = testMark();
     const run = await runCli(['status', '--json', '--refresh'], withGrandchild('hang', mark.env));
     expect(run.code).toBe(0);
-    expect((JSON.parse(run.stdout) as UsageSnapshot).limits.accountError).toMatch(/did not answer within 5 s/);
+    expect((JSON.parse(run.stdout) as SnapshotJson).limits.accountError).toMatch(/did not answer within 5 s/);
     await nothingLeft(mark.value);
   });
 
@@ -239,7 +239,7 @@ describe('impossible numbers from the account', () => {
     );
     const run = await runCli(['status', '--json', '--refresh'], { ...env('chatgpt'), FAKE_ANSWERS: answers });
     expect(run.code).toBe(0);
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     expect(snap.limits.primary).toMatchObject({ usedPercent: 23, windowMinutes: null, source: 'account' });
     expect(snap.limits.secondary).toMatchObject({ usedPercent: 61, windowMinutes: null });
     expect(snap.limits.others[0]).toMatchObject({ limitId: 'codex_other', primary: { windowMinutes: null } });

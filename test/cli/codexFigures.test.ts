@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli } from '../support/cli.js';
 import {
   codexContextLeft,
@@ -40,20 +40,20 @@ function tokenCount(when: string, total: RawUsage, last: RawUsage | null, extra:
   });
 }
 
-async function status(files: Record<string, string[]>): Promise<UsageSnapshot> {
+async function status(files: Record<string, string[]>): Promise<SnapshotJson> {
   for (const [name, lines] of Object.entries(files))
     await home.writeRollout(home.rolloutPath('2026-11-21', name), `${lines.join('\n')}\n`);
   return statusNow();
 }
 
-async function statusNow(): Promise<UsageSnapshot> {
+async function statusNow(): Promise<SnapshotJson> {
   const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as UsageSnapshot;
+  return JSON.parse(run.stdout) as SnapshotJson;
 }
 
-const byId = (snap: UsageSnapshot, id: string): CodexSessionSnapshot | undefined =>
+const byId = (snap: SnapshotJson, id: string): SnapshotJson['sessions'][number] | undefined =>
   snap.sessions.find((s) => s.id === id);
 
 describe('the four real 0.169 samples', () => {

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 
@@ -45,11 +45,11 @@ async function compress(path: string, content: string, at: Date): Promise<string
   return `${path}.zst`;
 }
 
-async function status(): Promise<UsageSnapshot> {
+async function status(): Promise<SnapshotJson> {
   const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as UsageSnapshot;
+  return JSON.parse(run.stdout) as SnapshotJson;
 }
 
 interface Check {

@@ -4,7 +4,7 @@ import { mkdir, readFile, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INSTANCE_FILE } from '../../src/instance/instanceFile.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli, type startCli } from '../support/cli.js';
 import { useCliHome } from '../support/cliHome.js';
 import { line, mainLimits } from '../support/codexHome.js';
@@ -43,11 +43,11 @@ function tokenBomb(name: string, at: Date): Promise<string> {
   return bomb(name, `yes '${tc}' | head -c 300000000`, '-3', at);
 }
 
-async function status(extraEnv: NodeJS.ProcessEnv = {}): Promise<UsageSnapshot> {
+async function status(extraEnv: NodeJS.ProcessEnv = {}): Promise<SnapshotJson> {
   const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', fx.home().home], extraEnv);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as UsageSnapshot;
+  return JSON.parse(run.stdout) as SnapshotJson;
 }
 
 /** Resolves when `cli` exits, or fails the test `ms` after the call. */

@@ -11,6 +11,7 @@ import { buildView } from '../../src/history/view.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { formatHistory } from '../../src/cli/historyText.js';
 import type { HistoryView } from '../../src/contract/index.js';
+import { toJsonDates, type HistoryViewJson } from '../../src/cli/jsonDates.js';
 
 let home: TempCodexHome;
 let data: TempDataDir;
@@ -49,7 +50,7 @@ async function publishUntilBackfilled(tz: string): Promise<void> {
   }
 }
 
-const withoutTime = (v: HistoryView): Omit<HistoryView, 'generatedAt'> => {
+const withoutTime = <V extends { generatedAt: unknown }>(v: V): Omit<V, 'generatedAt'> => {
   const { generatedAt: _drop, ...rest } = v;
   void _drop;
   return rest;
@@ -63,13 +64,13 @@ describe('history', () => {
     const out = await runCli(['history', '--json', '--days', '30'], env('UTC'));
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
-    const view = JSON.parse(out.stdout) as HistoryView;
+    const view = JSON.parse(out.stdout) as HistoryViewJson;
     expect(view.days).toHaveLength(30);
     expect(view.backfill).toEqual({ phase: 'done', filesDone: 4, filesTotal: 4, message: null });
-    // The same function behind the app's getHistory, on the same file.
+    // The same function behind the app's getHistory, on the same file, its times printed as ISO 8601.
     const { state } = await readHistory(data.file, Date.parse(view.generatedAt));
     const same = buildView(state, { days: 30 }, Date.parse(view.generatedAt), backfillFromState(state), ['ledger-*']);
-    expect(withoutTime(view)).toEqual(withoutTime(same));
+    expect(withoutTime(view)).toEqual(withoutTime(toJsonDates(same)));
     // Exact daily totals by project, counted independently; the ignored project is absent.
     const expected = await expectedDaily(paths, 'UTC');
     for (const d of view.days) {
@@ -107,7 +108,7 @@ describe('history', () => {
     await publishUntilBackfilled('Asia/Tokyo');
     const tokyo = JSON.parse(
       (await runCli(['history', '--json', '--days', '2'], env('Asia/Tokyo'))).stdout,
-    ) as HistoryView;
+    ) as HistoryViewJson;
     expect(tokyo.days.map((d) => [d.day, d.tokens])).toEqual([
       [new Date(midnight - 60_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }), 1400],
       [tokyoToday, 500],
@@ -122,7 +123,7 @@ describe('history', () => {
     // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
     await data.remove();
     await publishUntilBackfilled('UTC');
-    const utc = JSON.parse((await runCli(['history', '--json', '--days', '2'], env('UTC'))).stdout) as HistoryView;
+    const utc = JSON.parse((await runCli(['history', '--json', '--days', '2'], env('UTC'))).stdout) as HistoryViewJson;
     const utcDay = new Date(midnight).toLocaleDateString('sv-SE', { timeZone: 'UTC' });
     expect(utc.days.find((d) => d.day === utcDay)?.tokens).toBe(1900);
   });
@@ -145,16 +146,16 @@ describe('history', () => {
       kind,
       label: kind === 'primary' ? '5h' : 'weekly',
       windowMinutes: 300,
-      startsAt: '2026-11-22T10:00:00.000Z',
-      resetsAt: '2026-11-22T15:00:00.000Z',
+      startsAt: Date.parse('2026-11-22T10:00:00.000Z'),
+      resetsAt: Date.parse('2026-11-22T15:00:00.000Z'),
       current: true,
       points: [
-        { at: '2026-11-22T10:30:00.000Z', usedPercent: 10, source: 'log' as const },
-        { at: '2026-11-22T11:30:00.000Z', usedPercent: used, source: 'log' as const },
+        { at: Date.parse('2026-11-22T10:30:00.000Z'), usedPercent: 10, source: 'log' as const },
+        { at: Date.parse('2026-11-22T11:30:00.000Z'), usedPercent: used, source: 'log' as const },
       ],
     });
     const view: HistoryView = {
-      generatedAt: new Date(now).toISOString(),
+      generatedAt: now,
       days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [] }],
       windows: [window(85, 'primary'), window(97, 'secondary')],
       topSessions: [],
@@ -295,7 +296,7 @@ describe('a history file that is not ours, or holds values out of range (issue 2
     expect([read.problem, read.adjusted]).toEqual([null, 0]);
     const out = await runCli(['history', '--json', '--days', '2'], env('UTC'));
     expect(out.stderr).toBe('');
-    const view = JSON.parse(out.stdout) as HistoryView;
+    const view = JSON.parse(out.stdout) as HistoryViewJson;
     expect(view.days.reduce((n, d) => n + d.tokens, 0)).toBe(tokens);
     expect(view.topSessions[0]).toMatchObject({ id: 'long-session', model: 'm'.repeat(256), tokens });
     expect(view.windows.find((w) => w.limitId.startsWith('xxx'))?.limitName).toBe('n'.repeat(256));

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { cliChildren, runCli } from '../support/cli.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
@@ -69,7 +69,7 @@ describe.skipIf(process.platform === 'win32')('special files', () => {
     const json = await runCli(['status', '--json'], env());
     expect(json.stderr).toBe('');
     expect(json.code).toBe(0);
-    const snap = JSON.parse(json.stdout) as UsageSnapshot;
+    const snap = JSON.parse(json.stdout) as SnapshotJson;
     expect(snap.sessions.map((s) => s.project)).toEqual(['orbit-api']);
     expect(snap.limits.primary?.remainingPercent).toBe(84.5);
     expect(snap.diagnostics.skippedEntries.count).toBe(3);
@@ -121,7 +121,7 @@ describe.skipIf(process.platform === 'win32')('special files', () => {
     });
     const run = await runCli(['status', '--json'], env());
     expect(run.code).toBe(0);
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     expect(snap.sessions[0]).toMatchObject({ project: 'fifo-repo', branch: null });
     expect(snap.limits.primary?.remainingPercent).toBe(70);
   });
@@ -172,7 +172,7 @@ describe('an out-of-range reset (it crashed status, doctor and run with "Invalid
     const json = await runCli(['status', '--json'], env());
     expect(json.stderr).toBe('');
     expect(json.code).toBe(0);
-    const snap = JSON.parse(json.stdout) as UsageSnapshot;
+    const snap = JSON.parse(json.stdout) as SnapshotJson;
     expect(snap.limits.primary).toMatchObject({ remainingPercent: 70, resetsAt: null });
     expect(snap.limits.others[0]?.primary).toMatchObject({ remainingPercent: 95, resetsAt: null });
     expect(snap.diagnostics.suspiciousLines).toBe(2);

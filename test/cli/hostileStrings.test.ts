@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_ID_CHARS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli } from '../support/cli.js';
 import { useCliHome } from '../support/cliHome.js';
 import { line, mainLimits } from '../support/codexHome.js';
@@ -62,7 +62,7 @@ describe('strings of any length in rollout fields', () => {
     const rss = peakRss(join(fx.work(), 'rss'));
     const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', fx.home().home], rss.env);
     expect(run.code).toBe(0);
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     const s = snap.sessions[0];
     expect(s?.model).toBe('m'.repeat(MAX_TEXT_CHARS));
     expect(s?.effort).toBe('e'.repeat(MAX_TEXT_CHARS));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { runCli } from '../support/cli.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 
 let home: TempCodexHome;
 beforeEach(async () => {
@@ -21,7 +21,7 @@ describe('status', () => {
     const run = await runCli(['status', '--json', '--codex-home', home.home]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     expect(snap.codexHome).toEqual({ path: home.home, found: true, sessionsDirFound: true });
     const basic = snap.sessions.find((s) => s.project === 'orbit-api');
     expect(basic?.tokens).toMatchObject({ total: 18900, last: 12720, delta: 6420, processed: 29100 });
@@ -59,7 +59,7 @@ describe('status', () => {
   it('reads $CODEX_HOME when no option is given', async () => {
     await liveSample(SAMPLES.noHeaders);
     const run = await runCli(['status', '--json'], { CODEX_HOME: home.home });
-    const snap = JSON.parse(run.stdout) as UsageSnapshot;
+    const snap = JSON.parse(run.stdout) as SnapshotJson;
     expect(snap.sessions[0]?.project).toBe('ledger-cli');
     expect(snap.limits.primary).toBeNull();
   });

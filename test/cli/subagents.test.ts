@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli } from '../support/cli.js';
 import { TempCodexHome } from '../support/codexHome.js';
 import {
@@ -26,11 +26,11 @@ afterEach(async () => {
 const DAY = '2026-11-22';
 const write = (id: string, text: string) => home.writeRollout(home.rolloutPath(DAY, id), text);
 
-async function status(): Promise<UsageSnapshot> {
+async function status(): Promise<SnapshotJson> {
   const run = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as UsageSnapshot;
+  return JSON.parse(run.stdout) as SnapshotJson;
 }
 
 describe('sub-agents', () => {

@@ -8,7 +8,7 @@ import { MAIN_LIMIT_ID } from '../../src/rollout/decode/rateLimits.js';
 import { LineCheck, MAX_ID_CHARS, MAX_RESET_DISTANCE_MS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
 import type { RateLimitObservation, RawWindow } from '../../src/rollout/types.js';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageWindow } from '../../src/usage/types.js';
+import type { UsageWindow } from '../../src/contract/index.js';
 import { TempCodexHome } from '../support/codexHome.js';
 import { fakeCodexDir } from '../support/codexShim.js';
 import { PROPERTY_SEED } from '../support/property.js';
@@ -272,7 +272,7 @@ describe('account answers through a real codex app-server and the engine', () =>
     expect(w.remainingPercent).toBeLessThanOrEqual(100);
     if (w.windowMinutes !== null) expect(w.windowMinutes).toBeGreaterThan(0);
     if (w.windowMinutes !== null) expect(w.windowMinutes).toBeLessThanOrEqual(MAX_WINDOW_MINUTES);
-    if (w.resetsAt !== null) expect(Number.isFinite(Date.parse(w.resetsAt))).toBe(true);
+    if (w.resetsAt !== null) expect(Number.isFinite(new Date(w.resetsAt).getTime())).toBe(true);
   }
 
   it('never fails the ask for a value, and the snapshot holds only ranged figures', async () => {

@@ -1,10 +1,10 @@
 import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryView } from '../../src/contract/index.js';
+import type { HistoryViewJson, SnapshotJson } from '../../src/cli/jsonDates.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { historyPath } from '../../src/history/location.js';
 import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
 import { runCli, startCli } from '../support/cli.js';
 import { codexFigure } from '../support/codexFigures.js';
 import {
@@ -85,7 +85,7 @@ const env = (codexHome: string, stateDir: string): NodeJS.ProcessEnv => ({
   TZ: 'UTC',
 });
 
-type Status = UsageSnapshot & { history: unknown };
+type Status = SnapshotJson & { history: unknown };
 
 async function status(codexHome: string, stateDir: string): Promise<Status> {
   const out = await runCli(['status', '--json', '--no-refresh'], env(codexHome, stateDir));
@@ -94,10 +94,10 @@ async function status(codexHome: string, stateDir: string): Promise<Status> {
   return JSON.parse(out.stdout) as Status;
 }
 
-async function history(codexHome: string, stateDir: string): Promise<Omit<HistoryView, 'generatedAt'>> {
+async function history(codexHome: string, stateDir: string): Promise<Omit<HistoryViewJson, 'generatedAt'>> {
   const out = await runCli(['history', '--json', '--days', '3'], env(codexHome, stateDir));
   expect(out.code).toBe(0);
-  const { generatedAt: _drop, ...view } = JSON.parse(out.stdout) as HistoryView;
+  const { generatedAt: _drop, ...view } = JSON.parse(out.stdout) as HistoryViewJson;
   void _drop;
   return view;
 }
@@ -106,11 +106,11 @@ async function history(codexHome: string, stateDir: string): Promise<Omit<Histor
  * Everything a session shows, and the limits: the figures that must not move.
  * Pace is left out: it follows the clock (the share of the window gone by now).
  */
-const figures = (s: UsageSnapshot) => {
-  const timeless = (w: UsageWindow | null) => (w === null ? null : { ...w, pace: undefined });
+const figures = <S extends UsageSnapshot | SnapshotJson>(s: S) => {
+  const timeless = <W extends object>(w: W | null) => (w === null ? null : { ...w, pace: undefined });
   const { primary, secondary, others, ...rest } = s.limits;
   return {
-    sessions: s.sessions,
+    sessions: s.sessions as S['sessions'],
     limits: {
       ...rest,
       primary: timeless(primary),
@@ -121,7 +121,7 @@ const figures = (s: UsageSnapshot) => {
 };
 
 /** What history shows; `backfill` says how many files a start read, not what they held. */
-const counted = ({ backfill: _b, ...view }: Omit<HistoryView, 'generatedAt'>) => (void _b, view);
+const counted = ({ backfill: _b, ...view }: Omit<HistoryViewJson, 'generatedAt'>) => (void _b, view);
 
 const inodes = async (codexHome: string): Promise<Map<string, number>> => {
   const out = new Map<string, number>();
@@ -245,14 +245,14 @@ describe.skipIf(!ISOLATED.ok)(`codex ${CODEX_PINNED} migrate-rollouts on a real 
       await until('the resumed turn live', () => old(monitor.engine.snapshot())?.tokens.total === grown);
       expect(old(monitor.engine.snapshot())?.tokens).toMatchObject({ own: grown, delta: figure(RESUMED) });
       expect(resumed.steps[0]?.tokensUsed).toBe(grown);
-      const others = (sessions: UsageSnapshot['sessions']) => sessions.filter((x) => x.id !== parent);
+      const others = <S extends { id: string }>(sessions: S[]) => sessions.filter((x) => x.id !== parent);
       expect(others(monitor.engine.snapshot().sessions)).toEqual(others(first.sessions));
       // The publisher reads the rewritten, grown file (a new inode) and adds only the new turn.
       const ino = (await stat(files.get(parent) ?? '')).ino;
       expect(ino).not.toBe(before.get(parent));
       await fileHas(historyPath(state), `"ino":${ino},`, 60_000);
       const after = await history(copy, state);
-      const sum = (v: Omit<HistoryView, 'generatedAt'>) => v.days.reduce((n, d) => n + d.tokens, 0);
+      const sum = (v: Omit<HistoryViewJson, 'generatedAt'>) => v.days.reduce((n, d) => n + d.tokens, 0);
       expect(sum(after)).toBe(sum(historyBefore) + figure(RESUMED));
     } finally {
       run.child.kill('SIGINT');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { CODEX_OLDEST, CODEX_PINNED, codexBin, installCodex, isolation, runScript } from '../support/realCodex.js';
 
 // The pinned codex, and the oldest one whose account limits we read
@@ -8,7 +8,7 @@ const VERSIONS = [CODEX_PINNED, CODEX_OLDEST];
 
 interface Result {
   code: number;
-  status: UsageSnapshot & { configPath: string };
+  status: SnapshotJson & { configPath: string };
   usage: {
     rate_limit: { primary_window: { reset_at: number }; secondary_window: { reset_at: number } };
     additional_rate_limits: Array<{ rate_limit: { primary_window: { reset_at: number } } }>;

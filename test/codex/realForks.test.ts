@@ -2,10 +2,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.js';
-import type { HistoryView } from '../../src/contract/index.js';
+import type { HistoryViewJson, SnapshotJson } from '../../src/cli/jsonDates.js';
 import { compactNumber, tokenTriplet } from '../../src/format/numbers.js';
 import { buildActivity } from '../../src/presence/activity.js';
-import type { CodexSessionSnapshot, UsageSnapshot } from '../../src/usage/types.js';
+import { UsageEngine } from '../../src/usage/engine.js';
 import { runCli } from '../support/cli.js';
 import { codexCompact, codexFigure, expectedForkTokens } from '../support/codexFigures.js';
 import { backfillWithRun, makeRealHome, rolloutsById } from '../support/realHome.js';
@@ -54,14 +54,14 @@ const step = (name: string): StepResult => {
 /** The CLI's environment: this home, its own history, one time zone for every day boundary. */
 const env = (): NodeJS.ProcessEnv => ({ CODEX_HOME: home, CODEX_PRESENCE_STATE_DIR: data, TZ: 'UTC' });
 
-async function status(): Promise<UsageSnapshot & { history: { lastSevenDays: number } | null }> {
+async function status(): Promise<SnapshotJson & { history: { lastSevenDays: number } | null }> {
   const out = await runCli(['status', '--json', '--no-refresh'], env());
   expect(out.stderr).toBe('');
   expect(out.code).toBe(0);
-  return JSON.parse(out.stdout) as UsageSnapshot & { history: { lastSevenDays: number } | null };
+  return JSON.parse(out.stdout) as SnapshotJson & { history: { lastSevenDays: number } | null };
 }
 
-const session = (snap: UsageSnapshot, id: string): CodexSessionSnapshot => {
+const session = (snap: SnapshotJson, id: string): SnapshotJson['sessions'][number] => {
   const found = snap.sessions.find((s) => s.id === id);
   if (found === undefined) throw new Error(`no session ${id} in ${JSON.stringify(snap.sessions.map((s) => s.id))}`);
   return found;
@@ -158,7 +158,11 @@ describe.skipIf(!ISOLATED.ok)(`forks made by the real codex ${CODEX_PINNED}`, ()
     const config = defaultConfig();
     config.discord_client_id = '123456789012345678';
     config.display.state_line = 'tokens';
-    const snap = await status();
+    expect((await status()).current).toBe(step('tuiFork').id);
+    // The card from the snapshot a publisher has (epoch-ms times), read from the same home.
+    const engine = new UsageEngine({ codexHome: home, now: Date.now });
+    await engine.coldStart();
+    const snap = engine.snapshot();
     expect(snap.current).toBe(step('tuiFork').id);
     const card = buildActivity({ snapshot: snap, config, now: Date.now(), lastBusyAt: null });
     expect(card?.state).toContain(`total ${compactNumber(25_320)}`);
@@ -167,7 +171,7 @@ describe.skipIf(!ISOLATED.ok)(`forks made by the real codex ${CODEX_PINNED}`, ()
   it('history counts every token once: the parent’s, then only each fork’s growth', async () => {
     await backfillWithRun(env(), data);
     const out = await runCli(['history', '--json', '--days', '2'], env());
-    const view = JSON.parse(out.stdout) as HistoryView;
+    const view = JSON.parse(out.stdout) as HistoryViewJson;
     const own = 19_140 + figure(EXEC_FORK) + figure(TUI_FORK);
     expect(view.days.reduce((sum, d) => sum + d.tokens, 0)).toBe(own);
     expect(view.days.flatMap((d) => d.projects.map((p) => p.project))).toEqual(['orbit-api']);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 
 // Synthetic rollouts in each shape Codex has written since 2025 (SCHEMA.md §4, §6).
@@ -52,7 +52,7 @@ describe('rate_limits shapes', () => {
         primary_reset_after_seconds: 600,
       }),
     ]);
-    expect(snap.limits.primary?.resetsAt).toBe(T(610));
+    expect(snap.limits.primary?.resetsAt).toBe(Date.parse(T(610)));
     expect(snap.limits.secondary).toBeNull();
   });
 
@@ -64,8 +64,8 @@ describe('rate_limits shapes', () => {
         secondary: { used_percent: 50, window_minutes: 10080, resets_in_seconds: 86400 },
       }),
     ]);
-    expect(snap.limits.primary).toMatchObject({ label: '5h', usedPercent: 20, resetsAt: T(3630) });
-    expect(snap.limits.secondary?.resetsAt).toBe(T(86430));
+    expect(snap.limits.primary).toMatchObject({ label: '5h', usedPercent: 20, resetsAt: Date.parse(T(3630)) });
+    expect(snap.limits.secondary?.resetsAt).toBe(Date.parse(T(86430)));
   });
 
   it('resets_at is epoch seconds', async () => {
@@ -74,7 +74,7 @@ describe('rate_limits shapes', () => {
       line.meta(T(0)),
       line.tokenCount(T(1), 1000, 1000, mainLimits(5, 6, reset, reset + 86400)),
     ]);
-    expect(snap.limits.primary?.resetsAt).toBe('2026-03-01T15:00:00.000Z');
+    expect(snap.limits.primary?.resetsAt).toBe(Date.parse('2026-03-01T15:00:00.000Z'));
   });
 
   it('labels come from window_minutes with Codex’s rule, never from position', async () => {

@@ -122,7 +122,7 @@ describe('diagnose', () => {
 
   it('stale limits and a refused compressed file warn; they do not block', () => {
     const base = healthy();
-    const stale = { ...window(40), stale: true, observedAt: new Date(T0 - 20 * 60_000).toISOString() };
+    const stale = { ...window(40), stale: true, observedAt: T0 - 20 * 60_000 };
     const recent = base.recent === null ? null : { ...base.recent, skippedCompressed: ['/x.jsonl.zst (truncated)'] };
     const report = diagnose({
       ...base,

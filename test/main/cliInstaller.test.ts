@@ -10,7 +10,7 @@ import {
   refreshStableBundle,
   shLauncher,
 } from '../../main/cliInstaller.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { CLI } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
@@ -60,7 +60,7 @@ describe.runIf(posix)('the sh launcher (real file, real exec)', () => {
       });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const snap = JSON.parse(run.stdout) as UsageSnapshot;
+      const snap = JSON.parse(run.stdout) as SnapshotJson;
       expect(snap.sessions.find((s) => s.project === 'orbit-api')?.tokens.total).toBe(18900);
     } finally {
       await codex.remove();

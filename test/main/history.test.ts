@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp } from '../../main/app.js';
-import { CHANNELS, type HistoryView } from '../../src/contract/index.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import { toJsonDates, type HistoryViewJson } from '../../src/cli/jsonDates.js';
+import { CHANNELS, type HistoryView, type UsageSnapshot } from '../../src/contract/index.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { readHistory } from '../../src/history/store.js';
@@ -80,7 +80,7 @@ async function settledOnDisk(): Promise<void> {
   throw new Error('the backfill did not reach the history file');
 }
 
-const withoutTime = (v: HistoryView): Omit<HistoryView, 'generatedAt'> => {
+const withoutTime = <V extends { generatedAt: unknown }>(v: V): Omit<V, 'generatedAt'> => {
   const { generatedAt: _drop, ...rest } = v;
   void _drop;
   return rest;
@@ -103,9 +103,9 @@ describe('history in the app', () => {
     );
     const cli = await runCli(['history', '--json', '--days', '30'], env());
     expect(cli.code).toBe(0);
-    const printed = JSON.parse(cli.stdout) as HistoryView;
-    // The CLI's clock is the real one; the mocked app's is fixed at its start: the same day.
-    expect(withoutTime(printed)).toEqual(withoutTime(view));
+    const printed = JSON.parse(cli.stdout) as HistoryViewJson;
+    // The CLI's clock is the real one; the mocked app's is fixed at its start: the same day. It prints ISO 8601 times.
+    expect(withoutTime(printed)).toEqual(withoutTime(toJsonDates(view)));
     for (let i = 0; i < 200 && !electron.window('popover')?.sent.some(([c]) => c === CHANNELS.historyChanged); i += 1) {
       await new Promise((r) => setTimeout(r, 20));
     }

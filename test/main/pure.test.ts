@@ -121,7 +121,7 @@ describe('popoverHeight', () => {
 describe('ThresholdNotifier', () => {
   it('notifies once per crossing, and again in the next window', () => {
     const n = new ThresholdNotifier([25, 10, 5], true);
-    const at = (left: number, resetsAt = new Date(T0 + 3_600_000).toISOString(), rolledOver = false) => {
+    const at = (left: number, resetsAt = T0 + 3_600_000, rolledOver = false) => {
       const s = snapshot();
       s.limits.primary = window(left, { resetsAt, rolledOver });
       s.limits.secondary = null;
@@ -132,9 +132,9 @@ describe('ThresholdNotifier', () => {
     expect(at(24)).toEqual([]);
     expect(at(3)).toEqual(['Codex 5-hour limit below 5%']); // 10 and 5 crossed at once: one notice
     expect(at(2)).toEqual([]);
-    expect(at(100, new Date(T0 + 3_600_000).toISOString(), true)).toEqual(['Codex 5-hour limit reset']);
-    expect(at(100, new Date(T0 + 3_600_000).toISOString(), true)).toEqual([]);
-    const next = new Date(T0 + 5 * 3_600_000).toISOString();
+    expect(at(100, T0 + 3_600_000, true)).toEqual(['Codex 5-hour limit reset']);
+    expect(at(100, T0 + 3_600_000, true)).toEqual([]);
+    const next = T0 + 5 * 3_600_000;
     expect(at(20, next)).toEqual(['Codex 5-hour limit below 25%']);
   });
 });

@@ -71,7 +71,7 @@ describe('UpdateController', () => {
     expect(t.controller.state).toMatchObject({
       phase: 'available',
       version: '0.2.0',
-      lastCheck: '2026-11-22T06:00:00.000Z',
+      lastCheck: Date.parse('2026-11-22T06:00:00.000Z'),
     });
     t.updater.emit('download-progress', { percent: 41.6 });
     expect(t.controller.state).toMatchObject({ phase: 'downloading', percent: 42 });
@@ -110,7 +110,7 @@ describe('UpdateController', () => {
     t.timers[0]?.fn();
     await t.settle();
     expect(t.updater.checks).toBe(2);
-    expect(t.controller.state).toMatchObject({ phase: 'none', lastCheck: '2026-11-22T12:00:00.000Z' });
+    expect(t.controller.state).toMatchObject({ phase: 'none', lastCheck: Date.parse('2026-11-22T12:00:00.000Z') });
     // start() twice does not add a second timer.
     t.controller.start();
     await t.settle();

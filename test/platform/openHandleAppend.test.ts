@@ -2,7 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { SnapshotJson } from '../../src/cli/jsonDates.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 import { snapshotWhere } from '../support/monitor.js';
@@ -91,7 +92,7 @@ describe('appends to a rollout another process holds open (as Codex does)', () =
 
       const status = await runCli(['status', '--json', '--codex-home', home.home]);
       expect(status.code).toBe(0);
-      const fromCli = JSON.parse(status.stdout) as UsageSnapshot;
+      const fromCli = JSON.parse(status.stdout) as SnapshotJson;
       expect(fromCli.sessions[0]?.tokens.total).toBe(expected);
       expect(fromCli.limits.primary?.usedPercent).toBe(10 + i);
     }

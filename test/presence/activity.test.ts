@@ -271,7 +271,7 @@ describe('the session shown (buildPresence): one pick for the activity and the "
 
   it('idle by when the publisher last saw it busy, not by its last write: the activity and the mark agree', () => {
     // Written to 11 minutes ago, but seen working 2 minutes ago: still shown, as the activity says.
-    const quiet = snapshot([session({ status: 'idle', lastActivityAt: new Date(T0 - 11 * 60_000).toISOString() })]);
+    const quiet = snapshot([session({ status: 'idle', lastActivityAt: T0 - 11 * 60_000 })]);
     const recent = presence(quiet, config(), T0, T0 - 2 * 60_000);
     expect(recent.activity?.timestamps?.start).toBe(T0 - 45 * 60_000);
     expect(recent.shownSessionId).toBe('sess-a');

@@ -4,7 +4,7 @@ import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
 import type { DiscordActivity } from '../../src/discord/payload.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { fitLabel, fitText } from '../../src/presence/limits.js';
-import type { CodexSessionSnapshot } from '../../src/usage/types.js';
+import type { CodexSessionSnapshot } from '../../src/contract/index.js';
 import { PROPERTY_SEED } from '../support/property.js';
 import { session, snapshot, T0 } from '../support/snapshots.js';
 

@@ -65,7 +65,7 @@ describe('popover', () => {
     const snap = snapshot();
     snap.limits.primary = window(3.6, {
       stale: true,
-      observedAt: new Date(T0 - 23 * 60_000).toISOString(),
+      observedAt: T0 - 23 * 60_000,
       pace: { expectedUsedPercent: 50, reservePercent: 8, runsOutAt: null },
     });
     snap.limits.secondary = window(100, {
@@ -73,7 +73,7 @@ describe('popover', () => {
       source: 'account',
       rolledOver: true,
       usedPercent: 0,
-      resetsAt: new Date(T0 - 60 * 60_000).toISOString(),
+      resetsAt: T0 - 60 * 60_000,
     });
     const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
     const primary = page.getByTestId('limit-5h');
@@ -92,7 +92,7 @@ describe('popover', () => {
 
     const warn = snapshot();
     warn.limits.primary = window(15, {
-      pace: { expectedUsedPercent: 60, reservePercent: -12, runsOutAt: new Date(T0 + 100 * 60_000).toISOString() },
+      pace: { expectedUsedPercent: 60, reservePercent: -12, runsOutAt: T0 + 100 * 60_000 },
     });
     warn.limits.secondary = null;
     const second = await openPage(h, 'popover', { snapshot: warn }, { now: T0 });
@@ -168,7 +168,7 @@ describe('popover', () => {
     }
     // Published, but the session went idle past the delay: Discord shows "Idle", not this session
     // (the publisher picks it, and main sends no session with the idle snapshot).
-    const idle = snapshot([session({ status: 'idle', lastActivityAt: new Date(T0 - 11 * 60_000).toISOString() })]);
+    const idle = snapshot([session({ status: 'idle', lastActivityAt: T0 - 11 * 60_000 })]);
     await pushAppState(page, { ...APP, shownSessionId: null });
     await pushSnapshot(page, idle);
     await expect.poll(() => page.getByTestId('on-discord').count()).toBe(0);

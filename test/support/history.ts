@@ -9,7 +9,7 @@ import { T0 } from './snapshots.js';
 
 const MIN = 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
-const point = (ms: number, usedPercent: number): HistoryLimitPoint => ({ at: iso(ms), usedPercent, source: 'log' });
+const point = (ms: number, usedPercent: number): HistoryLimitPoint => ({ at: ms, usedPercent, source: 'log' });
 
 /** `YYYY-MM-DD` in UTC (the browser tests run with timezoneId UTC, so local days are UTC days). */
 export const utcDay = (ms: number): string => iso(ms).slice(0, 10);
@@ -22,8 +22,8 @@ export const FIVE_H: HistoryWindow = {
   kind: 'primary',
   label: '5h',
   windowMinutes: 300,
-  startsAt: iso(FIVE_H_RESET - 300 * MIN),
-  resetsAt: iso(FIVE_H_RESET),
+  startsAt: FIVE_H_RESET - 300 * MIN,
+  resetsAt: FIVE_H_RESET,
   current: true,
   points: [
     point(T0 - 150 * MIN, 5), // 11:30
@@ -40,8 +40,8 @@ export const WEEKLY: HistoryWindow = {
   kind: 'secondary',
   label: 'weekly',
   windowMinutes: 10080,
-  startsAt: iso(T0 - 4 * 1440 * MIN),
-  resetsAt: iso(T0 + 3 * 1440 * MIN),
+  startsAt: T0 - 4 * 1440 * MIN,
+  resetsAt: T0 + 3 * 1440 * MIN,
   current: true,
   points: [
     point(T0 - 3 * 1440 * MIN, 10),
@@ -58,8 +58,8 @@ export function pastWindows(): HistoryWindow[] {
     return {
       ...FIVE_H,
       current: false,
-      startsAt: iso(reset - 300 * MIN),
-      resetsAt: iso(reset),
+      startsAt: reset - 300 * MIN,
+      resetsAt: reset,
       points: [point(reset - 240 * MIN, used / 3), point(reset - 120 * MIN, used / 2), point(reset - 30 * MIN, used)],
     };
   });
@@ -68,8 +68,8 @@ export function pastWindows(): HistoryWindow[] {
     return {
       ...WEEKLY,
       current: false,
-      startsAt: iso(reset - 10080 * MIN),
-      resetsAt: iso(reset),
+      startsAt: reset - 10080 * MIN,
+      resetsAt: reset,
       points: [
         point(reset - 6 * 1440 * MIN, used / 4),
         point(reset - 3 * 1440 * MIN, used / 2),
@@ -124,7 +124,7 @@ export const SESSIONS_BY_DAY: Record<string, HistorySession[]> = {
 /** The known series the browser tests assert against (90 days held; the fake answers each query's share). */
 export function knownHistory(): HistoryView {
   return structuredClone({
-    generatedAt: iso(T0),
+    generatedAt: T0,
     days: knownDays(90),
     windows: [FIVE_H, WEEKLY, ...pastWindows()],
     topSessions: SESSIONS_BY_DAY['2026-11-21'] ?? [],
@@ -174,8 +174,8 @@ export function heavyHistory(now: number, opts: { projects?: number; everyMinute
       kind,
       label: kind === 'primary' ? '5h' : 'weekly',
       windowMinutes: minutes,
-      startsAt: iso(start),
-      resetsAt: iso(reset),
+      startsAt: start,
+      resetsAt: reset,
       current,
       points,
     };
@@ -188,7 +188,7 @@ export function heavyHistory(now: number, opts: { projects?: number; everyMinute
   for (let i = 1; i <= 8; i += 1)
     windows.push(windowAt('secondary', 10080, now + 3 * 1440 * MIN - i * 10080 * MIN, false));
   return {
-    generatedAt: iso(now),
+    generatedAt: now,
     days,
     windows,
     topSessions: Array.from({ length: 10 }, (_, i) => ({

@@ -1,5 +1,5 @@
 import type { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 
 /**
  * Resolves with the monitor's first snapshot, current or later, that

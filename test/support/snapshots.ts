@@ -1,4 +1,4 @@
-import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
+import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
 
 export const T0 = Date.parse('2026-11-21T14:00:00Z');
 
@@ -16,8 +16,8 @@ export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionS
     name: 'Fix the secret login bug',
     status: 'working',
     activity: 'running',
-    startedAt: new Date(T0 - 45 * 60_000).toISOString(),
-    lastActivityAt: new Date(T0 - 5_000).toISOString(),
+    startedAt: T0 - 45 * 60_000,
+    lastActivityAt: T0 - 5_000,
     tokens: {
       total: 120_000,
       own: 120_000,
@@ -45,8 +45,8 @@ export function window(remaining: number, over: Partial<UsageWindow> = {}): Usag
     usedPercent: 100 - remaining,
     remainingPercent: remaining,
     windowMinutes: 300,
-    resetsAt: new Date(T0 + (2 * 60 + 13) * 60_000).toISOString(),
-    observedAt: new Date(T0 - 60_000).toISOString(),
+    resetsAt: T0 + (2 * 60 + 13) * 60_000,
+    observedAt: T0 - 60_000,
     stale: false,
     rolledOver: false,
     pace: null,
@@ -60,7 +60,7 @@ export function snapshot(
   over: Partial<UsageSnapshot> = {},
 ): UsageSnapshot {
   return {
-    generatedAt: new Date(T0).toISOString(),
+    generatedAt: T0,
     codexHome: { path: '/home/dev/.codex', found: true, sessionsDirFound: true },
     sessions,
     current: sessions[0]?.id ?? null,
@@ -69,7 +69,7 @@ export function snapshot(
       secondary: window(40, {
         label: 'weekly',
         windowMinutes: 10080,
-        resetsAt: new Date(T0 + 3 * 86_400_000).toISOString(),
+        resetsAt: T0 + 3 * 86_400_000,
       }),
       others: [],
       credits: null,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childrenStopped } from '../../src/codex/appServer.js';
 import { liveChildren } from '../../src/codex/childProcess.js';
 import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { fakeCodexDir, fakeLog, isRunning } from '../support/codexShim.js';
 import { firstWhere } from '../support/subscription.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 // Issue 12 §2 and SCHEMA.md §11: limits belong to the account. Credits travel
@@ -113,8 +113,8 @@ describe('other families without a live session', () => {
           usedPercent: 0,
           remainingPercent: 100,
           windowMinutes: 300,
-          resetsAt: '2026-11-21T23:41:14.000Z',
-          observedAt: '2026-11-21T22:41:15.307Z',
+          resetsAt: Date.parse('2026-11-21T23:41:14.000Z'),
+          observedAt: Date.parse('2026-11-21T22:41:15.307Z'),
           stale: true,
           rolledOver: true,
           pace: null,
@@ -196,8 +196,8 @@ describe('interleaved parent and sub-agent snapshots (SCHEMA.md §11)', () => {
         line.tokenCount(T(9), 1000, 1000, mainLimits(38, 60, RESET, RESET + 86_400)),
       ],
     });
-    expect(snap.limits.primary).toMatchObject({ usedPercent: 42, observedAt: T(9) });
-    expect(snap.limits.secondary).toMatchObject({ usedPercent: 61, observedAt: T(9) });
+    expect(snap.limits.primary).toMatchObject({ usedPercent: 42, observedAt: Date.parse(T(9)) });
+    expect(snap.limits.secondary).toMatchObject({ usedPercent: 61, observedAt: Date.parse(T(9)) });
   });
 
   it('a new window instance (a later reset) is taken as it is, even when lower', async () => {
@@ -216,6 +216,6 @@ describe('interleaved parent and sub-agent snapshots (SCHEMA.md §11)', () => {
       parent: [line.meta(T(0), { id: 'parent' }), line.tokenCount(T(5), 1000, 1000, other(25))],
       child: [line.meta(T(1), { id: 'child' }), line.tokenCount(T(9), 1000, 1000, other(20))],
     });
-    expect(snap.limits.others[0]?.primary).toMatchObject({ usedPercent: 25, observedAt: T(9) });
+    expect(snap.limits.others[0]?.primary).toMatchObject({ usedPercent: 25, observedAt: Date.parse(T(9)) });
   });
 });

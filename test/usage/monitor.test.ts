@@ -2,7 +2,7 @@ import { appendFile, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageMonitor } from '../../src/usage/monitor.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 
 // Real files, real file-system events (chokidar over inotify/FSEvents/ReadDirectoryChangesW).

@@ -15,7 +15,7 @@ import { parseLine } from '../../src/rollout/decode/parseLine.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot, UsageWindow } from '../../src/usage/types.js';
+import type { UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
 import { line, mainLimits, shown, TempCodexHome } from '../support/codexHome.js';
 import { anyString, PROPERTY_SEED } from '../support/property.js';
 
@@ -196,11 +196,11 @@ function allFinite(value: unknown, path: string): void {
     for (const [k, v] of Object.entries(value)) allFinite(v, `${path}.${k}`);
 }
 
-const validIso = (s: string | null, path: string): number | null => {
-  if (s === null) return null;
-  const ms = Date.parse(s);
-  expect(Number.isFinite(ms), `${path}: ${s}`).toBe(true);
-  expect(new Date(ms).toISOString(), path).toBe(s);
+/** A time on the wire: whole epoch ms that a Date holds exactly (so `status --json` can print it). */
+const validTime = (ms: number | null, path: string): number | null => {
+  if (ms === null) return null;
+  expect(Number.isFinite(ms), `${path}: ${ms}`).toBe(true);
+  expect(new Date(ms).getTime(), path).toBe(ms);
   return ms;
 };
 
@@ -212,14 +212,14 @@ function checkWindow(w: UsageWindow | null, path: string): void {
     expect(w[k], `${path}.${k}`).toBeLessThanOrEqual(100);
   }
   if (w.windowMinutes !== null) expect(w.windowMinutes, `${path}.windowMinutes`).toBeGreaterThan(0);
-  const observed = validIso(w.observedAt, `${path}.observedAt`) ?? 0;
+  const observed = validTime(w.observedAt, `${path}.observedAt`) ?? 0;
   expect(observed, `${path}.observedAt is capped`).toBeLessThanOrEqual(NOW + CLOCK_SKEW_MS);
-  const reset = validIso(w.resetsAt, `${path}.resetsAt`);
+  const reset = validTime(w.resetsAt, `${path}.resetsAt`);
   if (reset !== null) expect(Math.abs(reset - observed), `${path}.resetsAt`).toBeLessThanOrEqual(MAX_RESET_DISTANCE_MS);
   if (w.pace !== null) {
     expect(w.pace.expectedUsedPercent).toBeGreaterThanOrEqual(0);
     expect(w.pace.expectedUsedPercent).toBeLessThanOrEqual(100);
-    validIso(w.pace.runsOutAt, `${path}.pace.runsOutAt`);
+    validTime(w.pace.runsOutAt, `${path}.pace.runsOutAt`);
   }
 }
 
@@ -242,7 +242,7 @@ export function checkSnapshot(snap: UsageSnapshot): void {
       expect(s.context.percentLeft).toBeLessThanOrEqual(100);
     }
     for (const t of [s.startedAt, s.lastActivityAt]) {
-      const ms = validIso(t, 'session time');
+      const ms = validTime(t, 'session time');
       if (ms !== null) expect(ms).toBeLessThanOrEqual(NOW + CLOCK_SKEW_MS);
     }
   }
@@ -445,7 +445,7 @@ describe('one out-of-range value: unknown, and the line counted', () => {
     await alone.coldStart();
     const before = alone.snapshot();
     // Capped at the file's mtime plus the skew allowance: stale, not pinned.
-    expect(before.limits.primary?.observedAt).toBe(new Date(NOW - 3600_000 + CLOCK_SKEW_MS).toISOString());
+    expect(before.limits.primary?.observedAt).toBe(NOW - 3600_000 + CLOCK_SKEW_MS);
     expect(before.limits.primary?.stale).toBe(true);
     expect(before.diagnostics.suspiciousLines).toBe(2);
 

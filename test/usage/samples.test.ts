@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageEngine } from '../../src/usage/engine.js';
-import type { UsageSnapshot } from '../../src/usage/types.js';
+import type { UsageSnapshot } from '../../src/contract/index.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 // The real files written by codex-cli 0.169.0 (shared/codex/samples), read
@@ -36,7 +36,7 @@ describe('real codex 0.169.0 rollouts', () => {
       originator: 'codex_exec',
       status: 'idle',
       activity: 'idle',
-      startedAt: '2026-11-21T22:41:13.870Z',
+      startedAt: Date.parse('2026-11-21T22:41:13.870Z'),
       turns: 2,
       partial: false,
     });
@@ -64,8 +64,8 @@ describe('real codex 0.169.0 rollouts', () => {
       usedPercent: 15.5,
       remainingPercent: 84.5,
       windowMinutes: 300,
-      resetsAt: '2026-11-22T01:11:13.000Z',
-      observedAt: '2026-11-21T22:41:14.557Z',
+      resetsAt: Date.parse('2026-11-22T01:11:13.000Z'),
+      observedAt: Date.parse('2026-11-21T22:41:14.557Z'),
       stale: false,
       rolledOver: false,
       // Three observations, but less than five minutes apart: no run-out projection.
@@ -78,7 +78,7 @@ describe('real codex 0.169.0 rollouts', () => {
       remainingPercent: 56,
       windowMinutes: 10080,
     });
-    expect(limits.secondary?.resetsAt).toBe('2026-11-26T13:47:53.000Z');
+    expect(limits.secondary?.resetsAt).toBe(Date.parse('2026-11-26T13:47:53.000Z'));
     expect(limits.credits).toEqual({ hasCredits: true, unlimited: false, balance: '17.50' });
     expect(limits.planType).toBeNull();
     expect(limits.others).toEqual([]);
@@ -104,7 +104,7 @@ describe('real codex 0.169.0 rollouts', () => {
     // used = 155300 - 12000 = 143300 of 246400 → 41.8 → 42 % left.
     expect(s?.context).toEqual({ window: 258400, used: 155300, percentLeft: 42 });
     expect(snap.limits.primary).toMatchObject({ label: '5h', usedPercent: 94.5, remainingPercent: 5.5 });
-    expect(snap.limits.primary?.resetsAt).toBe('2026-11-21T23:02:14.000Z');
+    expect(snap.limits.primary?.resetsAt).toBe(Date.parse('2026-11-21T23:02:14.000Z'));
     expect(snap.limits.secondary).toMatchObject({ label: 'weekly', usedPercent: 79, remainingPercent: 21 });
     expect(snap.limits.others).toEqual([
       {
@@ -115,8 +115,8 @@ describe('real codex 0.169.0 rollouts', () => {
           usedPercent: 5,
           remainingPercent: 95,
           windowMinutes: 300,
-          resetsAt: '2026-11-21T23:41:14.000Z',
-          observedAt: '2026-11-21T22:41:15.307Z',
+          resetsAt: Date.parse('2026-11-21T23:41:14.000Z'),
+          observedAt: Date.parse('2026-11-21T22:41:15.307Z'),
           stale: false,
           rolledOver: false,
           pace: null,
@@ -139,7 +139,10 @@ describe('real codex 0.169.0 rollouts', () => {
     const snap = await snapshotOf(SAMPLES.basic, SAMPLES.interrupted, SAMPLES.nearLimit, SAMPLES.noHeaders);
     expect(snap.sessions).toHaveLength(4);
     // interrupted.jsonl line 20 (22:41:17.936) is the newest main observation with windows.
-    expect(snap.limits.primary).toMatchObject({ usedPercent: 31.5, observedAt: '2026-11-21T22:41:17.936Z' });
+    expect(snap.limits.primary).toMatchObject({
+      usedPercent: 31.5,
+      observedAt: Date.parse('2026-11-21T22:41:17.936Z'),
+    });
     expect(snap.limits.credits?.balance).toBe('17.50');
     expect(snap.diagnostics).toMatchObject({ filesRead: 4, malformedLines: 0, invalidUtf8Lines: 0 });
     // Newest activity first.
@@ -156,7 +159,7 @@ describe('real codex 0.169.0 rollouts', () => {
     now = Date.parse('2026-11-21T23:02:15Z'); // past the 5h reset at 23:02:14
     const primary = engine.snapshot().limits.primary;
     expect(primary).toMatchObject({ rolledOver: true, usedPercent: 0, remainingPercent: 100, pace: null });
-    expect(primary?.resetsAt).toBe('2026-11-21T23:02:14.000Z');
+    expect(primary?.resetsAt).toBe(Date.parse('2026-11-21T23:02:14.000Z'));
     // The weekly window has not reset: its old number stands.
     expect(engine.snapshot().limits.secondary).toMatchObject({ rolledOver: false, remainingPercent: 21 });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePace, toUsageWindow, windowLabel } from '../../src/usage/windows.js';
 import { contextLeft, pickCurrent } from '../../src/usage/aggregate.js';
-import type { CodexSessionSnapshot } from '../../src/usage/types.js';
+import type { CodexSessionSnapshot } from '../../src/contract/index.js';
 import { session } from '../support/snapshots.js';
 
 const H = 3_600_000;
@@ -82,7 +82,11 @@ describe('computePace', () => {
       sample('2026-05-01T11:30:00Z', 20),
       sample('2026-05-01T12:00:00Z', 40),
     ]);
-    expect(pace).toEqual({ expectedUsedPercent: 50, reservePercent: 10, runsOutAt: '2026-05-01T13:30:00.000Z' });
+    expect(pace).toEqual({
+      expectedUsedPercent: 50,
+      reservePercent: 10,
+      runsOutAt: Date.parse('2026-05-01T13:30:00.000Z'),
+    });
   });
 
   it('no projection from observations seconds apart', () => {

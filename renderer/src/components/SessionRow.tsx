@@ -30,7 +30,7 @@ export function SessionRow({
   notShared: string | null;
   now: number;
 }) {
-  const elapsed = s.startedAt === null ? null : durationShort(now - Date.parse(s.startedAt));
+  const elapsed = s.startedAt === null ? null : durationShort(now - s.startedAt);
   const ctx = s.context.percentLeft;
   const project = s.project ?? 'unknown project';
   const agents = agentsText(s.agents);

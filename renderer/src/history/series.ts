@@ -1,8 +1,9 @@
 /**
  * The pure half of the history charts (issue 15): scales, burn-down series,
  * even-pace lines and stacked day bars, computed from the contract's
- * `HistoryView` with no DOM. The components only draw what these return, so
- * tests can check the numbers and the drawing separately.
+ * `HistoryView` with no DOM; its times are epoch ms, used as they come. The
+ * components only draw what these return, so tests can check the numbers and
+ * the drawing separately.
  */
 import type { HistoryDay, HistoryWindow, LimitSource } from '../../../src/contract/index.js';
 import { clockTime, compactNumber, wholePercent } from '../../../src/format/numbers.js';
@@ -20,63 +21,6 @@ export function linearScale(
 }
 
 const clampPercent = (v: number): number => Math.min(100, Math.max(0, v));
-
-const digits = (s: string, from: number, count: number): number => {
-  let n = 0;
-  for (let i = from; i < from + count; i += 1) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
-    n = n * 10 + d;
-  }
-  return n;
-};
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (month 1–12): H. Hinnant's days_from_civil. */
-function civilDays(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
-const monthDays = (year: number, month: number): number =>
-  month === 2
-    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-      ? 29
-      : 28
-    : 30 + ((month + (month >> 3)) & 1);
-
-/** The last hour read (`YYYY-MM-DDTHH`) and its time: readings come in order, mostly several to an hour. */
-let hourKey = '';
-let hourMs = 0;
-
-/**
- * Milliseconds for an ISO 8601 time. Main sends `toISOString()` form
- * (`2026-11-21T14:00:00.000Z`), read here with integer arithmetic (no
- * Date.parse, no Date.UTC), the date and hour only when they differ from the
- * last time read: 400 days of readings are tens of thousands of them, read
- * before History's first paint. Any other form goes to Date.parse.
- */
-export function isoTime(s: string): number {
-  if (s.length !== 24 || s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(23) !== 90 /* Z */) return Date.parse(s);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  const ms = digits(s, 20, 3);
-  // Out-of-range fields (NaN fails every test) are Date.parse's to judge.
-  if (!(minute <= 59 && second <= 59 && ms >= 0)) return Date.parse(s);
-  if (!s.startsWith(hourKey) || hourKey === '') {
-    const year = digits(s, 0, 4);
-    const month = digits(s, 5, 2);
-    const day = digits(s, 8, 2);
-    const hour = digits(s, 11, 2);
-    if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays(year, month) && hour <= 23))
-      return Date.parse(s);
-    hourKey = s.slice(0, 13);
-    hourMs = (civilDays(year, month, day) * 24 + hour) * 3_600_000;
-  }
-  return hourMs + minute * 60_000 + second * 1000 + ms;
-}
 
 /** One observation, as remaining share at a time (ms since the epoch). */
 export interface BurnPoint {
@@ -102,15 +46,15 @@ export function burnDown(w: HistoryWindow): BurnDown {
   const points: BurnPoint[] = [];
   let sorted = true;
   for (const p of w.points) {
-    const t = isoTime(p.at);
+    const t = p.at;
     if (!Number.isFinite(t)) continue;
     if (sorted && points.length > 0 && (points[points.length - 1]?.t ?? t) > t) sorted = false;
     points.push({ t, remaining: clampPercent(100 - p.usedPercent), source: p.source });
   }
   // Main sends readings in time order: sort only when they are not.
   if (!sorted) points.sort((a, b) => a.t - b.t);
-  const reset = w.resetsAt === null ? NaN : isoTime(w.resetsAt);
-  const startsAt = w.startsAt === null ? NaN : isoTime(w.startsAt);
+  const reset = w.resetsAt ?? NaN;
+  const startsAt = w.startsAt ?? NaN;
   const first = points[0]?.t ?? NaN;
   const last = points.at(-1)?.t ?? NaN;
   const start = Number.isFinite(startsAt) ? (Number.isFinite(first) ? Math.min(startsAt, first) : startsAt) : first;
@@ -339,9 +283,7 @@ export function groupWindows(windows: readonly HistoryWindow[]): WindowGroup[] {
   }
   const list = [...groups.values()];
   for (const g of list) {
-    g.past.sort((a, b) =>
-      (a.resetsAt ?? a.points.at(-1)?.at ?? '').localeCompare(b.resetsAt ?? b.points.at(-1)?.at ?? ''),
-    );
+    g.past.sort((a, b) => (a.resetsAt ?? a.points.at(-1)?.at ?? 0) - (b.resetsAt ?? b.points.at(-1)?.at ?? 0));
   }
   // The main family (`codex`) first, its short window before its long one.
   return list.sort(

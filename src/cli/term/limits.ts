@@ -10,7 +10,7 @@ import {
   updatedAgo,
   windowLine,
 } from '../../format/presentation.js';
-import type { UsageLimits, UsageWindow } from '../../usage/types.js';
+import type { UsageLimits, UsageWindow } from '../../contract/index.js';
 import type { Layout } from './layout.js';
 import { seg, toned, type KeyedRow, type Line } from './line.js';
 import type { Tone } from './style.js';

@@ -1,7 +1,6 @@
-import type { BackfillState } from '../../contract/index.js';
+import type { BackfillState, UsageSnapshot } from '../../contract/index.js';
 import type { DiscordClientState } from '../../discord/client.js';
 import { liveSessionsText } from '../../format/presentation.js';
-import type { UsageSnapshot } from '../../usage/types.js';
 import type { Layout } from './layout.js';
 import { limitRows } from './limits.js';
 import { alignKeys, fit, plainText, seg, type KeyedRow, type Line } from './line.js';

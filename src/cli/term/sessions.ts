@@ -1,6 +1,6 @@
 import { compactNumber, durationShort, tokenTriplet } from '../../format/numbers.js';
 import { agentsText, contextLeftText, SESSION_STATUS_TEXT } from '../../format/presentation.js';
-import type { CodexSessionSnapshot, SessionStatus } from '../../usage/types.js';
+import type { CodexSessionSnapshot, SessionStatus } from '../../contract/index.js';
 import type { Layout } from './layout.js';
 import { levelTone } from './limits.js';
 import { seg, toned, type Line } from './line.js';
@@ -31,7 +31,7 @@ export function sessionRow({ session: s, tags }: SessionRowInput, now: number, l
   // A sub-agent whose parent is not live has a row of its own, marked as in the popover.
   const marks = s.subagent === null ? tags : ['sub-agent', ...tags];
   for (const tag of marks) head.push(seg(' · '), seg(tag, 'accent'));
-  if (s.startedAt !== null) head.push(seg(` · ${durationShort(now - Date.parse(s.startedAt))}`, 'dim'));
+  if (s.startedAt !== null) head.push(seg(` · ${durationShort(now - s.startedAt)}`, 'dim'));
 
   const indent = layout.kind === 'minimal' ? '  ' : '    ';
   const meta: Line = [seg(indent)];

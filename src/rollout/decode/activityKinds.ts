@@ -1,4 +1,4 @@
-import type { Activity } from '../types.js';
+import type { Activity } from '../../contract/index.js';
 
 /**
  * Maps what Codex is doing to a coarse activity kind. Only the kind is ever

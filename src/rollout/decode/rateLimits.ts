@@ -1,4 +1,5 @@
-import type { Credits, RateLimitObservation, RawWindow } from '../types.js';
+import type { Credits } from '../../contract/index.js';
+import type { RateLimitObservation, RawWindow } from '../types.js';
 import { bool, isObject, type JsonObject } from '../../codex/json.js';
 import type { LineCheck } from '../../codex/ranges.js';
 

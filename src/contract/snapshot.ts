@@ -1,15 +1,25 @@
-import type { Activity, Credits } from '../rollout/types.js';
-
 /**
- * The public snapshot shape: what `status --json` prints and what the app
- * sends to its windows. Dates are ISO strings. These names are a documented,
- * stable contract (docs/api/status-json.md).
+ * The usage snapshot: what the engine publishes and the app sends to its
+ * windows, and what `status --json` prints (docs/api/status-json.md). These
+ * names are a documented, stable contract. Types only.
+ *
+ * Every time is an `EpochMs`, in a field named `at` or ending in `At`. The
+ * engine maps its state into this shape once (`toWire`, src/usage/aggregate.ts);
+ * `status --json` and `history --json` print those fields as ISO 8601 strings
+ * (`toJsonDates`, src/cli/jsonDates.ts), so their documented output keeps its form.
  */
 
-export interface GitInfo {
-  /** Repository name (the main repository's, for a worktree), or the cwd's basename. */
-  project: string | null;
-  branch: string | null;
+/** A time: whole milliseconds since 1970-01-01T00:00:00Z, within what a JavaScript Date holds. */
+export type EpochMs = number;
+
+/** What a session is doing, as a kind only (never a path or a command). */
+export type Activity = 'thinking' | 'reading' | 'editing' | 'running' | 'searching' | 'waiting' | 'idle';
+
+/** The account's credits, from the freshest observation that carried them. */
+export interface Credits {
+  hasCredits: boolean;
+  unlimited: boolean;
+  balance: string | null;
 }
 
 export type SessionStatus = 'working' | 'waiting' | 'idle' | 'ended';
@@ -59,8 +69,8 @@ export interface CodexSessionSnapshot {
   name: string | null;
   status: SessionStatus;
   activity: Activity;
-  startedAt: string | null;
-  lastActivityAt: string | null;
+  startedAt: EpochMs | null;
+  lastActivityAt: EpochMs | null;
   tokens: SessionTokens;
   context: SessionContext;
   turns: number;
@@ -104,7 +114,7 @@ export interface Pace {
   /** Positive: under an even burn by this many points. Negative: ahead of it. */
   reservePercent: number;
   /** Projected exhaustion at the recent burn rate, or null if it lasts to the reset. */
-  runsOutAt: string | null;
+  runsOutAt: EpochMs | null;
 }
 
 /** Where a window's figures came from: a rollout line, or Codex's account read (issue 12 §3). */
@@ -115,8 +125,8 @@ export interface UsageWindow {
   usedPercent: number;
   remainingPercent: number;
   windowMinutes: number | null;
-  resetsAt: string | null;
-  observedAt: string;
+  resetsAt: EpochMs | null;
+  observedAt: EpochMs;
   stale: boolean;
   rolledOver: boolean;
   pace: Pace | null;
@@ -175,7 +185,7 @@ export interface ReadDiagnostics {
 }
 
 export interface UsageSnapshot {
-  generatedAt: string;
+  generatedAt: EpochMs;
   codexHome: CodexHomeInfo;
   sessions: CodexSessionSnapshot[];
   current: string | null;
