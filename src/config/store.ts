@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
-import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quoted } from '../format/quoted.js';
+import { bytesFill, fileStamp, linkExclusive, tempName, writeNew, writeNewUnder } from '../fs/atomic.js';
 import { describeFailure, readBounded } from '../fs/readBounded.js';
 import { LinkLoopError, linkTarget } from '../fs/linkTarget.js';
 import { withFileLock } from './lock.js';
@@ -361,33 +361,25 @@ async function writeLocked(
 }
 
 async function writeTemp(file: ConfigFile, bytes: Buffer, before: FileState): Promise<string> {
-  const tmp = `${file.target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
+  const tmp = tempName(file.target);
+  await writeNew(tmp, async (handle) => {
     await handle.writeFile(bytes);
-    if (before.mode !== null && process.platform !== 'win32') {
-      // Keep the file's mode and owner: a rename would otherwise leave ours.
-      await handle.chmod(before.mode);
-      const uid = before.uid ?? -1;
-      const gid = before.gid ?? -1;
-      if (uid !== process.getuid?.() || gid !== process.getgid?.()) {
-        try {
-          await handle.chown(uid, gid);
-        } catch {
-          throw new ConfigFileError(
-            `${file.name} belongs to another user (uid ${uid}); replacing it would change its owner, so it is left as it is`,
-            file.path,
-          );
-        }
+    if (before.mode === null || process.platform === 'win32') return;
+    // Keep the file's mode and owner: a rename would otherwise leave ours.
+    await handle.chmod(before.mode);
+    const uid = before.uid ?? -1;
+    const gid = before.gid ?? -1;
+    if (uid !== process.getuid?.() || gid !== process.getgid?.()) {
+      try {
+        await handle.chown(uid, gid);
+      } catch {
+        throw new ConfigFileError(
+          `${file.name} belongs to another user (uid ${uid}); replacing it would change its owner, so it is left as it is`,
+          file.path,
+        );
       }
     }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
+  });
   return tmp;
 }
 
@@ -406,8 +398,8 @@ async function swapIn(
   now: Date,
   backups: string[],
 ): Promise<boolean> {
-  if (expected === null) return linkExclusive(tmp, path);
-  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.aside`;
+  if (expected === null) return placeOwn(tmp, path);
+  const aside = tempName(path, 'aside');
   try {
     await rename(path, aside);
   } catch (error) {
@@ -420,7 +412,7 @@ async function swapIn(
     await putBack(aside, path, now, backups);
     return false;
   }
-  if (!(await linkExclusive(tmp, path))) {
+  if (!(await placeOwn(tmp, path))) {
     // Someone created a new file meanwhile; theirs stays, ours is redone on top of it.
     await unlink(aside);
     return false;
@@ -441,7 +433,7 @@ async function swapIn(
  */
 async function recoverAside(path: string, now: Date, backups: string[]): Promise<void> {
   for (const aside of await asidesOf(path)) {
-    if (await linkExclusive(aside, path)) await unlink(aside);
+    if (await placeOwn(aside, path)) await unlink(aside);
     else {
       const held = await readOwn(aside);
       if (held !== null) backups.push(await writeBackup(path, held, now));
@@ -458,7 +450,7 @@ async function asidesOf(path: string): Promise<string[]> {
 }
 
 async function putBack(aside: string, path: string, now: Date, backups: string[]): Promise<void> {
-  if (await linkExclusive(aside, path)) {
+  if (await placeOwn(aside, path)) {
     await unlink(aside);
     return;
   }
@@ -468,50 +460,19 @@ async function putBack(aside: string, path: string, now: Date, backups: string[]
   await unlink(aside);
 }
 
-/** link() fails when the target exists, so it is an exclusive create that places finished content. */
-async function linkExclusive(from: string, to: string): Promise<boolean> {
-  try {
-    await link(from, to);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
-  }
-  // File systems without hard links (FAT, some network shares): copy with an exclusive create.
-  try {
-    const handle = await open(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      await handle.writeFile((await readOwn(from)) ?? Buffer.alloc(0));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+/** Puts a file of ours (a temporary or moved-aside copy) at `to` only if nothing is there (`linkExclusive`). */
+function placeOwn(from: string, to: string): Promise<boolean> {
+  return linkExclusive(from, to, async () => (await readOwn(from)) ?? Buffer.alloc(0));
 }
 
 /** `<file>.<timestamp>.bak`, the exact bytes (not decoded text: invalid UTF-8 survives). */
-async function writeBackup(path: string, bytes: Buffer, now: Date): Promise<string> {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  for (let n = 0; ; n++) {
-    const backup = `${path}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
-    try {
-      const handle = await open(backup, 'wx', 0o600);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return backup;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw error;
-    }
-  }
+function writeBackup(path: string, bytes: Buffer, now: Date): Promise<string> {
+  return writeNewUnder(backupNames(path, now), bytesFill(bytes));
+}
+
+function* backupNames(path: string, now: Date): Generator<string> {
+  const stamp = fileStamp(now);
+  for (let n = 0; n <= 1001; n++) yield `${path}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
