@@ -1,6 +1,6 @@
 import type { AppState, CodexSessionSnapshot, Settings, UsageSnapshot } from '../../src/contract/index.js';
 import { sessionShownOnDiscord } from '../../src/presence/activity.js';
-import { matchesGlob } from '../../src/presence/privacy.js';
+import { matchesGlob } from '../../src/settings/glob.js';
 import { visibleFor } from './privacyView.js';
 
 /**

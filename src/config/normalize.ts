@@ -1,7 +1,7 @@
 import type { PresenceButton } from '../contract/index.js';
-import { loadedTemplate } from '../presence/template.js';
+import { loadedTemplate } from '../settings/template.js';
 import { quotedJson } from '../format/quoted.js';
-import { globProblem } from '../presence/glob.js';
+import { globProblem } from '../settings/glob.js';
 import {
   CLIENT_ID_RE,
   CONFIG_SCHEMA_VERSION,

@@ -6,8 +6,8 @@ import type {
   StateLineMode,
   Theme,
 } from '../contract/index.js';
-import { validateTemplate } from '../presence/template.js';
-import { globProblem } from '../presence/glob.js';
+import { validateTemplate } from '../settings/template.js';
+import { globProblem } from '../settings/glob.js';
 
 /**
  * The config file, `$CODEX_HOME/discord-presence-config.json`: the same file

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
 import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
-import { matchesGlob } from '../presence/glob.js';
+import { matchesGlob } from '../settings/glob.js';
 import { GitResolver } from '../usage/git.js';
 import type { UsageSnapshot, UsageWindow } from '../usage/types.js';
 import { cursorOf, rangeRecord, type BackfillRecord, type FileRecord, type LimitRecord } from './records.js';

@@ -3,11 +3,13 @@ import type { PresenceConfig } from '../config/schema.js';
 import type { DiscordActivity } from '../discord/payload.js';
 import { ACTIVITY_TEXT, shortWindowLabel } from './activityText.js';
 import { fitLabel, fitText } from './limits.js';
-import { MAX_TEMPLATE_CHARS, renderTemplate, type TemplateValues } from './template.js';
+import { renderTemplate, type TemplateValues } from './template.js';
+import { MAX_TEMPLATE_CHARS } from '../settings/template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../usage/types.js';
-import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
+import { resolvePrivacy, type Visible } from './privacy.js';
+import { matchesGlob } from '../settings/glob.js';
 
 export interface BuildInput {
   snapshot: UsageSnapshot;

@@ -32,6 +32,3 @@ export function resolvePrivacy(p: PrivacyConfig): Visible {
   };
   return { ...v, minimal: Object.values(v).every((x) => !x) };
 }
-
-/** The ignore list's glob matcher (linear-time, bounded patterns): see glob.ts. */
-export { matchesGlob } from './glob.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
 import { fitText } from '../../src/presence/limits.js';
-import { renderTemplate, validateTemplate } from '../../src/presence/template.js';
+import { renderTemplate } from '../../src/presence/template.js';
+import { validateTemplate } from '../../src/settings/template.js';
 import { buildActivity, MINIMAL_DETAILS } from '../../src/presence/activity.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 
