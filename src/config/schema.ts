@@ -6,8 +6,6 @@ import type {
   StateLineMode,
   Theme,
 } from '../contract/index.js';
-import { validateTemplate } from '../settings/template.js';
-import { globProblem } from '../settings/glob.js';
 
 /**
  * The config file, `$CODEX_HOME/discord-presence-config.json`: the same file
@@ -106,83 +104,8 @@ export function defaultConfig(): PresenceConfig {
   };
 }
 
-export const CLIENT_ID_RE = /^\d{17,20}$/;
-const PRESETS: readonly PrivacyPreset[] = ['minimal', 'standard', 'detailed'];
-const STATE_LINES: readonly StateLineMode[] = ['limits', 'tokens', 'combined'];
-const IDLE: readonly IdleBehaviour[] = ['clear', 'show'];
-const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
-
-/** Field errors keyed by dotted Settings path (what the settings window shows next to each field). */
-export type FieldErrors = Record<string, string>;
-
-/** Checks what a user typed. Returns an empty object when everything is valid. */
-export function validateSettings(s: Settings): FieldErrors {
-  const errors: FieldErrors = {};
-  const id = s.discordClientId.trim();
-  if (id !== '' && !CLIENT_ID_RE.test(id)) {
-    errors.discordClientId =
-      'A Discord application id is 17 to 20 digits (Developer Portal → your app → Application ID).';
-  }
-  if (!PRESETS.includes(s.privacy.preset)) errors['privacy.preset'] = 'Choose minimal, standard or detailed.';
-  for (const [field, value] of [
-    ['display.detailsTemplate', s.display.detailsTemplate],
-    ['display.stateTemplate', s.display.stateTemplate],
-  ] as const) {
-    const problem = validateTemplate(value);
-    if (problem !== null) errors[field] = problem;
-  }
-  if (!STATE_LINES.includes(s.display.stateLine)) errors['display.stateLine'] = 'Choose limits, tokens or combined.';
-  for (const [field, value] of [
-    ['display.largeImageKey', s.display.largeImageKey],
-    ['display.smallImageKey', s.display.smallImageKey],
-  ] as const) {
-    const problem = imageKeyProblem(value);
-    if (problem !== null) errors[field] = problem;
-  }
-  const cd = s.display.countdownBelowPercent;
-  if (cd !== null && !(Number.isInteger(cd) && cd >= 1 && cd <= 100)) {
-    errors['display.countdownBelowPercent'] = 'A whole percentage from 1 to 100, or off.';
-  }
-  if (!(Number.isInteger(s.idle.afterMinutes) && s.idle.afterMinutes >= 1 && s.idle.afterMinutes <= 1440)) {
-    errors['idle.afterMinutes'] = 'Between 1 and 1440 minutes.';
-  }
-  if (!IDLE.includes(s.idle.behaviour)) errors['idle.behaviour'] = 'Choose clear or show.';
-  if (s.buttons.length > 2) errors.buttons = 'Discord shows at most 2 buttons.';
-  s.buttons.forEach((b, i) => {
-    const label = [...new Intl.Segmenter().segment(b.label.trim())].length;
-    if (label < 1 || label > 32) errors[`buttons.${i}.label`] = 'A label of 1 to 32 characters.';
-    if (!isHttpsUrl(b.url)) errors[`buttons.${i}.url`] = 'An https:// link.';
-  });
-  s.ignoreProjects.forEach((g, i) => {
-    const problem = globProblem(g);
-    if (problem !== null) errors[`ignoreProjects.${i}`] = problem;
-  });
-  const t = s.notifications.thresholds;
-  if (!t.every((v) => Number.isInteger(v) && v >= 1 && v <= 99) || new Set(t).size !== t.length) {
-    errors['notifications.thresholds'] = 'Whole, different percentages from 1 to 99.';
-  }
-  if (!THEMES.includes(s.general.theme)) errors['general.theme'] = 'Choose system, light or dark.';
-  if (!(Number.isInteger(s.general.staleMinutes) && s.general.staleMinutes >= 1 && s.general.staleMinutes <= 1440)) {
-    errors['general.staleMinutes'] = 'Between 1 and 1440 minutes.';
-  }
-  return errors;
-}
-
-export function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function imageKeyProblem(value: string): string | null {
-  const v = value.trim();
-  if (v === '') return null;
-  if (/^https?:\/\//i.test(v)) return isHttpsUrl(v) ? null : 'Image links must be https://.';
-  if (v.length > 256) return 'At most 256 characters.';
-  return /^[a-z0-9_.-]+$/i.test(v) ? null : 'An asset key uses letters, digits, - _ and . only.';
-}
+export { CLIENT_ID_RE, isHttpsUrl } from '../settings/rules.js';
+export { validateSettings, type FieldErrors } from '../settings/settings.js';
 
 export function toSettings(c: PresenceConfig): Settings {
   return {
@@ -218,6 +141,7 @@ export function toSettings(c: PresenceConfig): Settings {
       trayTitle: c.general.tray_title,
       checkUpdates: c.general.check_updates,
     },
+    limits: { askCodex: c.limits.ask_codex },
   };
 }
 
@@ -264,7 +188,8 @@ export function applySettings(base: PresenceConfig, s: Settings): PresenceConfig
       theme: s.general.theme,
       stale_minutes: s.general.staleMinutes,
       tray_title: s.general.trayTitle,
-      check_updates: s.general.checkUpdates ?? base.general.check_updates,
+      check_updates: s.general.checkUpdates,
     },
+    limits: { ...base.limits, ask_codex: s.limits.askCodex },
   };
 }
