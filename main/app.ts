@@ -12,8 +12,8 @@ import {
 import { runDoctor } from '../src/cli/doctor.js';
 import { resolveCodexHome } from '../src/codex/home.js';
 import { listRolloutFiles } from '../src/rollout/files.js';
-import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
 import { ConfigFileError, type LoadedConfig, type WriteResult } from '../src/config/store.js';
+import { tidySettings, validateSettings } from '../src/settings/settings.js';
 import type { DiscordClientState } from '../src/discord/client.js';
 import {
   claimInstance,
@@ -44,7 +44,7 @@ export interface ConfigPort {
   /** Reads only: problems are reported, not written back, until Settings is saved (issue 11). */
   load(): Promise<LoadedConfig>;
   /** Writes what the settings window changed; resolves to what the file now holds. */
-  save(config: PresenceConfig): Promise<WriteResult>;
+  save(config: Settings): Promise<WriteResult>;
 }
 
 export interface AppOptions {
@@ -67,7 +67,7 @@ export const HISTORY_BROADCAST_MS = 1000;
 export class TrayApp {
   private readonly edges: ElectronEdges;
   private services: CoreServices | null = null;
-  private config: PresenceConfig | null = null;
+  private config: Settings | null = null;
   private tray: TrayLike | null = null;
   private popover: WindowLike | null = null;
   private settingsWindow: WindowLike | null = null;
@@ -157,7 +157,7 @@ export class TrayApp {
         body: `Defaults are used for them; the file is not changed until you save Settings (a copy of the original is kept). ${loaded.problems.join('; ')}`,
       });
     }
-    this.notifier.configure(this.config.notifications.thresholds, this.config.notifications.on_reset);
+    this.notifier.configure(this.config.notifications.thresholds, this.config.notifications.onReset);
     this.launchAtLogin = await this.loginItem.isEnabled();
 
     this.services = new CoreServices({
@@ -180,7 +180,7 @@ export class TrayApp {
     this.tray.onClick(() => this.togglePopover());
     this.registerIpc();
     await this.services.startWatching();
-    this.startUpdates(this.config.general.check_updates);
+    this.startUpdates(this.config.general.checkUpdates);
     this.rebuildMenu();
     // macOS login items get no arguments: a start at login stays in the tray too.
     const atLogin = this.edges.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
@@ -396,19 +396,19 @@ export class TrayApp {
   async saveSettings(settings: Settings): Promise<SaveResult> {
     const errors = validateSettings(settings);
     if (Object.keys(errors).length > 0 || this.config === null) return { ok: false, errors };
-    let next: PresenceConfig;
+    let next: Settings;
     try {
-      next = (await this.opts.config.save(applySettings(this.config, settings))).config;
+      next = (await this.opts.config.save(tidySettings(settings))).config;
     } catch (error) {
       if (!(error instanceof ConfigFileError)) throw error;
       return { ok: false, errors: { _form: error.message } };
     }
     this.config = next;
-    this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
+    this.notifier.configure(next.notifications.thresholds, next.notifications.onReset);
     await this.services?.applyConfig(next);
-    this.updates?.setEnabled(next.general.check_updates);
+    this.updates?.setEnabled(next.general.checkUpdates);
     if (this.tray !== null && this.services !== null) this.updateTray(this.services.snapshot);
-    const saved = toSettings(next);
+    const saved = structuredClone(next);
     // Every open window follows at once: a theme or privacy change must reach the open popover.
     this.broadcast(CHANNELS.settingsChanged, saved);
     this.pushAppState();
@@ -511,7 +511,7 @@ export class TrayApp {
     this.tray.setImage(trayIconState(snapshot));
     this.tray.setToolTip(trayTooltip(snapshot, now));
     if (this.edges.platform === 'darwin')
-      this.tray.setTitle(this.config?.general.tray_title ? trayTitle(snapshot, now) : '');
+      this.tray.setTitle(this.config?.general.trayTitle ? trayTitle(snapshot, now) : '');
   }
 
   private rebuildMenu(): void {
@@ -578,7 +578,7 @@ export class TrayApp {
     };
     on(CHANNELS.getSnapshot, () => services().snapshot);
     on(CHANNELS.getAppState, () => this.appState);
-    on(CHANNELS.getSettings, () => (this.config === null ? null : toSettings(this.config)));
+    on(CHANNELS.getSettings, () => (this.config === null ? null : structuredClone(this.config)));
     on(CHANNELS.saveSettings, ([s]) => this.saveSettings(s as Settings));
     on(CHANNELS.setPaused, ([b]) => this.setPaused(b as boolean));
     on(CHANNELS.setLaunchAtLogin, ([b]) => this.setLaunchAtLogin(b as boolean));

@@ -1,5 +1,5 @@
 import { resolveCodexHome } from '../src/codex/home.js';
-import type { PresenceConfig } from '../src/config/schema.js';
+import type { Settings } from '../src/contract/index.js';
 import { PresenceClient, type DiscordClientState } from '../src/discord/client.js';
 import type { DiscordActivity } from '../src/discord/payload.js';
 import { PresencePublisher } from '../src/presence/publisher.js';
@@ -14,7 +14,7 @@ import { readHistory } from '../src/history/store.js';
 import { buildView } from '../src/history/view.js';
 
 export interface ServicesOptions {
-  config: PresenceConfig;
+  config: Settings;
   env: NodeJS.ProcessEnv;
   /** Sent to Codex as clientInfo when asking for the account's limits. */
   appVersion: string;
@@ -35,7 +35,7 @@ export interface ServicesOptions {
  * the watcher, anything else re-renders the activity.
  */
 export class CoreServices {
-  private config: PresenceConfig;
+  private config: Settings;
   private monitor: UsageMonitor;
   readonly client: PresenceClient;
   private publisher: PresencePublisher;
@@ -113,7 +113,7 @@ export class CoreServices {
       refused === null
         ? backfillFromState(read.state)
         : { phase: 'error' as const, filesDone: 0, filesTotal: 0, message: refused };
-    return buildView(read.state, query, now, backfill, this.config.ignore_projects);
+    return buildView(read.state, query, now, backfill, this.config.ignoreProjects);
   }
 
   /** "Clear history": only the publisher writes the file. */
@@ -135,14 +135,14 @@ export class CoreServices {
   }
 
   /** Applies a saved config live. */
-  async applyConfig(next: PresenceConfig): Promise<void> {
+  async applyConfig(next: Settings): Promise<void> {
     const previous = this.config;
     this.config = next;
     const home = this.homeFor(next);
     if (
       home !== this.codexHome ||
-      next.general.stale_minutes !== previous.general.stale_minutes ||
-      next.limits.ask_codex !== previous.limits.ask_codex
+      next.general.staleMinutes !== previous.general.staleMinutes ||
+      next.limits.askCodex !== previous.limits.askCodex
     ) {
       const homeChanged = home !== this.codexHome;
       this.codexHome = home;
@@ -189,7 +189,7 @@ export class CoreServices {
       dataDir,
       codexHome: this.codexHome,
       now: () => this.now(),
-      ignore: () => this.config.ignore_projects,
+      ignore: () => this.config.ignoreProjects,
       ...(onChange === undefined ? {} : { onChange: () => onChange() }),
       log: (m) => this.opts.onError(new Error(m)),
     });
@@ -217,8 +217,8 @@ export class CoreServices {
   private makeMonitor(): UsageMonitor {
     return new UsageMonitor({
       codexHome: this.codexHome,
-      sessionStaleMs: this.config.general.stale_minutes * 60_000,
-      account: this.config.limits.ask_codex ? { env: this.opts.env, clientVersion: this.opts.appVersion } : null,
+      sessionStaleMs: this.config.general.staleMinutes * 60_000,
+      account: this.config.limits.askCodex ? { env: this.opts.env, clientVersion: this.opts.appVersion } : null,
       onError: this.opts.onError,
     });
   }
@@ -227,11 +227,11 @@ export class CoreServices {
     return new PresencePublisher({ source: this.monitor, client: this.client, config: () => this.config });
   }
 
-  private homeFor(config: PresenceConfig): string {
-    return resolveCodexHome({ explicit: config.general.codex_home || null, env: this.opts.env });
+  private homeFor(config: Settings): string {
+    return resolveCodexHome({ explicit: config.general.codexHome || null, env: this.opts.env });
   }
 
-  private clientIdFor(config: PresenceConfig): string {
-    return config.discord_enabled ? config.discord_client_id : '';
+  private clientIdFor(config: Settings): string {
+    return config.discordEnabled ? config.discordClientId : '';
   }
 }

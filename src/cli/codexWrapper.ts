@@ -136,8 +136,8 @@ async function startPublishing(
   }
   const recorder = instanceRecorder(stateDir);
   try {
-    const monitor = new UsageMonitor({ codexHome, sessionStaleMs: cfg.general.stale_minutes * 60_000 });
-    const client = new PresenceClient({ clientId: cfg.discord_enabled ? cfg.discord_client_id : '', env: io.env });
+    const monitor = new UsageMonitor({ codexHome, sessionStaleMs: cfg.general.staleMinutes * 60_000 });
+    const client = new PresenceClient({ clientId: cfg.discordEnabled ? cfg.discordClientId : '', env: io.env });
     const offState = client.onState((s) => void recorder.record(s));
     await recorder.record(client.state);
     await monitor.start();

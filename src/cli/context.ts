@@ -9,7 +9,7 @@ import {
   UNUSABLE_FIX,
 } from '../config/store.js';
 import { quoted } from '../format/quoted.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from './commands.js';
@@ -78,7 +78,7 @@ export async function cliContext(options: GlobalOptions, io: CliIo, how: Context
       );
     }
   }
-  const fromConfig = config.config.general.codex_home.trim();
+  const fromConfig = config.config.general.codexHome.trim();
   const codexHome =
     options.codexHome === null && fromConfig !== ''
       ? resolveCodexHome({ explicit: fromConfig, env: io.env })
@@ -124,6 +124,6 @@ export function writtenThrough(path: string, written: Pick<WriteResult, 'written
 }
 
 /** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */
-export function accountAskSettings(config: PresenceConfig, env: NodeJS.ProcessEnv): AccountAskSettings | null {
-  return config.limits.ask_codex ? { env, clientVersion: VERSION } : null;
+export function accountAskSettings(config: Settings, env: NodeJS.ProcessEnv): AccountAskSettings | null {
+  return config.limits.askCodex ? { env, clientVersion: VERSION } : null;
 }

@@ -5,7 +5,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { listRolloutFiles } from '../rollout/files.js';
 import { RolloutReader } from '../rollout/reader.js';
-import { CLIENT_ID_RE } from '../config/schema.js';
+import { CLIENT_ID_RE } from '../settings/rules.js';
 import { quoted } from '../format/quoted.js';
 import type { LoadedConfig } from '../config/store.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
@@ -207,9 +207,9 @@ export async function runDoctor(
   const c = config.config;
   checks.push(configCheck(config));
 
-  const idSet = CLIENT_ID_RE.test(c.discord_client_id);
+  const idSet = CLIENT_ID_RE.test(c.discordClientId);
   checks.push(
-    !c.discord_enabled
+    !c.discordEnabled
       ? {
           id: 'client-id',
           status: 'warn',
@@ -217,7 +217,7 @@ export async function runDoctor(
           detail: 'presence is switched off in the config (discord_enabled: false)',
         }
       : idSet
-        ? { id: 'client-id', status: 'ok', title: 'Discord application id', detail: c.discord_client_id }
+        ? { id: 'client-id', status: 'ok', title: 'Discord application id', detail: c.discordClientId }
         : {
             id: 'client-id',
             status: 'fail',
@@ -261,7 +261,7 @@ export async function runDoctor(
     try {
       const connection = await IpcConnection.open(
         found,
-        c.discord_client_id,
+        c.discordClientId,
         { handshakeTimeoutMs: 3000, onClose: () => undefined },
         attempts,
       );
@@ -287,7 +287,7 @@ export async function runDoctor(
     const engine = new UsageEngine({ codexHome, now: () => now, account: accountAskSettings(c, io.env) });
     await engine.coldStart();
     // The account is asked first, so the limit check sees the freshest figures from either source.
-    const account = await accountCheck(engine, c.limits.ask_codex);
+    const account = await accountCheck(engine, c.limits.askCodex);
     const snap = engine.snapshot();
     const special = snap.diagnostics.skippedEntries;
     if (special.count > 0) checks.push(skippedEntriesCheck(special.count, special.entries));

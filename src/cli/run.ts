@@ -1,5 +1,5 @@
 import { PresenceClient, type DiscordClientState } from '../discord/client.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import {
   claimInstance,
   currentProcessInfo,
@@ -75,15 +75,15 @@ async function runUntilSignal(
   let note = (message: string): void => io.stderr(`${message}\n`);
   const monitor = new UsageMonitor({
     codexHome,
-    sessionStaleMs: cfg.general.stale_minutes * 60_000,
+    sessionStaleMs: cfg.general.staleMinutes * 60_000,
     account: accountAskSettings(cfg, io.env),
     onError: (e) => options.verbose && note(`watch: ${e.message}`),
   });
   // A stop ends the reads under way at once (a compressed bomb must not hold the exit up), even during start.
   void stopSignal.then(() => monitor.stop());
-  const enabled = cfg.discord_enabled && cfg.discord_client_id !== '';
+  const enabled = cfg.discordEnabled && cfg.discordClientId !== '';
   const client = new PresenceClient({
-    clientId: enabled ? cfg.discord_client_id : '',
+    clientId: enabled ? cfg.discordClientId : '',
     env: io.env,
     log: (m) => options.verbose && note(`discord: ${m}`),
   });
@@ -128,7 +128,7 @@ async function runUntilSignal(
     dataDir: presenceDataDir(io.env),
     codexHome,
     now: io.now,
-    ignore: () => cfg.ignore_projects,
+    ignore: () => cfg.ignoreProjects,
     onChange: redrawHistory,
     log: (m) => note(`codex-discord-presence: ${m}`),
     signal: opening.signal,
@@ -158,9 +158,9 @@ async function runUntilSignal(
 }
 
 /** The client's state, with a disabled reason worded for the command line (the config key, and `doctor`). */
-function cliDiscordState(state: DiscordClientState, cfg: PresenceConfig, configPath: string): DiscordClientState {
+function cliDiscordState(state: DiscordClientState, cfg: Settings, configPath: string): DiscordClientState {
   if (state.state !== 'disabled') return state;
-  if (!cfg.discord_enabled) return { state: 'disabled', reason: `discord_enabled is false in ${configPath}` };
+  if (!cfg.discordEnabled) return { state: 'disabled', reason: `discord_enabled is false in ${configPath}` };
   return {
     state: 'disabled',
     reason: `No Discord application id is set: put yours in discord_client_id in ${configPath} (\`${BINARY} doctor\` checks it)`,
@@ -265,7 +265,7 @@ interface LiveView {
   note(message: string): void;
 }
 
-function liveView(io: CliIo, terminal: TerminalSize, cfg: PresenceConfig): LiveView {
+function liveView(io: CliIo, terminal: TerminalSize, cfg: Settings): LiveView {
   const painted = painter(colorEnabled(io.env, true));
   let drawn: string[] = [];
   const note = (message: string): void => {
@@ -283,7 +283,7 @@ function liveView(io: CliIo, terminal: TerminalSize, cfg: PresenceConfig): LiveV
       publishing,
       onDiscord:
         publishing && discord.state === 'connected'
-          ? sessionShownOnDiscord(snapshot, cfg.ignore_projects, cfg.idle.after_minutes, now)
+          ? sessionShownOnDiscord(snapshot, cfg.ignoreProjects, cfg.idle.afterMinutes, now)
           : null,
       now,
       layout: layoutFor(columns),

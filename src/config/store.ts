@@ -4,10 +4,21 @@ import { quoted } from '../format/quoted.js';
 import { bytesFill, fileStamp, linkExclusive, tempName, writeNew, writeNewUnder } from '../fs/atomic.js';
 import { describeFailure, readBounded } from '../fs/readBounded.js';
 import { LinkLoopError, linkTarget } from '../fs/linkTarget.js';
+import type { Settings } from '../contract/index.js';
+import { normalizeFile } from '../settings/fromFile.js';
+import { isObject } from '../settings/kinds.js';
+import type { Kept } from '../settings/migrations.js';
+import { defaultSettings } from '../settings/settings.js';
 import { withFileLock } from './lock.js';
-import { isObj, normalizeConfig } from './normalize.js';
-import { CONFIG_FILE_NAME, defaultConfig, type PresenceConfig } from './schema.js';
 import { serializeConfig } from './serialize.js';
+
+/**
+ * The config file, `$CODEX_HOME/discord-presence-config.json`: the same file
+ * and the same key names the earlier Rust tool used, so its users keep their
+ * settings (src/settings/migrations.ts). Keys this app does not use are kept
+ * on every write.
+ */
+export const CONFIG_FILE_NAME = 'discord-presence-config.json';
 
 /**
  * What reading the config found. Reading never writes: `status`, `doctor`
@@ -16,7 +27,12 @@ import { serializeConfig } from './serialize.js';
  * the settings window, all through `writeConfig`.
  */
 export interface LoadedConfig {
-  config: PresenceConfig;
+  /** The settings the file holds (defaults for what it does not, or when it cannot be used). */
+  config: Settings;
+  /** The file as parsed, unknown keys included; null when it is missing or cannot be used. */
+  raw: Record<string, unknown> | null;
+  /** Values a migration took out of use and keeps in the file (`legacy_discord_client_id`…). */
+  kept: Kept;
   path: string;
   exists: boolean;
   /**
@@ -35,7 +51,7 @@ export interface LoadedConfig {
 }
 
 export interface WriteResult {
-  config: PresenceConfig;
+  config: Settings;
   /** The file that holds the config: the path written to, or the target of its symlinks (written through). */
   writtenTo: string;
   /** Whether the file changed (false when it already held exactly this). */
@@ -83,12 +99,21 @@ interface Parsed {
   fileError: string | null;
   problems: string[];
   migratedFrom: number | null;
-  config: PresenceConfig;
+  kept: Kept;
+  config: Settings;
 }
 
 /** Pure: bytes as an editor wrote them (Notepad's BOM included) to a config and what is wrong with it. */
 export function parseConfigBytes(bytes: Buffer | null): Parsed {
-  const none = { raw: null, text: null, bom: false, problems: [], migratedFrom: null, config: defaultConfig() };
+  const none = {
+    raw: null,
+    text: null,
+    bom: false,
+    problems: [],
+    migratedFrom: null,
+    kept: {},
+    config: defaultSettings(),
+  };
   if (bytes === null) return { ...none, fileError: null };
   const bom = bytes.subarray(0, 3).equals(BOM);
   const body = bom ? bytes.subarray(3) : bytes;
@@ -104,8 +129,8 @@ export function parseConfigBytes(bytes: Buffer | null): Parsed {
   } catch (error) {
     return { ...none, fileError: `it is not valid JSON (${quoted((error as Error).message)})` };
   }
-  if (!isObj(raw)) return { ...none, fileError: `it is JSON but not an object (${describe(raw)})` };
-  const n = normalizeConfig(raw);
+  if (!isObject(raw)) return { ...none, fileError: `it is JSON but not an object (${describe(raw)})` };
+  const n = normalizeFile(raw);
   return {
     raw,
     text,
@@ -113,12 +138,13 @@ export function parseConfigBytes(bytes: Buffer | null): Parsed {
     fileError: null,
     problems: n.problems,
     migratedFrom: n.migratedFrom,
-    config: n.config,
+    kept: n.kept,
+    config: n.settings,
   };
 }
 
 /** The bytes a write puts in the file: the file's text with the keys this app owns set, its BOM kept. */
-function renderConfig(parsed: Parsed, config: PresenceConfig): Buffer {
+function renderConfig(parsed: Parsed, config: Settings): Buffer {
   const original = parsed.raw !== null && parsed.text !== null ? { raw: parsed.raw, text: parsed.text } : null;
   const text = Buffer.from(serializeConfig(original, config), 'utf8');
   return parsed.bom ? Buffer.concat([BOM, text]) : text;
@@ -228,6 +254,8 @@ export async function loadConfig(path: string, opts: { folderMustExist?: boolean
 function result(path: string, exists: boolean, p: Parsed): LoadedConfig {
   return {
     config: p.config,
+    raw: p.raw,
+    kept: p.kept,
     path,
     exists,
     fileError: p.fileError,
@@ -282,7 +310,7 @@ export interface WriteOptions {
  */
 export async function writeConfig(
   path: string,
-  update: (current: LoadedConfig) => PresenceConfig | null,
+  update: (current: LoadedConfig) => Settings | null,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
   if (options.createFolder === true) await mkdir(dirname(path), { recursive: true });
@@ -311,7 +339,7 @@ interface ConfigFile {
 
 async function writeLocked(
   file: ConfigFile,
-  update: (current: LoadedConfig) => PresenceConfig | null,
+  update: (current: LoadedConfig) => Settings | null,
   options: WriteOptions,
 ): Promise<WriteResult> {
   const { path, target, name } = file;

@@ -1,4 +1,4 @@
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import type { PresenceClient } from '../discord/client.js';
 import type { DiscordActivity } from '../discord/payload.js';
 import type { UsageSnapshot } from '../usage/types.js';
@@ -12,7 +12,7 @@ export interface SnapshotSource {
 export interface PublisherOptions {
   source: SnapshotSource;
   client: PresenceClient;
-  config: () => PresenceConfig;
+  config: () => Settings;
   now?: () => number;
 }
 
@@ -61,15 +61,15 @@ export class PresencePublisher {
     const snapshot = this.opts.source.current();
     const config = this.opts.config();
     const now = this.now();
-    const busy = visibleSessions(snapshot, config.ignore_projects).filter(
+    const busy = visibleSessions(snapshot, config.ignoreProjects).filter(
       (s) => s.status === 'working' || s.status === 'waiting',
     );
     if (busy.length > 0) this.lastBusyAt = now;
     else if (this.lastBusyAt === null) {
-      const latest = visibleSessions(snapshot, config.ignore_projects)[0]?.lastActivityAt;
+      const latest = visibleSessions(snapshot, config.ignoreProjects)[0]?.lastActivityAt;
       if (latest) this.lastBusyAt = Date.parse(latest);
     }
-    const enabled = config.discord_enabled && !this.paused;
+    const enabled = config.discordEnabled && !this.paused;
     this.lastActivity = enabled ? buildActivity({ snapshot, config, now, lastBusyAt: this.lastBusyAt }) : null;
     this.opts.client.setActivity(this.lastActivity);
     this.scheduleIdle(config, busy.length > 0);
@@ -83,11 +83,11 @@ export class PresencePublisher {
     await this.opts.client.stop(timeoutMs);
   }
 
-  private scheduleIdle(config: PresenceConfig, busy: boolean): void {
+  private scheduleIdle(config: Settings, busy: boolean): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (busy || this.lastBusyAt === null || this.unsubscribe === null) return;
-    const at = this.lastBusyAt + config.idle.after_minutes * 60_000;
+    const at = this.lastBusyAt + config.idle.afterMinutes * 60_000;
     const wait = at - this.now();
     if (wait <= 0) return;
     this.idleTimer = setTimeout(() => {

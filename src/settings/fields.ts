@@ -37,9 +37,9 @@ const IDLE: readonly IdleBehaviour[] = ['clear', 'show'];
 const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 const MINUTES = 'Between 1 and 1440 minutes.';
 
-/** A privacy override: an invalid one in the file hides its field. */
+/** A privacy override (null follows the preset): an invalid one in the file hides its field. */
 const override = (key: string): Field<boolean | null> =>
-  tristate(key, { closed: { value: false, expected: ', not true, false or null' } });
+  tristate(key, { closed: { value: false, expected: ', not true, false or null' }, absentWhenNull: true });
 
 /** A `details` / `state` template: one with an unknown placeholder, in the file too, is not used (issue #10 §2). */
 const template = (key: string, row: number, id: string): Field<string> =>

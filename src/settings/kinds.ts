@@ -40,10 +40,12 @@ export interface Field<V> {
   read?(value: unknown, reading: Reading, plain: () => V): V;
   /** Privacy fails closed: what an invalid value in the file stands for, and how the problem words what is expected. */
   readonly closed?: { value: V; expected: string };
+  /** Written as no key at all when null: the Rust tool reads the key as a plain boolean. */
+  readonly absentWhenNull?: boolean;
   readonly control?: Control;
 }
 
-type Extra<V> = Pick<Field<V>, 'tidy' | 'read' | 'closed' | 'control'>;
+type Extra<V> = Pick<Field<V>, 'tidy' | 'read' | 'closed' | 'absentWhenNull' | 'control'>;
 
 /** Strings and lists crossing IPC are bounded: a settings window never sends more. */
 const MAX_TEXT = 4096;
