@@ -139,6 +139,27 @@ export default tseslint.config(
     },
   },
   {
+    // The settings table and its rules (issue 22 §3): below config, presence and history, so none of them
+    // needs another for a rule; pure, so the renderer's field list and card preview share it.
+    files: ['src/settings/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        group: ['../*', '!../settings', '!../contract', '!../format', 'node:*'],
+        message: 'src/settings may import only contract and format (and no node: module: the renderer uses it).',
+      }),
+    },
+  },
+  {
+    // The config file: where the settings live on disk. It reads and writes; what a value means is src/settings'.
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        group: ['../*', '!../config', '!../settings', '!../contract', '!../format', '!../fs'],
+        message: 'src/config may import only settings, contract, format and fs.',
+      }),
+    },
+  },
+  {
     // Transport only (issue 22 §5): framing, sockets, backoff. What an activity says is src/presence's.
     files: ['src/discord/**/*.ts'],
     rules: {
@@ -157,14 +178,14 @@ export default tseslint.config(
           '../*',
           '!../presence',
           '!../discord',
-          '!../config',
+          '!../settings',
+          '!../contract',
           '!../usage',
           '!../rollout',
           '!../codex',
           '!../format',
-          '!../contract',
         ],
-        message: 'src/presence may import only discord, config, usage, rollout, codex, format and contract.',
+        message: 'src/presence may import only discord, settings, contract, usage, rollout, codex and format.',
       }),
     },
   },
@@ -231,6 +252,8 @@ export default tseslint.config(
                 '!**/src/contract/*',
                 '!**/src/format',
                 '!**/src/format/*',
+                '!**/src/settings',
+                '!**/src/settings/*',
                 '!**/src/config',
                 '!**/src/config/schema*',
                 '!**/src/presence',
@@ -242,7 +265,7 @@ export default tseslint.config(
                 '!**/src/usage/aggregate*',
               ],
               message:
-                'The renderer may import only src/contract and the pure preview modules (format, config/schema, presence/{activity,privacy,template}, usage/aggregate).',
+                'The renderer may import only src/contract and the pure preview modules (format, settings, config/schema, presence/{activity,privacy,template}, usage/aggregate).',
             },
           ],
         },

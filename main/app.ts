@@ -1,5 +1,4 @@
 import { CHANNELS, type AppState, type SaveResult, type Settings } from '../src/contract/index.js';
-import { toSettings, type PresenceConfig } from '../src/config/schema.js';
 import { presenceDataDir } from '../src/history/location.js';
 import { presenceStateDir } from '../src/instance/stateDir.js';
 import { startPublisher, type Publisher, type PublisherState } from '../src/publisher/index.js';
@@ -106,13 +105,13 @@ export class TrayApp {
     if (this.edges.platform === 'darwin') app.hideDock();
 
     const config = await this.config.load();
-    this.notifier.configure(config.notifications.thresholds, config.notifications.on_reset);
+    this.notifier.configure(config.notifications.thresholds, config.notifications.onReset);
     this.launchAtLogin = await this.loginItem.isEnabled();
     const publisher = this.startPublishing(config);
     this.tray = new AppTray(this.edges, () => this.popover.toggle());
     registerIpc(this.edges, ipcTable(this.ipcApp()), () => this.windows.trustedIds());
     await publisher.watching;
-    this.startUpdates(config.general.check_updates);
+    this.startUpdates(config.general.checkUpdates);
     this.rebuildMenu();
     // macOS login items get no arguments: a start at login stays in the tray too.
     const atLogin = this.edges.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
@@ -149,12 +148,12 @@ export class TrayApp {
     const saved = await this.config.save(settings);
     if (!saved.ok) return saved;
     const next = saved.config;
-    this.notifier.configure(next.notifications.thresholds, next.notifications.on_reset);
+    this.notifier.configure(next.notifications.thresholds, next.notifications.onReset);
     await this.publisher?.applyConfig(next, codexHomeOf(next, this.edges.env));
-    this.updates?.setEnabled(next.general.check_updates);
+    this.updates?.setEnabled(next.general.checkUpdates);
     const snapshot = this.publisher?.state.snapshot ?? null;
-    if (snapshot !== null) this.tray?.show(snapshot, next.general.tray_title);
-    const shown = toSettings(next);
+    if (snapshot !== null) this.tray?.show(snapshot, next.general.trayTitle);
+    const shown = structuredClone(next);
     // Every open window follows at once: a theme or privacy change must reach the open popover.
     this.windows.broadcast(CHANNELS.settingsChanged, shown);
     this.pushAppState();
@@ -181,7 +180,7 @@ export class TrayApp {
     this.edges.app.exit(0);
   }
 
-  private startPublishing(config: PresenceConfig): Publisher {
+  private startPublishing(config: Settings): Publisher {
     const publisher = startPublisher({
       kind: 'gui',
       version: this.edges.app.getVersion(),
@@ -206,7 +205,7 @@ export class TrayApp {
   private onPublisherState(next: PublisherState, previous: PublisherState): void {
     const snapshot = next.snapshot;
     if (snapshot !== previous.snapshot && snapshot !== null) {
-      this.tray?.show(snapshot, this.config.current?.general.tray_title === true);
+      this.tray?.show(snapshot, this.config.current?.general.trayTitle === true);
       for (const notice of this.notifier.check(snapshot)) this.edges.notify(notice);
       this.windows.broadcast(CHANNELS.snapshotChanged, snapshot);
     }

@@ -1,5 +1,5 @@
 import type { SaveResult, Settings } from '../src/contract/index.js';
-import { applySettings, toSettings, validateSettings, type PresenceConfig } from '../src/config/schema.js';
+import { tidySettings, validateSettings } from '../src/settings/settings.js';
 import { ConfigFileError, type LoadedConfig, type WriteResult } from '../src/config/store.js';
 import type { ElectronEdges } from './edges.js';
 
@@ -10,12 +10,12 @@ export interface ConfigPort {
   /** Reads only: problems are reported, not written back, until Settings is saved (issue 11). */
   load(): Promise<LoadedConfig>;
   /** Writes what the settings window changed; resolves to what the file now holds. */
-  save(config: PresenceConfig): Promise<WriteResult>;
+  save(config: Settings): Promise<WriteResult>;
 }
 
 /** The app's config: read once at start (saying what is wrong with the file), written only by Save. */
 export class AppConfig {
-  private config: PresenceConfig | null = null;
+  private config: Settings | null = null;
 
   constructor(
     private readonly port: ConfigPort,
@@ -27,16 +27,16 @@ export class AppConfig {
   }
 
   /** The config in use; null before `load`. */
-  get current(): PresenceConfig | null {
+  get current(): Settings | null {
     return this.config;
   }
 
   get settings(): Settings | null {
-    return this.config === null ? null : toSettings(this.config);
+    return this.config === null ? null : structuredClone(this.config);
   }
 
   /** Reads the file; a file that cannot be used, or invalid values, are logged and said in a notice. */
-  async load(): Promise<PresenceConfig> {
+  async load(): Promise<Settings> {
     const loaded = await this.port.load();
     this.config = loaded.config;
     const path = this.port.path;
@@ -57,11 +57,11 @@ export class AppConfig {
   }
 
   /** Validates and writes what the settings window sent; the saved config, or why nothing was saved. */
-  async save(settings: Settings): Promise<Extract<SaveResult, { ok: false }> | { ok: true; config: PresenceConfig }> {
+  async save(settings: Settings): Promise<Extract<SaveResult, { ok: false }> | { ok: true; config: Settings }> {
     const errors = validateSettings(settings);
     if (Object.keys(errors).length > 0 || this.config === null) return { ok: false, errors };
     try {
-      this.config = (await this.port.save(applySettings(this.config, settings))).config;
+      this.config = (await this.port.save(tidySettings(settings))).config;
     } catch (error) {
       if (!(error instanceof ConfigFileError)) throw error;
       return { ok: false, errors: { _form: error.message } };

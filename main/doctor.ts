@@ -24,7 +24,7 @@ export async function appDoctor(edge: AppDoctorEdge): Promise<DoctorResult> {
       env: edge.env,
       platform: edge.platform,
       now: edge.now,
-      account: accountAsk(config.config.limits.ask_codex, edge.env, edge.version),
+      account: accountAsk(config.config.limits.askCodex, edge.env, edge.version),
       stateDir: edge.stateDir,
     }),
   );

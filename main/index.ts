@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveCodexHome } from '../src/codex/home.js';
-import { CONFIG_FILE_NAME } from '../src/config/schema.js';
+import { CONFIG_FILE_NAME } from '../src/config/store.js';
 import { settingsFile } from '../src/config/settingsFile.js';
 import { APP_NAME, TrayApp } from './app.js';
 import type { ConfigPort } from './appConfig.js';

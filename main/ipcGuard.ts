@@ -1,6 +1,7 @@
 import type { HistoryQuery, Settings } from '../src/contract/index.js';
 import { isDay } from '../src/history/day.js';
 import { MAX_HISTORY_DAYS } from '../src/history/view.js';
+import { isSettings } from '../src/settings/settings.js';
 
 /**
  * What a message from a renderer must be before its handler sees it: from
@@ -76,60 +77,7 @@ export function isAppUrl(url: string): boolean {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length <= 4096;
-const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const isBoolOrNull = (v: unknown): boolean => v === null || typeof v === 'boolean';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-
-/** The shape of Settings (types only; value rules are the config schema's `validateSettings`). */
-export function isSettings(v: unknown): v is Settings {
-  if (!isObj(v) || !isStr(v.discordClientId) || !isBool(v.discordEnabled)) return false;
-  const p = v.privacy;
-  if (!isObj(p) || !isStr(p.preset)) return false;
-  for (const k of ['showProjectName', 'showGitBranch', 'showModel', 'showTokens', 'showLimits', 'showActivity']) {
-    if (!isBoolOrNull(p[k])) return false;
-  }
-  const d = v.display;
-  if (!isObj(d)) return false;
-  for (const k of [
-    'largeImageKey',
-    'largeText',
-    'smallImageKey',
-    'smallText',
-    'detailsTemplate',
-    'stateTemplate',
-    'stateLine',
-  ]) {
-    if (!isStr(d[k])) return false;
-  }
-  if (!(d.countdownBelowPercent === null || isInt(d.countdownBelowPercent))) return false;
-  const idle = v.idle;
-  if (!isObj(idle) || !isInt(idle.afterMinutes) || !isStr(idle.behaviour)) return false;
-  if (
-    !Array.isArray(v.buttons) ||
-    v.buttons.length > 10 ||
-    !v.buttons.every((b) => isObj(b) && isStr(b.label) && isStr(b.url))
-  )
-    return false;
-  if (!Array.isArray(v.ignoreProjects) || v.ignoreProjects.length > 200 || !v.ignoreProjects.every(isStr)) return false;
-  const n = v.notifications;
-  if (
-    !isObj(n) ||
-    !Array.isArray(n.thresholds) ||
-    n.thresholds.length > 20 ||
-    !n.thresholds.every(isInt) ||
-    !isBool(n.onReset)
-  )
-    return false;
-  const g = v.general;
-  return (
-    isObj(g) &&
-    isStr(g.codexHome) &&
-    isStr(g.theme) &&
-    isInt(g.staleMinutes) &&
-    isBool(g.trayTitle) &&
-    (g.checkUpdates === undefined || isBool(g.checkUpdates))
-  );
-}
 
 /** `openExternal` goes only to these https origins. */
 export const EXTERNAL_ALLOWLIST = new Set([

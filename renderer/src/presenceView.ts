@@ -1,5 +1,5 @@
 import type { CodexSessionSnapshot, Settings } from '../../src/contract/index.js';
-import { matchesGlob } from '../../src/presence/privacy.js';
+import { matchesGlob } from '../../src/settings/glob.js';
 import { visibleFor } from './privacyView.js';
 
 /**

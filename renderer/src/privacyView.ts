@@ -1,8 +1,7 @@
 import type { Settings } from '../../src/contract/index.js';
-import { applySettings, defaultConfig } from '../../src/config/schema.js';
 import { resolvePrivacy, type Visible } from '../../src/presence/privacy.js';
 
 /** What privacy lets through, from the settings the UI holds (the same rules the publisher uses). */
 export function visibleFor(settings: Settings): Visible {
-  return resolvePrivacy(applySettings(defaultConfig(), settings).privacy);
+  return resolvePrivacy(settings.privacy);
 }

@@ -10,7 +10,7 @@ import {
 } from '../config/store.js';
 import { configIssues } from '../config/issues.js';
 import { quoted } from '../format/quoted.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import { accountAsk } from '../usage/accountSource.js';
 import type { AccountAskSettings } from '../usage/engine.js';
 import type { GlobalOptions } from './args.js';
@@ -80,7 +80,7 @@ export async function cliContext(options: GlobalOptions, io: CliIo, how: Context
       );
     }
   }
-  const fromConfig = config.config.general.codex_home.trim();
+  const fromConfig = config.config.general.codexHome.trim();
   const codexHome =
     options.codexHome === null && fromConfig !== ''
       ? resolveCodexHome({ explicit: fromConfig, env: io.env })
@@ -115,6 +115,6 @@ export function writtenThrough(path: string, written: Pick<WriteResult, 'written
 }
 
 /** How to ask `codex app-server` for the account's limits, or null when `limits.ask_codex` is off. */
-export function accountAskSettings(config: PresenceConfig, env: NodeJS.ProcessEnv): AccountAskSettings | null {
-  return accountAsk(config.limits.ask_codex, env, VERSION);
+export function accountAskSettings(config: Settings, env: NodeJS.ProcessEnv): AccountAskSettings | null {
+  return accountAsk(config.limits.askCodex, env, VERSION);
 }

@@ -65,7 +65,7 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     return 2;
   }
   const { config } = await cliContext(options, io);
-  const read = await readHistoryView(io, days, config.config.ignore_projects);
+  const read = await readHistoryView(io, days, config.config.ignoreProjects);
   const { view, path } = read;
   if (options.verbose) io.stderr(`history: reading ${path}\n`);
   if (options.verbose && read.adjusted > 0) {

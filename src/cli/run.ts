@@ -1,5 +1,5 @@
 import type { DiscordClientState } from '../discord/client.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import { instancePath } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { presenceDataDir } from '../history/location.js';
@@ -148,9 +148,9 @@ async function notPublishing(
 }
 
 /** The client's state, with a disabled reason worded for the command line (the config key, and `doctor`). */
-function cliDiscordState(state: DiscordClientState, cfg: PresenceConfig, configPath: string): DiscordClientState {
+function cliDiscordState(state: DiscordClientState, cfg: Settings, configPath: string): DiscordClientState {
   if (state.state !== 'disabled') return state;
-  if (!cfg.discord_enabled) return { state: 'disabled', reason: `discord_enabled is false in ${configPath}` };
+  if (!cfg.discordEnabled) return { state: 'disabled', reason: `discord_enabled is false in ${configPath}` };
   return {
     state: 'disabled',
     reason: `No Discord application id is set: put yours in discord_client_id in ${configPath} (\`${BINARY} doctor\` checks it)`,

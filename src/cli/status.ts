@@ -31,7 +31,7 @@ async function snapshotOf({ codexHome, config }: CliContext, io: CliIo, refresh:
   const engine = new UsageEngine({
     codexHome,
     now: io.now,
-    sessionStaleMs: config.config.general.stale_minutes * 60_000,
+    sessionStaleMs: config.config.general.staleMinutes * 60_000,
     account: refresh === 'never' ? null : accountAskSettings(config.config, io.env),
   });
   await engine.coldStart();
@@ -90,7 +90,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const publisher = live === null ? null : withoutCmdline(live);
   // The Tokens row needs today and six days: read from the file's tail, not the whole file (issue 21 §4).
   const historyFile = cliHistoryPath(io);
-  const read = await readRecentTotals(historyFile, io.now(), config.config.ignore_projects);
+  const read = await readRecentTotals(historyFile, io.now(), config.config.ignoreProjects);
   // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
   // short, and `history` (and the publisher's next start) deal with a damaged file.
   io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));

@@ -1,5 +1,6 @@
-import { open, stat, unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { quoted } from '../format/quoted.js';
+import { bytesFill, createNew } from '../fs/atomic.js';
 import { readBounded } from '../fs/readBounded.js';
 
 /** A lock older than this belongs to a writer that died: a write takes milliseconds. */
@@ -26,17 +27,7 @@ async function acquire(lockPath: string): Promise<string> {
   const token = `${process.pid} ${Date.now()} ${Math.random().toString(36).slice(2)}`;
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(token);
-      } finally {
-        await handle.close();
-      }
-      return token;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (await createNew(lockPath, bytesFill(token), { sync: false })) return token;
     await reclaimIfStale(lockPath);
     if (Date.now() > deadline) {
       const holder = (await lockToken(lockPath)) ?? '';
@@ -52,11 +43,7 @@ async function reclaimIfStale(lockPath: string): Promise<void> {
   const seen = await stat(lockPath).catch(() => null);
   if (seen === null || Date.now() - seen.mtimeMs < LOCK_STALE_MS) return;
   const guard = `${lockPath}.reclaim`;
-  let handle;
-  try {
-    handle = await open(guard, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!(await createNew(guard, async () => undefined, { sync: false }))) {
     // The guard's own holder died mid-reclaim: it is as stale as the lock was.
     const g = await stat(guard).catch(() => null);
     if (g !== null && Date.now() - g.mtimeMs > LOCK_STALE_MS) await unlink(guard).catch(() => undefined);
@@ -67,7 +54,6 @@ async function reclaimIfStale(lockPath: string): Promise<void> {
     const now = await stat(lockPath).catch(() => null);
     if (now !== null && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs) await unlink(lockPath);
   } finally {
-    await handle.close();
     await unlink(guard).catch(() => undefined);
   }
 }

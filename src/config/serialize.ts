@@ -1,33 +1,63 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { Settings } from '../contract/index.js';
+import { FIELDS } from '../settings/fields.js';
+import { normalizeFile, showsPrivacyMode } from '../settings/fromFile.js';
+import { isObject } from '../settings/kinds.js';
+import { CONFIG_SCHEMA_VERSION, CONFIG_VERSION_KEY, KEPT_KEYS, PRIVACY_MODE_KEY } from '../settings/migrations.js';
+import { getAt, rows } from '../settings/paths.js';
 import { detectStyle, editJson, JsonEditError, type JsonEdit, type JsonStyle } from './jsonEdit.js';
-import { isObj } from './normalize.js';
-import { CONFIG_SCHEMA_VERSION, CONFIG_VERSION_KEY, defaultConfig, type PresenceConfig } from './schema.js';
 
 type Obj = Record<string, unknown>;
 
-/** Sections whose keys this app owns one by one; their other keys belong to someone else. */
-const SECTIONS = ['privacy', 'display', 'idle', 'notifications', 'general', 'limits'] as const;
-/** Keys a migration or repair adds to keep a value it had to take out of use. */
-const KEPT_VALUES = ['legacy_discord_client_id', 'invalid_discord_client_id'] as const;
-/** The Rust tool reads these as plain booleans: `null` ("follow the preset") is written as no key at all. */
-const SHARED_BOOLEANS = new Set([
-  'show_project_name',
-  'show_git_branch',
-  'show_model',
-  'show_tokens',
-  'show_limits',
-  'show_activity',
-]);
-
-/** Every key path this app writes, as [section, key] (section null: top level). */
+/**
+ * Every key this app writes, as [section, key] (section null: top level), in
+ * the order a new file has them: our schema version, each setting's file key
+ * (src/settings/fields.ts), and the Rust tool's privacy mode after the preset.
+ */
 export function ownedPaths(): [string | null, string][] {
-  const d = defaultConfig();
-  const out: [string | null, string][] = [];
-  for (const [k, v] of Object.entries(d)) {
-    if ((SECTIONS as readonly string[]).includes(k) && isObj(v)) for (const sub of Object.keys(v)) out.push([k, sub]);
-    else out.push([null, k]);
+  const keys = rows(FIELDS).flatMap(([, field]) =>
+    field.key === 'privacy.preset' ? [field.key, PRIVACY_MODE_KEY] : [field.key],
+  );
+  return [CONFIG_VERSION_KEY, ...keys].map((key): [string | null, string] => {
+    const dot = key.indexOf('.');
+    return dot === -1 ? [null, key] : [key.slice(0, dot), key.slice(dot + 1)];
+  });
+}
+
+/** Nothing at this key: the key is removed, or not written. */
+const ABSENT = Symbol('absent');
+
+const FIELDS_BY_KEY = new Map(rows(FIELDS).map(([, field]) => [field.key, field]));
+
+/** A value as the file keeps it at `key`: an override that follows the preset is no key at all. */
+function fileValue(key: string, value: unknown): unknown {
+  return value === null && FIELDS_BY_KEY.get(key)?.absentWhenNull === true ? ABSENT : value;
+}
+
+/**
+ * What each owned key holds once `settings` are written over a file that
+ * read as `raw` (null: a new file). The Rust tool's privacy mode stays on,
+ * with the file's privacy keys as they are, while the settings still say
+ * what it stands for; any other privacy choice turns it off.
+ */
+function ownedValues(raw: Obj | null, settings: Settings): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const [path, field] of rows(FIELDS)) values.set(field.key, fileValue(field.key, getAt(settings, path)));
+  values.set(PRIVACY_MODE_KEY, false);
+  const read = raw === null ? null : normalizeFile(raw);
+  if (read !== null && read.privacyMode !== null && showsPrivacyMode(settings)) {
+    for (const [key, value] of Object.entries(read.privacyMode)) values.set(key, fileValue(key, value));
   }
-  return out;
+  const onDisk = raw?.[CONFIG_VERSION_KEY];
+  values.set(
+    CONFIG_VERSION_KEY,
+    Math.max(CONFIG_SCHEMA_VERSION, typeof onDisk === 'number' && Number.isInteger(onDisk) ? onDisk : 0),
+  );
+  for (const key of KEPT_KEYS) {
+    const kept = read?.kept[key];
+    if (kept !== undefined) values.set(key, kept);
+  }
+  return values;
 }
 
 /** The file as it was read: its text (without a byte order mark) and what JSON.parse made of it. */
@@ -38,15 +68,15 @@ export interface ConfigText {
 
 /**
  * The file's text: the file (`original`, what it holds now) with the keys
- * this app owns set from `config`. Every other key, at any depth, stays as it
+ * this app owns set from `settings`. Every other key, at any depth, stays as it
  * is and where it is (issue 11: the file is shared with the Rust tool, whose
  * `schema_version`, `pricing`, `presence_layout`… are not ours to touch), and
  * so does its text (issue 21 §6): the file is edited in place, member by
  * member (`jsonEdit.ts`), so numbers, spacing, key order and line endings
  * that are not ours come back byte for byte. A new file is written whole.
  */
-export function serializeConfig(original: ConfigText | null, config: PresenceConfig): string {
-  const want = wantedObject(original?.raw ?? null, config);
+export function serializeConfig(original: ConfigText | null, settings: Settings): string {
+  const want = wantedObject(original?.raw ?? null, settings);
   // Nothing of the file to keep (no file, or `{}`): written whole, in its line ending if it has one.
   if (original === null || Object.keys(original.raw).length === 0) return wholeFile(want, original?.text ?? null);
   try {
@@ -78,28 +108,22 @@ function detectStyleOrNull(text: string): JsonStyle | null {
   }
 }
 
-/** What the file must hold once written: `raw` with the keys this app owns set from `config`. */
-function wantedObject(raw: Obj | null, config: PresenceConfig): Obj {
+/** What the file must hold once written: `raw` with the keys this app owns set from `settings`. */
+function wantedObject(raw: Obj | null, settings: Settings): Obj {
   const out: Obj = { ...(raw ?? {}) };
+  const values = ownedValues(raw, settings);
   for (const [section, key] of ownedPaths()) {
+    const value = values.get(section === null ? key : `${section}.${key}`);
     if (section === null) {
-      out[key] = config[key];
+      out[key] = value;
       continue;
     }
-    const from = config[section] as Obj;
-    const target: Obj = isObj(out[section]) ? { ...out[section] } : {};
-    const value = from[key];
-    if (section === 'privacy' && SHARED_BOOLEANS.has(key) && value === null) delete target[key];
+    const target: Obj = isObject(out[section]) ? { ...out[section] } : {};
+    if (value === ABSENT) delete target[key];
     else target[key] = value;
     out[section] = target;
   }
-  for (const key of KEPT_VALUES) if (config[key] !== undefined) out[key] = config[key];
-  const onDisk = raw?.[CONFIG_VERSION_KEY];
-  out[CONFIG_VERSION_KEY] = Math.max(
-    CONFIG_SCHEMA_VERSION,
-    typeof config[CONFIG_VERSION_KEY] === 'number' ? config[CONFIG_VERSION_KEY] : 0,
-    typeof onDisk === 'number' && Number.isInteger(onDisk) ? onDisk : 0,
-  );
+  for (const key of KEPT_KEYS) if (values.has(key)) out[key] = values.get(key);
   return out;
 }
 
@@ -121,7 +145,7 @@ function editsFor(raw: Obj, want: Obj): JsonEdit[] {
       continue;
     }
     const had = raw[section];
-    if (!isObj(had)) {
+    if (!isObject(had)) {
       if (!done.has(section)) edits.push({ path: [section], value: want[section] });
       done.add(section);
       continue;
@@ -131,31 +155,10 @@ function editsFor(raw: Obj, want: Obj): JsonEdit[] {
       if (Object.hasOwn(had, key)) edits.push({ path: [section, key], remove: true });
     } else if (!sameValue(had, target, key)) edits.push({ path: [section, key], value: target[key] });
   }
-  for (const key of KEPT_VALUES) top(key);
-  top(CONFIG_VERSION_KEY);
+  for (const key of KEPT_KEYS) top(key);
   return edits;
 }
 
 function sameValue(a: Obj, b: Obj, key: string): boolean {
   return Object.hasOwn(a, key) === Object.hasOwn(b, key) && isDeepStrictEqual(a[key], b[key]);
-}
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/**
- * Three-way merge of the keys this app owns: what the settings window changed
- * (`ours` against the `base` it loaded) wins; everything it left alone takes
- * what the file holds now (`theirs`), so an edit made in the meantime, by hand
- * or by another process, is not undone by an unrelated save.
- */
-export function mergeConfigs(base: PresenceConfig, ours: PresenceConfig, theirs: PresenceConfig): PresenceConfig {
-  const out = structuredClone(theirs);
-  for (const [section, key] of ownedPaths()) {
-    const pick = (c: PresenceConfig): unknown => (section === null ? c[key] : (c[section] as Obj)[key]);
-    if (same(pick(ours), pick(base))) continue;
-    if (section === null) out[key] = structuredClone(pick(ours));
-    else (out[section] as Obj)[key] = structuredClone(pick(ours));
-  }
-  for (const key of KEPT_VALUES) if (!same(ours[key], base[key])) out[key] = ours[key];
-  return out;
 }

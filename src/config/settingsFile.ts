@@ -1,11 +1,11 @@
-import { defaultConfig, type PresenceConfig } from './schema.js';
-import { mergeConfigs } from './serialize.js';
+import type { Settings } from '../contract/index.js';
+import { defaultSettings, mergeSettings } from '../settings/settings.js';
 import { loadConfig, writeConfig, type LoadedConfig, type WriteResult } from './store.js';
 
 export interface SettingsFile {
   readonly path: string;
   load(): Promise<LoadedConfig>;
-  save(config: PresenceConfig): Promise<WriteResult>;
+  save(config: Settings): Promise<WriteResult>;
 }
 
 /**
@@ -18,21 +18,22 @@ export interface SettingsFile {
  * through to its target (`writeConfig`).
  */
 export function settingsFile(path: string): SettingsFile {
-  let base: PresenceConfig | null = null;
+  let base: Settings | null = null;
   return {
     path,
     async load() {
       const loaded = await loadConfig(path);
-      base = loaded.config;
+      // A copy: the caller may change what it got, and the merge must see what the file held.
+      base = structuredClone(loaded.config);
       return loaded;
     },
     async save(config) {
-      const from = base ?? defaultConfig();
-      const written = await writeConfig(path, (current) => mergeConfigs(from, config, current.config), {
+      const from = base ?? defaultSettings();
+      const written = await writeConfig(path, (current) => mergeSettings(from, config, current.config), {
         replaceUnusable: true,
         createFolder: true,
       });
-      base = written.config;
+      base = structuredClone(written.config);
       return written;
     },
   };

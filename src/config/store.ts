@@ -1,13 +1,24 @@
-import { constants } from 'node:fs';
-import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { quoted } from '../format/quoted.js';
+import { bytesFill, fileStamp, linkExclusive, tempName, writeNew, writeNewUnder } from '../fs/atomic.js';
 import { describeFailure, readBounded } from '../fs/readBounded.js';
 import { LinkLoopError, linkTarget } from '../fs/linkTarget.js';
+import type { Settings } from '../contract/index.js';
+import { normalizeFile } from '../settings/fromFile.js';
+import { isObject } from '../settings/kinds.js';
+import type { Kept } from '../settings/migrations.js';
+import { defaultSettings } from '../settings/settings.js';
 import { withFileLock } from './lock.js';
-import { isObj, normalizeConfig } from './normalize.js';
-import { CONFIG_FILE_NAME, defaultConfig, type PresenceConfig } from './schema.js';
 import { serializeConfig } from './serialize.js';
+
+/**
+ * The config file, `$CODEX_HOME/discord-presence-config.json`: the same file
+ * and the same key names the earlier Rust tool used, so its users keep their
+ * settings (src/settings/migrations.ts). Keys this app does not use are kept
+ * on every write.
+ */
+export const CONFIG_FILE_NAME = 'discord-presence-config.json';
 
 /**
  * What reading the config found. Reading never writes: `status`, `doctor`
@@ -16,7 +27,12 @@ import { serializeConfig } from './serialize.js';
  * the settings window, all through `writeConfig`.
  */
 export interface LoadedConfig {
-  config: PresenceConfig;
+  /** The settings the file holds (defaults for what it does not, or when it cannot be used). */
+  config: Settings;
+  /** The file as parsed, unknown keys included; null when it is missing or cannot be used. */
+  raw: Record<string, unknown> | null;
+  /** Values a migration took out of use and keeps in the file (`legacy_discord_client_id`…). */
+  kept: Kept;
   path: string;
   exists: boolean;
   /**
@@ -35,7 +51,7 @@ export interface LoadedConfig {
 }
 
 export interface WriteResult {
-  config: PresenceConfig;
+  config: Settings;
   /** The file that holds the config: the path written to, or the target of its symlinks (written through). */
   writtenTo: string;
   /** Whether the file changed (false when it already held exactly this). */
@@ -83,12 +99,21 @@ interface Parsed {
   fileError: string | null;
   problems: string[];
   migratedFrom: number | null;
-  config: PresenceConfig;
+  kept: Kept;
+  config: Settings;
 }
 
 /** Pure: bytes as an editor wrote them (Notepad's BOM included) to a config and what is wrong with it. */
 export function parseConfigBytes(bytes: Buffer | null): Parsed {
-  const none = { raw: null, text: null, bom: false, problems: [], migratedFrom: null, config: defaultConfig() };
+  const none = {
+    raw: null,
+    text: null,
+    bom: false,
+    problems: [],
+    migratedFrom: null,
+    kept: {},
+    config: defaultSettings(),
+  };
   if (bytes === null) return { ...none, fileError: null };
   const bom = bytes.subarray(0, 3).equals(BOM);
   const body = bom ? bytes.subarray(3) : bytes;
@@ -104,8 +129,8 @@ export function parseConfigBytes(bytes: Buffer | null): Parsed {
   } catch (error) {
     return { ...none, fileError: `it is not valid JSON (${quoted((error as Error).message)})` };
   }
-  if (!isObj(raw)) return { ...none, fileError: `it is JSON but not an object (${describe(raw)})` };
-  const n = normalizeConfig(raw);
+  if (!isObject(raw)) return { ...none, fileError: `it is JSON but not an object (${describe(raw)})` };
+  const n = normalizeFile(raw);
   return {
     raw,
     text,
@@ -113,12 +138,13 @@ export function parseConfigBytes(bytes: Buffer | null): Parsed {
     fileError: null,
     problems: n.problems,
     migratedFrom: n.migratedFrom,
-    config: n.config,
+    kept: n.kept,
+    config: n.settings,
   };
 }
 
 /** The bytes a write puts in the file: the file's text with the keys this app owns set, its BOM kept. */
-function renderConfig(parsed: Parsed, config: PresenceConfig): Buffer {
+function renderConfig(parsed: Parsed, config: Settings): Buffer {
   const original = parsed.raw !== null && parsed.text !== null ? { raw: parsed.raw, text: parsed.text } : null;
   const text = Buffer.from(serializeConfig(original, config), 'utf8');
   return parsed.bom ? Buffer.concat([BOM, text]) : text;
@@ -228,6 +254,8 @@ export async function loadConfig(path: string, opts: { folderMustExist?: boolean
 function result(path: string, exists: boolean, p: Parsed): LoadedConfig {
   return {
     config: p.config,
+    raw: p.raw,
+    kept: p.kept,
     path,
     exists,
     fileError: p.fileError,
@@ -282,7 +310,7 @@ export interface WriteOptions {
  */
 export async function writeConfig(
   path: string,
-  update: (current: LoadedConfig) => PresenceConfig | null,
+  update: (current: LoadedConfig) => Settings | null,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
   if (options.createFolder === true) await mkdir(dirname(path), { recursive: true });
@@ -311,7 +339,7 @@ interface ConfigFile {
 
 async function writeLocked(
   file: ConfigFile,
-  update: (current: LoadedConfig) => PresenceConfig | null,
+  update: (current: LoadedConfig) => Settings | null,
   options: WriteOptions,
 ): Promise<WriteResult> {
   const { path, target, name } = file;
@@ -361,33 +389,25 @@ async function writeLocked(
 }
 
 async function writeTemp(file: ConfigFile, bytes: Buffer, before: FileState): Promise<string> {
-  const tmp = `${file.target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
+  const tmp = tempName(file.target);
+  await writeNew(tmp, async (handle) => {
     await handle.writeFile(bytes);
-    if (before.mode !== null && process.platform !== 'win32') {
-      // Keep the file's mode and owner: a rename would otherwise leave ours.
-      await handle.chmod(before.mode);
-      const uid = before.uid ?? -1;
-      const gid = before.gid ?? -1;
-      if (uid !== process.getuid?.() || gid !== process.getgid?.()) {
-        try {
-          await handle.chown(uid, gid);
-        } catch {
-          throw new ConfigFileError(
-            `${file.name} belongs to another user (uid ${uid}); replacing it would change its owner, so it is left as it is`,
-            file.path,
-          );
-        }
+    if (before.mode === null || process.platform === 'win32') return;
+    // Keep the file's mode and owner: a rename would otherwise leave ours.
+    await handle.chmod(before.mode);
+    const uid = before.uid ?? -1;
+    const gid = before.gid ?? -1;
+    if (uid !== process.getuid?.() || gid !== process.getgid?.()) {
+      try {
+        await handle.chown(uid, gid);
+      } catch {
+        throw new ConfigFileError(
+          `${file.name} belongs to another user (uid ${uid}); replacing it would change its owner, so it is left as it is`,
+          file.path,
+        );
       }
     }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
+  });
   return tmp;
 }
 
@@ -406,8 +426,8 @@ async function swapIn(
   now: Date,
   backups: string[],
 ): Promise<boolean> {
-  if (expected === null) return linkExclusive(tmp, path);
-  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.aside`;
+  if (expected === null) return placeOwn(tmp, path);
+  const aside = tempName(path, 'aside');
   try {
     await rename(path, aside);
   } catch (error) {
@@ -420,7 +440,7 @@ async function swapIn(
     await putBack(aside, path, now, backups);
     return false;
   }
-  if (!(await linkExclusive(tmp, path))) {
+  if (!(await placeOwn(tmp, path))) {
     // Someone created a new file meanwhile; theirs stays, ours is redone on top of it.
     await unlink(aside);
     return false;
@@ -441,7 +461,7 @@ async function swapIn(
  */
 async function recoverAside(path: string, now: Date, backups: string[]): Promise<void> {
   for (const aside of await asidesOf(path)) {
-    if (await linkExclusive(aside, path)) await unlink(aside);
+    if (await placeOwn(aside, path)) await unlink(aside);
     else {
       const held = await readOwn(aside);
       if (held !== null) backups.push(await writeBackup(path, held, now));
@@ -458,7 +478,7 @@ async function asidesOf(path: string): Promise<string[]> {
 }
 
 async function putBack(aside: string, path: string, now: Date, backups: string[]): Promise<void> {
-  if (await linkExclusive(aside, path)) {
+  if (await placeOwn(aside, path)) {
     await unlink(aside);
     return;
   }
@@ -468,50 +488,19 @@ async function putBack(aside: string, path: string, now: Date, backups: string[]
   await unlink(aside);
 }
 
-/** link() fails when the target exists, so it is an exclusive create that places finished content. */
-async function linkExclusive(from: string, to: string): Promise<boolean> {
-  try {
-    await link(from, to);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
-  }
-  // File systems without hard links (FAT, some network shares): copy with an exclusive create.
-  try {
-    const handle = await open(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      await handle.writeFile((await readOwn(from)) ?? Buffer.alloc(0));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+/** Puts a file of ours (a temporary or moved-aside copy) at `to` only if nothing is there (`linkExclusive`). */
+function placeOwn(from: string, to: string): Promise<boolean> {
+  return linkExclusive(from, to, async () => (await readOwn(from)) ?? Buffer.alloc(0));
 }
 
 /** `<file>.<timestamp>.bak`, the exact bytes (not decoded text: invalid UTF-8 survives). */
-async function writeBackup(path: string, bytes: Buffer, now: Date): Promise<string> {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  for (let n = 0; ; n++) {
-    const backup = `${path}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
-    try {
-      const handle = await open(backup, 'wx', 0o600);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return backup;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw error;
-    }
-  }
+function writeBackup(path: string, bytes: Buffer, now: Date): Promise<string> {
+  return writeNewUnder(backupNames(path, now), bytesFill(bytes));
+}
+
+function* backupNames(path: string, now: Date): Generator<string> {
+  const stamp = fileStamp(now);
+  for (let n = 0; n <= 1001; n++) yield `${path}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

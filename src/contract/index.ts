@@ -104,7 +104,12 @@ export interface PresenceButton {
   url: string;
 }
 
-/** What the settings window edits. Mirrors the config file (docs/api/codex-presence.md). */
+/**
+ * The settings: what the settings window edits, and the config everywhere in
+ * code. One row per setting in src/settings/fields.ts (its file key, default,
+ * rule); the file keeps the earlier Rust tool's snake_case keys
+ * (docs/api/codex-presence.md).
+ */
 export interface Settings {
   discordClientId: string;
   discordEnabled: boolean;
@@ -137,9 +142,11 @@ export interface Settings {
     theme: Theme;
     staleMinutes: number;
     trayTitle: boolean;
-    /** Check GitHub Releases for app updates; absent keeps the saved value. */
-    checkUpdates?: boolean;
+    /** The tray app checks GitHub Releases for app updates (at start and every 6 h). */
+    checkUpdates: boolean;
   };
+  /** `askCodex`: ask `codex app-server` for the account's limits (at start, every 10 min, on popover open). */
+  limits: { askCodex: boolean };
 }
 
 /** `saveSettings` resolves to the saved settings, or to one message per invalid field (dotted path → message). */

@@ -1,5 +1,5 @@
 import { configIssues } from '../config/issues.js';
-import { CLIENT_ID_RE } from '../config/schema.js';
+import { CLIENT_ID_RE } from '../settings/rules.js';
 import type { LoadedConfig } from '../config/store.js';
 import { BINARY } from '../format/binary.js';
 import { quoted } from '../format/quoted.js';
@@ -36,15 +36,15 @@ export function configCheck(config: LoadedConfig): Check {
 
 /** Is the Discord application id one Discord could know? (Whether it does is the handshake's check.) */
 export function hasClientId({ config }: LoadedConfig): boolean {
-  return CLIENT_ID_RE.test(config.discord_client_id);
+  return CLIENT_ID_RE.test(config.discordClientId);
 }
 
 export function clientIdCheck(loaded: LoadedConfig): Check {
   const c = loaded.config;
   const base = { id: 'client-id', title: 'Discord application id' } as const;
-  if (!c.discord_enabled)
+  if (!c.discordEnabled)
     return { ...base, status: 'warn', detail: 'presence is switched off in the config (discord_enabled: false)' };
-  if (hasClientId(loaded)) return { ...base, status: 'ok', detail: c.discord_client_id };
+  if (hasClientId(loaded)) return { ...base, status: 'ok', detail: c.discordClientId };
   return {
     ...base,
     status: 'fail',

@@ -115,7 +115,7 @@ async function discordFacts(edge: DoctorEdge): Promise<DiscordFacts> {
   try {
     const connection = await IpcConnection.open(
       found,
-      edge.config.config.discord_client_id,
+      edge.config.config.discordClientId,
       { handshakeTimeoutMs: 3000, onClose: () => undefined },
       attempts,
     );

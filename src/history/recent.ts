@@ -1,5 +1,5 @@
 import type { BackfillPhase, HistoryView } from '../contract/index.js';
-import { matchesGlob } from '../presence/glob.js';
+import { matchesGlob } from '../settings/glob.js';
 import { lastDays } from './day.js';
 import type { HistoryRecord, RecentRecord } from './records.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BackfillState, HistoryQuery, HistoryView, UsageSnapshot, UsageWindow } from '../contract/index.js';
 import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
-import { matchesGlob } from '../presence/glob.js';
+import { matchesGlob } from '../settings/glob.js';
 import { GitResolver } from '../usage/git.js';
 import { cursorOf, rangeRecord, type BackfillRecord, type FileRecord, type LimitRecord } from './records.js';
 import { LineCheck } from '../codex/ranges.js';

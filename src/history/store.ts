@@ -1,6 +1,7 @@
-import { appendFile, lstat, mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { copyFromHandle } from '../fs/copyHandle.js';
+import { fileStamp, replaceByRename, writeNewUnder } from '../fs/atomic.js';
+import { copyRange } from '../fs/copyHandle.js';
 import { withRegularFile } from '../fs/readBounded.js';
 import { processIdentity } from '../instance/processInfo.js';
 import { LineCheck } from '../codex/ranges.js';
@@ -293,24 +294,16 @@ export class HistoryStore {
     // Everything applied so far is in `lines`: lines still queued would repeat it.
     this.queued = [];
     this.state = state;
+    // A name of this process's own (removeOrphans knows it), reused if a crash left it.
     const tmp = `${this.target}.tmp-${process.pid}`;
-    let written = false;
-    const handle = await open(tmp, 'w');
-    try {
-      for (let i = 0; i < lines.length; i += WRITE_BATCH)
-        await writeAll(handle, lines.slice(i, i + WRITE_BATCH).join(''));
-      await handle.sync();
-      written = true;
-    } finally {
-      await handle.close();
-      if (!written) await unlink(tmp).catch(() => undefined);
-    }
-    try {
-      await rename(tmp, this.target);
-    } catch (error) {
-      await unlink(tmp).catch(() => undefined);
-      throw error;
-    }
+    await replaceByRename(
+      this.target,
+      async (handle) => {
+        for (let i = 0; i < lines.length; i += WRITE_BATCH)
+          await writeAll(handle, lines.slice(i, i + WRITE_BATCH).join(''));
+      },
+      { tmp, overwriteTmp: true, mode: 0o666 },
+    );
     this.baseBytes = bytes;
     this.appended = 0;
     this.sinceSummary = 0;
@@ -327,24 +320,18 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
 }
 
 function backupName(target: string, now: number): string {
-  return `${target}.damaged-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+  return `${target}.damaged-${fileStamp(now)}`;
 }
 
 /**
  * The exact bytes that were read, from the handle that read them (never the
- * path again, which may since be something else), next to the target.
+ * path again, which may since be something else), next to the target. Two
+ * starts in one millisecond (or a clock set back) get a second name, never
+ * the first again.
  */
-async function backUp(handle: FileHandle, bytes: number, target: string, now: number): Promise<string> {
+function backUp(handle: FileHandle, bytes: number, target: string, now: number): Promise<string> {
   const name = backupName(target, now);
-  try {
-    await copyFromHandle(handle, bytes, name);
-    return name;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Two starts in one millisecond (or a clock set back): a second name, never over the first.
-    await copyFromHandle(handle, bytes, `${name}-${process.pid}`);
-    return `${name}-${process.pid}`;
-  }
+  return writeNewUnder([name, `${name}-${process.pid}`], copyRange(handle, bytes), { mode: 0o666 });
 }
 
 /** `history.jsonl.tmp-<pid>`: a compaction in progress, or left by one whose process ended (a kill -9, a crash). */

@@ -8,7 +8,7 @@ import type {
   HistoryWindow,
   HistoryWindowKind,
 } from '../contract/index.js';
-import { matchesGlob } from '../presence/glob.js';
+import { matchesGlob } from '../settings/glob.js';
 import { windowLabel } from '../usage/windows.js';
 import { wireTime, wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bytesFill, createComplete, createNew, replaceByRename } from '../fs/atomic.js';
 import { pidExists, processIdentity } from './processInfo.js';
 
 export const INSTANCE_FILE = 'codex-discord-presence.instance.json';
@@ -160,45 +160,14 @@ export async function claimInstance(
   throw new Error(`could not take the lock ${path}: it keeps changing`);
 }
 
-/** Writes `text` to `path` only if `path` does not exist; true when this call created it. */
-async function exclusiveCreate(path: string, text: string): Promise<boolean> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(tmp, path);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
-      // A file system without hard links (FAT, some network shares): plain O_EXCL.
-      // A reader may then see the file before it is written; it waits (UNREADABLE_GRACE_MS).
-      return createExclusive(path, text);
-    }
-    throw error;
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-}
-
-async function createExclusive(path: string, text: string): Promise<boolean> {
-  try {
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-    } finally {
-      await handle.close();
-    }
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+/**
+ * Writes `text` to `path` only if `path` does not exist; true when this call
+ * created it. Where the file system has no hard links (FAT, some network
+ * shares) it is a plain O_EXCL create: a reader may then see the file before
+ * it is written, and waits (UNREADABLE_GRACE_MS).
+ */
+function exclusiveCreate(path: string, text: string): Promise<boolean> {
+  return createComplete(path, text, { sync: false });
 }
 
 async function olderThan(path: string, ms: number): Promise<boolean> {
@@ -210,7 +179,7 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
 async function reclaimStale(path: string, staleText: string): Promise<void> {
   const guard = `${path}.reclaim`;
   const me = await currentProcessInfo('headless', '');
-  if (!(await createExclusive(guard, `${JSON.stringify(me)}\n`))) {
+  if (!(await createNew(guard, bytesFill(`${JSON.stringify(me)}\n`), { sync: false }))) {
     // Someone else is reclaiming. If that someone died inside the guard, the guard is stale itself.
     const holderText = await readFile(guard, 'utf8').catch(() => null);
     const holder = holderText === null ? null : parseInstance(holderText);
@@ -231,20 +200,7 @@ async function reclaimStale(path: string, staleText: string): Promise<void> {
 
 /** Replaces this process's own lock with new content (only the owner ever rewrites the lock). */
 async function rewriteOwn(stateDir: string, info: InstanceInfo): Promise<void> {
-  const path = instancePath(stateDir);
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
+  await replaceByRename(instancePath(stateDir), bytesFill(`${JSON.stringify(info, null, 2)}\n`));
 }
 
 /** Records this publisher's Discord state in its instance file (no-op if the file is not ours). */

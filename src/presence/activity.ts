@@ -1,17 +1,19 @@
 import { cut, LineCheck, MAX_TEXT_CHARS } from '../codex/ranges.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import type { DiscordActivity } from '../discord/payload.js';
 import { ACTIVITY_TEXT, shortWindowLabel } from './activityText.js';
 import { fitLabel, fitText } from './limits.js';
-import { MAX_TEMPLATE_CHARS, renderTemplate, type TemplateValues } from './template.js';
+import { renderTemplate, type TemplateValues } from './template.js';
+import { MAX_TEMPLATE_CHARS } from '../settings/template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
 import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../contract/index.js';
-import { matchesGlob, resolvePrivacy, type Visible } from './privacy.js';
+import { resolvePrivacy, type Visible } from './privacy.js';
+import { matchesGlob } from '../settings/glob.js';
 
 export interface BuildInput {
   snapshot: UsageSnapshot;
-  config: PresenceConfig;
+  config: Settings;
   now: number;
   /** When a shown session was last working or waiting (from the publisher); null if never. */
   lastBusyAt: number | null;
@@ -37,12 +39,12 @@ export interface PresenceFocus {
 /** The session the activity is about, picked once for the activity and for the "on Discord" marks. */
 export function presenceFocus(input: BuildInput): PresenceFocus {
   const { snapshot, config, now } = input;
-  const sessions = visibleSessions(snapshot, config.ignore_projects);
+  const sessions = visibleSessions(snapshot, config.ignoreProjects);
   const currentId = pickCurrent(sessions);
   const session = sessions.find((s) => s.id === currentId) ?? null;
   const busy = session !== null && (session.status === 'working' || session.status === 'waiting');
   const idleFor = busy ? 0 : now - (input.lastBusyAt ?? session?.lastActivityAt ?? 0);
-  return { sessions, session, idle: !busy && idleFor >= config.idle.after_minutes * 60_000 };
+  return { sessions, session, idle: !busy && idleFor >= config.idle.afterMinutes * 60_000 };
 }
 
 /** The activity, and the session it shows (null when it shows none: cleared, idle, or no session). */
@@ -126,9 +128,9 @@ function activityText(s: CodexSessionSnapshot): string {
   return ACTIVITY_TEXT[s.activity];
 }
 
-function detailsLine(config: PresenceConfig, values: TemplateValues, v: Visible): string {
+function detailsLine(config: Settings, values: TemplateValues, v: Visible): string {
   if (v.minimal) return MINIMAL_DETAILS;
-  const template = usable(config.display.details_template).trim() || '{activity} · {project}';
+  const template = usable(config.display.detailsTemplate).trim() || '{activity} · {project}';
   const text = renderTemplate(template, values);
   return text === '' ? MINIMAL_DETAILS : text;
 }
@@ -138,18 +140,18 @@ function idleDetails(v: Visible): string {
 }
 
 function stateLine(
-  config: PresenceConfig,
+  config: Settings,
   values: TemplateValues,
   snapshot: UsageSnapshot,
   session: CodexSessionSnapshot | null,
   v: Visible,
 ): string {
   if (v.minimal) return '';
-  const template = usable(config.display.state_template);
+  const template = usable(config.display.stateTemplate);
   if (template.trim() !== '') return renderTemplate(template, values);
   const limits = v.limits ? limitsText(snapshot) : '';
   const tokens = v.tokens && session !== null ? tokenTriplet(session.tokens) : '';
-  switch (config.display.state_line) {
+  switch (config.display.stateLine) {
     case 'tokens':
       return tokens || limits;
     case 'combined': {
@@ -168,29 +170,29 @@ function limitsText(snapshot: UsageSnapshot): string {
     .join(' · ');
 }
 
-function countdownEnd(config: PresenceConfig, primary: UsageWindow | null, v: Visible, now: number): number | null {
-  const threshold = config.display.countdown_below_percent;
+function countdownEnd(config: Settings, primary: UsageWindow | null, v: Visible, now: number): number | null {
+  const threshold = config.display.countdownBelowPercent;
   if (threshold === null || primary === null || !v.limits || primary.rolledOver || primary.resetsAt === null)
     return null;
   const end = primary.resetsAt;
   return primary.remainingPercent < threshold && end > now ? end : null;
 }
 
-function assets(config: PresenceConfig, session: CodexSessionSnapshot | null, v: Visible): DiscordActivity['assets'] {
+function assets(config: Settings, session: CodexSessionSnapshot | null, v: Visible): DiscordActivity['assets'] {
   const out: NonNullable<DiscordActivity['assets']> = {};
-  const large = verbatim(config.display.large_image_key.trim());
+  const large = verbatim(config.display.largeImageKey.trim());
   if (large !== null) {
     out.large_image = large;
     // Minimal is only "Coding with Codex": the CLI version is a detail of the session, so it is not sent (issue 11).
     // Only a version that looks like one (`0.171.0`): a rollout can say anything (issue 21 §6).
     const version = v.minimal ? null : new LineCheck(0).version(session?.cliVersion);
-    out.large_text = fitText(config.display.large_text.trim() || (version ? `Codex CLI ${version}` : 'Codex CLI'));
+    out.large_text = fitText(config.display.largeText.trim() || (version ? `Codex CLI ${version}` : 'Codex CLI'));
   }
-  const small = verbatim(config.display.small_image_key.trim());
+  const small = verbatim(config.display.smallImageKey.trim());
   if (small !== null && !v.minimal) {
     out.small_image = small;
     const model = v.model ? session?.model : null;
-    out.small_text = fitText(config.display.small_text.trim() || model || 'OpenAI');
+    out.small_text = fitText(config.display.smallText.trim() || model || 'OpenAI');
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { PrivacyConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 
 export interface Visible {
   project: boolean;
@@ -17,21 +17,19 @@ const PRESETS: Record<'minimal' | 'standard' | 'detailed', Omit<Visible, 'minima
   detailed: { project: true, branch: true, model: true, tokens: true, limits: true, activity: true },
 };
 
-/** The preset, then per-field overrides. The Rust tool's privacy mode (`enabled`) forces minimal. */
-export function resolvePrivacy(p: PrivacyConfig): Visible {
-  const preset = p.enabled ? 'minimal' : p.preset;
-  const base = PRESETS[preset];
-  const pick = (override: boolean | null, fallback: boolean): boolean => (p.enabled ? false : (override ?? fallback));
+/**
+ * The preset, then per-field overrides. (The Rust tool's privacy mode reads
+ * as the minimal preset with no override: src/settings/fromFile.ts.)
+ */
+export function resolvePrivacy(p: Settings['privacy']): Visible {
+  const base = PRESETS[p.preset];
   const v = {
-    project: pick(p.show_project_name, base.project),
-    branch: pick(p.show_git_branch, base.branch),
-    model: pick(p.show_model, base.model),
-    tokens: pick(p.show_tokens, base.tokens),
-    limits: pick(p.show_limits, base.limits),
-    activity: pick(p.show_activity, base.activity),
+    project: p.showProjectName ?? base.project,
+    branch: p.showGitBranch ?? base.branch,
+    model: p.showModel ?? base.model,
+    tokens: p.showTokens ?? base.tokens,
+    limits: p.showLimits ?? base.limits,
+    activity: p.showActivity ?? base.activity,
   };
   return { ...v, minimal: Object.values(v).every((x) => !x) };
 }
-
-/** The ignore list's glob matcher (linear-time, bounded patterns): see glob.ts. */
-export { matchesGlob } from './glob.js';

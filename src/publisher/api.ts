@@ -1,5 +1,5 @@
 import type { HistoryQuery, HistoryView } from '../contract/index.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import type { DiscordClientState } from '../discord/client.js';
 import type { InstanceKind } from '../instance/instanceFile.js';
 import type { FinalLock, LockState } from './lock.js';
@@ -10,7 +10,7 @@ export interface PublisherOptions {
   /** Our version: in the instance file, and sent to Codex as clientInfo. */
   version: string;
   env: NodeJS.ProcessEnv;
-  config: PresenceConfig;
+  config: Settings;
   codexHome: string;
   /** Where the publisher lock lives (src/instance/stateDir.ts). */
   stateDir: string;
@@ -19,7 +19,7 @@ export interface PublisherOptions {
   /** `run --takeover`: the tray app may be signalled too. */
   takeover?: boolean;
   /** The Discord state as this surface words it, in the state and in the instance file (`status` shows it). */
-  describeDiscord?: (state: DiscordClientState, config: PresenceConfig) => DiscordClientState;
+  describeDiscord?: (state: DiscordClientState, config: Settings) => DiscordClientState;
   /**
    * Messages from the parts: `watch` the errors the monitor recovered from (and a
    * state listener that threw), `discord` the client's log, `history` its notes.
@@ -41,7 +41,7 @@ export interface Publisher {
   readonly settled: Promise<FinalLock>;
   setPaused(paused: boolean): void;
   /** A saved config, applied live: a new home or staleness restarts the watcher, a new id reconnects Discord. */
-  applyConfig(config: PresenceConfig, codexHome: string): Promise<void>;
+  applyConfig(config: Settings, codexHome: string): Promise<void>;
   /** Reconnect now instead of at the next backoff step (the user pressed Retry). */
   retryDiscord(): void;
   /** Asks for the account's limits, at most once a minute (the popover opened; issue 12 §3). */

@@ -1,4 +1,4 @@
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import type { InstanceKind } from '../instance/instanceFile.js';
 
 /**
@@ -64,6 +64,6 @@ export const TAKEOVER = {
 } as const;
 
 /** The Discord application id the client uses: none (disabled) when presence is switched off. */
-export function discordClientId(config: PresenceConfig): string {
-  return config.discord_enabled ? config.discord_client_id.trim() : '';
+export function discordClientId(config: Settings): string {
+  return config.discordEnabled ? config.discordClientId.trim() : '';
 }

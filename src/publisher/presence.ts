@@ -1,4 +1,4 @@
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import type { PresenceClient } from '../discord/client.js';
 import { buildPresence, NO_PRESENCE, visibleSessions, type Presence } from '../presence/activity.js';
 import type { UsageSnapshot } from '../contract/index.js';
@@ -21,16 +21,16 @@ export class PresenceLoop {
   ) {}
 
   /** Sets what Discord shows for this snapshot and config (nothing while paused or switched off). */
-  show(snapshot: UsageSnapshot, config: PresenceConfig, paused: boolean): Presence {
+  show(snapshot: UsageSnapshot, config: Settings, paused: boolean): Presence {
     const now = this.now();
-    const visible = visibleSessions(snapshot, config.ignore_projects);
+    const visible = visibleSessions(snapshot, config.ignoreProjects);
     const busy = visible.some((s) => s.status === 'working' || s.status === 'waiting');
     if (busy) this.lastBusyAt = now;
     else if (this.lastBusyAt === null) {
       const latest = visible[0]?.lastActivityAt;
       if (latest !== undefined && latest !== null) this.lastBusyAt = latest;
     }
-    const enabled = config.discord_enabled && !paused;
+    const enabled = config.discordEnabled && !paused;
     const shown = enabled ? buildPresence({ snapshot, config, now, lastBusyAt: this.lastBusyAt }) : NO_PRESENCE;
     this.client.setActivity(shown.activity);
     this.scheduleIdle(config, busy);
@@ -43,11 +43,11 @@ export class PresenceLoop {
     this.idleTimer = null;
   }
 
-  private scheduleIdle(config: PresenceConfig, busy: boolean): void {
+  private scheduleIdle(config: Settings, busy: boolean): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (busy || this.lastBusyAt === null || this.stopped) return;
-    const wait = this.lastBusyAt + config.idle.after_minutes * 60_000 - this.now();
+    const wait = this.lastBusyAt + config.idle.afterMinutes * 60_000 - this.now();
     if (wait <= 0) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;

@@ -1,5 +1,5 @@
 import type { HistoryQuery, HistoryView } from '../contract/index.js';
-import type { PresenceConfig } from '../config/schema.js';
+import type { Settings } from '../contract/index.js';
 import { PresenceClient, type DiscordClientState } from '../discord/client.js';
 import { currentProcessInfo, instanceRecorder } from '../instance/instanceFile.js';
 import { NO_PRESENCE, type Presence } from '../presence/activity.js';
@@ -31,7 +31,7 @@ export class PublisherCore implements Publisher {
   private readonly presence: PresenceLoop;
   private readonly history: PublisherHistory;
   private readonly starting: Promise<FinalLock>;
-  private config: PresenceConfig;
+  private config: Settings;
   private codexHome: string;
   private monitor: UsageMonitor;
   private monitorStarted = false;
@@ -61,7 +61,7 @@ export class PublisherCore implements Publisher {
     this.history = new PublisherHistory({
       dataDir: opts.dataDir,
       now,
-      ignore: () => this.config.ignore_projects,
+      ignore: () => this.config.ignoreProjects,
       onChange: () => this.historyChanged(),
       log: (message) => opts.log?.history?.(message),
     });
@@ -110,14 +110,14 @@ export class PublisherCore implements Publisher {
     this.present({ paused });
   }
 
-  async applyConfig(config: PresenceConfig, codexHome: string): Promise<void> {
+  async applyConfig(config: Settings, codexHome: string): Promise<void> {
     const previous = this.config;
     this.config = config;
     const homeChanged = codexHome !== this.codexHome;
     if (
       homeChanged ||
-      config.general.stale_minutes !== previous.general.stale_minutes ||
-      config.limits.ask_codex !== previous.limits.ask_codex
+      config.general.staleMinutes !== previous.general.staleMinutes ||
+      config.limits.askCodex !== previous.limits.askCodex
     ) {
       this.codexHome = codexHome;
       this.offSnapshot();
@@ -257,8 +257,8 @@ export class PublisherCore implements Publisher {
     const log = this.opts.log?.watch;
     return new UsageMonitor({
       codexHome: this.codexHome,
-      sessionStaleMs: this.config.general.stale_minutes * 60_000,
-      account: this.policy.account ? accountAsk(this.config.limits.ask_codex, this.opts.env, this.opts.version) : null,
+      sessionStaleMs: this.config.general.staleMinutes * 60_000,
+      account: this.policy.account ? accountAsk(this.config.limits.askCodex, this.opts.env, this.opts.version) : null,
       ...(log === undefined ? {} : { onError: (error: Error) => log(error.message) }),
     });
   }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_FILE_NAME } from '../../src/config/schema.js';
+import { CONFIG_FILE_NAME } from '../../src/config/store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli, startCli } from '../support/cli.js';

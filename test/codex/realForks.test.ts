@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/schema.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import type { HistoryViewJson, SnapshotJson } from '../../src/cli/jsonDates.js';
 import { compactNumber, tokenTriplet } from '../../src/format/numbers.js';
 import { buildActivity } from '../../src/presence/activity.js';
@@ -155,9 +155,9 @@ describe.skipIf(!ISOLATED.ok)(`forks made by the real codex ${CODEX_PINNED}`, ()
     expect(out.code).toBe(0);
     // The newest session (the terminal fork) is current: Δ and last are its own request, total Codex's 25,320.
     expect(out.stdout).toContain(tokenTriplet({ delta: 6180, last: 6180, total: 25_320 }));
-    const config = defaultConfig();
-    config.discord_client_id = '123456789012345678';
-    config.display.state_line = 'tokens';
+    const config = defaultSettings();
+    config.discordClientId = '123456789012345678';
+    config.display.stateLine = 'tokens';
     expect((await status()).current).toBe(step('tuiFork').id);
     // The card from the snapshot a publisher has (epoch-ms times), read from the same home.
     const engine = new UsageEngine({ codexHome: home, now: Date.now });

@@ -3,7 +3,6 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applySettings, toSettings } from '../../src/config/schema.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { ConfigFileError, loadConfig, MAX_CONFIG_BYTES, repairConfig } from '../../src/config/store.js';
 
@@ -52,8 +51,8 @@ describe.skipIf(!posix)('a config that is not a regular file is reported at once
       expect(loaded).toMatchObject({ exists: true, needsWrite: false });
       await expect(repairConfig(path, NOW)).rejects.toBeInstanceOf(ConfigFileError);
       const file = settingsFile(path);
-      const settings = toSettings((await file.load()).config);
-      const save = file.save(applySettings((await file.load()).config, settings));
+      const settings = (await file.load()).config;
+      const save = file.save(settings);
       await expect(save).rejects.toThrow(
         new RegExp(`is not used and not overwritten: .*${reason.source}.*move it away`),
       );
@@ -118,9 +117,9 @@ describe.skipIf(!posix)('a symlinked config is written through to its target', (
     await symlink(target, path);
     const file = settingsFile(path);
     const loaded = await file.load();
-    const s = toSettings(loaded.config);
+    const s = loaded.config;
     s.general.theme = 'dark';
-    const result = await file.save(applySettings(loaded.config, s));
+    const result = await file.save(s);
     expect(result.writtenTo).toBe(target);
     expect((await lstat(path)).isSymbolicLink()).toBe(true);
     expect(await readFile(target, 'utf8')).toContain('"my_note": 1.0');
@@ -132,7 +131,7 @@ describe.skipIf(!posix)('a symlinked config is written through to its target', (
     expect(await loadConfig(path)).toMatchObject({ exists: false, fileError: null });
     const file = settingsFile(path);
     const loaded = await file.load();
-    await file.save(applySettings(loaded.config, toSettings(loaded.config)));
+    await file.save(loaded.config);
     expect((await lstat(path)).isSymbolicLink()).toBe(true);
     expect((await stat(target)).mode & 0o777).toBe(0o600);
     expect((await loadConfig(path)).exists).toBe(true);
@@ -142,7 +141,7 @@ describe.skipIf(!posix)('a symlinked config is written through to its target', (
     await symlink(join(dir, 'nowhere', 'x.json'), path);
     const file = settingsFile(path);
     const loaded = await file.load();
-    await expect(file.save(applySettings(loaded.config, toSettings(loaded.config)))).rejects.toThrow(
+    await expect(file.save(loaded.config)).rejects.toThrow(
       /a symlink to .*nowhere\/x\.json\): its folder .*nowhere does not exist/,
     );
     expect((await lstat(path)).isSymbolicLink()).toBe(true);

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectStyle, editJson } from '../../src/config/jsonEdit.js';
-import { normalizeConfig } from '../../src/config/normalize.js';
-import { defaultConfig } from '../../src/config/schema.js';
 import { serializeConfig } from '../../src/config/serialize.js';
+import type { Settings } from '../../src/contract/index.js';
+import { normalizeFile } from '../../src/settings/fromFile.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 type Obj = Record<string, unknown>;
@@ -11,14 +12,18 @@ type Obj = Record<string, unknown>;
 /** What `run` or `config migrate` would write for this text. */
 function repaired(text: string): string {
   const raw = JSON.parse(text) as Obj;
-  return serializeConfig({ text, raw }, normalizeConfig(raw).config);
+  return serializeConfig({ text, raw }, normalizeFile(raw).settings);
 }
 
 // Issue 21 §6: "Unknown numbers in the config are rewritten on write (12345678901234567890 → …567000,
 // 1.0 → 1, 1e400 → null): keep the original text of values we do not own."
 describe('a write keeps the text of what it does not own', () => {
-  // A file as this app writes it new: every owned key.
-  const complete = (over: Obj) => serializeConfig(null, { ...defaultConfig(), ...over });
+  // A file as this app writes it: every owned key, after `theirs` (keys of someone else's) when there are any.
+  const complete = (over: Partial<Settings>, theirs: Obj = {}) =>
+    serializeConfig(Object.keys(theirs).length === 0 ? null : { text: JSON.stringify(theirs, null, 2), raw: theirs }, {
+      ...defaultSettings(),
+      ...over,
+    });
 
   it('numbers JSON.parse cannot hold come back as they were written, at any depth', () => {
     const text = `{
@@ -46,7 +51,7 @@ describe('a write keeps the text of what it does not own', () => {
   });
 
   it('a complete file with one bad value changes in that value only, byte for byte', () => {
-    const good = complete({ discord_client_id: '112233445566778899', my_note: 'kept' });
+    const good = complete({ discordClientId: '112233445566778899' }, { my_note: 'kept' });
     const bad = good.replace('"after_minutes": 10', '"after_minutes": "soon"');
     expect(bad).not.toBe(good);
     expect(repaired(bad)).toBe(good);
@@ -57,7 +62,7 @@ describe('a write keeps the text of what it does not own', () => {
       .replace('"stale_minutes": 30', '"stale_minutes": 30.0')
       .replace('"display": {', '"display": {"invalid_extra": [1.0],');
     const raw = JSON.parse(text) as Obj;
-    const { config } = normalizeConfig(raw);
+    const { settings: config } = normalizeFile(raw);
     expect(serializeConfig({ text, raw }, config)).toBe(text);
   });
 
@@ -84,13 +89,13 @@ describe('a write keeps the text of what it does not own', () => {
       '{\n  "presence_schema_version": 7,\n  "notifications": { "thresholds": [25, 200], "on_reset": false },\n  "general": 5\n}\n';
     const out = repaired(text);
     expect(out).toContain('"notifications": { "thresholds": [25, 10, 5], "on_reset": false },');
-    expect((JSON.parse(out) as Obj).general).toEqual(defaultConfig().general);
+    expect((JSON.parse(out) as Obj).general).toEqual((JSON.parse(complete({})) as Obj).general);
   });
 
   it('a key written twice: the one in use (the last) is edited, and the result reads as meant', () => {
     const text = '{"presence_schema_version": 7, "idle": {"after_minutes": 5}, "idle": {"after_minutes": -1}}';
     const out = repaired(text);
-    expect(normalizeConfig(JSON.parse(out)).config.idle.after_minutes).toBe(10);
+    expect(normalizeFile(JSON.parse(out)).settings.idle.afterMinutes).toBe(10);
     expect(out).toContain('"idle": {"after_minutes": 5}');
   });
 });
@@ -180,15 +185,15 @@ describe('property: a repair edits only the keys it owns', () => {
     fc.assert(
       fc.property(file, ({ text, kept, crlf }) => {
         const raw = JSON.parse(text) as Obj;
-        const want = normalizeConfig(raw).config;
+        const want = normalizeFile(raw).settings;
         const out = serializeConfig({ text, raw }, want);
         for (const member of kept) expect(out).toContain(member);
-        const back = normalizeConfig(JSON.parse(out));
+        const back = normalizeFile(JSON.parse(out));
         expect(back.problems).toEqual([]);
-        expect(back.config).toEqual(want);
+        expect(back.settings).toEqual(want);
         if (crlf) expect(out.replace(/\r\n/g, '')).not.toContain('\n');
         // Writing again changes nothing.
-        expect(serializeConfig({ text: out, raw: JSON.parse(out) as Obj }, back.config)).toBe(out);
+        expect(serializeConfig({ text: out, raw: JSON.parse(out) as Obj }, back.settings)).toBe(out);
       }),
       { seed: PROPERTY_SEED, numRuns: 400 },
     );
@@ -199,8 +204,8 @@ describe('property: a repair edits only the keys it owns', () => {
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom(0, 2, '\t'), (obj, indent) => {
         const text = JSON.stringify(obj, null, indent);
         const raw = JSON.parse(text) as Obj;
-        const want = normalizeConfig(raw).config;
-        expect(normalizeConfig(JSON.parse(serializeConfig({ text, raw }, want))).config).toEqual(want);
+        const want = normalizeFile(raw).settings;
+        expect(normalizeFile(JSON.parse(serializeConfig({ text, raw }, want))).settings).toEqual(want);
       }),
       { seed: PROPERTY_SEED, numRuns: 300 },
     );

@@ -2,10 +2,10 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applySettings, defaultConfig, toSettings, validateSettings } from '../../src/config/schema.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { ConfigFileError, loadConfig, repairConfig, writeConfig } from '../../src/config/store.js';
 import { resolvePrivacy } from '../../src/presence/privacy.js';
+import { defaultSettings, validateSettings } from '../../src/settings/settings.js';
 
 let dir: string;
 let path: string;
@@ -122,7 +122,7 @@ describe('reading never writes', () => {
     await writeFile(path, text);
     const loaded = await loadConfig(path);
     expect(loaded).toMatchObject({ migratedFrom: file.schema_version, needsWrite: true, fileError: null });
-    expect(loaded.config.discord_client_id).toBe('112233445566778899');
+    expect(loaded.config.discordClientId).toBe('112233445566778899');
     expect(await readFile(path, 'utf8')).toBe(text);
     expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
@@ -133,7 +133,7 @@ describe('reading never writes', () => {
       const loaded = await loadConfig(path);
       expect(loaded.fileError).toMatch(/not valid JSON|not an object/);
       expect(loaded.needsWrite).toBe(false);
-      expect(loaded.config).toEqual(defaultConfig());
+      expect(loaded.config).toEqual(defaultSettings());
       expect(await readFile(path, 'utf8')).toBe(text);
     }
   });
@@ -159,8 +159,7 @@ describe('migrating (run, config migrate)', () => {
     const result = await repairConfig(path, NOW);
     expect(result.written).toBe(true);
     const c = (await loadConfig(path)).config;
-    expect(c.presence_schema_version).toBe(7);
-    expect(c.discord_client_id).toBe('112233445566778899');
+    expect(c.discordClientId).toBe('112233445566778899');
     // Their show_project_name: true keeps project names on; show_git_branch: false keeps branches off.
     expect(resolvePrivacy(c.privacy)).toMatchObject({ project: true, branch: false, model: true, tokens: true });
     const written = await readJson(path);
@@ -186,8 +185,8 @@ describe('migrating (run, config migrate)', () => {
   it('the Rust tool’s own application id is not borrowed: presence stays disabled and says why', async () => {
     await writeFile(path, JSON.stringify({ ...rustV5, discord_client_id: '1470480085453770854' }));
     const loaded = await loadConfig(path);
-    expect(loaded.config.discord_client_id).toBe('');
-    expect(loaded.config.legacy_discord_client_id).toBe('1470480085453770854');
+    expect(loaded.config.discordClientId).toBe('');
+    expect(loaded.kept.legacy_discord_client_id).toBe('1470480085453770854');
     expect(loaded.problems.join(' ')).toMatch(/create your own Discord application/);
   });
 
@@ -198,8 +197,8 @@ describe('migrating (run, config migrate)', () => {
     );
     const { config } = await loadConfig(path);
     expect(resolvePrivacy(config.privacy).minimal).toBe(true);
-    expect(toSettings(config).privacy.preset).toBe('minimal');
-    expect(config.discord_enabled).toBe(false);
+    expect(config.privacy.preset).toBe('minimal');
+    expect(config.discordEnabled).toBe(false);
   });
 
   it('a file that is not a JSON object is refused by name, and never overwritten', async () => {
@@ -224,12 +223,12 @@ describe('the Rust tool’s current file, saved from the settings window', () =>
     await writeFile(path, JSON.stringify(rustV13, null, 2));
     const file = settingsFile(path);
     const loaded = await file.load();
-    const s = toSettings(loaded.config);
+    const s = loaded.config;
     s.discordClientId = '998877665544332211';
     s.privacy.preset = 'detailed';
     s.idle.afterMinutes = 20;
     expect(validateSettings(s)).toEqual({});
-    const result = await file.save(applySettings(loaded.config, s));
+    const result = await file.save(s);
     expect(result.written).toBe(true);
     const written = await readJson(path);
     const owned = {
@@ -247,7 +246,7 @@ describe('the Rust tool’s current file, saved from the settings window', () =>
     expect(written.presence_schema_version).toBe(7);
     expect(written.discord_client_id).toBe('998877665544332211');
     const again = await loadConfig(path);
-    expect(toSettings(again.config)).toEqual(s);
+    expect(again.config).toEqual(s);
     // The shared keys keep the type the Rust tool reads: booleans, never null.
     for (const v of Object.values(written.privacy as Obj))
       expect(typeof v === 'boolean' || typeof v === 'string').toBe(true);
@@ -257,7 +256,7 @@ describe('the Rust tool’s current file, saved from the settings window', () =>
     await writeFile(path, JSON.stringify({ presence_schema_version: 9, discord_client_id: '112233445566778899' }));
     const file = settingsFile(path);
     const loaded = await file.load();
-    await file.save(applySettings(loaded.config, { ...toSettings(loaded.config), discordEnabled: false }));
+    await file.save({ ...loaded.config, discordEnabled: false });
     expect((await readJson(path)).presence_schema_version).toBe(9);
   });
 
@@ -275,14 +274,14 @@ describe('the Rust tool’s current file, saved from the settings window', () =>
         my_note: 'hi',
       }),
     );
-    const s = toSettings(loaded.config);
+    const s = loaded.config;
     s.general.theme = 'dark';
-    const result = await file.save(applySettings(loaded.config, s));
+    const result = await file.save(s);
     const written = await readJson(path);
     expect(written.ignore_projects).toEqual(['secret-*']);
     expect(written.my_note).toBe('hi');
     expect((written.general as Obj).theme).toBe('dark');
-    expect(result.config.ignore_projects).toEqual(['secret-*']);
+    expect(result.config.ignoreProjects).toEqual(['secret-*']);
   });
 });
 
@@ -292,7 +291,7 @@ describe('files as editors write them', () => {
     await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(cfg))]));
     const loaded = await loadConfig(path);
     expect(loaded).toMatchObject({ fileError: null, problems: [], needsWrite: false });
-    expect(loaded.config.discord_client_id).toBe('112233445566778899');
+    expect(loaded.config.discordClientId).toBe('112233445566778899');
     expect(loaded.config.privacy.preset).toBe('minimal');
   });
 
@@ -308,7 +307,7 @@ describe('files as editors write them', () => {
     expect((await readFile(path)).equals(bytes)).toBe(true);
     const file = settingsFile(path);
     const loaded = await file.load();
-    const result = await file.save(applySettings(loaded.config, toSettings(loaded.config)));
+    const result = await file.save(loaded.config);
     expect(result.backups).toHaveLength(1);
     expect((await readFile(result.backups[0] ?? '')).equals(bytes)).toBe(true);
     expect((await loadConfig(path)).fileError).toBeNull();
@@ -341,7 +340,7 @@ describe('files as editors write them', () => {
     await expect(repairConfig(path, NOW)).rejects.toThrow(/is read-only \(mode 0444\).*chmod u\+w/);
     const file = settingsFile(path);
     const loaded = await file.load();
-    await expect(file.save(applySettings(loaded.config, toSettings(loaded.config)))).rejects.toThrow(/read-only/);
+    await expect(file.save(loaded.config)).rejects.toThrow(/read-only/);
     expect(await readFile(path, 'utf8')).toBe(text);
     expect((await stat(path)).mode & 0o777).toBe(0o444);
     expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
@@ -350,12 +349,12 @@ describe('files as editors write them', () => {
   it('a write keeps the file’s mode; a new file is created 0600', async () => {
     const file = settingsFile(path);
     const loaded = await file.load();
-    await file.save(applySettings(loaded.config, toSettings(loaded.config)));
+    await file.save(loaded.config);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     await chmod(path, 0o640);
-    const s = toSettings((await file.load()).config);
+    const s = (await file.load()).config;
     s.general.theme = 'light';
-    await file.save(applySettings((await file.load()).config, s));
+    await file.save(s);
     expect((await stat(path)).mode & 0o777).toBe(0o640);
     expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
@@ -390,14 +389,14 @@ describe('writers take turns', () => {
     await writeFile(`${path}.lock`, '999999 0 x');
     const old = new Date(Date.now() - 60_000);
     await utimes(`${path}.lock`, old, old);
-    await writeConfig(path, () => defaultConfig(), { createFolder: true });
+    await writeConfig(path, () => defaultSettings(), { createFolder: true });
     expect(await readdir(dir)).toEqual(['discord-presence-config.json']);
   });
 
   it('a writer that died mid-swap left its file aside: the next write puts it back first', async () => {
     const text = JSON.stringify({ presence_schema_version: 7, my_key: 'kept', idle: { after_minutes: -1 } });
     await writeFile(`${path}.4242.abcdefgh.aside`, text);
-    expect((await loadConfig(path)).config.my_key).toBe('kept');
+    expect((await loadConfig(path)).raw?.my_key).toBe('kept');
     await repairConfig(path, NOW);
     expect(await readJson(path)).toMatchObject({ my_key: 'kept', idle: { after_minutes: 10 } });
     const files = await readdir(dir);
@@ -412,7 +411,7 @@ describe('writers take turns', () => {
       Array.from({ length: 12 }, (_, i) =>
         writeConfig(path, (current) => ({
           ...current.config,
-          ignore_projects: [...current.config.ignore_projects, `p${i}`],
+          ignoreProjects: [...current.config.ignoreProjects, `p${i}`],
         })),
       ),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/schema.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import type { LoadedConfig } from '../../src/config/store.js';
 import { diagnose, type DoctorInputs } from '../../src/diagnostics/index.js';
 import { T0, window } from '../support/snapshots.js';
@@ -9,8 +9,8 @@ import { T0, window } from '../support/snapshots.js';
 // (test/cli/commands, diagnostics, hostileInput) and the app (test/main).
 
 function loaded(change: (c: LoadedConfig['config']) => void = () => undefined): LoadedConfig {
-  const config = defaultConfig();
-  config.discord_client_id = '123456789012345678';
+  const config = defaultSettings();
+  config.discordClientId = '123456789012345678';
   change(config);
   return {
     path: '/home/dev/.codex/discord-presence-config.json',
@@ -20,6 +20,8 @@ function loaded(change: (c: LoadedConfig['config']) => void = () => undefined): 
     problems: [],
     migratedFrom: null,
     needsWrite: false,
+    raw: null,
+    kept: {},
   };
 }
 
@@ -106,7 +108,7 @@ describe('diagnose', () => {
   it('no id and no socket: the client id and IPC fail, and no handshake is tried', () => {
     const report = diagnose({
       ...healthy(),
-      config: loaded((c) => (c.discord_client_id = '')),
+      config: loaded((c) => (c.discordClientId = '')),
       discord: {
         candidates: ['/tmp/discord-ipc-0', '/tmp/snap.discord/discord-ipc-0'],
         found: [],

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { normalizeConfig } from '../../src/config/normalize.js';
-import { defaultConfig } from '../../src/config/schema.js';
+import { normalizeFile } from '../../src/settings/fromFile.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import { currentProcessInfo, readInstance, INSTANCE_FILE } from '../../src/instance/instanceFile.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
@@ -115,10 +115,10 @@ describe('docs/api/codex-presence.md', () => {
     const example = jsonBlocks(await doc('docs/api/codex-presence.md')).find(
       (b) => (b as Obj).presence_schema_version !== undefined,
     );
-    const normalized = normalizeConfig(example);
+    const normalized = normalizeFile(example);
     expect(normalized.problems).toEqual([]);
     expect(normalized.migratedFrom).toBeNull();
-    expect(normalized.config).toEqual({ ...defaultConfig(), discord_client_id: '123456789012345678' });
+    expect(normalized.settings).toEqual({ ...defaultSettings(), discordClientId: '123456789012345678' });
   });
 
   it('the instance file example is what the reader accepts', async () => {

@@ -35,10 +35,7 @@ describe('layer rules', () => {
     // src/discord is transport only (issue 22 §5): nothing from the folders that decide what an activity says.
     ['src/discord/x.ts', "import { buildActivity } from '../presence/activity.js';\nexport const a = buildActivity;\n"],
     ['src/discord/x.ts', "import type { UsageSnapshot } from '../usage/types.js';\nexport type A = UsageSnapshot;\n"],
-    [
-      'src/discord/x.ts',
-      "import type { PresenceConfig } from '../config/schema.js';\nexport type A = PresenceConfig;\n",
-    ],
+    ['src/discord/x.ts', "import type { LoadedConfig } from '../config/store.js';\nexport type A = LoadedConfig;\n"],
     ['src/discord/x.ts', "import { historyPath } from '../history/location.js';\nexport const a = historyPath;\n"],
     ['src/discord/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
     // src/presence builds activities: no history, CLI, instance lock or app layers.
@@ -64,6 +61,16 @@ describe('layer rules', () => {
     ['src/publisher/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
     // Diagnostics are below the CLI: it formats them.
     ['src/diagnostics/x.ts', "import { formatDoctor } from '../cli/doctor.js';\nexport const a = formatDoctor;\n"],
+    // The settings table is below config and presence (no cycle), and pure: the renderer shares it.
+    ['src/settings/x.ts', "import { loadConfig } from '../config/store.js';\nexport const a = loadConfig;\n"],
+    [
+      'src/settings/x.ts',
+      "import { buildPresence } from '../presence/activity.js';\nexport const a = buildPresence;\n",
+    ],
+    ['src/settings/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
+    // The config file reads and writes; it builds no activity and reads no rollout.
+    ['src/config/x.ts', "import { buildPresence } from '../presence/activity.js';\nexport const a = buildPresence;\n"],
+    ['src/config/x.ts', "import { UsageEngine } from '../usage/engine.js';\nexport const a = UsageEngine;\n"],
   ])('%s: %s is rejected', async (file, code) => {
     expect(await ruleIds(file, code)).toContain('no-restricted-imports');
   });
@@ -76,6 +83,9 @@ describe('layer rules', () => {
     ],
     ['preload/x.ts', "import { CHANNELS } from '../src/contract/index.js';\nexport const a = CHANNELS;\n"],
     ['main/x.ts', "import { UsageMonitor } from '../src/usage/monitor.js';\nexport const a = UsageMonitor;\n"],
+    ['src/config/x.ts', "import { FIELDS } from '../settings/fields.js';\nexport const a = FIELDS;\n"],
+    ['src/presence/x.ts', "import { matchesGlob } from '../settings/glob.js';\nexport const a = matchesGlob;\n"],
+    ['src/settings/x.ts', "import { quotedJson } from '../format/quoted.js';\nexport const a = quotedJson;\n"],
     [
       'renderer/src/x.ts',
       "import { PLACEHOLDERS } from '../../src/presence/template.js';\nexport const a = PLACEHOLDERS;\n",

@@ -157,7 +157,7 @@ describe('updates in the app', () => {
     expect(saved?.ok).toBe(true);
     expect(updater.checks).toBe(1);
     const onDisk = (await loadConfig(configPath())).config;
-    expect(onDisk.general.check_updates).toBe(true);
+    expect(onDisk.general.checkUpdates).toBe(true);
   });
 });
 

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
+import type { Settings } from '../../src/contract/index.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import { fitText } from '../../src/presence/limits.js';
-import { renderTemplate, validateTemplate } from '../../src/presence/template.js';
+import { renderTemplate } from '../../src/presence/template.js';
+import { validateTemplate } from '../../src/settings/template.js';
+import { normalizeFile } from '../../src/settings/fromFile.js';
 import { buildActivity, buildPresence, MINIMAL_DETAILS } from '../../src/presence/activity.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 
-function config(mutate: (c: PresenceConfig) => void = () => undefined): PresenceConfig {
-  const c = defaultConfig();
-  c.discord_client_id = '123456789012345678';
+function config(mutate: (c: Settings) => void = () => undefined): Settings {
+  const c = defaultSettings();
+  c.discordClientId = '123456789012345678';
   mutate(c);
   return c;
 }
@@ -44,13 +47,15 @@ describe('details and state', () => {
     expect(
       build(
         snapshot(),
-        config((c) => (c.privacy.show_project_name = true)),
+        config((c) => (c.privacy.showProjectName = true)),
       )?.details,
     ).toBe('Running a command · orbit-api');
   });
 
   it('minimal is `Coding with Codex` only; so is the Rust tool’s privacy mode', () => {
-    for (const cfg of [config((c) => (c.privacy.preset = 'minimal')), config((c) => (c.privacy.enabled = true))]) {
+    // The privacy mode as the Rust tool's file has it (its per-field switches too): read as the settings say it.
+    const rustMode = normalizeFile({ privacy: { enabled: true, show_project_name: true } }).settings.privacy;
+    for (const cfg of [config((c) => (c.privacy.preset = 'minimal')), config((c) => (c.privacy = rustMode))]) {
       const a = build(snapshot(), cfg);
       expect(a?.details).toBe(MINIMAL_DETAILS);
       expect(a?.state).toBeUndefined();
@@ -71,13 +76,13 @@ describe('details and state', () => {
     expect(
       build(
         snapshot(),
-        config((c) => (c.display.state_line = 'tokens')),
+        config((c) => (c.display.stateLine = 'tokens')),
       )?.state,
     ).toBe('Δ 1.2k | last 3.4k | total 120k');
     expect(
       build(
         snapshot(),
-        config((c) => (c.display.state_line = 'combined')),
+        config((c) => (c.display.stateLine = 'combined')),
       )?.state,
     ).toBe('5h 72% left · 7d 40% left · Δ 1.2k | last 3.4k | total 120k');
   });
@@ -90,8 +95,8 @@ describe('details and state', () => {
 
   it('templates fill placeholders and drop hidden ones with their separator', () => {
     const cfg = config((c) => {
-      c.display.details_template = '{model} on {branch} · {project}';
-      c.display.state_template = '{limits.primary.remaining} left, resets in {limits.primary.resetsIn} · {sessions}';
+      c.display.detailsTemplate = '{model} on {branch} · {project}';
+      c.display.stateTemplate = '{limits.primary.remaining} left, resets in {limits.primary.resetsIn} · {sessions}';
     });
     const a = build(snapshot(), cfg);
     // branch and project are hidden under `standard`.
@@ -171,7 +176,7 @@ describe('Discord limits', () => {
   });
 
   it('image keys may be https URLs', () => {
-    const cfg = config((c) => (c.display.large_image_key = 'https://cdn.example.com/codex.png'));
+    const cfg = config((c) => (c.display.largeImageKey = 'https://cdn.example.com/codex.png'));
     expect(build(snapshot(), cfg)?.assets?.large_image).toBe('https://cdn.example.com/codex.png');
   });
 });
@@ -180,7 +185,7 @@ describe('privacy', () => {
   it('never sends prompts, paths, thread names or cwd, whatever the configuration', () => {
     const cfg = config((c) => {
       c.privacy.preset = 'detailed';
-      c.display.state_line = 'combined';
+      c.display.stateLine = 'combined';
     });
     const text = JSON.stringify(build(snapshot(), cfg));
     expect(text).not.toMatch(/\/home\/dev|rollout-secret-path|secret login|\.jsonl/);
@@ -189,7 +194,7 @@ describe('privacy', () => {
   it('the ignore list hides matching projects entirely', () => {
     const cfg = config((c) => {
       c.privacy.preset = 'detailed';
-      c.ignore_projects = ['client-*', 'SECRET?'];
+      c.ignoreProjects = ['client-*', 'SECRET?'];
     });
     const snap = snapshot([
       session({ id: 'x', project: 'client-acme' }),
@@ -214,7 +219,7 @@ describe('timestamps and idle', () => {
   });
 
   it('end counts down to the 5h reset when the remaining share is below the threshold', () => {
-    const cfg = config((c) => (c.display.countdown_below_percent = 20));
+    const cfg = config((c) => (c.display.countdownBelowPercent = 20));
     expect(build(snapshot(), cfg)?.timestamps?.end).toBeUndefined();
     const snap = snapshot();
     snap.limits.primary = window(12);
@@ -296,7 +301,7 @@ describe('the session shown (buildPresence): one pick for the activity and the "
     expect(cleared).toEqual({ activity: null, shownSessionId: null });
     const ignored = presence(
       snapshot(),
-      config((c) => (c.ignore_projects = ['orbit-*'])),
+      config((c) => (c.ignoreProjects = ['orbit-*'])),
     );
     expect(ignored.shownSessionId).toBeNull();
     const lone = session({

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultConfig, toSettings, validateSettings } from '../../src/config/schema.js';
+import { defaultSettings, validateSettings } from '../../src/settings/settings.js';
 import { loadConfig } from '../../src/config/store.js';
-import { PLACEHOLDERS, renderTemplate, type TemplateValues } from '../../src/presence/template.js';
+import { renderTemplate, type TemplateValues } from '../../src/presence/template.js';
+import { PLACEHOLDERS } from '../../src/settings/template.js';
 import { buildActivity } from '../../src/presence/activity.js';
-import { MAX_GLOB_CHARS, matchesGlob } from '../../src/presence/glob.js';
+import { MAX_GLOB_CHARS, matchesGlob } from '../../src/settings/glob.js';
 import { runCli } from '../support/cli.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { PROPERTY_SEED } from '../support/property.js';
@@ -32,9 +33,9 @@ describe('templates', () => {
       'Thinking',
     );
     // Even a config object that skipped validation cannot render internals into Discord.
-    const config = defaultConfig();
-    config.display.details_template = '{constructor} {activity}';
-    config.display.state_template = '{__proto__}{valueOf}';
+    const config = defaultSettings();
+    config.display.detailsTemplate = '{constructor} {activity}';
+    config.display.stateTemplate = '{__proto__}{valueOf}';
     const activity = buildActivity({ snapshot: snapshot(), config, now: T0, lastBusyAt: T0 });
     const text = JSON.stringify(activity);
     expect(text).not.toMatch(/function|native code|\[object/);
@@ -50,8 +51,8 @@ describe('templates', () => {
       }),
     );
     const loaded = await loadConfig(path);
-    expect(loaded.config.display.details_template).toBe('');
-    expect(loaded.config.display.state_template).toBe('{model}');
+    expect(loaded.config.display.detailsTemplate).toBe('');
+    expect(loaded.config.display.stateTemplate).toBe('{model}');
     expect(loaded.problems).toEqual([
       expect.stringMatching(
         /^display\.details_template "\{constructor\} · \{activity\}" is not used: Unknown placeholder \{constructor\}/,
@@ -98,13 +99,13 @@ describe('ignore-list globs', () => {
   it('patterns over 200 characters are invalid: in the settings window, in the file, and they match nothing', async () => {
     const long = `${'x'.repeat(MAX_GLOB_CHARS)}*`;
     expect(matchesGlob('x'.repeat(MAX_GLOB_CHARS + 5), long)).toBe(false);
-    const settings = toSettings(defaultConfig());
+    const settings = defaultSettings();
     settings.ignoreProjects = ['client-*', long];
     expect(validateSettings(settings)).toEqual({ 'ignoreProjects.1': 'Patterns are at most 200 characters.' });
     const path = join(dir, 'discord-presence-config.json');
     await writeFile(path, JSON.stringify({ schema_version: 6, ignore_projects: ['client-*', long] }));
     const loaded = await loadConfig(path);
-    expect(loaded.config.ignore_projects).toEqual(['client-*']);
+    expect(loaded.config.ignoreProjects).toEqual(['client-*']);
     expect(loaded.problems).toEqual([
       expect.stringMatching(/^ignore_projects "x{40}…" is not used: Patterns are at most/),
     ]);
@@ -114,7 +115,7 @@ describe('ignore-list globs', () => {
     const path = join(dir, 'discord-presence-config.json');
     await writeFile(path, JSON.stringify({ schema_version: 6, ignore_projects: ['client-*', '', 42, 'secret'] }));
     const loaded = await loadConfig(path);
-    expect(loaded.config.ignore_projects).toEqual(['client-*', 'secret']);
+    expect(loaded.config.ignoreProjects).toEqual(['client-*', 'secret']);
     expect(loaded.problems).toEqual([
       'ignore_projects "" is not used: the pattern is empty',
       'ignore_projects 42 is not used: a pattern must be text',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
+import type { Settings } from '../../src/contract/index.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import type { DiscordActivity } from '../../src/discord/payload.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { fitLabel, fitText } from '../../src/presence/limits.js';
@@ -43,9 +44,9 @@ function expectSendable(activity: DiscordActivity | null): void {
   }
 }
 
-function detailed(mutate: (c: PresenceConfig) => void = () => undefined): PresenceConfig {
-  const c = defaultConfig();
-  c.discord_client_id = '123456789012345678';
+function detailed(mutate: (c: Settings) => void = () => undefined): Settings {
+  const c = defaultSettings();
+  c.discordClientId = '123456789012345678';
   c.privacy.preset = 'detailed';
   mutate(c);
   return c;
@@ -66,7 +67,7 @@ describe('huge values (the timeout is the bound: before, 149,400 characters ran 
   });
 
   it('a longest valid template repeating the model', { timeout: 10_000 }, () => {
-    const config = detailed((c) => (c.display.state_template = '{model}'.repeat(36)));
+    const config = detailed((c) => (c.display.stateTemplate = '{model}'.repeat(36)));
     const a = build({ model: huge }, config);
     expectSendable(a);
     expect(a?.state).toBe(`${'m'.repeat(127)}…`);
@@ -75,9 +76,9 @@ describe('huge values (the timeout is the bound: before, 149,400 characters ran 
   it('huge templates and texts in a config that skipped validation', { timeout: 10_000 }, () => {
     const config = detailed((c) => {
       // Over the template limit: not used, as when the file is loaded; the built-in lines are.
-      c.display.details_template = '{model} '.repeat(20_000);
-      c.display.state_template = `{project}${' '.repeat(100_000)}x{branch}`;
-      c.display.large_text = 'L'.repeat(149_400);
+      c.display.detailsTemplate = '{model} '.repeat(20_000);
+      c.display.stateTemplate = `{project}${' '.repeat(100_000)}x{branch}`;
+      c.display.largeText = 'L'.repeat(149_400);
       c.buttons = [{ label: 'B'.repeat(149_400), url: 'https://example.com/' }];
     });
     const a = build({ model: huge, project: 'orbit', branch: '' }, config);
@@ -131,8 +132,8 @@ describe('only well-formed text reaches Discord (issue 21 §6)', () => {
 
   it('an image key or a button link that is not well-formed is left out, not altered', () => {
     const config = detailed((c) => {
-      c.display.large_image_key = 'codex\ud800';
-      c.display.small_image_key = 'open\u0000ai';
+      c.display.largeImageKey = 'codex\ud800';
+      c.display.smallImageKey = 'open\u0000ai';
       c.buttons = [
         { label: 'Bad', url: 'https://example.com/\udc00' },
         { label: 'Good', url: 'https://example.com/ok' },
@@ -160,7 +161,7 @@ describe('property: strings of any length and content in every text field', () =
     fc.assert(
       fc.property(text, text, text, text, text, text, (model, project, branch, cliVersion, label, template) => {
         const config = detailed((c) => {
-          c.display.state_template = template;
+          c.display.stateTemplate = template;
           c.buttons = [{ label: label === '' ? 'x' : label, url: 'https://example.com/' }];
         });
         expectSendable(build({ model, project, branch, cliVersion }, config));

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultConfig, type PresenceConfig } from '../../src/config/schema.js';
+import type { Settings } from '../../src/contract/index.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import { instancePath, readInstance, type InstanceKind } from '../../src/instance/instanceFile.js';
 import { processIdentity } from '../../src/instance/processInfo.js';
 import { moveFor, startPublisher, type Publisher, type PublisherState } from '../../src/publisher/index.js';
@@ -35,9 +36,9 @@ afterEach(async () => {
 
 const stateDir = () => join(runtime, 'state');
 
-function config(change: (c: PresenceConfig) => void = () => undefined): PresenceConfig {
-  const c = defaultConfig();
-  c.discord_client_id = ID;
+function config(change: (c: Settings) => void = () => undefined): Settings {
+  const c = defaultSettings();
+  c.discordClientId = ID;
   change(c);
   return c;
 }
@@ -137,7 +138,7 @@ describe('the published state', () => {
     await home.writeLiveSample(SAMPLES.basic);
     const { publisher } = start(
       'headless',
-      config((c) => (c.discord_enabled = false)),
+      config((c) => (c.discordEnabled = false)),
     );
     await publisher.settled;
     await until(publisher, (s) => s.snapshot !== null);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { defaultConfig, toSettings } from '../../src/config/schema.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import type { AppState, HistorySession, HistoryView, Settings, UsageSnapshot } from '../../src/contract/index.js';
 import { launchBrowser } from '../support/browser.js';
 import { ROOT } from '../support/cli.js';
@@ -50,7 +50,7 @@ export const APP: AppState = {
 };
 
 export function settings(change: (s: Settings) => void = () => undefined): Settings {
-  const s = toSettings(defaultConfig());
+  const s = defaultSettings();
   s.discordClientId = '123456789012345678';
   change(s);
   return s;

@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../../src/config/schema.js';
+import { serializeConfig } from '../../src/config/serialize.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import { historyPath } from '../../src/history/location.js';
 import { startCli } from './cli.js';
 import { realRollouts, type PlanStep, type RunOutput } from './realCodex.js';
@@ -66,10 +67,10 @@ export async function fileHas(
 
 /** A current config in `home` with Discord off and no account ask: only the rollouts count. */
 export async function writeQuietConfig(home: string): Promise<void> {
-  const config = defaultConfig();
-  config.discord_enabled = false;
-  config.limits.ask_codex = false;
-  await writeFile(join(home, 'discord-presence-config.json'), JSON.stringify(config));
+  const config = defaultSettings();
+  config.discordEnabled = false;
+  config.limits.askCodex = false;
+  await writeFile(join(home, 'discord-presence-config.json'), serializeConfig(null, config));
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   MAX_TEXT_CHARS,
 } from '../../src/codex/ranges.js';
 import { parseLine } from '../../src/rollout/decode/parseLine.js';
-import { defaultConfig } from '../../src/config/schema.js';
+import { defaultSettings } from '../../src/settings/settings.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import type { UsageSnapshot, UsageWindow } from '../../src/contract/index.js';
@@ -326,7 +326,7 @@ describe('any token_count line (property, seed printed on failure)', () => {
         const snap = await readHome(fileText(parts));
         checkSnapshot(snap);
         expect(formatStatus(snap, new Date(NOW)).length).toBeGreaterThan(0);
-        buildActivity({ snapshot: snap, config: defaultConfig(), now: NOW, lastBusyAt: null });
+        buildActivity({ snapshot: snap, config: defaultSettings(), now: NOW, lastBusyAt: null });
       }),
       { seed: PROPERTY_SEED, numRuns: 150 },
     );

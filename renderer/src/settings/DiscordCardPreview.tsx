@@ -1,7 +1,7 @@
 import type { Settings, UsageSnapshot } from '../../../src/contract/index.js';
-import { applySettings, defaultConfig } from '../../../src/config/schema.js';
 import { buildActivity } from '../../../src/presence/activity.js';
 import { durationShort } from '../../../src/format/numbers.js';
+import { tidySettings } from '../../../src/settings/settings.js';
 
 /**
  * An https link is shown as the real image (the CSP allows https images). An
@@ -52,8 +52,9 @@ export function DiscordCardPreview({
   snapshot: UsageSnapshot | null;
   now: number;
 }) {
-  const config = applySettings(defaultConfig(), settings);
-  const activity = snapshot === null ? null : buildActivity({ snapshot, config, now, lastBusyAt: now });
+  // As a save would store them (text trimmed): what is previewed is what is sent once saved.
+  const activity =
+    snapshot === null ? null : buildActivity({ snapshot, config: tidySettings(settings), now, lastBusyAt: now });
   return (
     <figure className="discord-card" aria-label="Discord card preview" data-testid="preview">
       <figcaption className="discord-card-title">Playing</figcaption>

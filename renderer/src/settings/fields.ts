@@ -1,5 +1,9 @@
-/** Where each setting lives: its tab and the id of its control, in the order they appear. */
-export type TabId = 'discord' | 'privacy' | 'limits' | 'general' | 'history';
+import { FIELDS as SETTING_FIELDS } from '../../../src/settings/fields.js';
+import type { SettingsTab } from '../../../src/settings/kinds.js';
+import { rows } from '../../../src/settings/paths.js';
+
+/** The settings window's tabs: one per group of settings (src/settings/fields.ts names each field's), and History. */
+export type TabId = SettingsTab | 'history';
 
 export const TABS: Array<[TabId, string]> = [
   ['discord', 'Discord'],
@@ -15,30 +19,22 @@ export function tabForHash(hash: string): TabId | null {
   return TABS.some(([t]) => t === id) ? (id as TabId) : null;
 }
 
-/** [error path (prefix for lists), control id, tab], in on-screen order. */
-const FIELDS: Array<[string, string, TabId]> = [
-  ['discordClientId', 'discordClientId', 'discord'],
-  ['display.largeImageKey', 'largeImageKey', 'discord'],
-  ['display.smallImageKey', 'smallImageKey', 'discord'],
-  ['idle.afterMinutes', 'idleAfter', 'discord'],
-  ['idle.behaviour', 'idleBehaviour', 'discord'],
-  ['buttons', 'button-0-label', 'discord'],
-  ['privacy.preset', 'preset-standard', 'privacy'],
-  ['display.detailsTemplate', 'detailsTemplate', 'privacy'],
-  ['display.stateTemplate', 'stateTemplate', 'privacy'],
-  ['display.stateLine', 'stateLine', 'privacy'],
-  ['ignoreProjects', 'ignoreProjects', 'privacy'],
-  ['notifications.thresholds', 'thresholds', 'limits'],
-  ['display.countdownBelowPercent', 'countdown', 'limits'],
-  ['general.codexHome', 'codexHome', 'general'],
-  ['general.theme', 'theme', 'general'],
-  ['general.staleMinutes', 'staleMinutes', 'general'],
-];
+/** [error path (prefix for lists), control id, tab], in on-screen order: from the settings table's controls. */
+const FIELDS: Array<[string, string, TabId]> = rows(SETTING_FIELDS)
+  .flatMap(([path, field]) => (field.control === undefined ? [] : [{ path, ...field.control }]))
+  .sort((a, b) => tabIndex(a.tab) - tabIndex(b.tab) || a.row - b.row)
+  .map((c) => [c.path, c.id, c.tab]);
+
+function tabIndex(tab: TabId): number {
+  return TABS.findIndex(([t]) => t === tab);
+}
+
+const BUTTONS = FIELDS.findIndex(([path]) => path === 'buttons');
 
 /** The control and tab for an error path (`buttons.1.url` → `button-1-url`). */
 export function locate(path: string): { id: string; tab: TabId; order: number } | null {
   const button = /^buttons\.(\d+)\.(label|url)$/.exec(path);
-  if (button !== null) return { id: `button-${button[1]}-${button[2]}`, tab: 'discord', order: 5 };
+  if (button !== null) return { id: `button-${button[1]}-${button[2]}`, tab: 'discord', order: BUTTONS };
   for (let i = 0; i < FIELDS.length; i += 1) {
     const [prefix, id, tab] = FIELDS[i] ?? ['', '', 'discord'];
     if (path === prefix || path.startsWith(`${prefix}.`)) return { id, tab, order: i };

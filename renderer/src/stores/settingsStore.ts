@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Api, Settings } from '../../../src/contract/index.js';
-import { validateSettings } from '../../../src/config/schema.js';
+import { validateSettings } from '../../../src/settings/settings.js';
 import { parseLines, parseMinutes, parseOptionalPercent, parsePercentList, type Parsed } from '../settings/parse.js';
 
 /** Fields edited as free text: what the user types is kept as typed and parsed on blur or Save. */

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { PrivacyPreset, Settings } from '../../../../src/contract/index.js';
-import { PLACEHOLDERS } from '../../../../src/presence/template.js';
+import { PLACEHOLDERS } from '../../../../src/settings/template.js';
 import type { Visible } from '../../../../src/presence/privacy.js';
 import { visibleFor } from '../../privacyView.js';
 import { useAppStore } from '../../stores/appStore.js';
