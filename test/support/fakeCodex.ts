@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -74,8 +74,14 @@ export class FakeCodex {
     }
   }
 
-  /** Makes codex exit with `code`. */
+  /**
+   * Makes codex exit with `code`. The file appears whole (written aside, then
+   * renamed): codex polls for it, and one seen between its creation and its
+   * write read as empty, so codex exited 0 instead of `code` on a loaded machine.
+   */
   async finish(code = 0): Promise<void> {
-    await writeFile(join(this.bin, 'finish'), String(code));
+    const aside = join(this.bin, 'finish.tmp');
+    await writeFile(aside, String(code));
+    await rename(aside, join(this.bin, 'finish'));
   }
 }
