@@ -1,4 +1,5 @@
 import { backfillFromState } from '../history/recorder.js';
+import { quoted } from '../format/quoted.js';
 import { historyPath, presenceDataDir } from '../history/location.js';
 import { readHistory } from '../history/store.js';
 import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
@@ -45,10 +46,10 @@ export function cliHistoryPath(io: CliIo): string {
  */
 export function historyFileNote(path: string, read: { problem: string | null; refused: string | null }): string {
   if (read.refused !== null) {
-    return `${BINARY}: history file ${path} is ${read.refused}: it is not read, and it is left as it is\n`;
+    return `${BINARY}: history file ${quoted(path)} is ${read.refused}: it is not read, and it is left as it is\n`;
   }
   if (read.problem !== null) {
-    return `${BINARY}: history file ${path}: ${read.problem} (the publisher backs it up and rebuilds it)\n`;
+    return `${BINARY}: history file ${quoted(path)}: ${read.problem} (the publisher backs it up and rebuilds it)\n`;
   }
   return '';
 }
@@ -67,7 +68,7 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
   const { config } = await cliContext(options, io);
   const read = await readHistoryView(io, days, config.config.ignoreProjects);
   const { view, path } = read;
-  if (options.verbose) io.stderr(`history: reading ${path}\n`);
+  if (options.verbose) io.stderr(`history: reading ${quoted(path)}\n`);
   if (options.verbose && read.adjusted > 0) {
     io.stderr(`history: ${read.adjusted} line(s) had values out of range, cut or left out as read\n`);
   }

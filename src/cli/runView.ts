@@ -1,4 +1,5 @@
 import type { DiscordClientState } from '../discord/client.js';
+import { quoted } from '../format/quoted.js';
 import { tokenTriplet } from '../format/numbers.js';
 import { changedIn, type PublisherState } from '../publisher/index.js';
 import type { UsageSnapshot } from '../contract/index.js';
@@ -85,7 +86,7 @@ function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishi
   const home = snapshot.codexHome;
   const lines: string[] = [];
   if (!home.found) {
-    lines.push(`Codex home ${home.path} not found: run codex once, or pass --codex-home DIR.`);
+    lines.push(`Codex home ${quoted(home.path)} not found: run codex once, or pass --codex-home DIR.`);
   } else {
     lines.push(`5h      ${windowText(snapshot.limits.primary, now)}`);
     lines.push(`weekly  ${windowText(snapshot.limits.secondary, now)}`);

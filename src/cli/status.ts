@@ -1,4 +1,5 @@
 import { UsageEngine } from '../usage/engine.js';
+import { quoted } from '../format/quoted.js';
 import type { UsageSnapshot } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
 import { configIssues } from '../config/issues.js';
@@ -82,7 +83,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   verbose(`config ${config.path}${config.exists ? '' : ' (not there: defaults)'}`);
   const snapshot = await snapshotOf(context, io, refresh);
   verbose(
-    `Codex home ${snapshot.codexHome.path}: ${snapshot.codexHome.found ? `${snapshot.sessions.length} live session(s) read` : 'not found'}`,
+    `Codex home ${quoted(snapshot.codexHome.path)}: ${snapshot.codexHome.found ? `${snapshot.sessions.length} live session(s) read` : 'not found'}`,
   );
   const stateDir = presenceStateDir(io.env);
   const live = await liveInstance(stateDir);

@@ -1,4 +1,5 @@
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
+import { quoted } from '../format/quoted.js';
 import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
 import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
@@ -43,7 +44,7 @@ export function formatStatus(
   const home = snapshot.codexHome;
   if (!home.found) {
     return [
-      `Codex home   ${home.path} — not found`,
+      `Codex home   ${quoted(home.path)} — not found`,
       '',
       'Codex has not written any sessions here yet. Run `codex` once, or point to',
       'your Codex home with --codex-home DIR or the CODEX_HOME environment variable.',
@@ -76,7 +77,7 @@ export function formatStatus(
           ? text('Discord', 'unknown', 'dim')
           : { key: 'Discord', value: discordValue(p.discord, null) },
       );
-    rows.push(text('Config', extras.configPath));
+    rows.push(text('Config', quoted(extras.configPath)));
     const h = extras.history;
     if (h !== undefined && h !== null) {
       const building = h.building ? ' · history still being built' : '';

@@ -1,3 +1,5 @@
+import { quotedJson } from '../format/quoted.js';
+
 /**
  * `details` / `state` templates: `{activity} · {project}`. Only these
  * placeholders exist; anything else is a validation error, so a typo never
@@ -55,5 +57,5 @@ export function loadedTemplate(key: string, template: string): { template: strin
   const problem = validateTemplate(template);
   if (problem === null) return { template, problem: null };
   const shown = template.length > 60 ? `${template.slice(0, 60)}…` : template;
-  return { template: '', problem: `${key} ${JSON.stringify(shown)} is not used: ${problem}` };
+  return { template: '', problem: `${key} ${quotedJson(shown)} is not used: ${problem}` };
 }

@@ -198,4 +198,17 @@ describe('what a user typed is quoted back cut and escaped', () => {
     expect(homeRun.code).toBe(1);
     expect(homeRun.stderr).toContain('home\\nfile is not a directory');
   });
+
+  it('paths status prints on stdout (a missing Codex home, the config) are escaped too, each on its row', async () => {
+    const missing = join(runtime, 'gone\nhome\u001b[2J');
+    const gone = await runBounded(['status', '--codex-home', missing]);
+    expect(gone.stdout).not.toContain('\u001b');
+    expect(gone.stdout.split('\n')[0]).toMatch(/^Codex home +.*gone\\nhome\\x1b\[2J — not found$/);
+    const home = join(runtime, 'home-ok');
+    await mkdir(join(home, 'sessions'), { recursive: true });
+    const config = join(runtime, 'cfg\u001b]0;x\u0007.json');
+    const run = await runBounded(['status', '--codex-home', home, '--config', config]);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(run.stdout.split('\n').find((l) => l.startsWith('Config'))).toMatch(/cfg\\x1b\]0;x\\x07\.json$/);
+  });
 });
