@@ -1,7 +1,7 @@
 import { access, chmod, constants, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BINARY } from '../src/format/binary.js';
-import type { ElectronEdges } from './edges.js';
+import type { CliInstallResult, ElectronEdges } from './edges.js';
 
 /**
  * "Install command-line tool…": puts a small launcher named
@@ -25,15 +25,6 @@ export interface CliInstallDeps {
    * app's own files move (an AppImage mounts at a new /tmp path on each start).
    */
   stableDir: string;
-}
-
-export interface CliInstallResult {
-  ok: boolean;
-  /** The launcher written, or null. */
-  launcher: string | null;
-  onPath: boolean;
-  /** What to tell the user, a sentence or two. */
-  message: string;
 }
 
 /** A POSIX sh launcher: runs the bundle with `node`, or explains what is missing. */

@@ -4,7 +4,6 @@ import type { SenderInfo } from './ipcGuard.js';
 import type { TrayIconState } from './trayPresentation.js';
 import type { Notice } from './thresholdNotifier.js';
 import type { LoginItemApp } from './loginItem.js';
-import type { CliInstallResult } from './cliInstaller.js';
 import type { UpdaterLike } from './updater.js';
 
 /**
@@ -13,6 +12,16 @@ import type { UpdaterLike } from './updater.js';
  * behavioural mock (test/main/electronMock.ts). Nothing else in main/ imports
  * electron, so every decision here runs under plain Node.
  */
+/** What installing the command-line launcher did (main/cliInstaller.ts). */
+export interface CliInstallResult {
+  ok: boolean;
+  /** The launcher written, or null. */
+  launcher: string | null;
+  onPath: boolean;
+  /** What to tell the user, a sentence or two. */
+  message: string;
+}
+
 export interface TrayLike {
   setImage(state: TrayIconState): void;
   setToolTip(text: string): void;

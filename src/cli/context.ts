@@ -12,7 +12,7 @@ import { configIssues } from '../config/issues.js';
 import { quoted } from '../format/quoted.js';
 import type { Settings } from '../contract/index.js';
 import { accountAsk } from '../usage/accountSource.js';
-import type { AccountAskSettings } from '../usage/engine.js';
+import type { AccountAskSettings } from '../usage/accountSource.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from '../format/binary.js';
 import { VERSION } from './version.js';

@@ -11,7 +11,8 @@ import { liveInstance } from '../instance/instanceFile.js';
 import { autostartDesktopFile, desktopEntryEnabled } from '../platform/autostart.js';
 import { listRolloutFiles } from '../rollout/files.js';
 import { RolloutReader } from '../rollout/reader.js';
-import { UsageEngine, type AccountAskSettings } from '../usage/engine.js';
+import type { AccountAskSettings } from '../usage/accountSource.js';
+import { UsageEngine } from '../usage/engine.js';
 import { hasClientId } from './config.js';
 import { RECENT_FILES, type DiscordFacts, type DoctorInputs, type EngineFacts, type RecentFiles } from './inputs.js';
 

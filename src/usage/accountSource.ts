@@ -1,7 +1,6 @@
 import type { AccountInfo } from '../codex/accountLimits.js';
 import { askAccount, type AccountAnswer } from '../codex/appServer.js';
 import type { RateLimitObservation } from '../rollout/types.js';
-import type { AccountAskSettings } from './engine.js';
 import type { LimitStore } from './limitStore.js';
 
 export interface AccountSourceOptions {
@@ -9,6 +8,15 @@ export interface AccountSourceOptions {
   env: NodeJS.ProcessEnv;
   clientVersion: string;
   now: () => number;
+  platform?: NodeJS.Platform;
+  timeoutMs?: number;
+}
+
+export interface AccountAskSettings {
+  /** Where codex is looked for (CODEX_BIN, PATH) and the environment it runs with. */
+  env: NodeJS.ProcessEnv;
+  /** Our version, sent to Codex as clientInfo. */
+  clientVersion: string;
   platform?: NodeJS.Platform;
   timeoutMs?: number;
 }

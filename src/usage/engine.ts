@@ -7,7 +7,7 @@ import { listRolloutFiles, plainPath, compressedPath, type SpecialEntry } from '
 import type { ReaderOptions } from '../rollout/reader.js';
 import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
-import { AccountSource } from './accountSource.js';
+import { AccountSource, type AccountAskSettings } from './accountSource.js';
 import { toWire, type SessionInput } from './aggregate.js';
 import { GitResolver } from './git.js';
 import { searchLimits } from './limitSearch.js';
@@ -31,15 +31,6 @@ export interface EngineOptions {
   limitSearchBytes?: number;
   /** Ask `codex app-server` for the account's limits (issue 12 §3); off when absent. */
   account?: AccountAskSettings | null;
-}
-
-export interface AccountAskSettings {
-  /** Where codex is looked for (CODEX_BIN, PATH) and the environment it runs with. */
-  env: NodeJS.ProcessEnv;
-  /** Our version, sent to Codex as clientInfo. */
-  clientVersion: string;
-  platform?: NodeJS.Platform;
-  timeoutMs?: number;
 }
 
 export const DEFAULT_SESSION_STALE_MS = 30 * 60 * 1000;
