@@ -110,6 +110,49 @@ describe('popover', () => {
     await second.context.close();
   });
 
+  it('limit rows share one grid: a shared source said once, "updated … ago" at the right on every row, stale dims the number', async () => {
+    const snap = snapshot();
+    snap.limits.primary = window(72, { stale: true, observedAt: T0 - 40 * 60_000 });
+    snap.limits.secondary = window(40, {
+      label: 'weekly',
+      windowMinutes: 10080,
+      resetsAt: T0 + 3 * 86_400_000,
+      stale: true,
+      observedAt: T0 - 40 * 60_000,
+    });
+    const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+    await expect.poll(() => page.getByTestId('limits-source').textContent()).toBe('From your last session');
+    expect(await page.getByTestId('source').count()).toBe(0);
+    const rights = await page
+      .getByTestId('stale')
+      .evaluateAll((els) =>
+        els.map((e) => [
+          e.textContent,
+          Math.round(e.getBoundingClientRect().right),
+          Math.round(e.getBoundingClientRect().top - (e.closest('.limit-row') as Element).getBoundingClientRect().top),
+        ]),
+      );
+    expect(rights).toHaveLength(2);
+    expect(rights[0]?.[0]).toBe('updated 40 min ago');
+    // The same place on each row: the same right edge, the same height in the row.
+    expect(rights[0]?.[1]).toBe(rights[1]?.[1]);
+    expect(rights[0]?.[2]).toBe(rights[1]?.[2]);
+    const colours = await page.evaluate(() =>
+      ['limit-5h', 'limit-weekly'].map(
+        (id) => getComputedStyle(document.querySelector(`[data-testid="${id}"] .limit-value`) as Element).color,
+      ),
+    );
+    const fresh = await openPage(h, 'popover', { snapshot: snapshot() }, { now: T0 });
+    await expect.poll(() => fresh.page.getByTestId('limit-5h').count()).toBe(1);
+    const normal = await fresh.page.evaluate(
+      () => getComputedStyle(document.querySelector('[data-testid="limit-5h"] .limit-value') as Element).color,
+    );
+    expect(colours[0]).not.toBe(normal);
+    await page.screenshot({ path: join(ARTIFACTS, 'popover-light-stale.png') });
+    await fresh.context.close();
+    await context.close();
+  });
+
   it('other families in the same row style, lowest first, never hidden; credits as Codex shows them', async () => {
     const snap = snapshot();
     snap.limits.others = [
