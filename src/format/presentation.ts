@@ -153,12 +153,15 @@ export const SESSION_STATUS_TEXT: Record<SessionStatus, string> = {
 };
 
 /**
- * `3 live, 1 working`: every live session, and how many of them are busy
- * (working, or waiting for an approval). `No live session` when there is none.
+ * `1 needs you · 3 live, 1 working`: a session waiting for an approval is
+ * counted apart and said first (it is the one that needs the user), then
+ * every live session and how many are working. `No live session` when there is none.
  */
 export function liveSessionsText(sessions: readonly Pick<CodexSessionSnapshot, 'status'>[]): string {
   const live = sessions.length;
   if (live === 0) return 'No live session';
-  const busy = sessions.filter((s) => s.status === 'working' || s.status === 'waiting').length;
-  return busy > 0 ? `${live} live, ${busy} working` : `${live} live`;
+  const waiting = sessions.filter((s) => s.status === 'waiting').length;
+  const working = sessions.filter((s) => s.status === 'working').length;
+  const count = working > 0 ? `${live} live, ${working} working` : `${live} live`;
+  return waiting > 0 ? `${waiting} need${waiting === 1 ? 's' : ''} you · ${count}` : count;
 }

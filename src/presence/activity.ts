@@ -128,9 +128,12 @@ function activityText(s: CodexSessionSnapshot): string {
   return ACTIVITY_TEXT[s.activity];
 }
 
+/** The details line when the user set none (the settings window names it too). */
+export const DEFAULT_DETAILS_TEMPLATE = '{activity} · {project}';
+
 function detailsLine(config: Settings, values: TemplateValues, v: Visible): string {
   if (v.minimal) return MINIMAL_DETAILS;
-  const template = usable(config.display.detailsTemplate).trim() || '{activity} · {project}';
+  const template = usable(config.display.detailsTemplate).trim() || DEFAULT_DETAILS_TEMPLATE;
   const text = renderTemplate(template, values);
   return text === '' ? MINIMAL_DETAILS : text;
 }

@@ -11,11 +11,15 @@ export const ACTIVITY_TEXT: Record<Activity, string> = {
   idle: 'Idle',
 };
 
-/** Short labels for the compact state line: `5h 72% left · 7d 40% left`. */
+/**
+ * Labels for the compact state line: `5h 72% left · Weekly 40% left`. The
+ * weekly window is "Weekly" here as in the popover and History: one
+ * vocabulary (issue 25 §10).
+ */
 export function shortWindowLabel(label: string): string {
   switch (label) {
     case 'weekly':
-      return '7d';
+      return 'Weekly';
     case 'daily':
       return '1d';
     case 'monthly':

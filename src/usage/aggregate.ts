@@ -140,7 +140,11 @@ export function pickCurrent(sessions: readonly CodexSessionSnapshot[]): string |
   const own = sessions.filter((s) => s.subagent === null);
   const busy = own.filter((s) => isBusy(s) || s.agents.working > 0);
   const pool = busy.length > 0 ? busy : own;
-  return pool[0]?.id ?? null;
+  // The most recent, whatever the list's order (a session waiting for approval is listed first).
+  return (
+    pool.reduce<CodexSessionSnapshot | null>((best, s) => (best === null || newestFirst(s, best) < 0 ? s : best), null)
+      ?.id ?? null
+  );
 }
 
 /**
@@ -196,7 +200,12 @@ export function foldSessions(inputs: readonly SessionInput[], opts: AggregateOpt
     };
     rows.push(row);
   }
-  return rows.sort(newestFirst);
+  return rows.sort(waitingFirst);
+}
+
+/** A session waiting for an approval is the one that needs the user: listed first (issue 25 §7), then newest first. */
+function waitingFirst(a: CodexSessionSnapshot, b: CodexSessionSnapshot): number {
+  return Number(b.status === 'waiting') - Number(a.status === 'waiting') || newestFirst(a, b);
 }
 
 function newestFirst(a: CodexSessionSnapshot, b: CodexSessionSnapshot): number {

@@ -48,7 +48,7 @@ describe('run (headless presence)', () => {
     const shown = server.activities.find((a) => a !== null) as Record<string, unknown>;
     expect(shown).toMatchObject({
       details: 'Idle · orbit-api',
-      state: '5h 84% left · 7d 56% left',
+      state: '5h 84% left · Weekly 56% left',
       assets: {
         large_image: 'codex-logo',
         large_text: 'Codex CLI 0.169.0',
@@ -191,7 +191,7 @@ describe('codex wrapper', () => {
       PATH: `${bin}:${process.env.PATH ?? ''}`,
     });
     await server.until(() => server.activities.some((a) => a !== null));
-    expect(server.activities.find((a) => a !== null)).toMatchObject({ state: '5h 84% left · 7d 56% left' });
+    expect(server.activities.find((a) => a !== null)).toMatchObject({ state: '5h 84% left · Weekly 56% left' });
     const exit = await run.exited;
     expect(exit.code).toBe(3);
     expect(server.shown).toBeNull();

@@ -66,11 +66,13 @@ describe('presentation vocabulary', () => {
     expect(familyName({ limitId: 'codex_other', limitName: 'gpt-5.5-mini' })).toBe('gpt-5.5-mini');
   });
 
-  it('live sessions: every live one, and only working or waiting ones as working', () => {
+  it('live sessions: every live one, the working ones, and the ones waiting for an approval apart and first', () => {
     const of = (...statuses: Array<'working' | 'waiting' | 'idle' | 'ended'>) => statuses.map((status) => ({ status }));
     expect(liveSessionsText(of())).toBe('No live session');
     expect(liveSessionsText(of('idle', 'idle'))).toBe('2 live');
     expect(liveSessionsText(of('working', 'idle', 'ended'))).toBe('3 live, 1 working');
-    expect(liveSessionsText(of('working', 'waiting', 'idle'))).toBe('3 live, 2 working');
+    // A session waiting for an approval is counted apart, first (issue 25 §7).
+    expect(liveSessionsText(of('working', 'waiting', 'idle'))).toBe('1 needs you · 3 live, 1 working');
+    expect(liveSessionsText(of('waiting', 'waiting'))).toBe('2 need you · 2 live');
   });
 });

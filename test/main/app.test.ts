@@ -81,7 +81,7 @@ describe('tray app', () => {
     await fake.until(() => fake.activities.some((a) => a !== null));
     expect(fake.activities.find((a) => a !== null)).toMatchObject({
       details: 'Idle',
-      state: '5h 84% left · 7d 56% left',
+      state: '5h 84% left · Weekly 56% left',
     });
     expect(electron.tray?.image).toBe('normal');
     expect(electron.tray?.tooltip).toMatch(

@@ -23,7 +23,7 @@ describe('details and state', () => {
     const a = build();
     expect(a).toEqual({
       details: 'Running a command',
-      state: '5h 72% left · 7d 40% left',
+      state: '5h 72% left · Weekly 40% left',
       timestamps: { start: T0 - 45 * 60_000 },
       assets: {
         large_image: 'codex-logo',
@@ -84,13 +84,13 @@ describe('details and state', () => {
         snapshot(),
         config((c) => (c.display.stateLine = 'combined')),
       )?.state,
-    ).toBe('5h 72% left · 7d 40% left · Δ 1.2k | last 3.4k | total 120k');
+    ).toBe('5h 72% left · Weekly 40% left · Δ 1.2k | last 3.4k | total 120k');
   });
 
   it('unknown windows are left out rather than shown as 100 %', () => {
     const snap = snapshot([session()], {});
     snap.limits.primary = null;
-    expect(build(snap)?.state).toBe('7d 40% left');
+    expect(build(snap)?.state).toBe('Weekly 40% left');
   });
 
   it('templates fill placeholders and drop hidden ones with their separator', () => {
@@ -244,7 +244,7 @@ describe('timestamps and idle', () => {
       T0,
     );
     expect(shown?.details).toBe('Idle');
-    expect(shown?.state).toBe('5h 72% left · 7d 40% left');
+    expect(shown?.state).toBe('5h 72% left · Weekly 40% left');
     expect(shown?.timestamps).toBeUndefined();
     // Before the idle time passes, the session is still shown.
     expect(

@@ -84,7 +84,7 @@ describe('huge values (the timeout is the bound: before, 149,400 characters ran 
     const a = build({ model: huge, project: 'orbit', branch: '' }, config);
     expectSendable(a);
     expect(a?.details).toBe('Running a command · orbit');
-    expect(a?.state).toBe('5h 72% left · 7d 40% left');
+    expect(a?.state).toBe('5h 72% left · Weekly 40% left');
     expect(a?.assets?.large_text).toBe(`${'L'.repeat(127)}…`);
     expect(a?.buttons?.[0]?.label).toBe(`${'B'.repeat(31)}…`);
   });

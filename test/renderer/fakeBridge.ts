@@ -151,6 +151,7 @@ function bridgeScript(init: FakeInit): void {
       for (const l of historyListeners) l();
     },
     openHistory: async () => record('openHistory', []),
+    checkForUpdates: async () => record('checkForUpdates', []),
   } satisfies Api;
   const w = globalThis as unknown as { codexPresence: Api; __fake: FakeControls };
   w.codexPresence = api;

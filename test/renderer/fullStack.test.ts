@@ -247,7 +247,9 @@ class FakeUpdater extends EventEmitter implements UpdaterLike {
   autoDownload = false;
   autoInstallOnAppQuit = true;
   installs = 0;
+  checks = 0;
   async checkForUpdates(): Promise<unknown> {
+    this.checks += 1;
     this.emit('update-not-available', { version: '0.1.0' });
     return null;
   }
@@ -275,18 +277,24 @@ describe('updates through the full stack', () => {
     await expect.poll(() => updater.installs).toBe(1);
   });
 
-  it('Settings → General shows the version and last check, and the switch saves general.check_updates', async () => {
+  it('Settings → General shows the version once and the last check, "Check now" checks, and the switch saves general.check_updates', async () => {
     await home.writeLiveSample(SAMPLES.basic, 'live', 20_000);
     const configPath = join(home.home, 'discord-presence-config.json');
     await writeFile(configPath, JSON.stringify({ schema_version: 6, discord_client_id: '123456789012345678' }));
-    Object.assign(electron, { updater: new FakeUpdater(), updatesUnsupported: null, every: () => () => undefined });
+    const updater = new FakeUpdater();
+    Object.assign(electron, { updater, updatesUnsupported: null, every: () => () => undefined });
     await start();
     electron.tray?.menuItem('Settings…').click?.();
     const settings = await (windowOf('settings') as PageWindow).ready;
     await settings.getByRole('tab', { name: 'General' }).click();
     await expect
       .poll(() => settings.getByTestId('update-status').textContent(), { timeout: 20_000 })
-      .toMatch(/^Version 0\.1\.0, last checked .+\. Up to date\.$/);
+      .toMatch(/^Last checked .+\. Up to date\.Check now$/);
+    expect(await settings.getByTestId('version').textContent()).toBe('Version 0.1.0 · Open logs folder');
+    expect((await settings.getByTestId('panel-general').textContent())?.match(/0\.1\.0/g)).toHaveLength(1);
+    const before = updater.checks;
+    await settings.getByRole('button', { name: 'Check now' }).click();
+    await expect.poll(() => updater.checks).toBe(before + 1);
     const toggle = settings.getByLabel('Check for updates (at start and every 6 hours)');
     expect(await toggle.isChecked()).toBe(true);
     await toggle.uncheck();

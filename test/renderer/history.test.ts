@@ -376,6 +376,39 @@ describe('History tab', () => {
     await o.context.close();
   });
 
+  it('chart text follows the type scale at every size: tokens per day and the burn-down alike, ≥ 11 CSS px, never blown up', async () => {
+    for (const size of [
+      { name: '760', width: 760, height: 900, zoom: 1 },
+      { name: '560', width: 560, height: 480, zoom: 1 },
+      { name: 'zoom150', width: 480, height: 507, zoom: 1.5 },
+    ]) {
+      const o = await openPage(
+        h,
+        'settings.html#history',
+        { snapshot: snapshot(), history: knownHistory(), sessionsByDay: SESSIONS_BY_DAY },
+        { now: T0, ...size },
+      );
+      await expect.poll(() => o.page.getByTestId('burndown').count()).toBe(2);
+      await expect.poll(() => o.page.getByTestId('day-bars').count()).toBe(1);
+      // What a person sees: the computed size times the SVG's scale on screen.
+      const sizes = await o.page.evaluate(() =>
+        [...document.querySelectorAll('.chart svg text')].map((t) => {
+          const svg = t.closest('svg') as SVGSVGElement;
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          const chart = t.closest('figure')?.getAttribute('data-testid') ?? '';
+          return [chart, Math.round(parseFloat(getComputedStyle(t).fontSize) * scale * 10) / 10] as const;
+        }),
+      );
+      expect(new Set(sizes.map(([c]) => c))).toEqual(new Set(['burndown', 'day-bars']));
+      for (const [chart, px] of sizes) {
+        expect(px, `${chart} at ${size.name}`).toBeGreaterThanOrEqual(11);
+        expect(px, `${chart} at ${size.name}`).toBeLessThanOrEqual(12);
+      }
+      await o.page.screenshot({ path: join(ARTIFACTS, `history-${size.name}.png`), fullPage: true });
+      await o.context.close();
+    }
+  });
+
   it('axe finds nothing serious and contrast holds in light and dark; screenshots of History and the popover', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const o = await openHistory(knownHistory(), { colorScheme: scheme });

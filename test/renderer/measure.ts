@@ -115,7 +115,7 @@ export async function contrastReport(
 const require = createRequire(import.meta.url);
 let axeSource: string | null = null;
 
-/** axe-core's serious and critical violations (rule id and the first offending node). */
+/** axe-core's serious and critical violations, and its heading-order findings (rule id and the first offending node). */
 export async function axeSerious(page: Page): Promise<string[]> {
   axeSource ??= await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   // axe schedules its work with timers: let the page's (test-installed) clock run.
@@ -136,5 +136,9 @@ export async function axeSerious(page: Page): Promise<string[]> {
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, target: JSON.stringify(v.nodes[0]?.target ?? []) }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${v.target}`);
+  // Heading order is moderate to axe, but a skipped level misleads a screen reader's outline (issue 25 §10).
+  const headings = new Set(['heading-order', 'page-has-heading-one']);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || headings.has(v.id))
+    .map((v) => `${v.id} ${v.target}`);
 }

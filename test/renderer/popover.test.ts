@@ -110,6 +110,49 @@ describe('popover', () => {
     await second.context.close();
   });
 
+  it('limit rows share one grid: a shared source said once, "updated … ago" at the right on every row, stale dims the number', async () => {
+    const snap = snapshot();
+    snap.limits.primary = window(72, { stale: true, observedAt: T0 - 40 * 60_000 });
+    snap.limits.secondary = window(40, {
+      label: 'weekly',
+      windowMinutes: 10080,
+      resetsAt: T0 + 3 * 86_400_000,
+      stale: true,
+      observedAt: T0 - 40 * 60_000,
+    });
+    const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+    await expect.poll(() => page.getByTestId('limits-source').textContent()).toBe('From your last session');
+    expect(await page.getByTestId('source').count()).toBe(0);
+    const rights = await page
+      .getByTestId('stale')
+      .evaluateAll((els) =>
+        els.map((e) => [
+          e.textContent,
+          Math.round(e.getBoundingClientRect().right),
+          Math.round(e.getBoundingClientRect().top - (e.closest('.limit-row') as Element).getBoundingClientRect().top),
+        ]),
+      );
+    expect(rights).toHaveLength(2);
+    expect(rights[0]?.[0]).toBe('updated 40 min ago');
+    // The same place on each row: the same right edge, the same height in the row.
+    expect(rights[0]?.[1]).toBe(rights[1]?.[1]);
+    expect(rights[0]?.[2]).toBe(rights[1]?.[2]);
+    const colours = await page.evaluate(() =>
+      ['limit-5h', 'limit-weekly'].map(
+        (id) => getComputedStyle(document.querySelector(`[data-testid="${id}"] .limit-value`) as Element).color,
+      ),
+    );
+    const fresh = await openPage(h, 'popover', { snapshot: snapshot() }, { now: T0 });
+    await expect.poll(() => fresh.page.getByTestId('limit-5h').count()).toBe(1);
+    const normal = await fresh.page.evaluate(
+      () => getComputedStyle(document.querySelector('[data-testid="limit-5h"] .limit-value') as Element).color,
+    );
+    expect(colours[0]).not.toBe(normal);
+    await page.screenshot({ path: join(ARTIFACTS, 'popover-light-stale.png') });
+    await fresh.context.close();
+    await context.close();
+  });
+
   it('other families in the same row style, lowest first, never hidden; credits as Codex shows them', async () => {
     const snap = snapshot();
     snap.limits.others = [
@@ -129,7 +172,7 @@ describe('popover', () => {
     await context.close();
   });
 
-  it('names are shown under Standard, with a "not on Discord" mark; the badge only on the published session', async () => {
+  it('names are shown under Standard, what the card leaves out said once; the mark only on the published session', async () => {
     const snap = snapshot([session(), session({ id: 'b', project: 'skyline-web', status: 'idle' })]);
     const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
     const rows = page.getByTestId('session');
@@ -137,20 +180,23 @@ describe('popover', () => {
     expect(await rows.nth(0).getByTestId('project').textContent()).toBe('orbit-api');
     expect(await rows.nth(0).textContent()).toContain('feature/login');
     expect(await rows.nth(1).getByTestId('project').textContent()).toBe('skyline-web');
-    expect(await rows.nth(0).getByTestId('not-shared').getAttribute('title')).toContain('Not on Discord');
-    expect(
-      await rows
-        .nth(0)
-        .getByRole('img', { name: /Not on Discord/ })
-        .count(),
-    ).toBe(1);
+    // The default (Standard) reads as intended: said once, in neutral words, not as a warning on every row,
+    // and never "shown on Discord, Not on Discord" to a screen reader (issue 25 §8).
+    expect(await page.getByTestId('card-leaves-out').textContent()).toBe(
+      'Your Discord card leaves out project names and branches.',
+    );
+    expect(await page.getByTestId('not-shared').count()).toBe(0);
+    expect(await rows.nth(0).getAttribute('aria-label')).toContain('shown on Discord');
+    expect(await rows.nth(0).getAttribute('aria-label')).not.toContain('Not on Discord');
     expect(await rows.nth(0).getByTestId('on-discord').count()).toBe(1);
+    // The "on Discord" mark is an icon named for screen readers.
+    expect(await rows.nth(0).getByRole('img', { name: 'On Discord' }).count()).toBe(1);
     expect(await rows.nth(1).getByTestId('on-discord').count()).toBe(0);
     expect(await page.getByTestId('discord-live').textContent()).toBe('On Discord');
     expect(await page.getByTestId('codex-state').textContent()).toBe('2 live, 1 working');
     // Two lines: status, name, time; then model, state, tokens and the context gauge.
     expect(await rows.nth(0).locator('.session-line').count()).toBe(2);
-    expect(await rows.nth(0).getByTestId('tokens').getAttribute('title')).toBe('Δ 1.2k | last 3.4k | total 120k');
+    expect(await rows.nth(0).getByTestId('tokens').textContent()).toBe('Δ 1.2k | last 3.4k | total 120k');
     const gauge = rows.nth(0).getByRole('progressbar', { name: 'Context left' });
     expect(await gauge.getAttribute('aria-valuetext')).toBe('89% of context left');
 
@@ -173,13 +219,30 @@ describe('popover', () => {
     await pushSnapshot(page, idle);
     await expect.poll(() => page.getByTestId('on-discord').count()).toBe(0);
     await pushSnapshot(page, snap);
-    // Detailed: the name goes to Discord, so no mark.
+    // Detailed: the card shows all the rows show, so nothing is said.
     await pushAppState(page, APP);
     await pushSettings(
       page,
       settings((s) => (s.privacy.preset = 'detailed')),
     );
-    await expect.poll(() => rows.nth(0).getByTestId('not-shared').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('card-leaves-out').count()).toBe(0);
+    // A project in the "Never show" list is a fact about that session: its row is marked, with a name.
+    await pushSettings(
+      page,
+      settings((s) => {
+        s.privacy.preset = 'detailed';
+        s.ignoreProjects = ['skyline-*'];
+      }),
+    );
+    await expect.poll(() => rows.nth(1).getByTestId('not-shared').count()).toBe(1);
+    expect(await rows.nth(1).getByTestId('not-shared').getAttribute('title')).toContain('Not on Discord');
+    expect(
+      await rows
+        .nth(1)
+        .getByRole('img', { name: /Not on Discord/ })
+        .count(),
+    ).toBe(1);
+    expect(await rows.nth(0).getByTestId('not-shared').count()).toBe(0);
     await context.close();
   });
 
@@ -287,16 +350,24 @@ describe('popover', () => {
     expect(await agents.textContent()).toBe('+2 agents · 5.2k');
     expect(await agents.getAttribute('title')).toBe('+2 agents · 1 working · 5.2k tokens');
     // The parent's own total is unchanged: the agents' tokens are shown apart.
-    expect(await parentRow.getByTestId('tokens').textContent()).toBe('120k');
-    expect(await parentRow.getAttribute('aria-label')).toContain('120k tokens, +2 agents · 1 working · 5.2k tokens');
+    expect(await parentRow.getByTestId('tokens').textContent()).toBe('Δ 1.2k | last 3.4k | total 120k');
+    expect(await parentRow.getAttribute('aria-label')).toContain(
+      'tokens Δ 1.2k | last 3.4k | total 120k, +2 agents · 1 working · 5.2k tokens',
+    );
     expect(await parentRow.getByTestId('on-discord').count()).toBe(1);
     // The lone sub-agent: its own row, marked, and never the session on Discord even while it works.
     const loneRow = rows.nth(0);
     expect(await loneRow.getByTestId('subagent').getAttribute('title')).toBe('sub-agent Euclid (explorer)');
     expect(await loneRow.getByTestId('on-discord').count()).toBe(0);
     expect(await loneRow.getByTestId('agents').count()).toBe(0);
-    // Nothing spills out of the second line.
+    // Nothing spills out of either line.
     expect(await parentRow.locator('.session-line.meta').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    expect(
+      await parentRow
+        .locator('.session-line')
+        .first()
+        .evaluate((el) => el.scrollWidth <= el.clientWidth),
+    ).toBe(true);
     await context.close();
   });
 
@@ -357,31 +428,163 @@ describe('popover', () => {
     await o.context.close();
   });
 
-  it('Escape closes; focus starts on the first control; every session is reachable by keyboard', async () => {
+  it('Escape closes; focus starts on the first actionable control, quietly; rows that open nothing are no tab stops', async () => {
     const { context, page } = await openPage(h, 'popover', { snapshot: six() }, { now: T0 });
     await expect.poll(() => page.getByTestId('session').count()).toBe(6);
-    await expect
-      .poll(() =>
-        page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName),
-      )
-      .toBe('session');
-    const seen = new Set<string>();
-    for (let i = 0; i < 9; i += 1) {
-      const label = await page.evaluate(() => {
-        const el = document.activeElement as HTMLInputElement;
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
         return {
-          label: el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent ?? '',
-          outline: getComputedStyle(el).outlineStyle,
+          label: el?.getAttribute('aria-label') ?? el?.labels?.[0]?.textContent ?? el?.textContent ?? '',
+          outline: el === null ? 'none' : getComputedStyle(el).outlineStyle,
         };
       });
-      expect(label.outline).not.toBe('none');
-      seen.add(label.label.split(',')[0] ?? '');
+    // Connected and live: the first control is Pause presence (a sparkline is a shortcut, a row opens nothing).
+    await expect.poll(async () => (await focused()).label).toBe('Pause presence');
+    // Opened by a click on the tray: no ring that reads as "selected" until a key is pressed.
+    expect((await focused()).outline).toBe('none');
+    expect(await page.getByTestId('session').evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')))).toEqual(
+      Array(6).fill(null),
+    );
+    // From the keyboard, every stop shows its ring, and no stop is a session row.
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
       await page.keyboard.press('Tab');
+      const f = await focused();
+      expect(f.outline, f.label).not.toBe('none');
+      seen.push(f.label);
     }
-    for (const p of ['orbit-api', 'skyline-web', 'ledger-cli', 'notes', 'infra']) expect(seen).toContain(p);
-    expect(seen).toContain('Pause presence');
+    expect(seen).toEqual(['Settings', 'Quit']);
+    expect(seen.some((l) => l.includes('orbit-api'))).toBe(false);
+    // Each row still says everything to a screen reader, in its accessible name.
+    expect(await page.getByTestId('session').nth(0).getAttribute('aria-label')).toMatch(/^orbit-api, branch/);
     await page.keyboard.press('Escape');
     expect((await fakeCalls(page)).map((c) => c[0])).toContain('closePopover');
+    await context.close();
+
+    // Discord in error: Retry is the first actionable control.
+    const err = await openPage(
+      h,
+      'popover',
+      { snapshot: six(), app: { ...APP, discord: { state: 'error', reason: 'x' }, published: false } },
+      { now: T0 },
+    );
+    await expect.poll(() => err.page.evaluate(() => document.activeElement?.textContent)).toBe('Retry');
+    await err.context.close();
+  });
+
+  it('a row shows the token triplet, in its accessible name too; at 360 px the project name shrinks last', async () => {
+    const long = (id: string, status: 'working' | 'waiting' | 'idle') =>
+      session({
+        id,
+        status,
+        project: `skyline-${id}-a-long-project-name-for-the-row`,
+        branch: `feature/${id}-an-equally-long-branch-name-that-goes-first`,
+        model: 'gpt-5.5-codex-mini-preview',
+        tokens: { ...session().tokens, delta: 12_345, last: 234_567, total: 12_345_678 },
+      });
+    const eight = snapshot(
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id, i) =>
+        long(id, i === 0 ? 'waiting' : i < 4 ? 'working' : 'idle'),
+      ),
+    );
+    const { context, page } = await openPage(h, 'popover', { snapshot: eight }, { now: T0, height: 900 });
+    const rows = page.getByTestId('session');
+    await expect.poll(() => rows.count()).toBe(8);
+    const first = rows.nth(0);
+    expect(await first.getByTestId('tokens').textContent()).toBe('Δ 12k | last 235k | total 12M');
+    expect(await first.getAttribute('aria-label')).toContain('tokens Δ 12k | last 235k | total 12M');
+    // Tabular digits, so the figures line up from row to row.
+    expect(await first.getByTestId('tokens').evaluate((el) => getComputedStyle(el).fontVariantNumeric)).toBe(
+      'tabular-nums',
+    );
+    // On every row: the project is at least as wide as any other part (branch, model, marks, figures),
+    // the branch gives way first, and nothing leaves the row.
+    const parts = await rows.evaluateAll((els) =>
+      els.map((li) => {
+        const row = li.getBoundingClientRect();
+        const project = (li.querySelector('[data-testid="project"]') as HTMLElement).getBoundingClientRect().width;
+        const others = [...li.querySelectorAll('.session-line > *')]
+          .filter((e) => e.getAttribute('data-testid') !== 'project')
+          .map((e) => [e.className, e.getBoundingClientRect().width, e.getBoundingClientRect().right] as const);
+        return { project, rowRight: row.right, others };
+      }),
+    );
+    for (const r of parts) {
+      for (const [name, width, right] of r.others) {
+        expect(r.project, name).toBeGreaterThanOrEqual(width);
+        expect(right, name).toBeLessThanOrEqual(r.rowRight);
+      }
+      expect(r.project).toBeGreaterThan(120);
+    }
+    const branch = await first.getByTestId('branch').evaluate((el) => el.getBoundingClientRect().width);
+    const model = await first.getByTestId('model').evaluate((el) => el.getBoundingClientRect().width);
+    expect(branch).toBeLessThan(60);
+    expect(model).toBeLessThan(120);
+    await page.screenshot({ path: join(ARTIFACTS, 'popover-light-eight-long.png') });
+    await context.close();
+  });
+
+  it('one session waiting for approval: "1 needs you" first in the header', async () => {
+    const snap = snapshot([
+      session(),
+      session({ id: 'b', project: 'skyline-web', status: 'waiting', activity: 'waiting' }),
+      session({ id: 'c', project: 'ledger-cli', status: 'idle' }),
+    ]);
+    const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+    await expect.poll(() => page.getByTestId('codex-state').textContent()).toBe('1 needs you · 3 live, 1 working');
+    await context.close();
+  });
+
+  it('idle is not an error: a quiet footer line, no callout, limits first; focus stays on a control', async () => {
+    const { context, page } = await openPage(
+      h,
+      'popover',
+      { snapshot: snapshot(), app: { ...APP, published: false, shownSessionId: null } },
+      { now: T0 },
+    );
+    const note = page.getByTestId('discord-idle');
+    await expect.poll(() => note.textContent()).toBe('Connected to Discord; nothing to show now (idle).');
+    expect(await note.evaluate((el) => el.closest('footer') !== null)).toBe(true);
+    expect(await page.getByTestId('discord-row').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Run doctor' }).count()).toBe(0);
+    // The limits are the first thing in the scroll region.
+    expect(
+      await page.evaluate(() => document.querySelector('.scroll-content > :not(.sr-only)')?.getAttribute('aria-label')),
+    ).toBe('Limits');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('INPUT');
+    await page.screenshot({ path: join(ARTIFACTS, 'popover-light-idle.png') });
+    await context.close();
+  });
+
+  it('Codex not found comes first, with its own actions: choose the folder, or how to install Codex', async () => {
+    const noHome = snapshot([], { codexHome: { path: '/home/dev/.codex', found: false, sessionsDirFound: false } });
+    const { context, page } = await openPage(
+      h,
+      'popover',
+      { snapshot: noHome, app: { ...APP, discord: { state: 'error', reason: 'Discord closed' }, published: false } },
+      { now: T0 },
+    );
+    const card = page.getByTestId('empty-no-home');
+    await expect.poll(() => card.count()).toBe(1);
+    // Before Discord's own problem, in reading order and on screen.
+    expect(
+      await page.evaluate(() => {
+        const home = document.querySelector('[data-testid="empty-no-home"]') as Element;
+        const discord = document.querySelector('[data-testid="discord-row"]') as Element;
+        return (
+          (home.compareDocumentPosition(discord) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 &&
+          home.getBoundingClientRect().bottom <= discord.getBoundingClientRect().top
+        );
+      }),
+    ).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Choose Codex folder…');
+    await card.getByRole('button', { name: 'Choose Codex folder…' }).click();
+    await card.getByRole('button', { name: 'How to install Codex' }).click();
+    const calls = await fakeCalls(page);
+    expect(calls.map((c) => c[0])).toContain('openSettings');
+    expect(calls.find((c) => c[0] === 'openExternal')?.[1]).toEqual(['https://github.com/openai/codex#quickstart']);
+    await page.screenshot({ path: join(ARTIFACTS, 'popover-light-no-home-first.png') });
     await context.close();
   });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/contract/index.js';
+import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { fakeCalls } from './fakeBridge.js';
 import { axeSerious, contrastReport } from './measure.js';
@@ -197,5 +198,122 @@ describe('settings window', () => {
       expect(await axeSerious(o.page), scheme).toEqual([]);
       await o.context.close();
     }
+  });
+
+  it('holds at 560 px, at 150 % zoom and with an error badge at 720 px: no sideways scroll, nothing outside, Save reachable', async () => {
+    const outside = (page: import('playwright-core').Page) =>
+      page.evaluate(() => {
+        const vw = document.documentElement.clientWidth;
+        const bad: string[] = [];
+        for (const el of document.querySelectorAll('body *')) {
+          if (el.closest('.sr-only, dialog:not([open]), option, .table-toggle:not([open]) > :not(summary)')) continue;
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0) continue;
+          if (r.left < -0.5 || r.right > vw + 0.5)
+            bad.push(`${el.tagName}.${el.getAttribute('class') ?? ''} ${Math.round(r.left)}..${Math.round(r.right)}`);
+        }
+        // A select is never wider than its column (it must not reach into the card preview).
+        for (const sel of document.querySelectorAll('select')) {
+          const col = sel.closest('.panel-grid, .field, .toggle');
+          if (col !== null && sel.getBoundingClientRect().right > col.getBoundingClientRect().right + 0.5)
+            bad.push(`select#${sel.id} past its column`);
+        }
+        return { scroll: document.documentElement.scrollWidth - vw, bad };
+      });
+    const saveOnScreen = (page: import('playwright-core').Page) =>
+      page.getByTestId('save').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight;
+      });
+    for (const size of [
+      { name: '560', width: 560, height: 480, zoom: 1 },
+      { name: 'zoom150', width: 480, height: 507, zoom: 1.5 },
+      { name: 'error720', width: 720, height: 760, zoom: 1 },
+    ]) {
+      const o = await openPage(
+        h,
+        'settings',
+        { snapshot: snapshot(), history: knownHistory(), sessionsByDay: SESSIONS_BY_DAY },
+        { now: T0, ...size },
+      );
+      if (size.name === 'error720') {
+        await o.page.getByLabel('Application ID').fill('12345');
+        await o.page.getByTestId('save').click();
+        await expect.poll(() => o.page.getByText('Fix the marked fields').count()).toBe(1);
+      }
+      for (const tab of ['Discord', 'Privacy & card', 'Limits', 'General', 'History']) {
+        await o.page.getByRole('tab', { name: new RegExp(`^${tab.replace('&', '\\&')}`) }).click();
+        await expect.poll(() => o.page.getByRole('tabpanel').count()).toBe(1);
+        if (tab === 'History') await expect.poll(() => o.page.getByTestId('day-bars').count()).toBe(1);
+        const slug = tab.toLowerCase().replace(/[^a-z]+/g, '-');
+        await o.page.screenshot({ path: join(ARTIFACTS, `settings-${size.name}-${slug}.png`), fullPage: true });
+        const found = await outside(o.page);
+        expect(found.scroll, `${tab} at ${size.name}`).toBeLessThanOrEqual(0);
+        expect(found.bad, `${tab} at ${size.name}`).toEqual([]);
+        if (tab !== 'History') {
+          expect(await saveOnScreen(o.page), `${tab} at ${size.name}`).toBe(true);
+          await o.page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+          expect(await saveOnScreen(o.page), `${tab} at ${size.name}, scrolled`).toBe(true);
+          await o.page.evaluate(() => window.scrollTo(0, 0));
+        }
+      }
+      // The privacy preset is not cut: every choice is whole.
+      await o.page.getByRole('tab', { name: /^Privacy/ }).click();
+      const cut = await o.page
+        .locator('.segmented label')
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 0.5).length);
+      expect(cut, size.name).toBe(0);
+      await o.context.close();
+    }
+  });
+
+  it('one vocabulary: "Weekly" on the popover, the card preview and the compact-line option, with the live figures', async () => {
+    const snap = snapshot();
+    const o = await openPage(h, 'settings', { snapshot: snap }, { now: T0 });
+    await o.page.getByRole('tab', { name: 'Privacy & card' }).click();
+    await expect.poll(() => o.page.getByTestId('preview-state').textContent()).toBe('5h 72% left · Weekly 40% left');
+    const options = await o.page.getByLabel('Compact state line').locator('option').allTextContents();
+    expect(options).toEqual([
+      'Limits: 5h 72% left · Weekly 40% left',
+      'Tokens: Δ 1.2k | last 3.4k | total 120k',
+      'Both, when they fit',
+    ]);
+    // A fresh install reads as intended: the default details line is not a warning under Standard.
+    expect(await o.page.locator('#detailsTemplate-hint').textContent()).toBe('Default: {activity} · {project}');
+    expect(await o.page.getByLabel('Details line').getAttribute('class')).toBeNull();
+    await o.page.getByLabel('Details line').fill('{activity} · {project}');
+    expect(await o.page.locator('#detailsTemplate-hint').textContent()).toBe('Default: {activity} · {project}');
+    // History has nothing to save.
+    await o.page.getByRole('tab', { name: 'History' }).click();
+    await expect.poll(() => o.page.getByTestId('panel-history').count()).toBe(1);
+    expect(await o.page.getByTestId('save').count()).toBe(0);
+    expect(await o.page.getByRole('button', { name: 'Revert' }).count()).toBe(0);
+    expect(await o.page.locator('h1').textContent()).toBe('Settings');
+    await o.context.close();
+
+    const p = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+    await expect.poll(() => p.page.getByTestId('limit-weekly').locator('h3').textContent()).toBe('Weekly');
+    await p.context.close();
+  });
+
+  it('General: the version once, and Check now asks main to check', async () => {
+    const o = await openPage(
+      h,
+      'settings',
+      {
+        snapshot: snapshot(),
+        app: {
+          ...APP,
+          update: { phase: 'none', version: null, percent: null, lastCheck: T0 - 3_600_000, message: null },
+        },
+      },
+      { now: T0 },
+    );
+    await o.page.getByRole('tab', { name: 'General' }).click();
+    await expect.poll(() => o.page.getByTestId('update-status').count()).toBe(1);
+    expect((await o.page.getByTestId('panel-general').textContent())?.match(/0\.1\.0/g)).toHaveLength(1);
+    await o.page.getByRole('button', { name: 'Check now' }).click();
+    await expect.poll(async () => (await fakeCalls(o.page)).some((c) => c[0] === 'checkForUpdates')).toBe(true);
+    await o.context.close();
   });
 });

@@ -66,7 +66,15 @@ export async function openPage(
     history?: HistoryView;
     sessionsByDay?: Record<string, HistorySession[]>;
   },
-  opts: { now: number; colorScheme?: 'light' | 'dark'; width?: number; height?: number; brokenBridge?: boolean },
+  opts: {
+    now: number;
+    colorScheme?: 'light' | 'dark';
+    width?: number;
+    height?: number;
+    brokenBridge?: boolean;
+    /** Browser zoom: 1.5 with a 480 px wide viewport is a 720 px window at 150 %. */
+    zoom?: number;
+  },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({
     timezoneId: 'UTC',
@@ -75,7 +83,7 @@ export async function openPage(
       width: opts.width ?? (page === 'popover' ? 360 : 760),
       height: opts.height ?? (page === 'popover' ? 560 : 900),
     },
-    deviceScaleFactor: 1,
+    deviceScaleFactor: opts.zoom ?? 1,
   });
   const p = await context.newPage();
   // Time stands still at `now` until a test moves it (clock.fastForward).

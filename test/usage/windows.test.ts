@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePace, toUsageWindow, windowLabel } from '../../src/usage/windows.js';
-import { contextLeft, pickCurrent } from '../../src/usage/aggregate.js';
+import { contextLeft, foldSessions, pickCurrent, type SessionInput } from '../../src/usage/aggregate.js';
+import { newSessionState } from '../../src/usage/sessionState.js';
 import type { CodexSessionSnapshot } from '../../src/contract/index.js';
 import { session } from '../support/snapshots.js';
 
@@ -113,6 +114,38 @@ describe('contextLeft (percent_of_context_window_remaining)', () => {
   });
 });
 
+describe('foldSessions order', () => {
+  const input = (id: string, at: number, waiting: boolean): SessionInput => {
+    const state = newSessionState();
+    Object.assign(state, { id, hasTaskEvents: true, inTurn: true, waiting, lastEventAt: at, metaSeen: true });
+    return {
+      file: `/x/rollout-${id}.jsonl`,
+      state,
+      lastWriteAt: at,
+      git: { project: id, branch: null },
+      name: null,
+      partial: false,
+    };
+  };
+  it('lists a session waiting for approval first (it needs the user, issue 25 §7), then newest first', () => {
+    const now = 10 * H;
+    const rows = foldSessions(
+      [input('old', now - 3000, false), input('asks', now - 9000, true), input('new', now - 1000, false)],
+      {
+        now,
+        sessionStaleMs: H,
+      },
+    );
+    expect(rows.map((r) => [r.id, r.status])).toEqual([
+      ['asks', 'waiting'],
+      ['new', 'working'],
+      ['old', 'working'],
+    ]);
+    // The publisher still shows the most recent busy session, not the first listed.
+    expect(pickCurrent(rows)).toBe('new');
+  });
+});
+
 describe('pickCurrent', () => {
   const s = (id: string, status: CodexSessionSnapshot['status'], over: Partial<CodexSessionSnapshot> = {}) =>
     session({ id, status, ...over });
@@ -125,6 +158,12 @@ describe('pickCurrent', () => {
     const orphan = { parentId: 'gone', depth: 1, role: 'explorer', nickname: null };
     expect(pickCurrent([s('agent', 'working', { subagent: orphan }), s('a', 'idle')])).toBe('a');
     expect(pickCurrent([s('agent', 'working', { subagent: orphan })])).toBeNull();
+  });
+  it('among busy sessions, the most recent, wherever it is listed (a waiting one is listed first)', () => {
+    const older = s('b', 'waiting', { lastActivityAt: 1000 });
+    const newer = s('c', 'working', { lastActivityAt: 2000 });
+    expect(pickCurrent([older, newer])).toBe('c');
+    expect(pickCurrent([newer, older])).toBe('c');
   });
   it('counts a session whose agents are working as busy', () => {
     const agents = { count: 1, live: 1, working: 1, tokens: 10, threads: [] };

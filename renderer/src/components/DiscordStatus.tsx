@@ -5,6 +5,8 @@ import { LiveIcon } from './Icons.js';
 export interface DiscordView {
   /** Live means an activity is really on Discord. */
   live: boolean;
+  /** Connected, with nothing to show now: a normal state, said quietly in the footer, never a callout. */
+  idle?: true;
   /** One sentence, said once. */
   text: string;
   canRetry: boolean;
@@ -33,7 +35,7 @@ export function discordView(app: AppState, switchedOff = false): DiscordView {
     case 'connected':
       return app.published
         ? { live: true, text: 'On Discord', canRetry: false }
-        : { live: false, text: 'Connected to Discord; nothing to show now (idle).', canRetry: false };
+        : { live: false, idle: true, text: 'Connected to Discord; nothing to show now (idle).', canRetry: false };
   }
 }
 
@@ -48,15 +50,26 @@ export function LiveBadge({ app, switchedOff }: { app: AppState; switchedOff: bo
   );
 }
 
+/** The footer's quiet line while connected with nothing to show (idle is not an error). */
+export function DiscordIdleNote({ app, switchedOff }: { app: AppState; switchedOff: boolean }) {
+  const view = discordView(app, switchedOff);
+  if (view.idle !== true) return null;
+  return (
+    <p className="footer-note" data-testid="discord-idle">
+      {view.text}
+    </p>
+  );
+}
+
 /**
- * Full width, when Discord is not live: the reason in words, and what to do
- * about it (Retry, Open settings, Run doctor). Doctor runs the same checks as
+ * Full width, when Discord is not live and that needs the user: the reason
+ * in words, and what to do about it (Retry, Open settings, Run doctor). Doctor runs the same checks as
  * `codex-discord-presence doctor` and shows them here.
  */
 export function DiscordRow({ app, api, switchedOff }: { app: AppState; api: Api; switchedOff: boolean }) {
   const view = discordView(app, switchedOff);
   const [doctor, setDoctor] = useState<DoctorResult | 'running' | { error: string } | null>(null);
-  if (view.live) return null;
+  if (view.live || view.idle === true) return null;
   const tone = app.discord.state === 'error' && !app.paused ? 'error' : 'info';
   return (
     <section className={`discord-row tone-${tone}`} data-testid="discord-row" aria-label="Discord">

@@ -38,31 +38,17 @@ export function NotSharedIcon(props: IconProps) {
   );
 }
 
-/** Stacked coins: tokens. */
-export function TokensIcon(props: IconProps) {
+/** A small broadcast mark (a dot with two waves): this session is on Discord now. */
+export function OnDiscordIcon(props: IconProps) {
   return (
     <Svg {...props}>
-      <ellipse cx="8" cy="4.5" rx="5" ry="2" fill="none" stroke="currentColor" strokeWidth="1.3" />
+      <circle cx="8" cy="8" r="1.8" fill="currentColor" />
       <path
-        d="M3 4.5v3.5c0 1.1 2.2 2 5 2s5-.9 5-2V4.5M3 8v3.5c0 1.1 2.2 2 5 2s5-.9 5-2V8"
+        d="M5.2 5.2a4 4 0 0 0 0 5.6M10.8 5.2a4 4 0 0 1 0 5.6M3 3a7 7 0 0 0 0 10M13 3a7 7 0 0 1 0 10"
         fill="none"
         stroke="currentColor"
-        strokeWidth="1.3"
-      />
-    </Svg>
-  );
-}
-
-/** A speech bubble: the model's context window. */
-export function ContextIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <path
-        d="M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.3"
-        strokeLinejoin="round"
+        strokeWidth="1.4"
+        strokeLinecap="round"
       />
     </Svg>
   );

@@ -12,7 +12,8 @@ import {
 import { currentWindow } from '../history/series.js';
 import { Sparkline } from './Sparkline.js';
 
-const title = (label: string): string => `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
+const capital = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+const title = capital;
 
 /** A 6 px bar of what is left; unknown keeps the track visible and has no value. */
 function Bar({ label, percent }: { label: string; percent: number | null }) {
@@ -32,9 +33,11 @@ function Bar({ label, percent }: { label: string; percent: number | null }) {
 }
 
 /**
- * One limit window, as the reference draws it: the name and a large "% left",
- * a thin bar, then "Resets in 2h 13m · 14:05", the pace in words, and
- * "updated 23 min ago" (dimmed) when the number may be old. With recorded
+ * One limit window, on the same grid as every other row: the name and a
+ * large "% left", a thin bar, then "Resets in 2h 13m · 14:05" at the left and
+ * "updated 23 min ago" (when the number may be old: the number and the bar
+ * dim) always at the right, then the pace in words. The source is said here
+ * only when the rows do not all share it (`showSource`). With recorded
  * history, a sparkline of the window so far sits before the number.
  */
 export function LimitRow({
@@ -44,6 +47,7 @@ export function LimitRow({
   now,
   history = null,
   onOpenHistory,
+  showSource = true,
 }: {
   window: UsageWindow | null;
   label: string;
@@ -51,6 +55,7 @@ export function LimitRow({
   now: number;
   history?: HistoryWindow | null;
   onOpenHistory?: () => void;
+  showSource?: boolean;
 }) {
   const name = title(label);
   if (w === null) {
@@ -82,15 +87,20 @@ export function LimitRow({
       </div>
       <Bar label={`${name} limit left`} percent={w.remainingPercent} />
       <p className="sub">
-        {reset !== null && <span data-testid="reset">{reset}</span>}
+        <span className="sub-start">
+          {reset !== null && <span data-testid="reset">{reset}</span>}
+          {showSource && reset !== null && ' · '}
+          {showSource && (
+            <span className="source" data-testid="source">
+              {sourceText(w)}
+            </span>
+          )}
+        </span>
         {stale && (
           <span className="stale" data-testid="stale" title="Codex has not reported this limit since then">
             {updatedAgo(w.observedAt, now)}
           </span>
         )}
-        <span className="source" data-testid="source">
-          {sourceText(w)}
-        </span>
       </p>
       {pace !== null && (
         <p className={`pace pace-${pace.tone}`} data-testid="pace">
@@ -154,8 +164,15 @@ export function LimitRows({
     );
   }
   const others = otherRows(limits.others);
+  const windows = [limits.primary, limits.secondary, ...others.map((o) => o.window)].filter(
+    (w): w is UsageWindow => w !== null,
+  );
+  // One source for the whole group is said once, under the rows; mixed sources are said on each row.
+  const shared = windows.length > 0 && windows.every((w) => w.source === windows[0]?.source) ? windows[0] : undefined;
+  const showSource = shared === undefined;
   return (
     <section className="card limits" aria-label="Limits">
+      <h2 className="sr-only">Limits</h2>
       {!(limits.primary === null && limits.secondary === null) && (
         <>
           <LimitRow
@@ -163,6 +180,7 @@ export function LimitRows({
             label={limits.primary?.label ?? '5h'}
             testId="limit-5h"
             now={now}
+            showSource={showSource}
             {...spark(MAIN_LIMIT_ID, 'primary')}
           />
           <LimitRow
@@ -170,6 +188,7 @@ export function LimitRows({
             label={limits.secondary?.label ?? 'weekly'}
             testId="limit-weekly"
             now={now}
+            showSource={showSource}
             {...spark(MAIN_LIMIT_ID, 'secondary')}
           />
         </>
@@ -181,9 +200,15 @@ export function LimitRows({
           label={o.label}
           testId="limit-other"
           now={now}
+          showSource={showSource}
           {...spark(o.limitId, o.kind)}
         />
       ))}
+      {shared !== undefined && (
+        <p className="limits-source" data-testid="limits-source">
+          {capital(sourceText(shared))}
+        </p>
+      )}
       {limits.credits !== null && (
         <div className="limit-row credits" data-testid="credits">
           <div className="limit-head">

@@ -1,19 +1,41 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Api } from '../../../src/contract/index.js';
 import { liveSessionsText } from '../../../src/format/presentation.js';
-import { notSharedReason } from '../presenceView.js';
+import { cardLeavesOut, notSharedReason } from '../presenceView.js';
 import { useAppStore } from '../stores/appStore.js';
 import { useHistoryStore } from '../stores/historyStore.js';
 import { usePopoverSizing } from '../usePopoverSizing.js';
 import { useNow } from '../useNow.js';
-import { DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
+import { DiscordIdleNote, DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
 import { LimitRows } from './LimitRows.js';
 import { SessionRow } from './SessionRow.js';
 import { UpdateButton } from './UpdateButton.js';
 
-/** Where focus starts when the popover opens: the first control, but never a sparkline (a shortcut, not a task). */
+/**
+ * Where focus starts when the popover opens: the first actionable control (a
+ * session row is none: it opens nothing), but never a sparkline (a shortcut,
+ * not a task).
+ */
 const FIRST_FOCUS =
   'button:not([disabled]):not(.spark), [href], input:not([disabled]), select, textarea, [tabindex="0"]';
+
+/**
+ * Focus put there on opening is quiet: the popover opens from a click on the
+ * tray, and a ring on its first control would read as "selected". The ring
+ * (`:focus-visible`) shows from the first key press on, as soon as the
+ * keyboard is in use.
+ */
+function focusQuietly(el: HTMLElement): void {
+  el.classList.add('quiet-focus');
+  el.focus({ focusVisible: false } as FocusOptions);
+  const loud = (): void => {
+    el.classList.remove('quiet-focus');
+    window.removeEventListener('keydown', loud, true);
+    el.removeEventListener('blur', loud);
+  };
+  window.addEventListener('keydown', loud, true);
+  el.addEventListener('blur', loud);
+}
 
 /** Escape closes the popover; each time it opens, focus goes to its first control. */
 function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready: boolean): void {
@@ -27,7 +49,8 @@ function useKeyboard(api: Api, page: React.RefObject<HTMLElement | null>, ready:
     const focusFirst = (): void => {
       const active = document.activeElement;
       if (active !== null && active !== document.body && page.current?.contains(active)) return;
-      page.current?.querySelector<HTMLElement>(FIRST_FOCUS)?.focus();
+      const first = page.current?.querySelector<HTMLElement>(FIRST_FOCUS);
+      if (first != null) focusQuietly(first);
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('focus', focusFirst);
@@ -64,6 +87,7 @@ function Shell({
   scrollRef,
   contentRef,
   footer,
+  note,
 }: {
   api: Api;
   children: ReactNode;
@@ -73,6 +97,8 @@ function Shell({
   scrollRef: React.RefObject<HTMLDivElement | null>;
   contentRef: React.RefObject<HTMLDivElement | null>;
   footer: ReactNode;
+  /** Quiet lines above the footer's controls (Discord idle); the place for more such lines. */
+  note?: ReactNode;
 }) {
   const app = useAppStore((st) => st.app);
   return (
@@ -94,18 +120,45 @@ function Shell({
         </div>
       </div>
       <footer className="footer">
-        {footer}
-        <div className="footer-buttons">
-          {app !== null && <UpdateButton app={app} api={api} />}
-          <button type="button" onClick={() => void api.openSettings()}>
-            Settings
-          </button>
-          <button type="button" onClick={() => void api.quit()}>
-            Quit
-          </button>
+        {note}
+        <div className="footer-row">
+          {footer}
+          <div className="footer-buttons">
+            {app !== null && <UpdateButton app={app} api={api} />}
+            <button type="button" onClick={() => void api.openSettings()}>
+              Settings
+            </button>
+            <button type="button" onClick={() => void api.quit()}>
+              Quit
+            </button>
+          </div>
         </div>
       </footer>
     </main>
+  );
+}
+
+/** Where Codex's install guide lives (an allowed origin of openExternal, main/ipcGuard.ts). */
+const INSTALL_CODEX = 'https://github.com/openai/codex#quickstart';
+
+/** Codex not found: the first thing to fix, so it comes first, with its own actions. */
+function NoCodexHome({ api, path }: { api: Api; path: string }) {
+  return (
+    <section className="card empty" data-testid="empty-no-home" aria-labelledby="no-home-title">
+      <h2 id="no-home-title">Codex not found</h2>
+      <p>
+        Nothing at <code className="selectable">{path}</code>. Run <code>codex</code> once, or choose the folder Codex
+        uses.
+      </p>
+      <div className="row-actions">
+        <button type="button" className="primary" onClick={() => void api.openSettings()}>
+          Choose Codex folder…
+        </button>
+        <button type="button" onClick={() => void api.openExternal(INSTALL_CODEX)}>
+          How to install Codex
+        </button>
+      </div>
+    </section>
   );
 }
 
@@ -151,6 +204,7 @@ export function Popover({ api }: { api: Api }) {
 
   // The publisher's own pick (main sends it): the popover never picks again.
   const onDiscord = app.published ? app.shownSessionId : null;
+  const leavesOut = cardLeavesOut(settings);
   const footer = (
     <label className="switch">
       <input type="checkbox" checked={app.paused} onChange={(e) => void api.setPaused(e.target.checked)} />
@@ -164,21 +218,19 @@ export function Popover({ api }: { api: Api }) {
       status={snapshot.codexHome.found ? liveSessionsText(snapshot.sessions) : undefined}
       badge={<LiveBadge app={app} switchedOff={switchedOff} />}
       footer={footer}
+      note={<DiscordIdleNote app={app} switchedOff={switchedOff} />}
     >
       <p className="sr-only" role="status" aria-live="polite" data-testid="announce">
         {announcement}
       </p>
-      <DiscordRow app={app} api={api} switchedOff={switchedOff} />
       {!snapshot.codexHome.found ? (
-        <section className="card empty" data-testid="empty-no-home">
-          <h2>Codex not found</h2>
-          <p>
-            Nothing at <code className="selectable">{snapshot.codexHome.path}</code>. Run <code>codex</code> once, or
-            choose your Codex home in Settings.
-          </p>
-        </section>
+        <>
+          <NoCodexHome api={api} path={snapshot.codexHome.path} />
+          <DiscordRow app={app} api={api} switchedOff={switchedOff} />
+        </>
       ) : (
         <>
+          <DiscordRow app={app} api={api} switchedOff={switchedOff} />
           <LimitRows limits={snapshot.limits} now={now} history={historyWindows} onOpenHistory={openHistory} />
           <section className="sessions-section" aria-labelledby="sessions-title">
             <h2 className="section-title" id="sessions-title">
@@ -200,6 +252,11 @@ export function Popover({ api }: { api: Api }) {
                   />
                 ))}
               </ul>
+            )}
+            {leavesOut !== null && snapshot.sessions.length > 0 && (
+              <p className="hint card-note" data-testid="card-leaves-out">
+                {leavesOut}
+              </p>
             )}
           </section>
         </>

@@ -8,16 +8,18 @@ import {
   SESSION_STATUS_TEXT,
   subagentText,
 } from '../../../src/format/presentation.js';
-import { ContextIcon, NotSharedIcon, TokensIcon } from './Icons.js';
+import { NotSharedIcon, OnDiscordIcon } from './Icons.js';
 
 export const STATUS_TEXT = SESSION_STATUS_TEXT;
 
 /**
- * One session in two lines: status, project and branch, time; then model,
- * state, tokens (its sub-agents' apart, "+2 agents · 5.2K") and a small
- * context gauge. The project name is always shown
- * here (it is the user's own screen); `notShared` marks it when it is kept off
- * Discord. Focusable, so every session is reachable by keyboard.
+ * One session in two lines: status, project and branch, its sub-agents
+ * ("+2 agents · 5.2k", their tokens apart), marks, the context left, time;
+ * then model, state and the token triplet (`Δ 1.2k | last 3.4k | total
+ * 120k`, the product's headline figure, never only in a tooltip). The project name is what identifies a row,
+ * so it shrinks last: the branch gives way first, then the model (styles.css).
+ * The marks are icons named for screen readers. A row opens nothing, so it is
+ * not a tab stop; its accessible name says all of it.
  */
 export function SessionRow({
   session: s,
@@ -36,13 +38,14 @@ export function SessionRow({
   const agents = agentsText(s.agents);
   const agentsLong = agentsSummary(s.agents);
   const subagent = s.subagent === null ? null : subagentText(s.subagent);
+  const triplet = tokenTriplet(s.tokens);
   const summary = [
     project,
     subagent,
     s.branch === null ? null : `branch ${s.branch}`,
     STATUS_TEXT[s.status],
     s.model,
-    `${compactNumber(s.tokens.total)} tokens`,
+    `tokens ${triplet}`,
     agentsLong,
     ctx === null ? null : contextLeftText(ctx),
     elapsed === null ? null : `for ${elapsed}`,
@@ -55,7 +58,6 @@ export function SessionRow({
     <li
       className={`session${onDiscord ? ' on-discord' : ''}`}
       data-testid="session"
-      tabIndex={0}
       aria-label={summary}
       aria-current={onDiscord ? 'true' : undefined}
     >
@@ -65,8 +67,13 @@ export function SessionRow({
           {project}
         </span>
         {s.branch !== null && (
-          <span className="branch" title={s.branch}>
+          <span className="branch" data-testid="branch" title={s.branch}>
             {s.branch}
+          </span>
+        )}
+        {agents !== null && (
+          <span className="agents selectable" data-testid="agents" title={agentsLong ?? undefined}>
+            {agents} · {compactNumber(s.agents.tokens)}
           </span>
         )}
         {subagent !== null && (
@@ -75,35 +82,17 @@ export function SessionRow({
           </span>
         )}
         {notShared !== null && (
-          <span className="not-shared" title={notShared} data-testid="not-shared">
+          <span className="mark not-shared" title={notShared} data-testid="not-shared">
             <NotSharedIcon label={notShared} />
           </span>
         )}
         {onDiscord && (
-          <span className="badge on-discord-badge" data-testid="on-discord" title="This session is on Discord now">
-            on Discord
-          </span>
-        )}
-        {elapsed !== null && <span className="elapsed">{elapsed}</span>}
-      </div>
-      <div className="session-line meta">
-        <span className="model">{s.model ?? 'model unknown'}</span>
-        <span className="sep" aria-hidden="true">
-          ·
-        </span>
-        <span className={`state status-${s.status}`}>{STATUS_TEXT[s.status]}</span>
-        <span className="tokens selectable" data-testid="tokens" title={tokenTriplet(s.tokens)}>
-          <TokensIcon />
-          {compactNumber(s.tokens.total)}
-        </span>
-        {agents !== null && (
-          <span className="agents selectable" data-testid="agents" title={agentsLong ?? undefined}>
-            {agents} · {compactNumber(s.agents.tokens)}
+          <span className="mark on-discord-mark" data-testid="on-discord" title="This session is on Discord now">
+            <OnDiscordIcon label="On Discord" />
           </span>
         )}
         {ctx !== null && (
           <span className={`context tone-${levelFor(ctx)}`} title={contextLeftText(ctx)}>
-            <ContextIcon />
             <span
               className="bar gauge"
               role="progressbar"
@@ -118,6 +107,27 @@ export function SessionRow({
             <span className="context-text">{ctx}%</span>
           </span>
         )}
+        {elapsed !== null && (
+          <span className="elapsed" data-testid="elapsed">
+            {elapsed}
+          </span>
+        )}
+      </div>
+      <div className="session-line meta">
+        <span className="model" data-testid="model" title={s.model ?? undefined}>
+          {s.model ?? 'model unknown'}
+        </span>
+        <span className="sep" aria-hidden="true">
+          ·
+        </span>
+        <span className={`state status-${s.status}`}>{STATUS_TEXT[s.status]}</span>
+        <span
+          className="tokens selectable"
+          data-testid="tokens"
+          title="Tokens: this request | last turn | session total"
+        >
+          {triplet}
+        </span>
       </div>
     </li>
   );

@@ -2,7 +2,7 @@ import { useId, useMemo } from 'react';
 import type { HistoryWindow } from '../../../src/contract/index.js';
 import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
-import { ChartTooltip, TableToggle } from './ChartParts.js';
+import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
 import {
   burnDownOf,
   burnGeometry,
@@ -28,6 +28,7 @@ const MAX_DOTS = 60;
  */
 export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow; title: string; now: number }) {
   const id = useId();
+  const plot = useChartTextScale(BOX.width);
   const pace = hasPace(w);
   // A re-query hands over a fresh copy of the same window: recompute only when its readings changed.
   const signature = windowSignature(w);
@@ -55,7 +56,7 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
         <span>{title}</span>
         {last !== undefined && <span className="chart-figure">{wholePercent(last.remaining)}% left</span>}
       </figcaption>
-      <div className="chart-plot">
+      <div className="chart-plot" ref={plot}>
         <svg
           viewBox={`0 0 ${BOX.width} ${BOX.height}`}
           role="group"

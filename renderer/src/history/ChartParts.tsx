@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 
 /**
  * A chart's tooltip, placed over the SVG in its own units (the SVG scales
@@ -51,4 +51,27 @@ export function TableToggle({ what, children }: { what: string; children: () => 
       {open && <div className="table-scroll">{children()}</div>}
     </details>
   );
+}
+
+/**
+ * Chart text follows the type scale, not the SVG's scale: the SVG scales its
+ * viewBox to its box, so its text is drawn at `--chart-k` (viewBox units per
+ * CSS pixel) times the type size, which comes out at the type size on screen
+ * at every width and zoom (styles.css `.chart svg text`).
+ */
+export function useChartTextScale(viewBoxWidth: number): RefObject<HTMLDivElement | null> {
+  const plot = useRef<HTMLDivElement | null>(null);
+  useLayoutEffect(() => {
+    const el = plot.current;
+    if (el === null) return;
+    const apply = (): void => {
+      const width = el.querySelector('svg')?.getBoundingClientRect().width ?? 0;
+      if (width > 0) el.style.setProperty('--chart-k', String(viewBoxWidth / width));
+    };
+    apply();
+    const observer = new ResizeObserver(apply);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [viewBoxWidth]);
+  return plot;
 }

@@ -1,7 +1,7 @@
 import { memo, useId, useMemo } from 'react';
 import type { HistoryDay } from '../../../src/contract/index.js';
 import { compactNumber } from '../../../src/format/numbers.js';
-import { ChartTooltip, TableToggle } from './ChartParts.js';
+import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
 import { dayLabel, dayText, fullNumber, linearScale, niceMax, stackDays, type Box, type StackedDay } from './series.js';
 import { pointerX, useActivePoint } from './useActivePoint.js';
 
@@ -65,6 +65,7 @@ export function DayBars({
   onSelect: (day: string) => void;
 }) {
   const id = useId();
+  const plot = useChartTextScale(BOX.width);
   const stack = useMemo(() => stackDays(days), [days]);
   const slot = useMemo(() => new Map(stack.series.map((s, i) => [s.key, seriesClass(i, s.key)])), [stack]);
   const top = niceMax(stack.max);
@@ -83,7 +84,7 @@ export function DayBars({
   const labelEvery = Math.max(1, Math.ceil(n / 8));
   return (
     <figure className="chart days" data-testid="day-bars">
-      <div className="chart-plot">
+      <div className="chart-plot" ref={plot}>
         <svg
           viewBox={`0 0 ${BOX.width} ${BOX.height}`}
           role="group"

@@ -85,6 +85,7 @@ export function SettingsApp({ api }: { api: Api }) {
         }}
       >
         <header className="settings-header">
+          <h1 className="sr-only">Settings</h1>
           <div className="tabs" role="tablist" aria-label="Settings" onKeyDown={onTabKey}>
             {TABS.map(([id, label]) => (
               <button
@@ -123,18 +124,23 @@ export function SettingsApp({ api }: { api: Api }) {
               ) : null}
               {errors._form && <span className="badge invalid">{errors._form}</span>}
             </span>
-            <button type="button" onClick={store.reset} disabled={!dirty || saving}>
-              Revert
-            </button>
-            <button
-              type="submit"
-              className="primary"
-              ref={saveButton}
-              aria-disabled={!dirty || saving}
-              data-testid="save"
-            >
-              {saving ? 'Saving…' : 'Save'}
-            </button>
+            {/* History has nothing to save; what is unsaved on the other tabs is still said. */}
+            {tab !== 'history' && (
+              <>
+                <button type="button" onClick={store.reset} disabled={!dirty || saving}>
+                  Revert
+                </button>
+                <button
+                  type="submit"
+                  className="primary"
+                  ref={saveButton}
+                  aria-disabled={!dirty || saving}
+                  data-testid="save"
+                >
+                  {saving ? 'Saving…' : 'Save'}
+                </button>
+              </>
+            )}
           </div>
         </header>
         <section

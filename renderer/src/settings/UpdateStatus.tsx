@@ -25,17 +25,25 @@ function describe(update: UpdateState): string {
   }
 }
 
-/** Settings → General: the check-for-updates switch, the version, the last check and one line of update state. */
+/**
+ * Settings → General: the check-for-updates switch, the last check and one
+ * line of update state, and "Check now" when the bridge can check (the
+ * version is said once, on the tab's last line).
+ */
 export function UpdateStatus({
   app,
   checked,
   onChange,
+  checkNow,
 }: {
   app: AppState | null;
   checked: boolean;
   onChange: (checked: boolean) => void;
+  checkNow: (() => Promise<void>) | undefined;
 }) {
   const update = app?.update;
+  const canCheck = checkNow !== undefined && update !== undefined && update.phase !== 'disabled';
+  const busy = update?.phase === 'checking' || update?.phase === 'downloading';
   return (
     <>
       <label className="switch">
@@ -43,10 +51,19 @@ export function UpdateStatus({
         <span>Check for updates (at start and every 6 hours)</span>
       </label>
       {update !== undefined && (
-        <p className="field-hint" data-testid="update-status">
-          Version {app?.version ?? '—'}, {lastCheck(update)}. {describe(update)}
+        <p className="field-hint update-line" data-testid="update-status">
+          <span>
+            {capitalFirst(lastCheck(update))}. {describe(update)}
+          </span>
+          {canCheck && (
+            <button type="button" disabled={busy} onClick={() => void checkNow().catch(() => undefined)}>
+              Check now
+            </button>
+          )}
         </p>
       )}
     </>
   );
 }
+
+const capitalFirst = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;

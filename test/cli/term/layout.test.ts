@@ -85,7 +85,7 @@ describe('the live frame', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^gpt-5\.5-mini 5h +\[.*\] 64% left · .*updated 1 min ago/));
     expect(lines).toContain(`Credits${' '.repeat(10)}18 credits`);
     expect(lines).toContain(`Discord${' '.repeat(10)}connected · showing`);
-    expect(lines).toContain(`Sessions${' '.repeat(9)}3 live, 2 working`);
+    expect(lines).toContain(`Sessions${' '.repeat(9)}1 needs you · 3 live, 1 working`);
     const a = lines.findIndex((l) => l.startsWith('● orbit-api'));
     expect(lines[a]).toBe('● orbit-api (feature/login) · on Discord · 45m');
     expect(lines[a + 1]).toBe('    gpt-5.5 · working · Δ 1.2k | last 3.4k | total 120k · 89% of context left');
@@ -115,7 +115,7 @@ describe('the live frame', () => {
     expect(lines[0]).toMatch(/^5h 15% left · resets \d\d:\d\d$/);
     expect(lines.join('\n')).not.toContain('Codex Discord Presence');
     expect(lines).toContain('18 credits');
-    expect(lines).toContain('3 live, 2 working');
+    expect(lines).toContain('1 needs you · 3 live, 1 working');
     expect(lines).toContain('  working · 120k tokens · ctx 89%');
   });
 
@@ -249,7 +249,7 @@ describe('status text', () => {
     expect(text).toMatch(/^gpt-5\.5-mini 5h {2}\[/m);
     expect(text).not.toMatch(/limit {2}/);
     expect(text).toMatch(/^Credits {10}18 credits$/m);
-    expect(text).toMatch(/^Sessions {9}3 live, 2 working$/m);
+    expect(text).toMatch(/^Sessions {9}1 needs you · 3 live, 1 working$/m);
     expect(text).toContain('● 数据平台-看板 (fix/🚀-launch) · 45m');
     // The config path is never cut.
     expect(text).toContain('/home/dev/.codex/discord-presence-config.json');

@@ -103,8 +103,9 @@ export function GeneralTab({ api, errors }: { api: Api; errors: Record<string, s
         app={app}
         checked={draft.general.checkUpdates ?? true}
         onChange={(on) => edit('general.checkUpdates', (d) => void (d.general.checkUpdates = on))}
+        checkNow={api.checkForUpdates?.bind(api)}
       />
-      <p className="field-hint">
+      <p className="field-hint" data-testid="version">
         Version {app?.version ?? '—'} ·{' '}
         <button type="button" className="link" onClick={() => void api.openLogs()}>
           Open logs folder

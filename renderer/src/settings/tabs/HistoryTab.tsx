@@ -112,7 +112,7 @@ function PastWindows({ groups }: { groups: WindowGroup[] }) {
       {(pending ? groups : drawn).map((g) => (
         <WindowMultiples
           key={g.key}
-          title={`Last ${g.past.length} · ${windowTitle(g)}s`}
+          title={g.past.length === 1 ? `Last ${windowTitle(g)}` : `Last ${g.past.length} · ${windowTitle(g)}s`}
           windows={g.past}
           pending={pending}
         />

@@ -1,5 +1,7 @@
 import { useRef } from 'react';
-import type { PrivacyPreset, Settings } from '../../../../src/contract/index.js';
+import type { PrivacyPreset, Settings, StateLineMode, UsageSnapshot } from '../../../../src/contract/index.js';
+import { buildActivity, DEFAULT_DETAILS_TEMPLATE as DEFAULT_DETAILS } from '../../../../src/presence/activity.js';
+import { tidySettings } from '../../../../src/settings/settings.js';
 import { PLACEHOLDERS } from '../../../../src/settings/template.js';
 import type { Visible } from '../../../../src/presence/privacy.js';
 import { visibleFor } from '../../privacyView.js';
@@ -62,6 +64,35 @@ function hiddenUsed(template: string, visible: Visible): string[] {
     });
 }
 
+/** What each compact-line option is called, and its example when there is nothing live to show. */
+const STATE_LINES: Array<[StateLineMode, string, string]> = [
+  ['limits', 'Limits', '5h 72% left · Weekly 40% left'],
+  ['tokens', 'Tokens', 'Δ 1.2k | last 3.4k | total 120k'],
+  ['combined', 'Both, when they fit', ''],
+];
+
+/**
+ * Each compact-line option with the live figures: the state line the card
+ * would show with that option, from the same builder the publisher uses.
+ */
+function stateLineOption(settings: Settings, snapshot: UsageSnapshot | null, mode: StateLineMode, now: number): string {
+  const [, name, example] = STATE_LINES.find(([m]) => m === mode) ?? STATE_LINES[0] ?? ['limits', '', ''];
+  if (mode === 'combined') return name;
+  const config = tidySettings({ ...settings, display: { ...settings.display, stateTemplate: '', stateLine: mode } });
+  const live = snapshot === null ? undefined : buildActivity({ snapshot, config, now, lastBusyAt: now })?.state;
+  return `${name}: ${live ?? example}`;
+}
+
+/**
+ * A template the user wrote that uses a placeholder privacy hides is worth a
+ * warning; the default details line (empty, or spelled out) is not: its
+ * {project} shows exactly when privacy allows it, as intended.
+ */
+function isDefaultTemplate(field: 'detailsTemplate' | 'stateTemplate', value: string): boolean {
+  const v = value.trim();
+  return v === '' || (field === 'detailsTemplate' && v === DEFAULT_DETAILS);
+}
+
 /** Privacy & card: what goes to Discord, the two text lines, and the card exactly as Discord draws it. */
 export function PrivacyTab({ errors }: { errors: Record<string, string> }) {
   const store = useSettingsStore();
@@ -95,7 +126,7 @@ export function PrivacyTab({ errors }: { errors: Record<string, string> }) {
 
   const templateField = (field: 'detailsTemplate' | 'stateTemplate', label: string, hint: string, ph: string) => {
     const path = `display.${field}`;
-    const hidden = hiddenUsed(draft.display[field], visible);
+    const hidden = isDefaultTemplate(field, draft.display[field]) ? [] : hiddenUsed(draft.display[field], visible);
     const warning =
       hidden.length > 0
         ? `${hidden.map((h) => `{${h}}`).join(', ')} ${hidden.length === 1 ? 'is' : 'are'} hidden by your privacy settings: left out on Discord.`
@@ -174,7 +205,7 @@ export function PrivacyTab({ errors }: { errors: Record<string, string> }) {
       </div>
       <div className="panel-grid">
         <DiscordCardPreview settings={resolved} snapshot={snapshot} now={now} />
-        {templateField('detailsTemplate', 'Details line', 'Default: {activity} · {project}', '{activity} · {project}')}
+        {templateField('detailsTemplate', 'Details line', `Default: ${DEFAULT_DETAILS}`, DEFAULT_DETAILS)}
         {templateField(
           'stateTemplate',
           'State line',
@@ -206,9 +237,11 @@ export function PrivacyTab({ errors }: { errors: Record<string, string> }) {
                 )
               }
             >
-              <option value="limits">Limits: 5h 72% left · 7d 40% left</option>
-              <option value="tokens">Tokens: Δ 1.2k | last 3.4k | total 120k</option>
-              <option value="combined">Both, when they fit</option>
+              {STATE_LINES.map(([mode]) => (
+                <option key={mode} value={mode}>
+                  {stateLineOption(resolved, snapshot, mode, now)}
+                </option>
+              ))}
             </select>
           </Field>
         )}
