@@ -8,6 +8,7 @@ import { currentProcessInfo, instancePath, readInstance } from '../../src/instan
 import { ArrpcHost } from '../support/arrpc.js';
 import { runCli, startCli } from '../support/cli.js';
 import { readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
 
 const ID = '123456789012345678';
 let home: TempCodexHome;
@@ -50,9 +51,9 @@ describe('run (headless presence)', () => {
       details: 'Idle · orbit-api',
       state: '5h 84% left · 7d 56% left',
       assets: {
-        large_image: 'codex-logo',
+        large_image: DEFAULT_IMAGES.large,
         large_text: 'Codex CLI 0.169.0',
-        small_image: 'openai',
+        small_image: DEFAULT_IMAGES.small,
         small_text: 'gpt-5.5',
       },
     });
