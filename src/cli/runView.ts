@@ -3,6 +3,7 @@ import { tokenTriplet } from '../format/numbers.js';
 import { changedIn, type PublisherState } from '../publisher/index.js';
 import type { UsageSnapshot } from '../contract/index.js';
 import type { CliIo, TerminalSize } from './context.js';
+import { mainWindows } from '../usage/shownWindows.js';
 import { windowText } from './statusText.js';
 import { layoutFor } from './term/layout.js';
 import { liveFrame } from './term/liveFrame.js';
@@ -95,8 +96,8 @@ function describe(
   if (!home.found) {
     lines.push(`Codex home ${home.path} not found: run codex once, or pass --codex-home DIR.`);
   } else {
-    lines.push(`5h      ${windowText(snapshot.limits.primary, now)}`);
-    lines.push(`weekly  ${windowText(snapshot.limits.secondary, now)}`);
+    for (const { label, window } of mainWindows(snapshot.limits))
+      lines.push(`${label.padEnd(7)} ${windowText(window, now)}`);
     const current = snapshot.sessions.find((s) => s.id === snapshot.current);
     lines.push(
       current === undefined

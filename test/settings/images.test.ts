@@ -22,7 +22,11 @@ describe('the default Discord images', () => {
       expect(m?.[2]).toBe(pkg.version);
       expect(existsSync(join(ROOT, m?.[3] ?? 'missing'))).toBe(true);
       // PNG signature: a real image, not a Git LFS pointer.
-      expect(readFileSync(join(ROOT, m?.[3] ?? 'missing')).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(
+        readFileSync(join(ROOT, m?.[3] ?? 'missing'))
+          .subarray(0, 8)
+          .toString('hex'),
+      ).toBe('89504e470d0a1a0a');
     }
   });
 
