@@ -68,6 +68,8 @@ const tokens = (shown: number, limits?: unknown) =>
 /** The screen with every number made `#`: what must stay the same from one update to the next. */
 const shape = (rows: string[]) => rows.map((r) => r.replace(/\d+(\.\d+)?[kMB]?/g, '#'));
 const count = (rows: string[], text: string) => rows.filter((r) => r.includes(text)).length;
+/** A frame drawn to its end: its last row is the one session's second line (`… · 100% of context left`). */
+const drawnWhole = (rows: string[]) => /% of context left$/.test(rows.at(-1) ?? '');
 
 describe.skipIf(TMUX === null)('`run` in a terminal', () => {
   it.each([
@@ -115,7 +117,8 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     expect(wide.find((r) => r.startsWith('5h'))).toMatch(/\[█{17}░{3}\] 84% left/);
 
     t.resize(60, 40);
-    const narrow = await t.until('the compact layout', (s) => s[0] === COMPACT_BANNER);
+    // The whole frame, not its first rows: a capture taken mid-redraw has the banner and fewer rows.
+    const narrow = await t.until('the compact layout', (s) => s[0] === COMPACT_BANNER && drawnWhole(s));
     expect(count(narrow, 'Codex Discord Presence')).toBe(1);
     expect(narrow.find((r) => r.startsWith('5h'))).toMatch(/^5h {8}█{8}░{2} 84% left · resets \d\d:\d\d$/);
     expect(narrow.join('\n')).not.toContain('[█');
@@ -130,7 +133,7 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     await keep(t, 'run-resized-to-45');
 
     t.resize(120, 40);
-    const back = await t.until('the full layout again', (s) => s[0] === FULL_BANNER);
+    const back = await t.until('the full layout again', (s) => s[0] === FULL_BANNER && drawnWhole(s));
     expect(shape(back)).toEqual(shape(wide));
   });
 

@@ -45,7 +45,8 @@ beforeEach(async () => {
   app = null;
 });
 afterEach(async () => {
-  if (app !== null && electron.app.exitCode === null) await app.shutdown();
+  // Always the app's own shutdown (one promise however many ask), so no writer outlives the folders.
+  await app?.shutdown();
   await fake.close();
   await home.remove();
   await rm(runtime, { recursive: true, force: true });
