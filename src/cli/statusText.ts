@@ -102,7 +102,9 @@ export function formatStatus(
 function discordRow(p: StatusExtras['publisher'], d: StatusExtras['discord']): KeyedRow | null {
   const state: Line | null =
     p === null ? null : p.discord === undefined ? [seg('unknown', 'dim')] : discordValue(p.discord, null);
-  if (d === undefined) return state === null ? null : { key: 'Discord', value: state };
+  // A disabled publisher already says why (no id, switched off): the application adds nothing.
+  if (d === undefined || p?.discord?.state === 'disabled')
+    return state === null ? null : { key: 'Discord', value: state };
   const app: Line = !d.enabled
     ? [seg('discord_enabled is false', 'dim')]
     : d.application.source === 'none'

@@ -8,6 +8,7 @@ import { defaultSettings } from '../../src/settings/settings.js';
 import { ArrpcHost } from '../support/arrpc.js';
 import { CLI, CLI_BUILT_IN, runCli, startCli, TEST_BUILT_IN_CLIENT_ID } from '../support/cli.js';
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
+import { testIpc } from '../support/discordIpc.js';
 
 // Issue 23 §1: a release build carries the project's own Discord application
 // id, so presence works with no setup; the user's id always wins; a source
@@ -53,7 +54,7 @@ describe('the built CLI', () => {
     await home.remove();
     await rm(runtime, { recursive: true, force: true });
   });
-  const env = () => ({ CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+  const env = () => ({ CODEX_HOME: home.home, ...testIpc(runtime).env, HOME: runtime });
 
   async function publishedUnder(bundle: string): Promise<string> {
     arrpc = await ArrpcHost.start(runtime);
@@ -66,7 +67,9 @@ describe('the built CLI', () => {
       return `${shown.application_id ?? '?'} ${cli.output().stdout}`;
     } finally {
       cli.child.kill('SIGINT');
-      expect((await cli.exited).code).toBe(0);
+      const exit = await cli.exited;
+      // Windows cannot ask a process to stop: kill() ends it (the graceful stop is tested on POSIX, commands.test.ts).
+      if (process.platform !== 'win32') expect(exit.code).toBe(0);
     }
   }
 

@@ -20,6 +20,7 @@ import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, shown, TempCodexH
 import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { MockElectron } from './electronMock.js';
+import { testIpc } from '../support/discordIpc.js';
 
 // The app's wiring with the Electron edges mocked, everything else real: a
 // Codex home on disk, a Discord IPC server on a real socket, real config files.
@@ -35,10 +36,10 @@ const lockDir = () => join(runtime, 'codex-discord-presence');
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-app-xdg-'));
-  fake = await FakeDiscord.start(join(runtime, 'discord-ipc-0'));
+  fake = await FakeDiscord.start(testIpc(runtime).path(0));
   electron = new MockElectron('linux', {
     CODEX_HOME: home.home,
-    XDG_RUNTIME_DIR: runtime,
+    ...testIpc(runtime).env,
     XDG_CONFIG_HOME: join(runtime, 'config'),
     HOME: runtime,
   });
@@ -114,7 +115,7 @@ describe('tray app', () => {
   });
 
   it('on macOS there is no Dock icon', async () => {
-    electron = new MockElectron('darwin', { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+    electron = new MockElectron('darwin', { CODEX_HOME: home.home, ...testIpc(runtime).env, HOME: runtime });
     await start();
     expect(electron.app.dockHidden).toBe(true);
   });
@@ -419,7 +420,7 @@ describe('one publisher', () => {
     const missing = join(runtime, 'no-codex-yet');
     electron = new MockElectron('linux', {
       CODEX_HOME: missing,
-      XDG_RUNTIME_DIR: runtime,
+      ...testIpc(runtime).env,
       XDG_CONFIG_HOME: join(runtime, 'config'),
       HOME: runtime,
     });
@@ -431,7 +432,7 @@ describe('one publisher', () => {
   it('takes over from a headless run: it is asked to stop, then the app publishes', async () => {
     await writeConfig();
     await liveSample();
-    const run = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime });
+    const run = startCli(['run'], { CODEX_HOME: home.home, ...testIpc(runtime).env });
     await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('headless');
     await start();
     const exit = await run.exited;
@@ -445,7 +446,7 @@ describe('one publisher', () => {
     await writeConfig();
     await liveSample();
     const codex = await FakeCodex.install(runtime);
-    const wrapper = startCli(['codex'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, PATH: codex.path() });
+    const wrapper = startCli(['codex'], { CODEX_HOME: home.home, ...testIpc(runtime).env, PATH: codex.path() });
     try {
       await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('wrapper');
       await fake.until(() => fake.activities.some((a) => a !== null));
