@@ -104,6 +104,20 @@ describe('tray app', () => {
     expect(instance).toMatchObject({ pid: process.pid, kind: 'gui' });
   });
 
+  it('AppState names the Discord application (Settings → Discord shows it) and why Discord is off', async () => {
+    await start();
+    // A source build has no built-in application: none, and the reason's kind for a short wording.
+    expect(app?.appState.application).toEqual({ source: 'none', id: null });
+    expect(app?.appState.discord).toMatchObject({ state: 'disabled', kind: 'no-application' });
+    const settings = (await electron.invoke(CHANNELS.getSettings, {
+      webContentsId: (electron.tray?.emitClick(), electron.window('popover')?.webContentsId ?? -1),
+    })) as Settings;
+    expect((await app?.saveSettings({ ...settings, discordClientId: ID }))?.ok).toBe(true);
+    expect(app?.appState.application).toEqual({ source: 'yours', id: ID });
+    await fake.until(() => fake.handshakes.length > 0);
+    expect(fake.handshakes[0]?.data).toEqual({ v: 1, client_id: ID });
+  });
+
   it('a second launch shows the first instance’s popover, placed under the tray icon', async () => {
     await start();
     expect(electron.window('popover')).toBeUndefined();
