@@ -263,9 +263,11 @@ export default tseslint.config(
                 // pickCurrent: the popover marks the session the publisher picks, by the same rule.
                 '!**/src/usage',
                 '!**/src/usage/aggregate*',
+                // mainWindows: which limit rows show (issue 23 §3), the same rule as the terminal and the tray.
+                '!**/src/usage/shownWindows*',
               ],
               message:
-                'The renderer may import only src/contract and the pure preview modules (format, settings, config/schema, presence/{activity,privacy,template}, usage/aggregate).',
+                'The renderer may import only src/contract and the pure preview modules (format, settings, config/schema, presence/{activity,privacy,template}, usage/{aggregate,shownWindows}).',
             },
           ],
         },

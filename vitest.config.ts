@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
 export default defineConfig({
+  // As the builds set it (the default Discord image links name the release tag).
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // The Electron end-to-end tests run with `npm run test:e2e` (vitest.e2e.config.ts).

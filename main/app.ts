@@ -3,7 +3,7 @@ import { presenceDataDir } from '../src/history/location.js';
 import { presenceStateDir } from '../src/instance/stateDir.js';
 import { startPublisher, type Publisher, type PublisherState } from '../src/publisher/index.js';
 import { AppConfig, type ConfigPort } from './appConfig.js';
-import { appStateChanged, appStateOf, lockLogLine } from './appState.js';
+import { applicationOf, appStateChanged, appStateOf, lockLogLine } from './appState.js';
 import { installCliFromMenu } from './cliInstaller.js';
 import { codexHomeOf, inspectCodexHome } from './codexHome.js';
 import { appDoctor } from './doctor.js';
@@ -141,6 +141,7 @@ export class TrayApp {
       version: this.edges.app.getVersion(),
       platform: this.edges.platform,
       update: this.updates?.state ?? null,
+      application: this.config.current === null ? null : applicationOf(this.config.current),
     });
   }
 

@@ -1,4 +1,5 @@
-import type { AppState, UpdateState } from '../src/contract/index.js';
+import type { AppState, DiscordApplicationInfo, Settings, UpdateState } from '../src/contract/index.js';
+import { resolveApplication } from '../src/discord/application.js';
 import { changedIn, type LockState, type PublisherState } from '../src/publisher/index.js';
 
 export interface AppExtras {
@@ -6,6 +7,8 @@ export interface AppExtras {
   version: string;
   platform: string;
   update: UpdateState | null;
+  /** The Discord application the settings resolve to (src/discord/application.ts); null before they are read. */
+  application?: DiscordApplicationInfo | null;
 }
 
 /**
@@ -18,9 +21,11 @@ export function appStateOf(publisher: PublisherState | null, extras: AppExtras):
   const paused = publisher?.paused ?? false;
   const discord = paused
     ? { state: base.state, reason: 'paused' }
-    : base.reason === undefined
-      ? { state: base.state }
-      : { state: base.state, reason: base.reason };
+    : {
+        state: base.state,
+        ...(base.reason === undefined ? {} : { reason: base.reason }),
+        ...(base.kind === undefined ? {} : { kind: base.kind }),
+      };
   return {
     discord,
     paused,
@@ -30,7 +35,13 @@ export function appStateOf(publisher: PublisherState | null, extras: AppExtras):
     version: extras.version,
     platform: extras.platform,
     ...(extras.update === null ? {} : { update: extras.update }),
+    ...(extras.application === undefined || extras.application === null ? {} : { application: extras.application }),
   };
+}
+
+/** The application Settings → Discord names: the user's id, else the built-in one (one rule: src/discord/application.ts). */
+export function applicationOf(settings: Settings): DiscordApplicationInfo {
+  return resolveApplication(settings.discordClientId);
 }
 
 /** Did the publisher change anything the windows are told? */
@@ -38,7 +49,7 @@ export function appStateChanged(next: PublisherState, previous: PublisherState):
   return changedIn(next, previous, ['discord', 'paused', 'published', 'shownSessionId', 'lock']);
 }
 
-function shownDiscord(p: PublisherState): { state: AppState['discord']['state']; reason?: string } {
+function shownDiscord(p: PublisherState): AppState['discord'] {
   if (p.lock.phase !== 'waiting') return p.discord;
   return {
     state: 'disabled',

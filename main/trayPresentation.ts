@@ -1,9 +1,10 @@
 import { levelFor, windowLine } from '../src/format/presentation.js';
 import type { UsageSnapshot, UsageWindow } from '../src/contract/index.js';
+import { mainWindows } from '../src/usage/shownWindows.js';
 
 export type TrayIconState = 'normal' | 'warning' | 'critical' | 'stale';
 
-const mainWindows = (s: UsageSnapshot): UsageWindow[] =>
+const seenWindows = (s: UsageSnapshot): UsageWindow[] =>
   [s.limits.primary, s.limits.secondary].filter((w): w is UsageWindow => w !== null);
 
 /**
@@ -12,7 +13,7 @@ const mainWindows = (s: UsageSnapshot): UsageWindow[] =>
  * 5 %); dimmed when there is no limit data or all of it is stale.
  */
 export function trayIconState(snapshot: UsageSnapshot): TrayIconState {
-  const windows = mainWindows(snapshot);
+  const windows = seenWindows(snapshot);
   if (!snapshot.codexHome.found || windows.length === 0 || windows.every((w) => w.stale && !w.rolledOver))
     return 'stale';
   const lowest = Math.min(...windows.map((w) => w.remainingPercent));
@@ -26,20 +27,17 @@ export function trayTitle(snapshot: UsageSnapshot, now: number): string {
 }
 
 /**
- * The tooltip: the product name, then one line per main window in the
+ * The tooltip: the product name, then one line per main window the account has, in the
  * same words as the title and the popover (`5h 72% left · resets 14:05`).
  */
 export function trayTooltip(snapshot: UsageSnapshot, now: number): string {
   if (!snapshot.codexHome.found) return 'Codex Discord Presence\nCodex not found';
-  const line = (w: UsageWindow | null, fallback: string): string => {
-    if (w === null) return `${fallback} unknown`;
+  const line = (w: UsageWindow | null, label: string): string => {
+    if (w === null) return `${label} unknown`;
     return `${windowLine(w, now)}${w.stale && !w.rolledOver ? ' (not updated recently)' : ''}`;
   };
-  return [
-    'Codex Discord Presence',
-    line(snapshot.limits.primary, '5h'),
-    line(snapshot.limits.secondary, 'weekly'),
-  ].join('\n');
+  // The windows the account has (a weekly-only account: one line), never a phantom one.
+  return ['Codex Discord Presence', ...mainWindows(snapshot.limits).map((r) => line(r.window, r.label))].join('\n');
 }
 
 /**

@@ -3,6 +3,8 @@
 //   assets/icon/icon.png (1024), icon.icns, icon.ico, png/NxN.png (Linux)
 //   assets/tray/tray-<state>Template.png and @2x (macOS, black + alpha)
 //   assets/tray/tray-<state>.png and .ico (Windows), and tray-<state>-light.png / -dark.png (Linux panels)
+//   assets/discord-large.png and discord-small.png (the default Discord images, linked per release tag:
+//   src/settings/images.ts)
 import { Resvg } from '@resvg/resvg-js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -110,4 +112,14 @@ for (const state of STATES) {
   out(`assets/tray/tray-${state}-light.png`, render(traySvg(state, '#1c1f24'), 32));
   out(`assets/tray/tray-${state}-dark.png`, render(traySvg(state, '#f2f4f8'), 32));
 }
-console.log('icons written to assets/icon and assets/tray');
+// Discord: the large image is the app icon (Discord asks for 1024 × 1024 and shows it in a rounded square);
+// the small one is drawn in a circle at the large one's corner, so the gauge alone on the icon's blue, full bleed.
+out('assets/discord-large.png', app(1024));
+out(
+  'assets/discord-small.png',
+  render(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1024 1024"><circle cx="512" cy="512" r="512" fill="#3b4fd0"/>${glyph}</svg>`,
+    256,
+  ),
+);
+console.log('icons written to assets/icon, assets/tray and assets/discord-*.png');

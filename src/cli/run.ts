@@ -1,3 +1,4 @@
+import { applicationLabel, resolveApplication } from '../discord/application.js';
 import type { DiscordClientState } from '../discord/client.js';
 import type { Settings } from '../contract/index.js';
 import { instancePath } from '../instance/instanceFile.js';
@@ -47,7 +48,8 @@ async function runUntilSignal(
   const stateDir = presenceStateDir(io.env);
   // Messages go to stderr; on a terminal, above the live view (which is
   // redrawn below them), never into it, where a redraw would leave copies.
-  const view = runView(io);
+  const application = resolveApplication(cfg.discordClientId);
+  const view = runView(io, application.source === 'none' ? null : applicationLabel(application));
   const publisher = startPublisher({
     kind: 'headless',
     version: VERSION,
@@ -150,9 +152,11 @@ async function notPublishing(
 /** The client's state, with a disabled reason worded for the command line (the config key, and `doctor`). */
 function cliDiscordState(state: DiscordClientState, cfg: Settings, configPath: string): DiscordClientState {
   if (state.state !== 'disabled') return state;
-  if (!cfg.discordEnabled) return { state: 'disabled', reason: `discord_enabled is false in ${configPath}` };
+  if (!cfg.discordEnabled)
+    return { state: 'disabled', reason: `discord_enabled is false in ${configPath}`, kind: 'switched-off' };
   return {
     state: 'disabled',
     reason: `No Discord application id is set: put yours in discord_client_id in ${configPath} (\`${BINARY} doctor\` checks it)`,
+    kind: 'no-application',
   };
 }

@@ -4,6 +4,7 @@ import { tokenTriplet } from '../format/numbers.js';
 import { changedIn, type PublisherState } from '../publisher/index.js';
 import type { UsageSnapshot } from '../contract/index.js';
 import type { CliIo, TerminalSize } from './context.js';
+import { mainWindows } from '../usage/shownWindows.js';
 import { windowText } from './statusText.js';
 import { layoutFor } from './term/layout.js';
 import { liveFrame } from './term/liveFrame.js';
@@ -23,9 +24,10 @@ export function viewChanged(next: PublisherState, previous: PublisherState): boo
   return changedIn(next, previous, ['snapshot', 'discord', 'published', 'shownSessionId', 'backfill']);
 }
 
-export function runView(io: CliIo): RunView {
+/** `application`: the Discord application's label ("built-in (Codex)", "yours (1234…)"), or null for none. */
+export function runView(io: CliIo, application: string | null = null): RunView {
   const terminal = io.isTTY === true ? io.terminal : undefined;
-  return terminal === undefined ? lineLog(io) : liveView(io, terminal);
+  return terminal === undefined ? lineLog(io, application) : liveView(io, terminal, application);
 }
 
 /**
@@ -34,7 +36,7 @@ export function runView(io: CliIo): RunView {
  * the screen rows it takes now (wrapped lines counted, and after a resize at
  * the new width, as terminals reflow what they show).
  */
-function liveView(io: CliIo, terminal: TerminalSize): RunView {
+function liveView(io: CliIo, terminal: TerminalSize, application: string | null): RunView {
   const painted = painter(colorEnabled(io.env, true));
   let drawn: string[] = [];
   const note = (message: string): void => {
@@ -57,6 +59,7 @@ function liveView(io: CliIo, terminal: TerminalSize): RunView {
       layout: layoutFor(columns),
       rows: terminal.rows(),
       history: state.backfill,
+      application,
     }).map((line) => paint(line, painted));
     io.stdout(redraw(frameRows(drawn, columns), frame));
     drawn = frame;
@@ -65,13 +68,13 @@ function liveView(io: CliIo, terminal: TerminalSize): RunView {
 }
 
 /** One timestamped line per change, for logs and services. */
-function lineLog(io: CliIo): RunView {
+function lineLog(io: CliIo, application: string | null): RunView {
   let last: string[] = [];
   const render = (state: PublisherState): void => {
     if (state.snapshot === null) return;
     const now = new Date(io.now());
     // The countdown changes every minute; a log keeps the reset's clock time instead.
-    const lines = describe(state.snapshot, state.discord, state.published, now).map((l) =>
+    const lines = describe(state.snapshot, state.discord, state.published, now, application).map((l) =>
       l.replace(/ · resets in [^(·]*\(([^)]+)\)/, ' · resets $1'),
     );
     lines.forEach((line, i) => {
@@ -82,14 +85,20 @@ function lineLog(io: CliIo): RunView {
   return { render, note: (message) => io.stderr(`${message}\n`) };
 }
 
-function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishing: boolean, now: Date): string[] {
+function describe(
+  snapshot: UsageSnapshot,
+  discord: DiscordClientState,
+  publishing: boolean,
+  now: Date,
+  application: string | null,
+): string[] {
   const home = snapshot.codexHome;
   const lines: string[] = [];
   if (!home.found) {
     lines.push(`Codex home ${quoted(home.path)} not found: run codex once, or pass --codex-home DIR.`);
   } else {
-    lines.push(`5h      ${windowText(snapshot.limits.primary, now)}`);
-    lines.push(`weekly  ${windowText(snapshot.limits.secondary, now)}`);
+    for (const { label, window } of mainWindows(snapshot.limits))
+      lines.push(`${label.padEnd(7)} ${windowText(window, now)}`);
     const current = snapshot.sessions.find((s) => s.id === snapshot.current);
     lines.push(
       current === undefined
@@ -98,8 +107,9 @@ function describe(snapshot: UsageSnapshot, discord: DiscordClientState, publishi
     );
   }
   const reason = discord.reason === undefined ? '' : ` (${discord.reason})`;
+  const app = application === null || discord.state === 'disabled' ? '' : ` · ${application}`;
   lines.push(
-    `discord ${discord.state}${reason}${discord.state === 'connected' ? (publishing ? ' · showing' : ' · cleared') : ''}`,
+    `discord ${discord.state}${reason}${discord.state === 'connected' ? (publishing ? ' · showing' : ' · cleared') : ''}${app}`,
   );
   return lines;
 }

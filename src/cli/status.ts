@@ -1,5 +1,6 @@
 import { UsageEngine } from '../usage/engine.js';
 import { quoted } from '../format/quoted.js';
+import { resolveApplication, type DiscordApplication } from '../discord/application.js';
 import type { UsageSnapshot } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
 import { configIssues } from '../config/issues.js';
@@ -57,6 +58,8 @@ export interface StatusReport extends SnapshotJson {
   configIssues: string[];
   /** Tokens today and over the last 7 days from usage history, or null when nothing was recorded yet. */
   history: HistoryTotals | null;
+  /** Whether presence is on, and the Discord application it publishes under: the user's, the build's, or none. */
+  discord: { enabled: boolean; application: DiscordApplication };
 }
 
 /**
@@ -99,12 +102,17 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
     `history ${historyFile}: ${read.from === 'tail' ? 'read its tail, from the last compaction on' : read.from === 'file' ? 'read whole' : 'not read'}`,
   );
   const history = read.totals;
+  const discord = {
+    enabled: config.config.discordEnabled,
+    application: resolveApplication(config.config.discordClientId),
+  };
   const report: StatusReport = {
     ...toJsonDates(snapshot),
     publisher,
     configPath: config.path,
     configIssues: configIssues(config),
     history,
+    discord,
   };
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
@@ -114,7 +122,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
       layout: layoutFor(terminal?.columns()),
       painter: painter(colorEnabled(io.env, io.isTTY === true)),
     };
-    const extras = { publisher, configPath: config.path, history };
+    const extras = { publisher, configPath: config.path, history, discord };
     io.stdout(`${formatStatus(snapshot, new Date(io.now()), extras, display)}\n`);
   }
   return 0;

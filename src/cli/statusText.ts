@@ -1,5 +1,6 @@
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 import { quoted } from '../format/quoted.js';
+import { applicationLabel, type DiscordApplication } from '../discord/application.js';
 import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
 import { liveSessionsText, sourceText } from '../format/presentation.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
@@ -18,6 +19,8 @@ export interface StatusExtras {
   configPath: string;
   /** Tokens from usage history (Codex's figure), when the publisher has recorded any. */
   history?: HistoryTotals | null;
+  /** Whether presence is on and the application it publishes under (the `Application` row). */
+  discord?: { enabled: boolean; application: DiscordApplication };
 }
 
 /** How `status` is drawn: the layout for the terminal's width (full when piped), and colour or not. */
@@ -71,12 +74,8 @@ export function formatStatus(
             `${p.kind === 'gui' ? 'tray app' : p.kind === 'wrapper' ? 'codex wrapper' : 'headless run'} · pid ${p.pid} · since ${clockTime(new Date(p.startedAt), now)}`,
           ),
     );
-    if (p !== null)
-      rows.push(
-        p.discord === undefined
-          ? text('Discord', 'unknown', 'dim')
-          : { key: 'Discord', value: discordValue(p.discord, null) },
-      );
+    const discord = discordRow(p, extras.discord);
+    if (discord !== null) rows.push(discord);
     rows.push(text('Config', quoted(extras.configPath)));
     const h = extras.history;
     if (h !== undefined && h !== null) {
@@ -94,6 +93,25 @@ export function formatStatus(
   const notes = diagnosticNotes(snapshot);
   if (notes.length > 0) out.push('', ...notes);
   return out.join('\n');
+}
+
+/**
+ * The Discord row: the publisher's connection when one runs, then the
+ * application used: `connected · built-in (Codex)`, `application yours (1234…)`,
+ * or what to do when there is none.
+ */
+function discordRow(p: StatusExtras['publisher'], d: StatusExtras['discord']): KeyedRow | null {
+  const state: Line | null =
+    p === null ? null : p.discord === undefined ? [seg('unknown', 'dim')] : discordValue(p.discord, null);
+  // A disabled publisher already says why (no id, switched off): the application adds nothing.
+  if (d === undefined || p?.discord?.state === 'disabled')
+    return state === null ? null : { key: 'Discord', value: state };
+  const app: Line = !d.enabled
+    ? [seg('discord_enabled is false', 'dim')]
+    : d.application.source === 'none'
+      ? [seg('no application id: set discord_client_id (`codex-discord-presence doctor`)', 'warning')]
+      : [seg(state === null ? `application ${applicationLabel(d.application)}` : applicationLabel(d.application))];
+  return { key: 'Discord', value: state === null ? app : [...state, seg(' · '), ...app] };
 }
 
 /**

@@ -1,4 +1,2 @@
-declare const __APP_VERSION__: string | undefined;
-
-/** Set at build time (scripts/build-cli.mjs); a source run reports a dev version. */
-export const VERSION: string = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev';
+/** The CLI's version: the app's, set at build time (src/format/version.ts). */
+export { APP_VERSION as VERSION } from '../format/version.js';

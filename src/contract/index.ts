@@ -51,8 +51,24 @@ export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 export type DiscordState = 'disabled' | 'connecting' | 'connected' | 'error';
 
+/**
+ * The Discord application the activity goes out under (issue 23 §1): the
+ * user's (`yours`), the one this build ships (`built-in`, named "Codex"), or
+ * none. Settings → Discord shows it as "built-in (Codex)" or "yours (1234…)".
+ */
+export interface DiscordApplicationInfo {
+  source: 'built-in' | 'yours' | 'none';
+  id: string | null;
+}
+
 export interface AppState {
-  discord: { state: DiscordState; reason?: string };
+  /**
+   * `kind`: what the reason is about (`no-application`, `switched-off`, `not-running`,
+   * `invalid-client-id`, …), so a view can say it in a few words (src/format/discordStatus.ts).
+   */
+  discord: { state: DiscordState; reason?: string; kind?: string };
+  /** The Discord application used, whatever the connection's state. */
+  application?: DiscordApplicationInfo;
   paused: boolean;
   /** True only while Discord is connected, presence is not paused and an activity is actually set. */
   published: boolean;

@@ -1,5 +1,5 @@
 import { configIssues } from '../config/issues.js';
-import { CLIENT_ID_RE } from '../settings/rules.js';
+import { applicationLabel, resolveApplication, type DiscordApplication } from '../discord/application.js';
 import type { LoadedConfig } from '../config/store.js';
 import { BINARY } from '../format/binary.js';
 import { quoted } from '../format/quoted.js';
@@ -34,21 +34,26 @@ export function configCheck(config: LoadedConfig): Check {
   };
 }
 
-/** Is the Discord application id one Discord could know? (Whether it does is the handshake's check.) */
-export function hasClientId({ config }: LoadedConfig): boolean {
-  return CLIENT_ID_RE.test(config.discordClientId);
+/**
+ * The application the activity goes out under: the user's id (checked when the
+ * file is read: an invalid one reads as empty), else the built-in one.
+ * Whether Discord knows it is the handshake's check.
+ */
+export function usedApplication({ config }: LoadedConfig, builtInClientId: string): DiscordApplication {
+  return resolveApplication(config.discordClientId, builtInClientId);
 }
 
-export function clientIdCheck(loaded: LoadedConfig): Check {
+export function clientIdCheck(loaded: LoadedConfig, builtInClientId: string): Check {
   const c = loaded.config;
   const base = { id: 'client-id', title: 'Discord application id' } as const;
   if (!c.discordEnabled)
     return { ...base, status: 'warn', detail: 'presence is switched off in the config (discord_enabled: false)' };
-  if (hasClientId(loaded)) return { ...base, status: 'ok', detail: c.discordClientId };
+  const app = usedApplication(loaded, builtInClientId);
+  if (app.id !== null) return { ...base, status: 'ok', detail: `${app.id} · ${applicationLabel(app)}` };
   return {
     ...base,
     status: 'fail',
     detail: 'not set',
-    fix: 'Create an application at https://discord.com/developers/applications, then put its Application ID in Settings → Discord (or discord_client_id in the config).',
+    fix: 'This build has no built-in application (the released app and npm package do). Create an application at https://discord.com/developers/applications, then put its Application ID in Settings → Discord (or discord_client_id in the config).',
   };
 }

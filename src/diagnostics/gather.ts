@@ -4,6 +4,7 @@ import { createConnection } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/store.js';
+import { BUILT_IN_CLIENT_ID } from '../discord/application.js';
 import { IpcConnection, type Attempt } from '../discord/connection.js';
 import { ipcCandidates } from '../discord/ipcPaths.js';
 import { checkSocketOwner, currentUid } from '../discord/socketOwner.js';
@@ -13,7 +14,7 @@ import { listRolloutFiles } from '../rollout/files.js';
 import { RolloutReader } from '../rollout/reader.js';
 import type { AccountAskSettings } from '../usage/accountSource.js';
 import { UsageEngine } from '../usage/engine.js';
-import { hasClientId } from './config.js';
+import { usedApplication } from './config.js';
 import { RECENT_FILES, type DiscordFacts, type DoctorInputs, type EngineFacts, type RecentFiles } from './inputs.js';
 
 /** Where `doctor` looks: resolved by the caller (the CLI from its options, the app from its settings). */
@@ -28,6 +29,8 @@ export interface DoctorEdge {
   /** The publisher lock's folder. */
   stateDir: string;
   userHome?: string;
+  /** The built-in application id; default: this build's. */
+  builtInClientId?: string;
 }
 
 /** Reads everything the checks look at. Only reads: nothing is written, and Discord is only greeted. */
@@ -48,6 +51,7 @@ export async function gatherDoctorInputs(edge: DoctorEdge): Promise<DoctorInputs
     recent: all.length === 0 ? null : await readRecent(all.slice(0, RECENT_FILES)),
     unreadable: all.length === 0 ? null : await unreadableFiles(all.map((f) => f.path)),
     config: edge.config,
+    builtInClientId: edge.builtInClientId ?? BUILT_IN_CLIENT_ID,
     discord: await discordFacts(edge),
     engine: state === 'ok' ? await engineFacts(edge) : null,
     launchAtLogin: await launchAtLogin(edge.platform, edge.env),
@@ -111,12 +115,13 @@ async function discordFacts(edge: DoctorEdge): Promise<DiscordFacts> {
   const candidates = ipcCandidates(edge.platform, edge.env);
   const { found, untrusted } = await existingEndpoints(candidates, edge.platform);
   const facts: DiscordFacts = { candidates, found, untrusted, handshake: null };
-  if (!hasClientId(edge.config) || found.length === 0) return facts;
+  const { id } = usedApplication(edge.config, edge.builtInClientId ?? BUILT_IN_CLIENT_ID);
+  if (id === null || found.length === 0) return facts;
   const attempts: Attempt[] = [];
   try {
     const connection = await IpcConnection.open(
       found,
-      edge.config.config.discordClientId,
+      id,
       { handshakeTimeoutMs: 3000, onClose: () => undefined },
       attempts,
     );

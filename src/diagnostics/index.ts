@@ -23,7 +23,7 @@ export function diagnose(inputs: DoctorInputs): DoctorReport {
     ...recentFilesChecks(inputs),
     ...present(fileAccessCheck(inputs)),
     configCheck(inputs.config),
-    clientIdCheck(inputs.config),
+    clientIdCheck(inputs.config, inputs.builtInClientId),
     ipcCheck(inputs.discord),
     ...present(handshakeCheck(inputs.discord)),
     ...(engine === null

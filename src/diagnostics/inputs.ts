@@ -20,6 +20,8 @@ export interface DoctorInputs {
   /** Rollouts this user may not read, newest first; null when there are none to try. */
   unreadable: { count: number; newest: string | null } | null;
   config: LoadedConfig;
+  /** The Discord application id this build ships (src/discord/application.ts), or ''. */
+  builtInClientId: string;
   discord: DiscordFacts;
   /** From reading the home as the engine does; null when the home is not readable. */
   engine: EngineFacts | null;
@@ -49,7 +51,7 @@ export interface DiscordFacts {
   found: string[];
   /** Sockets that belong to another user: never used. */
   untrusted: Array<{ path: string; detail: string }>;
-  /** The handshake with the configured id; null when not tried (no id, or no socket). */
+  /** The handshake with the id used (the user's or the built-in one); null when not tried (no id, or no socket). */
   handshake: { ok: true; path: string } | { ok: false; message: string } | null;
 }
 

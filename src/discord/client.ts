@@ -1,7 +1,7 @@
 import { Backoff, WINDOWS_MAX_BACKOFF_MS } from './backoff.js';
 import { raceTimeout, REAL_CLOCK, type Clock } from './clock.js';
 import { IpcConnection, type Attempt } from './connection.js';
-import { DiscordError } from './errors.js';
+import { DiscordError, type DiscordErrorKind } from './errors.js';
 import { ipcCandidates, socketFolders } from './ipcPaths.js';
 import type { DiscordActivity } from './payload.js';
 import { currentUid } from './socketOwner.js';
@@ -12,6 +12,12 @@ export type DiscordStateName = 'disabled' | 'connecting' | 'connected' | 'error'
 export interface DiscordClientState {
   state: DiscordStateName;
   reason?: string;
+  /**
+   * What the reason is about, for a short wording (src/format/discordStatus.ts):
+   * the error's kind, `no-application` when disabled for want of an id, or
+   * `switched-off` (the publisher's wording, when the settings turn presence off).
+   */
+  kind?: DiscordErrorKind | 'no-application' | 'switched-off';
 }
 
 export interface PresenceClientOptions {
@@ -282,11 +288,11 @@ export class PresenceClient {
     if (error.kind === 'invalid-client-id') {
       // Retrying cannot help; wait for a new id from the settings.
       this.idRefused = true;
-      this.setState({ state: 'error', reason: error.message });
+      this.setState({ state: 'error', reason: error.message, kind: error.kind });
       this.wakeIdle();
       return;
     }
-    this.setState({ state: 'error', reason: error.message });
+    this.setState({ state: 'error', reason: error.message, kind: error.kind });
     this.wakeIdle();
     if (this.wokenMidAttempt) {
       this.wokenMidAttempt = false;
@@ -390,5 +396,9 @@ export class PresenceClient {
 }
 
 function disabledState(): DiscordClientState {
-  return { state: 'disabled', reason: 'No Discord application id is set. Add yours in Settings → Discord.' };
+  return {
+    state: 'disabled',
+    reason: 'No Discord application id is set. Add yours in Settings → Discord.',
+    kind: 'no-application',
+  };
 }

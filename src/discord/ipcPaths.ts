@@ -13,6 +13,21 @@ export const SANDBOX_SUBDIRS = [
 const TEMP_VARS = ['XDG_RUNTIME_DIR', 'TMPDIR', 'TMP', 'TEMP'] as const;
 
 /**
+ * Named pipes have no folder a test could point to (`XDG_RUNTIME_DIR` on
+ * Unix), so on Windows `CODEX_PRESENCE_DISCORD_PIPE_PREFIX` puts one before
+ * the pipe name (`\\?\pipe\<prefix>discord-ipc-0`): the tests' Discord
+ * peers listen there and a real Discord is never reached. Letters, digits,
+ * `.`, `_` and `-` only (a backslash would leave the pipe namespace); anything
+ * else is ignored.
+ */
+export const PIPE_PREFIX_VAR = 'CODEX_PRESENCE_DISCORD_PIPE_PREFIX';
+
+function pipePrefix(env: NodeJS.ProcessEnv): string {
+  const value = env[PIPE_PREFIX_VAR] ?? '';
+  return /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : '';
+}
+
+/**
  * Every IPC endpoint to try, in order. Windows uses the named pipes
  * `\\?\pipe\discord-ipc-0..9`; elsewhere `discord-ipc-0..9` in each temp
  * folder and its Flatpak/Snap sub-folders. Unset or empty variables are
@@ -20,7 +35,10 @@ const TEMP_VARS = ['XDG_RUNTIME_DIR', 'TMPDIR', 'TMP', 'TEMP'] as const;
  * question (a stale socket is skipped at connect time).
  */
 export function ipcCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
-  if (platform === 'win32') return Array.from({ length: 10 }, (_, i) => `\\\\?\\pipe\\discord-ipc-${i}`);
+  if (platform === 'win32') {
+    const prefix = pipePrefix(env);
+    return Array.from({ length: 10 }, (_, i) => `\\\\?\\pipe\\${prefix}discord-ipc-${i}`);
+  }
   const roots: string[] = [];
   for (const name of TEMP_VARS) {
     const value = env[name]?.trim();

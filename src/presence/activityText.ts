@@ -12,21 +12,11 @@ export const ACTIVITY_TEXT: Record<Activity, string> = {
 };
 
 /**
- * Labels for the compact state line: `5h 72% left · Weekly 40% left`. The
- * weekly window is "Weekly" here as in the popover and History: one
- * vocabulary (issue 25 §10).
+ * Labels for the compact state line: `5h 72% left · Weekly 40% left`. A
+ * named window is titled here as in the popover and History (Weekly,
+ * Monthly): one vocabulary (issue 25 §10).
  */
 export function shortWindowLabel(label: string): string {
-  switch (label) {
-    case 'weekly':
-      return 'Weekly';
-    case 'daily':
-      return '1d';
-    case 'monthly':
-      return '30d';
-    case 'annual':
-      return '1y';
-    default:
-      return label;
-  }
+  // Named windows read as the popover titles them (Weekly, Monthly, Daily); 5h and 12h stay as they are.
+  return /^[a-z]+$/.test(label) ? `${label.charAt(0).toUpperCase()}${label.slice(1)}` : label;
 }

@@ -1,4 +1,5 @@
 import type { Settings } from '../contract/index.js';
+import { resolveApplication } from '../discord/application.js';
 import type { InstanceKind } from '../instance/instanceFile.js';
 
 /**
@@ -63,7 +64,10 @@ export const TAKEOVER = {
   retryPauseMs: 100,
 } as const;
 
-/** The Discord application id the client uses: none (disabled) when presence is switched off. */
+/**
+ * The Discord application id the client uses: the user's, else the built-in one
+ * (src/discord/application.ts); none (disabled) when presence is switched off.
+ */
 export function discordClientId(config: Settings): string {
-  return config.discordEnabled ? config.discordClientId.trim() : '';
+  return config.discordEnabled ? (resolveApplication(config.discordClientId).id ?? '') : '';
 }

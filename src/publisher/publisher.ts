@@ -127,8 +127,12 @@ export class PublisherCore implements Publisher {
         await this.history.stop();
         this.cell.update({ backfill: null });
       }
+      // A stop that began meanwhile stopped everything: starting a monitor or history now would outlive it
+      // (watchers left open, a history file written after the app quit).
+      if (this.stopping !== null) return;
       this.monitor = this.makeMonitor();
       if (this.monitorStarted) await this.startMonitor();
+      if (this.stopping !== null) return;
       // History follows the Codex home it reads: the new home's rollouts are caught up on.
       if (homeChanged && this.publishing) this.openHistory();
     }

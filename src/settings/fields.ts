@@ -17,6 +17,7 @@ import {
   type Reading,
 } from './kinds.js';
 import type { SettingsTable } from './paths.js';
+import { DEFAULT_IMAGES } from './images.js';
 import { buttonLabelProblem, buttonUrlProblem, clientIdProblem, imageKeyProblem } from './rules.js';
 import { loadedTemplate, validateTemplate } from './template.js';
 
@@ -109,13 +110,13 @@ export const FIELDS: SettingsTable = {
   'privacy.showTokens': override('privacy.show_tokens'),
   'privacy.showLimits': override('privacy.show_limits'),
   'privacy.showActivity': override('privacy.show_activity'),
-  'display.largeImageKey': text('display.large_image_key', 'codex-logo', {
+  'display.largeImageKey': text('display.large_image_key', DEFAULT_IMAGES.large, {
     check: imageKeyProblem,
     trim: true,
     control: { tab: 'discord', row: 2, id: 'largeImageKey' },
   }),
   'display.largeText': text('display.large_text', ''),
-  'display.smallImageKey': text('display.small_image_key', 'openai', {
+  'display.smallImageKey': text('display.small_image_key', DEFAULT_IMAGES.small, {
     check: imageKeyProblem,
     trim: true,
     control: { tab: 'discord', row: 3, id: 'smallImageKey' },

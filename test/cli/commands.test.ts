@@ -8,8 +8,15 @@ import { currentProcessInfo, instancePath, readInstance } from '../../src/instan
 import { ArrpcHost } from '../support/arrpc.js';
 import { runCli, startCli } from '../support/cli.js';
 import { readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
+import { testIpc } from '../support/discordIpc.js';
 
 const ID = '123456789012345678';
+// Windows has no signals a process can handle: kill() ends it at once, so a graceful stop (clear Discord,
+// exit 0) cannot be asked for there; the fake codex is a /bin/sh script.
+const posixOnly = it.skipIf(process.platform === 'win32');
+/** How many endpoints doctor tries: 120 Unix socket paths (Flatpak and Snap included), 10 named pipes on Windows. */
+const ENDPOINTS = process.platform === 'win32' ? 10 : 120;
 let home: TempCodexHome;
 let runtime: string;
 let arrpc: ArrpcHost | null = null;
@@ -30,12 +37,12 @@ const writeConfig = (extra: Record<string, unknown> = {}) =>
     join(home.home, 'discord-presence-config.json'),
     JSON.stringify({ schema_version: 6, discord_client_id: ID, ...extra }),
   );
-const env = () => ({ CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+const env = () => ({ CODEX_HOME: home.home, ...testIpc(runtime).env, HOME: runtime });
 /** The publisher lock: in the runtime folder, never in the Codex home. */
 const lockDir = () => join(runtime, 'codex-discord-presence');
 
 describe('run (headless presence)', () => {
-  it('publishes to Discord, logs one line per change, and SIGINT clears the activity and exits 0', async () => {
+  posixOnly('publishes to Discord, logs one line per change, and SIGINT clears the activity and exits 0', async () => {
     await liveSample();
     await writeFile(
       join(home.home, 'discord-presence-config.json'),
@@ -43,16 +50,16 @@ describe('run (headless presence)', () => {
     );
     arrpc = await ArrpcHost.start(runtime);
     const server = arrpc;
-    const cli = startCli(['run', '--codex-home', home.home], { XDG_RUNTIME_DIR: runtime });
+    const cli = startCli(['run', '--codex-home', home.home], { ...testIpc(runtime).env });
     await server.until(() => server.activities.some((a) => a !== null));
     const shown = server.activities.find((a) => a !== null) as Record<string, unknown>;
     expect(shown).toMatchObject({
       details: 'Idle · orbit-api',
       state: '5h 84% left · Weekly 56% left',
       assets: {
-        large_image: 'codex-logo',
+        large_image: DEFAULT_IMAGES.large,
         large_text: 'Codex CLI 0.169.0',
-        small_image: 'openai',
+        small_image: DEFAULT_IMAGES.small,
         small_text: 'gpt-5.5',
       },
     });
@@ -70,9 +77,9 @@ describe('run (headless presence)', () => {
     expect(cli.output().stdout).toContain('stopped (SIGINT); Discord activity cleared');
   });
 
-  it('SIGTERM works the same; with no client id it names the config key and doctor', async () => {
+  posixOnly('SIGTERM works the same; with no client id it names the config key and doctor', async () => {
     await liveSample();
-    const cli = startCli(['run', '--codex-home', home.home], { XDG_RUNTIME_DIR: runtime });
+    const cli = startCli(['run', '--codex-home', home.home], { ...testIpc(runtime).env });
     await cli.printed(/discord disabled \(No Discord application id is set/);
     const { stdout } = cli.output();
     expect(stdout).toContain(`discord_client_id in ${join(home.home, 'discord-presence-config.json')}`);
@@ -89,7 +96,7 @@ describe('run (headless presence)', () => {
 describe('doctor', () => {
   it('with no Codex home: ✗ with the fix, exit 1', async () => {
     const run = await runCli(['doctor', '--codex-home', join(home.home, 'missing')], {
-      XDG_RUNTIME_DIR: runtime,
+      ...testIpc(runtime).env,
       HOME: runtime,
     });
     expect(run.code).toBe(1);
@@ -120,7 +127,7 @@ describe('doctor', () => {
     await writeConfig();
     const run = await runCli(['doctor'], env());
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/✗ Discord IPC: no socket among 120 paths/);
+    expect(run.stdout).toMatch(new RegExp(`✗ Discord IPC: no socket among ${ENDPOINTS} paths`));
     expect(run.stdout).toContain('✓ Discord application id: 123456789012345678');
     expect(run.stdout).toContain('✓ Limit data: fresh');
   });
@@ -130,7 +137,7 @@ describe('doctor', () => {
     await writeConfig();
     arrpc = await ArrpcHost.start(runtime);
     const run = await runCli(['doctor'], env());
-    expect(run.stdout).toContain(`✓ Discord IPC: found ${join(runtime, 'discord-ipc-0')}`);
+    expect(run.stdout).toContain(`✓ Discord IPC: found ${testIpc(runtime).path(0)}`);
     expect(run.stdout).toContain('✓ Discord handshake: READY from');
     expect(run.stdout).toContain('Nothing blocks presence.');
     expect(run.code).toBe(0);
@@ -176,30 +183,33 @@ describe('codex wrapper', () => {
     return bin;
   }
 
-  it('runs codex with the arguments unchanged, publishes while it runs, clears after, and returns its exit code', async () => {
-    await writeConfig();
-    arrpc = await ArrpcHost.start(runtime);
-    const server = arrpc;
-    const sessionDir = join(home.home, 'sessions', '2026', '11', '21');
-    const content = shiftTimes(await readSample(SAMPLES.basic), Date.now() - Date.parse('2026-11-21T22:41:14.563Z'));
-    await writeFile(join(runtime, 'rollout.jsonl'), content);
-    const bin = await fakeCodex(
-      `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(runtime, 'args.txt')}"\nmkdir -p "${sessionDir}"\ncp "${join(runtime, 'rollout.jsonl')}" "${join(sessionDir, 'rollout-2026-11-21T22-41-13-fake.jsonl')}"\nsleep 2\nexit 3\n`,
-    );
-    const run = startCli(['codex', 'exec', '--model', 'gpt-5.5', 'say "hi"'], {
-      ...env(),
-      PATH: `${bin}:${process.env.PATH ?? ''}`,
-    });
-    await server.until(() => server.activities.some((a) => a !== null));
-    expect(server.activities.find((a) => a !== null)).toMatchObject({ state: '5h 84% left · Weekly 56% left' });
-    const exit = await run.exited;
-    expect(exit.code).toBe(3);
-    expect(server.shown).toBeNull();
-    expect(await readFile(join(runtime, 'args.txt'), 'utf8')).toBe('exec\n--model\ngpt-5.5\nsay "hi"\n');
-    expect(await readInstance(lockDir())).toBeNull();
-  });
+  posixOnly(
+    'runs codex with the arguments unchanged, publishes while it runs, clears after, and returns its exit code',
+    async () => {
+      await writeConfig();
+      arrpc = await ArrpcHost.start(runtime);
+      const server = arrpc;
+      const sessionDir = join(home.home, 'sessions', '2026', '11', '21');
+      const content = shiftTimes(await readSample(SAMPLES.basic), Date.now() - Date.parse('2026-11-21T22:41:14.563Z'));
+      await writeFile(join(runtime, 'rollout.jsonl'), content);
+      const bin = await fakeCodex(
+        `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(runtime, 'args.txt')}"\nmkdir -p "${sessionDir}"\ncp "${join(runtime, 'rollout.jsonl')}" "${join(sessionDir, 'rollout-2026-11-21T22-41-13-fake.jsonl')}"\nsleep 2\nexit 3\n`,
+      );
+      const run = startCli(['codex', 'exec', '--model', 'gpt-5.5', 'say "hi"'], {
+        ...env(),
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      });
+      await server.until(() => server.activities.some((a) => a !== null));
+      expect(server.activities.find((a) => a !== null)).toMatchObject({ state: '5h 84% left · Weekly 56% left' });
+      const exit = await run.exited;
+      expect(exit.code).toBe(3);
+      expect(server.shown).toBeNull();
+      expect(await readFile(join(runtime, 'args.txt'), 'utf8')).toBe('exec\n--model\ngpt-5.5\nsay "hi"\n');
+      expect(await readInstance(lockDir())).toBeNull();
+    },
+  );
 
-  it('a codex killed by a signal gives 128 + signal', async () => {
+  posixOnly('a codex killed by a signal gives 128 + signal', async () => {
     const bin = await fakeCodex('#!/bin/sh\nkill -TERM $$\n');
     const run = await runCli(['codex'], { ...env(), PATH: `${bin}:${process.env.PATH ?? ''}` });
     expect(run.code).toBe(128 + 15);
@@ -214,7 +224,7 @@ describe('codex wrapper', () => {
 });
 
 describe('one publisher', () => {
-  it('a second run takes over from the first: only one publishes at any moment', async () => {
+  posixOnly('a second run takes over from the first: only one publishes at any moment', async () => {
     await liveSample();
     await writeConfig();
     arrpc = await ArrpcHost.start(runtime);
@@ -239,7 +249,7 @@ describe('one publisher', () => {
     expect((await second.exited).code).toBe(0);
   });
 
-  it('a killed run leaves a lock that the next run reclaims', async () => {
+  posixOnly('a killed run leaves a lock that the next run reclaims', async () => {
     await liveSample();
     const first = startCli(['run'], env());
     await first.printed('discord disabled');
@@ -299,7 +309,7 @@ describe('--config', () => {
 });
 
 describe('smart mode (no command)', () => {
-  it('with no display it says so and runs headless', async () => {
+  posixOnly('with no display it says so and runs headless', async () => {
     await liveSample();
     const run = startCli([], { ...env(), DISPLAY: '', WAYLAND_DISPLAY: '' });
     await run.printed('Running headless because there is no display.');

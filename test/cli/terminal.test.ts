@@ -68,6 +68,13 @@ const tokens = (shown: number, limits?: unknown) =>
 /** The screen with every number made `#`: what must stay the same from one update to the next. */
 const shape = (rows: string[]) => rows.map((r) => r.replace(/\d+(\.\d+)?[kMB]?/g, '#'));
 const count = (rows: string[], text: string) => rows.filter((r) => r.includes(text)).length;
+/**
+ * A frame drawn to its end, with nothing of the frame before it left below: its last row is the one
+ * session's second line (`… · 100% of context left`), and the only one (a capture mid-redraw after the
+ * frame shrank shows the old frame's last row under the new one).
+ */
+const drawnWhole = (rows: string[]) =>
+  /% of context left$/.test(rows.at(-1) ?? '') && rows.filter((r) => /% of context left$/.test(r)).length === 1;
 
 describe.skipIf(TMUX === null)('`run` in a terminal', () => {
   it.each([
@@ -104,18 +111,20 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
   it('a resize lays it out again for the new width, leaving no copy of the old layout', async () => {
     const t = await open(['run'], 120);
     // Once the first start's history row is gone: the layouts compared must show the same rows.
-    await t.until(
+    // The capture that showed it, not a later one that may catch the next redraw half done.
+    const wide = await t.until(
       'the full layout',
       (s) =>
         s[0] === FULL_BANNER &&
         s.some((r) => r.startsWith('orbit') || r.includes('orbit-api')) &&
-        !s.some((r) => r.startsWith('History')),
+        !s.some((r) => r.startsWith('History')) &&
+        drawnWhole(s),
     );
-    const wide = t.screen();
     expect(wide.find((r) => r.startsWith('5h'))).toMatch(/\[█{17}░{3}\] 84% left/);
 
     t.resize(60, 40);
-    const narrow = await t.until('the compact layout', (s) => s[0] === COMPACT_BANNER);
+    // The whole frame, not its first rows: a capture taken mid-redraw has the banner and fewer rows.
+    const narrow = await t.until('the compact layout', (s) => s[0] === COMPACT_BANNER && drawnWhole(s));
     expect(count(narrow, 'Codex Discord Presence')).toBe(1);
     expect(narrow.find((r) => r.startsWith('5h'))).toMatch(/^5h {8}█{8}░{2} 84% left · resets \d\d:\d\d$/);
     expect(narrow.join('\n')).not.toContain('[█');
@@ -130,7 +139,7 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     await keep(t, 'run-resized-to-45');
 
     t.resize(120, 40);
-    const back = await t.until('the full layout again', (s) => s[0] === FULL_BANNER);
+    const back = await t.until('the full layout again', (s) => s[0] === FULL_BANNER && drawnWhole(s));
     expect(shape(back)).toEqual(shape(wide));
   });
 

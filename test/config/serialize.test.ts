@@ -6,6 +6,7 @@ import type { Settings } from '../../src/contract/index.js';
 import { normalizeFile } from '../../src/settings/fromFile.js';
 import { defaultSettings } from '../../src/settings/settings.js';
 import { PROPERTY_SEED } from '../support/property.js';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
 
 type Obj = Record<string, unknown>;
 
@@ -71,7 +72,7 @@ describe('a write keeps the text of what it does not own', () => {
       '{\r\n\t"schema_version": 2,\r\n\t"discord_client_id": "112233445566778899",\r\n\t"privacy": {\r\n\t\t"enabled": false\r\n\t}\r\n}\r\n';
     const out = repaired(text);
     expect(out.replace(/\r\n/g, '')).not.toContain('\n');
-    expect(out).toContain('\r\n\t"display": {\r\n\t\t"large_image_key": "codex-logo",');
+    expect(out).toContain(`\r\n\t"display": {\r\n\t\t"large_image_key": "${DEFAULT_IMAGES.large}",`);
     expect(out).toContain('\r\n\t\t"enabled": false,\r\n\t\t"preset": "standard"\r\n\t}');
     expect(out.endsWith('}\r\n')).toBe(true);
     const four = repaired('{\n    "schema_version": 2,\n    "idle": {}\n}\n');

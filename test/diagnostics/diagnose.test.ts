@@ -41,6 +41,7 @@ function healthy(): DoctorInputs {
     },
     unreadable: { count: 0, newest: null },
     config: loaded(),
+    builtInClientId: '',
     discord: {
       candidates: ['/run/user/1000/discord-ipc-0'],
       found: ['/run/user/1000/discord-ipc-0'],

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PresenceClient, type DiscordClientState } from '../../src/discord/client.js';
 import { ArrpcHost } from '../support/arrpc.js';
+import { testIpc } from '../support/discordIpc.js';
 import { FakeDiscord, makeStaleSocket } from '../support/fakeDiscord.js';
 
 // Our client against arrpc, an independent implementation of Discord's local
-// RPC server, on a private XDG_RUNTIME_DIR.
+// RPC server, on a private XDG_RUNTIME_DIR (its own pipes on Windows: test/support/discordIpc.ts).
 const ID = '123456789012345678';
 let dir: string;
 const hosts: ArrpcHost[] = [];
@@ -43,7 +44,7 @@ function connected(c: PresenceClient): Promise<void> {
 }
 
 function startClient(): PresenceClient {
-  client = new PresenceClient({ clientId: ID, env: { XDG_RUNTIME_DIR: dir }, minBackoffMs: 50, maxBackoffMs: 200 });
+  client = new PresenceClient({ clientId: ID, env: testIpc(dir).env, minBackoffMs: 50, maxBackoffMs: 200 });
   client.start();
   return client;
 }
@@ -83,7 +84,8 @@ describe('PresenceClient against arrpc', () => {
     expect(second.activities.map(details)).toEqual(['latest while gone']);
   });
 
-  it('finds a Flatpak Discord under app/com.discordapp.Discord/', async () => {
+  // Flatpak folders and stale socket files are Unix things: Windows has named pipes only.
+  it.skipIf(process.platform === 'win32')('finds a Flatpak Discord under app/com.discordapp.Discord/', async () => {
     const server = await arrpc(join(dir, 'app', 'com.discordapp.Discord'));
     const c = startClient();
     await connected(c);
@@ -92,7 +94,7 @@ describe('PresenceClient against arrpc', () => {
     expect(c.lastAttempts.at(-1)?.path).toBe(join(dir, 'app', 'com.discordapp.Discord', 'discord-ipc-0'));
   });
 
-  it('skips a stale socket in slot 0', async () => {
+  it.skipIf(process.platform === 'win32')('skips a stale socket in slot 0', async () => {
     // Hold slot 0 so arrpc takes slot 1, then leave slot 0 stale, as a crashed Discord does.
     const holder = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
     const server = await arrpc();

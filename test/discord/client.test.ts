@@ -3,19 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PresenceClient, type DiscordClientState } from '../../src/discord/client.js';
+import { testIpc, type TestIpc } from '../support/discordIpc.js';
 import { FakeDiscord, makeStaleSocket } from '../support/fakeDiscord.js';
 import { HostilePeer } from '../support/hostilePeer.js';
 import { ManualClock } from '../support/manualClock.js';
 
-// Our client against a Discord IPC server on a real Unix socket.
+// Our client against a Discord IPC server on a real Unix socket (a named pipe of its own on Windows).
 const ID = '123456789012345678';
+const WINDOWS = process.platform === 'win32';
 let dir: string;
+let ipc: TestIpc;
 let fake: FakeDiscord;
 let client: PresenceClient | null;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cdp-ipc-'));
-  fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+  ipc = testIpc(dir);
+  fake = await FakeDiscord.start(ipc.path(0));
   client = null;
 });
 afterEach(async () => {
@@ -27,7 +31,7 @@ afterEach(async () => {
 function make(extra: Partial<ConstructorParameters<typeof PresenceClient>[0]> = {}): PresenceClient {
   client = new PresenceClient({
     clientId: ID,
-    env: { XDG_RUNTIME_DIR: dir },
+    env: ipc.env,
     minBackoffMs: 20,
     maxBackoffMs: 80,
     ...extra,
@@ -45,6 +49,11 @@ function stateIs(c: PresenceClient, want: (s: DiscordClientState) => boolean): P
       }
     });
   });
+}
+
+/** Until the client has logged `text` (a fixed sleep raced it on a loaded machine); the test's timeout bounds it. */
+async function logged(logs: readonly string[], text: string): Promise<void> {
+  while (!logs.some((l) => l.includes(text))) await new Promise((r) => setTimeout(r, 10));
 }
 
 describe('PresenceClient', () => {
@@ -101,7 +110,7 @@ describe('PresenceClient', () => {
     c.start();
     await stateIs(c, (s) => s.state === 'error');
     // Discord starts; the next backoff step is a minute away.
-    fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+    fake = await FakeDiscord.start(ipc.path(0));
     c.retryNow();
     await stateIs(c, (s) => s.state === 'connected');
     expect(fake.handshakes).toHaveLength(1);
@@ -127,7 +136,7 @@ describe('PresenceClient', () => {
     await stateIs(c, (s) => s.state === 'connected');
     c.setActivity({ details: 'x' });
     await fake.until(() => fake.activities.length === 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await logged(logs, 'Discord refused the request: child "activity" fails');
     expect(logs.some((l) => l.includes('Discord refused the request: child "activity" fails'))).toBe(true);
     expect(c.state.state).toBe('connected');
   });
@@ -140,7 +149,7 @@ describe('PresenceClient', () => {
     await stateIs(c, (s) => s.state === 'connected');
     c.setActivity({ details: 'slow' });
     await fake.until(() => fake.activities.length === 1);
-    await new Promise((r) => setTimeout(r, 250));
+    await logged(logs, 'did not answer SET_ACTIVITY within 100 ms');
     expect(logs.some((l) => l.includes('did not answer SET_ACTIVITY within 100 ms'))).toBe(true);
     expect(c.state.state).toBe('connected');
     fake.options.replyDelayMs = 30;
@@ -197,11 +206,12 @@ describe('PresenceClient', () => {
     const c = make();
     c.start();
     expect((await stateIs(c, (s) => s.state === 'error')).reason).toMatch(/Discord is not running/);
-    fake = await FakeDiscord.start(join(dir, 'discord-ipc-0'));
+    fake = await FakeDiscord.start(ipc.path(0));
     await stateIs(c, (s) => s.state === 'connected');
   });
 
-  it('a stale socket in slot 0 is skipped', async () => {
+  // A stale socket is a file left behind by a crashed Discord; a Windows named pipe goes with its server.
+  it.skipIf(WINDOWS)('a stale socket in slot 0 is skipped', async () => {
     await fake.close();
     await makeStaleSocket(join(dir, 'discord-ipc-0')); // the file stays, nobody listens: ECONNREFUSED
     fake = await FakeDiscord.start(join(dir, 'discord-ipc-1'));
@@ -250,8 +260,10 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
   // proves the socket's appearance was seen, not waited out. Before, the
   // backoff grew to 60 s and a reconnect took up to 14.8 s after a 15 s outage.
   const deep = { minBackoffMs: 600_000, maxBackoffMs: 600_000 };
+  // These watch the socket folders; Windows named pipes have no folder (the 5 s backoff test covers Windows).
+  const watchable = it.skipIf(WINDOWS);
 
-  it('deep in backoff, the client connects when the socket appears', { timeout: 10_000 }, async () => {
+  watchable('deep in backoff, the client connects when the socket appears', { timeout: 10_000 }, async () => {
     await fake.close();
     const c = make(deep);
     c.start();
@@ -265,7 +277,7 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     expect(fake.activities).toEqual([{ details: 'back' }]);
   });
 
-  it(
+  watchable(
     'a socket that appears during an attempt that has passed it is tried right after',
     { timeout: 10_000 },
     async () => {
@@ -285,7 +297,7 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     },
   );
 
-  it.each([
+  watchable.each([
     ['a runtime folder that does not exist yet', ['later', 'runtime']],
     ['a Flatpak folder made when Discord first starts', ['app', 'com.discordapp.Discord']],
   ])('%s: watched from its nearest existing ancestor', { timeout: 10_000 }, async (_name, [a, b]) => {
@@ -304,7 +316,7 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     expect(c.lastAttempts.at(-1)).toEqual({ path: fake.path, outcome: 'connected' });
   });
 
-  it(
+  watchable(
     'a socket folder removed and made again (Discord quit, then started) is watched again',
     { timeout: 10_000 },
     async () => {
@@ -324,7 +336,7 @@ describe('back as soon as Discord’s socket appears (issue 21 §5)', () => {
     },
   );
 
-  it('stop() closes every watcher; start() watches again; with no id nothing is watched', async () => {
+  watchable('stop() closes every watcher; start() watches again; with no id nothing is watched', async () => {
     const c = make();
     c.start();
     await stateIs(c, (s) => s.state === 'connected');

@@ -8,13 +8,16 @@ import { PresenceClient, type DiscordClientState } from '../../src/discord/clien
 import { IpcConnection } from '../../src/discord/connection.js';
 import { DiscordError } from '../../src/discord/errors.js';
 import { MAX_UNSENT_BYTES, Outbox } from '../../src/discord/outbox.js';
+import { testEndpoint, testIpc } from '../support/discordIpc.js';
 import { FakeDiscord, frame } from '../support/fakeDiscord.js';
 import { floodPings, HostilePeer, READY } from '../support/hostilePeer.js';
 import { ManualClock } from '../support/manualClock.js';
 
-// Our client against peers that misbehave on purpose, on real Unix sockets (issue 11 §5).
+// Our client against peers that misbehave on purpose, on real Unix sockets (issue 11 §5), named pipes on Windows.
 const ID = '123456789012345678';
 const isRoot = process.getuid?.() === 0;
+// Socket owners and symlinks are Unix things: Windows named pipes have neither (the client checks none).
+const unixOnly = it.skipIf(process.platform === 'win32');
 /**
  * What a flooding peer gets out before the client stops reading: the socket
  * buffers on both sides plus the bounded PONG queue. Without backpressure the
@@ -33,13 +36,13 @@ afterEach(async () => {
 });
 
 async function peer(name: string, behave: (socket: Socket) => void): Promise<HostilePeer> {
-  const p = await HostilePeer.start(join(dir, name), behave);
+  const p = await HostilePeer.start(testEndpoint(dir, name), behave);
   cleanup.push(() => p.close());
   return p;
 }
 
 async function fake(name: string): Promise<FakeDiscord> {
-  const f = await FakeDiscord.start(join(dir, name));
+  const f = await FakeDiscord.start(testEndpoint(dir, name));
   cleanup.push(() => f.close());
   return f;
 }
@@ -47,7 +50,7 @@ async function fake(name: string): Promise<FakeDiscord> {
 function client(extra: Partial<ConstructorParameters<typeof PresenceClient>[0]> = {}): PresenceClient {
   const c = new PresenceClient({
     clientId: ID,
-    env: { XDG_RUNTIME_DIR: dir },
+    env: testIpc(dir).env,
     minBackoffMs: 20,
     maxBackoffMs: 80,
     ...extra,
@@ -129,7 +132,7 @@ describe('a peer that floods PINGs and never reads', () => {
       s.pause();
       accepted.push(s);
     });
-    const path = join(dir, 'sink');
+    const path = testEndpoint(dir, 'sink');
     await new Promise<void>((r) => server.listen(path, r));
     cleanup.push(async () => {
       for (const s of accepted) s.destroy();
@@ -178,7 +181,7 @@ describe('only sockets of this user are trusted', () => {
     expect(foreign.received).toHaveLength(0);
   });
 
-  it('any user: a socket whose owner is not the expected uid is never connected to', async () => {
+  unixOnly('any user: a socket whose owner is not the expected uid is never connected to', async () => {
     const uid = process.getuid?.() ?? 0;
     const f = await fake('discord-ipc-0');
     const c = client({ ownerUid: uid + 1 });
@@ -188,23 +191,26 @@ describe('only sockets of this user are trusted', () => {
     expect(f.received).toHaveLength(0);
   });
 
-  it('a symlink to the own socket is followed (the Flatpak workaround); one to a foreign socket is not', async () => {
-    const own = await fake('real/discord-ipc-0');
-    symlinkSync(own.path, join(dir, 'discord-ipc-0'));
-    const c = client();
-    c.start();
-    await stateIs(c, (x) => x.state === 'connected');
-    expect(own.handshakes).toHaveLength(1);
-    await c.stop(200);
-    if (!isRoot) return;
-    chownSync(own.path, 65534, 65534);
-    const again = client();
-    again.start();
-    expect((await stateIs(again, (x) => x.state === 'error')).reason).toMatch(
-      /a symlink to a socket owned by uid 65534, not by this user/,
-    );
-    expect(own.handshakes).toHaveLength(1);
-  });
+  unixOnly(
+    'a symlink to the own socket is followed (the Flatpak workaround); one to a foreign socket is not',
+    async () => {
+      const own = await fake('real/discord-ipc-0');
+      symlinkSync(own.path, join(dir, 'discord-ipc-0'));
+      const c = client();
+      c.start();
+      await stateIs(c, (x) => x.state === 'connected');
+      expect(own.handshakes).toHaveLength(1);
+      await c.stop(200);
+      if (!isRoot) return;
+      chownSync(own.path, 65534, 65534);
+      const again = client();
+      again.start();
+      expect((await stateIs(again, (x) => x.state === 'error')).reason).toMatch(
+        /a symlink to a socket owned by uid 65534, not by this user/,
+      );
+      expect(own.handshakes).toHaveLength(1);
+    },
+  );
 });
 
 describe('errors are reported as what they are', () => {

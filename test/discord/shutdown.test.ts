@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
+import { testEndpoint } from '../support/discordIpc.js';
 import { HostilePeer, READY } from '../support/hostilePeer.js';
 
 // stop() releases every timer and socket, so a process exits by itself at once (issue 11 §5:
@@ -77,7 +78,7 @@ async function stopChild(
 
 describe('stop() leaves nothing behind', () => {
   it('stopped during the handshake with a silent peer: no timer left, and the process exits by itself', async () => {
-    peer = await HostilePeer.start(join(dir, 'discord-ipc-0'), () => undefined);
+    peer = await HostilePeer.start(testEndpoint(dir, 'discord-ipc-0'), () => undefined);
     const p = peer;
     const report = await stopChild(p.path, () => p.until(() => p.handshakes === 1));
     expect(p.handshakes).toBe(1);
@@ -88,7 +89,7 @@ describe('stop() leaves nothing behind', () => {
   }, 60_000);
 
   it('stopped while connected to a peer that never answers: the clear is bounded, no timer left', async () => {
-    peer = await HostilePeer.start(join(dir, 'discord-ipc-0'), (s) => s.write(READY));
+    peer = await HostilePeer.start(testEndpoint(dir, 'discord-ipc-0'), (s) => s.write(READY));
     const report = await stopChild(peer.path, (printed) =>
       printed((lines) => lines.some((l) => l.state === 'connected')),
     );
@@ -97,14 +98,19 @@ describe('stop() leaves nothing behind', () => {
     expect(report.code).toBe(0);
   }, 60_000);
 
-  it('stopped in backoff while watching for Discord’s socket: no watcher left, and the process exits by itself', async () => {
-    const report = await stopChild(join(dir, 'discord-ipc-0'), (printed) =>
-      printed((lines) => lines.some((l) => l.state === 'error')),
-    );
-    // There was a watch to close: one folder, one fs.watch handle, which would keep the process alive.
-    expect(report.lines.find((l) => l.stopping === true)).toEqual({ stopping: true, watching: 1, watchers: 1 });
-    expect(report.lines.at(-1)).toEqual({ stopped: true, timers: [] });
-    expect(report.exitedByItself).toBe(true);
-    expect(report.code).toBe(0);
-  }, 60_000);
+  // Windows watches no folder for named pipes (the backoff stops at 5 s instead): nothing to close there.
+  it.skipIf(process.platform === 'win32')(
+    'stopped in backoff while watching for Discord’s socket: no watcher left, and the process exits by itself',
+    async () => {
+      const report = await stopChild(join(dir, 'discord-ipc-0'), (printed) =>
+        printed((lines) => lines.some((l) => l.state === 'error')),
+      );
+      // There was a watch to close: one folder, one fs.watch handle, which would keep the process alive.
+      expect(report.lines.find((l) => l.stopping === true)).toEqual({ stopping: true, watching: 1, watchers: 1 });
+      expect(report.lines.at(-1)).toEqual({ stopped: true, timers: [] });
+      expect(report.exitedByItself).toBe(true);
+      expect(report.code).toBe(0);
+    },
+    60_000,
+  );
 });

@@ -20,6 +20,7 @@ import { lastTimestamp, line, readSample, SAMPLES, shiftTimes, shown, TempCodexH
 import { FakeCodex } from '../support/fakeCodex.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { MockElectron } from './electronMock.js';
+import { testIpc } from '../support/discordIpc.js';
 
 // The app's wiring with the Electron edges mocked, everything else real: a
 // Codex home on disk, a Discord IPC server on a real socket, real config files.
@@ -35,17 +36,18 @@ const lockDir = () => join(runtime, 'codex-discord-presence');
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-app-xdg-'));
-  fake = await FakeDiscord.start(join(runtime, 'discord-ipc-0'));
+  fake = await FakeDiscord.start(testIpc(runtime).path(0));
   electron = new MockElectron('linux', {
     CODEX_HOME: home.home,
-    XDG_RUNTIME_DIR: runtime,
+    ...testIpc(runtime).env,
     XDG_CONFIG_HOME: join(runtime, 'config'),
     HOME: runtime,
   });
   app = null;
 });
 afterEach(async () => {
-  if (app !== null && electron.app.exitCode === null) await app.shutdown();
+  // Always the app's own shutdown (one promise however many ask), so no writer outlives the folders.
+  await app?.shutdown();
   await fake.close();
   await home.remove();
   await rm(runtime, { recursive: true, force: true });
@@ -102,6 +104,20 @@ describe('tray app', () => {
     expect(instance).toMatchObject({ pid: process.pid, kind: 'gui' });
   });
 
+  it('AppState names the Discord application (Settings → Discord shows it) and why Discord is off', async () => {
+    await start();
+    // A source build has no built-in application: none, and the reason's kind for a short wording.
+    expect(app?.appState.application).toEqual({ source: 'none', id: null });
+    expect(app?.appState.discord).toMatchObject({ state: 'disabled', kind: 'no-application' });
+    const settings = (await electron.invoke(CHANNELS.getSettings, {
+      webContentsId: (electron.tray?.emitClick(), electron.window('popover')?.webContentsId ?? -1),
+    })) as Settings;
+    expect((await app?.saveSettings({ ...settings, discordClientId: ID }))?.ok).toBe(true);
+    expect(app?.appState.application).toEqual({ source: 'yours', id: ID });
+    await fake.until(() => fake.handshakes.length > 0);
+    expect(fake.handshakes[0]?.data).toEqual({ v: 1, client_id: ID });
+  });
+
   it('a second launch shows the first instance’s popover, placed under the tray icon', async () => {
     await start();
     expect(electron.window('popover')).toBeUndefined();
@@ -113,7 +129,7 @@ describe('tray app', () => {
   });
 
   it('on macOS there is no Dock icon', async () => {
-    electron = new MockElectron('darwin', { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+    electron = new MockElectron('darwin', { CODEX_HOME: home.home, ...testIpc(runtime).env, HOME: runtime });
     await start();
     expect(electron.app.dockHidden).toBe(true);
   });
@@ -418,7 +434,7 @@ describe('one publisher', () => {
     const missing = join(runtime, 'no-codex-yet');
     electron = new MockElectron('linux', {
       CODEX_HOME: missing,
-      XDG_RUNTIME_DIR: runtime,
+      ...testIpc(runtime).env,
       XDG_CONFIG_HOME: join(runtime, 'config'),
       HOME: runtime,
     });
@@ -430,7 +446,7 @@ describe('one publisher', () => {
   it('takes over from a headless run: it is asked to stop, then the app publishes', async () => {
     await writeConfig();
     await liveSample();
-    const run = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime });
+    const run = startCli(['run'], { CODEX_HOME: home.home, ...testIpc(runtime).env });
     await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('headless');
     await start();
     const exit = await run.exited;
@@ -444,7 +460,7 @@ describe('one publisher', () => {
     await writeConfig();
     await liveSample();
     const codex = await FakeCodex.install(runtime);
-    const wrapper = startCli(['codex'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, PATH: codex.path() });
+    const wrapper = startCli(['codex'], { CODEX_HOME: home.home, ...testIpc(runtime).env, PATH: codex.path() });
     try {
       await expect.poll(async () => (await readInstance(lockDir()))?.kind, { timeout: 10_000 }).toBe('wrapper');
       await fake.until(() => fake.activities.some((a) => a !== null));

@@ -33,7 +33,10 @@ beforeEach(async () => {
   app = null;
 });
 afterEach(async () => {
-  if (app !== null && electron.app.exitCode === null) await app.shutdown();
+  // Always the app's own shutdown (it is one promise, however many ask): its publisher, history and lock
+  // writers stop before the folders go. Skipping it when an exit code was already set let the removal
+  // race a shutdown still under way (ENOTEMPTY).
+  await app?.shutdown();
   await home.remove();
   await rm(runtime, { recursive: true, force: true });
 });

@@ -98,7 +98,28 @@ describe('tray icon state', () => {
     const none = snapshot();
     none.limits.primary = null;
     expect(trayTitle(none, T0)).toBe('');
+    // An absent window is not an unknown one (issue 23 §3): the window the account has, no phantom row.
+    expect(trayTooltip(none, T0)).toBe('Codex Discord Presence\nweekly 40% left · resets 24 Nov 14:00');
+    none.limits.secondary = null;
     expect(trayTooltip(none, T0).split('\n')[1]).toBe('5h unknown');
+    expect(trayTooltip(none, T0).split('\n')).toHaveLength(2);
+  });
+
+  it('a weekly-only or monthly-only account: one line, labelled by its duration', () => {
+    const weeklyWindow = snapshot().limits.secondary;
+    if (weeklyWindow === null) throw new Error('the fixture has a weekly window');
+    const weekly = snapshot();
+    weekly.limits.primary = { ...weeklyWindow, label: 'weekly' };
+    weekly.limits.secondary = null;
+    expect(trayTooltip(weekly, T0)).toBe('Codex Discord Presence\nweekly 40% left · resets 24 Nov 14:00');
+    expect(trayTitle(weekly, T0)).toBe('weekly 40% left · resets 24 Nov 14:00');
+    const monthly = snapshot();
+    monthly.limits.primary = { ...weeklyWindow, label: 'monthly', windowMinutes: 43200 };
+    monthly.limits.secondary = null;
+    expect(trayTooltip(monthly, T0).split('\n')).toEqual([
+      'Codex Discord Presence',
+      'monthly 40% left · resets 24 Nov 14:00',
+    ]);
   });
 
   it('Linux gets a light or a dark tray image by the panel theme; macOS a template, Windows an .ico', () => {

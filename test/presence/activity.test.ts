@@ -7,6 +7,7 @@ import { validateTemplate } from '../../src/settings/template.js';
 import { normalizeFile } from '../../src/settings/fromFile.js';
 import { buildActivity, buildPresence, MINIMAL_DETAILS } from '../../src/presence/activity.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
 
 function config(mutate: (c: Settings) => void = () => undefined): Settings {
   const c = defaultSettings();
@@ -26,9 +27,9 @@ describe('details and state', () => {
       state: '5h 72% left · Weekly 40% left',
       timestamps: { start: T0 - 45 * 60_000 },
       assets: {
-        large_image: 'codex-logo',
+        large_image: DEFAULT_IMAGES.large,
         large_text: 'Codex CLI 0.169.0',
-        small_image: 'openai',
+        small_image: DEFAULT_IMAGES.small,
         small_text: 'gpt-5.5',
       },
     });

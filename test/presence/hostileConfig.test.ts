@@ -12,6 +12,7 @@ import { MAX_GLOB_CHARS, matchesGlob } from '../../src/settings/glob.js';
 import { runCli } from '../support/cli.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { PROPERTY_SEED } from '../support/property.js';
+import { testIpc } from '../support/discordIpc.js';
 
 // Issue #10 §2: templates and ignore patterns from the config file are input
 // like any other, and must not reach JavaScript internals or cost unbounded time.
@@ -67,7 +68,7 @@ describe('templates', () => {
       join(dir, 'discord-presence-config.json'),
       JSON.stringify({ schema_version: 6, display: { state_template: '{__proto__}' } }),
     );
-    const run = await runCli(['doctor'], { CODEX_HOME: dir, XDG_RUNTIME_DIR: dir, HOME: dir });
+    const run = await runCli(['doctor'], { CODEX_HOME: dir, ...testIpc(dir).env, HOME: dir });
     expect(run.stdout).toMatch(
       /^! Config: .*display\.state_template "\{__proto__\}" is not used: Unknown placeholder/m,
     );

@@ -6,6 +6,7 @@ import type { DiscordActivity } from '../../src/discord/payload.js';
 import { startCli } from '../support/cli.js';
 import { line, mainLimits, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
+import { testIpc } from '../support/discordIpc.js';
 
 // Issue 21 §1 and §6 through the real CLI: a `turn_context.model` of 149,400
 // characters made `run` print nothing while its memory grew to 3.5 GB, and
@@ -21,7 +22,7 @@ let cli: ReturnType<typeof startCli> | null = null;
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-hostile-text-'));
-  discord = await FakeDiscord.start(join(runtime, 'discord-ipc-0'));
+  discord = await FakeDiscord.start(testIpc(runtime).path(0));
 });
 afterEach(async () => {
   if (cli !== null && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
@@ -57,7 +58,7 @@ describe.skipIf(process.platform === 'win32')('run with hostile text in the roll
         join(home.home, 'discord-presence-config.json'),
         JSON.stringify({ schema_version: 6, discord_client_id: ID, privacy: { preset: 'detailed' } }),
       );
-      cli = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+      cli = startCli(['run'], { CODEX_HOME: home.home, ...testIpc(runtime).env, HOME: runtime });
       await discord.until(() => discord.activities.some((a) => a !== null));
       const activity = discord.activities.find((a) => a !== null) as DiscordActivity;
 

@@ -11,6 +11,7 @@ import { moveFor, startPublisher, type Publisher, type PublisherState } from '..
 import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { firstWhere } from '../support/subscription.js';
+import { testIpc } from '../support/discordIpc.js';
 
 // The one publisher in this process, with everything real: a Codex home on
 // disk, the lock in a state folder, Discord on a real socket.
@@ -24,7 +25,7 @@ const children: ChildProcess[] = [];
 beforeEach(async () => {
   home = await TempCodexHome.create();
   runtime = await mkdtemp(join(tmpdir(), 'cdp-publisher-'));
-  fake = await FakeDiscord.start(join(runtime, 'discord-ipc-0'));
+  fake = await FakeDiscord.start(testIpc(runtime).path(0));
 });
 afterEach(async () => {
   for (const p of started.splice(0)) await p.stop();
@@ -47,7 +48,7 @@ function start(kind: InstanceKind, cfg = config()): { publisher: Publisher; stat
   const publisher = startPublisher({
     kind,
     version: '0.1.0',
-    env: { XDG_RUNTIME_DIR: runtime, CODEX_HOME: home.home },
+    env: { ...testIpc(runtime).env, CODEX_HOME: home.home },
     config: cfg,
     codexHome: home.home,
     stateDir: stateDir(),

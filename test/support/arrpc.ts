@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
+import { testIpc } from './discordIpc.js';
 
 export type ArrpcActivity = Record<string, unknown> | null;
 
@@ -16,7 +17,8 @@ export class ArrpcHost {
   static async start(runtimeDir: string): Promise<ArrpcHost> {
     const child = spawn(process.execPath, [join(ROOT, 'test', 'support', 'arrpcHost.mjs')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, XDG_RUNTIME_DIR: runtimeDir, TMPDIR: runtimeDir },
+      // Its pipes on Windows: the test's own (testIpc), as the client is pointed there.
+      env: { PATH: process.env.PATH, TMPDIR: runtimeDir, ...testIpc(runtimeDir).env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const host = new ArrpcHost(child);

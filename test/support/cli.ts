@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'out', 'cli', 'index.mjs');
+/**
+ * The same CLI built as a release is, with a built-in Discord application id
+ * (a made-up one: CDP_DISCORD_CLIENT_ID, issue 23 §1), by test/globalSetup.ts.
+ * `CLI` has none, as a source build: with a built-in id, every test's `run`
+ * would greet whatever Discord listens in the shared /tmp, a developer's real one included.
+ */
+export const CLI_BUILT_IN = join(ROOT, 'out', 'cli-built-in', 'index.mjs');
+export const TEST_BUILT_IN_CLIENT_ID = '990011223344556677';
 
 /**
  * PATH without any folder holding a `codex`: `status` may ask Codex for the
@@ -43,11 +51,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI (`npm run build:cli`) as a real child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build:cli\` first (npm test does).`);
+/** Runs the built CLI (`npm run build:cli`; `bundle`: another build, e.g. CLI_BUILT_IN) as a real child process. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, bundle: string = CLI): Promise<CliRun> {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build:cli\` first (npm test does).`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [bundle, ...args], {
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,9 +68,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   });
 }
 
-/** Starts the built CLI and keeps it running; `output()` is what it printed so far. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** Starts the built CLI (or `bundle`) and keeps it running; `output()` is what it printed so far. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, bundle: string = CLI) {
+  const child = spawn(process.execPath, [bundle, ...args], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isNamedPipe } from '../../src/discord/ipcPaths.js';
 
 /**
  * A Discord IPC server for tests. It speaks the real framing (8-byte
@@ -50,9 +51,12 @@ export class FakeDiscord {
     private readonly server: Server,
   ) {}
 
+  /** Listens on `path`: a Unix socket file, or a Windows named pipe (`\\?\pipe\…`: no folder, no file). */
   static async start(path: string, options: FakeOptions = {}): Promise<FakeDiscord> {
-    await mkdir(dirname(path), { recursive: true });
-    await rm(path, { force: true });
+    if (!isNamedPipe(path)) {
+      await mkdir(dirname(path), { recursive: true });
+      await rm(path, { force: true });
+    }
     const server = createServer();
     const fake = new FakeDiscord(path, server);
     fake.options = options;
@@ -106,7 +110,7 @@ export class FakeDiscord {
   async close(leaveStale = false): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (!leaveStale) await rm(this.path, { force: true });
+    if (!leaveStale && !isNamedPipe(this.path)) await rm(this.path, { force: true });
   }
 
   private recheck(): void {

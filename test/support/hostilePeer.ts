@@ -1,9 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { rm } from 'node:fs/promises';
+import { isNamedPipe } from '../../src/discord/ipcPaths.js';
 import { frame } from './fakeDiscord.js';
 
 /**
- * A listener on a real Unix socket that misbehaves as each test scripts it:
+ * A listener on a real Unix socket (or Windows named pipe) that misbehaves as each test scripts it:
  * it reads the client's handshake (with its own framing code), then hands
  * the socket to `behave`. Connections and handshakes are counted.
  */
@@ -19,7 +20,7 @@ export class HostilePeer {
   ) {}
 
   static async start(path: string, behave: (socket: Socket) => void): Promise<HostilePeer> {
-    await rm(path, { force: true });
+    if (!isNamedPipe(path)) await rm(path, { force: true });
     const server = createServer();
     const peer = new HostilePeer(path, server);
     server.on('connection', (socket) => {
@@ -55,7 +56,7 @@ export class HostilePeer {
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await rm(this.path, { force: true });
+    if (!isNamedPipe(this.path)) await rm(this.path, { force: true });
   }
 
   private recheck(): void {

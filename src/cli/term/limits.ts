@@ -11,6 +11,7 @@ import {
   windowLine,
 } from '../../format/presentation.js';
 import type { UsageLimits, UsageWindow } from '../../contract/index.js';
+import { mainWindows } from '../../usage/shownWindows.js';
 import type { Layout } from './layout.js';
 import { seg, toned, type KeyedRow, type Line } from './line.js';
 import type { Tone } from './style.js';
@@ -69,12 +70,9 @@ interface LabelledWindow {
   window: UsageWindow | null;
 }
 
-/** The two main windows, then every other family's windows lowest first (a low one is never tucked away). */
+/** The main windows the account has (`mainWindows`), then every other family's windows lowest first (a low one is never tucked away). */
 export function limitWindows(limits: UsageLimits): LabelledWindow[] {
-  const rows: LabelledWindow[] = [
-    { label: limits.primary?.label ?? '5h', window: limits.primary },
-    { label: limits.secondary?.label ?? 'weekly', window: limits.secondary },
-  ];
+  const rows: LabelledWindow[] = mainWindows(limits);
   const others: Array<{ label: string; window: UsageWindow }> = [];
   for (const f of limits.others) {
     for (const w of [f.primary, f.secondary])

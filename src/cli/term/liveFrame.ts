@@ -1,5 +1,6 @@
 import type { BackfillState, UsageSnapshot } from '../../contract/index.js';
 import type { DiscordClientState } from '../../discord/client.js';
+import { discordShortReason } from '../../format/discordStatus.js';
 import { liveSessionsText } from '../../format/presentation.js';
 import type { Layout } from './layout.js';
 import { limitRows } from './limits.js';
@@ -21,6 +22,8 @@ export interface LiveInput {
   rows: number | null;
   /** Usage history's first build from the Codex logs, shown while it runs; null when there is none. */
   history?: BackfillState | null;
+  /** The Discord application published under, as `applicationLabel` words it ("built-in (Codex)"). */
+  application?: string | null;
 }
 
 /**
@@ -62,6 +65,13 @@ export function discordValue(discord: { state: string; reason?: string }, publis
   return [seg(discord.state, tone), seg(`${reason}${shown}`)];
 }
 
+/** `App  built-in (Codex)`: which Discord application, while one is used; null when none (the Discord row says why). */
+function applicationValue(input: LiveInput): Line | null {
+  const app = input.application;
+  if (app === undefined || app === null || input.discord.state === 'disabled') return null;
+  return [seg(app, 'dim')];
+}
+
 /**
  * The live view of `run`, as lines that each fit the terminal's width: a
  * small banner when there is room, the limits, Discord, then every live
@@ -84,18 +94,26 @@ export function liveFrame(input: LiveInput): Line[] {
       ? 'Discord '.length
       : Math.max(...['Sessions', ...keyed.map((r) => r.key)].map(textWidth)) + 2;
     let discord = discordValue(input.discord, input.publishing);
-    // A reason cut at the edge says nothing: point to where it is said in full.
-    if (input.discord.reason !== undefined && keyWidth + textWidth(plainText(discord)) > layout.columns)
-      discord = discordValue({ state: input.discord.state, reason: '`doctor` says why' }, input.publishing);
+    // A reason cut at the edge says nothing: name it in a few words (as the popover does), or point to
+    // where it is said in full.
+    if (input.discord.reason !== undefined && keyWidth + textWidth(plainText(discord)) > layout.columns) {
+      const reason = discordShortReason(input.discord) ?? '`doctor` says why';
+      discord = discordValue({ state: input.discord.state, reason }, input.publishing);
+    }
     const sessionsText = [seg(liveSessionsText(snapshot.sessions))];
     const history = historyValue(input.history);
+    const application = applicationValue(input);
     if (minimal) {
       top.push(...rows.map((r) => ('key' in r ? [seg(`${r.key} `), ...r.value] : r)));
       top.push([seg('Discord '), ...discord]);
+      if (application !== null) top.push([seg('App '), ...application]);
       if (history !== null) top.push([seg('History '), ...history]);
       top.push(sessionsText);
     } else {
-      const extra: KeyedRow[] = history === null ? [] : [{ key: 'History', value: history }];
+      const extra: KeyedRow[] = [
+        ...(application === null ? [] : [{ key: 'App', value: application }]),
+        ...(history === null ? [] : [{ key: 'History', value: history }]),
+      ];
       top.push(
         ...alignKeys([
           ...keyed,

@@ -137,6 +137,42 @@ describe('the live frame', () => {
     expect(texts(120, { discord })).toContain(`Discord${' '.repeat(10)}disabled (${discord.reason})`);
   });
 
+  it('a reason that would be cut is named in a few words, as the popover names it (issue 23 §1)', () => {
+    const cases = [
+      [
+        {
+          state: 'disabled',
+          reason: `No Discord application id is set: put yours in discord_client_id in ${'/x'.repeat(20)}`,
+          kind: 'no-application',
+        },
+        'disabled (no application id: run doctor)',
+      ],
+      [
+        { state: 'disabled', reason: `discord_enabled is false in ${'/x'.repeat(30)}`, kind: 'switched-off' },
+        'disabled (discord_enabled is false)',
+      ],
+      [
+        { state: 'error', reason: 'Discord is not running (no IPC socket answered)', kind: 'not-running' },
+        'error (Discord not running)',
+      ],
+      [
+        { state: 'error', reason: 'a reason of a kind with no short form, long enough to be cut', kind: 'protocol' },
+        'error (`doctor` says why)',
+      ],
+    ] as const;
+    for (const [discord, shown] of cases)
+      expect(texts(60, { discord: { ...discord } })).toContain(`Discord${' '.repeat(10)}${shown}`);
+  });
+
+  it('the App row names the Discord application while one is used', () => {
+    const discord = { state: 'connected' as const };
+    expect(texts(120, { discord, application: 'built-in (Codex)' })).toContain(`App${' '.repeat(14)}built-in (Codex)`);
+    expect(
+      texts(120, { discord: { state: 'disabled' as const }, application: 'built-in (Codex)' }).join('\n'),
+    ).not.toContain('App ');
+    expect(texts(120, { discord }).join('\n')).not.toContain('App ');
+  });
+
   it('sub-agents: folded ones counted apart from the session’s tokens, a lone one marked (as in the popover)', () => {
     const snap = busySnapshot();
     snap.sessions[0] = session({
