@@ -9,7 +9,7 @@ import { windowText } from './statusText.js';
 import { layoutFor } from './term/layout.js';
 import { liveFrame } from './term/liveFrame.js';
 import { paint } from './term/line.js';
-import { aboveFrame, frameRows, redraw } from './term/screen.js';
+import { aboveFrame, drawAtTop, frameRows, redraw } from './term/screen.js';
 import { colorEnabled, painter } from './term/style.js';
 
 /** How `run` shows the publisher: a live frame on a terminal, one line per change otherwise. */
@@ -33,12 +33,15 @@ export function runView(io: CliIo, application: string | null = null): RunView {
 /**
  * Redraws the live view in place, laid out for the terminal's width. The
  * frame drawn last is remembered as text, so the next redraw goes back by
- * the screen rows it takes now (wrapped lines counted, and after a resize at
- * the new width, as terminals reflow what they show).
+ * the screen rows it takes (wrapped lines counted). After the width changed
+ * it is drawn again from the screen's top, since terminals reflow what they
+ * show in their own ways (`drawAtTop`).
  */
 function liveView(io: CliIo, terminal: TerminalSize, application: string | null): RunView {
   const painted = painter(colorEnabled(io.env, true));
   let drawn: string[] = [];
+  /** The width `drawn` was laid out for: a frame drawn at another width is not redrawn in place (drawAtTop). */
+  let drawnColumns = 0;
   const note = (message: string): void => {
     // Nothing drawn yet (the lock is being claimed): a plain line.
     if (drawn.length === 0) return io.stderr(`${message}\n`);
@@ -61,8 +64,10 @@ function liveView(io: CliIo, terminal: TerminalSize, application: string | null)
       history: state.backfill,
       application,
     }).map((line) => paint(line, painted));
-    io.stdout(redraw(frameRows(drawn, columns), frame));
+    const resized = drawn.length > 0 && columns !== drawnColumns;
+    io.stdout(resized ? drawAtTop(frame) : redraw(frameRows(drawn, columns), frame));
     drawn = frame;
+    drawnColumns = columns;
   };
   return { render, note };
 }

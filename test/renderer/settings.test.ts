@@ -108,6 +108,8 @@ describe('settings window', () => {
         snapshot: snapshot(),
         settings: settings((s) => {
           s.display.largeImageKey = 'https://example.com/logo.png';
+          // An asset key of the user's own application (the default is an https image now).
+          s.display.smallImageKey = 'openai';
         }),
       },
       { now: T0, width: 720, height: 760 },

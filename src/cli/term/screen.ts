@@ -25,6 +25,22 @@ export function redraw(previousRows: number, lines: readonly string[]): string {
 }
 
 /**
+ * What to write to draw `lines` from the screen's first row, after the
+ * terminal changed width. A terminal reflows what it shows when it narrows
+ * or widens, and not the same way everywhere: tmux 3.3 keeps the cursor's
+ * row and pushes the rows it gained into the scrollback, so going back by
+ * the rows the old frame takes at the new width lands inside the old frame
+ * (or above it) and leaves rows of it on screen. The frame's own rows are the
+ * only thing known, so after a width change the frame starts again at the
+ * top: each row erased as it is written (EL 2), then the rest of the screen
+ * below it, never a clear from the top-left corner (tmux would save that
+ * screen to the scrollback).
+ */
+export function drawAtTop(lines: readonly string[]): string {
+  return `\x1b[H${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n\x1b[J`;
+}
+
+/**
  * What to write before a message that goes above the frame drawn before
  * (`previousRows` screen rows above the cursor) and takes `messageRows`
  * rows: back to the frame's first row, and those rows erased one by one

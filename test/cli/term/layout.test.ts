@@ -4,7 +4,7 @@ import { formatStatus } from '../../../src/cli/statusText.js';
 import { layoutFor } from '../../../src/cli/term/layout.js';
 import { fit, paint, plainText, seg } from '../../../src/cli/term/line.js';
 import { BANNER, liveFrame, type LiveInput } from '../../../src/cli/term/liveFrame.js';
-import { aboveFrame, frameRows, redraw } from '../../../src/cli/term/screen.js';
+import { aboveFrame, drawAtTop, frameRows, redraw } from '../../../src/cli/term/screen.js';
 import { colorEnabled, painter, plain } from '../../../src/cli/term/style.js';
 import { truncate } from '../../../src/cli/term/width.js';
 import { session, snapshot, T0, window } from '../../support/snapshots.js';
@@ -262,6 +262,8 @@ describe('width and redraw', () => {
     expect(frameRows([`${ESC}[31m${'x'.repeat(60)}${ESC}[39m`], 60)).toBe(1);
     expect(redraw(0, ['a', 'b'])).toBe(`\r${ESC}[2Ka\n${ESC}[2Kb\n${ESC}[J`);
     expect(redraw(4, ['a'])).toBe(`${ESC}[4F${ESC}[2Ka\n${ESC}[J`);
+    // After a width change: from the first row, each row erased as written, then what is below; no clear from the corner.
+    expect(drawAtTop(['a', 'b'])).toBe(`${ESC}[H${ESC}[2Ka\n${ESC}[2Kb\n${ESC}[J`);
   });
 
   it('a message above the frame erases exactly the rows it will take, one by one, then starts on the first', () => {
