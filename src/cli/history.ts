@@ -1,4 +1,8 @@
+import { join } from 'node:path';
+import { BACKFILL_LIMIT_DAYS, foldFromLogs } from '../history/catchUp.js';
+import { lastDays, localDay } from '../history/day.js';
 import { backfillFromState } from '../history/recorder.js';
+import { listRolloutFiles } from '../rollout/files.js';
 import { historyPath, presenceDataDir } from '../history/location.js';
 import { readHistory } from '../history/store.js';
 import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
@@ -6,10 +10,11 @@ import type { HistoryView } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
-import { formatHistory } from './historyText.js';
+import { formatHistory, type LogsShare } from './historyText.js';
 import { toJsonDates } from './jsonDates.js';
 
 export const DEFAULT_HISTORY_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 /** `--days N`: a whole number from 1 to 400, or why not. */
 export function parseDays(raw: unknown): number | string {
@@ -22,16 +27,76 @@ export function parseDays(raw: unknown): number | string {
   return n;
 }
 
-/** The view `history` prints: what the publisher recorded, read without writing (the same function as the app's). */
+/** What `history` prints, and where it came from. */
+export interface HistoryRead {
+  view: HistoryView;
+  path: string;
+  problem: string | null;
+  refused: string | null;
+  adjusted: number;
+  /** Rollouts read because the history file had not folded them (0: all of it was recorded). */
+  fromLogs: number;
+  /** What the logs gave: every figure (nothing was recorded), the days not recorded yet, or nothing. */
+  logs: LogsShare;
+}
+
+/**
+ * The view `history` prints: what the publisher recorded, read without
+ * writing, with every rollout it has not folded yet computed in memory by
+ * the recorder's own catch-up (src/history/catchUp.ts): the figures the
+ * publisher will have once it has caught up. Days before `days` and limit
+ * readings older than the backfill keeps need no file that was last written
+ * before them (`mayReach`), so those are not read.
+ */
 export async function readHistoryView(
   io: CliIo,
   days: number,
   ignore: readonly string[],
-): Promise<{ view: HistoryView; path: string; problem: string | null; refused: string | null; adjusted: number }> {
+  codexHome: string,
+  progress?: (done: number, total: number) => void,
+): Promise<HistoryRead> {
   const path = cliHistoryPath(io);
   const now = io.now();
   const { state, problem, refused, adjusted } = await readHistory(path, now);
-  return { view: buildView(state, { days }, now, backfillFromState(state), ignore), path, problem, refused, adjusted };
+  const backfill = backfillFromState(state);
+  const recorded = state.files.size > 0;
+  const first = startOfDay(lastDays(now, days)[0] ?? localDay(now));
+  const since = Math.min(first, now - BACKFILL_LIMIT_DAYS * DAY_MS);
+  const files = listRolloutFiles(join(codexHome, 'sessions'));
+  const logs = await foldFromLogs(state, files, { now, ignore, since, ...(progress ? { progress } : {}) });
+  // Nothing recorded at all: every day shown is the logs' (a day without use too).
+  const fromLogs = (day: string): boolean => logs.days.has(day) || (!recorded && logs.files > 0);
+  const view = buildView(logs.state, { days }, now, backfill, ignore, fromLogs);
+  const share: LogsShare = logs.files === 0 ? null : recorded ? 'part' : 'all';
+  return { view, path, problem, refused, adjusted, fromLogs: logs.files, logs: share };
+}
+
+/** A progress line on a terminal's stderr, redrawn in place (`reading 4,210 of 10,003 sessions…`), and its clearing. */
+export function progressLine(io: CliIo): { update: (done: number, total: number) => void; clear: () => void } {
+  if (io.stderrTTY !== true) return { update: () => undefined, clear: () => undefined };
+  let drawn = false;
+  let last = -1;
+  return {
+    update(done, total) {
+      // About 200 redraws whatever the count: a terminal write per file would cost more than the reading.
+      const step = Math.max(1, Math.floor(total / 200));
+      if (done !== total && done - last < step) return;
+      last = done;
+      drawn = true;
+      io.stderr(`\r\x1b[Kreading ${grouped(done)} of ${grouped(total)} sessions…`);
+    },
+    clear() {
+      if (drawn) io.stderr('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
+const grouped = (n: number): string => n.toLocaleString('en-US');
+
+function startOfDay(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime();
 }
 
 export function cliHistoryPath(io: CliIo): string {
@@ -55,8 +120,8 @@ export function historyFileNote(path: string, read: { problem: string | null; re
 
 /**
  * `history [--days N] [--json]`: limits over the current windows and tokens
- * per day, from the history file the publisher (the app or `run`) keeps.
- * Never writes.
+ * per day, from the history file the publisher (the app or `run`) keeps and
+ * the rollouts it has not recorded yet. Never writes.
  */
 export async function historyCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
   const days = parseDays(options.days);
@@ -64,15 +129,20 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     io.stderr(`${BINARY}: ${days}\nRun \`${BINARY} help history\` for usage.\n`);
     return 2;
   }
-  const { config } = await cliContext(options, io);
-  const read = await readHistoryView(io, days, config.config.ignoreProjects);
+  const { config, codexHome } = await cliContext(options, io);
+  const progress = progressLine(io);
+  const read = await readHistoryView(io, days, config.config.ignoreProjects, codexHome, progress.update).finally(
+    progress.clear,
+  );
   const { view, path } = read;
   if (options.verbose) io.stderr(`history: reading ${path}\n`);
+  if (options.verbose && read.fromLogs > 0) io.stderr(`history: ${read.fromLogs} rollout(s) not recorded yet, read\n`);
   if (options.verbose && read.adjusted > 0) {
     io.stderr(`history: ${read.adjusted} line(s) had values out of range, cut or left out as read\n`);
   }
   io.stderr(historyFileNote(path, read));
-  if (io.isTTY === true && view.backfill.phase === 'running') {
+  // The logs complete what a running build has not read yet: nothing is short.
+  if (io.isTTY === true && view.backfill.phase === 'running' && read.logs === null) {
     io.stderr(
       `history: still being built from the rollouts (${view.backfill.filesDone} of ${view.backfill.filesTotal} files)\n`,
     );
@@ -82,6 +152,6 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     return 0;
   }
   const color = io.isTTY === true && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';
-  io.stdout(`${formatHistory(view, io.now(), { color })}\n`);
+  io.stdout(`${formatHistory(view, io.now(), { color, logs: read.logs })}\n`);
   return 0;
 }

@@ -156,7 +156,7 @@ describe('history', () => {
     });
     const view: HistoryView = {
       generatedAt: now,
-      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [] }],
+      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [], source: 'recorded' }],
       windows: [window(85, 'primary'), window(97, 'secondary')],
       topSessions: [],
       backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
