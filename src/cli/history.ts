@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { BACKFILL_LIMIT_DAYS, foldFromLogs } from '../history/catchUp.js';
 import { lastDays, localDay } from '../history/day.js';
 import { backfillFromState } from '../history/recorder.js';
-import { listRolloutFiles } from '../rollout/files.js';
+import { listRolloutFiles, type RolloutFile } from '../rollout/files.js';
+import { readRecentTotals, type TotalsRead } from '../history/read.js';
+import { totalsOfView, TOTAL_DAYS } from '../history/recent.js';
 import { historyPath, presenceDataDir } from '../history/location.js';
 import { readHistory } from '../history/store.js';
 import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
@@ -55,20 +57,72 @@ export async function readHistoryView(
   codexHome: string,
   progress?: (done: number, total: number) => void,
 ): Promise<HistoryRead> {
+  const now = io.now();
+  const since = Math.min(firstDayStart(now, days), now - BACKFILL_LIMIT_DAYS * DAY_MS);
+  const files = listRolloutFiles(join(codexHome, 'sessions'));
+  return caughtUpView(io, days, ignore, files, since, progress);
+}
+
+/**
+ * `status`'s Tokens row by the same path as `history` (issue 23 §2): the
+ * recorded totals with the rollouts not recorded yet folded in, reading only
+ * those written during the row's seven days (`files`: the engine's listing,
+ * not listed again). While a publisher runs it records as Codex writes, so
+ * the file's tail is read instead (issue 21 §4: half a megabyte of a 50 MB
+ * file).
+ */
+export async function readTokenTotals(
+  io: CliIo,
+  ignore: readonly string[],
+  files: readonly RolloutFile[],
+  publishing: boolean,
+): Promise<TotalsRead> {
+  const path = cliHistoryPath(io);
+  const now = io.now();
+  if (publishing) return readRecentTotals(path, now, ignore);
+  const read = await caughtUpView(io, TOTAL_DAYS, ignore, files, firstDayStart(now, TOTAL_DAYS));
+  const recorded = totalsOfView(read.view);
+  const logs = read.view.days.some((d) => d.source === 'logs');
+  // Nothing recorded, rollouts there: what they say of these days is known, zeros included.
+  const totals =
+    recorded !== null
+      ? { ...recorded, source: logs ? ('logs' as const) : recorded.source }
+      : files.length > 0
+        ? { today: 0, lastSevenDays: 0, building: false, source: 'logs' as const }
+        : null;
+  return {
+    totals,
+    problem: read.problem,
+    refused: read.refused,
+    from: read.refused === null ? 'file' : null,
+  };
+}
+
+async function caughtUpView(
+  io: CliIo,
+  days: number,
+  ignore: readonly string[],
+  files: readonly RolloutFile[],
+  since: number,
+  progress?: (done: number, total: number) => void,
+): Promise<HistoryRead> {
   const path = cliHistoryPath(io);
   const now = io.now();
   const { state, problem, refused, adjusted } = await readHistory(path, now);
   const backfill = backfillFromState(state);
   const recorded = state.files.size > 0;
-  const first = startOfDay(lastDays(now, days)[0] ?? localDay(now));
-  const since = Math.min(first, now - BACKFILL_LIMIT_DAYS * DAY_MS);
-  const files = listRolloutFiles(join(codexHome, 'sessions'));
   const logs = await foldFromLogs(state, files, { now, ignore, since, ...(progress ? { progress } : {}) });
   // Nothing recorded at all: every day shown is the logs' (a day without use too).
   const fromLogs = (day: string): boolean => logs.days.has(day) || (!recorded && logs.files > 0);
   const view = buildView(logs.state, { days }, now, backfill, ignore, fromLogs);
   const share: LogsShare = logs.files === 0 ? null : recorded ? 'part' : 'all';
   return { view, path, problem, refused, adjusted, fromLogs: logs.files, logs: share };
+}
+
+/** The start of the first of the `days` local days ending today. */
+function firstDayStart(now: number, days: number): number {
+  const [y, m, d] = (lastDays(now, days)[0] ?? localDay(now)).split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime();
 }
 
 /** A progress line on a terminal's stderr, redrawn in place (`reading 4,210 of 10,003 sessions…`), and its clearing. */
@@ -93,11 +147,6 @@ export function progressLine(io: CliIo): { update: (done: number, total: number)
 }
 
 const grouped = (n: number): string => n.toLocaleString('en-US');
-
-function startOfDay(day: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).getTime();
-}
 
 export function cliHistoryPath(io: CliIo): string {
   return historyPath(presenceDataDir(io.env));
