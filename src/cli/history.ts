@@ -134,7 +134,7 @@ export function progressLine(io: CliIo): { update: (done: number, total: number)
     update(done, total) {
       // About 200 redraws whatever the count: a terminal write per file would cost more than the reading.
       const step = Math.max(1, Math.floor(total / 200));
-      if (done !== total && done - last < step) return;
+      if (done !== 0 && done !== total && done - last < step) return;
       last = done;
       drawn = true;
       io.stderr(`\r\x1b[Kreading ${grouped(done)} of ${grouped(total)} sessions…`);

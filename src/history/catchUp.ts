@@ -161,6 +161,7 @@ export async function foldFromLogs(
   const todo = pendingRollouts(recorded, files).filter((f) => since === null || mayReach(f.mtimeMs, since));
   const folder = new RolloutFolder(sink, { now: () => opts.now, ignore: () => opts.ignore });
   let done = 0;
+  if (todo.length > 0) opts.progress?.(0, todo.length);
   for (const f of todo) {
     await folder.fold(f.path);
     done += 1;
