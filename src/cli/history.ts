@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { BACKFILL_LIMIT_DAYS, foldFromLogs } from '../history/catchUp.js';
+import { BACKFILL_LIMIT_DAYS, foldFromLogs, mayReach } from '../history/catchUp.js';
 import { lastDays, localDay } from '../history/day.js';
 import { backfillFromState } from '../history/recorder.js';
-import { listRolloutFiles, type RolloutFile } from '../rollout/files.js';
-import { readRecentTotals, type TotalsRead } from '../history/read.js';
-import { totalsOfView, TOTAL_DAYS } from '../history/recent.js';
+import { listRolloutFiles, plainPath, type RolloutFile } from '../rollout/files.js';
+import { readCursors, readRecentTotals, type TotalsRead } from '../history/read.js';
+import { totalsOfView, TOTAL_DAYS, type HistoryTotals } from '../history/recent.js';
+import { idleBackfill } from '../history/view.js';
 import { historyPath, presenceDataDir } from '../history/location.js';
 import { readHistory } from '../history/store.js';
 import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
@@ -80,21 +81,47 @@ export async function readTokenTotals(
   const path = cliHistoryPath(io);
   const now = io.now();
   if (publishing) return readRecentTotals(path, now, ignore);
-  const read = await caughtUpView(io, TOTAL_DAYS, ignore, files, firstDayStart(now, TOTAL_DAYS));
-  const recorded = totalsOfView(read.view);
-  const logs = read.view.days.some((d) => d.source === 'logs');
-  // Nothing recorded, rollouts there: what they say of these days is known, zeros included.
-  const totals =
-    recorded !== null
-      ? { ...recorded, source: logs ? ('logs' as const) : recorded.source }
-      : files.length > 0
-        ? { today: 0, lastSevenDays: 0, building: false, source: 'logs' as const }
-        : null;
+  const since = firstDayStart(now, TOTAL_DAYS);
+  const tail = await readRecentTotals(path, now, ignore);
+  if (tail.from === 'tail') {
+    // The recorded totals from the tail, and what the rollouts add beyond their cursors, found alone.
+    const recent = files.filter((f) => mayReach(f.mtimeMs, since));
+    const cursors = await readCursors(path, new Set(recent.flatMap((f) => [f.path, plainPath(f.path)])), now);
+    const logs = await foldFromLogs(cursors, recent, { now, ignore, since });
+    const added = buildView(logs.state, { days: TOTAL_DAYS }, now, idleBackfill(), ignore);
+    const fromLogs = added.days.some((d) => d.tokens > 0 || d.cachedInput > 0);
+    return { ...tail, totals: withAdded(tail.totals, added, fromLogs, files.length > 0) };
+  }
+  const read = await caughtUpView(io, TOTAL_DAYS, ignore, files, since);
+  const fromLogs = read.view.days.some((d) => d.source === 'logs');
   return {
-    totals,
+    totals: withAdded(totalsOfView(read.view), null, fromLogs, files.length > 0),
     problem: read.problem,
     refused: read.refused,
     from: read.refused === null ? 'file' : null,
+  };
+}
+
+/**
+ * Recorded totals with what the logs added (`added`: a view of the added
+ * tokens alone, or null when `recorded` counts them already). Nothing
+ * recorded and rollouts there: what they say of these days is known, zeros
+ * included.
+ */
+function withAdded(
+  recorded: HistoryTotals | null,
+  added: HistoryView | null,
+  fromLogs: boolean,
+  rollouts: boolean,
+): HistoryTotals | null {
+  if (recorded === null && !rollouts) return null;
+  const today = added?.days.at(-1)?.tokens ?? 0;
+  const seven = added?.days.reduce((n, d) => n + d.tokens, 0) ?? 0;
+  return {
+    today: (recorded?.today ?? 0) + today,
+    lastSevenDays: (recorded?.lastSevenDays ?? 0) + seven,
+    building: recorded?.building ?? false,
+    source: fromLogs || recorded === null ? 'logs' : recorded.source,
   };
 }
 

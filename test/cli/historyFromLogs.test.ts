@@ -7,6 +7,9 @@ import { line, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { recorderFor, TempDataDir } from '../history/support.js';
 import { TMUX, TmuxTerminal } from '../support/tmux.js';
 import type { HistoryViewJson } from '../../src/cli/jsonDates.js';
+import { HistoryStore } from '../../src/history/store.js';
+import { TAIL_BYTES } from '../../src/history/read.js';
+import type { HistoryRecord } from '../../src/history/records.js';
 
 // Issue 23 §2: `history` and `status` answer from the rollouts a publisher has
 // not recorded yet, read-only, with exactly the figures the recorder writes.
@@ -212,6 +215,53 @@ describe('status from the logs', () => {
       history: unknown;
     };
     expect(recorded.history).toEqual({ today, lastSevenDays: seven, building: false, source: 'recorded' });
+  });
+});
+
+describe('status from the logs, with a large history', () => {
+  it('reads the recorded totals from the tail and folds only the rollouts beyond their cursors', async () => {
+    const now = Date.now();
+    // Every line today, whenever the test runs.
+    const midnight = new Date(new Date(now).setHours(0, 0, 0, 0)).getTime();
+    const at = (hoursAgo: number, n: number): number => Math.max(midnight + n * 1000, now - hoursAgo * 3_600_000);
+    const path = home.rolloutPath(iso(now).slice(0, 10), 'a');
+    await home.writeRollout(path, session('a', '/w/a', [at(3, 1), at(2, 2)]));
+    await record();
+    // Padding past what status reads from the end (TAIL_BYTES): readings of another family, compacted.
+    const store = await HistoryStore.open(data.file, { now: () => now });
+    const pad: HistoryRecord[] = [];
+    for (let i = 0; i < 7000; i += 1) {
+      pad.push({
+        k: 'limit',
+        at: now - DAY + i * 1000,
+        id: 'pad',
+        name: null,
+        kind: 'primary',
+        minutes: 300,
+        used: i % 97,
+        reset: null,
+        src: 'log',
+      });
+    }
+    store.append(pad);
+    await store.compactNow();
+    await store.flush();
+    expect((await stat(data.file)).size).toBeGreaterThan(TAIL_BYTES);
+    // Codex goes on: the recorded session grows, another starts.
+    await home.append(path, `${tokenLine(at(1, 3), 3000, 1000)}\n`);
+    await home.writeRollout(home.rolloutPath(iso(now).slice(0, 10), 'b'), session('b', '/w/b', [at(0.01, 4)]));
+    const fileBefore = await readFile(data.file);
+    const out = await runCli(['status', '--json', '--no-refresh', '--verbose'], env());
+    expect(out.stderr).toContain('read its tail');
+    const totals = (JSON.parse(out.stdout) as { history: { today: number; lastSevenDays: number } }).history;
+    // a's three lines once (two recorded, one from the log), b's one.
+    const today = shownOf(3000) + shownOf(1000);
+    expect(totals).toEqual({ today, lastSevenDays: today, building: false, source: 'logs' });
+    // The same figures as history's whole-file path, which folds everything.
+    const view = (await historyJson(7)).view;
+    expect(totals.today).toBe(view.days.at(-1)?.tokens);
+    expect(totals.lastSevenDays).toBe(view.days.reduce((n, d) => n + d.tokens, 0));
+    expect(await readFile(data.file)).toEqual(fileBefore);
   });
 });
 
