@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI, runCli } from '../support/cli.js';
-import { line, SAMPLES, TempCodexHome } from '../support/codexHome.js';
-import { recorderFor, TempDataDir } from '../history/support.js';
+import { line, SAMPLES } from '../support/codexHome.js';
+import { homeAndDataPerTest, recorderFor } from '../history/support.js';
 import { TMUX, TmuxTerminal } from '../support/tmux.js';
 import type { HistoryViewJson } from '../../src/cli/jsonDates.js';
 import { HistoryStore } from '../../src/history/store.js';
@@ -14,21 +14,12 @@ import type { HistoryRecord } from '../../src/history/records.js';
 // Issue 23 §2: `history` and `status` answer from the rollouts a publisher has
 // not recorded yet, read-only, with exactly the figures the recorder writes.
 
-let home: TempCodexHome;
-let data: TempDataDir;
-beforeEach(async () => {
-  home = await TempCodexHome.create();
-  data = await TempDataDir.create();
-});
-afterEach(async () => {
-  await home.remove();
-  await data.remove();
-});
+const t = homeAndDataPerTest();
 
 // The recorder below runs in this process: the CLI gets the same time zone.
 const env = (): NodeJS.ProcessEnv => ({
-  CODEX_HOME: home.home,
-  CODEX_PRESENCE_DATA_DIR: data.dir,
+  CODEX_HOME: t.home.home,
+  CODEX_PRESENCE_DATA_DIR: t.data.dir,
   ...(process.env.TZ === undefined ? {} : { TZ: process.env.TZ }),
 });
 
@@ -82,19 +73,19 @@ async function listing(dir: string): Promise<string[]> {
 
 /** A home of real samples and generated sessions over the last days, one of them running past midnight into today. */
 async function populate(now: number): Promise<void> {
-  for (const s of Object.values(SAMPLES)) await home.copySample(s, '2026-11-21', new Date(now - 3 * DAY));
-  await home.writeLiveSample(SAMPLES.nearLimit, 'near', 60_000);
+  for (const s of Object.values(SAMPLES)) await t.home.copySample(s, '2026-11-21', new Date(now - 3 * DAY));
+  await t.home.writeLiveSample(SAMPLES.nearLimit, 'near', 60_000);
   for (let d = 1; d <= 5; d += 1) {
     const at = now - d * DAY;
-    await home.writeRollout(
-      home.rolloutPath(iso(at).slice(0, 10), `gen-${d}`),
+    await t.home.writeRollout(
+      t.home.rolloutPath(iso(at).slice(0, 10), `gen-${d}`),
       session(`gen-${d}`, `/w/p${d % 2}`, [at, at + 60_000, at + 120_000]),
     );
   }
 }
 
 async function record(): Promise<void> {
-  const { recorder, backfilled } = await recorderFor(data, home.home);
+  const { recorder, backfilled } = await recorderFor(t.data, t.home.home);
   await backfilled();
   await recorder.stop();
 }
@@ -103,7 +94,7 @@ describe('history from the logs', () => {
   it('with nothing recorded, --json gives exactly what the recorder then records, and writes nothing', async () => {
     const now = Date.now();
     await populate(now);
-    const before = [...(await listing(home.home)), ...(await listing(data.dir))];
+    const before = [...(await listing(t.home.home)), ...(await listing(t.data.dir))];
     const logs = await historyJson(400);
     // Piped: no progress line on stderr.
     expect(logs.stderr).toBe('');
@@ -111,7 +102,7 @@ describe('history from the logs', () => {
     expect(logs.view.days.some((d) => d.tokens > 0)).toBe(true);
     expect(logs.view.backfill.phase).toBe('idle');
     // Nothing written: no history file, cursor, lock or backup; the rollouts untouched.
-    expect([...(await listing(home.home)), ...(await listing(data.dir))]).toEqual(before);
+    expect([...(await listing(t.home.home)), ...(await listing(t.data.dir))]).toEqual(before);
     const text = await runCli(['history', '--days', '400'], env());
     expect(text.stdout).toContain('Computed from your Codex logs');
     expect(text.stdout).not.toContain('Nothing recorded yet');
@@ -130,14 +121,17 @@ describe('history from the logs', () => {
     await record();
     const afterRecord = await historyJson(30);
     // Codex goes on while nothing records: a recorded session grows today, a new one starts.
-    const grown = home.rolloutPath(iso(now - DAY).slice(0, 10), 'gen-1');
-    await home.append(grown, `${tokenLine(now - 60_000, 5000, 2000)}\n`);
-    await home.writeRollout(home.rolloutPath(iso(now).slice(0, 10), 'new'), session('new', '/w/p9', [now - 30_000]));
-    const fileBefore = await readFile(data.file);
-    const before = await listing(data.dir);
+    const grown = t.home.rolloutPath(iso(now - DAY).slice(0, 10), 'gen-1');
+    await t.home.append(grown, `${tokenLine(now - 60_000, 5000, 2000)}\n`);
+    await t.home.writeRollout(
+      t.home.rolloutPath(iso(now).slice(0, 10), 'new'),
+      session('new', '/w/p9', [now - 30_000]),
+    );
+    const fileBefore = await readFile(t.data.file);
+    const before = await listing(t.data.dir);
     const merged = await historyJson(30);
-    expect(await listing(data.dir)).toEqual(before);
-    expect(await readFile(data.file)).toEqual(fileBefore);
+    expect(await listing(t.data.dir)).toEqual(before);
+    expect(await readFile(t.data.file)).toEqual(fileBefore);
     const today = merged.view.days.at(-1);
     expect(today?.source).toBe('logs');
     // The grown session adds only its new line's growth beyond its cursor, the new session all of its own.
@@ -159,13 +153,13 @@ describe('history from the logs', () => {
   it('a hostile rollout (malformed lines, a FIFO named like one) is skipped; the rest counts', async () => {
     const now = Date.now();
     const good = session('ok', '/w/ok', [now - 120_000, now - 60_000]);
-    const path = home.rolloutPath(iso(now).slice(0, 10), 'bad');
+    const path = t.home.rolloutPath(iso(now).slice(0, 10), 'bad');
     const [meta, first, second] = good.trimEnd().split('\n');
-    await home.writeRollout(
+    await t.home.writeRollout(
       path,
       [meta, '{"not json', first, '\u0000\u0001', `${second?.slice(0, 40)}`, second].join('\n') + '\n',
     );
-    execFileSync('mkfifo', [home.rolloutPath(iso(now).slice(0, 10), 'fifo')]);
+    execFileSync('mkfifo', [t.home.rolloutPath(iso(now).slice(0, 10), 'fifo')]);
     const logs = await historyJson(2);
     // The two good token lines count; the cut and broken ones are skipped (and counted where status reads the file).
     expect(logs.view.days.at(-1)?.tokens).toBe(shownOf(2000));
@@ -181,7 +175,7 @@ describe('history from the logs', () => {
     });
     expect(status.diagnostics.malformedLines).toBeGreaterThanOrEqual(2);
     expect(status.diagnostics.skippedEntries.count).toBe(1);
-    expect(await data.files()).toEqual([]);
+    expect(await t.data.files()).toEqual([]);
   });
 });
 
@@ -190,8 +184,8 @@ describe('status from the logs', () => {
     const now = Date.now();
     const midnight = new Date(new Date(now).getFullYear(), new Date(now).getMonth(), new Date(now).getDate()).getTime();
     // Started yesterday (its folder is yesterday's), written to until a minute ago.
-    const path = home.rolloutPath(iso(midnight - 3 * 3_600_000).slice(0, 10), 'overnight');
-    await home.writeRollout(
+    const path = t.home.rolloutPath(iso(midnight - 3 * 3_600_000).slice(0, 10), 'overnight');
+    await t.home.writeRollout(
       path,
       session('overnight', '/w/night', [
         midnight - 3_600_000,
@@ -200,7 +194,7 @@ describe('status from the logs', () => {
       ]),
     );
     // An old session never written to since: it cannot add to these days, whatever it holds.
-    await home.writeRollout(home.rolloutPath('2025-01-01', 'old'), session('old', '/w/old', [now - 40 * DAY]));
+    await t.home.writeRollout(t.home.rolloutPath('2025-01-01', 'old'), session('old', '/w/old', [now - 40 * DAY]));
     // Today holds the third line's growth only; the seven days hold all three.
     const today = shownOf(3000) - shownOf(2000);
     const seven = shownOf(3000);
@@ -208,7 +202,7 @@ describe('status from the logs', () => {
     expect(json.history).toEqual({ today, lastSevenDays: seven, building: false, source: 'logs' });
     const text = await runCli(['status', '--no-refresh'], env());
     expect(text.stdout).toMatch(/^Tokens {6}today 750 · last 7 days 2\.3k$/m);
-    expect(await data.files()).toEqual([]);
+    expect(await t.data.files()).toEqual([]);
     // The same figures once recorded.
     await record();
     const recorded = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env())).stdout) as {
@@ -224,11 +218,11 @@ describe('status from the logs, with a large history', () => {
     // Every line today, whenever the test runs.
     const midnight = new Date(new Date(now).setHours(0, 0, 0, 0)).getTime();
     const at = (hoursAgo: number, n: number): number => Math.max(midnight + n * 1000, now - hoursAgo * 3_600_000);
-    const path = home.rolloutPath(iso(now).slice(0, 10), 'a');
-    await home.writeRollout(path, session('a', '/w/a', [at(3, 1), at(2, 2)]));
+    const path = t.home.rolloutPath(iso(now).slice(0, 10), 'a');
+    await t.home.writeRollout(path, session('a', '/w/a', [at(3, 1), at(2, 2)]));
     await record();
     // Padding past what status reads from the end (TAIL_BYTES): readings of another family, compacted.
-    const store = await HistoryStore.open(data.file, { now: () => now });
+    const store = await HistoryStore.open(t.data.file, { now: () => now });
     const pad: HistoryRecord[] = [];
     for (let i = 0; i < 7000; i += 1) {
       pad.push({
@@ -246,11 +240,11 @@ describe('status from the logs, with a large history', () => {
     store.append(pad);
     await store.compactNow();
     await store.flush();
-    expect((await stat(data.file)).size).toBeGreaterThan(TAIL_BYTES);
+    expect((await stat(t.data.file)).size).toBeGreaterThan(TAIL_BYTES);
     // Codex goes on: the recorded session grows, another starts.
-    await home.append(path, `${tokenLine(at(1, 3), 3000, 1000)}\n`);
-    await home.writeRollout(home.rolloutPath(iso(now).slice(0, 10), 'b'), session('b', '/w/b', [at(0.01, 4)]));
-    const fileBefore = await readFile(data.file);
+    await t.home.append(path, `${tokenLine(at(1, 3), 3000, 1000)}\n`);
+    await t.home.writeRollout(t.home.rolloutPath(iso(now).slice(0, 10), 'b'), session('b', '/w/b', [at(0.01, 4)]));
+    const fileBefore = await readFile(t.data.file);
     const out = await runCli(['status', '--json', '--no-refresh', '--verbose'], env());
     expect(out.stderr).toContain('read its tail');
     const totals = (JSON.parse(out.stdout) as { history: { today: number; lastSevenDays: number } }).history;
@@ -261,7 +255,7 @@ describe('status from the logs, with a large history', () => {
     const view = (await historyJson(7)).view;
     expect(totals.today).toBe(view.days.at(-1)?.tokens);
     expect(totals.lastSevenDays).toBe(view.days.reduce((n, d) => n + d.tokens, 0));
-    expect(await readFile(data.file)).toEqual(fileBefore);
+    expect(await readFile(t.data.file)).toEqual(fileBefore);
   });
 });
 
@@ -269,33 +263,33 @@ describe.skipIf(TMUX === null)('history on a terminal', () => {
   it('draws a progress line on stderr, redrawn in place, and clears it at the end', async () => {
     const now = Date.now();
     for (let i = 0; i < 30; i += 1) {
-      await home.writeRollout(
-        home.rolloutPath(iso(now).slice(0, 10), `s${i}`),
+      await t.home.writeRollout(
+        t.home.rolloutPath(iso(now).slice(0, 10), `s${i}`),
         session(`s${i}`, '/w/t', [now - 60_000 - i]),
       );
     }
     // Beside sessions/ in the throwaway home: only sessions/ holds rollouts.
-    const raw = join(home.home, 'pane.raw');
-    const out = join(home.home, 'out.json');
+    const raw = join(t.home.home, 'pane.raw');
+    const out = join(t.home.home, 'out.json');
     const shell = `read go; exec '${process.execPath}' '${CLI}' history --json > '${out}'`;
     const vars = Object.fromEntries(Object.entries(env()).filter((e): e is [string, string] => e[1] !== undefined));
-    const t = await TmuxTerminal.start(home.home, ['sh', '-c', shell], vars, { columns: 80, rows: 10 });
+    const term = await TmuxTerminal.start(t.home.home, ['sh', '-c', shell], vars, { columns: 80, rows: 10 });
     try {
       // Everything the pane is sent, from before the command starts.
-      t.pipeTo(raw);
-      t.type('\n');
-      await t.until('the command to exit', () => t.exited());
+      term.pipeTo(raw);
+      term.type('\n');
+      await term.until('the command to exit', () => term.exited());
       const bytes = await waitForText(raw, `reading 30 of 30 sessions…${CLEAR}`);
       expect(bytes).toContain('reading 0 of 30 sessions…');
       expect(bytes).toContain(`reading 30 of 30 sessions…${CLEAR}`);
       // In place: from the first draw on, carriage returns and line clears, never a new line.
       expect(bytes.slice(bytes.indexOf('reading 0 of'))).not.toContain('\n');
       // Cleared: nothing is left on the screen (stdout went to the file).
-      expect(t.screen().filter((r) => r.trim() !== '')).toEqual([]);
+      expect(term.screen().filter((r) => r.trim() !== '')).toEqual([]);
       const view = JSON.parse(await readFile(out, 'utf8')) as HistoryViewJson;
       expect(view.days.at(-1)?.tokens).toBe(30 * shownOf(1000));
     } finally {
-      t.kill();
+      term.kill();
     }
   });
 });
