@@ -1,23 +1,14 @@
 import { join } from 'node:path';
-import { BACKFILL_LIMIT_DAYS, foldFromLogs, mayReach } from '../history/catchUp.js';
-import { lastDays, localDay } from '../history/day.js';
-import { backfillFromState } from '../history/recorder.js';
-import { listRolloutFiles, plainPath, type RolloutFile } from '../rollout/files.js';
-import { readCursors, readRecentTotals, type TotalsRead } from '../history/read.js';
-import { totalsOfView, TOTAL_DAYS, type HistoryTotals } from '../history/recent.js';
-import { idleBackfill } from '../history/view.js';
+import { historyFromLogs, type ReaderView } from '../history/fromLogs.js';
 import { historyPath, presenceDataDir } from '../history/location.js';
-import { readHistory } from '../history/store.js';
-import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
-import type { HistoryView } from '../contract/index.js';
+import { MAX_HISTORY_DAYS } from '../history/view.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
-import { formatHistory, type LogsShare } from './historyText.js';
+import { formatHistory } from './historyText.js';
 import { toJsonDates } from './jsonDates.js';
 
 export const DEFAULT_HISTORY_DAYS = 7;
-const DAY_MS = 86_400_000;
 
 /** `--days N`: a whole number from 1 to 400, or why not. */
 export function parseDays(raw: unknown): number | string {
@@ -30,26 +21,10 @@ export function parseDays(raw: unknown): number | string {
   return n;
 }
 
-/** What `history` prints, and where it came from. */
-export interface HistoryRead {
-  view: HistoryView;
-  path: string;
-  problem: string | null;
-  refused: string | null;
-  adjusted: number;
-  /** Rollouts read because the history file had not folded them (0: all of it was recorded). */
-  fromLogs: number;
-  /** What the logs gave: every figure (nothing was recorded), the days not recorded yet, or nothing. */
-  logs: LogsShare;
-}
-
 /**
  * The view `history` prints: what the publisher recorded, read without
- * writing, with every rollout it has not folded yet computed in memory by
- * the recorder's own catch-up (src/history/catchUp.ts): the figures the
- * publisher will have once it has caught up. Days before `days` and limit
- * readings older than the backfill keeps need no file that was last written
- * before them (`mayReach`), so those are not read.
+ * writing, with what it has not recorded yet computed from the rollouts
+ * (src/history/fromLogs.ts).
  */
 export async function readHistoryView(
   io: CliIo,
@@ -57,99 +32,8 @@ export async function readHistoryView(
   ignore: readonly string[],
   codexHome: string,
   progress?: (done: number, total: number) => void,
-): Promise<HistoryRead> {
-  const now = io.now();
-  const since = Math.min(firstDayStart(now, days), now - BACKFILL_LIMIT_DAYS * DAY_MS);
-  const files = listRolloutFiles(join(codexHome, 'sessions'));
-  return caughtUpView(io, days, ignore, files, since, progress);
-}
-
-/**
- * `status`'s Tokens row by the same path as `history` (issue 23 §2): the
- * recorded totals with the rollouts not recorded yet folded in, reading only
- * those written during the row's seven days (`files`: the engine's listing,
- * not listed again). While a publisher runs it records as Codex writes, so
- * the file's tail is read instead (issue 21 §4: half a megabyte of a 50 MB
- * file).
- */
-export async function readTokenTotals(
-  io: CliIo,
-  ignore: readonly string[],
-  files: readonly RolloutFile[],
-  publishing: boolean,
-): Promise<TotalsRead> {
-  const path = cliHistoryPath(io);
-  const now = io.now();
-  if (publishing) return readRecentTotals(path, now, ignore);
-  const since = firstDayStart(now, TOTAL_DAYS);
-  const tail = await readRecentTotals(path, now, ignore);
-  if (tail.from === 'tail') {
-    // The recorded totals from the tail, and what the rollouts add beyond their cursors, found alone.
-    const recent = files.filter((f) => mayReach(f.mtimeMs, since));
-    const cursors = await readCursors(path, new Set(recent.flatMap((f) => [f.path, plainPath(f.path)])), now);
-    const logs = await foldFromLogs(cursors, recent, { now, ignore, since });
-    const added = buildView(logs.state, { days: TOTAL_DAYS }, now, idleBackfill(), ignore);
-    const fromLogs = added.days.some((d) => d.tokens > 0 || d.cachedInput > 0);
-    return { ...tail, totals: withAdded(tail.totals, added, fromLogs, files.length > 0) };
-  }
-  const read = await caughtUpView(io, TOTAL_DAYS, ignore, files, since);
-  const fromLogs = read.view.days.some((d) => d.source === 'logs');
-  return {
-    totals: withAdded(totalsOfView(read.view), null, fromLogs, files.length > 0),
-    problem: read.problem,
-    refused: read.refused,
-    from: read.refused === null ? 'file' : null,
-  };
-}
-
-/**
- * Recorded totals with what the logs added (`added`: a view of the added
- * tokens alone, or null when `recorded` counts them already). Nothing
- * recorded and rollouts there: what they say of these days is known, zeros
- * included.
- */
-function withAdded(
-  recorded: HistoryTotals | null,
-  added: HistoryView | null,
-  fromLogs: boolean,
-  rollouts: boolean,
-): HistoryTotals | null {
-  if (recorded === null && !rollouts) return null;
-  const today = added?.days.at(-1)?.tokens ?? 0;
-  const seven = added?.days.reduce((n, d) => n + d.tokens, 0) ?? 0;
-  return {
-    today: (recorded?.today ?? 0) + today,
-    lastSevenDays: (recorded?.lastSevenDays ?? 0) + seven,
-    building: recorded?.building ?? false,
-    source: fromLogs || recorded === null ? 'logs' : recorded.source,
-  };
-}
-
-async function caughtUpView(
-  io: CliIo,
-  days: number,
-  ignore: readonly string[],
-  files: readonly RolloutFile[],
-  since: number,
-  progress?: (done: number, total: number) => void,
-): Promise<HistoryRead> {
-  const path = cliHistoryPath(io);
-  const now = io.now();
-  const { state, problem, refused, adjusted } = await readHistory(path, now);
-  const backfill = backfillFromState(state);
-  const recorded = state.files.size > 0;
-  const logs = await foldFromLogs(state, files, { now, ignore, since, ...(progress ? { progress } : {}) });
-  // Nothing recorded at all: every day shown is the logs' (a day without use too).
-  const fromLogs = (day: string): boolean => logs.days.has(day) || (!recorded && logs.files > 0);
-  const view = buildView(logs.state, { days }, now, backfill, ignore, fromLogs);
-  const share: LogsShare = logs.files === 0 ? null : recorded ? 'part' : 'all';
-  return { view, path, problem, refused, adjusted, fromLogs: logs.files, logs: share };
-}
-
-/** The start of the first of the `days` local days ending today. */
-function firstDayStart(now: number, days: number): number {
-  const [y, m, d] = (lastDays(now, days)[0] ?? localDay(now)).split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).getTime();
+): Promise<ReaderView> {
+  return historyFromLogs(cliHistoryPath(io), join(codexHome, 'sessions'), { now: io.now(), days, ignore, progress });
 }
 
 /** A progress line on a terminal's stderr, redrawn in place (`reading 4,210 of 10,003 sessions…`), and its clearing. */

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { HistoryView, HistoryWindow } from '../contract/index.js';
+import type { LogsShare } from '../history/fromLogs.js';
 import { clockTime, compactNumber, wholePercent } from '../format/numbers.js';
 import { familyName, levelFor, type Level } from '../format/presentation.js';
 
@@ -13,9 +14,6 @@ import { familyName, levelFor, type Level } from '../format/presentation.js';
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const SPARK_CELLS = 24;
 const BAR_CELLS = 30;
-
-/** What of the view a reader computed from the rollouts (src/history/catchUp.ts): all, the unrecorded part, or none. */
-export type LogsShare = 'all' | 'part' | null;
 
 export interface HistoryTextOptions {
   color: boolean;

@@ -4,7 +4,8 @@ import type { GlobalOptions } from './args.js';
 import { configIssues } from '../config/issues.js';
 import { accountAskSettings, cliContext, type CliContext, type CliIo } from './context.js';
 import type { HistoryTotals } from '../history/recent.js';
-import { cliHistoryPath, historyFileNote, readTokenTotals } from './history.js';
+import { tokenTotals } from '../history/fromLogs.js';
+import { cliHistoryPath, historyFileNote } from './history.js';
 import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
@@ -94,7 +95,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const publisher = live === null ? null : withoutCmdline(live);
   // The Tokens row needs today and six days: recorded, and what the rollouts of these days add (issue 23 §2).
   const historyFile = cliHistoryPath(io);
-  const read = await readTokenTotals(io, config.config.ignoreProjects, engine.listed, live !== null);
+  const read = await tokenTotals(historyFile, io.now(), config.config.ignoreProjects, engine.listed, live !== null);
   // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
   // short, and `history` (and the publisher's next start) deal with a damaged file.
   io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));

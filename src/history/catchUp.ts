@@ -25,6 +25,11 @@ export interface HistorySink {
 export const BACKFILL_LIMIT_DAYS = 60;
 const DAY_MS = 86_400_000;
 
+/** The oldest limit observation a catch-up at `now` keeps. */
+export function limitsKeptSince(now: number): number {
+  return now - BACKFILL_LIMIT_DAYS * DAY_MS;
+}
+
 /**
  * The rollouts with lines beyond history's cursors, oldest write first: a
  * plain file whose size is not the offset its cursor reached, a compressed
@@ -69,7 +74,7 @@ export class RolloutFolder {
     const state = this.sink.state;
     const now = this.opts.now();
     const clearedAt = state.clearedAt;
-    const since = Math.max(now - BACKFILL_LIMIT_DAYS * DAY_MS, clearedAt ?? -Infinity);
+    const since = Math.max(limitsKeptSince(now), clearedAt ?? -Infinity);
     const scan: ScanOptions = {
       now,
       countAfter: clearedAt,
