@@ -3,8 +3,17 @@ import { isCompressed, plainPath, type RolloutFile } from '../rollout/files.js';
 import { matchesGlob } from '../settings/glob.js';
 import { GitResolver } from '../usage/git.js';
 import { scanRollout, type ScanOptions } from './foldFile.js';
-import { cursorOf, rangeRecord, type FileRecord, type HistoryRecord } from './records.js';
-import { applyStored, compact, DEFAULT_BOUNDS, isChange, type HistoryState } from './state.js';
+import { cursorOf, encodeRecord, rangeRecord, type FileRecord, type HistoryRecord } from './records.js';
+import {
+  applyStored,
+  appendRoom,
+  compact,
+  DEFAULT_BOUNDS,
+  isChange,
+  MAX_RECENT_BYTES,
+  type Bounds,
+  type HistoryState,
+} from './state.js';
 
 /**
  * Catching history up with the rollouts (issue 15 §1, issue 23 §2): which
@@ -24,6 +33,8 @@ export interface HistorySink {
 /** Backfill keeps the limit observations of this many recent days: more than the charts' 8 past weekly windows. */
 export const BACKFILL_LIMIT_DAYS = 60;
 const DAY_MS = 86_400_000;
+/** The store's bounds without the byte cap, for a compaction known to stay under it. */
+const UNCAPPED: Bounds = { ...DEFAULT_BOUNDS, maxBytes: Number.MAX_SAFE_INTEGER };
 
 /** The oldest limit observation a catch-up at `now` keeps. */
 export function limitsKeptSince(now: number): number {
@@ -117,6 +128,8 @@ export class RolloutFolder {
 
 export interface FromLogsOptions {
   now: number;
+  /** The size of the history file `recorded` was read from (0: none). */
+  recordedBytes: number;
   ignore: readonly string[];
   /** Only files that may add to days from this time on are read (see `mayReach`); null reads every pending one. */
   since: number | null;
@@ -152,11 +165,13 @@ export async function foldFromLogs(
   opts: FromLogsOptions,
 ): Promise<FromLogs> {
   const days = new Set<string>();
+  let appended = 0;
   const sink: HistorySink = {
     state: recorded,
     append(records) {
       for (const r of records) {
         const stored = applyStored(recorded, r);
+        if (stored !== null) appended += Buffer.byteLength(encodeRecord(stored));
         if (stored?.k !== 'file') continue;
         for (const [day, tokens, cached] of stored.add) if (tokens > 0 || cached > 0) days.add(day);
       }
@@ -172,6 +187,11 @@ export async function foldFromLogs(
     done += 1;
     opts.progress?.(done, todo.length);
   }
-  const state = todo.length === 0 ? recorded : compact(recorded, opts.now, DEFAULT_BOUNDS).state;
+  // The cap drops days only from a file that would pass it, and a compaction writes no more than the lines it
+  // folds (one line per rollout, the readings thinned) and its summary: under that, the uncapped compaction is the
+  // same, without measuring the whole state again and again.
+  const most = opts.recordedBytes + appended + MAX_RECENT_BYTES + 4096;
+  const bounds = most <= DEFAULT_BOUNDS.maxBytes - appendRoom(DEFAULT_BOUNDS) ? UNCAPPED : DEFAULT_BOUNDS;
+  const state = todo.length === 0 ? recorded : compact(recorded, opts.now, bounds).state;
   return { state, days, files: todo.length };
 }

@@ -72,7 +72,8 @@ export async function tokenTotals(
     // The recorded totals from the tail, and what the rollouts add beyond their cursors, found alone.
     const recent = files.filter((f) => mayReach(f.mtimeMs, since));
     const cursors = await readCursors(path, new Set(recent.flatMap((f) => [f.path, plainPath(f.path)])), now);
-    const logs = await foldFromLogs(cursors, recent, { now, ignore, since });
+    // Only cursors were read: the compaction has no recorded days to weigh against the cap.
+    const logs = await foldFromLogs(cursors, recent, { now, ignore, since, recordedBytes: 0 });
     const added = buildView(logs.state, { days: TOTAL_DAYS }, now, idleBackfill(), ignore);
     const fromLogs = added.days.some((d) => d.tokens > 0 || d.cachedInput > 0);
     return { ...tail, totals: withAdded(tail.totals, added, fromLogs, files.length > 0) };
@@ -116,10 +117,16 @@ async function caughtUpView(
   files: readonly RolloutFile[],
   since: number,
 ): Promise<ReaderView> {
-  const { state, problem, refused, adjusted } = await readHistory(path, now);
+  const { state, problem, refused, adjusted, bytes } = await readHistory(path, now);
   const backfill = backfillFromState(state);
   const recorded = state.files.size > 0;
-  const logs = await foldFromLogs(state, files, { now, ignore, since, ...(progress ? { progress } : {}) });
+  const logs = await foldFromLogs(state, files, {
+    now,
+    ignore,
+    since,
+    recordedBytes: bytes,
+    ...(progress ? { progress } : {}),
+  });
   // Nothing recorded at all: every day shown is the logs' (a day without use too).
   const fromLogs = (day: string): boolean => logs.days.has(day) || (!recorded && logs.files > 0);
   const view = buildView(logs.state, { days }, now, backfill, ignore, fromLogs);
