@@ -68,6 +68,8 @@ export interface FolderOptions {
   ignore: () => readonly string[];
   /** Stops the read: a file being read when it is raised adds nothing. */
   signal?: AbortSignal;
+  /** False: limit readings are not kept (a reader that wants only tokens; a file of millions of them costs nothing). */
+  limits?: boolean;
 }
 
 /** Folds rollouts into a sink from where history stopped, each project resolved once (its git folder). */
@@ -89,7 +91,7 @@ export class RolloutFolder {
     const scan: ScanOptions = {
       now,
       countAfter: clearedAt,
-      limitsSince: since,
+      limitsSince: this.opts.limits === false ? Infinity : since,
       ...(this.opts.signal === undefined ? {} : { signal: this.opts.signal }),
       project: (cwd) => this.project(cwd),
       ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),
@@ -135,6 +137,8 @@ export interface FromLogsOptions {
   since: number | null;
   /** After each file read: how many of how many. */
   progress?: (done: number, total: number) => void;
+  /** False: only tokens are wanted, limit readings are not kept. */
+  limits?: boolean;
 }
 
 export interface FromLogs {
@@ -179,7 +183,11 @@ export async function foldFromLogs(
   };
   const since = opts.since;
   const todo = pendingRollouts(recorded, files).filter((f) => since === null || mayReach(f.mtimeMs, since));
-  const folder = new RolloutFolder(sink, { now: () => opts.now, ignore: () => opts.ignore });
+  const folder = new RolloutFolder(sink, {
+    now: () => opts.now,
+    ignore: () => opts.ignore,
+    ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+  });
   let done = 0;
   if (todo.length > 0) opts.progress?.(0, todo.length);
   for (const f of todo) {

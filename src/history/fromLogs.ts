@@ -35,6 +35,8 @@ export interface FromLogsQuery {
   ignore: readonly string[];
   /** After each rollout read: how many of how many. */
   progress?: ((done: number, total: number) => void) | undefined;
+  /** False: only tokens are wanted (the view's windows then hold only what was recorded). */
+  limits?: boolean;
 }
 
 /**
@@ -73,12 +75,12 @@ export async function tokenTotals(
     const recent = files.filter((f) => mayReach(f.mtimeMs, since));
     const cursors = await readCursors(path, new Set(recent.flatMap((f) => [f.path, plainPath(f.path)])), now);
     // Only cursors were read: the compaction has no recorded days to weigh against the cap.
-    const logs = await foldFromLogs(cursors, recent, { now, ignore, since, recordedBytes: 0 });
+    const logs = await foldFromLogs(cursors, recent, { now, ignore, since, recordedBytes: 0, limits: false });
     const added = buildView(logs.state, { days: TOTAL_DAYS }, now, idleBackfill(), ignore);
     const fromLogs = added.days.some((d) => d.tokens > 0 || d.cachedInput > 0);
     return { ...tail, totals: withAdded(tail.totals, added, fromLogs, files.length > 0) };
   }
-  const read = await caughtUpView(path, { now, days: TOTAL_DAYS, ignore }, files, since);
+  const read = await caughtUpView(path, { now, days: TOTAL_DAYS, ignore, limits: false }, files, since);
   const fromLogs = read.view.days.some((d) => d.source === 'logs');
   return {
     totals: withAdded(totalsOfView(read.view), null, fromLogs, files.length > 0),
@@ -113,7 +115,7 @@ function withAdded(
 
 async function caughtUpView(
   path: string,
-  { now, days, ignore, progress }: FromLogsQuery,
+  { now, days, ignore, progress, limits }: FromLogsQuery,
   files: readonly RolloutFile[],
   since: number,
 ): Promise<ReaderView> {
@@ -126,6 +128,7 @@ async function caughtUpView(
     since,
     recordedBytes: bytes,
     ...(progress ? { progress } : {}),
+    ...(limits === undefined ? {} : { limits }),
   });
   // Nothing recorded at all: every day shown is the logs' (a day without use too).
   const fromLogs = (day: string): boolean => logs.days.has(day) || (!recorded && logs.files > 0);
