@@ -33,8 +33,6 @@ export interface HistorySink {
 /** Backfill keeps the limit observations of this many recent days: more than the charts' 8 past weekly windows. */
 export const BACKFILL_LIMIT_DAYS = 60;
 const DAY_MS = 86_400_000;
-/** The store's bounds without the byte cap, for a compaction known to stay under it. */
-const UNCAPPED: Bounds = { ...DEFAULT_BOUNDS, maxBytes: Number.MAX_SAFE_INTEGER };
 
 /** The oldest limit observation a catch-up at `now` keeps. */
 export function limitsKeptSince(now: number): number {
@@ -132,6 +130,8 @@ export interface FromLogsOptions {
   now: number;
   /** The size of the history file `recorded` was read from (0: none). */
   recordedBytes: number;
+  /** The store's bounds (default: the file's own); the catch-up compacts within them as the store does. */
+  bounds?: Bounds;
   ignore: readonly string[];
   /** Only files that may add to days from this time on are read (see `mayReach`); null reads every pending one. */
   since: number | null;
@@ -198,8 +198,10 @@ export async function foldFromLogs(
   // The cap drops days only from a file that would pass it, and a compaction writes no more than the lines it
   // folds (one line per rollout, the readings thinned) and its summary: under that, the uncapped compaction is the
   // same, without measuring the whole state again and again.
+  const capped = opts.bounds ?? DEFAULT_BOUNDS;
   const most = opts.recordedBytes + appended + MAX_RECENT_BYTES + 4096;
-  const bounds = most <= DEFAULT_BOUNDS.maxBytes - appendRoom(DEFAULT_BOUNDS) ? UNCAPPED : DEFAULT_BOUNDS;
+  const bounds =
+    most <= capped.maxBytes - appendRoom(capped) ? { ...capped, maxBytes: Number.MAX_SAFE_INTEGER } : capped;
   const state = todo.length === 0 ? recorded : compact(recorded, opts.now, bounds).state;
   return { state, days, files: todo.length };
 }
