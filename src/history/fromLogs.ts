@@ -108,7 +108,8 @@ function withAdded(
   return {
     today: (recorded?.today ?? 0) + today,
     lastSevenDays: (recorded?.lastSevenDays ?? 0) + seven,
-    building: recorded?.building ?? false,
+    // No publisher runs: nothing is being built, and what a build left unread was just folded.
+    building: false,
     source: fromLogs || recorded === null ? 'logs' : recorded.source,
   };
 }
