@@ -201,7 +201,7 @@ async function writeBigHistory(dir: string): Promise<number> {
 }
 
 /** Wall time and peak RSS (GNU time, where it exists) of one run of the CLI. */
-function measureCommand(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+export function measureCommand(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
   const gnuTime = process.platform === 'linux' && existsSync('/usr/bin/time');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -250,9 +250,9 @@ function firstSnapshot(
 }
 
 /** The median wall time of RUNS runs, and the largest peak RSS among them. */
-async function median(run: () => Promise<Measured>): Promise<Measured> {
+export async function median(run: () => Promise<Measured>, runs = RUNS): Promise<Measured> {
   const all: Measured[] = [];
-  for (let i = 0; i < RUNS; i += 1) all.push(await run());
+  for (let i = 0; i < runs; i += 1) all.push(await run());
   const rss = all.map((m) => m.rssMb).filter((r): r is number => r !== null);
   return { ms: middle(all.map((m) => m.ms)), rssMb: rss.length === 0 ? null : Math.max(...rss) };
 }

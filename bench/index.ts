@@ -1,11 +1,11 @@
 import { fork, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { generateBenchHome } from './generate.js';
-import { benchHistoryFile } from './historyFile.js';
+import { benchHistoryFile, measureCommand, median } from './historyFile.js';
 
 /**
  * `npm run bench`: the figures issue #2 names, printed next to their targets.
@@ -210,6 +210,7 @@ async function benchHistory(home: string): Promise<void> {
     fileBytes: number;
     recordMs: number;
   }>([home], HISTORY_CHILD);
+  const logs = await historyFromLogs(home);
   const peer: ReturnType<typeof ccusageDaily> =
     process.env.BENCH_SKIP_PEER === '1' ? { ok: false, reason: 'BENCH_SKIP_PEER=1' } : ccusageDaily(home);
   const rows: Array<[string, string, string, boolean]> = [
@@ -223,6 +224,22 @@ async function benchHistory(home: string): Promise<void> {
     ['peak RSS during the backfill', `${h.backfillRssMb.toFixed(1)} MB`, '≤ 150 MB', h.backfillRssMb <= 150],
     ['recording one snapshot', `${h.recordMs.toFixed(3)} ms`, '≤ 1 ms', h.recordMs <= 1],
   ];
+  if (logs !== null) {
+    rows.push(
+      [
+        'history --days 400 --json, nothing recorded (from the logs)',
+        `${(logs.ms / 1000).toFixed(2)} s`,
+        '≤ 10 s',
+        logs.ms <= 10_000,
+      ],
+      [
+        '  its peak RSS',
+        logs.rssMb === null ? 'not measured (no GNU time)' : `${logs.rssMb.toFixed(1)} MB`,
+        '≤ 150 MB',
+        logs.rssMb === null || logs.rssMb <= 150,
+      ],
+    );
+  }
   if (peer.ok) {
     const ratio = peer.wallMs / h.backfillMs;
     rows.push([
@@ -232,6 +249,10 @@ async function benchHistory(home: string): Promise<void> {
       true,
     ]);
     rows.push(['backfill vs ccusage daily', `${ratio.toFixed(1)}× faster`, '≥ 5×', ratio >= 5]);
+    if (logs !== null) {
+      const fromLogs = peer.wallMs / logs.ms;
+      rows.push(['history from the logs vs ccusage daily', `${fromLogs.toFixed(1)}× faster`, '≥ 10×', fromLogs >= 10]);
+    }
   }
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
@@ -243,6 +264,24 @@ async function benchHistory(home: string): Promise<void> {
     `(history: ${(h.tokens / 1e6).toFixed(1)}M tokens over 400 days, history file ${(h.fileBytes / MB).toFixed(1)} MB` +
       `${peer.ok ? '' : `; ${CCUSAGE} not measured: ${peer.reason}`})`,
   );
+}
+
+/**
+ * `history --days 400 --json` with nothing recorded (issue 23 §2): the built
+ * CLI computes every day from the rollouts, read-only; the median of 3 runs.
+ * Null when the CLI could not be built.
+ */
+async function historyFromLogs(home: string): Promise<{ ms: number; rssMb: number | null } | null> {
+  const built = spawnSync(process.execPath, ['scripts/build-cli.mjs', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) return null;
+  const data = mkdtempSync(join(tmpdir(), 'cdp-bench-fromlogs-'));
+  try {
+    const env = { ...process.env, CODEX_HOME: home, CODEX_PRESENCE_DATA_DIR: data, CODEX_PRESENCE_STATE_DIR: data };
+    const cli = join(ROOT, 'out', 'cli', 'index.mjs');
+    return await median(() => measureCommand(cli, ['history', '--days', '400', '--json'], env), 3);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
 }
 
 function ccusageDaily(

@@ -23,6 +23,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   now: () => number;
   isTTY?: boolean;
+  /** Standard error is a terminal: progress lines go there, redrawn in place. */
+  stderrTTY?: boolean;
   /** Standard output's terminal, when it is one: its size, and a way to hear it change (SIGWINCH). */
   terminal?: TerminalSize;
   /** Registers a handler for SIGINT/SIGTERM/SIGHUP; returns a function that removes it. */

@@ -1,9 +1,8 @@
-import { backfillFromState } from '../history/recorder.js';
 import { quoted } from '../format/quoted.js';
+import { join } from 'node:path';
+import { historyFromLogs, type ReaderView } from '../history/fromLogs.js';
 import { historyPath, presenceDataDir } from '../history/location.js';
-import { readHistory } from '../history/store.js';
-import { buildView, MAX_HISTORY_DAYS } from '../history/view.js';
-import type { HistoryView } from '../contract/index.js';
+import { MAX_HISTORY_DAYS } from '../history/view.js';
 import type { GlobalOptions } from './args.js';
 import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
@@ -23,17 +22,43 @@ export function parseDays(raw: unknown): number | string {
   return n;
 }
 
-/** The view `history` prints: what the publisher recorded, read without writing (the same function as the app's). */
+/**
+ * The view `history` prints: what the publisher recorded, read without
+ * writing, with what it has not recorded yet computed from the rollouts
+ * (src/history/fromLogs.ts).
+ */
 export async function readHistoryView(
   io: CliIo,
   days: number,
   ignore: readonly string[],
-): Promise<{ view: HistoryView; path: string; problem: string | null; refused: string | null; adjusted: number }> {
-  const path = cliHistoryPath(io);
-  const now = io.now();
-  const { state, problem, refused, adjusted } = await readHistory(path, now);
-  return { view: buildView(state, { days }, now, backfillFromState(state), ignore), path, problem, refused, adjusted };
+  codexHome: string,
+  progress?: (done: number, total: number) => void,
+): Promise<ReaderView> {
+  return historyFromLogs(cliHistoryPath(io), join(codexHome, 'sessions'), { now: io.now(), days, ignore, progress });
 }
+
+/** A progress line on a terminal's stderr, redrawn in place (`reading 4,210 of 10,003 sessions…`), and its clearing. */
+export function progressLine(io: CliIo): { update: (done: number, total: number) => void; clear: () => void } {
+  if (io.stderrTTY !== true) return { update: () => undefined, clear: () => undefined };
+  let drawn = false;
+  let last = -1;
+  return {
+    update(done, total) {
+      // About 200 redraws whatever the count: a terminal write per file would cost more than the reading.
+      const step = Math.max(1, Math.floor(total / 200));
+      if (done !== 0 && done !== total && done - last < step) return;
+      last = done;
+      drawn = true;
+      io.stderr(`\r\x1b[Kreading ${grouped(done)} of ${grouped(total)} sessions…`);
+    },
+    clear() {
+      if (drawn) io.stderr('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
+const grouped = (n: number): string => n.toLocaleString('en-US');
 
 export function cliHistoryPath(io: CliIo): string {
   return historyPath(presenceDataDir(io.env));
@@ -56,8 +81,8 @@ export function historyFileNote(path: string, read: { problem: string | null; re
 
 /**
  * `history [--days N] [--json]`: limits over the current windows and tokens
- * per day, from the history file the publisher (the app or `run`) keeps.
- * Never writes.
+ * per day, from the history file the publisher (the app or `run`) keeps and
+ * the rollouts it has not recorded yet. Never writes.
  */
 export async function historyCommand(options: GlobalOptions & Record<string, unknown>, io: CliIo): Promise<number> {
   const days = parseDays(options.days);
@@ -65,15 +90,20 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     io.stderr(`${BINARY}: ${days}\nRun \`${BINARY} help history\` for usage.\n`);
     return 2;
   }
-  const { config } = await cliContext(options, io);
-  const read = await readHistoryView(io, days, config.config.ignoreProjects);
+  const { config, codexHome } = await cliContext(options, io);
+  const progress = progressLine(io);
+  const read = await readHistoryView(io, days, config.config.ignoreProjects, codexHome, progress.update).finally(
+    progress.clear,
+  );
   const { view, path } = read;
   if (options.verbose) io.stderr(`history: reading ${quoted(path)}\n`);
+  if (options.verbose && read.fromLogs > 0) io.stderr(`history: ${read.fromLogs} rollout(s) not recorded yet, read\n`);
   if (options.verbose && read.adjusted > 0) {
     io.stderr(`history: ${read.adjusted} line(s) had values out of range, cut or left out as read\n`);
   }
   io.stderr(historyFileNote(path, read));
-  if (io.isTTY === true && view.backfill.phase === 'running') {
+  // The logs complete what a running build has not read yet: nothing is short.
+  if (io.isTTY === true && view.backfill.phase === 'running' && read.logs === null) {
     io.stderr(
       `history: still being built from the rollouts (${view.backfill.filesDone} of ${view.backfill.filesTotal} files)\n`,
     );
@@ -83,6 +113,6 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     return 0;
   }
   const color = io.isTTY === true && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';
-  io.stdout(`${formatHistory(view, io.now(), { color })}\n`);
+  io.stdout(`${formatHistory(view, io.now(), { color, logs: read.logs })}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { HistoryView, HistoryWindow } from '../contract/index.js';
+import type { LogsShare } from '../history/fromLogs.js';
 import { clockTime, compactNumber, wholePercent } from '../format/numbers.js';
 import { familyName, levelFor, type Level } from '../format/presentation.js';
 
@@ -16,6 +17,8 @@ const BAR_CELLS = 30;
 
 export interface HistoryTextOptions {
   color: boolean;
+  /** Default null: everything shown was recorded. */
+  logs?: LogsShare;
 }
 
 export function formatHistory(view: HistoryView, now: number, opts: HistoryTextOptions): string {
@@ -68,7 +71,15 @@ export function formatHistory(view: HistoryView, now: number, opts: HistoryTextO
     );
   }
   const b = view.backfill;
-  if (b.phase === 'running')
+  const logs = opts.logs ?? null;
+  if (logs === 'all')
+    lines.push(
+      '',
+      'Computed from your Codex logs; the app (or `codex-discord-presence run`) records history from now on.',
+    );
+  else if (logs === 'part')
+    lines.push('', 'What was not recorded yet is computed from your Codex logs; the app records it when it next runs.');
+  else if (b.phase === 'running')
     lines.push('', `History is still being built from the rollouts: ${b.filesDone} of ${b.filesTotal} files read.`);
   else if (b.phase === 'error')
     lines.push('', `Building history from the rollouts failed: ${b.message ?? 'unknown error'}`);

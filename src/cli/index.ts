@@ -50,6 +50,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
   now: Date.now,
   isTTY: process.stdout.isTTY === true,
+  stderrTTY: process.stderr.isTTY === true,
   terminal: process.stdout.isTTY === true ? terminalOf(process.stdout) : undefined,
   onSignal: (handler) => {
     const on = (signal: NodeJS.Signals): void => handler(signal);

@@ -5,8 +5,8 @@ import type { UsageSnapshot } from '../contract/index.js';
 import type { GlobalOptions } from './args.js';
 import { configIssues } from '../config/issues.js';
 import { accountAskSettings, cliContext, type CliContext, type CliIo } from './context.js';
-import { readRecentTotals } from '../history/read.js';
 import type { HistoryTotals } from '../history/recent.js';
+import { tokenTotals } from '../history/fromLogs.js';
 import { cliHistoryPath, historyFileNote } from './history.js';
 import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
@@ -29,7 +29,11 @@ export async function readSnapshot(
   return snapshotOf(await cliContext(options, io), io, refresh);
 }
 
-async function snapshotOf({ codexHome, config }: CliContext, io: CliIo, refresh: RefreshMode): Promise<UsageSnapshot> {
+async function snapshotOf(context: CliContext, io: CliIo, refresh: RefreshMode): Promise<UsageSnapshot> {
+  return (await engineOf(context, io, refresh)).snapshot();
+}
+
+async function engineOf({ codexHome, config }: CliContext, io: CliIo, refresh: RefreshMode): Promise<UsageEngine> {
   const engine = new UsageEngine({
     codexHome,
     now: io.now,
@@ -39,7 +43,7 @@ async function snapshotOf({ codexHome, config }: CliContext, io: CliIo, refresh:
   await engine.coldStart();
   if (refresh === 'always') await engine.refreshAccountLimits({ force: true });
   else if (refresh === 'auto' && needsAccount(engine.snapshot())) await engine.refreshAccountLimits();
-  return engine.snapshot();
+  return engine;
 }
 
 function needsAccount(snapshot: UsageSnapshot): boolean {
@@ -84,7 +88,8 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
     if (options.verbose) io.stderr(`status: ${text}\n`);
   };
   verbose(`config ${config.path}${config.exists ? '' : ' (not there: defaults)'}`);
-  const snapshot = await snapshotOf(context, io, refresh);
+  const engine = await engineOf(context, io, refresh);
+  const snapshot = engine.snapshot();
   verbose(
     `Codex home ${quoted(snapshot.codexHome.path)}: ${snapshot.codexHome.found ? `${snapshot.sessions.length} live session(s) read` : 'not found'}`,
   );
@@ -92,14 +97,14 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const live = await liveInstance(stateDir);
   verbose(`publisher lock ${instancePath(stateDir)}: ${live === null ? 'no live publisher' : `pid ${live.pid}`}`);
   const publisher = live === null ? null : withoutCmdline(live);
-  // The Tokens row needs today and six days: read from the file's tail, not the whole file (issue 21 §4).
+  // The Tokens row needs today and six days: recorded, and what the rollouts of these days add (issue 23 §2).
   const historyFile = cliHistoryPath(io);
-  const read = await readRecentTotals(historyFile, io.now(), config.config.ignoreProjects);
+  const read = await tokenTotals(historyFile, io.now(), config.config.ignoreProjects, engine.listed, live !== null);
   // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
   // short, and `history` (and the publisher's next start) deal with a damaged file.
   io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));
   verbose(
-    `history ${historyFile}: ${read.from === 'tail' ? 'read its tail, from the last compaction on' : read.from === 'file' ? 'read whole' : 'not read'}`,
+    `history ${historyFile}: ${read.from === 'tail' ? 'read its tail, from the last compaction on' : read.from === 'file' ? 'read whole' : 'not read'}${read.totals?.source === 'logs' ? ', with what the rollouts add that is not recorded yet' : ''}`,
   );
   const history = read.totals;
   const discord = {

@@ -41,6 +41,13 @@ export interface HistoryProjectTokens {
   cachedInput: number;
 }
 
+/**
+ * Where a day's figures come from: `recorded`, all in the history file;
+ * `logs`, computed from the rollouts by a reader because the publisher has
+ * not recorded them yet (issue 23 §2: `history` before any publisher ran).
+ */
+export type HistoryDaySource = 'recorded' | 'logs';
+
 export interface HistoryDay {
   /** Local calendar day, YYYY-MM-DD. */
   day: string;
@@ -48,6 +55,7 @@ export interface HistoryDay {
   cachedInput: number;
   /** Largest first. */
   projects: HistoryProjectTokens[];
+  source: HistoryDaySource;
 }
 
 export interface HistorySession {

@@ -5,7 +5,7 @@ import { withRegularFile } from '../fs/readBounded.js';
 import { linked, locateHistoryFile, notRegular } from './location.js';
 import { totalsOfTail, totalsOfView, TOTAL_DAYS, type HistoryTotals } from './recent.js';
 import { backfillFromState } from './recorder.js';
-import { decodeRecord, type HistoryRecord, type RecentRecord } from './records.js';
+import { cursorOf, decodeRecord, type HistoryRecord, type RecentRecord } from './records.js';
 import { applyRecord, DEFAULT_BOUNDS, emptyState, MAX_RECENT_BYTES, summaryEvery, type HistoryState } from './state.js';
 import { buildView } from './view.js';
 
@@ -201,6 +201,38 @@ export async function readRecentTotals(
   return { totals: null, problem: null, refused: read.kind === 'refused' ? read.what : null, from: null };
 }
 
+/**
+ * The cursors of `paths` (each rollout's last `file` line) and the file's
+ * header, in a state that holds nothing else: what `status` needs to fold
+ * the rollouts of its seven days beyond what was recorded, without folding
+ * 50 MB of history (issue 23 §2, issue 21 §4). Only the lines of those
+ * rollouts are decoded; the others are told apart by their path's bytes.
+ */
+export async function readCursors(path: string, paths: ReadonlySet<string>, now: number): Promise<HistoryState> {
+  const state = emptyState(now);
+  if (paths.size === 0) return state;
+  const keys = new Set([...paths].map((p) => JSON.stringify(p)));
+  await withHistoryFile(path, async (handle, info) => {
+    let first = true;
+    const range = { end: info.size, maxLineBytes: MAX_LINE_BYTES };
+    await readLines(handle, range, (line) => {
+      const header = first;
+      first = false;
+      if (line === null) return;
+      if (!header && !line.subarray(0, FILE_PREFIX.length).equals(FILE_PREFIX)) return;
+      // records.ts writes `{"k":"file","path":…,"ino":…`; a quote in the path is escaped, so the first `,"ino":`
+      // ends it. Without an escape there, its bytes are the path's own: another path's line is passed over.
+      const end = header ? -1 : line.indexOf(INO_FIELD, FILE_PREFIX.length);
+      const raw = end === -1 ? null : line.subarray(FILE_PREFIX.length, end);
+      if (raw !== null && raw.indexOf(BACKSLASH) === -1 && !keys.has(raw.toString('utf8'))) return;
+      const record = decodeRecord(line.toString('utf8'))?.record;
+      if (record?.k === 'header' && header) applyRecord(state, record);
+      else if (record?.k === 'file' && paths.has(record.path)) state.files.set(record.path, cursorOf(record));
+    });
+  });
+  return state;
+}
+
 async function startsWithHeader(handle: FileHandle): Promise<boolean> {
   const head = Buffer.alloc(4096);
   const { bytesRead } = await handle.read(head, 0, head.length, 0);
@@ -211,6 +243,9 @@ async function startsWithHeader(handle: FileHandle): Promise<boolean> {
 /** How a `recent` and a `limit` line begin: records.ts builds them with `k` first, and JSON keeps the order. */
 const RECENT_PREFIX = Buffer.from('{"k":"recent"');
 const LIMIT_PREFIX = Buffer.from('{"k":"limit"');
+const FILE_PREFIX = Buffer.from('{"k":"file","path":');
+const INO_FIELD = Buffer.from(',"ino":');
+const BACKSLASH = 0x5c;
 
 /** The last summary in the file's last `tailBytes` and the records after it, or null when there is none. */
 async function tailAfterSummary(

@@ -9,6 +9,8 @@ export interface HistoryTotals {
   lastSevenDays: number;
   /** The first build from the rollouts is still running: the figures are short. */
   building: boolean;
+  /** `logs`: some of the figures were computed from rollouts the publisher has not recorded yet. */
+  source: 'recorded' | 'logs';
 }
 
 /** The days the Tokens row counts: today and the six before it. */
@@ -22,6 +24,7 @@ export function totalsOfView(view: HistoryView): HistoryTotals | null {
     today: view.days.at(-1)?.tokens ?? 0,
     lastSevenDays: view.days.reduce((sum, d) => sum + d.tokens, 0),
     building: view.backfill.phase === 'running',
+    source: 'recorded',
   };
 }
 
@@ -59,5 +62,5 @@ export function totalsOfTail(
     else if (r.k === 'backfill') phase = r.phase;
   }
   if (phase === 'idle' && seven === 0) return null;
-  return { today: todayTokens, lastSevenDays: seven, building: phase === 'running' };
+  return { today: todayTokens, lastSevenDays: seven, building: phase === 'running', source: 'recorded' };
 }

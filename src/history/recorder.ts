@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import type { BackfillState, HistoryQuery, HistoryView, UsageSnapshot, UsageWindow } from '../contract/index.js';
-import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
-import { matchesGlob } from '../settings/glob.js';
-import { GitResolver } from '../usage/git.js';
-import { cursorOf, rangeRecord, type BackfillRecord, type FileRecord, type LimitRecord } from './records.js';
-import { LineCheck } from '../codex/ranges.js';
-import { scanRollout, type ScanOptions } from './foldFile.js';
+import { listRolloutFiles } from '../rollout/files.js';
+import { pendingRollouts, RolloutFolder } from './catchUp.js';
+import type { BackfillRecord, LimitRecord } from './records.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
 import { buildView, idleBackfill } from './view.js';
@@ -21,9 +18,6 @@ export interface RecorderOptions {
   log?: (message: string) => void;
 }
 
-/** Backfill keeps the limit observations of this many recent days: more than the charts' 8 past weekly windows. */
-export const BACKFILL_LIMIT_DAYS = 60;
-const DAY_MS = 86_400_000;
 /** How many times a backfill's progress is written to the file (readers show it). */
 const PROGRESS_STEPS = 10;
 
@@ -40,8 +34,7 @@ export class HistoryRecorder {
   private readonly live = new Set<string>();
   private backlog: string[] = [];
   private readonly seen = new Map<string, string>();
-  private readonly git = new GitResolver();
-  private readonly projects = new Map<string, Promise<string | null>>();
+  private readonly folder: RolloutFolder;
   private working: Promise<void> | null = null;
   private stopped = false;
   /** Aborts the file being read when the recorder stops (a compressed bomb must not hold the exit up). */
@@ -50,6 +43,7 @@ export class HistoryRecorder {
 
   constructor(private readonly opts: RecorderOptions) {
     opts.store.onWriteError((message) => this.writeFailed(message));
+    this.folder = new RolloutFolder(opts.store, { now: opts.now, ignore: opts.ignore, signal: this.reading.signal });
   }
 
   get state(): HistoryState {
@@ -61,10 +55,7 @@ export class HistoryRecorder {
     setImmediate(() => {
       if (this.stopped) return;
       const files = listRolloutFiles(join(this.opts.codexHome, 'sessions'));
-      const todo = files
-        .filter((f) => (f.compressed ? !this.state.files.has(f.path) : this.state.files.get(f.path)?.offset !== f.size))
-        .sort((a, b) => a.mtimeMs - b.mtimeMs)
-        .map((f) => f.path);
+      const todo = pendingRollouts(this.state, files).map((f) => f.path);
       if (todo.length === 0) {
         if (this.state.backfill?.phase !== 'done') this.setBackfill('done', 0, 0, null);
         else this.backfill = backfillFromState(this.state);
@@ -155,47 +146,8 @@ export class HistoryRecorder {
     }
   }
 
-  private async scan(path: string): Promise<boolean> {
-    const now = this.opts.now();
-    const clearedAt = this.state.clearedAt;
-    const since = Math.max(now - BACKFILL_LIMIT_DAYS * DAY_MS, clearedAt ?? -Infinity);
-    const opts: ScanOptions = {
-      now,
-      countAfter: clearedAt,
-      limitsSince: since,
-      signal: this.reading.signal,
-      project: (cwd) => this.project(cwd),
-      ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),
-    };
-    // A compressed rollout continues from its plain form's cursor, the file Codex compressed it from.
-    const before =
-      this.state.files.get(path) ?? (isCompressed(path) ? this.state.files.get(plainPath(path)) : null) ?? null;
-    const result = await scanRollout(path, before, opts);
-    if (result === null || this.stopped) return false;
-    const { cursor, add, limits } = result;
-    // A cursor is written even for a file that added nothing (legacy, ignored): it saves re-reading it.
-    // Compared as it would be stored (ranged), or a value the store cuts would count as moved at every scan.
-    const stored = rangeRecord({ k: 'file', ...cursor, add: [] }, new LineCheck(0)) as FileRecord | null;
-    const moved = before === null || stored === null || JSON.stringify(before) !== JSON.stringify(cursorOf(stored));
-    if (!moved && add.length === 0) return false;
-    this.opts.store.append([{ k: 'file', ...cursor, add }]);
-    let changed = add.length > 0;
-    for (const l of limits) {
-      if (isChange(this.state, l)) {
-        this.opts.store.append([l]);
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  private project(cwd: string): Promise<string | null> {
-    let known = this.projects.get(cwd);
-    if (known === undefined) {
-      known = this.git.refresh(cwd).then(() => this.git.info(cwd).project);
-      this.projects.set(cwd, known);
-    }
-    return known;
+  private scan(path: string): Promise<boolean> {
+    return this.folder.fold(path);
   }
 
   private progress(): void {

@@ -134,6 +134,20 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
 }
 
 /**
+ * Ranges `record` by the file's one schema (records.ts) and folds it in, as
+ * the file will hold it; the stored record, or null when it cannot be stored
+ * (or is a summary: appended, it would stand for lines it does not sum). The
+ * store's appends and a reader's in-memory catch-up both go through here, so
+ * what a reader computes is what the publisher's next start reads back.
+ */
+export function applyStored(state: HistoryState, record: HistoryRecord): HistoryRecord | null {
+  const stored = rangeRecord(record, new LineCheck(0));
+  if (stored === null || stored.k === 'recent') return null;
+  applyRecord(state, stored);
+  return stored;
+}
+
+/**
  * False when `record` says nothing the newest observation of its window did
  * not (record only changes), or cannot be stored at all. Compared as it would
  * be stored: a name cut to length matches the cut name recorded before.

@@ -4,13 +4,12 @@ import { fileStamp, replaceByRename, writeNewUnder } from '../fs/atomic.js';
 import { copyRange } from '../fs/copyHandle.js';
 import { withRegularFile } from '../fs/readBounded.js';
 import { processIdentity } from '../instance/processInfo.js';
-import { LineCheck } from '../codex/ranges.js';
 import { oldestKeptDay, localDay } from './day.js';
 import { linked, locateHistoryFile, notRegular } from './location.js';
 import { foreignTarget, MAX_READ_BYTES, parseOpenFile, type ParsedHistory } from './read.js';
-import { rangeRecord, type HistoryRecord, encodeRecord } from './records.js';
+import { type HistoryRecord, encodeRecord } from './records.js';
 import {
-  applyRecord,
+  applyStored,
   compact,
   compactionDue,
   DEFAULT_BOUNDS,
@@ -173,10 +172,8 @@ export class HistoryStore {
     let any = false;
     for (const r of records) {
       // The one schema (records.ts): what is applied and written is what the next start reads back.
-      const stored = rangeRecord(r, new LineCheck(0));
-      // A summary is a compaction's own last line: appended, it would stand for lines it does not sum.
-      if (stored === null || stored.k === 'recent') continue;
-      applyRecord(this.state, stored);
+      const stored = applyStored(this.state, r);
+      if (stored === null) continue;
       this.queued.push(encodeRecord(stored));
       any = true;
     }

@@ -23,7 +23,8 @@ const MAIN_FAMILY = 'codex';
 /**
  * The one function behind `history --json` and the app's `getHistory`: the
  * recorded state as the contract's HistoryView. Pure. Projects on the ignore
- * list are left out even if recorded before they were listed.
+ * list are left out even if recorded before they were listed. `fromLogs`
+ * names the days a reader computed from the rollouts (catchUp.ts).
  */
 export function buildView(
   state: HistoryState,
@@ -31,6 +32,7 @@ export function buildView(
   now: number,
   backfill: BackfillState,
   ignore: readonly string[] = [],
+  fromLogs: (day: string) => boolean = () => false,
 ): HistoryView {
   const ignored = (project: string | null): boolean =>
     project !== null && ignore.some((glob) => matchesGlob(project, glob));
@@ -71,6 +73,7 @@ export function buildView(
       tokens: projects.reduce((n, p) => n + p.tokens, 0),
       cachedInput: projects.reduce((n, p) => n + p.cachedInput, 0),
       projects,
+      source: fromLogs(day) ? ('logs' as const) : ('recorded' as const),
     };
   });
   const topSessions = [...sessions.values()]

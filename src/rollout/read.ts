@@ -100,7 +100,15 @@ export class EventRead implements AsyncIterable<RolloutEvent> {
     /** Where the run whose events are queued starts (backward reads). */
     let runStart = -1;
     try {
-      for await (const feed of this.feeds()) {
+      const feeds = this.feeds();
+      if (Array.isArray(feeds)) {
+        // A synchronous read's bytes sit in a buffer every such read shares (source/plain.ts): all of
+        // them go through the splitter now, before an await lets another read run.
+        for (const feed of feeds) this.take(feed);
+        const events = queue.splice(0);
+        return yield* newestFirst ? events.reverse() : events;
+      }
+      for await (const feed of feeds) {
         this.take(feed);
         if (!newestFirst) {
           // Copied out first: the consumer may stop at any event.

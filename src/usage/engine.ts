@@ -3,7 +3,7 @@ import { sep } from 'node:path';
 import { childrenStopped } from '../codex/appServer.js';
 import { codexPaths, type CodexPaths } from '../codex/home.js';
 import { isDir, mtimeOf } from '../fs/entryKind.js';
-import { listRolloutFiles, plainPath, compressedPath, type SpecialEntry } from '../rollout/files.js';
+import { listRolloutFiles, plainPath, compressedPath, type RolloutFile, type SpecialEntry } from '../rollout/files.js';
 import type { ReaderOptions } from '../rollout/reader.js';
 import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
@@ -53,6 +53,8 @@ export class UsageEngine {
   private readonly index: SessionIndex;
   private readonly git: GitResolver;
   private homeFound = false;
+  /** The last cold start's listing, newest write first: `status` catches history up from it without listing again. */
+  listed: readonly RolloutFile[] = [];
   private sessionsDirFound = false;
   private readonly ledger = new ReadLedger();
   private readonly reader: ReaderOptions;
@@ -140,6 +142,7 @@ export class UsageEngine {
   /** Reads the live sessions and finds the freshest limits. Safe to call again to rebuild. */
   async coldStart(): Promise<void> {
     this.files.sessions.clear();
+    this.listed = [];
     this.limits = new LimitStore();
     this.ledger.unreadable.clear();
     this.account?.replay(this.limits);
@@ -152,6 +155,7 @@ export class UsageEngine {
     await this.checkListable(this.paths.sessions);
     const skipped: SpecialEntry[] = [];
     const files = listRolloutFiles(this.paths.sessions, skipped);
+    this.listed = files;
     for (const entry of skipped) this.ledger.special.set(entry.path, entry.reason);
     const now = this.now();
     const live = files.filter((f) => now - f.mtimeMs <= this.staleMs);

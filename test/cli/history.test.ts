@@ -119,7 +119,7 @@ describe('history', () => {
     const json = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env('Asia/Tokyo'))).stdout) as {
       history: unknown;
     };
-    expect(json.history).toEqual({ today: 500, lastSevenDays: 1900, building: false });
+    expect(json.history).toEqual({ today: 500, lastSevenDays: 1900, building: false, source: 'recorded' });
     // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
     await data.remove();
     await publishUntilBackfilled('UTC');
@@ -156,7 +156,7 @@ describe('history', () => {
     });
     const view: HistoryView = {
       generatedAt: now,
-      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [] }],
+      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [], source: 'recorded' }],
       windows: [window(85, 'primary'), window(97, 'secondary')],
       topSessions: [],
       backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
@@ -181,13 +181,15 @@ describe('history', () => {
   });
 
   it('only the publisher writes: history and status read, even a damaged file, and change nothing', async () => {
-    await home.copySample(SAMPLES.basic);
+    // Nothing recorded and no rollouts: nothing to say, and status has no Tokens row rather than zeros.
     expect((await runCli(['history'], env('UTC'))).stdout).toContain('Nothing recorded yet');
-    // Nothing recorded: status has no Tokens row rather than zeros.
     expect((await runCli(['status', '--no-refresh'], env('UTC'))).stdout).not.toMatch(/^Tokens /m);
     const json = await runCli(['status', '--json'], env('UTC'));
     expect(json.code).toBe(0);
     expect((JSON.parse(json.stdout) as { history: unknown }).history).toBeNull();
+    // With rollouts, what is not recorded is computed from them (test/cli/historyFromLogs.test.ts), and said so.
+    await home.copySample(SAMPLES.basic);
+    expect((await runCli(['history'], env('UTC'))).stdout).toContain('Computed from your Codex logs');
     expect(await data.files()).toEqual([]);
     const damaged =
       '{"k":"header","format":"codex-discord-presence/history","version":1,"createdAt":1,"clearedAt":null}\n{"k":"lim';

@@ -88,7 +88,7 @@ describe('toJsonDates', () => {
   it('prints the history view’s times as ISO 8601, and leaves a time already written as text alone', () => {
     const view: HistoryView = {
       generatedAt: T0,
-      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, projects: [] }],
+      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, projects: [], source: 'recorded' }],
       windows: [
         {
           limitId: 'codex',

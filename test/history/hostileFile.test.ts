@@ -143,6 +143,7 @@ describe.runIf(posix)('a symlinked history file (dotfiles managers)', () => {
       today: 500,
       lastSevenDays: 500,
       building: false,
+      source: 'recorded',
     });
   });
 

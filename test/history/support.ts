@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -6,6 +7,7 @@ import { HistoryStore } from '../../src/history/store.js';
 import type { Bounds } from '../../src/history/state.js';
 import type { HistoryRecord } from '../../src/history/records.js';
 import { historyPath } from '../../src/history/location.js';
+import { TempCodexHome } from '../support/codexHome.js';
 
 /** The local day of an ISO time, computed without the code under test. */
 export function dayOf(iso: string, timeZone?: string): string {
@@ -71,6 +73,23 @@ export async function expectedDaily(
     }
   }
   return out;
+}
+
+/**
+ * A fresh Codex home and data folder for each test of a file, removed after
+ * it: `t.home`, `t.data` (registers its own beforeEach and afterEach).
+ */
+export function homeAndDataPerTest(): { home: TempCodexHome; data: TempDataDir } {
+  const t = {} as { home: TempCodexHome; data: TempDataDir };
+  beforeEach(async () => {
+    t.home = await TempCodexHome.create();
+    t.data = await TempDataDir.create();
+  });
+  afterEach(async () => {
+    await t.home.remove();
+    await t.data.remove();
+  });
+  return t;
 }
 
 export class TempDataDir {

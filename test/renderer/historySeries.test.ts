@@ -138,6 +138,7 @@ describe('history series', () => {
       tokens: projects.reduce((s, [, t]) => s + t, 0),
       cachedInput: 0,
       projects: projects.map(([project, tokens]) => ({ project, tokens, cachedInput: 0 })),
+      source: 'recorded',
     });
     const two = stackDays([
       day('2026-11-20', [['a', 10]]),

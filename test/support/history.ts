@@ -104,6 +104,7 @@ export function knownDays(count: number): HistoryDay[] {
       tokens: projects.reduce((s, p) => s + p.tokens, 0),
       cachedInput: projects.reduce((s, p) => s + p.cachedInput, 0),
       projects,
+      source: 'recorded',
     });
   }
   return days;
@@ -157,6 +158,7 @@ export function heavyHistory(now: number, opts: { projects?: number; everyMinute
       tokens: list.reduce((s, p) => s + p.tokens, 0),
       cachedInput: 0,
       projects: list,
+      source: 'recorded',
     });
   }
   const windowAt = (kind: 'primary' | 'secondary', minutes: number, reset: number, current: boolean): HistoryWindow => {

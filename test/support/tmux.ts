@@ -67,6 +67,19 @@ export class TmuxTerminal {
     return rows;
   }
 
+  /** Copies everything the pane's program writes, raw (escapes, carriage returns), to `path` from now on. */
+  pipeTo(path: string): void {
+    this.tmux(['pipe-pane', '-o', `cat >> ${quote(path)}`]);
+  }
+
+  /** Types `text` into the pane, as keys (a newline is Enter). */
+  type(text: string): void {
+    for (const part of text.split(/(\n)/)) {
+      if (part === '\n') this.tmux(['send-keys', 'Enter']);
+      else if (part !== '') this.tmux(['send-keys', '-l', part]);
+    }
+  }
+
   /** Resizes the window; the program gets SIGWINCH. */
   resize(columns: number, rows: number): void {
     this.tmux(['resize-window', '-x', String(columns), '-y', String(rows)]);

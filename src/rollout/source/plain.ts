@@ -69,7 +69,7 @@ function syncFeeds(path: string, opts: PlainOptions, counter: { bytesRead: numbe
     if (from === null || from >= file.size) return [done({ kind: 'read', file })];
     const end = Math.min(file.size, from + (opts.maxBytes ?? Infinity));
     if (end - from > (opts.syncBelow ?? 0)) return { file, from };
-    const buf = Buffer.allocUnsafe(end - from);
+    const buf = scratchOf(end - from);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, from + got);
@@ -83,6 +83,21 @@ function syncFeeds(path: string, opts: PlainOptions, counter: { bytesRead: numbe
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * One buffer for every synchronous read: a backfill reads 10,000 files of a
+ * few hundred kilobytes each, and a fresh buffer per file was most of its
+ * garbage collection. Safe because a feed's bytes are valid only until the
+ * next feed is asked for (feed.ts), and a synchronous read's bytes are pushed
+ * through the splitter, which copies what it keeps, before any other read
+ * can run. It grows to the largest stretch read so (at most `syncBelow`).
+ */
+let scratch = Buffer.alloc(0);
+
+function scratchOf(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 64 * 1024));
+  return scratch;
 }
 
 async function* asyncFeeds(
