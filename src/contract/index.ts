@@ -8,6 +8,7 @@
 import type { HistoryQuery, HistoryView } from './history.js';
 import type { EpochMs, UsageSnapshot } from './snapshot.js';
 
+export type * from './cost.js';
 export type * from './history.js';
 export type * from './snapshot.js';
 

@@ -8,7 +8,10 @@ import type {
   UsageLimits,
   UsageSnapshot,
 } from '../contract/index.js';
-import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
+import { costInfo } from '../cost/basis.js';
+import { NO_PRICING, ratesFor, type PricingConfig } from '../cost/pricing.js';
+import { costOf } from '../cost/rule.js';
+import { ownByModel, shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import { wireTime, wireTimeOrNull } from './wire.js';
 
 /** Codex reserves this much of the window for the system prompt and tools (SCHEMA.md §8). */
@@ -38,6 +41,10 @@ export interface AggregateOptions {
   now: number;
   /** A session with no writes for this long has ended. */
   sessionStaleMs: number;
+  /** The config's `pricing` (aliases, overrides); absent: the catalog's prices only. */
+  pricing?: PricingConfig;
+  /** The config names a ChatGPT plan (`openai_plan`): costs are API-equivalent values. */
+  planConfigured?: boolean;
 }
 
 /** Codex's `percent_of_context_window_remaining`, rounded as /status prints it. */
@@ -88,6 +95,8 @@ export function toSessionSnapshot(
   // Codex's /status counters: the file's cumulative usage, a fork's inherited part included.
   const total = state.total;
   const sub = state.subagent;
+  const byModel = ownByModel(state, input.partial);
+  const pricing = opts.pricing ?? NO_PRICING;
   return {
     id: state.id ?? idFromFile(input.file),
     file: input.file,
@@ -114,6 +123,8 @@ export function toSessionSnapshot(
       reasoningOutput: total?.reasoningOutput ?? 0,
       processed: total?.total ?? 0,
     },
+    byModel,
+    cost: costOf(byModel, (model) => ratesFor(model, pricing)),
     // Occupancy is the raw size of the last request (Codex's context gauge, SCHEMA.md §8).
     context: contextLeft(state.contextWindow, state.lastRequest?.total ?? 0),
     turns: state.turns,
@@ -222,6 +233,7 @@ export function toWire(
     sessions,
     current: pickCurrent(sessions),
     limits,
+    cost: costInfo(limits.planType, opts.planConfigured === true),
     diagnostics,
   };
 }

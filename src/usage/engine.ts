@@ -9,6 +9,7 @@ import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
 import { AccountSource } from './accountSource.js';
 import { toWire, type SessionInput } from './aggregate.js';
+import type { PricingConfig } from '../cost/pricing.js';
 import { GitResolver } from './git.js';
 import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
@@ -31,6 +32,8 @@ export interface EngineOptions {
   limitSearchBytes?: number;
   /** Ask `codex app-server` for the account's limits (issue 12 §3); off when absent. */
   account?: AccountAskSettings | null;
+  /** The config's `pricing` and whether it names a ChatGPT plan (src/cost): how sessions are priced. */
+  cost?: { pricing: PricingConfig; planConfigured: boolean };
 }
 
 export interface AccountAskSettings {
@@ -67,9 +70,11 @@ export class UsageEngine {
   private readonly reader: ReaderOptions;
   private reads = new AbortController();
   private readonly account: AccountSource | null;
+  private readonly cost: { pricing: PricingConfig; planConfigured: boolean } | undefined;
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
+    this.cost = opts.cost;
     this.now = opts.now ?? Date.now;
     this.staleMs = opts.sessionStaleMs ?? DEFAULT_SESSION_STALE_MS;
     this.limitSearchFiles = opts.limitSearchFiles ?? 200;
@@ -254,7 +259,7 @@ export class UsageEngine {
       this.limits.limits(now, this.account?.error ?? null),
       { path: this.paths.home, found: this.homeFound, sessionsDirFound: this.sessionsDirFound },
       this.diagnostics(),
-      { now, sessionStaleMs: this.staleMs },
+      { now, sessionStaleMs: this.staleMs, ...this.cost },
     );
   }
 
