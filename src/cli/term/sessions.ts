@@ -47,7 +47,6 @@ export function sessionRow(
   meta.push(
     seg(layout.kind === 'full' ? ` · ${tokenTriplet(s.tokens)}` : ` · ${compactNumber(s.tokens.total)} tokens`),
   );
-  if (cost && layout.kind === 'full') meta.push(seg(` · ${costText(s.cost)}`));
   // Folded sub-agents, apart from the session's own tokens (the popover's `+2 agents · 5.2k`).
   const agents = agentsText(s.agents);
   if (agents !== null && layout.kind !== 'minimal') meta.push(seg(` · ${agents} · ${compactNumber(s.agents.tokens)}`));
@@ -55,6 +54,7 @@ export function sessionRow(
   if (ctx !== null) {
     meta.push(seg(' · '), seg(layout.kind === 'minimal' ? `ctx ${ctx}%` : contextLeftText(ctx), levelTone(ctx)));
   }
+  if (cost && layout.kind === 'full') meta.push(seg(` · ${costText(s.cost)}`));
   // An ended session is history: dimmed as a whole.
   return s.status === 'ended' ? [toned(head, 'dim'), toned(meta, 'dim')] : [head, meta];
 }
