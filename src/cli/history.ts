@@ -8,6 +8,7 @@ import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
 import { formatHistory } from './historyText.js';
 import { toJsonDates } from './jsonDates.js';
+import { CATALOG_ONLY, costConfig, type CostConfig } from '../cost/pricing.js';
 
 export const DEFAULT_HISTORY_DAYS = 7;
 
@@ -27,11 +28,13 @@ export async function readHistoryView(
   io: CliIo,
   days: number,
   ignore: readonly string[],
+  cost: CostConfig = CATALOG_ONLY,
 ): Promise<{ view: HistoryView; path: string; problem: string | null; refused: string | null; adjusted: number }> {
   const path = cliHistoryPath(io);
   const now = io.now();
   const { state, problem, refused, adjusted } = await readHistory(path, now);
-  return { view: buildView(state, { days }, now, backfillFromState(state), ignore), path, problem, refused, adjusted };
+  const view = buildView(state, { days }, now, backfillFromState(state), ignore, cost);
+  return { view, path, problem, refused, adjusted };
 }
 
 export function cliHistoryPath(io: CliIo): string {
@@ -65,7 +68,7 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
     return 2;
   }
   const { config } = await cliContext(options, io);
-  const read = await readHistoryView(io, days, config.config.ignoreProjects);
+  const read = await readHistoryView(io, days, config.config.ignoreProjects, costConfig(config.raw));
   const { view, path } = read;
   if (options.verbose) io.stderr(`history: reading ${path}\n`);
   if (options.verbose && read.adjusted > 0) {

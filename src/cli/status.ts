@@ -10,8 +10,7 @@ import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { homeNotAFolder } from './homeCheck.js';
-import { planConfigured } from '../cost/basis.js';
-import { readPricing } from '../cost/pricing.js';
+import { costConfig } from '../cost/pricing.js';
 import { toJsonDates, type SnapshotJson } from './jsonDates.js';
 import { layoutFor } from './term/layout.js';
 import { colorEnabled, painter } from './term/style.js';
@@ -35,7 +34,7 @@ async function snapshotOf({ codexHome, config }: CliContext, io: CliIo, refresh:
     now: io.now,
     sessionStaleMs: config.config.general.staleMinutes * 60_000,
     account: refresh === 'never' ? null : accountAskSettings(config.config, io.env),
-    cost: { pricing: readPricing(config.raw).pricing, planConfigured: planConfigured(config.raw) },
+    cost: costConfig(config.raw),
   });
   await engine.coldStart();
   if (refresh === 'always') await engine.refreshAccountLimits({ force: true });
@@ -106,7 +105,7 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
     publisher,
     configPath: config.path,
     // The pricing keys are not the settings table's: their problems are said here, and nothing is written.
-    configIssues: [...configIssues(config), ...readPricing(config.raw).problems],
+    configIssues: [...configIssues(config), ...costConfig(config.raw).problems],
     history,
   };
   if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

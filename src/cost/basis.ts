@@ -12,14 +12,15 @@ export function planConfigured(raw: Readonly<Record<string, unknown>> | null): b
 }
 
 /**
- * Whether a cost is a bill: a ChatGPT plan (a plan type in the limits, or one
- * configured) pays a subscription, so its tokens' cost is an "API-equivalent
- * value"; without a plan the tokens are billed per token (an API key), a "cost".
+ * Whether a cost is a bill: a ChatGPT plan (`onPlan`: a plan type or rate
+ * limits seen, or a plan configured) pays a subscription, so its tokens'
+ * cost is an "API-equivalent value"; without a plan the tokens are billed
+ * per token (an API key), a "cost".
  */
-export function costBasis(planType: string | null, configured: boolean): CostBasis {
-  return planType !== null || configured ? 'apiEquivalent' : 'api';
+export function costBasis(onPlan: boolean): CostBasis {
+  return onPlan ? 'apiEquivalent' : 'api';
 }
 
-export function costInfo(planType: string | null, configured: boolean): CostInfo {
-  return { basis: costBasis(planType, configured), pricesAsOf: PRICES_AS_OF };
+export function costInfo(onPlan: boolean): CostInfo {
+  return { basis: costBasis(onPlan), pricesAsOf: PRICES_AS_OF };
 }

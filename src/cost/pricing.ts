@@ -1,6 +1,7 @@
 import { isObject } from '../codex/json.js';
 import { LineCheck } from '../codex/ranges.js';
 import { quotedJson } from '../format/quoted.js';
+import { planConfigured } from './basis.js';
 import { catalogRates, type Rates } from './catalog.js';
 
 /**
@@ -43,6 +44,20 @@ const MAX_ENTRIES = 256;
 export function modelKey(model: string): string {
   const key = model.trim().toLowerCase();
   return key.startsWith('gpt-') && key.endsWith('-fast') ? key.slice(0, -'-fast'.length) : key;
+}
+
+/** What pricing takes from the config file: `pricing`, and whether `openai_plan` names a ChatGPT plan. */
+export interface CostConfig {
+  pricing: PricingConfig;
+  planConfigured: boolean;
+}
+
+export const CATALOG_ONLY: CostConfig = { pricing: NO_PRICING, planConfigured: false };
+
+/** The config file's cost keys (`LoadedConfig.raw`), read once, with the problems of `pricing`. */
+export function costConfig(raw: Readonly<Record<string, unknown>> | null): CostConfig & { problems: string[] } {
+  const { pricing, problems } = readPricing(raw);
+  return { pricing, planConfigured: planConfigured(raw), problems };
 }
 
 /** Reads `pricing` from the parsed config file (`LoadedConfig.raw`; null: no usable file). */

@@ -9,6 +9,7 @@ import { scanRollout, type ScanOptions } from './foldFile.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
 import { buildView, idleBackfill } from './view.js';
+import type { CostConfig } from '../cost/pricing.js';
 
 export interface RecorderOptions {
   store: HistoryStore;
@@ -16,6 +17,8 @@ export interface RecorderOptions {
   now: () => number;
   /** The settings' ignore list, read at each use so a change applies at once. */
   ignore: () => readonly string[];
+  /** How the view prices its tokens (the config's `pricing`); absent: catalog prices only. */
+  cost?: CostConfig;
   /** Called when the recorded data or the backfill progress changed (callers throttle). */
   onChange?: () => void;
   log?: (message: string) => void;
@@ -104,7 +107,7 @@ export class HistoryRecorder {
   }
 
   view(query: HistoryQuery): HistoryView {
-    return buildView(this.state, query, this.opts.now(), this.backfill, this.opts.ignore());
+    return buildView(this.state, query, this.opts.now(), this.backfill, this.opts.ignore(), this.opts.cost);
   }
 
   /** Deletes everything recorded; rollout lines already written are never counted again. */

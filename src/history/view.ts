@@ -1,5 +1,7 @@
 import type {
   BackfillState,
+  CostFigure,
+  ModelTokens,
   HistoryDay,
   HistoryLimitPoint,
   HistoryQuery,
@@ -13,7 +15,28 @@ import { windowLabel } from '../usage/windows.js';
 import { wireTime, wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';
 import type { LimitRecord } from './records.js';
-import { sameInstance, type HistoryState } from './state.js';
+import { costInfo } from '../cost/basis.js';
+import { CATALOG_ONLY, ratesFor, type CostConfig, type PricingConfig } from '../cost/pricing.js';
+import { addCosts, costOf, NO_COST } from '../cost/rule.js';
+import { addSplit, sameInstance, unsplitTokens, type DayCell, type HistoryState } from './state.js';
+
+/** Tokens summed with their split by model; what is not split has no model, and no price. */
+class Tally {
+  tokens = 0;
+  cachedInput = 0;
+  readonly models: ModelTokens[] = [];
+
+  add([tokens, cached, models]: DayCell): void {
+    this.tokens += tokens;
+    this.cachedInput += cached;
+    addSplit(this.models, models);
+  }
+
+  cost(pricing: PricingConfig): CostFigure {
+    const rest = unsplitTokens(this.tokens, this.cachedInput, this.models);
+    return costOf(rest === null ? this.models : [...this.models, rest], (m) => ratesFor(m, pricing));
+  }
+}
 
 export const MAX_HISTORY_DAYS = 400;
 export const PAST_WINDOWS_PER_KIND = 8;
@@ -31,56 +54,68 @@ export function buildView(
   now: number,
   backfill: BackfillState,
   ignore: readonly string[] = [],
+  pricing: CostConfig = CATALOG_ONLY,
 ): HistoryView {
   const ignored = (project: string | null): boolean =>
     project !== null && ignore.some((glob) => matchesGlob(project, glob));
   const days = lastDays(now, query.days);
   const first = days[0] ?? localDay(now);
-  const perDay = new Map<string, Map<string | null, [number, number]>>(days.map((d) => [d, new Map()]));
+  const perDay = new Map<string, Map<string | null, Tally>>(days.map((d) => [d, new Map()]));
   const selected = query.day ?? localDay(now);
-  const sessions = new Map<string, HistorySession>();
+  const sessions = new Map<string, { id: string; project: string | null; model: string | null; tally: Tally }>();
   for (const [path, usage] of state.usage) {
     const cursor = state.files.get(path);
     const project = cursor?.project ?? null;
     if (cursor?.ignored === true || ignored(project)) continue;
-    for (const [day, [tokens, cached]] of usage) {
+    for (const [day, cell] of usage) {
       if (day >= first) {
         const projects = perDay.get(day);
         if (projects !== undefined) {
-          const cell = projects.get(project) ?? [0, 0];
-          cell[0] += tokens;
-          cell[1] += cached;
-          projects.set(project, cell);
+          const tally = projects.get(project) ?? new Tally();
+          tally.add(cell);
+          projects.set(project, tally);
         }
       }
       if (day === selected) {
         const id = cursor?.session ?? path;
-        const s = sessions.get(id) ?? { id, project, model: cursor?.model ?? null, tokens: 0, cachedInput: 0 };
-        s.tokens += tokens;
-        s.cachedInput += cached;
+        const s = sessions.get(id) ?? { id, project, model: cursor?.model ?? null, tally: new Tally() };
+        s.tally.add(cell);
         sessions.set(id, s);
       }
     }
   }
+  const priced = pricing.pricing;
+  let total = NO_COST;
   const historyDays: HistoryDay[] = days.map((day) => {
-    const projects = [...(perDay.get(day) ?? new Map<string | null, [number, number]>())]
-      .map(([project, [tokens, cachedInput]]) => ({ project, tokens, cachedInput }))
+    const tallies = [...(perDay.get(day) ?? new Map<string | null, Tally>())];
+    const projects = tallies
+      .map(([project, t]) => ({ project, tokens: t.tokens, cachedInput: t.cachedInput, cost: t.cost(priced) }))
       .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || byName(a.project, b.project));
-    return {
-      day,
-      tokens: projects.reduce((n, p) => n + p.tokens, 0),
-      cachedInput: projects.reduce((n, p) => n + p.cachedInput, 0),
-      projects,
-    };
+    const dayTally = new Tally();
+    for (const [, t] of tallies) dayTally.add([t.tokens, t.cachedInput, t.models]);
+    const cost = dayTally.cost(priced);
+    total = addCosts(total, cost);
+    return { day, tokens: dayTally.tokens, cachedInput: dayTally.cachedInput, cost, projects };
   });
-  const topSessions = [...sessions.values()]
+  const topSessions: HistorySession[] = [...sessions.values()]
+    .map(({ id, project, model, tally }) => ({
+      id,
+      project,
+      model,
+      tokens: tally.tokens,
+      cachedInput: tally.cachedInput,
+      cost: tally.cost(priced),
+    }))
     .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || a.id.localeCompare(b.id))
     .slice(0, TOP_SESSIONS);
+  const windows = limitWindows(state.limits, now);
   return {
     generatedAt: wireTime(now),
     days: historyDays,
-    windows: limitWindows(state.limits, now),
+    windows,
     topSessions,
+    // Rate-limit windows are a ChatGPT plan's: an API key has none (docs/cost.md).
+    cost: { ...costInfo(windows.length > 0 || pricing.planConfigured), total },
     backfill,
   };
 }

@@ -4,6 +4,7 @@ import { backfillFromState, HistoryRecorder } from '../history/recorder.js';
 import { HistoryStore, readHistory } from '../history/store.js';
 import { buildView } from '../history/view.js';
 import type { UsageSnapshot } from '../contract/index.js';
+import type { CostConfig } from '../cost/pricing.js';
 
 export interface HistoryOptions {
   /** The app's data folder (src/history/location.ts); null: history is neither recorded nor read. */
@@ -11,6 +12,8 @@ export interface HistoryOptions {
   now: () => number;
   /** The settings' ignore list, read at each use so a change applies at once. */
   ignore: () => readonly string[];
+  /** How the view prices its tokens (the config's `pricing`); absent: catalog prices only. */
+  cost?: CostConfig;
   /** Recorded data or the backfill's progress changed. */
   onChange: () => void;
   log: (message: string) => void;
@@ -73,7 +76,7 @@ export class PublisherHistory {
       refused === null
         ? backfillFromState(read.state)
         : { phase: 'error' as const, filesDone: 0, filesTotal: 0, message: refused };
-    return buildView(read.state, query, now, backfill, this.opts.ignore());
+    return buildView(read.state, query, now, backfill, this.opts.ignore(), this.opts.cost);
   }
 
   /** "Clear history": only the publisher writes the file. */
@@ -125,6 +128,7 @@ async function openRecorder(
     codexHome,
     now: opts.now,
     ignore: opts.ignore,
+    ...(opts.cost === undefined ? {} : { cost: opts.cost }),
     onChange: opts.onChange,
     log: opts.log,
   });

@@ -62,6 +62,7 @@ export class PublisherCore implements Publisher {
       dataDir: opts.dataDir,
       now,
       ignore: () => this.config.ignoreProjects,
+      ...(opts.cost === undefined ? {} : { cost: opts.cost }),
       onChange: () => this.historyChanged(),
       log: (message) => opts.log?.history?.(message),
     });
@@ -258,6 +259,7 @@ export class PublisherCore implements Publisher {
     return new UsageMonitor({
       codexHome: this.codexHome,
       sessionStaleMs: this.config.general.staleMinutes * 60_000,
+      ...(this.opts.cost === undefined ? {} : { cost: this.opts.cost }),
       account: this.policy.account ? accountAsk(this.config.limits.askCodex, this.opts.env, this.opts.version) : null,
       ...(log === undefined ? {} : { onError: (error: Error) => log(error.message) }),
     });

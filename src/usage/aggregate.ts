@@ -233,7 +233,7 @@ export function toWire(
     sessions,
     current: pickCurrent(sessions),
     limits,
-    cost: costInfo(limits.planType, opts.planConfigured === true),
+    cost: costInfo(limits.planType !== null || opts.planConfigured === true),
     diagnostics,
   };
 }

@@ -9,7 +9,7 @@ import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
 import { AccountSource } from './accountSource.js';
 import { toWire, type SessionInput } from './aggregate.js';
-import type { PricingConfig } from '../cost/pricing.js';
+import type { CostConfig } from '../cost/pricing.js';
 import { GitResolver } from './git.js';
 import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
@@ -33,7 +33,7 @@ export interface EngineOptions {
   /** Ask `codex app-server` for the account's limits (issue 12 §3); off when absent. */
   account?: AccountAskSettings | null;
   /** The config's `pricing` and whether it names a ChatGPT plan (src/cost): how sessions are priced. */
-  cost?: { pricing: PricingConfig; planConfigured: boolean };
+  cost?: CostConfig;
 }
 
 export interface AccountAskSettings {
@@ -70,7 +70,7 @@ export class UsageEngine {
   private readonly reader: ReaderOptions;
   private reads = new AbortController();
   private readonly account: AccountSource | null;
-  private readonly cost: { pricing: PricingConfig; planConfigured: boolean } | undefined;
+  private readonly cost: CostConfig | undefined;
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);

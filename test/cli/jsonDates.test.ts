@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toJsonDates } from '../../src/cli/jsonDates.js';
 import type { CodexSessionSnapshot, HistoryView, UsageWindow } from '../../src/contract/index.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
+import { NO_COST } from '../../src/cost/rule.js';
 
 // The contract carries epoch ms; `status --json` and `history --json` print ISO 8601
 // (docs/api): the mapping must give, byte for byte, what the ISO snapshot printed.
@@ -88,7 +89,8 @@ describe('toJsonDates', () => {
   it('prints the history view’s times as ISO 8601, and leaves a time already written as text alone', () => {
     const view: HistoryView = {
       generatedAt: T0,
-      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, projects: [] }],
+      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, cost: NO_COST, projects: [] }],
+      cost: { basis: 'api', pricesAsOf: '2026-09-23', total: NO_COST },
       windows: [
         {
           limitId: 'codex',
