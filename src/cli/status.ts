@@ -92,7 +92,13 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const publisher = live === null ? null : withoutCmdline(live);
   // The Tokens row needs today and six days: read from the file's tail, not the whole file (issue 21 §4).
   const historyFile = cliHistoryPath(io);
-  const read = await readRecentTotals(historyFile, io.now(), config.config.ignoreProjects);
+  const read = await readRecentTotals(
+    historyFile,
+    io.now(),
+    config.config.ignoreProjects,
+    undefined,
+    costConfig(config.raw),
+  );
   // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
   // short, and `history` (and the publisher's next start) deal with a damaged file.
   io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));

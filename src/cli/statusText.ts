@@ -88,7 +88,8 @@ export function formatStatus(
     }
   }
   rows.push(text('Sessions', liveSessionsText(snapshot.sessions)));
-  if (snapshot.sessions.length > 0) rows.push(text(costKey(snapshot), costRowText(snapshot), 'dim'));
+  if (snapshot.sessions.length > 0 || (extras?.history ?? null) !== null)
+    rows.push(text(costKey(snapshot), costRowText(snapshot, extras?.history), 'dim'));
   const lines: Line[] = keyedLines(rows, layout, new Set(limits));
   for (const s of snapshot.sessions)
     lines.push(...sessionRow({ session: s, tags: [], cost: true }, at, layout).map((l) => fit(l, layout.columns)));
@@ -103,13 +104,15 @@ function costKey(snapshot: UsageSnapshot): string {
   return snapshot.cost.basis === 'apiEquivalent' ? 'Value' : 'Cost';
 }
 
-/** What the live sessions' costs are, and what they leave out. */
-function costRowText(snapshot: UsageSnapshot): string {
+/** What the live sessions' costs are (and today's, from history), and what they leave out. */
+function costRowText(snapshot: UsageSnapshot, history: HistoryTotals | null | undefined): string {
   // Each row's own cost and its folded sub-agents' (their tokens are never in the row's): every token once.
   const costs = snapshot.sessions.flatMap((s) => [s.cost, ...s.agents.threads.map((t) => t.cost)]);
   const total = costs.reduce(addCosts, NO_COST);
   const missing = unpricedText(total);
+  const today = history === undefined || history === null ? [] : [`today ${costText(history.todayCost)}`];
   return [
+    ...today,
     `live sessions ${costText(total)}`,
     `${basisText(snapshot.cost.basis)} at API prices as of ${snapshot.cost.pricesAsOf}`,
     ...(missing === null ? [] : [missing]),

@@ -1,4 +1,6 @@
-import type { ModelTokens } from '../contract/index.js';
+import type { CostFigure, ModelTokens } from '../contract/index.js';
+import { ratesFor, type PricingConfig } from '../cost/pricing.js';
+import { costOf } from '../cost/rule.js';
 import { LineCheck, MAX_TOKENS } from '../codex/ranges.js';
 import { lastDays, localDay, oldestKeptDay } from './day.js';
 import {
@@ -49,6 +51,24 @@ export function addSplit(into: ModelTokens[], add: readonly ModelTokens[]): void
       cell.cachedInput = Math.min(MAX_TOKENS, cell.cachedInput + m.cachedInput);
       cell.output = Math.min(MAX_TOKENS, cell.output + m.output);
     }
+  }
+}
+
+/** Tokens summed with their split by model; what is not split has no model, and no price. */
+export class Tally {
+  tokens = 0;
+  cachedInput = 0;
+  readonly models: ModelTokens[] = [];
+
+  add([tokens, cached, models]: DayCell): void {
+    this.tokens += tokens;
+    this.cachedInput += cached;
+    addSplit(this.models, models);
+  }
+
+  cost(pricing: PricingConfig): CostFigure {
+    const rest = unsplitTokens(this.tokens, this.cachedInput, this.models);
+    return costOf(rest === null ? this.models : [...this.models, rest], (m) => ratesFor(m, pricing));
   }
 }
 

@@ -1,7 +1,5 @@
 import type {
   BackfillState,
-  CostFigure,
-  ModelTokens,
   HistoryDay,
   HistoryLimitPoint,
   HistoryQuery,
@@ -16,27 +14,9 @@ import { wireTime, wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';
 import type { LimitRecord } from './records.js';
 import { costInfo } from '../cost/basis.js';
-import { CATALOG_ONLY, ratesFor, type CostConfig, type PricingConfig } from '../cost/pricing.js';
-import { addCosts, costOf, NO_COST } from '../cost/rule.js';
-import { addSplit, sameInstance, unsplitTokens, type DayCell, type HistoryState } from './state.js';
-
-/** Tokens summed with their split by model; what is not split has no model, and no price. */
-class Tally {
-  tokens = 0;
-  cachedInput = 0;
-  readonly models: ModelTokens[] = [];
-
-  add([tokens, cached, models]: DayCell): void {
-    this.tokens += tokens;
-    this.cachedInput += cached;
-    addSplit(this.models, models);
-  }
-
-  cost(pricing: PricingConfig): CostFigure {
-    const rest = unsplitTokens(this.tokens, this.cachedInput, this.models);
-    return costOf(rest === null ? this.models : [...this.models, rest], (m) => ratesFor(m, pricing));
-  }
-}
+import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
+import { addCosts, NO_COST } from '../cost/rule.js';
+import { sameInstance, Tally, type HistoryState } from './state.js';
 
 export const MAX_HISTORY_DAYS = 400;
 export const PAST_WINDOWS_PER_KIND = 8;

@@ -125,7 +125,13 @@ describe('history', () => {
     const json = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env('Asia/Tokyo'))).stdout) as {
       history: unknown;
     };
-    expect(json.history).toEqual({ today: 500, lastSevenDays: 1900, building: false });
+    expect(json.history).toEqual({
+      today: 500,
+      lastSevenDays: 1900,
+      // These lines name no model: today's tokens have no price.
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      building: false,
+    });
     // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
     await data.remove();
     await publishUntilBackfilled('UTC');

@@ -5,6 +5,7 @@ import { decodeRecord, encodeRecord, rangeRecord, type FileRecord } from '../../
 import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView, idleBackfill } from '../../src/history/view.js';
 import { costConfig } from '../../src/cost/pricing.js';
+import { localDay } from '../../src/history/day.js';
 import { runCli } from '../support/cli.js';
 import { headerRecord, TempDataDir } from '../history/support.js';
 
@@ -79,14 +80,17 @@ describe('history by model: the file', () => {
 
   it('a split that does not add up, or is hostile, is left out and counted; the day stays', async () => {
     const wrong = file('/s/a.jsonl', [[TODAY, 100, 0, [['gpt-5.5', 99, 0, 0]]]]);
-    const hostile = file('/s/b.jsonl', [[TODAY, 100, 0, [[{ model: 1 }, 1e300, -1, 'x']]]]);
+    const hostile = {
+      ...file('/s/b.jsonl', []),
+      add: [[TODAY, 100, 0, [[{ model: 1 }, 1e300, -1, 'x']]]],
+    } as unknown as FileRecord;
     const many = file('/s/c.jsonl', [
       [TODAY, 65, 0, Array.from({ length: 65 }, (_, i) => [`m${i}`, 1, 0, 0] as [string, number, number, number])],
     ]);
     for (const r of [wrong, hostile, many]) {
       const check = new LineCheck(0);
       const ranged = rangeRecord(r, check) as FileRecord;
-      expect(ranged.add).toEqual([[TODAY, (r.add[0] as [string, number])[1], 0]]);
+      expect(ranged.add).toEqual([[TODAY, r.add[0]?.[1], 0]]);
       expect(check.suspicious).toBe(true);
     }
   });
@@ -114,5 +118,22 @@ describe('history by model: the built CLI', () => {
     const text = await runCli(['history', '--days', '400'], env);
     expect(text.stdout).toMatch(/^Cost per day at API prices as of \d{4}-\d{2}-\d{2} \(\$0\.321 in all\)$/m);
     expect(text.stdout).toMatch(new RegExp(`^  ${TODAY} +\\$0\\.321  orbit-api \\$0\\.321$`, 'm'));
+  });
+
+  it('status and status --json say what today cost, from the history file’s tail', async () => {
+    const today = localDay(Date.now());
+    await writeHistory([
+      headerRecord(Date.now() - 86_400_000),
+      { ...file('/s/new.jsonl', [[today, 18900, 10200, [['gpt-5.5', 18300, 10200, 600]]]]), lastAt: Date.now() },
+    ]);
+    const env = { CODEX_HOME: data.dir, CODEX_PRESENCE_DATA_DIR: data.dir, CODEX_PRESENCE_STATE_DIR: data.dir };
+    const json = await runCli(['status', '--json', '--no-refresh'], env);
+    const status = JSON.parse(json.stdout) as { history: { today: number; todayCost: unknown } };
+    expect(status.history.today).toBe(18900);
+    expect(status.history.todayCost).toEqual({ usd: 0.1146, status: 'exact', unpriced: [] });
+    const text = await runCli(['status', '--no-refresh'], env);
+    expect(text.stdout).toMatch(
+      /^Cost +today \$0\.115 · live sessions \$0\.00 · cost at API prices as of \d{4}-\d{2}-\d{2}$/m,
+    );
   });
 });

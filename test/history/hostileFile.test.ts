@@ -142,6 +142,8 @@ describe.runIf(posix)('a symlinked history file (dotfiles managers)', () => {
     expect((await readRecentTotals(data.file, NOW, [])).totals).toEqual({
       today: 500,
       lastSevenDays: 500,
+      // Lines with no model (no split by model): nothing to price them by.
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
       building: false,
     });
   });
