@@ -123,6 +123,8 @@ export interface Settings {
     showTokens: boolean | null;
     showLimits: boolean | null;
     showActivity: boolean | null;
+    /** The session's cost on Discord through `{cost}`, exact figures only; no preset shows it (issue 24 §1). */
+    showCost: boolean | null;
   };
   display: {
     largeImageKey: string;

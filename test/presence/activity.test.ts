@@ -131,6 +131,7 @@ function blank() {
     'limits.secondary.remaining': '',
     'limits.primary.resetsIn': '',
     sessions: '',
+    cost: '',
   };
 }
 

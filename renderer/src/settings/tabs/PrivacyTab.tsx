@@ -48,6 +48,7 @@ function presetVisible(s: Settings): Visible {
       showTokens: null,
       showLimits: null,
       showActivity: null,
+      showCost: null,
     },
   });
 }
