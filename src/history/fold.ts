@@ -32,6 +32,11 @@ export const FOLD_KINDS: ReadonlySet<RolloutEvent['kind']> = new Set([
 export interface FoldOptions {
   /** Observations older than this are not kept (a backfill reads more history than charts show). */
   limitsSince?: number;
+  /**
+   * false: tokens are not split by model (no cost). Only `npm run bench`
+   * sets it, to measure what the split adds to a backfill (issue 24 §1).
+   */
+  byModel?: boolean;
 }
 
 export interface FoldResult {
@@ -157,12 +162,13 @@ export class DayFold {
       cachedInput: step.cached,
       output: step.output,
     };
+    const split = this.opts.byModel !== false;
     const cell = days.get(day);
-    if (cell === undefined) days.set(day, [step.shown, step.cached, [{ ...counted }]]);
+    if (cell === undefined) days.set(day, [step.shown, step.cached, split ? [{ ...counted }] : []]);
     else {
       cell[0] += step.shown;
       cell[1] += step.cached;
-      addSplit(cell[2], [counted]);
+      if (split) addSplit(cell[2], [counted]);
     }
     if (this.cursor.fork && this.cursor.ownRecord !== true) this.pending.push({ days, day, counted });
   }

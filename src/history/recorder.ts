@@ -19,6 +19,8 @@ export interface RecorderOptions {
   ignore: () => readonly string[];
   /** How the view prices its tokens (the config's `pricing`); absent: catalog prices only. */
   cost?: CostConfig;
+  /** false: no split by model, so no cost (only `npm run bench`, to measure what the split adds). */
+  byModel?: boolean;
   /** Called when the recorded data or the backfill progress changed (callers throttle). */
   onChange?: () => void;
   log?: (message: string) => void;
@@ -166,6 +168,7 @@ export class HistoryRecorder {
       now,
       countAfter: clearedAt,
       limitsSince: since,
+      ...(this.opts.byModel === false ? { byModel: false } : {}),
       signal: this.reading.signal,
       project: (cwd) => this.project(cwd),
       ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),
