@@ -331,7 +331,7 @@ function costPeerCheck(what: string, ours: readonly OurDay[], theirs: readonly P
   });
   const why = (r: (typeof rows)[number]): string => {
     if (r.ot === 0)
-      return r.day < (ours[0]?.day ?? '')
+      return r.day < oldestKeptDay(Date.now(), 400)
         ? 'only ccusage: older than the 400 days history keeps'
         : 'only ccusage has this day';
     if (r.tt === 0) return 'only we have this day';
