@@ -40,6 +40,16 @@ export interface CostFigure {
  */
 export type CostBasis = 'apiEquivalent' | 'api';
 
+/** Today's tokens and their cost, from usage history (the popover's "Today" line; `AppState.today`). */
+export interface TodayUsage {
+  /** The local day, YYYY-MM-DD. */
+  day: string;
+  /** Codex's display figure, as `HistoryDay.tokens`; every token once. */
+  tokens: number;
+  cachedInput: number;
+  cost: CostFigure;
+}
+
 /** How every cost in a snapshot or a history view is to be read. */
 export interface CostInfo {
   basis: CostBasis;

@@ -5,6 +5,7 @@
  * in `history.ts`). Types only (plus string constants), and a leaf: it imports
  * nothing outside this folder, so every layer may import it.
  */
+import type { TodayUsage } from './cost.js';
 import type { HistoryQuery, HistoryView } from './history.js';
 import type { EpochMs, UsageSnapshot } from './snapshot.js';
 
@@ -65,6 +66,8 @@ export interface AppState {
   platform: string;
   /** App updates from GitHub Releases (main/updater.ts). */
   update?: UpdateState;
+  /** Today's tokens and their cost from usage history, for the popover's "Today" line; null before history opens. */
+  today: TodayUsage | null;
 }
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail';

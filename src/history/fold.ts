@@ -155,22 +155,32 @@ export class DayFold {
     if (step.shown === 0 && step.cached === 0) return;
     const day = localDay(e.at);
     const days = (this.stretches[this.stretches.length - 1] as Stretch).days;
-    // By the model of the turn_context before it, as the session model prices it (issue 24 §1).
-    const counted: ModelTokens = {
-      model: this.cursor.model,
-      input: step.input,
-      cachedInput: step.cached,
-      output: step.output,
-    };
-    const split = this.opts.byModel !== false;
     const cell = days.get(day);
-    if (cell === undefined) days.set(day, [step.shown, step.cached, split ? [{ ...counted }] : []]);
+    if (cell === undefined) days.set(day, [step.shown, step.cached, []]);
     else {
       cell[0] += step.shown;
       cell[1] += step.cached;
-      if (split) addSplit(cell[2], [counted]);
     }
-    if (this.cursor.fork && this.cursor.ownRecord !== true) this.pending.push({ days, day, counted });
+    // By the model of the turn_context before it, as the session model prices it (issue 24 §1). In
+    // place: this runs for every usage line of a backfill.
+    const model = this.cursor.model;
+    if (this.opts.byModel !== false) {
+      const models = (cell ?? (days.get(day) as DayCell))[2];
+      const m = models.find((x) => x.model === model);
+      if (m === undefined) models.push({ model, input: step.input, cachedInput: step.cached, output: step.output });
+      else {
+        m.input += step.input;
+        m.cachedInput += step.cached;
+        m.output += step.output;
+      }
+    }
+    if (this.cursor.fork && this.cursor.ownRecord !== true) {
+      this.pending.push({
+        days,
+        day,
+        counted: { model, input: step.input, cachedInput: step.cached, output: step.output },
+      });
+    }
   }
 
   /**

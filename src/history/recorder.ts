@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import type { BackfillState, HistoryQuery, HistoryView, UsageSnapshot, UsageWindow } from '../contract/index.js';
+import type {
+  BackfillState,
+  HistoryQuery,
+  HistoryView,
+  TodayUsage,
+  UsageSnapshot,
+  UsageWindow,
+} from '../contract/index.js';
+import { localDay } from './day.js';
 import { isCompressed, listRolloutFiles, plainPath } from '../rollout/files.js';
 import { matchesGlob } from '../settings/glob.js';
 import { GitResolver } from '../usage/git.js';
@@ -8,7 +16,7 @@ import { LineCheck } from '../codex/ranges.js';
 import { scanRollout, type ScanOptions } from './foldFile.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
-import { buildView, idleBackfill } from './view.js';
+import { buildView, dayUsage, idleBackfill } from './view.js';
 import type { CostConfig } from '../cost/pricing.js';
 
 export interface RecorderOptions {
@@ -106,6 +114,11 @@ export class HistoryRecorder {
     }
     if (changed) this.opts.onChange?.();
     if (this.live.size > 0) this.kick();
+  }
+
+  /** Today's tokens and cost so far (the popover's "Today" line). */
+  today(): TodayUsage {
+    return dayUsage(this.state, localDay(this.opts.now()), this.opts.ignore(), this.opts.cost);
   }
 
   view(query: HistoryQuery): HistoryView {

@@ -7,6 +7,7 @@ import type {
   HistoryView,
   HistoryWindow,
   HistoryWindowKind,
+  TodayUsage,
 } from '../contract/index.js';
 import { matchesGlob } from '../settings/glob.js';
 import { windowLabel } from '../usage/windows.js';
@@ -98,6 +99,28 @@ export function buildView(
     cost: { ...costInfo(windows.length > 0 || pricing.planConfigured), total },
     backfill,
   };
+}
+
+/**
+ * One day's tokens and cost (the popover's "Today"), counted as `buildView`
+ * counts a day: ignored projects left out, each rollout's share once.
+ */
+export function dayUsage(
+  state: HistoryState,
+  day: string,
+  ignore: readonly string[] = [],
+  pricing: CostConfig = CATALOG_ONLY,
+): TodayUsage {
+  const tally = new Tally();
+  for (const [path, usage] of state.usage) {
+    const cell = usage.get(day);
+    if (cell === undefined) continue;
+    const cursor = state.files.get(path);
+    const project = cursor?.project ?? null;
+    if (cursor?.ignored === true || (project !== null && ignore.some((glob) => matchesGlob(project, glob)))) continue;
+    tally.add(cell);
+  }
+  return { day, tokens: tally.tokens, cachedInput: tally.cachedInput, cost: tally.cost(pricing.pricing) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
+import type { BackfillState, HistoryQuery, HistoryView, TodayUsage } from '../contract/index.js';
 import { historyPath } from '../history/location.js';
 import { backfillFromState, HistoryRecorder } from '../history/recorder.js';
 import { HistoryStore, readHistory } from '../history/store.js';
@@ -58,6 +58,11 @@ export class PublisherHistory {
 
   record(snapshot: UsageSnapshot): void {
     this.recorder?.record(snapshot);
+  }
+
+  /** Today's tokens and cost while this process records (the popover's "Today"); null otherwise. */
+  today(): TodayUsage | null {
+    return this.recorder?.today() ?? null;
   }
 
   /** What `history --json` prints: from memory while recording, else read from the publisher's file. */

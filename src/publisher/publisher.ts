@@ -77,6 +77,7 @@ export class PublisherCore implements Publisher {
         paused: false,
         lock: { phase: 'claiming' },
         historyRevision: 0,
+        today: null,
       },
       (error) => opts.log?.watch?.(error.message),
     );
@@ -251,7 +252,11 @@ export class PublisherCore implements Publisher {
 
   private historyChanged(): void {
     const value = this.cell.value;
-    this.cell.update({ backfill: this.history.backfill, historyRevision: value.historyRevision + 1 });
+    this.cell.update({
+      backfill: this.history.backfill,
+      historyRevision: value.historyRevision + 1,
+      today: this.history.today(),
+    });
   }
 
   private makeMonitor(): UsageMonitor {
