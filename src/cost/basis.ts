@@ -1,6 +1,6 @@
 import type { CostBasis, CostInfo } from '../contract/index.js';
 import { isObject } from '../codex/json.js';
-import { PRICES_AS_OF } from './catalog.js';
+import { PRICES_AS_OF } from './asOf.js';
 
 /**
  * Whether the config names a ChatGPT plan: `openai_plan.mode: "manual"` (the

@@ -8,9 +8,7 @@ import { calcPrice, type TieredPrices } from '@pydantic/genai-prices';
  * network call made to throw).
  */
 
-/** The package version whose data is bundled, and the day it was published: the date the prices are "as of". */
-export const CATALOG_VERSION = '0.1.8';
-export const PRICES_AS_OF = '2026-09-23';
+export { CATALOG_VERSION, PRICES_AS_OF } from './asOf.js';
 
 /** US dollars per million tokens. */
 export interface Rates {

@@ -1,7 +1,9 @@
 import { isObject } from '../codex/json.js';
 import { LineCheck } from '../codex/ranges.js';
 import { quotedJson } from '../format/quoted.js';
+import type { CostFigure, ModelTokens } from '../contract/index.js';
 import { planConfigured } from './basis.js';
+import { costOf } from './rule.js';
 import { catalogRates, type Rates } from './catalog.js';
 
 /**
@@ -58,6 +60,11 @@ export const CATALOG_ONLY: CostConfig = { pricing: NO_PRICING, planConfigured: f
 export function costConfig(raw: Readonly<Record<string, unknown>> | null): CostConfig & { problems: string[] } {
   const { pricing, problems } = readPricing(raw);
   return { pricing, planConfigured: planConfigured(raw), problems };
+}
+
+/** How a snapshot's sessions are priced: the catalog and the config's `pricing` (the engine's `toWire`). */
+export function pricer(config: CostConfig): (usage: readonly ModelTokens[]) => CostFigure {
+  return (usage) => costOf(usage, (model) => ratesFor(model, config.pricing));
 }
 
 /** Reads `pricing` from the parsed config file (`LoadedConfig.raw`; null: no usable file). */

@@ -1,5 +1,7 @@
 import type {
   Activity,
+  CostFigure,
+  ModelTokens,
   CodexHomeInfo,
   CodexSessionSnapshot,
   ReadDiagnostics,
@@ -9,8 +11,7 @@ import type {
   UsageSnapshot,
 } from '../contract/index.js';
 import { costInfo } from '../cost/basis.js';
-import { NO_PRICING, ratesFor, type PricingConfig } from '../cost/pricing.js';
-import { costOf } from '../cost/rule.js';
+import { UNKNOWN_MODEL } from '../cost/rule.js';
 import { ownByModel, shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import { wireTime, wireTimeOrNull } from './wire.js';
 
@@ -41,8 +42,12 @@ export interface AggregateOptions {
   now: number;
   /** A session with no writes for this long has ended. */
   sessionStaleMs: number;
-  /** The config's `pricing` (aliases, overrides); absent: the catalog's prices only. */
-  pricing?: PricingConfig;
+  /**
+   * Prices a session's tokens by model (src/cost/pricing.ts `pricer`, which the
+   * engine passes). Injected, not imported: the renderer shares this module,
+   * and the price catalog is not for its bundle. Absent: nothing is priced.
+   */
+  price?: (usage: readonly ModelTokens[]) => CostFigure;
   /** The config names a ChatGPT plan (`openai_plan`): costs are API-equivalent values. */
   planConfigured?: boolean;
 }
@@ -96,7 +101,6 @@ export function toSessionSnapshot(
   const total = state.total;
   const sub = state.subagent;
   const byModel = ownByModel(state, input.partial);
-  const pricing = opts.pricing ?? NO_PRICING;
   return {
     id: state.id ?? idFromFile(input.file),
     file: input.file,
@@ -124,7 +128,7 @@ export function toSessionSnapshot(
       processed: total?.total ?? 0,
     },
     byModel,
-    cost: costOf(byModel, (model) => ratesFor(model, pricing)),
+    cost: opts.price?.(byModel) ?? unpriced(byModel),
     // Occupancy is the raw size of the last request (Codex's context gauge, SCHEMA.md §8).
     context: contextLeft(state.contextWindow, state.lastRequest?.total ?? 0),
     turns: state.turns,
@@ -134,6 +138,12 @@ export function toSessionSnapshot(
       sub === null ? null : { parentId: sub.parentId, depth: sub.depth, role: sub.role, nickname: sub.nickname },
     agents: noAgents(),
   };
+}
+
+/** Without prices: no number, whatever the tokens. */
+function unpriced(usage: readonly ModelTokens[]): CostFigure {
+  const models = [...new Set(usage.map((u) => u.model ?? UNKNOWN_MODEL))].sort();
+  return { usd: null, status: 'unavailable', unpriced: models };
 }
 
 function noAgents(): CodexSessionSnapshot['agents'] {

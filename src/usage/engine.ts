@@ -9,13 +9,13 @@ import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
 import { AccountSource } from './accountSource.js';
 import { toWire, type SessionInput } from './aggregate.js';
-import type { CostConfig } from '../cost/pricing.js';
+import { CATALOG_ONLY, pricer, type CostConfig } from '../cost/pricing.js';
 import { GitResolver } from './git.js';
 import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
 import { ReadLedger } from './readLedger.js';
 import { lastActivity, SessionFiles } from './sessionFiles.js';
-import type { ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
+import type { CostFigure, ModelTokens, ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
 import { nextDeadline } from './windows.js';
 
 export interface EngineOptions {
@@ -71,10 +71,12 @@ export class UsageEngine {
   private reads = new AbortController();
   private readonly account: AccountSource | null;
   private readonly cost: CostConfig | undefined;
+  private readonly price: (usage: readonly ModelTokens[]) => CostFigure;
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
     this.cost = opts.cost;
+    this.price = pricer(opts.cost ?? CATALOG_ONLY);
     this.now = opts.now ?? Date.now;
     this.staleMs = opts.sessionStaleMs ?? DEFAULT_SESSION_STALE_MS;
     this.limitSearchFiles = opts.limitSearchFiles ?? 200;
@@ -259,7 +261,7 @@ export class UsageEngine {
       this.limits.limits(now, this.account?.error ?? null),
       { path: this.paths.home, found: this.homeFound, sessionsDirFound: this.sessionsDirFound },
       this.diagnostics(),
-      { now, sessionStaleMs: this.staleMs, ...this.cost },
+      { now, sessionStaleMs: this.staleMs, price: this.price, planConfigured: this.cost?.planConfigured === true },
     );
   }
 
