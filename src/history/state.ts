@@ -17,6 +17,7 @@ import {
   type LimitRecord,
   type RecentRecord,
   type RecentTokens,
+  MAX_MODELS_PER_DAY,
   splitTokens,
   toSplit,
 } from './records.js';
@@ -75,7 +76,16 @@ export class Tally {
 /** A cell's `DayTokens` entry: the split written only when it has one. */
 function dayTokens(day: string, [t, c, models]: DayCell): DayTokens {
   const split = toSplit(models);
-  return split === null ? [day, t, c] : [day, t, c, split];
+  // Written only when it adds up to the day's figures, as the reader requires (records.ts): sums that
+  // saturated at MAX_TOKENS, or more models than an entry holds, leave the day's tokens without a model.
+  if (split === null || split.length > MAX_MODELS_PER_DAY) return [day, t, c];
+  let shown = 0;
+  let cached = 0;
+  for (const [, input, cachedInput, output] of split) {
+    shown += input + output;
+    cached += cachedInput;
+  }
+  return shown === t && cached === c ? [day, t, c, split] : [day, t, c];
 }
 
 /** What the history file holds, folded into memory. Pure data and pure functions. */
