@@ -7,7 +7,7 @@ import { buildView, idleBackfill } from '../../src/history/view.js';
 import { costConfig } from '../../src/cost/pricing.js';
 import { localDay } from '../../src/history/day.js';
 import { runCli } from '../support/cli.js';
-import { headerRecord, TempDataDir } from '../history/support.js';
+import { fileRecord, headerRecord, TempDataDir } from '../history/support.js';
 
 let data: TempDataDir;
 beforeEach(async () => {
@@ -20,22 +20,8 @@ afterEach(async () => {
 const NOW = Date.parse('2026-11-21T12:00:00');
 const TODAY = '2026-11-21';
 
-const file = (path: string, add: FileRecord['add']): FileRecord => ({
-  k: 'file',
-  path,
-  ino: 1,
-  offset: 100,
-  lastAt: NOW - 60_000,
-  session: path.replace(/\W/g, ''),
-  project: 'orbit-api',
-  model: 'gpt-5.5',
-  fork: false,
-  ignored: false,
-  meta: true,
-  prev: null,
-  after: null,
-  add,
-});
+const file = (path: string, add: FileRecord['add']): FileRecord =>
+  fileRecord(path, NOW, add, { ino: 1, session: path.replace(/\W/g, ''), project: 'orbit-api' });
 
 async function writeHistory(records: readonly object[]): Promise<void> {
   await writeFile(data.file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CodexSessionSnapshot, Settings } from '../../src/contract/index.js';
@@ -8,8 +7,8 @@ import { buildActivity } from '../../src/presence/activity.js';
 import { normalizeFile } from '../../src/settings/fromFile.js';
 import { defaultSettings } from '../../src/settings/settings.js';
 import { validateTemplate } from '../../src/settings/template.js';
-import { startCli } from '../support/cli.js';
-import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
+import { useCliHome } from '../support/cliHome.js';
+import { SAMPLES } from '../support/codexHome.js';
 import { FakeDiscord } from '../support/fakeDiscord.js';
 import { session, snapshot, T0 } from '../support/snapshots.js';
 
@@ -55,24 +54,15 @@ describe('{cost} on the Discord card', () => {
 
 describe.skipIf(process.platform === 'win32')('run publishes the cost it is allowed to', () => {
   const ID = '123456789012345678';
-  let home: TempCodexHome;
-  let runtime: string;
+  const cli = useCliHome('cdp-cost-card-');
   let discord: FakeDiscord;
-  let cli: ReturnType<typeof startCli> | null = null;
   beforeEach(async () => {
-    home = await TempCodexHome.create();
-    runtime = await mkdtemp(join(tmpdir(), 'cdp-cost-card-'));
-    discord = await FakeDiscord.start(join(runtime, 'discord-ipc-0'));
+    discord = await FakeDiscord.start(join(cli.work(), 'discord-ipc-0'));
   });
-  afterEach(async () => {
-    if (cli !== null && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    cli = null;
-    await discord.close();
-    await home.remove();
-    await rm(runtime, { recursive: true, force: true });
-  });
+  afterEach(() => discord.close());
 
   it('a real sample’s exact cost, with show_cost and {cost} in the state template', { timeout: 20_000 }, async () => {
+    const home = cli.home();
     await home.writeLiveSample(SAMPLES.basic, 'basic', 5_000);
     const file = join(home.home, 'discord-presence-config.json');
     const text = JSON.stringify({
@@ -83,12 +73,12 @@ describe.skipIf(process.platform === 'win32')('run publishes the cost it is allo
       pricing: { aliases: {} },
     });
     await writeFile(file, text);
-    cli = startCli(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: runtime, HOME: runtime });
+    const run = cli.start(['run'], { CODEX_HOME: home.home, XDG_RUNTIME_DIR: cli.work(), HOME: cli.work() });
     await discord.until(() => discord.activities.some((a) => a !== null));
     const activity = discord.activities.find((a) => a !== null) as DiscordActivity;
     expect(activity.state).toBe('19k tokens · $0.115');
-    cli.child.kill('SIGTERM');
-    expect((await cli.exited).code).toBe(0);
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
     // run writes its migration once: the pricing key is kept as it was.
     expect(await readFile(file, 'utf8')).toContain('"pricing":{"aliases":{}}');
   });
