@@ -72,7 +72,7 @@ if (mode === 'split' || mode === 'plain') {
   const run = await backfill(mode === 'split');
   await run.recorder.stop();
   await rm(run.dir, { recursive: true, force: true });
-  process.send?.({ backfillMs: run.ms });
+  process.send?.({ backfillMs: run.ms, cpuMs: run.cpuMs });
   process.exit(0);
 }
 const measured = await backfill(true);
