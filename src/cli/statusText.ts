@@ -88,9 +88,13 @@ export function formatStatus(
     }
   }
   rows.push(text('Sessions', liveSessionsText(snapshot.sessions)));
-  if (snapshot.sessions.length > 0 || (extras?.history ?? null) !== null)
-    rows.push(text(costKey(snapshot), costRowText(snapshot, extras?.history), 'dim'));
-  const lines: Line[] = keyedLines(rows, layout, new Set(limits));
+  // Cut at the edge like the limit rows: on a narrow terminal the figures come first and the date goes.
+  const cost =
+    snapshot.sessions.length > 0 || (extras?.history ?? null) !== null
+      ? text(costKey(snapshot), costRowText(snapshot, extras?.history), 'dim')
+      : null;
+  if (cost !== null) rows.push(cost);
+  const lines: Line[] = keyedLines(rows, layout, new Set(cost === null ? limits : [...limits, cost]));
   for (const s of snapshot.sessions)
     lines.push(...sessionRow({ session: s, tags: [], cost: true }, at, layout).map((l) => fit(l, layout.columns)));
   const out = lines.map((l) => paint(l, painter));

@@ -27,12 +27,27 @@ function windowIso(w: UsageWindow | null): unknown {
 }
 
 function sessionIso(s: CodexSessionSnapshot): unknown {
-  const { startedAt, lastActivityAt, tokens, context, turns, forkedFrom, partial, subagent, agents, ...head } = s;
+  const {
+    startedAt,
+    lastActivityAt,
+    tokens,
+    byModel,
+    cost,
+    context,
+    turns,
+    forkedFrom,
+    partial,
+    subagent,
+    agents,
+    ...head
+  } = s;
   return {
     ...head,
     startedAt: isoOrNull(startedAt),
     lastActivityAt: isoOrNull(lastActivityAt),
     tokens,
+    byModel,
+    cost,
     context,
     turns,
     forkedFrom,
@@ -75,6 +90,7 @@ describe('toJsonDates', () => {
         planType: snap.limits.planType,
         accountError: snap.limits.accountError,
       },
+      cost: snap.cost,
       diagnostics: snap.diagnostics,
     };
     const json = toJsonDates(snap);
@@ -90,7 +106,6 @@ describe('toJsonDates', () => {
     const view: HistoryView = {
       generatedAt: T0,
       days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, cost: NO_COST, projects: [] }],
-      cost: { basis: 'api', pricesAsOf: '2026-09-23', total: NO_COST },
       windows: [
         {
           limitId: 'codex',
@@ -105,6 +120,7 @@ describe('toJsonDates', () => {
         },
       ],
       topSessions: [],
+      cost: { basis: 'api', pricesAsOf: '2026-09-23', total: NO_COST },
       backfill: { phase: 'done', filesDone: 3, filesTotal: 3, message: null },
     };
     expect(JSON.stringify(toJsonDates(view))).toBe(
@@ -120,6 +136,7 @@ describe('toJsonDates', () => {
           },
         ],
         topSessions: [],
+        cost: view.cost,
         backfill: view.backfill,
       }),
     );
