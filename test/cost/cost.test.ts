@@ -8,7 +8,7 @@ import { modelKey, NO_PRICING, ratesFor, readPricing } from '../../src/cost/pric
 import { addCosts, costOf } from '../../src/cost/rule.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import { runCli } from '../support/cli.js';
-import { SAMPLES, TempCodexHome } from '../support/codexHome.js';
+import { line, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 
 let home: TempCodexHome;
 beforeEach(async () => {
@@ -96,6 +96,34 @@ describe('the rule on a real sample', () => {
     expect(costOf([{ model: null, input: 5, cachedInput: 0, output: 0 }], () => null).unpriced).toEqual([
       'unknown model',
     ]);
+  });
+});
+
+describe('each token priced once', () => {
+  it('a fork is priced for its own growth, not what it inherited; a model switch prices each turn by its model', async () => {
+    const at = (s: number) => new Date(Date.now() - 120_000 + s * 1000).toISOString();
+    await home.writeRollout(
+      home.rolloutPath('2026-11-21', 'fork'),
+      [
+        line.meta(at(0), { id: 'fork', forked_from_id: 'parent' }),
+        line.turnContext(at(1), 'gpt-5.5'),
+        // The fork's first count: the parent's 100,000 plus its own first request of 10,000.
+        line.tokenCount(at(2), 110_000, 10_000),
+        line.turnContext(at(3), 'gpt-5.3-codex'),
+        line.tokenCount(at(4), 130_000, 20_000),
+        '',
+      ].join('\n'),
+    );
+    const engine = new UsageEngine({ codexHome: home.home });
+    await engine.coldStart();
+    const s = engine.snapshot().sessions[0];
+    // usage(n): 80 % input (a quarter of it cached), 20 % output.
+    expect(s?.byModel).toEqual([
+      { model: 'gpt-5.5', input: 6000, cachedInput: 2000, output: 2000 },
+      { model: 'gpt-5.3-codex', input: 12_000, cachedInput: 4000, output: 4000 },
+    ]);
+    // 6000 × $5 + 2000 × $0.50 + 2000 × $30, and 12,000 × $1.75 + 4000 × $0.175 + 4000 × $14, per million.
+    expect(s?.cost).toEqual({ usd: 0.1687, status: 'exact', unpriced: [] }); // 0.091 + 0.0777
   });
 });
 
