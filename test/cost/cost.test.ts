@@ -9,6 +9,15 @@ import { addCosts, costOf } from '../../src/cost/rule.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import { runCli } from '../support/cli.js';
 import { line, SAMPLES, TempCodexHome } from '../support/codexHome.js';
+import {
+  AGENT_V1_ID,
+  AGENT_V2_ID,
+  PARENT_ID,
+  agentV1Rollout,
+  agentV2Rollout,
+  parentRollout,
+} from '../support/multiAgent.js';
+import { usdText } from '../../src/format/cost.js';
 
 let home: TempCodexHome;
 beforeEach(async () => {
@@ -183,5 +192,26 @@ describe('pricing.aliases and pricing.overrides, through the real config file', 
     );
     expect(after).toContain(`"openai_plan": {"mode": "manual", "tier": "pro_20x"}`);
     expect((await loadConfig(configFile())).config.general.staleMinutes).toBe(45);
+  });
+});
+
+describe('sub-agents', () => {
+  it('each thread is priced from its own file, and status’s total adds the row and its agents once', async () => {
+    const start = Date.now() - 5 * 60_000;
+    const write = (id: string, text: string) => home.writeRollout(home.rolloutPath('2026-11-22', id), text);
+    await write(PARENT_ID, parentRollout(start));
+    const alone = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home]);
+    const parentAlone = (JSON.parse(alone.stdout) as { sessions: CodexSessionSnapshot[] }).sessions[0];
+    await write(AGENT_V1_ID, agentV1Rollout(start + 60_000));
+    await write(AGENT_V2_ID, agentV2Rollout(start + 90_000));
+    const json = await runCli(['status', '--json', '--no-refresh', '--codex-home', home.home]);
+    const row = (JSON.parse(json.stdout) as { sessions: CodexSessionSnapshot[] }).sessions[0];
+    // The parent's cost is its own file's alone: nothing of the agents is added to it.
+    expect(row?.cost).toEqual(parentAlone?.cost);
+    const costs = [row, ...(row?.agents.threads ?? [])].map((s) => s?.cost);
+    for (const c of costs) expect(c?.status).toBe('exact');
+    const total = costs.reduce((n, c) => n + (c?.usd ?? 0), 0);
+    const text = await runCli(['status', '--no-refresh', '--codex-home', home.home]);
+    expect(text.stdout).toContain(`live sessions ${usdText(Math.round(total * 1e9) / 1e9)}`);
   });
 });
