@@ -61,6 +61,8 @@ const publisherMay = [
   'contract',
   'fs',
   'format',
+  // The config file's pricing, handed to the monitor and history (issue 24 §1).
+  'cost',
 ];
 
 export default tseslint.config(

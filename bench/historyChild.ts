@@ -6,14 +6,17 @@ import { historyPath } from '../src/history/location.js';
 import { HistoryRecorder } from '../src/history/recorder.js';
 import { HistoryStore } from '../src/history/store.js';
 import { UsageEngine } from '../src/usage/engine.js';
-import type { UsageSnapshot } from '../src/contract/index.js';
+import type { HistoryView, UsageSnapshot } from '../src/contract/index.js';
 
 /**
  * Usage history in its own process (issue 15 §3): the first-start backfill of
  * the whole bench home, then the cost `record` adds to a snapshot.
- * argv: <codex home>
+ * argv: <codex home> [full | split | plain | daily]: `split` and `plain` only time a
+ * backfill with and without the split by model (what the cost adds, issue
+ * 24 §1), each in a process of its own; `daily` prices a home's days for the
+ * peer check; `full` measures everything.
  */
-const [home = ''] = process.argv.slice(2);
+const [home = '', mode = 'full'] = process.argv.slice(2);
 
 function peakRssMb(): number {
   try {
@@ -25,23 +28,66 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-const data = await mkdtemp(join(tmpdir(), 'cdp-bench-history-'));
-try {
+/** The days with use, priced: what the peer check compares. */
+function dailyOf(view: HistoryView) {
+  return view.days
+    .filter((d) => d.tokens > 0 || d.cachedInput > 0)
+    .map((d) => ({ day: d.day, tokens: d.tokens, cachedInput: d.cachedInput, usd: d.cost.usd, status: d.cost.status }));
+}
+
+/** One first-start backfill of the whole home into a fresh history file. */
+async function backfill(
+  byModel: boolean,
+): Promise<{ ms: number; cpuMs: number; recorder: HistoryRecorder; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cdp-bench-history-'));
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const store = await HistoryStore.open(historyPath(data), { now: Date.now });
-  const recorder = new HistoryRecorder({ store, codexHome: home, now: Date.now, ignore: () => [] });
+  const store = await HistoryStore.open(historyPath(dir), { now: Date.now });
+  const recorder = new HistoryRecorder({
+    store,
+    codexHome: home,
+    now: Date.now,
+    ignore: () => [],
+    ...(byModel ? {} : { byModel: false }),
+  });
   recorder.start();
   while (recorder.backfill.phase !== 'done') await new Promise((r) => setTimeout(r, 5));
   await recorder.idle();
   await store.compactNow();
-  const backfillMs = performance.now() - t0;
+  const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const backfillCpuMs = (cpu.user + cpu.system) / 1000;
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, recorder, dir };
+}
+
+if (mode === 'daily') {
+  // The peer check's home: its days priced, nothing else.
+  const run = await backfill(true);
+  const view = run.recorder.view({ days: 400 });
+  await run.recorder.stop();
+  await rm(run.dir, { recursive: true, force: true });
+  process.send?.({ daily: dailyOf(view), pricesAsOf: view.cost.pricesAsOf });
+  process.exit(0);
+}
+if (mode === 'split' || mode === 'plain') {
+  const run = await backfill(mode === 'split');
+  await run.recorder.stop();
+  await rm(run.dir, { recursive: true, force: true });
+  process.send?.({ backfillMs: run.ms, cpuMs: run.cpuMs });
+  process.exit(0);
+}
+const measured = await backfill(true);
+const data = measured.dir;
+try {
+  const recorder = measured.recorder;
+  const backfillMs = measured.ms;
+  const backfillCpuMs = measured.cpuMs;
   const backfillRssMb = peakRssMb();
+  const t2 = performance.now();
   const view = recorder.view({ days: 400 });
+  const viewMs = performance.now() - t2;
   const tokens = view.days.reduce((n, d) => n + d.tokens, 0);
   const fileBytes = (await readFile(historyPath(data))).length;
+  const daily = dailyOf(view);
 
   // A real snapshot of the home, then snapshots whose readings move (each one is a change to record).
   const engine = new UsageEngine({ codexHome: home });
@@ -68,6 +114,9 @@ try {
     tokens,
     fileBytes,
     recordMs,
+    viewMs,
+    daily,
+    pricesAsOf: view.cost.pricesAsOf,
   });
 } finally {
   await rm(data, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { generateBenchHome } from './generate.js';
 import { benchHistoryFile, measureCommand, median } from './historyFile.js';
+import { peerHome } from './peerHome.js';
+import { oldestKeptDay } from '../src/history/day.js';
 
 /**
  * `npm run bench`: the figures issue #2 names, printed next to their targets.
@@ -84,6 +86,11 @@ if (process.env.BENCH_ONLY === 'history') {
   await benchHistory(bench.home);
   await benchHistoryFile(ROOT, bench.home);
   await benchHistoryRender();
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'history-backfill') {
+  // The backfill, what the cost adds to it and the cost peer check only.
+  await benchHistory(bench.home);
   process.exit(0);
 }
 if (process.env.BENCH_ONLY === 'history-file') {
@@ -209,8 +216,26 @@ async function benchHistory(home: string): Promise<void> {
     tokens: number;
     fileBytes: number;
     recordMs: number;
+    viewMs: number;
+    daily: OurDay[];
+    pricesAsOf: string;
   }>([home], HISTORY_CHILD);
   const logs = await historyFromLogs(home);
+  // What the cost adds (issue 24 §1): a backfill with the split by model and one without, each in a
+  // process of its own, alternated so both see the same machine; the fastest of each is compared.
+  const timed = (mode: 'split' | 'plain') => child<{ backfillMs: number; cpuMs: number }>([home, mode], HISTORY_CHILD);
+  const plainMs: number[] = [];
+  const splitMs: number[] = [];
+  const plainCpu: number[] = [];
+  const splitCpu: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const p = await timed('plain');
+    const s = await timed('split');
+    plainMs.push(p.backfillMs);
+    splitMs.push(s.backfillMs);
+    plainCpu.push(p.cpuMs);
+    splitCpu.push(s.cpuMs);
+  }
   const peer: ReturnType<typeof ccusageDaily> =
     process.env.BENCH_SKIP_PEER === '1' ? { ok: false, reason: 'BENCH_SKIP_PEER=1' } : ccusageDaily(home);
   const rows: Array<[string, string, string, boolean]> = [
@@ -240,6 +265,25 @@ async function benchHistory(home: string): Promise<void> {
       ],
     );
   }
+  // What the cost adds (issue 24 §1): the split by model in the fold and the file, fastest of two runs each.
+  const [split, plain] = [Math.min(...splitMs), Math.min(...plainMs)];
+  const added = split / plain - 1;
+  rows.push([
+    'cost: backfill with the split by model vs without (fastest of 3 each)',
+    `${(split / 1000).toFixed(2)} s vs ${(plain / 1000).toFixed(2)} s (${added >= 0 ? '+' : ''}${(added * 100).toFixed(1)} %)`,
+    '≤ +10 %',
+    added <= 0.1,
+  ]);
+  // CPU time says the same with less of the machine's other load in it.
+  const [splitC, plainC] = [Math.min(...splitCpu), Math.min(...plainCpu)];
+  const addedCpu = splitC / plainC - 1;
+  rows.push([
+    'cost: CPU time of the same backfills',
+    `${(splitC / 1000).toFixed(2)} s vs ${(plainC / 1000).toFixed(2)} s (${addedCpu >= 0 ? '+' : ''}${(addedCpu * 100).toFixed(1)} %)`,
+    '≤ +10 %',
+    addedCpu <= 0.1,
+  ]);
+  rows.push(['cost: pricing the 400-day view', `${h.viewMs.toFixed(1)} ms`, '', true]);
   if (peer.ok) {
     const ratio = peer.wallMs / h.backfillMs;
     rows.push([
@@ -264,6 +308,81 @@ async function benchHistory(home: string): Promise<void> {
     `(history: ${(h.tokens / 1e6).toFixed(1)}M tokens over 400 days, history file ${(h.fileBytes / MB).toFixed(1)} MB` +
       `${peer.ok ? '' : `; ${CCUSAGE} not measured: ${peer.reason}`})`,
   );
+  if (peer.ok) costPeerCheck('the bench home', h.daily, peer.daily, h.pricesAsOf);
+  if (process.env.BENCH_SKIP_PEER === '1') return;
+  // Real Codex lines on many days: the samples, copied onto each of the last 30 days.
+  const samplesHome = await peerHome(join(ROOT, '.bench'), Date.now());
+  const ours = await child<{ daily: OurDay[]; pricesAsOf: string }>([samplesHome, 'daily'], HISTORY_CHILD);
+  const theirs = ccusageDaily(samplesHome);
+  if (theirs.ok)
+    costPeerCheck('the real samples on each of the last 30 days', ours.daily, theirs.daily, ours.pricesAsOf);
+  else console.log(`cost peer check on the samples: ${CCUSAGE} not measured: ${theirs.reason}`);
+}
+
+interface OurDay {
+  day: string;
+  tokens: number;
+  cachedInput: number;
+  usd: number | null;
+  status: string;
+}
+interface PeerDay {
+  day: string;
+  /** Non-cached input plus output: the figure our `tokens` are. */
+  tokens: number;
+  cachedInput: number;
+  usd: number;
+  models: string[];
+}
+
+/**
+ * The peer check (issue 24 §1): our cost per day against ccusage's `costUSD`
+ * on the same home, then the largest differences, each with what explains it
+ * (docs/cost.md, "Against ccusage"). Printed, never asserted.
+ */
+function costPeerCheck(what: string, ours: readonly OurDay[], theirs: readonly PeerDay[], asOf: string): void {
+  const byDay = new Map<string, { ours?: OurDay; theirs?: PeerDay }>();
+  for (const d of ours) byDay.set(d.day, { ours: d });
+  for (const d of theirs) byDay.set(d.day, { ...byDay.get(d.day), theirs: d });
+  const sum = (xs: Iterable<number>): number => [...xs].reduce((a, b) => a + b, 0);
+  const ourUsd = sum(ours.map((d) => d.usd ?? 0));
+  const theirUsd = sum(theirs.map((d) => d.usd));
+  const ourTokens = sum(ours.map((d) => d.tokens));
+  const theirTokens = sum(theirs.map((d) => d.tokens));
+  const models = [...new Set(theirs.flatMap((d) => d.models))].sort();
+  console.log('');
+  console.log(`cost per day on ${what}, ours (prices as of ${asOf}) vs ${CCUSAGE} costUSD:`);
+  console.log(
+    `  ${byDay.size} days with use · ours $${ourUsd.toFixed(4)} (${ours.filter((d) => d.status === 'exact').length} exact days)` +
+      ` · ccusage $${theirUsd.toFixed(4)} · ratio ${(ourUsd / theirUsd).toFixed(2)}× · models seen by ccusage: ${models.join(', ')}`,
+  );
+  console.log(
+    `  tokens (non-cached input + output): ours ${ourTokens.toLocaleString('en-US')}, ccusage ${theirTokens.toLocaleString('en-US')}`,
+  );
+  const rows = [...byDay].map(([day, d]) => {
+    const o = d.ours?.usd ?? 0;
+    const t = d.theirs?.usd ?? 0;
+    return { day, o, t, ot: d.ours?.tokens ?? 0, tt: d.theirs?.tokens ?? 0, diff: Math.abs(o - t) };
+  });
+  const why = (r: (typeof rows)[number]): string => {
+    if (r.ot === 0)
+      return r.day < oldestKeptDay(Date.now(), 400)
+        ? 'only ccusage: older than the 400 days history keeps'
+        : 'only ccusage has this day';
+    if (r.tt === 0) return 'only we have this day';
+    const tokenRatio = r.tt / r.ot;
+    const priceRatio = r.o / r.ot / (r.t / r.tt);
+    const parts: string[] = [];
+    if (Math.abs(tokenRatio - 1) > 0.01) parts.push(`ccusage counts ${tokenRatio.toFixed(2)}× the tokens`);
+    if (Math.abs(priceRatio - 1) > 0.01) parts.push(`our price per token is ${priceRatio.toFixed(2)}× its`);
+    return parts.length === 0 ? 'same' : parts.join('; ');
+  };
+  console.log('  largest differences:');
+  for (const r of rows.sort((a, b) => b.diff - a.diff).slice(0, 8)) {
+    console.log(
+      `    ${r.day}  ours $${r.o.toFixed(4)} (${r.ot.toLocaleString('en-US')} tokens)  ccusage $${r.t.toFixed(4)} (${r.tt.toLocaleString('en-US')})  ${why(r)}`,
+    );
+  }
 }
 
 /**
@@ -286,7 +405,7 @@ async function historyFromLogs(home: string): Promise<{ ms: number; rssMb: numbe
 
 function ccusageDaily(
   home: string,
-): { ok: true; wallMs: number; peakRssMb: number | null } | { ok: false; reason: string } {
+): { ok: true; wallMs: number; peakRssMb: number | null; daily: PeerDay[] } | { ok: false; reason: string } {
   const cache = process.env.CODEX_PRESENCE_BENCH_CACHE ?? join(homedir(), '.cache', 'codex-presence-bench');
   const prefix = join(cache, `ccusage-codex-${CCUSAGE_VERSION}`);
   const bin = join(prefix, 'node_modules', '@ccusage', 'codex', 'dist', 'index.js');
@@ -314,7 +433,42 @@ function ccusageDaily(
     return { ok: false, reason: `it exited ${run.status}: ${run.stderr.toString().trim().split('\n').at(-1) ?? ''}` };
   }
   const kb = gnuTime ? Number(run.stderr.toString().trim().split('\n').at(-1)) : NaN;
-  return { ok: true, wallMs, peakRssMb: Number.isFinite(kb) ? kb / 1024 : null };
+  return {
+    ok: true,
+    wallMs,
+    peakRssMb: Number.isFinite(kb) ? kb / 1024 : null,
+    daily: peerDays(run.stdout.toString()),
+  };
+}
+
+/** ccusage's `daily --json`: `{ daily: [{ date: "Nov 21, 2026", inputTokens, cachedInputTokens, outputTokens, costUSD, models }] }`. */
+function peerDays(stdout: string): PeerDay[] {
+  const out: PeerDay[] = [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return out;
+  }
+  const daily = (parsed as { daily?: unknown }).daily;
+  if (!Array.isArray(daily)) return out;
+  for (const d of daily as Array<Record<string, unknown>>) {
+    const at = Date.parse(String(d.date)); // its dates are local days, as ours
+    const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    if (!Number.isFinite(at)) continue;
+    const local = new Date(at);
+    const day = `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')}`;
+    const input = num(d.inputTokens);
+    const cached = num(d.cachedInputTokens);
+    out.push({
+      day,
+      tokens: Math.max(0, input - cached) + num(d.outputTokens),
+      cachedInput: cached,
+      usd: num(d.costUSD),
+      models: typeof d.models === 'object' && d.models !== null ? Object.keys(d.models) : [],
+    });
+  }
+  return out;
 }
 
 /** Reads every file once so both backfills below start from the same warm cache. */

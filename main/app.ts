@@ -193,6 +193,7 @@ export class TrayApp {
       dataDir: presenceDataDir(this.edges.env, this.edges.platform, this.edges.env.HOME?.trim() || undefined),
       log: { watch: (m) => this.edges.log.warn(m), history: (m) => this.edges.log.warn(m) },
       now: () => this.edges.now(),
+      cost: this.config.cost,
     });
     this.publisher = publisher;
     publisher.subscribe((next, previous) => this.onPublisherState(next, previous));

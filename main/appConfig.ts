@@ -2,6 +2,7 @@ import type { SaveResult, Settings } from '../src/contract/index.js';
 import { tidySettings, validateSettings } from '../src/settings/settings.js';
 import { ConfigFileError, type LoadedConfig, type WriteResult } from '../src/config/store.js';
 import type { ElectronEdges } from './edges.js';
+import { CATALOG_ONLY, costConfig, type CostConfig } from '../src/cost/pricing.js';
 
 /** The config file as the app uses it: `settingsFile()` from src/config/settingsFile.ts. */
 export interface ConfigPort {
@@ -16,6 +17,7 @@ export interface ConfigPort {
 /** The app's config: read once at start (saying what is wrong with the file), written only by Save. */
 export class AppConfig {
   private config: Settings | null = null;
+  private costKeys: CostConfig = CATALOG_ONLY;
 
   constructor(
     private readonly port: ConfigPort,
@@ -31,6 +33,11 @@ export class AppConfig {
     return this.config;
   }
 
+  /** The file's `pricing` and `openai_plan` as read at start (not owned by Settings: a save keeps their bytes). */
+  get cost(): CostConfig {
+    return this.costKeys;
+  }
+
   get settings(): Settings | null {
     return this.config === null ? null : structuredClone(this.config);
   }
@@ -40,6 +47,9 @@ export class AppConfig {
     const loaded = await this.port.load();
     this.config = loaded.config;
     const path = this.port.path;
+    const { problems: pricing, ...cost } = costConfig(loaded.raw);
+    this.costKeys = cost;
+    if (pricing.length > 0) this.edges.log.warn(`config ${path}: ${pricing.join('; ')}`);
     if (loaded.fileError !== null) {
       this.edges.log.warn(`config ${path} not used: ${loaded.fileError}`);
       this.edges.notify({

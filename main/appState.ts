@@ -31,6 +31,7 @@ export function appStateOf(publisher: PublisherState | null, extras: AppExtras):
     paused,
     published: publisher?.published ?? false,
     shownSessionId: publisher?.shownSessionId ?? null,
+    today: publisher?.today ?? null,
     launchAtLogin: extras.launchAtLogin,
     version: extras.version,
     platform: extras.platform,
@@ -46,7 +47,7 @@ export function applicationOf(settings: Settings): DiscordApplicationInfo {
 
 /** Did the publisher change anything the windows are told? */
 export function appStateChanged(next: PublisherState, previous: PublisherState): boolean {
-  return changedIn(next, previous, ['discord', 'paused', 'published', 'shownSessionId', 'lock']);
+  return changedIn(next, previous, ['discord', 'paused', 'published', 'shownSessionId', 'lock', 'today']);
 }
 
 function shownDiscord(p: PublisherState): AppState['discord'] {

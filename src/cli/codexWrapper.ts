@@ -8,6 +8,7 @@ import { publisherName } from '../instance/publisherName.js';
 import type { GlobalOptions } from './args.js';
 import { cliContext, type CliIo } from './context.js';
 import { VERSION } from './version.js';
+import { costConfig } from '../cost/pricing.js';
 
 /** Finds an executable on PATH (with PATHEXT on Windows), or null. */
 export function findOnPath(
@@ -135,6 +136,7 @@ async function startPublishing(
     codexHome,
     stateDir: presenceStateDir(io.env),
     dataDir: null,
+    cost: costConfig(config.raw),
   });
   const lock = await publisher.settled;
   if (lock.phase === 'yielded' && options.verbose)

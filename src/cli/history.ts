@@ -8,6 +8,7 @@ import { BINARY } from '../format/binary.js';
 import { cliContext, type CliIo } from './context.js';
 import { formatHistory } from './historyText.js';
 import { toJsonDates } from './jsonDates.js';
+import { CATALOG_ONLY, costConfig, type CostConfig } from '../cost/pricing.js';
 
 export const DEFAULT_HISTORY_DAYS = 7;
 
@@ -33,8 +34,15 @@ export async function readHistoryView(
   ignore: readonly string[],
   codexHome: string,
   progress?: (done: number, total: number) => void,
+  cost: CostConfig = CATALOG_ONLY,
 ): Promise<ReaderView> {
-  return historyFromLogs(cliHistoryPath(io), join(codexHome, 'sessions'), { now: io.now(), days, ignore, progress });
+  return historyFromLogs(cliHistoryPath(io), join(codexHome, 'sessions'), {
+    now: io.now(),
+    days,
+    ignore,
+    progress,
+    cost,
+  });
 }
 
 /** A progress line on a terminal's stderr, redrawn in place (`reading 4,210 of 10,003 sessions…`), and its clearing. */
@@ -92,7 +100,8 @@ export async function historyCommand(options: GlobalOptions & Record<string, unk
   }
   const { config, codexHome } = await cliContext(options, io);
   const progress = progressLine(io);
-  const read = await readHistoryView(io, days, config.config.ignoreProjects, codexHome, progress.update).finally(
+  const cost = costConfig(config.raw);
+  const read = await readHistoryView(io, days, config.config.ignoreProjects, codexHome, progress.update, cost).finally(
     progress.clear,
   );
   const { view, path } = read;

@@ -3,6 +3,7 @@ import type { HistoryView, HistoryWindow } from '../contract/index.js';
 import type { LogsShare } from '../history/fromLogs.js';
 import { clockTime, compactNumber, wholePercent } from '../format/numbers.js';
 import { familyName, levelFor, type Level } from '../format/presentation.js';
+import { basisText, costText, unpricedText } from '../format/cost.js';
 
 /**
  * `history` in text: a Unicode sparkline of what is left over each current
@@ -61,13 +62,14 @@ export function formatHistory(view: HistoryView, now: number, opts: HistoryTextO
       `  ${d.day}  ${c.cyan('█'.repeat(cells))}${' '.repeat(BAR_CELLS - cells)}  ${compactNumber(d.tokens).padStart(6)}${cached}${who}`,
     );
   }
+  lines.push('', ...costLines(view, c.bold));
   lines.push('');
   const day = view.days[view.days.length - 1]?.day ?? '';
   lines.push(c.bold(`Top sessions on ${day}`));
   if (view.topSessions.length === 0) lines.push('  none');
   for (const s of view.topSessions) {
     lines.push(
-      `  ${compactNumber(s.tokens).padStart(6)}  ${s.project ?? '(no project)'} · ${s.model ?? '?'} · ${s.id}`,
+      `  ${compactNumber(s.tokens).padStart(6)}  ${s.project ?? '(no project)'} · ${s.model ?? '?'} · ${costText(s.cost)} · ${s.id}`,
     );
   }
   const b = view.backfill;
@@ -89,6 +91,30 @@ export function formatHistory(view: HistoryView, now: number, opts: HistoryTextO
       'Nothing recorded yet: history is recorded while the app or `codex-discord-presence run` publishes.',
     );
   return lines.join('\n');
+}
+
+/**
+ * What the days cost (docs/cost.md): the total, then each day that used
+ * tokens with its projects' costs. A ChatGPT plan's is its API-equivalent
+ * value, never a bill; a partial figure is a lower bound and says which
+ * models it leaves out.
+ */
+function costLines(view: HistoryView, bold: (text: string) => string): string[] {
+  const name = basisText(view.cost.basis);
+  const total = view.cost.total;
+  const missing = unpricedText(total);
+  const lines = [
+    bold(
+      `${name[0]?.toUpperCase() ?? ''}${name.slice(1)} per day at API prices as of ${view.cost.pricesAsOf} (${costText(total)} in all${missing === null ? '' : `; ${missing}`})`,
+    ),
+  ];
+  const used = view.days.filter((d) => d.tokens > 0 || d.cachedInput > 0);
+  if (used.length === 0) lines.push('  none');
+  for (const d of used) {
+    const projects = d.projects.map((p) => `${p.project ?? '(no project)'} ${costText(p.cost)}`).join(', ');
+    lines.push(`  ${d.day}  ${costText(d.cost).padStart(10)}  ${projects}`);
+  }
+  return lines;
 }
 
 function windowName(w: HistoryWindow): string {

@@ -12,6 +12,7 @@ import { homeNotAFolder } from './homeCheck.js';
 import { publisherName } from '../instance/publisherName.js';
 import { runView, viewChanged } from './runView.js';
 import { VERSION } from './version.js';
+import { costConfig } from '../cost/pricing.js';
 
 /**
  * `run`: the engine and Discord presence with no GUI (servers, WSL, people
@@ -67,6 +68,7 @@ async function runUntilSignal(
       history: (m) => view.note(`codex-discord-presence: ${m}`),
     },
     now: io.now,
+    cost: costConfig(config.raw),
   });
   const said = lockMessages(io);
   const offState = publisher.subscribe((next, previous) => {

@@ -12,6 +12,7 @@ import { formatStatus } from './statusText.js';
 import { instancePath, liveInstance, type InstanceInfo } from '../instance/instanceFile.js';
 import { presenceStateDir } from '../instance/stateDir.js';
 import { homeNotAFolder } from './homeCheck.js';
+import { costConfig } from '../cost/pricing.js';
 import { toJsonDates, type SnapshotJson } from './jsonDates.js';
 import { layoutFor } from './term/layout.js';
 import { colorEnabled, painter } from './term/style.js';
@@ -39,6 +40,7 @@ async function engineOf({ codexHome, config }: CliContext, io: CliIo, refresh: R
     now: io.now,
     sessionStaleMs: config.config.general.staleMinutes * 60_000,
     account: refresh === 'never' ? null : accountAskSettings(config.config, io.env),
+    cost: costConfig(config.raw),
   });
   await engine.coldStart();
   if (refresh === 'always') await engine.refreshAccountLimits({ force: true });
@@ -99,7 +101,14 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
   const publisher = live === null ? null : withoutCmdline(live);
   // The Tokens row needs today and six days: recorded, and what the rollouts of these days add (issue 23 §2).
   const historyFile = cliHistoryPath(io);
-  const read = await tokenTotals(historyFile, io.now(), config.config.ignoreProjects, engine.listed, live !== null);
+  const read = await tokenTotals(
+    historyFile,
+    io.now(),
+    config.config.ignoreProjects,
+    engine.listed,
+    live !== null,
+    costConfig(config.raw),
+  );
   // A file that is not ours is said; damage is not: a line the running publisher is appending reads as cut
   // short, and `history` (and the publisher's next start) deal with a damaged file.
   io.stderr(historyFileNote(historyFile, { problem: null, refused: read.refused }));
@@ -115,7 +124,8 @@ export async function statusCommand(options: GlobalOptions & Record<string, unkn
     ...toJsonDates(snapshot),
     publisher,
     configPath: config.path,
-    configIssues: configIssues(config),
+    // The pricing keys are not the settings table's: their problems are said here, and nothing is written.
+    configIssues: [...configIssues(config), ...costConfig(config.raw).problems],
     history,
     discord,
   };

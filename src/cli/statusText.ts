@@ -3,6 +3,8 @@ import { quoted } from '../format/quoted.js';
 import { applicationLabel, type DiscordApplication } from '../discord/application.js';
 import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
 import { liveSessionsText, sourceText } from '../format/presentation.js';
+import { basisText, costText, unpricedText } from '../format/cost.js';
+import { addCosts, NO_COST } from '../cost/rule.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
 import type { UsageSnapshot, UsageWindow } from '../contract/index.js';
@@ -86,13 +88,39 @@ export function formatStatus(
     }
   }
   rows.push(text('Sessions', liveSessionsText(snapshot.sessions)));
-  const lines: Line[] = keyedLines(rows, layout, new Set(limits));
+  // Cut at the edge like the limit rows: on a narrow terminal the figures come first and the date goes.
+  const cost =
+    snapshot.sessions.length > 0 || (extras?.history ?? null) !== null
+      ? text(costKey(snapshot), costRowText(snapshot, extras?.history), 'dim')
+      : null;
+  if (cost !== null) rows.push(cost);
+  const lines: Line[] = keyedLines(rows, layout, new Set(cost === null ? limits : [...limits, cost]));
   for (const s of snapshot.sessions)
-    lines.push(...sessionRow({ session: s, tags: [] }, at, layout).map((l) => fit(l, layout.columns)));
+    lines.push(...sessionRow({ session: s, tags: [], cost: true }, at, layout).map((l) => fit(l, layout.columns)));
   const out = lines.map((l) => paint(l, painter));
   const notes = diagnosticNotes(snapshot);
   if (notes.length > 0) out.push('', ...notes);
   return out.join('\n');
+}
+
+/** `Cost`, or `Value` for a ChatGPT plan: its tokens' API price is what they are worth, never a bill. */
+function costKey(snapshot: UsageSnapshot): string {
+  return snapshot.cost.basis === 'apiEquivalent' ? 'Value' : 'Cost';
+}
+
+/** What the live sessions' costs are (and today's, from history), and what they leave out. */
+function costRowText(snapshot: UsageSnapshot, history: HistoryTotals | null | undefined): string {
+  // Each row's own cost and its folded sub-agents' (their tokens are never in the row's): every token once.
+  const costs = snapshot.sessions.flatMap((s) => [s.cost, ...s.agents.threads.map((t) => t.cost)]);
+  const total = costs.reduce(addCosts, NO_COST);
+  const missing = unpricedText(total);
+  const today = history === undefined || history === null ? [] : [`today ${costText(history.todayCost)}`];
+  return [
+    ...today,
+    `live sessions ${costText(total)}`,
+    `${basisText(snapshot.cost.basis)} at API prices as of ${snapshot.cost.pricesAsOf}`,
+    ...(missing === null ? [] : [missing]),
+  ].join(' · ');
 }
 
 /**

@@ -28,6 +28,8 @@ export const MAX_TEXT_CHARS = 256;
 export const MAX_ID_CHARS = 200;
 /** No operating system has a path this long (Linux's PATH_MAX is 4096 bytes): longer is corruption. */
 export const MAX_PATH_CHARS = 4096;
+/** The highest price per million tokens a config may set (the Rust tool's MAX_RATE_PER_MILLION). */
+export const MAX_RATE_PER_MILLION = 1e9;
 /** A Codex version as Codex writes it (`0.171.0`, `0.172.0-alpha.3`); anything else is unknown. */
 const VERSION = /^v?\d{1,6}(\.\d{1,6}){0,3}([-+][0-9A-Za-z.-]{1,32})?$/;
 /** C0 and C1 control characters and DEL: never part of a name shown to a person. */
@@ -135,6 +137,14 @@ export class LineCheck {
     if (typeof raw !== 'string' || raw.length === 0) return null;
     if (raw.length > MAX_PATH_CHARS || !raw.isWellFormed() || raw.includes('\u0000')) return this.flag(null);
     return raw;
+  }
+
+  /** A price in dollars per million tokens (`pricing.overrides`): a finite number from 0 to MAX_RATE_PER_MILLION, else unknown. */
+  rate(raw: unknown): number | null {
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > MAX_RATE_PER_MILLION) {
+      return this.flag(null);
+    }
+    return raw + 0;
   }
 
   /** A Codex version (`cli_version`): digits and dots with an optional suffix, else unknown. */

@@ -5,6 +5,7 @@
  * Token figures are Codex's display figure (`blendedTotal`: non-cached input
  * + output), cached input kept apart. Types only.
  */
+import type { CostFigure, CostInfo } from './cost.js';
 import type { EpochMs, LimitSource } from './snapshot.js';
 
 export type HistoryWindowKind = 'primary' | 'secondary';
@@ -39,6 +40,8 @@ export interface HistoryProjectTokens {
   project: string | null;
   tokens: number;
   cachedInput: number;
+  /** What these tokens cost at API prices (docs/cost.md); its meaning is `HistoryView.cost.basis`. */
+  cost: CostFigure;
 }
 
 /**
@@ -53,6 +56,8 @@ export interface HistoryDay {
   day: string;
   tokens: number;
   cachedInput: number;
+  /** The day's cost: every project's, each token once. Tokens recorded before the split by model are unpriced. */
+  cost: CostFigure;
   /** Largest first. */
   projects: HistoryProjectTokens[];
   source: HistoryDaySource;
@@ -65,6 +70,8 @@ export interface HistorySession {
   /** Tokens this session used on the queried day (its own growth: forks and sub-agents counted once). */
   tokens: number;
   cachedInput: number;
+  /** What those tokens cost. */
+  cost: CostFigure;
 }
 
 export type BackfillPhase = 'idle' | 'running' | 'done' | 'error';
@@ -93,5 +100,7 @@ export interface HistoryView {
   windows: HistoryWindow[];
   /** The queried day's sessions, most tokens first, at most 10. */
   topSessions: HistorySession[];
+  /** The cost of every day (`days[].cost`) together, and how costs are to be read. */
+  cost: CostInfo & { total: CostFigure };
   backfill: BackfillState;
 }

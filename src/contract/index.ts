@@ -5,9 +5,11 @@
  * in `history.ts`). Types only (plus string constants), and a leaf: it imports
  * nothing outside this folder, so every layer may import it.
  */
+import type { TodayUsage } from './cost.js';
 import type { HistoryQuery, HistoryView } from './history.js';
 import type { EpochMs, UsageSnapshot } from './snapshot.js';
 
+export type * from './cost.js';
 export type * from './history.js';
 export type * from './snapshot.js';
 
@@ -80,6 +82,8 @@ export interface AppState {
   platform: string;
   /** App updates from GitHub Releases (main/updater.ts). */
   update?: UpdateState;
+  /** Today's tokens and their cost from usage history, for the popover's "Today" line; null before history opens. */
+  today: TodayUsage | null;
 }
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail';
@@ -138,6 +142,8 @@ export interface Settings {
     showTokens: boolean | null;
     showLimits: boolean | null;
     showActivity: boolean | null;
+    /** The session's cost on Discord through `{cost}`, exact figures only; no preset shows it (issue 24 §1). */
+    showCost: boolean | null;
   };
   display: {
     largeImageKey: string;

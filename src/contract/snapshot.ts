@@ -1,3 +1,5 @@
+import type { CostFigure, CostInfo, ModelTokens } from './cost.js';
+
 /**
  * The usage snapshot: what the engine publishes and the app sends to its
  * windows, and what `status --json` prints (docs/api/status-json.md). These
@@ -72,6 +74,14 @@ export interface CodexSessionSnapshot {
   startedAt: EpochMs | null;
   lastActivityAt: EpochMs | null;
   tokens: SessionTokens;
+  /**
+   * `tokens.own` by model, what `cost` is priced from: non-cached input,
+   * cached input and output (reasoning included). `model` null: tokens whose
+   * model was not read (the start of a very large file, see `partial`).
+   */
+  byModel: ModelTokens[];
+  /** What `byModel` costs at API prices (docs/cost.md); its meaning is `UsageSnapshot.cost.basis`. */
+  cost: CostFigure;
   context: SessionContext;
   turns: number;
   /** The session this one was forked from (`forked_from_id`); `tokens.own` is the fork's own growth. */
@@ -190,5 +200,7 @@ export interface UsageSnapshot {
   sessions: CodexSessionSnapshot[];
   current: string | null;
   limits: UsageLimits;
+  /** Whether the sessions' costs are a bill or an API-equivalent value, and the prices' date. */
+  cost: CostInfo;
   diagnostics: ReadDiagnostics;
 }

@@ -68,6 +68,8 @@ export interface FolderOptions {
   signal?: AbortSignal;
   /** False: limit readings are not kept (a reader that wants only tokens; a file of millions of them costs nothing). */
   limits?: boolean;
+  /** False: no split by model, so no cost (only `npm run bench`, to measure what the split adds). */
+  byModel?: boolean;
 }
 
 /** Folds rollouts into a sink from where history stopped, each project resolved once (its git folder). */
@@ -90,6 +92,7 @@ export class RolloutFolder {
       now,
       countAfter: clearedAt,
       limitsSince: this.opts.limits === false ? Infinity : since,
+      ...(this.opts.byModel === false ? { byModel: false } : {}),
       ...(this.opts.signal === undefined ? {} : { signal: this.opts.signal }),
       project: (cwd) => this.project(cwd),
       ignored: (project) => project !== null && this.opts.ignore().some((g) => matchesGlob(project, g)),

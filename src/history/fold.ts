@@ -1,7 +1,9 @@
 import { inheritedBy, replayedBy, usageStep } from '../rollout/growth.js';
 import type { RolloutEvent, TokenCountEvent, TokenUsage } from '../rollout/types.js';
+import type { ModelTokens } from '../contract/index.js';
 import { localDay } from './day.js';
-import type { DayTokens, FileCursor, LimitRecord, Totals } from './records.js';
+import { toSplit, type DayTokens, type FileCursor, type LimitRecord, type Totals } from './records.js';
+import { addSplit, type DayCell } from './state.js';
 
 /**
  * Usage history's fold of one rollout (issue 15 §1): from a file's events,
@@ -30,6 +32,11 @@ export const FOLD_KINDS: ReadonlySet<RolloutEvent['kind']> = new Set([
 export interface FoldOptions {
   /** Observations older than this are not kept (a backfill reads more history than charts show). */
   limitsSince?: number;
+  /**
+   * false: tokens are not split by model (no cost). Only `npm run bench`
+   * sets it, to measure what the split adds to a backfill (issue 24 §1).
+   */
+  byModel?: boolean;
 }
 
 export interface FoldResult {
@@ -41,7 +48,7 @@ export interface FoldResult {
 /** Tokens per day, of lines read while one cwd held (undefined: the cwd the cursor had before this read). */
 interface Stretch {
   cwd: string | undefined;
-  days: Map<string, [number, number]>;
+  days: Map<string, DayCell>;
 }
 
 export class DayFold {
@@ -49,8 +56,7 @@ export class DayFold {
   private readonly stretches: Stretch[] = [{ cwd: undefined, days: new Map() }];
   private readonly seen = new Set<string>();
   /** What this read counted for a fork before its first own record: its parent's, if that record comes (growth.ts). */
-  private readonly pending: Array<{ days: Map<string, [number, number]>; day: string; shown: number; cached: number }> =
-    [];
+  private readonly pending: Array<{ days: Map<string, DayCell>; day: string; counted: ModelTokens }> = [];
 
   /** `cursor` is where this read starts (see `startCursor`); the fold moves it on. */
   constructor(
@@ -88,7 +94,7 @@ export class DayFold {
 
   /** The read's figures, once the project of each of `cwds()` is known. */
   settle(project: (cwd: string) => string | null, ignored: (project: string | null) => boolean): FoldResult {
-    const days = new Map<string, [number, number]>();
+    const days = new Map<string, DayCell>();
     for (const stretch of this.stretches) {
       if (stretch.cwd !== undefined) {
         const p = project(stretch.cwd);
@@ -96,16 +102,21 @@ export class DayFold {
         this.cursor.project = this.cursor.ignored ? null : p;
       }
       if (this.cursor.ignored) continue;
-      for (const [day, [tokens, cached]] of stretch.days) {
+      for (const [day, [tokens, cached, models]] of stretch.days) {
         const cell = days.get(day);
-        if (cell === undefined) days.set(day, [tokens, cached]);
+        if (cell === undefined) days.set(day, [tokens, cached, models.map((m) => ({ ...m }))]);
         else {
           cell[0] += tokens;
           cell[1] += cached;
+          addSplit(cell[2], models);
         }
       }
     }
-    return { cursor: this.cursor, add: [...days].map(([day, [t, c]]) => [day, t, c]), limits: this.limits };
+    const add = [...days].map(([day, [t, c, models]]): DayTokens => {
+      const split = toSplit(models);
+      return split === null ? [day, t, c] : [day, t, c, split];
+    });
+    return { cursor: this.cursor, add, limits: this.limits };
   }
 
   private setCwd(cwd: string | null): void {
@@ -145,13 +156,30 @@ export class DayFold {
     const day = localDay(e.at);
     const days = (this.stretches[this.stretches.length - 1] as Stretch).days;
     const cell = days.get(day);
-    if (cell === undefined) days.set(day, [step.shown, step.cached]);
+    if (cell === undefined) days.set(day, [step.shown, step.cached, []]);
     else {
       cell[0] += step.shown;
       cell[1] += step.cached;
     }
+    // By the model of the turn_context before it, as the session model prices it (issue 24 §1). In
+    // place: this runs for every usage line of a backfill.
+    const model = this.cursor.model;
+    if (this.opts.byModel !== false) {
+      const models = (cell ?? (days.get(day) as DayCell))[2];
+      const m = models.find((x) => x.model === model);
+      if (m === undefined) models.push({ model, input: step.input, cachedInput: step.cached, output: step.output });
+      else {
+        m.input += step.input;
+        m.cachedInput += step.cached;
+        m.output += step.output;
+      }
+    }
     if (this.cursor.fork && this.cursor.ownRecord !== true) {
-      this.pending.push({ days, day, shown: step.shown, cached: step.cached });
+      this.pending.push({
+        days,
+        day,
+        counted: { model, input: step.input, cachedInput: step.cached, output: step.output },
+      });
     }
   }
 
@@ -166,8 +194,15 @@ export class DayFold {
     for (const p of this.pending) {
       const cell = p.days.get(p.day);
       if (cell === undefined) continue;
-      cell[0] -= p.shown;
-      cell[1] -= p.cached;
+      const c = p.counted;
+      cell[0] -= c.input + c.output;
+      cell[1] -= c.cachedInput;
+      const m = cell[2].find((x) => x.model === c.model);
+      if (m !== undefined) {
+        m.input -= c.input;
+        m.cachedInput -= c.cachedInput;
+        m.output -= c.output;
+      }
       if (cell[0] === 0 && cell[1] === 0) p.days.delete(p.day);
     }
     this.pending.length = 0;

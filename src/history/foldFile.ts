@@ -14,6 +14,8 @@ export interface ScanOptions {
   countAfter: number | null;
   /** Observations older than this are not kept (backfill reads more history than charts show). */
   limitsSince?: number;
+  /** false: no split by model (the bench's comparison only; fold.ts). */
+  byModel?: boolean;
   /** Stops the read (the publisher stopping): the scan then gives nothing. */
   signal?: AbortSignal;
 }

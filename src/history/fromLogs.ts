@@ -5,6 +5,8 @@ import { totalsOfView, TOTAL_DAYS, type HistoryTotals } from './recent.js';
 import { backfillFromState } from './recorder.js';
 import { buildView, idleBackfill } from './view.js';
 import type { HistoryView } from '../contract/index.js';
+import { addCosts, NO_COST } from '../cost/rule.js';
+import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
 import { listRolloutFiles, plainPath, type RolloutFile } from '../rollout/files.js';
 
 /**
@@ -37,6 +39,8 @@ export interface FromLogsQuery {
   progress?: ((done: number, total: number) => void) | undefined;
   /** False: only tokens are wanted (the view's windows then hold only what was recorded). */
   limits?: boolean;
+  /** How the view prices its tokens (the config's `pricing`); absent: catalog prices only. */
+  cost?: CostConfig;
 }
 
 /**
@@ -66,21 +70,22 @@ export async function tokenTotals(
   ignore: readonly string[],
   files: readonly RolloutFile[],
   publishing: boolean,
+  cost: CostConfig = CATALOG_ONLY,
 ): Promise<TotalsRead> {
-  if (publishing) return readRecentTotals(path, now, ignore);
+  if (publishing) return readRecentTotals(path, now, ignore, undefined, cost);
   const since = firstDayStart(now, TOTAL_DAYS);
-  const tail = await readRecentTotals(path, now, ignore);
+  const tail = await readRecentTotals(path, now, ignore, undefined, cost);
   if (tail.from === 'tail') {
     // The recorded totals from the tail, and what the rollouts add beyond their cursors, found alone.
     const recent = files.filter((f) => mayReach(f.mtimeMs, since));
     const cursors = await readCursors(path, new Set(recent.flatMap((f) => [f.path, plainPath(f.path)])), now);
     // Only cursors were read: the compaction has no recorded days to weigh against the cap.
     const logs = await foldFromLogs(cursors, recent, { now, ignore, since, recordedBytes: 0, limits: false });
-    const added = buildView(logs.state, { days: TOTAL_DAYS }, now, idleBackfill(), ignore);
+    const added = buildView(logs.state, { days: TOTAL_DAYS }, now, idleBackfill(), ignore, cost);
     const fromLogs = added.days.some((d) => d.tokens > 0 || d.cachedInput > 0);
     return { ...tail, totals: withAdded(tail.totals, added, fromLogs, files.length > 0) };
   }
-  const read = await caughtUpView(path, { now, days: TOTAL_DAYS, ignore, limits: false }, files, since);
+  const read = await caughtUpView(path, { now, days: TOTAL_DAYS, ignore, limits: false, cost }, files, since);
   const fromLogs = read.view.days.some((d) => d.source === 'logs');
   return {
     totals: withAdded(totalsOfView(read.view), null, fromLogs, files.length > 0),
@@ -103,11 +108,13 @@ function withAdded(
   rollouts: boolean,
 ): HistoryTotals | null {
   if (recorded === null && !rollouts) return null;
-  const today = added?.days.at(-1)?.tokens ?? 0;
+  const last = added?.days.at(-1);
+  const today = last?.tokens ?? 0;
   const seven = added?.days.reduce((n, d) => n + d.tokens, 0) ?? 0;
   return {
     today: (recorded?.today ?? 0) + today,
     lastSevenDays: (recorded?.lastSevenDays ?? 0) + seven,
+    todayCost: addCosts(recorded?.todayCost ?? NO_COST, last?.cost ?? NO_COST),
     // No publisher runs: nothing is being built, and what a build left unread was just folded.
     building: false,
     source: fromLogs || recorded === null ? 'logs' : recorded.source,
@@ -116,7 +123,7 @@ function withAdded(
 
 async function caughtUpView(
   path: string,
-  { now, days, ignore, progress, limits }: FromLogsQuery,
+  { now, days, ignore, progress, limits, cost }: FromLogsQuery,
   files: readonly RolloutFile[],
   since: number,
 ): Promise<ReaderView> {
@@ -133,7 +140,7 @@ async function caughtUpView(
   });
   // Nothing recorded at all: every day shown is the logs' (a day without use too).
   const fromLogs = (day: string): boolean => logs.days.has(day) || (!recorded && logs.files > 0);
-  const view = buildView(logs.state, { days }, now, backfill, ignore, fromLogs);
+  const view = buildView(logs.state, { days }, now, backfill, ignore, cost, fromLogs);
   const share: LogsShare = logs.files === 0 ? null : recorded ? 'part' : 'all';
   return { view, path, problem, refused, adjusted, fromLogs: logs.files, logs: share };
 }

@@ -8,6 +8,7 @@ import { backfillFromState } from './recorder.js';
 import { cursorOf, decodeRecord, type HistoryRecord, type RecentRecord } from './records.js';
 import { applyRecord, DEFAULT_BOUNDS, emptyState, MAX_RECENT_BYTES, summaryEvery, type HistoryState } from './state.js';
 import { buildView } from './view.js';
+import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
 
 /**
  * Reading the history file (issue 21 §1): through src/fs (regular files only,
@@ -183,18 +184,19 @@ export async function readRecentTotals(
   now: number,
   ignore: readonly string[],
   tailBytes = TAIL_BYTES,
+  cost: CostConfig = CATALOG_ONLY,
 ): Promise<TotalsRead> {
   const read = await withHistoryFile(path, async (handle, info, link): Promise<TotalsRead> => {
     if (info.size > tailBytes && (await startsWithHeader(handle))) {
       const tail = await tailAfterSummary(handle, info.size, tailBytes);
       if (tail !== null) {
-        return { totals: totalsOfTail(tail.recent, tail.after, now, ignore), ...tail.words, from: 'tail' };
+        return { totals: totalsOfTail(tail.recent, tail.after, now, ignore, cost), ...tail.words, from: 'tail' };
       }
     }
     const parsed = await parseOpenFile(handle, info.size, now);
     const refused = foreignTarget(parsed, link, path);
     if (refused !== null) return { totals: null, problem: null, refused, from: null };
-    const view = buildView(parsed.state, { days: TOTAL_DAYS }, now, backfillFromState(parsed.state), ignore);
+    const view = buildView(parsed.state, { days: TOTAL_DAYS }, now, backfillFromState(parsed.state), ignore, cost);
     return { totals: totalsOfView(view), problem: parsed.problem, refused: null, from: 'file' };
   });
   if (read.kind === 'read') return read.value;

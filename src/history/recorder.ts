@@ -1,11 +1,20 @@
 import { join } from 'node:path';
-import type { BackfillState, HistoryQuery, HistoryView, UsageSnapshot, UsageWindow } from '../contract/index.js';
+import type {
+  BackfillState,
+  HistoryQuery,
+  HistoryView,
+  TodayUsage,
+  UsageSnapshot,
+  UsageWindow,
+} from '../contract/index.js';
+import type { CostConfig } from '../cost/pricing.js';
+import { localDay } from './day.js';
 import { listRolloutFiles } from '../rollout/files.js';
 import { pendingRollouts, RolloutFolder } from './catchUp.js';
 import type { BackfillRecord, LimitRecord } from './records.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
-import { buildView, idleBackfill } from './view.js';
+import { buildView, dayUsage, idleBackfill } from './view.js';
 
 export interface RecorderOptions {
   store: HistoryStore;
@@ -13,6 +22,10 @@ export interface RecorderOptions {
   now: () => number;
   /** The settings' ignore list, read at each use so a change applies at once. */
   ignore: () => readonly string[];
+  /** How the view prices its tokens (the config's `pricing`); absent: catalog prices only. */
+  cost?: CostConfig;
+  /** false: no split by model, so no cost (only `npm run bench`, to measure what the split adds). */
+  byModel?: boolean;
   /** Called when the recorded data or the backfill progress changed (callers throttle). */
   onChange?: () => void;
   log?: (message: string) => void;
@@ -43,7 +56,12 @@ export class HistoryRecorder {
 
   constructor(private readonly opts: RecorderOptions) {
     opts.store.onWriteError((message) => this.writeFailed(message));
-    this.folder = new RolloutFolder(opts.store, { now: opts.now, ignore: opts.ignore, signal: this.reading.signal });
+    this.folder = new RolloutFolder(opts.store, {
+      now: opts.now,
+      ignore: opts.ignore,
+      signal: this.reading.signal,
+      ...(opts.byModel === false ? { byModel: false } : {}),
+    });
   }
 
   get state(): HistoryState {
@@ -94,8 +112,13 @@ export class HistoryRecorder {
     if (this.live.size > 0) this.kick();
   }
 
+  /** Today's tokens and cost so far (the popover's "Today" line). */
+  today(): TodayUsage {
+    return dayUsage(this.state, localDay(this.opts.now()), this.opts.ignore(), this.opts.cost);
+  }
+
   view(query: HistoryQuery): HistoryView {
-    return buildView(this.state, query, this.opts.now(), this.backfill, this.opts.ignore());
+    return buildView(this.state, query, this.opts.now(), this.backfill, this.opts.ignore(), this.opts.cost);
   }
 
   /** Deletes everything recorded; rollout lines already written are never counted again. */

@@ -1,4 +1,4 @@
-import type { BackfillPhase, HistoryWindowKind, LimitSource } from '../contract/index.js';
+import type { BackfillPhase, HistoryWindowKind, LimitSource, ModelTokens } from '../contract/index.js';
 import { isObject, type JsonObject } from '../codex/json.js';
 import { LineCheck, MAX_PATH_CHARS, storedTime } from '../codex/ranges.js';
 import { isDay } from './day.js';
@@ -63,8 +63,23 @@ export interface FileCursor {
   ownRecord?: true;
 }
 
-/** A day's share of one rollout's usage: `[day, tokens, cachedInput]`. */
-export type DayTokens = [string, number, number];
+/**
+ * One model's share of a day's tokens: `[model, input, cachedInput, output]`
+ * (`input` non-cached, `output` with reasoning: what a price applies to,
+ * src/cost/rule.ts). `input + output` over a day's splits is its `tokens`.
+ */
+export type ModelSplit = [string | null, number, number, number];
+
+/**
+ * A day's share of one rollout's usage: `[day, tokens, cachedInput]`, and
+ * since the cost (issue 24 §1) the same by model as a fourth element. A line
+ * written before then has three: its tokens have no model, and their cost is
+ * unavailable (docs/cost.md).
+ */
+export type DayTokens = [string, number, number] | [string, number, number, ModelSplit[]];
+
+/** At most this many models in one day entry: more is not a Codex session's. */
+export const MAX_MODELS_PER_DAY = 64;
 
 /** A cursor moved, with the tokens the lines it passed added (appended in one line: both or neither). */
 export interface FileRecord extends FileCursor {
@@ -81,8 +96,9 @@ export interface BackfillRecord {
   message: string | null;
 }
 
-/** A day's tokens by project: `[day, project, tokens, cachedInput]`. */
-export type RecentTokens = [string, string | null, number, number];
+/** A day's tokens by project: `[day, project, tokens, cachedInput]`, and by model as in `DayTokens`. */
+export type RecentTokens =
+  [string, string | null, number, number] | [string, string | null, number, number, ModelSplit[]];
 
 /**
  * The tokens of the last days by project and the backfill's phase, written
@@ -258,12 +274,48 @@ function totals(v: unknown, check: LineCheck): Totals | null | undefined {
   return t.every((n): n is number => n !== null) ? (t as Totals) : undefined;
 }
 
-/** `[day, tokens, cachedInput]`, or null when any part is out of range. */
+/**
+ * `[day, tokens, cachedInput]` with its split by model if it has one, or
+ * null when any of the first three is out of range. A split that is out of
+ * range or does not add up to the day's figures is left out (flagged): the
+ * day's tokens stay, without a model.
+ */
 function dayEntry(a: unknown, check: LineCheck): DayTokens | null {
-  if (!Array.isArray(a) || a.length !== 3 || !isDay(a[0])) return null;
+  if (!Array.isArray(a) || (a.length !== 3 && a.length !== 4) || !isDay(a[0])) return null;
   const t = tokens(a[1], check);
   const c = tokens(a[2], check);
-  return t === null || c === null ? null : [a[0], t, c];
+  if (t === null || c === null) return null;
+  if (a.length === 3) return [a[0], t, c];
+  const split = modelSplits(a[3], t, c, check);
+  return split === null ? check.flag([a[0], t, c]) : [a[0], t, c, split];
+}
+
+function modelSplits(v: unknown, dayTokens: number, dayCached: number, check: LineCheck): ModelSplit[] | null {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_MODELS_PER_DAY) return null;
+  const out: ModelSplit[] = [];
+  let shown = 0;
+  let cached = 0;
+  for (const m of v as unknown[]) {
+    if (!Array.isArray(m) || m.length !== 4 || (m[0] !== null && typeof m[0] !== 'string')) return null;
+    const model = m[0] === null ? null : check.text(m[0]);
+    const [i, ci, o] = [tokens(m[1], check), tokens(m[2], check), tokens(m[3], check)];
+    if (i === null || ci === null || o === null) return null;
+    out.push([model, i, ci, o]);
+    shown += i + o;
+    cached += ci;
+  }
+  return shown === dayTokens && cached === dayCached ? out : null;
+}
+
+/** A day's split as the cost rule reads it. */
+export function splitTokens(split: readonly ModelSplit[]): ModelTokens[] {
+  return split.map(([model, input, cachedInput, output]) => ({ model, input, cachedInput, output }));
+}
+
+/** The cost rule's figures as a day's split (null: none to write). */
+export function toSplit(models: readonly ModelTokens[]): ModelSplit[] | null {
+  const kept = models.filter((m) => m.input > 0 || m.cachedInput > 0 || m.output > 0);
+  return kept.length === 0 ? null : kept.map((m) => [m.model, m.input, m.cachedInput, m.output]);
 }
 
 function rangeBackfill(v: JsonObject, check: LineCheck): BackfillRecord | null {
@@ -282,10 +334,16 @@ function rangeRecent(v: JsonObject, check: LineCheck): RecentRecord | null {
   if (at === null || phase === null || !Array.isArray(v.days)) return null;
   const days: RecentTokens[] = [];
   for (const d of v.days as unknown[]) {
-    const entry = Array.isArray(d) && d.length === 4 ? dayEntry([d[0], d[2], d[3]], check) : null;
+    const ok = Array.isArray(d) && (d.length === 4 || d.length === 5);
+    const entry = ok ? dayEntry([d[0], d[2], d[3], ...(d.length === 5 ? [d[4]] : [])], check) : null;
     const project = Array.isArray(d) && (d[1] === null || typeof d[1] === 'string') ? check.text(d[1]) : undefined;
     if (entry === null || project === undefined) check.flag(null);
-    else days.push([entry[0], project, entry[1], entry[2]]);
+    else
+      days.push(
+        entry.length === 4
+          ? [entry[0], project, entry[1], entry[2], entry[3]]
+          : [entry[0], project, entry[1], entry[2]],
+      );
   }
   return { k: 'recent', at, phase, days };
 }

@@ -1,3 +1,6 @@
+import type { CostFigure, ModelTokens } from '../contract/index.js';
+import { ratesFor, type PricingConfig } from '../cost/pricing.js';
+import { costOf } from '../cost/rule.js';
 import { LineCheck, MAX_TOKENS } from '../codex/ranges.js';
 import { lastDays, localDay, oldestKeptDay } from './day.js';
 import {
@@ -14,15 +17,84 @@ import {
   type LimitRecord,
   type RecentRecord,
   type RecentTokens,
+  MAX_MODELS_PER_DAY,
+  splitTokens,
+  toSplit,
 } from './records.js';
+
+/**
+ * A rollout's usage on one day: `[tokens, cachedInput, byModel]`. `byModel`
+ * holds what of it is known by model; what of `tokens` it does not hold
+ * (lines written before the split) has no model (`unsplitTokens`).
+ */
+export type DayCell = [number, number, ModelTokens[]];
+
+/** The tokens of a cell (or a day's sum of cells) that no model is known for. */
+export function unsplitTokens(tokens: number, cached: number, models: readonly ModelTokens[]): ModelTokens | null {
+  let shown = 0;
+  let c = 0;
+  for (const m of models) {
+    shown += m.input + m.output;
+    c += m.cachedInput;
+  }
+  const rest = Math.max(0, tokens - shown);
+  const restCached = Math.max(0, cached - c);
+  return rest === 0 && restCached === 0 ? null : { model: null, input: rest, cachedInput: restCached, output: 0 };
+}
+
+/** Adds `add`'s models into `into` (saturating as the cells do). */
+export function addSplit(into: ModelTokens[], add: readonly ModelTokens[]): void {
+  for (const m of add) {
+    const cell = into.find((x) => x.model === m.model);
+    if (cell === undefined) into.push({ ...m });
+    else {
+      cell.input = Math.min(MAX_TOKENS, cell.input + m.input);
+      cell.cachedInput = Math.min(MAX_TOKENS, cell.cachedInput + m.cachedInput);
+      cell.output = Math.min(MAX_TOKENS, cell.output + m.output);
+    }
+  }
+}
+
+/** Tokens summed with their split by model; what is not split has no model, and no price. */
+export class Tally {
+  tokens = 0;
+  cachedInput = 0;
+  readonly models: ModelTokens[] = [];
+
+  add([tokens, cached, models]: DayCell): void {
+    this.tokens += tokens;
+    this.cachedInput += cached;
+    addSplit(this.models, models);
+  }
+
+  cost(pricing: PricingConfig): CostFigure {
+    const rest = unsplitTokens(this.tokens, this.cachedInput, this.models);
+    return costOf(rest === null ? this.models : [...this.models, rest], (m) => ratesFor(m, pricing));
+  }
+}
+
+/** A cell's `DayTokens` entry: the split written only when it has one. */
+function dayTokens(day: string, [t, c, models]: DayCell): DayTokens {
+  const split = toSplit(models);
+  // Written only when it adds up to the day's figures, as the reader requires (records.ts): sums that
+  // saturated at MAX_TOKENS, or more models than an entry holds, leave the day's tokens without a model.
+  if (split === null || split.length > MAX_MODELS_PER_DAY) return [day, t, c];
+  let shown = 0;
+  let cached = 0;
+  for (const [, input, cachedInput, output] of split) {
+    shown += input + output;
+    cached += cachedInput;
+  }
+  return shown === t && cached === c ? [day, t, c, split] : [day, t, c];
+}
 
 /** What the history file holds, folded into memory. Pure data and pure functions. */
 export interface HistoryState {
   createdAt: number;
   clearedAt: number | null;
   files: Map<string, FileCursor>;
-  /** Per rollout path, per local day: `[tokens, cachedInput]`. */
-  usage: Map<string, Map<string, [number, number]>>;
+  /** Per rollout path, per local day: `[tokens, cachedInput, byModel]`. */
+  usage: Map<string, Map<string, DayCell>>;
   /** Observations in the order they were recorded. */
   limits: LimitRecord[];
   /** The newest observation per family and window kind, to record only changes. */
@@ -113,12 +185,14 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
       if (record.add.length > 0) {
         let days = state.usage.get(record.path);
         if (days === undefined) state.usage.set(record.path, (days = new Map()));
-        for (const [day, tokens, cached] of record.add) {
+        for (const [day, tokens, cached, split] of record.add) {
+          const models = split === undefined ? [] : splitTokens(split);
           const cell = days.get(day);
-          if (cell === undefined) days.set(day, [tokens, cached]);
+          if (cell === undefined) days.set(day, [tokens, cached, models]);
           else {
             cell[0] = Math.min(MAX_TOKENS, cell[0] + tokens);
             cell[1] = Math.min(MAX_TOKENS, cell[1] + cached);
+            addSplit(cell[2], models);
           }
         }
       }
@@ -195,7 +269,7 @@ export function compact(
     [...state.limits].sort((a, b) => a.at - b.at).filter((l) => localDay(l.at) >= cutoff),
     now,
   );
-  const usage = new Map<string, Map<string, [number, number]>>();
+  const usage = new Map<string, Map<string, DayCell>>();
   for (const [path, days] of state.usage) {
     const kept = new Map([...days].filter(([day, cell]) => day >= cutoff && (cell[0] > 0 || cell[1] > 0)));
     if (kept.size > 0) usage.set(path, kept);
@@ -204,7 +278,7 @@ export function compact(
     const out: HistoryRecord[] = [headerOf(state)];
     for (const cursor of state.files.values()) {
       const days = usage.get(cursor.path);
-      const add: DayTokens[] = days === undefined ? [] : [...days].sort().map(([d, [t, c]]) => [d, t, c]);
+      const add: DayTokens[] = days === undefined ? [] : [...days].sort().map(([d, cell]) => dayTokens(d, cell));
       out.push({ k: 'file', ...cursor, add });
     }
     // A loop, not push(...limits): spread arguments overflow the stack past some 100,000 readings.
@@ -224,7 +298,7 @@ export function compact(
     const addTo = (day: string, n: number): void => void perDay.set(day, (perDay.get(day) ?? 0) + n);
     for (const l of limits) addTo(localDay(l.at), Buffer.byteLength(encodeRecord(l)));
     for (const days of usage.values()) {
-      for (const [day, [t, c]] of days) addTo(day, JSON.stringify([day, t, c]).length + 1);
+      for (const [day, cell] of days) addTo(day, JSON.stringify(dayTokens(day, cell)).length + 1);
     }
     const order = [...perDay.keys()].sort();
     let estimate = bytes;
@@ -247,7 +321,7 @@ export function compact(
 }
 
 /** Drops every day before `cutoff` from `usage` and `limits` (sorted by time), in place. */
-function dropBefore(cutoff: string, usage: Map<string, Map<string, [number, number]>>, limits: LimitRecord[]): void {
+function dropBefore(cutoff: string, usage: Map<string, Map<string, DayCell>>, limits: LimitRecord[]): void {
   for (const [path, days] of usage) {
     for (const day of [...days.keys()]) if (day < cutoff) days.delete(day);
     if (days.size === 0) usage.delete(path);
@@ -263,7 +337,7 @@ function dropBefore(cutoff: string, usage: Map<string, Map<string, [number, numb
  */
 export function recentLine(
   state: HistoryState,
-  usage: Map<string, Map<string, [number, number]>>,
+  usage: Map<string, Map<string, DayCell>>,
   now: number,
 ): { record: RecentRecord; line: string } | null {
   const record = recentOf(state, usage, now);
@@ -272,25 +346,31 @@ export function recentLine(
 }
 
 /** The last RECENT_DAYS days' tokens by project, ignored rollouts left out (as the view leaves them out). */
-function recentOf(state: HistoryState, usage: Map<string, Map<string, [number, number]>>, now: number): RecentRecord {
+function recentOf(state: HistoryState, usage: Map<string, Map<string, DayCell>>, now: number): RecentRecord {
   const wanted = new Set(lastDays(now, RECENT_DAYS));
-  const cells = new Map<string, RecentTokens>();
+  const cells = new Map<string, { day: string; project: string | null; cell: DayCell }>();
   for (const [path, days] of usage) {
     const cursor = state.files.get(path);
     if (cursor?.ignored === true) continue;
     const project = cursor?.project ?? null;
-    for (const [day, [tokens, cached]] of days) {
+    for (const [day, [tokens, cached, models]] of days) {
       if (!wanted.has(day)) continue;
       const key = `${day}\u0000${project ?? '\u0000'}`;
-      const cell = cells.get(key);
-      if (cell === undefined) cells.set(key, [day, project, tokens, cached]);
+      const sum = cells.get(key);
+      if (sum === undefined) cells.set(key, { day, project, cell: [tokens, cached, models.map((m) => ({ ...m }))] });
       else {
-        cell[2] = Math.min(MAX_TOKENS, cell[2] + tokens);
-        cell[3] = Math.min(MAX_TOKENS, cell[3] + cached);
+        sum.cell[0] = Math.min(MAX_TOKENS, sum.cell[0] + tokens);
+        sum.cell[1] = Math.min(MAX_TOKENS, sum.cell[1] + cached);
+        addSplit(sum.cell[2], models);
       }
     }
   }
-  const days = [...cells.values()].sort((a, b) => a[0].localeCompare(b[0]) || (a[1] ?? '').localeCompare(b[1] ?? ''));
+  const days: RecentTokens[] = [...cells.values()]
+    .sort((a, b) => a.day.localeCompare(b.day) || (a.project ?? '').localeCompare(b.project ?? ''))
+    .map(({ day, project, cell }) => {
+      const [, t, c, split] = dayTokens(day, cell);
+      return split === undefined ? [day, project, t, c] : [day, project, t, c, split];
+    });
   return { k: 'recent', at: now, phase: state.backfill?.phase ?? 'idle', days };
 }
 

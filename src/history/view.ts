@@ -7,13 +7,17 @@ import type {
   HistoryView,
   HistoryWindow,
   HistoryWindowKind,
+  TodayUsage,
 } from '../contract/index.js';
 import { matchesGlob } from '../settings/glob.js';
 import { windowLabel } from '../usage/windows.js';
 import { wireTime, wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';
 import type { LimitRecord } from './records.js';
-import { sameInstance, type HistoryState } from './state.js';
+import { costInfo } from '../cost/basis.js';
+import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
+import { addCosts, NO_COST } from '../cost/rule.js';
+import { sameInstance, Tally, type HistoryState } from './state.js';
 
 export const MAX_HISTORY_DAYS = 400;
 export const PAST_WINDOWS_PER_KIND = 8;
@@ -32,60 +36,100 @@ export function buildView(
   now: number,
   backfill: BackfillState,
   ignore: readonly string[] = [],
+  pricing: CostConfig = CATALOG_ONLY,
   fromLogs: (day: string) => boolean = () => false,
 ): HistoryView {
   const ignored = (project: string | null): boolean =>
     project !== null && ignore.some((glob) => matchesGlob(project, glob));
   const days = lastDays(now, query.days);
   const first = days[0] ?? localDay(now);
-  const perDay = new Map<string, Map<string | null, [number, number]>>(days.map((d) => [d, new Map()]));
+  const perDay = new Map<string, Map<string | null, Tally>>(days.map((d) => [d, new Map()]));
   const selected = query.day ?? localDay(now);
-  const sessions = new Map<string, HistorySession>();
+  const sessions = new Map<string, { id: string; project: string | null; model: string | null; tally: Tally }>();
   for (const [path, usage] of state.usage) {
     const cursor = state.files.get(path);
     const project = cursor?.project ?? null;
     if (cursor?.ignored === true || ignored(project)) continue;
-    for (const [day, [tokens, cached]] of usage) {
+    for (const [day, cell] of usage) {
       if (day >= first) {
         const projects = perDay.get(day);
         if (projects !== undefined) {
-          const cell = projects.get(project) ?? [0, 0];
-          cell[0] += tokens;
-          cell[1] += cached;
-          projects.set(project, cell);
+          const tally = projects.get(project) ?? new Tally();
+          tally.add(cell);
+          projects.set(project, tally);
         }
       }
       if (day === selected) {
         const id = cursor?.session ?? path;
-        const s = sessions.get(id) ?? { id, project, model: cursor?.model ?? null, tokens: 0, cachedInput: 0 };
-        s.tokens += tokens;
-        s.cachedInput += cached;
+        const s = sessions.get(id) ?? { id, project, model: cursor?.model ?? null, tally: new Tally() };
+        s.tally.add(cell);
         sessions.set(id, s);
       }
     }
   }
+  const priced = pricing.pricing;
+  let total = NO_COST;
   const historyDays: HistoryDay[] = days.map((day) => {
-    const projects = [...(perDay.get(day) ?? new Map<string | null, [number, number]>())]
-      .map(([project, [tokens, cachedInput]]) => ({ project, tokens, cachedInput }))
+    const tallies = [...(perDay.get(day) ?? new Map<string | null, Tally>())];
+    const projects = tallies
+      .map(([project, t]) => ({ project, tokens: t.tokens, cachedInput: t.cachedInput, cost: t.cost(priced) }))
       .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || byName(a.project, b.project));
+    const dayTally = new Tally();
+    for (const [, t] of tallies) dayTally.add([t.tokens, t.cachedInput, t.models]);
+    const cost = dayTally.cost(priced);
+    total = addCosts(total, cost);
     return {
       day,
-      tokens: projects.reduce((n, p) => n + p.tokens, 0),
-      cachedInput: projects.reduce((n, p) => n + p.cachedInput, 0),
+      tokens: dayTally.tokens,
+      cachedInput: dayTally.cachedInput,
+      cost,
       projects,
       source: fromLogs(day) ? ('logs' as const) : ('recorded' as const),
     };
   });
-  const topSessions = [...sessions.values()]
+  const topSessions: HistorySession[] = [...sessions.values()]
+    .map(({ id, project, model, tally }) => ({
+      id,
+      project,
+      model,
+      tokens: tally.tokens,
+      cachedInput: tally.cachedInput,
+      cost: tally.cost(priced),
+    }))
     .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || a.id.localeCompare(b.id))
     .slice(0, TOP_SESSIONS);
+  const windows = limitWindows(state.limits, now);
   return {
     generatedAt: wireTime(now),
     days: historyDays,
-    windows: limitWindows(state.limits, now),
+    windows,
     topSessions,
+    // Rate-limit windows are a ChatGPT plan's: an API key has none (docs/cost.md).
+    cost: { ...costInfo(windows.length > 0 || pricing.planConfigured), total },
     backfill,
   };
+}
+
+/**
+ * One day's tokens and cost (the popover's "Today"), counted as `buildView`
+ * counts a day: ignored projects left out, each rollout's share once.
+ */
+export function dayUsage(
+  state: HistoryState,
+  day: string,
+  ignore: readonly string[] = [],
+  pricing: CostConfig = CATALOG_ONLY,
+): TodayUsage {
+  const tally = new Tally();
+  for (const [path, usage] of state.usage) {
+    const cell = usage.get(day);
+    if (cell === undefined) continue;
+    const cursor = state.files.get(path);
+    const project = cursor?.project ?? null;
+    if (cursor?.ignored === true || (project !== null && ignore.some((glob) => matchesGlob(project, glob)))) continue;
+    tally.add(cell);
+  }
+  return { day, tokens: tally.tokens, cachedInput: tally.cachedInput, cost: tally.cost(pricing.pricing) };
 }
 
 /**

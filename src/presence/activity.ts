@@ -7,7 +7,8 @@ import { renderTemplate, type TemplateValues } from './template.js';
 import { MAX_TEMPLATE_CHARS } from '../settings/template.js';
 import { compactNumber, durationShort, tokenTriplet, wholePercent } from '../format/numbers.js';
 import { pickCurrent } from '../usage/aggregate.js';
-import type { CodexSessionSnapshot, UsageSnapshot, UsageWindow } from '../contract/index.js';
+import type { CodexSessionSnapshot, CostFigure, UsageSnapshot, UsageWindow } from '../contract/index.js';
+import { usdText } from '../format/cost.js';
 import { resolvePrivacy, type Visible } from './privacy.js';
 import { matchesGlob } from '../settings/glob.js';
 
@@ -119,7 +120,17 @@ function templateValues(
     'limits.secondary.remaining': left(secondary),
     'limits.primary.resetsIn': resetsIn,
     sessions: count === 0 ? '' : `${count} session${count === 1 ? '' : 's'}`,
+    cost: session !== null && v.cost ? discordCost(session.cost) : '',
   };
+}
+
+/**
+ * A cost Discord may show: an exact one only. A partial figure is a lower
+ * bound that would read as the cost, and an unavailable one has no number
+ * (issue 24 §1); both render empty, so `{cost}` and its separator go.
+ */
+function discordCost(cost: CostFigure): string {
+  return cost.status === 'exact' && cost.usd !== null ? usdText(cost.usd) : '';
 }
 
 function activityText(s: CodexSessionSnapshot): string {

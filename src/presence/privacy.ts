@@ -7,14 +7,16 @@ export interface Visible {
   tokens: boolean;
   limits: boolean;
   activity: boolean;
+  /** The session's cost, through `{cost}` (off unless `privacy.showCost` says true). */
+  cost: boolean;
   /** Only `Coding with Codex`. */
   minimal: boolean;
 }
 
 const PRESETS: Record<'minimal' | 'standard' | 'detailed', Omit<Visible, 'minimal'>> = {
-  minimal: { project: false, branch: false, model: false, tokens: false, limits: false, activity: false },
-  standard: { project: false, branch: false, model: true, tokens: true, limits: true, activity: true },
-  detailed: { project: true, branch: true, model: true, tokens: true, limits: true, activity: true },
+  minimal: { project: false, branch: false, model: false, tokens: false, limits: false, activity: false, cost: false },
+  standard: { project: false, branch: false, model: true, tokens: true, limits: true, activity: true, cost: false },
+  detailed: { project: true, branch: true, model: true, tokens: true, limits: true, activity: true, cost: false },
 };
 
 /**
@@ -30,6 +32,7 @@ export function resolvePrivacy(p: Settings['privacy']): Visible {
     tokens: p.showTokens ?? base.tokens,
     limits: p.showLimits ?? base.limits,
     activity: p.showActivity ?? base.activity,
+    cost: p.showCost ?? base.cost,
   };
   return { ...v, minimal: Object.values(v).every((x) => !x) };
 }

@@ -1,6 +1,7 @@
 import type { HistoryQuery, HistoryView } from '../contract/index.js';
 import type { Settings } from '../contract/index.js';
 import type { DiscordClientState } from '../discord/client.js';
+import type { CostConfig } from '../cost/pricing.js';
 import type { InstanceKind } from '../instance/instanceFile.js';
 import type { FinalLock, LockState } from './lock.js';
 import type { PublisherState, StateListener } from './state.js';
@@ -27,6 +28,8 @@ export interface PublisherOptions {
   log?: { watch?(message: string): void; discord?(message: string): void; history?(message: string): void };
   /** The clock of usage history (tests fix it); the monitor and the presence run on the real one. */
   now?: () => number;
+  /** The config file's `pricing` and `openai_plan` (src/cost), read with it; absent: catalog prices only. */
+  cost?: CostConfig;
 }
 
 /** What the app, `run` and the `codex` wrapper hold: the state to render and the few things a user can do. */

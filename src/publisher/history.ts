@@ -1,9 +1,10 @@
-import type { BackfillState, HistoryQuery, HistoryView } from '../contract/index.js';
+import type { BackfillState, HistoryQuery, HistoryView, TodayUsage } from '../contract/index.js';
 import { historyPath } from '../history/location.js';
 import { backfillFromState, HistoryRecorder } from '../history/recorder.js';
 import { HistoryStore, readHistory } from '../history/store.js';
 import { buildView } from '../history/view.js';
 import type { UsageSnapshot } from '../contract/index.js';
+import type { CostConfig } from '../cost/pricing.js';
 
 export interface HistoryOptions {
   /** The app's data folder (src/history/location.ts); null: history is neither recorded nor read. */
@@ -11,6 +12,8 @@ export interface HistoryOptions {
   now: () => number;
   /** The settings' ignore list, read at each use so a change applies at once. */
   ignore: () => readonly string[];
+  /** How the view prices its tokens (the config's `pricing`); absent: catalog prices only. */
+  cost?: CostConfig;
   /** Recorded data or the backfill's progress changed. */
   onChange: () => void;
   log: (message: string) => void;
@@ -57,6 +60,11 @@ export class PublisherHistory {
     this.recorder?.record(snapshot);
   }
 
+  /** Today's tokens and cost while this process records (the popover's "Today"); null otherwise. */
+  today(): TodayUsage | null {
+    return this.recorder?.today() ?? null;
+  }
+
   /** What `history --json` prints: from memory while recording, else read from the publisher's file. */
   async view(query: HistoryQuery): Promise<HistoryView> {
     await this.opening;
@@ -73,7 +81,7 @@ export class PublisherHistory {
       refused === null
         ? backfillFromState(read.state)
         : { phase: 'error' as const, filesDone: 0, filesTotal: 0, message: refused };
-    return buildView(read.state, query, now, backfill, this.opts.ignore());
+    return buildView(read.state, query, now, backfill, this.opts.ignore(), this.opts.cost);
   }
 
   /** "Clear history": only the publisher writes the file. */
@@ -125,6 +133,7 @@ async function openRecorder(
     codexHome,
     now: opts.now,
     ignore: opts.ignore,
+    ...(opts.cost === undefined ? {} : { cost: opts.cost }),
     onChange: opts.onChange,
     log: opts.log,
   });

@@ -62,6 +62,7 @@ export class PublisherCore implements Publisher {
       dataDir: opts.dataDir,
       now,
       ignore: () => this.config.ignoreProjects,
+      ...(opts.cost === undefined ? {} : { cost: opts.cost }),
       onChange: () => this.historyChanged(),
       log: (message) => opts.log?.history?.(message),
     });
@@ -76,6 +77,7 @@ export class PublisherCore implements Publisher {
         paused: false,
         lock: { phase: 'claiming' },
         historyRevision: 0,
+        today: null,
       },
       (error) => opts.log?.watch?.(error.message),
     );
@@ -254,7 +256,11 @@ export class PublisherCore implements Publisher {
 
   private historyChanged(): void {
     const value = this.cell.value;
-    this.cell.update({ backfill: this.history.backfill, historyRevision: value.historyRevision + 1 });
+    this.cell.update({
+      backfill: this.history.backfill,
+      historyRevision: value.historyRevision + 1,
+      today: this.history.today(),
+    });
   }
 
   private makeMonitor(): UsageMonitor {
@@ -262,6 +268,7 @@ export class PublisherCore implements Publisher {
     return new UsageMonitor({
       codexHome: this.codexHome,
       sessionStaleMs: this.config.general.staleMinutes * 60_000,
+      ...(this.opts.cost === undefined ? {} : { cost: this.opts.cost }),
       account: this.policy.account ? accountAsk(this.config.limits.askCodex, this.opts.env, this.opts.version) : null,
       ...(log === undefined ? {} : { onError: (error: Error) => log(error.message) }),
     });

@@ -1,4 +1,4 @@
-import type { BackfillState } from '../contract/index.js';
+import type { BackfillState, TodayUsage } from '../contract/index.js';
 import type { DiscordClientState } from '../discord/client.js';
 import type { UsageSnapshot } from '../contract/index.js';
 import type { LockState } from './lock.js';
@@ -24,6 +24,8 @@ export interface PublisherState {
   lock: LockState;
   /** Counts changes of the recorded history (a recording, backfill progress, a clear). */
   historyRevision: number;
+  /** Today's tokens and cost from the recorded history (issue 24 §1); null while this process records none. */
+  today: TodayUsage | null;
 }
 
 export type StateListener = (next: PublisherState, previous: PublisherState) => void;
@@ -46,6 +48,7 @@ const KEYS = [
   'paused',
   'lock',
   'historyRevision',
+  'today',
 ] as const satisfies ReadonlyArray<keyof PublisherState>;
 /** A field left out of KEYS would never be compared: the compiler says so. */
 type Unlisted = Exclude<keyof PublisherState, (typeof KEYS)[number]>;

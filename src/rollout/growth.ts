@@ -27,6 +27,12 @@ export type UsageStep =
       shown: number;
       /** What it adds to cached input. */
       cached: number;
+      /**
+       * `shown` split for pricing (issue 24 §1): non-cached input and output
+       * (reasoning included). `input + output === shown` always.
+       */
+      input: number;
+      output: number;
     };
 
 /**
@@ -41,26 +47,37 @@ export function usageStep(
 ): UsageStep {
   if (previous === null) {
     const mine = own(total, inherited);
-    return { kind: 'first', request: last ?? mine, shown: blendedTotal(mine), cached: mine.cachedInput };
+    const shown = blendedTotal(mine);
+    return { kind: 'first', request: last ?? mine, shown, cached: mine.cachedInput, ...split(shown, mine.output) };
   }
   if (total.total === previous.total) return { kind: 'unchanged' };
   if (total.total < previous.total) {
     // A restarted counter holds nothing a fork inherited: the caller drops it.
     const request = last ?? { ...ZERO_USAGE };
+    const shown = Math.min(blendedTotal(request), blendedTotal(total));
     return {
       kind: 'restarted',
       request,
-      shown: Math.min(blendedTotal(request), blendedTotal(total)),
+      shown,
       cached: Math.min(request.cachedInput, total.cachedInput),
+      ...split(shown, Math.min(request.output, total.output)),
     };
   }
+  const shown = Math.max(0, blendedTotal(own(total, inherited)) - blendedTotal(own(previous, inherited)));
   return {
     kind: 'grew',
     // Builds without last_token_usage: the growth of the total is the request.
     request: last ?? subtractUsage(total, previous),
-    shown: Math.max(0, blendedTotal(own(total, inherited)) - blendedTotal(own(previous, inherited))),
+    shown,
     cached: Math.max(0, total.cachedInput - previous.cachedInput),
+    ...split(shown, total.output - previous.output),
   };
+}
+
+/** `shown` as non-cached input and output, the output part clamped into it so the two always sum to it. */
+function split(shown: number, output: number): { input: number; output: number } {
+  const out = Math.min(shown, Math.max(0, output));
+  return { input: shown - out, output: out };
 }
 
 /** What of `u` is the session's own: all of it, or what a fork did not inherit. */

@@ -110,6 +110,8 @@ export const FIELDS: SettingsTable = {
   'privacy.showTokens': override('privacy.show_tokens'),
   'privacy.showLimits': override('privacy.show_limits'),
   'privacy.showActivity': override('privacy.show_activity'),
+  // The Rust tool's key. No preset shows cost: only this, set to true, and a {cost} in a template do.
+  'privacy.showCost': override('privacy.show_cost'),
   'display.largeImageKey': text('display.large_image_key', DEFAULT_IMAGES.large, {
     check: imageKeyProblem,
     trim: true,

@@ -18,6 +18,8 @@ export const PLACEHOLDERS = [
   'limits.secondary.remaining',
   'limits.primary.resetsIn',
   'sessions',
+  // The shown session's cost, only when exact and privacy.showCost is on (src/presence/activity.ts).
+  'cost',
 ] as const;
 
 export type Placeholder = (typeof PLACEHOLDERS)[number];

@@ -1,5 +1,7 @@
 import type {
   Activity,
+  CostFigure,
+  ModelTokens,
   CodexHomeInfo,
   CodexSessionSnapshot,
   ReadDiagnostics,
@@ -8,7 +10,9 @@ import type {
   UsageLimits,
   UsageSnapshot,
 } from '../contract/index.js';
-import { shownTotal, statusTotal, type SessionState } from './sessionState.js';
+import { costInfo } from '../cost/basis.js';
+import { UNKNOWN_MODEL } from '../cost/rule.js';
+import { ownByModel, shownTotal, statusTotal, type SessionState } from './sessionState.js';
 import { wireTime, wireTimeOrNull } from './wire.js';
 
 /** Codex reserves this much of the window for the system prompt and tools (SCHEMA.md §8). */
@@ -38,6 +42,14 @@ export interface AggregateOptions {
   now: number;
   /** A session with no writes for this long has ended. */
   sessionStaleMs: number;
+  /**
+   * Prices a session's tokens by model (src/cost/pricing.ts `pricer`, which the
+   * engine passes). Injected, not imported: the renderer shares this module,
+   * and the price catalog is not for its bundle. Absent: nothing is priced.
+   */
+  price?: (usage: readonly ModelTokens[]) => CostFigure;
+  /** The config names a ChatGPT plan (`openai_plan`): costs are API-equivalent values. */
+  planConfigured?: boolean;
 }
 
 /** Codex's `percent_of_context_window_remaining`, rounded as /status prints it. */
@@ -88,6 +100,7 @@ export function toSessionSnapshot(
   // Codex's /status counters: the file's cumulative usage, a fork's inherited part included.
   const total = state.total;
   const sub = state.subagent;
+  const byModel = ownByModel(state, input.partial);
   return {
     id: state.id ?? idFromFile(input.file),
     file: input.file,
@@ -114,6 +127,8 @@ export function toSessionSnapshot(
       reasoningOutput: total?.reasoningOutput ?? 0,
       processed: total?.total ?? 0,
     },
+    byModel,
+    cost: opts.price?.(byModel) ?? unpriced(byModel),
     // Occupancy is the raw size of the last request (Codex's context gauge, SCHEMA.md §8).
     context: contextLeft(state.contextWindow, state.lastRequest?.total ?? 0),
     turns: state.turns,
@@ -123,6 +138,12 @@ export function toSessionSnapshot(
       sub === null ? null : { parentId: sub.parentId, depth: sub.depth, role: sub.role, nickname: sub.nickname },
     agents: noAgents(),
   };
+}
+
+/** Without prices: no number, whatever the tokens. */
+function unpriced(usage: readonly ModelTokens[]): CostFigure {
+  const models = [...new Set(usage.map((u) => u.model ?? UNKNOWN_MODEL))].sort();
+  return { usd: null, status: 'unavailable', unpriced: models };
 }
 
 function noAgents(): CodexSessionSnapshot['agents'] {
@@ -231,6 +252,7 @@ export function toWire(
     sessions,
     current: pickCurrent(sessions),
     limits,
+    cost: costInfo(limits.planType !== null || opts.planConfigured === true),
     diagnostics,
   };
 }

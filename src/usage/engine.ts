@@ -9,12 +9,13 @@ import { SessionIndex } from '../rollout/sessionIndex.js';
 import { isPermissionError } from '../rollout/source/feed.js';
 import { AccountSource, type AccountAskSettings } from './accountSource.js';
 import { toWire, type SessionInput } from './aggregate.js';
+import { CATALOG_ONLY, pricer, type CostConfig } from '../cost/pricing.js';
 import { GitResolver } from './git.js';
 import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
 import { ReadLedger } from './readLedger.js';
 import { lastActivity, SessionFiles } from './sessionFiles.js';
-import type { ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
+import type { CostFigure, ModelTokens, ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
 import { nextDeadline } from './windows.js';
 
 export interface EngineOptions {
@@ -31,6 +32,8 @@ export interface EngineOptions {
   limitSearchBytes?: number;
   /** Ask `codex app-server` for the account's limits (issue 12 §3); off when absent. */
   account?: AccountAskSettings | null;
+  /** The config's `pricing` and whether it names a ChatGPT plan (src/cost): how sessions are priced. */
+  cost?: CostConfig;
 }
 
 export const DEFAULT_SESSION_STALE_MS = 30 * 60 * 1000;
@@ -60,9 +63,13 @@ export class UsageEngine {
   private readonly reader: ReaderOptions;
   private reads = new AbortController();
   private readonly account: AccountSource | null;
+  private readonly cost: CostConfig | undefined;
+  private readonly price: (usage: readonly ModelTokens[]) => CostFigure;
 
   constructor(opts: EngineOptions) {
     this.paths = codexPaths(opts.codexHome);
+    this.cost = opts.cost;
+    this.price = pricer(opts.cost ?? CATALOG_ONLY);
     this.now = opts.now ?? Date.now;
     this.staleMs = opts.sessionStaleMs ?? DEFAULT_SESSION_STALE_MS;
     this.limitSearchFiles = opts.limitSearchFiles ?? 200;
@@ -249,7 +256,7 @@ export class UsageEngine {
       this.limits.limits(now, this.account?.error ?? null),
       { path: this.paths.home, found: this.homeFound, sessionsDirFound: this.sessionsDirFound },
       this.diagnostics(),
-      { now, sessionStaleMs: this.staleMs },
+      { now, sessionStaleMs: this.staleMs, price: this.price, planConfigured: this.cost?.planConfigured === true },
     );
   }
 

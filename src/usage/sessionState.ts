@@ -1,6 +1,7 @@
 import { addUsage, blendedTotal, subtractUsage, ZERO_USAGE } from '../rollout/decode/tokenUsage.js';
 import { inheritedBy, replayedBy, usageStep } from '../rollout/growth.js';
-import type { Activity } from '../contract/index.js';
+import type { Activity, ModelTokens } from '../contract/index.js';
+import { addModelTokens } from '../cost/rule.js';
 import type { RateLimitObservation, RolloutEvent, SubagentSource, TokenUsage } from '../rollout/types.js';
 
 /** Everything the session model accumulates from one rollout file's events. */
@@ -47,6 +48,18 @@ export interface SessionState {
   lastTurnShown: number;
   turns: number;
   turn: TurnAccumulator;
+  /**
+   * What each usage line added (the `usageStep` rule usage history counts by),
+   * by the model the last turn_context named: what a cost is priced from
+   * (issue 24 §1). A fork's inherited tokens are never in it.
+   */
+  byModel: ModelTokens[];
+  /**
+   * What the first usage line read counted, inside `byModel`. Read from the
+   * start it is the first request; read from a large file's end it is every
+   * earlier turn at once, whose models were not read (see `ownByModel`).
+   */
+  firstCounted: ModelTokens | null;
 }
 
 interface TurnAccumulator {
@@ -112,6 +125,8 @@ export function newSessionState(): SessionState {
     lastTurnShown: 0,
     turns: 0,
     turn: newTurn(),
+    byModel: [],
+    firstCounted: null,
   };
 }
 
@@ -200,6 +215,34 @@ function dropReplayed(s: SessionState): void {
   s.lastTurn = null;
   s.lastTurnShown = 0;
   s.turn = newTurn();
+  s.byModel = [];
+  s.firstCounted = null;
+}
+
+/**
+ * The session's own usage by model. `partial`: only the end of the file was
+ * read, so its first usage line counted every earlier turn at once: those
+ * tokens are of models not read, and priced as an unknown model's, never as
+ * the model that happened to be named then.
+ */
+export function ownByModel(s: SessionState, partial: boolean): ModelTokens[] {
+  const first = s.firstCounted;
+  if (!partial || first === null || first.model === null) return s.byModel.map((m) => ({ ...m }));
+  const out: ModelTokens[] = [];
+  for (const m of s.byModel) {
+    const left =
+      m.model === first.model
+        ? {
+            ...m,
+            input: m.input - first.input,
+            cachedInput: m.cachedInput - first.cachedInput,
+            output: m.output - first.output,
+          }
+        : { ...m };
+    if (left.input > 0 || left.cachedInput > 0 || left.output > 0) out.push(left);
+  }
+  addModelTokens(out, { ...first, model: null });
+  return out;
 }
 
 /** True once a fork read from its start has reached its own usage: what it inherited is then known. */
@@ -237,6 +280,9 @@ function countTokens(s: SessionState, total: TokenUsage, last: TokenUsage | null
   s.lastRequest = step.request;
   s.turn.summed = addUsage(s.turn.summed, step.request);
   s.turn.summedShown += blendedTotal(step.request);
+  const counted: ModelTokens = { model: s.model, input: step.input, cachedInput: step.cached, output: step.output };
+  addModelTokens(s.byModel, counted);
+  if (step.kind === 'first') s.firstCounted = counted;
   markTurnUsed(s);
 }
 

@@ -92,6 +92,12 @@ describe('the CLI npm package (packages/cli)', () => {
       processed: 29100,
     });
     expect(snap.limits.primary?.label).toBe('5h');
+    // The prices are in the bundle: installed offline, with no dependencies, it still prices the session.
+    expect(snap.sessions.find((s) => s.project === 'orbit-api')?.cost).toEqual({
+      usd: 0.1146,
+      status: 'exact',
+      unpriced: [],
+    });
   });
 
   it('installed from the tarball, `doctor` runs its checks and names the Codex home', async () => {

@@ -12,6 +12,7 @@ import { backfillFromState } from '../../src/history/recorder.js';
 import { formatHistory } from '../../src/cli/historyText.js';
 import type { HistoryView } from '../../src/contract/index.js';
 import { toJsonDates, type HistoryViewJson } from '../../src/cli/jsonDates.js';
+import { NO_COST } from '../../src/cost/rule.js';
 
 let home: TempCodexHome;
 let data: TempDataDir;
@@ -78,8 +79,13 @@ describe('history', () => {
         .filter(([project]) => !project.startsWith('ledger-'))
         .map(([project, c]) => ({ project, tokens: c.tokens, cachedInput: c.cached }))
         .sort((a, b) => b.tokens - a.tokens);
-      expect(d.projects).toEqual(want);
+      expect(d.projects.map(({ project, tokens, cachedInput }) => ({ project, tokens, cachedInput }))).toEqual(want);
+      // Every sample is gpt-5.5: each project's cost is exact, and the day's is theirs together.
+      for (const p of d.projects) expect(p.cost.status, `${d.day} ${p.project}`).toBe('exact');
+      const sum = d.projects.reduce((n, p) => n + (p.cost.usd ?? 0), 0);
+      expect(d.cost.usd).toBeCloseTo(sum, 9);
     }
+    expect(view.cost.basis).toBe('apiEquivalent'); // rate-limit windows were recorded: a ChatGPT plan
     expect(view.days.some((d) => d.tokens > 0)).toBe(true);
     expect(await readFile(data.file, 'utf8')).not.toContain('ledger-cli');
     expect(view.windows.some((w) => w.limitId === 'codex' && w.kind === 'secondary')).toBe(true);
@@ -119,7 +125,14 @@ describe('history', () => {
     const json = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env('Asia/Tokyo'))).stdout) as {
       history: unknown;
     };
-    expect(json.history).toEqual({ today: 500, lastSevenDays: 1900, building: false, source: 'recorded' });
+    expect(json.history).toEqual({
+      today: 500,
+      lastSevenDays: 1900,
+      // These lines name no model: today's tokens have no price.
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      building: false,
+      source: 'recorded',
+    });
     // Days are the publisher's local days. Tokyo's midnight is 15:00 UTC: recorded in UTC, the same lines fall on one day.
     await data.remove();
     await publishUntilBackfilled('UTC');
@@ -156,9 +169,10 @@ describe('history', () => {
     });
     const view: HistoryView = {
       generatedAt: now,
-      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, projects: [], source: 'recorded' }],
+      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, cost: NO_COST, projects: [], source: 'recorded' }],
       windows: [window(85, 'primary'), window(97, 'secondary')],
       topSessions: [],
+      cost: { basis: 'apiEquivalent', pricesAsOf: '2026-09-23', total: NO_COST },
       backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
     };
     const coloured = formatHistory(view, now, { color: true });

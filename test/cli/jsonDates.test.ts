@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toJsonDates } from '../../src/cli/jsonDates.js';
 import type { CodexSessionSnapshot, HistoryView, UsageWindow } from '../../src/contract/index.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
+import { NO_COST } from '../../src/cost/rule.js';
 
 // The contract carries epoch ms; `status --json` and `history --json` print ISO 8601
 // (docs/api): the mapping must give, byte for byte, what the ISO snapshot printed.
@@ -26,12 +27,27 @@ function windowIso(w: UsageWindow | null): unknown {
 }
 
 function sessionIso(s: CodexSessionSnapshot): unknown {
-  const { startedAt, lastActivityAt, tokens, context, turns, forkedFrom, partial, subagent, agents, ...head } = s;
+  const {
+    startedAt,
+    lastActivityAt,
+    tokens,
+    byModel,
+    cost,
+    context,
+    turns,
+    forkedFrom,
+    partial,
+    subagent,
+    agents,
+    ...head
+  } = s;
   return {
     ...head,
     startedAt: isoOrNull(startedAt),
     lastActivityAt: isoOrNull(lastActivityAt),
     tokens,
+    byModel,
+    cost,
     context,
     turns,
     forkedFrom,
@@ -74,6 +90,7 @@ describe('toJsonDates', () => {
         planType: snap.limits.planType,
         accountError: snap.limits.accountError,
       },
+      cost: snap.cost,
       diagnostics: snap.diagnostics,
     };
     const json = toJsonDates(snap);
@@ -88,7 +105,7 @@ describe('toJsonDates', () => {
   it('prints the history view’s times as ISO 8601, and leaves a time already written as text alone', () => {
     const view: HistoryView = {
       generatedAt: T0,
-      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, projects: [], source: 'recorded' }],
+      days: [{ day: '2026-11-21', tokens: 10, cachedInput: 2, cost: NO_COST, projects: [], source: 'recorded' }],
       windows: [
         {
           limitId: 'codex',
@@ -103,6 +120,7 @@ describe('toJsonDates', () => {
         },
       ],
       topSessions: [],
+      cost: { basis: 'api', pricesAsOf: '2026-09-23', total: NO_COST },
       backfill: { phase: 'done', filesDone: 3, filesTotal: 3, message: null },
     };
     expect(JSON.stringify(toJsonDates(view))).toBe(
@@ -118,6 +136,7 @@ describe('toJsonDates', () => {
           },
         ],
         topSessions: [],
+        cost: view.cost,
         backfill: view.backfill,
       }),
     );

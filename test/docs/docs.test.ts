@@ -79,6 +79,18 @@ describe('docs/api/status-json.md', () => {
   });
 });
 
+describe('docs/cost.md', () => {
+  it('the worked example is what `status --json` prices the sample at', async () => {
+    const md = await doc('docs/cost.md');
+    const real = (status.sessions as Array<{ project: string; cost: { usd: number } }>).find(
+      (s) => s.project === 'orbit-api',
+    );
+    expect(md).toContain('**$0.1146**');
+    expect(real?.cost.usd).toBe(0.1146);
+    expect((18300 * 5 + 10200 * 0.5 + 600 * 30) / 1e6).toBeCloseTo(0.1146, 10);
+  });
+});
+
 describe('docs/api/codex-presence.md', () => {
   it('documents every command, and only real ones', async () => {
     const md = await doc('docs/api/codex-presence.md');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanRollout, type ScanOptions } from '../../src/history/foldFile.js';
-import type { FileCursor } from '../../src/history/records.js';
+import type { DayTokens, FileCursor } from '../../src/history/records.js';
 import { codexFigure, plus, rawUsage } from '../support/codexFigures.js';
 import { line } from '../support/codexHome.js';
 
@@ -56,7 +56,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const sum = (add: Array<[string, number, number]>): number => add.reduce((n, [, t]) => n + t, 0);
+const sum = (add: readonly DayTokens[]): number => add.reduce((n, [, t]) => n + t, 0);
 
 describe('history of a fork that replays its parent’s lines', () => {
   it('counts only the fork’s own request, read in one go', async () => {

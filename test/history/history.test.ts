@@ -84,7 +84,13 @@ describe('backfill', () => {
     const expected = await expectedDaily([parent, fork]);
     const day = view.days.find((d) => d.day === dayOf('2026-11-21T10:01:00.000Z'));
     expect(day?.projects).toEqual([
-      { project: 'alpha', tokens: expected.get(day?.day ?? '')?.get('alpha')?.tokens, cachedInput: 0 },
+      {
+        project: 'alpha',
+        tokens: expected.get(day?.day ?? '')?.get('alpha')?.tokens,
+        cachedInput: 0,
+        // These lines name no model (no turn_context): nothing to price them by.
+        cost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      },
     ]);
     expect(day?.tokens).toBe(33000 + 5150 + 1850);
     expect(view.topSessions.map((s) => [s.id, s.tokens])).toEqual([
@@ -105,7 +111,14 @@ describe('backfill', () => {
     const { recorder, backfilled } = await recorderFor(data, home.home, { now: fixedNow });
     await backfilled();
     expect(recorder.view({ days: 2, day: '2026-11-21' }).topSessions).toEqual([
-      { id: 'child', project: 'beta', model: null, tokens: 1200, cachedInput: 0 },
+      {
+        id: 'child',
+        project: 'beta',
+        model: null,
+        tokens: 1200,
+        cachedInput: 0,
+        cost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      },
     ]);
   });
 

@@ -21,7 +21,7 @@ import { encodeRecord, type HistoryRecord } from '../../src/history/records.js';
 import { appendRoom } from '../../src/history/state.js';
 import { HistoryFileRefused, HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView, idleBackfill } from '../../src/history/view.js';
-import { TempDataDir, dayOf, headerRecord, limitRecord } from './support.js';
+import { TempDataDir, dayOf, fileRecord, headerRecord, limitRecord } from './support.js';
 
 // Issue 21 §1–2: the history file as an input like any other. Every case is a
 // real file (a FIFO, a link to /dev/zero, a link into a dotfiles folder, a
@@ -44,22 +44,7 @@ afterEach(async () => {
 
 const header = (): HistoryRecord => headerRecord(NOW - 86_400_000);
 const limit = limitRecord;
-const file = (path: string, day: string, tokens: number): HistoryRecord => ({
-  k: 'file',
-  path,
-  ino: 7,
-  offset: 100,
-  lastAt: NOW - 60_000,
-  session: 's',
-  project: 'alpha',
-  model: 'gpt-5.5',
-  fork: false,
-  ignored: false,
-  meta: true,
-  prev: null,
-  after: null,
-  add: [[day, tokens, 0]],
-});
+const file = (path: string, day: string, tokens: number): HistoryRecord => fileRecord(path, NOW, [[day, tokens, 0]]);
 const today = dayOf(new Date(NOW).toISOString());
 
 /** Every file in a folder, with a symlink said as one. */
@@ -142,6 +127,8 @@ describe.runIf(posix)('a symlinked history file (dotfiles managers)', () => {
     expect((await readRecentTotals(data.file, NOW, [])).totals).toEqual({
       today: 500,
       lastSevenDays: 500,
+      // Lines with no model (no split by model): nothing to price them by.
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
       building: false,
       source: 'recorded',
     });
@@ -231,7 +218,8 @@ describe('values out of range in the file (issue 21 §2)', () => {
     expect(await data.files()).toEqual(['history.jsonl']);
     const reread = await readHistory(data.file, NOW);
     expect([reread.problem, reread.adjusted]).toEqual([null, 0]);
-    expect(reread.state.usage.get('/x/a.jsonl')?.get(today)).toEqual([300, 0]);
+    // A line without a split by model: its 300 tokens have no model (their cost is unavailable).
+    expect(reread.state.usage.get('/x/a.jsonl')?.get(today)).toEqual([300, 0, []]);
   });
 });
 

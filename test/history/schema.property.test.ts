@@ -50,6 +50,20 @@ const path = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('/x/\u0000nul', `/${'p'.repeat(5000)}`, '/x/\ud800') },
 );
 
+/** A day's entry with its split by model: one that adds up, or (1 in 4) one that does not. */
+const splitDay = fc
+  .tuple(
+    day,
+    fc.array(fc.tuple(or(fc.option(text)), fc.nat(100_000), fc.nat(100_000), fc.nat(100_000)), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    fc.nat(3),
+  )
+  .map(([d, models, skew]) => {
+    const sum = (f: (m: (typeof models)[number]) => number): number => models.reduce((n, m) => n + f(m), 0);
+    return [d, sum((m) => m[1] + m[3]) + (skew === 0 ? 1 : 0), sum((m) => m[2]), models];
+  });
 const limitRecord = fc.record({
   k: fc.constant('limit'),
   at: or(time),
@@ -75,7 +89,7 @@ const fileRecord = fc.record({
   meta: or(fc.boolean()),
   prev: or(fc.option(fc.tuple(count, count, count, count))),
   after: or(fc.option(time)),
-  add: or(fc.array(or(fc.tuple(day, count, count)), { maxLength: 6 })),
+  add: or(fc.array(or(fc.oneof(fc.tuple(day, count, count), splitDay)), { maxLength: 6 })),
 });
 const backfillRecord = fc.record({
   k: fc.constant('backfill'),
@@ -95,7 +109,17 @@ const headerRecord = fc.record({
 const recentRecord = fc.record({
   k: fc.constant('recent'),
   at: or(time),
-  days: or(fc.array(or(fc.tuple(day, fc.option(text), count, count)), { maxLength: 4 })),
+  days: or(
+    fc.array(
+      or(
+        fc.oneof(
+          fc.tuple(day, fc.option(text), count, count),
+          fc.tuple(splitDay, fc.option(text)).map(([[d, t, c, m], p]) => [d, p, t, c, m]),
+        ),
+      ),
+      { maxLength: 4 },
+    ),
+  ),
 });
 /** What a caller might hand the store: typed as records, holding anything. */
 const anyRecord = fc.oneof(

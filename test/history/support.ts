@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { Bounds } from '../../src/history/state.js';
-import type { HistoryRecord } from '../../src/history/records.js';
+import type { FileRecord, HistoryRecord } from '../../src/history/records.js';
 import { historyPath } from '../../src/history/location.js';
 import { TempCodexHome } from '../support/codexHome.js';
 
@@ -125,6 +125,30 @@ export async function recorderFor(
   };
   return { store, recorder, backfilled };
 }
+
+/** A rollout's cursor line: read to offset 100 a minute before `at`, with `add` its tokens per day. */
+export const fileRecord = (
+  path: string,
+  at: number,
+  add: FileRecord['add'],
+  over: Partial<FileRecord> = {},
+): FileRecord => ({
+  k: 'file',
+  path,
+  ino: 7,
+  offset: 100,
+  lastAt: at - 60_000,
+  session: 's',
+  project: 'alpha',
+  model: 'gpt-5.5',
+  fork: false,
+  ignored: false,
+  meta: true,
+  prev: null,
+  after: null,
+  add,
+  ...over,
+});
 
 /** A history file's first line. */
 export const headerRecord = (createdAt: number): HistoryRecord => ({

@@ -6,7 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrayApp } from '../../main/app.js';
 import { toJsonDates, type HistoryViewJson } from '../../src/cli/jsonDates.js';
-import { CHANNELS, type HistoryView, type UsageSnapshot } from '../../src/contract/index.js';
+import { CHANNELS, type AppState, type HistoryView, type UsageSnapshot } from '../../src/contract/index.js';
+import { localDay } from '../../src/history/day.js';
 import { settingsFile } from '../../src/config/settingsFile.js';
 import { backfillFromState } from '../../src/history/recorder.js';
 import { readHistory } from '../../src/history/store.js';
@@ -151,6 +152,25 @@ describe('history in the app', () => {
       expect(await readdir(dirname(historyFile()))).toEqual(['history.jsonl']);
     },
   );
+
+  it('AppState.today is today’s tokens and cost from history, for the popover’s "Today" line', async () => {
+    await home.writeLiveSample(SAMPLES.basic, 'today', 60_000);
+    await start();
+    electron.tray?.emitClick();
+    await backfilled();
+    let state = (await electron.invoke(CHANNELS.getAppState, popover())) as AppState;
+    for (let i = 0; i < 500 && (state.today?.tokens ?? 0) === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      state = (await electron.invoke(CHANNELS.getAppState, popover())) as AppState;
+    }
+    // The basic sample, on gpt-5.5: its worked example (docs/cost.md).
+    expect(state.today).toEqual({
+      day: localDay(electron.clock),
+      tokens: 18900,
+      cachedInput: 10200,
+      cost: { usd: 0.1146, status: 'exact', unpriced: [] },
+    });
+  });
 
   it('rejects a malformed query or a foreign sender', async () => {
     await start();

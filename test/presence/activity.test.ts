@@ -132,6 +132,7 @@ function blank() {
     'limits.secondary.remaining': '',
     'limits.primary.resetsIn': '',
     sessions: '',
+    cost: '',
   };
 }
 

@@ -126,6 +126,7 @@ function bridgeScript(init: FakeInit): void {
         days: [],
         windows: [],
         topSessions: [],
+        cost: { basis: 'api', pricesAsOf: '2026-09-23', total: { usd: 0, status: 'exact', unpriced: [] } },
         backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
       };
       const days = h.days.slice(Math.max(0, h.days.length - query.days));

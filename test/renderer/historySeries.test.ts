@@ -137,7 +137,13 @@ describe('history series', () => {
       day: d,
       tokens: projects.reduce((s, [, t]) => s + t, 0),
       cachedInput: 0,
-      projects: projects.map(([project, tokens]) => ({ project, tokens, cachedInput: 0 })),
+      cost: { usd: null, status: 'unavailable', unpriced: [] },
+      projects: projects.map(([project, tokens]) => ({
+        project,
+        tokens,
+        cachedInput: 0,
+        cost: { usd: null, status: 'unavailable', unpriced: [] },
+      })),
       source: 'recorded',
     });
     const two = stackDays([

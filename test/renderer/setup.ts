@@ -47,6 +47,13 @@ export const APP: AppState = {
   launchAtLogin: false,
   version: '0.1.0',
   platform: 'linux',
+  // The fixture session's figures (support/snapshots.ts) as today's.
+  today: {
+    day: '2026-11-21',
+    tokens: 100_000,
+    cachedInput: 20_000,
+    cost: { usd: 1.01, status: 'exact', unpriced: [] },
+  },
 };
 
 export function settings(change: (s: Settings) => void = () => undefined): Settings {

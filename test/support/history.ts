@@ -1,4 +1,5 @@
 import type {
+  CostFigure,
   HistoryDay,
   HistoryLimitPoint,
   HistorySession,
@@ -81,44 +82,82 @@ export function pastWindows(): HistoryWindow[] {
   return [...fiveH.reverse(), ...weekly.reverse()];
 }
 
+/** A figure as if every token were gpt-5.5 input ($5 per million), cached at $0.50: exact. */
+export function fixtureCost(tokens: number, cachedInput: number): CostFigure {
+  return { usd: Math.round(tokens * 5 + cachedInput * 0.5) / 1e6, status: 'exact', unpriced: [] };
+}
+
+function totalCost(days: readonly HistoryDay[]): CostFigure {
+  const usd = days.reduce((n, d) => n + (d.cost.usd ?? 0), 0);
+  return { usd: Math.round(usd * 1e9) / 1e9, status: 'exact', unpriced: [] };
+}
+
+const project = (name: string | null, tokens: number, cachedInput: number): HistoryDay['projects'][number] => ({
+  project: name,
+  tokens,
+  cachedInput,
+  cost: fixtureCost(tokens, cachedInput),
+});
+
 /** Token use on the last days up to T0's day: known figures on the last three days, zeros before. */
 export function knownDays(count: number): HistoryDay[] {
   const known: Record<string, HistoryDay['projects']> = {
-    '2026-11-19': [{ project: 'orbit-api', tokens: 40_000, cachedInput: 10_000 }],
-    '2026-11-20': [
-      { project: 'skyline-web', tokens: 90_000, cachedInput: 30_000 },
-      { project: 'orbit-api', tokens: 30_000, cachedInput: 5_000 },
-    ],
+    '2026-11-19': [project('orbit-api', 40_000, 10_000)],
+    '2026-11-20': [project('skyline-web', 90_000, 30_000), project('orbit-api', 30_000, 5_000)],
     '2026-11-21': [
-      { project: 'orbit-api', tokens: 120_000, cachedInput: 20_000 },
-      { project: 'skyline-web', tokens: 20_000, cachedInput: 2_000 },
-      { project: null, tokens: 12_000, cachedInput: 0 },
+      project('orbit-api', 120_000, 20_000),
+      project('skyline-web', 20_000, 2_000),
+      project(null, 12_000, 0),
     ],
   };
   const days: HistoryDay[] = [];
   for (let i = count - 1; i >= 0; i -= 1) {
     const day = utcDay(T0 - i * 1440 * MIN);
     const projects = known[day] ?? [];
-    days.push({
-      day,
-      tokens: projects.reduce((s, p) => s + p.tokens, 0),
-      cachedInput: projects.reduce((s, p) => s + p.cachedInput, 0),
-      projects,
-      source: 'recorded',
-    });
+    const tokens = projects.reduce((s, p) => s + p.tokens, 0);
+    const cachedInput = projects.reduce((s, p) => s + p.cachedInput, 0);
+    days.push({ day, tokens, cachedInput, cost: fixtureCost(tokens, cachedInput), projects, source: 'recorded' });
   }
   return days;
 }
 
 export const SESSIONS_BY_DAY: Record<string, HistorySession[]> = {
   '2026-11-21': [
-    { id: 's1', project: 'orbit-api', model: 'gpt-5.5', tokens: 120_000, cachedInput: 20_000 },
-    { id: 's2', project: 'skyline-web', model: 'gpt-5.5-mini', tokens: 20_000, cachedInput: 2_000 },
-    { id: 's3', project: null, model: 'gpt-5.5', tokens: 12_000, cachedInput: 0 },
+    {
+      id: 's1',
+      project: 'orbit-api',
+      model: 'gpt-5.5',
+      tokens: 120_000,
+      cachedInput: 20_000,
+      cost: fixtureCost(120_000, 20_000),
+    },
+    {
+      id: 's2',
+      project: 'skyline-web',
+      model: 'gpt-5.5-mini',
+      tokens: 20_000,
+      cachedInput: 2_000,
+      cost: fixtureCost(20_000, 2_000),
+    },
+    { id: 's3', project: null, model: 'gpt-5.5', tokens: 12_000, cachedInput: 0, cost: fixtureCost(12_000, 0) },
   ],
   '2026-11-20': [
-    { id: 's4', project: 'skyline-web', model: 'gpt-5.5', tokens: 90_000, cachedInput: 30_000 },
-    { id: 's5', project: 'orbit-api', model: 'gpt-5.5', tokens: 30_000, cachedInput: 5_000 },
+    {
+      id: 's4',
+      project: 'skyline-web',
+      model: 'gpt-5.5',
+      tokens: 90_000,
+      cachedInput: 30_000,
+      cost: fixtureCost(90_000, 30_000),
+    },
+    {
+      id: 's5',
+      project: 'orbit-api',
+      model: 'gpt-5.5',
+      tokens: 30_000,
+      cachedInput: 5_000,
+      cost: fixtureCost(30_000, 5_000),
+    },
   ],
 };
 
@@ -129,6 +168,7 @@ export function knownHistory(): HistoryView {
     days: knownDays(90),
     windows: [FIVE_H, WEEKLY, ...pastWindows()],
     topSessions: SESSIONS_BY_DAY['2026-11-21'] ?? [],
+    cost: { basis: 'apiEquivalent', pricesAsOf: '2026-09-23', total: totalCost(knownDays(90)) },
     backfill: { phase: 'done', filesDone: 120, filesTotal: 120, message: null },
   } satisfies HistoryView);
 }
@@ -150,13 +190,18 @@ export function heavyHistory(now: number, opts: { projects?: number; everyMinute
   for (let i = 399; i >= 0; i -= 1) {
     const list = [];
     for (let p = 0; p < projects; p += 1) {
-      if (rand() < 0.4) list.push({ project: `project-${p}`, tokens: Math.round(rand() * 400_000), cachedInput: 0 });
+      if (rand() < 0.4) {
+        const tokens = Math.round(rand() * 400_000);
+        list.push({ project: `project-${p}`, tokens, cachedInput: 0, cost: fixtureCost(tokens, 0) });
+      }
     }
     list.sort((a, b) => b.tokens - a.tokens);
+    const tokens = list.reduce((s, p) => s + p.tokens, 0);
     days.push({
       day: utcDay(now - i * 1440 * MIN),
-      tokens: list.reduce((s, p) => s + p.tokens, 0),
+      tokens,
       cachedInput: 0,
+      cost: fixtureCost(tokens, 0),
       projects: list,
       source: 'recorded',
     });
@@ -199,7 +244,9 @@ export function heavyHistory(now: number, opts: { projects?: number; everyMinute
       model: 'gpt-5.5',
       tokens: 100_000 - i * 5000,
       cachedInput: 1000,
+      cost: fixtureCost(100_000 - i * 5000, 1000),
     })),
+    cost: { basis: 'apiEquivalent', pricesAsOf: '2026-09-23', total: totalCost(days) },
     backfill: { phase: 'done', filesDone: 10_000, filesTotal: 10_000, message: null },
   };
 }

@@ -29,6 +29,9 @@ export function session(over: Partial<CodexSessionSnapshot> = {}): CodexSessionS
       reasoningOutput: 5000,
       processed: 120_000,
     },
+    byModel: [{ model: 'gpt-5.5', input: 80_000, cachedInput: 20_000, output: 20_000 }],
+    // gpt-5.5 at $5 / $0.50 / $30 per million.
+    cost: { usd: 1.01, status: 'exact', unpriced: [] },
     context: { window: 258400, used: 40_000, percentLeft: 89 },
     turns: 7,
     forkedFrom: null,
@@ -76,6 +79,7 @@ export function snapshot(
       planType: null,
       accountError: null,
     },
+    cost: { basis: 'api', pricesAsOf: '2026-09-23' },
     diagnostics: {
       filesRead: 1,
       bytesRead: 100,

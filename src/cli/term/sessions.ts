@@ -1,4 +1,5 @@
 import { compactNumber, durationShort, tokenTriplet } from '../../format/numbers.js';
+import { costText } from '../../format/cost.js';
 import { agentsText, contextLeftText, SESSION_STATUS_TEXT } from '../../format/presentation.js';
 import type { CodexSessionSnapshot, SessionStatus } from '../../contract/index.js';
 import type { Layout } from './layout.js';
@@ -17,6 +18,8 @@ export interface SessionRowInput {
   session: CodexSessionSnapshot;
   /** Short marks after the project, such as `on Discord`; `sub-agent` is added for a sub-agent's own row. */
   tags: readonly string[];
+  /** Adds the session's cost (`status`; docs/cost.md) after its tokens, on a full-width line. */
+  cost?: boolean;
 }
 
 /**
@@ -24,7 +27,11 @@ export interface SessionRowInput {
  * project and branch, tags, time; then model, state, tokens and the context
  * left. The project name is shown: this is the user's own terminal.
  */
-export function sessionRow({ session: s, tags }: SessionRowInput, now: number, layout: Layout): [Line, Line] {
+export function sessionRow(
+  { session: s, tags, cost = false }: SessionRowInput,
+  now: number,
+  layout: Layout,
+): [Line, Line] {
   const statusTone = STATUS_TONE[s.status];
   const head: Line = [seg('●', statusTone), seg(' '), seg(s.project ?? 'unknown project', 'strong')];
   if (s.branch !== null) head.push(seg(` (${s.branch})`));
@@ -47,6 +54,7 @@ export function sessionRow({ session: s, tags }: SessionRowInput, now: number, l
   if (ctx !== null) {
     meta.push(seg(' · '), seg(layout.kind === 'minimal' ? `ctx ${ctx}%` : contextLeftText(ctx), levelTone(ctx)));
   }
+  if (cost && layout.kind === 'full') meta.push(seg(` · ${costText(s.cost)}`));
   // An ended session is history: dimmed as a whole.
   return s.status === 'ended' ? [toned(head, 'dim'), toned(meta, 'dim')] : [head, meta];
 }

@@ -50,6 +50,7 @@ function presetVisible(s: Settings): Visible {
       showTokens: null,
       showLimits: null,
       showActivity: null,
+      showCost: null,
     },
   });
 }
