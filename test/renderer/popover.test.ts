@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TempCodexHome } from '../support/codexHome.js';
+import { engineSnapshot, liveWith, MAIN, MONTHLY_ONLY, SPARK, WEEKLY_ONLY, type Limits } from '../support/oneWindow.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 import { fakeCalls, pushAppState, pushSettings, pushSnapshot } from './fakeBridge.js';
 import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
@@ -100,14 +102,25 @@ describe('popover', () => {
     await expect.poll(() => row.getAttribute('class')).toContain('tone-warning');
     expect(await row.getByTestId('pace').textContent()).toBe('12% in deficit · runs out in 1h 40m');
     expect(await second.page.textContent('body')).not.toContain('ahead of pace');
-    const unknown = second.page.getByTestId('limit-weekly');
-    expect(await unknown.getByTestId('left').textContent()).toBe('unknown');
+    // An absent second window is not an unknown one (issue 23 §3): no phantom row.
+    expect(await second.page.getByTestId('limit-weekly').count()).toBe(0);
+    expect(await second.page.getByText('unknown').count()).toBe(0);
+    await second.context.close();
+
+    // Unknown is the main family with no window at all (only another family seen): one "5h" row, a visible track.
+    const noMain = snapshot();
+    noMain.limits.primary = null;
+    noMain.limits.secondary = null;
+    noMain.limits.others = [{ limitId: 'codex_bengalfox', limitName: null, primary: window(90), secondary: null }];
+    const third = await openPage(h, 'popover', { snapshot: noMain }, { now: T0 });
+    const unknown = third.page.getByTestId('limit-5h');
+    await expect.poll(() => unknown.getByTestId('left').textContent()).toBe('unknown');
     expect(await unknown.getByRole('progressbar').getAttribute('aria-valuenow')).toBeNull();
     // The empty track is drawn with an edge, not left invisible against the card.
     expect(await unknown.evaluate((el) => getComputedStyle(el.querySelector('.bar') as Element).boxShadow)).toMatch(
       /inset/,
     );
-    await second.context.close();
+    await third.context.close();
   });
 
   it('limit rows share one grid: a shared source said once, "updated … ago" at the right on every row, stale dims the number', async () => {
@@ -170,6 +183,66 @@ describe('popover', () => {
     expect(await page.locator('details').count()).toBe(0);
     expect(await page.getByTestId('credits').textContent()).toBe('Credits18 credits');
     await context.close();
+  });
+
+  describe('accounts with one window (issue 23 §3), as the engine folds Codex’s own rollout', () => {
+    let home: TempCodexHome;
+    beforeEach(async () => {
+      home = await TempCodexHome.create();
+    });
+    afterEach(async () => home.remove());
+
+    /** The popover of what main would send for a home whose live session carries these limits. */
+    async function limitRowsOf(...limits: Limits[]) {
+      await liveWith(home, ...limits);
+      const snap = await engineSnapshot(home);
+      const o = await openPage(h, 'popover', { snapshot: snap }, { now: Date.now() });
+      const rows = o.page.locator('.limits .limit-row:not(.credits)');
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      const shown = await rows.evaluateAll((els) =>
+        els.map((el) => ({
+          id: el.getAttribute('data-testid'),
+          title: el.querySelector('h3')?.textContent,
+          left: el.querySelector('[data-testid="left"]')?.textContent,
+        })),
+      );
+      return { ...o, shown };
+    }
+
+    it('weekly-only: one Weekly row, no phantom unknown row', async () => {
+      const o = await limitRowsOf(WEEKLY_ONLY);
+      expect(o.shown).toEqual([{ id: 'limit-weekly', title: 'Weekly', left: '70% left' }]);
+      expect(await o.page.locator('.limits').textContent()).not.toContain('unknown');
+      await o.page.screenshot({ path: join(ARTIFACTS, 'popover-light-weekly-only.png') });
+      await o.context.close();
+    });
+
+    it('monthly-only: one Monthly row', async () => {
+      const o = await limitRowsOf(MONTHLY_ONLY);
+      expect(o.shown).toEqual([{ id: 'limit-monthly', title: 'Monthly', left: '45% left' }]);
+      await o.context.close();
+    });
+
+    it('a Spark-style family never fills the main 5h slot, after the main one or alone', async () => {
+      const both = await limitRowsOf(MAIN, SPARK);
+      expect(both.shown.slice(0, 2)).toEqual([
+        { id: 'limit-5h', title: '5h', left: '88% left' },
+        { id: 'limit-weekly', title: 'Weekly', left: '59% left' },
+      ]);
+      expect(both.shown.slice(2).map((r) => [r.id, r.title])).toEqual([
+        ['limit-other', 'GPT-5.3-Codex-Spark 5h'],
+        ['limit-other', 'GPT-5.3-Codex-Spark weekly'],
+      ]);
+      await both.context.close();
+      const alone = await limitRowsOf(SPARK);
+      expect(alone.shown[0]).toEqual({ id: 'limit-5h', title: '5h', left: 'unknown' });
+      expect(alone.shown.filter((r) => r.left === 'unknown')).toHaveLength(1);
+      expect(alone.shown.slice(1).map((r) => [r.title, r.left])).toEqual([
+        ['GPT-5.3-Codex-Spark 5h', '10% left'],
+        ['GPT-5.3-Codex-Spark weekly', '40% left'],
+      ]);
+      await alone.context.close();
+    });
   });
 
   it('names are shown under Standard, what the card leaves out said once; the mark only on the published session', async () => {
