@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TempCodexHome } from '../support/codexHome.js';
 import { engineSnapshot, liveWith, MAIN, MONTHLY_ONLY, SPARK, WEEKLY_ONLY, type Limits } from '../support/oneWindow.js';
+import type { AppState } from '../../src/contract/index.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 import { fakeCalls, pushAppState, pushSettings, pushSnapshot } from './fakeBridge.js';
 import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
@@ -364,6 +365,39 @@ describe('popover', () => {
       .poll(() => o.page.getByTestId('discord-reason').textContent())
       .toBe('Discord is turned off in Settings: nothing is shown there.');
     expect(await o.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await o.context.close();
+  });
+
+  it('a reason main gave a kind for is said in the terminal’s short words (discordShortReason)', async () => {
+    const cases: Array<[AppState['discord'], string]> = [
+      [
+        {
+          state: 'disabled',
+          reason: 'No Discord application id is set. Add yours in Settings → Discord.',
+          kind: 'no-application',
+        },
+        'Not on Discord: no application id: run doctor',
+      ],
+      [
+        { state: 'error', reason: 'Could not connect to Discord: no Discord IPC socket found.', kind: 'not-running' },
+        'Not on Discord: Discord not running',
+      ],
+      [
+        { state: 'error', reason: 'Discord answered 4000', kind: 'rate-limited' },
+        'Not on Discord: rate-limited by Discord',
+      ],
+      // A kind with no short form: the reason is said whole.
+      [{ state: 'error', reason: 'the socket closed', kind: 'closed' }, 'Not on Discord: the socket closed'],
+      [
+        { state: 'disabled', reason: 'discord_enabled is false', kind: 'switched-off' },
+        'Discord is turned off in Settings: nothing is shown there.',
+      ],
+    ];
+    const o = await openPage(h, 'popover', { snapshot: snapshot(), app: { ...APP, published: false } }, { now: T0 });
+    for (const [discord, text] of cases) {
+      await pushAppState(o.page, { ...APP, discord, published: false });
+      await expect.poll(() => o.page.getByTestId('discord-reason').textContent()).toBe(text);
+    }
     await o.context.close();
   });
 
