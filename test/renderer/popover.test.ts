@@ -690,9 +690,16 @@ describe('popover', () => {
     await card.getByRole('button', { name: 'How to install Codex' }).click();
     const calls = await fakeCalls(page);
     expect(calls.map((c) => c[0])).toContain('openSettings');
+    // Choosing the folder is General's: the window is asked to open there (main/ipc.ts checks the tab).
+    expect(calls.find((c) => c[0] === 'openSettings')?.[1]).toEqual(['general']);
     expect(calls.find((c) => c[0] === 'openExternal')?.[1]).toEqual(['https://github.com/openai/codex#quickstart']);
     await page.screenshot({ path: join(ARTIFACTS, 'popover-light-no-home-first.png') });
     await context.close();
+    // Main opens the window at #general: it lands on General, where the Codex folder is chosen.
+    const settingsPage = await openPage(h, 'settings.html#general', { snapshot: noHome }, { now: T0 });
+    await expect.poll(() => settingsPage.page.getByRole('tab', { selected: true }).textContent()).toBe('General');
+    expect(await settingsPage.page.getByLabel('Codex home').isVisible()).toBe(true);
+    await settingsPage.context.close();
   });
 
   it('a Discord status change is announced once, politely', async () => {
