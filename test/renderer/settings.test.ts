@@ -93,6 +93,47 @@ describe('settings window', () => {
     await none.context.close();
   });
 
+  it('Privacy: a label that wraps never cuts its select; every select shows its whole longest option', async () => {
+    for (const size of [
+      { width: 720, height: 760 },
+      { width: 560, height: 760 },
+      { width: 480, height: 600, zoom: 1.5 },
+    ]) {
+      const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0, ...size });
+      await page.getByRole('tab', { name: 'Privacy & card' }).click();
+      const selects = page.locator('.toggles select');
+      await expect.poll(() => selects.count()).toBe(6);
+      const cut = await selects.evaluateAll((els) =>
+        els.flatMap((el) => {
+          // The width the select needs for its longest option: a copy beside it (same styles), unconstrained.
+          const free = el.cloneNode(true) as HTMLSelectElement;
+          free.style.cssText = 'position:absolute;visibility:hidden;width:max-content;max-width:none';
+          el.after(free);
+          const needs = free.getBoundingClientRect().width;
+          free.remove();
+          const has = el.getBoundingClientRect().width;
+          return has + 0.5 < needs ? [`${el.getAttribute('aria-label')}: ${has} < ${needs}`] : [];
+        }),
+      );
+      expect(cut, JSON.stringify(size)).toEqual([]);
+      // The long label wraps beside its select, which stays on the same row.
+      const [label, select] = await page.evaluate(() => {
+        const sel = document.querySelector('select[aria-label^="Activity"]') as Element;
+        const span = sel.previousElementSibling as Element;
+        return [span.getBoundingClientRect(), sel.getBoundingClientRect()].map((r) => ({
+          top: r.top,
+          bottom: r.bottom,
+          right: r.right,
+          left: r.left,
+        }));
+      });
+      expect((label?.right ?? 0) <= (select?.left ?? 0)).toBe(true);
+      expect((select?.top ?? 0) < (label?.bottom ?? 0)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, `settings-privacy-toggles-${size.width}.png`) });
+      await context.close();
+    }
+  });
+
   it('list and number fields keep what you type; parsed on blur and on Save', async () => {
     const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
     await page.getByRole('tab', { name: 'Limits' }).click();
