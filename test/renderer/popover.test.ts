@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TempCodexHome } from '../support/codexHome.js';
 import { engineSnapshot, liveWith, MAIN, MONTHLY_ONLY, SPARK, WEEKLY_ONLY, type Limits } from '../support/oneWindow.js';
-import type { AppState } from '../../src/contract/index.js';
+import type { AppState, CodexSessionSnapshot } from '../../src/contract/index.js';
+import { pickCurrent, waitingFirst } from '../../src/usage/aggregate.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 import { fakeCalls, pushAppState, pushSettings, pushSnapshot } from './fakeBridge.js';
 import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
@@ -17,10 +18,25 @@ afterAll(async () => {
   await h.close();
 });
 
+/**
+ * Six sessions in the order main sends them (foldSessions' `waitingFirst`: the one waiting for approval first),
+ * with main's pick: the popover and the README's picture never show an order main would not send.
+ */
+const inMainOrder = (sessions: CodexSessionSnapshot[]) => {
+  const sorted = [...sessions].sort(waitingFirst);
+  return snapshot(sorted, { current: pickCurrent(sorted) });
+};
 const six = () =>
-  snapshot([
+  inMainOrder([
     session(),
-    session({ id: 'b', project: 'skyline-web', status: 'waiting', activity: 'waiting', model: 'gpt-5.5-mini' }),
+    session({
+      id: 'b',
+      project: 'skyline-web',
+      status: 'waiting',
+      activity: 'waiting',
+      model: 'gpt-5.5-mini',
+      lastActivityAt: T0 - 40_000,
+    }),
     session({ id: 'c', project: 'ledger-cli', status: 'idle', branch: 'main' }),
     session({
       id: 'd',
@@ -564,7 +580,9 @@ describe('popover', () => {
     expect(seen).toEqual(['Settings', 'Quit']);
     expect(seen.some((l) => l.includes('orbit-api'))).toBe(false);
     // Each row still says everything to a screen reader, in its accessible name.
-    expect(await page.getByTestId('session').nth(0).getAttribute('aria-label')).toMatch(/^orbit-api, branch/);
+    expect(await page.getByTestId('session').filter({ hasText: 'orbit-api' }).getAttribute('aria-label')).toMatch(
+      /^orbit-api, branch/,
+    );
     await page.keyboard.press('Escape');
     expect((await fakeCalls(page)).map((c) => c[0])).toContain('closePopover');
     await context.close();
@@ -768,6 +786,9 @@ describe('popover', () => {
       ] as const) {
         const o = await openPage(h, 'popover', { snapshot: snap }, { now: T0, colorScheme: scheme, height: 900 });
         await expect.poll(() => o.page.getByTestId('session').count()).toBeGreaterThan(0);
+        // Main's order, as main sends it: with six, the session waiting for approval is the first row.
+        if (name === 'six')
+          expect(await o.page.getByTestId('session').first().getByTestId('project').textContent()).toBe('skyline-web');
         const asked = async () =>
           (await fakeCalls(o.page)).filter((c) => c[0] === 'resizePopover').map((c) => c[1][0] as number);
         await expect.poll(async () => (await asked()).length).toBeGreaterThan(0);
