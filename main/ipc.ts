@@ -8,6 +8,7 @@ import {
   type HistoryView,
   type SaveResult,
   type Settings,
+  type SettingsTabId,
   type UsageSnapshot,
 } from '../src/contract/index.js';
 import type { ElectronEdges } from './edges.js';
@@ -21,6 +22,7 @@ import {
   ONE_HISTORY_QUERY,
   ONE_SETTINGS,
   ONE_STRING,
+  OPTIONAL_TAB,
   type Shape,
 } from './ipcGuard.js';
 
@@ -40,7 +42,7 @@ export interface IpcApp {
   saveSettings(settings: Settings): Promise<SaveResult>;
   setPaused(paused: boolean): void;
   setLaunchAtLogin(enabled: boolean): Promise<void>;
-  openSettings(tab?: 'history'): void;
+  openSettings(tab?: SettingsTabId): void;
   openLogs(): Promise<void>;
   openExternal(url: string): Promise<void>;
   quit(): void;
@@ -74,7 +76,7 @@ export function ipcTable(app: IpcApp): Record<InvokeChannel, Route> {
     [CHANNELS.saveSettings]: row(ONE_SETTINGS, (settings) => app.saveSettings(settings)),
     [CHANNELS.setPaused]: row(ONE_BOOLEAN, (paused) => app.setPaused(paused)),
     [CHANNELS.setLaunchAtLogin]: row(ONE_BOOLEAN, (enabled) => app.setLaunchAtLogin(enabled)),
-    [CHANNELS.openSettings]: row(NO_ARGS, () => app.openSettings()),
+    [CHANNELS.openSettings]: row(OPTIONAL_TAB, (tab?: SettingsTabId) => app.openSettings(tab)),
     [CHANNELS.openLogs]: row(NO_ARGS, () => app.openLogs()),
     [CHANNELS.openExternal]: row(ONE_STRING, (url) => {
       if (!isAllowedExternal(url)) throw new IpcRejected(`openExternal: ${url} is not an allowed https origin`);

@@ -1,4 +1,4 @@
-import type { HistoryQuery, Settings } from '../src/contract/index.js';
+import { SETTINGS_TABS, type HistoryQuery, type Settings, type SettingsTabId } from '../src/contract/index.js';
 import { isDay } from '../src/history/day.js';
 import { MAX_HISTORY_DAYS } from '../src/history/view.js';
 import { isSettings } from '../src/settings/settings.js';
@@ -36,6 +36,12 @@ export const ONE_BOOLEAN: Shape<[boolean]> = {
 export const ONE_STRING: Shape<[string]> = {
   test: (args): args is [string] => args.length === 1 && isStr(args[0]),
   expected: 'expected one string',
+};
+/** `openSettings`: nothing (the window's first tab), or one of the settings window's tab ids. */
+export const OPTIONAL_TAB: Shape<[] | [SettingsTabId]> = {
+  test: (args): args is [] | [SettingsTabId] =>
+    args.length === 0 || (args.length === 1 && (SETTINGS_TABS as readonly unknown[]).includes(args[0])),
+  expected: `expected no arguments or one tab id (${SETTINGS_TABS.join(', ')})`,
 };
 export const ONE_HEIGHT: Shape<[number]> = {
   test: (args): args is [number] =>

@@ -1,6 +1,7 @@
+import type { SettingsTabId } from '../src/contract/index.js';
 import type { ElectronEdges, WindowLike } from './edges.js';
 
-/** The settings window: one at most; opening it again raises it (on the History tab when asked). */
+/** The settings window: one at most; opening it again raises it (on the tab asked for, when one is). */
 export class SettingsWindow {
   private win: WindowLike | null = null;
 
@@ -10,8 +11,8 @@ export class SettingsWindow {
     return this.win !== null && !this.win.isDestroyed() ? this.win : null;
   }
 
-  /** `tab` `history` shows its History tab (a popover sparkline was activated). */
-  open(tab?: 'history'): void {
+  /** `tab` shows that tab: History for a popover sparkline, General for "Choose Codex folder…". */
+  open(tab?: SettingsTabId): void {
     const existing = this.window;
     if (existing !== null) {
       if (tab !== undefined) existing.showPage?.(tab);

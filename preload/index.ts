@@ -22,7 +22,9 @@ const api: Api = {
   saveSettings: (settings) => ipcRenderer.invoke(CHANNELS.saveSettings, settings),
   setPaused: (paused) => ipcRenderer.invoke(CHANNELS.setPaused, paused),
   setLaunchAtLogin: (enabled) => ipcRenderer.invoke(CHANNELS.setLaunchAtLogin, enabled),
-  openSettings: () => ipcRenderer.invoke(CHANNELS.openSettings),
+  // No tab, no argument: main's table takes nothing or one tab id.
+  openSettings: (tab) =>
+    tab === undefined ? ipcRenderer.invoke(CHANNELS.openSettings) : ipcRenderer.invoke(CHANNELS.openSettings, tab),
   openLogs: () => ipcRenderer.invoke(CHANNELS.openLogs),
   openExternal: (url) => ipcRenderer.invoke(CHANNELS.openExternal, url),
   quit: () => ipcRenderer.invoke(CHANNELS.quit),

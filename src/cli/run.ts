@@ -1,4 +1,5 @@
-import { applicationLabel, resolveApplication } from '../discord/application.js';
+import { resolveApplication } from '../discord/application.js';
+import { applicationLabel } from '../format/application.js';
 import type { DiscordClientState } from '../discord/client.js';
 import type { Settings } from '../contract/index.js';
 import { instancePath } from '../instance/instanceFile.js';

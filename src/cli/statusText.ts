@@ -1,6 +1,7 @@
 import { CODEX_MISSING_HINT } from '../codex/findCodex.js';
 import { quoted } from '../format/quoted.js';
-import { applicationLabel, type DiscordApplication } from '../discord/application.js';
+import type { DiscordApplication } from '../discord/application.js';
+import { applicationLabel } from '../format/application.js';
 import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
 import { liveSessionsText, sourceText } from '../format/presentation.js';
 import { basisText, costText, unpricedText } from '../format/cost.js';

@@ -54,6 +54,14 @@ export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 export type DiscordState = 'disabled' | 'connecting' | 'connected' | 'error';
 
 /**
+ * The settings window's tabs, in order: the four groups of settings
+ * (src/settings/fields.ts names each field's) and History. `openSettings(tab)`
+ * takes one of them, and main accepts nothing else (main/ipc.ts).
+ */
+export const SETTINGS_TABS = ['discord', 'privacy', 'limits', 'general', 'history'] as const;
+export type SettingsTabId = (typeof SETTINGS_TABS)[number];
+
+/**
  * The Discord application the activity goes out under (issue 23 §1): the
  * user's (`yours`), the one this build ships (`built-in`, named "Codex"), or
  * none. Settings → Discord shows it as "built-in (Codex)" or "yours (1234…)".
@@ -192,7 +200,8 @@ export interface Api {
   saveSettings(settings: Settings): Promise<SaveResult>;
   setPaused(paused: boolean): Promise<void>;
   setLaunchAtLogin(enabled: boolean): Promise<void>;
-  openSettings(): Promise<void>;
+  /** Opens the settings window, or raises the open one, at `tab` when given (the popover's "Choose Codex folder…": General). */
+  openSettings(tab?: SettingsTabId): Promise<void>;
   openLogs(): Promise<void>;
   openExternal(url: string): Promise<void>;
   quit(): Promise<void>;

@@ -1,5 +1,6 @@
 import { configIssues } from '../config/issues.js';
-import { applicationLabel, resolveApplication, type DiscordApplication } from '../discord/application.js';
+import { resolveApplication, type DiscordApplication } from '../discord/application.js';
+import { applicationLabel } from '../format/application.js';
 import type { LoadedConfig } from '../config/store.js';
 import { BINARY } from '../format/binary.js';
 import { quoted } from '../format/quoted.js';

@@ -4,15 +4,13 @@
  * its id at build time (`CDP_DISCORD_CLIENT_ID`, checked and baked in by
  * scripts/discordApp.mjs), so presence works with no setup. A source build has
  * none and behaves as before: the user sets their own, and `doctor` explains.
+ * How the application is named ("built-in (Codex)") is src/format/application.ts's.
  */
 declare const __CDP_DISCORD_CLIENT_ID__: string | undefined;
 
 /** The built-in application's id, or '' when this build has none. */
 export const BUILT_IN_CLIENT_ID: string =
   typeof __CDP_DISCORD_CLIENT_ID__ === 'string' ? __CDP_DISCORD_CLIENT_ID__ : '';
-
-/** The built-in application's name in Discord's developer portal. */
-export const BUILT_IN_NAME = 'Codex';
 
 export type ApplicationSource = 'built-in' | 'yours' | 'none';
 
@@ -33,11 +31,4 @@ export function resolveApplication(userId: string, builtIn: string = BUILT_IN_CL
   const shipped = builtIn.trim();
   if (shipped !== '') return { source: 'built-in', id: shipped };
   return { source: 'none', id: null };
-}
-
-/** "built-in (Codex)", "yours (1234…)" or "none": how doctor, status, `run` and Settings name it. */
-export function applicationLabel(app: DiscordApplication): string {
-  if (app.source === 'built-in') return `built-in (${BUILT_IN_NAME})`;
-  if (app.source === 'yours' && app.id !== null) return `yours (${app.id.slice(0, 4)}…)`;
-  return 'none';
 }

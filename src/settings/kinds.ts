@@ -1,3 +1,4 @@
+import type { SettingsTabId } from '../contract/index.js';
 import { quotedJson } from '../format/quoted.js';
 
 /**
@@ -11,7 +12,8 @@ import { quotedJson } from '../format/quoted.js';
 /** [where below the field ('' for the field itself, `1.label` for part of a list entry), message]. */
 export type Problem = [at: string, message: string];
 
-export type SettingsTab = 'discord' | 'privacy' | 'limits' | 'general';
+/** A tab that holds settings (the window's tabs but History: src/contract SETTINGS_TABS). */
+export type SettingsTab = Exclude<SettingsTabId, 'history'>;
 
 /** Where the settings window shows a field: its tab, its row there (from 1) and the control an error focuses. */
 export interface Control {

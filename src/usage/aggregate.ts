@@ -224,8 +224,11 @@ export function foldSessions(inputs: readonly SessionInput[], opts: AggregateOpt
   return rows.sort(waitingFirst);
 }
 
-/** A session waiting for an approval is the one that needs the user: listed first (issue 25 §7), then newest first. */
-function waitingFirst(a: CodexSessionSnapshot, b: CodexSessionSnapshot): number {
+/**
+ * A session waiting for an approval is the one that needs the user: listed first (issue 25 §7), then newest first.
+ * The order the windows receive (and never re-sort); exported so test fixtures are in it too.
+ */
+export function waitingFirst(a: CodexSessionSnapshot, b: CodexSessionSnapshot): number {
   return Number(b.status === 'waiting') - Number(a.status === 'waiting') || newestFirst(a, b);
 }
 

@@ -2,44 +2,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../src/contract/index.js';
 import { buildActivity } from '../../src/presence/activity.js';
 import { defaultSettings } from '../../src/settings/settings.js';
-import { UsageEngine } from '../../src/usage/engine.js';
 import { runCli, startCli } from '../support/cli.js';
-import { lastTimestamp, readSample, SAMPLES, shiftTimes, TempCodexHome } from '../support/codexHome.js';
+import { TempCodexHome } from '../support/codexHome.js';
+import {
+  engineSnapshot,
+  liveWith as live,
+  MAIN,
+  MONTHLY_ONLY,
+  SPARK,
+  WEEKLY_ONLY,
+  type Limits,
+} from '../support/oneWindow.js';
 
 // Issue 23 §3: an account with one main window (weekly-only, monthly-only)
 // shows that window, labelled by its duration, and no phantom "unknown" row;
-// an extra family (Spark-style) never fills the main 5h slot. The rollouts are
-// Codex's own (the 0.169 sample), live, with only `rate_limits` swapped for
-// the shape such an account gets (SCHEMA.md §4: a null window is absent).
-
-type Limits = Record<string, unknown>;
-const inDays = (days: number): number => Math.round(Date.now() / 1000 + days * 86_400);
-const window = (used: number, minutes: number, resetsAt: number) => ({
-  used_percent: used,
-  window_minutes: minutes,
-  resets_at: resetsAt,
-});
-const family = (over: Limits): Limits => ({
-  limit_id: 'codex',
-  limit_name: null,
-  primary: null,
-  secondary: null,
-  credits: null,
-  individual_limit: null,
-  spend_control_reached: null,
-  plan_type: null,
-  rate_limit_reached_type: null,
-  ...over,
-});
-const WEEKLY_ONLY = family({ primary: window(30, 10080, inDays(4.6)) });
-const MONTHLY_ONLY = family({ primary: window(55, 43200, inDays(20)) });
-const MAIN = family({ primary: window(12.5, 300, inDays(0.1)), secondary: window(41, 10080, inDays(4)) });
-const SPARK = family({
-  limit_id: 'codex_bengalfox',
-  limit_name: 'GPT-5.3-Codex-Spark',
-  primary: window(90, 300, inDays(0.1)),
-  secondary: window(60, 10080, inDays(4)),
-});
+// an extra family (Spark-style) never fills the main 5h slot. The shapes and
+// the live rollout are test/support/oneWindow.ts's.
 
 let home: TempCodexHome;
 beforeEach(async () => {
@@ -47,24 +25,7 @@ beforeEach(async () => {
 });
 afterEach(async () => home.remove());
 
-/**
- * The basic 0.169 sample as a live session (its last line 30 s ago), its
- * token_count lines carrying `limits` in turn (the last one wins in the file).
- */
-async function liveWith(...limits: Limits[]): Promise<void> {
-  const sample = await readSample(SAMPLES.basic);
-  const shifted = shiftTimes(sample, Date.now() - 30_000 - (lastTimestamp(sample)?.getTime() ?? 0));
-  const lines = shifted.trimEnd().split('\n');
-  const counts = lines.flatMap((l, i) => (l.includes('"rate_limits":{') ? [i] : []));
-  expect(counts.length).toBeGreaterThanOrEqual(limits.length);
-  // The last lines carry the given families, in order; earlier ones the first of them.
-  counts.forEach((at, k) => {
-    const parsed = JSON.parse(lines[at] ?? '{}') as { payload: { rate_limits: unknown } };
-    parsed.payload.rate_limits = limits[Math.max(0, k - (counts.length - limits.length))];
-    lines[at] = JSON.stringify(parsed);
-  });
-  await home.writeRollout(home.rolloutPath('2026-11-21', 'live'), `${lines.join('\n')}\n`);
-}
+const liveWith = (...limits: Limits[]): Promise<void> => live(home, ...limits);
 
 const env = () => ({ CODEX_HOME: home.home, HOME: home.home });
 async function statusJson(): Promise<{ limits: UsageSnapshot['limits'] }> {
@@ -77,13 +38,8 @@ async function statusText(): Promise<string[]> {
   expect(run.code).toBe(0);
   return run.stdout.split('\n');
 }
-async function engineSnapshot(): Promise<UsageSnapshot> {
-  const engine = new UsageEngine({ codexHome: home.home, account: null });
-  await engine.coldStart();
-  return engine.snapshot();
-}
 const presenceState = async (): Promise<string | undefined> =>
-  buildActivity({ snapshot: await engineSnapshot(), config: defaultSettings(), now: Date.now(), lastBusyAt: null })
+  buildActivity({ snapshot: await engineSnapshot(home), config: defaultSettings(), now: Date.now(), lastBusyAt: null })
     ?.state;
 
 describe('a weekly-only account', () => {

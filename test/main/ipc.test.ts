@@ -61,4 +61,30 @@ describe('the IPC table', () => {
     }
     expect(electron.logs.filter((l) => l.startsWith('warn IPC rejected'))).toHaveLength(called.length);
   });
+
+  it('openSettings takes no argument (the first tab) or one tab id, and opens or moves the window there; anything else is refused and logged', async () => {
+    electron.tray?.emitClick();
+    const sender = { webContentsId: electron.window('popover')?.webContentsId ?? -1 };
+    // The popover's "Choose Codex folder…": the settings window opens on General.
+    await electron.invoke(CHANNELS.openSettings, sender, 'general');
+    const settings = electron.window('settings');
+    expect(settings?.visible).toBe(true);
+    expect(settings?.hash).toBe('general');
+    // An open window moves to the tab asked for, and stays the one window.
+    settings?.showPage('discord');
+    await electron.invoke(CHANNELS.openSettings, sender, 'general');
+    expect(electron.window('settings')).toBe(settings);
+    expect(settings?.hash).toBe('general');
+    // No tab: raised as it is.
+    await electron.invoke(CHANNELS.openSettings, sender);
+    expect(settings?.hash).toBe('general');
+    const before = electron.logs.filter((l) => l.startsWith('warn IPC rejected')).length;
+    for (const bad of [['nope'], ['General'], [42], [null], ['general', 'history'], [{ tab: 'general' }]]) {
+      await expect(electron.invoke(CHANNELS.openSettings, sender, ...bad)).rejects.toThrow(
+        `${CHANNELS.openSettings}: expected no arguments or one tab id (discord, privacy, limits, general, history)`,
+      );
+    }
+    expect(electron.logs.filter((l) => l.startsWith('warn IPC rejected')).length - before).toBe(6);
+    expect(settings?.hash).toBe('general');
+  });
 });

@@ -106,7 +106,7 @@ function bridgeScript(init: FakeInit): void {
       app = { ...app, launchAtLogin: enabled };
       for (const l of appListeners) l(app);
     },
-    openSettings: async () => record('openSettings', []),
+    openSettings: async (tab?: string) => record('openSettings', tab === undefined ? [] : [tab]),
     openLogs: async () => record('openLogs', []),
     openExternal: async (url: string) => record('openExternal', [url]),
     quit: async () => record('quit', []),

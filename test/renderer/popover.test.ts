@@ -1,5 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TempCodexHome } from '../support/codexHome.js';
+import { engineSnapshot, liveWith, MAIN, MONTHLY_ONLY, SPARK, WEEKLY_ONLY, type Limits } from '../support/oneWindow.js';
+import type { AppState, CodexSessionSnapshot } from '../../src/contract/index.js';
+import { pickCurrent, waitingFirst } from '../../src/usage/aggregate.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 import { fakeCalls, pushAppState, pushSettings, pushSnapshot } from './fakeBridge.js';
 import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
@@ -14,10 +18,25 @@ afterAll(async () => {
   await h.close();
 });
 
+/**
+ * Six sessions in the order main sends them (foldSessions' `waitingFirst`: the one waiting for approval first),
+ * with main's pick: the popover and the README's picture never show an order main would not send.
+ */
+const inMainOrder = (sessions: CodexSessionSnapshot[]) => {
+  const sorted = [...sessions].sort(waitingFirst);
+  return snapshot(sorted, { current: pickCurrent(sorted) });
+};
 const six = () =>
-  snapshot([
+  inMainOrder([
     session(),
-    session({ id: 'b', project: 'skyline-web', status: 'waiting', activity: 'waiting', model: 'gpt-5.5-mini' }),
+    session({
+      id: 'b',
+      project: 'skyline-web',
+      status: 'waiting',
+      activity: 'waiting',
+      model: 'gpt-5.5-mini',
+      lastActivityAt: T0 - 40_000,
+    }),
     session({ id: 'c', project: 'ledger-cli', status: 'idle', branch: 'main' }),
     session({
       id: 'd',
@@ -100,14 +119,25 @@ describe('popover', () => {
     await expect.poll(() => row.getAttribute('class')).toContain('tone-warning');
     expect(await row.getByTestId('pace').textContent()).toBe('12% in deficit · runs out in 1h 40m');
     expect(await second.page.textContent('body')).not.toContain('ahead of pace');
-    const unknown = second.page.getByTestId('limit-weekly');
-    expect(await unknown.getByTestId('left').textContent()).toBe('unknown');
+    // An absent second window is not an unknown one (issue 23 §3): no phantom row.
+    expect(await second.page.getByTestId('limit-weekly').count()).toBe(0);
+    expect(await second.page.getByText('unknown').count()).toBe(0);
+    await second.context.close();
+
+    // Unknown is the main family with no window at all (only another family seen): one "5h" row, a visible track.
+    const noMain = snapshot();
+    noMain.limits.primary = null;
+    noMain.limits.secondary = null;
+    noMain.limits.others = [{ limitId: 'codex_bengalfox', limitName: null, primary: window(90), secondary: null }];
+    const third = await openPage(h, 'popover', { snapshot: noMain }, { now: T0 });
+    const unknown = third.page.getByTestId('limit-5h');
+    await expect.poll(() => unknown.getByTestId('left').textContent()).toBe('unknown');
     expect(await unknown.getByRole('progressbar').getAttribute('aria-valuenow')).toBeNull();
     // The empty track is drawn with an edge, not left invisible against the card.
     expect(await unknown.evaluate((el) => getComputedStyle(el.querySelector('.bar') as Element).boxShadow)).toMatch(
       /inset/,
     );
-    await second.context.close();
+    await third.context.close();
   });
 
   it('limit rows share one grid: a shared source said once, "updated … ago" at the right on every row, stale dims the number', async () => {
@@ -170,6 +200,66 @@ describe('popover', () => {
     expect(await page.locator('details').count()).toBe(0);
     expect(await page.getByTestId('credits').textContent()).toBe('Credits18 credits');
     await context.close();
+  });
+
+  describe('accounts with one window (issue 23 §3), as the engine folds Codex’s own rollout', () => {
+    let home: TempCodexHome;
+    beforeEach(async () => {
+      home = await TempCodexHome.create();
+    });
+    afterEach(async () => home.remove());
+
+    /** The popover of what main would send for a home whose live session carries these limits. */
+    async function limitRowsOf(...limits: Limits[]) {
+      await liveWith(home, ...limits);
+      const snap = await engineSnapshot(home);
+      const o = await openPage(h, 'popover', { snapshot: snap }, { now: Date.now() });
+      const rows = o.page.locator('.limits .limit-row:not(.credits)');
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      const shown = await rows.evaluateAll((els) =>
+        els.map((el) => ({
+          id: el.getAttribute('data-testid'),
+          title: el.querySelector('h3')?.textContent,
+          left: el.querySelector('[data-testid="left"]')?.textContent,
+        })),
+      );
+      return { ...o, shown };
+    }
+
+    it('weekly-only: one Weekly row, no phantom unknown row', async () => {
+      const o = await limitRowsOf(WEEKLY_ONLY);
+      expect(o.shown).toEqual([{ id: 'limit-weekly', title: 'Weekly', left: '70% left' }]);
+      expect(await o.page.locator('.limits').textContent()).not.toContain('unknown');
+      await o.page.screenshot({ path: join(ARTIFACTS, 'popover-light-weekly-only.png') });
+      await o.context.close();
+    });
+
+    it('monthly-only: one Monthly row', async () => {
+      const o = await limitRowsOf(MONTHLY_ONLY);
+      expect(o.shown).toEqual([{ id: 'limit-monthly', title: 'Monthly', left: '45% left' }]);
+      await o.context.close();
+    });
+
+    it('a Spark-style family never fills the main 5h slot, after the main one or alone', async () => {
+      const both = await limitRowsOf(MAIN, SPARK);
+      expect(both.shown.slice(0, 2)).toEqual([
+        { id: 'limit-5h', title: '5h', left: '88% left' },
+        { id: 'limit-weekly', title: 'Weekly', left: '59% left' },
+      ]);
+      expect(both.shown.slice(2).map((r) => [r.id, r.title])).toEqual([
+        ['limit-other', 'GPT-5.3-Codex-Spark 5h'],
+        ['limit-other', 'GPT-5.3-Codex-Spark weekly'],
+      ]);
+      await both.context.close();
+      const alone = await limitRowsOf(SPARK);
+      expect(alone.shown[0]).toEqual({ id: 'limit-5h', title: '5h', left: 'unknown' });
+      expect(alone.shown.filter((r) => r.left === 'unknown')).toHaveLength(1);
+      expect(alone.shown.slice(1).map((r) => [r.title, r.left])).toEqual([
+        ['GPT-5.3-Codex-Spark 5h', '10% left'],
+        ['GPT-5.3-Codex-Spark weekly', '40% left'],
+      ]);
+      await alone.context.close();
+    });
   });
 
   it('names are shown under Standard, what the card leaves out said once; the mark only on the published session', async () => {
@@ -291,6 +381,39 @@ describe('popover', () => {
       .poll(() => o.page.getByTestId('discord-reason').textContent())
       .toBe('Discord is turned off in Settings: nothing is shown there.');
     expect(await o.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await o.context.close();
+  });
+
+  it('a reason main gave a kind for is said in the terminal’s short words (discordShortReason)', async () => {
+    const cases: Array<[AppState['discord'], string]> = [
+      [
+        {
+          state: 'disabled',
+          reason: 'No Discord application id is set. Add yours in Settings → Discord.',
+          kind: 'no-application',
+        },
+        'Not on Discord: no application id: run doctor',
+      ],
+      [
+        { state: 'error', reason: 'Could not connect to Discord: no Discord IPC socket found.', kind: 'not-running' },
+        'Not on Discord: Discord not running',
+      ],
+      [
+        { state: 'error', reason: 'Discord answered 4000', kind: 'rate-limited' },
+        'Not on Discord: rate-limited by Discord',
+      ],
+      // A kind with no short form: the reason is said whole.
+      [{ state: 'error', reason: 'the socket closed', kind: 'closed' }, 'Not on Discord: the socket closed'],
+      [
+        { state: 'disabled', reason: 'discord_enabled is false', kind: 'switched-off' },
+        'Discord is turned off in Settings: nothing is shown there.',
+      ],
+    ];
+    const o = await openPage(h, 'popover', { snapshot: snapshot(), app: { ...APP, published: false } }, { now: T0 });
+    for (const [discord, text] of cases) {
+      await pushAppState(o.page, { ...APP, discord, published: false });
+      await expect.poll(() => o.page.getByTestId('discord-reason').textContent()).toBe(text);
+    }
     await o.context.close();
   });
 
@@ -457,7 +580,9 @@ describe('popover', () => {
     expect(seen).toEqual(['Settings', 'Quit']);
     expect(seen.some((l) => l.includes('orbit-api'))).toBe(false);
     // Each row still says everything to a screen reader, in its accessible name.
-    expect(await page.getByTestId('session').nth(0).getAttribute('aria-label')).toMatch(/^orbit-api, branch/);
+    expect(await page.getByTestId('session').filter({ hasText: 'orbit-api' }).getAttribute('aria-label')).toMatch(
+      /^orbit-api, branch/,
+    );
     await page.keyboard.press('Escape');
     expect((await fakeCalls(page)).map((c) => c[0])).toContain('closePopover');
     await context.close();
@@ -583,9 +708,16 @@ describe('popover', () => {
     await card.getByRole('button', { name: 'How to install Codex' }).click();
     const calls = await fakeCalls(page);
     expect(calls.map((c) => c[0])).toContain('openSettings');
+    // Choosing the folder is General's: the window is asked to open there (main/ipc.ts checks the tab).
+    expect(calls.find((c) => c[0] === 'openSettings')?.[1]).toEqual(['general']);
     expect(calls.find((c) => c[0] === 'openExternal')?.[1]).toEqual(['https://github.com/openai/codex#quickstart']);
     await page.screenshot({ path: join(ARTIFACTS, 'popover-light-no-home-first.png') });
     await context.close();
+    // Main opens the window at #general: it lands on General, where the Codex folder is chosen.
+    const settingsPage = await openPage(h, 'settings.html#general', { snapshot: noHome }, { now: T0 });
+    await expect.poll(() => settingsPage.page.getByRole('tab', { selected: true }).textContent()).toBe('General');
+    expect(await settingsPage.page.getByLabel('Codex home').isVisible()).toBe(true);
+    await settingsPage.context.close();
   });
 
   it('a Discord status change is announced once, politely', async () => {
@@ -654,6 +786,9 @@ describe('popover', () => {
       ] as const) {
         const o = await openPage(h, 'popover', { snapshot: snap }, { now: T0, colorScheme: scheme, height: 900 });
         await expect.poll(() => o.page.getByTestId('session').count()).toBeGreaterThan(0);
+        // Main's order, as main sends it: with six, the session waiting for approval is the first row.
+        if (name === 'six')
+          expect(await o.page.getByTestId('session').first().getByTestId('project').textContent()).toBe('skyline-web');
         const asked = async () =>
           (await fakeCalls(o.page)).filter((c) => c[0] === 'resizePopover').map((c) => c[1][0] as number);
         await expect.poll(async () => (await asked()).length).toBeGreaterThan(0);

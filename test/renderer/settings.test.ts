@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Settings } from '../../src/contract/index.js';
+import type { AppState, Settings } from '../../src/contract/index.js';
 import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { fakeCalls } from './fakeBridge.js';
@@ -33,10 +33,13 @@ describe('settings window', () => {
       'General',
       'History',
     ]);
-    // No Application ID yet: the setup guide is open, with the asset keys and the portal link.
+    // No Application ID yet (a build with none of its own): the setup guide is open, three steps with the
+    // portal link, and no art to upload (the images default to https links this project ships).
     const guide = page.getByTestId('guide');
     expect(await guide.getAttribute('open')).not.toBeNull();
-    expect(await guide.textContent()).toContain('codex-logo');
+    expect(await guide.locator('li').count()).toBe(3);
+    expect(await guide.textContent()).toContain('Nothing to upload');
+    expect(await guide.textContent()).not.toMatch(/codex-logo|openai|upload two images/);
     await guide.getByRole('link', { name: 'Discord Developer Portal' }).click();
     expect((await fakeCalls(page)).find((c) => c[0] === 'openExternal')?.[1]).toEqual([
       'https://discord.com/developers/applications',
@@ -53,6 +56,82 @@ describe('settings window', () => {
     // Focus stays on a control, never on <body>.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
     await context.close();
+  });
+
+  it('Discord names the application used, as doctor and status do; with the built-in one there is nothing to set up', async () => {
+    const open = (application: AppState['application'], id: string) =>
+      openPage(
+        h,
+        'settings',
+        { snapshot: snapshot(), app: { ...APP, application }, settings: settings((s) => (s.discordClientId = id)) },
+        { now: T0 },
+      );
+    const builtIn = await open({ source: 'built-in', id: '109876543210987654' }, '');
+    await expect
+      .poll(() => builtIn.page.getByTestId('application').textContent())
+      .toBe('Application used: built-in (Codex)');
+    expect(await builtIn.page.getByTestId('built-in-note').textContent()).toContain('Nothing to set up');
+    const guide = builtIn.page.getByTestId('guide');
+    expect(await guide.getAttribute('open')).toBeNull();
+    expect(await guide.locator('summary').textContent()).toBe('Use your own Discord application instead');
+    expect(await guide.locator('li').count()).toBe(3);
+    await builtIn.page.screenshot({ path: join(ARTIFACTS, 'settings-discord-built-in.png'), fullPage: true });
+    expect(await axeSerious(builtIn.page)).toEqual([]);
+    await builtIn.context.close();
+
+    const yours = await open({ source: 'yours', id: '123456789012345678' }, '123456789012345678');
+    await expect
+      .poll(() => yours.page.getByTestId('application').textContent())
+      .toBe('Application used: yours (1234…)');
+    expect(await yours.page.getByTestId('built-in-note').count()).toBe(0);
+    expect(await yours.page.getByTestId('guide').getAttribute('open')).toBeNull();
+    await yours.context.close();
+
+    const none = await open({ source: 'none', id: null }, '');
+    await expect.poll(() => none.page.getByTestId('application').textContent()).toBe('Application used: none');
+    expect(await none.page.getByTestId('guide').getAttribute('open')).not.toBeNull();
+    await none.context.close();
+  });
+
+  it('Privacy: a label that wraps never cuts its select; every select shows its whole longest option', async () => {
+    for (const size of [
+      { width: 720, height: 760 },
+      { width: 560, height: 760 },
+      { width: 480, height: 600, zoom: 1.5 },
+    ]) {
+      const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0, ...size });
+      await page.getByRole('tab', { name: 'Privacy & card' }).click();
+      const selects = page.locator('.toggles select');
+      await expect.poll(() => selects.count()).toBe(6);
+      const cut = await selects.evaluateAll((els) =>
+        els.flatMap((el) => {
+          // The width the select needs for its longest option: a copy beside it (same styles), unconstrained.
+          const free = el.cloneNode(true) as HTMLSelectElement;
+          free.style.cssText = 'position:absolute;visibility:hidden;width:max-content;max-width:none';
+          el.after(free);
+          const needs = free.getBoundingClientRect().width;
+          free.remove();
+          const has = el.getBoundingClientRect().width;
+          return has + 0.5 < needs ? [`${el.getAttribute('aria-label')}: ${has} < ${needs}`] : [];
+        }),
+      );
+      expect(cut, JSON.stringify(size)).toEqual([]);
+      // The long label wraps beside its select, which stays on the same row.
+      const [label, select] = await page.evaluate(() => {
+        const sel = document.querySelector('select[aria-label^="Activity"]') as Element;
+        const span = sel.previousElementSibling as Element;
+        return [span.getBoundingClientRect(), sel.getBoundingClientRect()].map((r) => ({
+          top: r.top,
+          bottom: r.bottom,
+          right: r.right,
+          left: r.left,
+        }));
+      });
+      expect((label?.right ?? 0) <= (select?.left ?? 0)).toBe(true);
+      expect((select?.top ?? 0) < (label?.bottom ?? 0)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, `settings-privacy-toggles-${size.width}.png`) });
+      await context.close();
+    }
   });
 
   it('list and number fields keep what you type; parsed on blur and on Save', async () => {
@@ -108,7 +187,7 @@ describe('settings window', () => {
         snapshot: snapshot(),
         settings: settings((s) => {
           s.display.largeImageKey = 'https://example.com/logo.png';
-          // An asset key of the user's own application (the default is an https image now).
+          // An asset key the user uploaded (the default is an https link now): drawn as a placeholder.
           s.display.smallImageKey = 'openai';
         }),
       },

@@ -65,7 +65,7 @@ export function settings(change: (s: Settings) => void = () => undefined): Setti
 
 export async function openPage(
   h: Harness,
-  page: 'popover' | 'settings' | 'settings.html#history',
+  page: 'popover' | 'settings' | `settings.html#${string}`,
   init: {
     snapshot: UsageSnapshot;
     app?: AppState;

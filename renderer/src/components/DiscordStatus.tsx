@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Api, AppState, DoctorResult } from '../../../src/contract/index.js';
+import { discordShortReason } from '../../../src/format/discordStatus.js';
 import { LiveIcon } from './Icons.js';
 
 export interface DiscordView {
@@ -12,16 +13,25 @@ export interface DiscordView {
   canRetry: boolean;
 }
 
-/** What Discord's state means for the user, in words. `switchedOff`: the user turned Discord off in Settings. */
+/**
+ * What Discord's state means for the user, in words. `switchedOff`: the user turned Discord off in Settings.
+ * A reason main gave a kind for is said in the short words the terminal uses too (`discordShortReason`:
+ * "Discord not running", "no application id: run doctor"); a reason with no kind is said whole.
+ */
 export function discordView(app: AppState, switchedOff = false): DiscordView {
   if (app.paused) return { live: false, text: 'Presence is paused: nothing is shown on Discord.', canRetry: false };
-  if (switchedOff && app.discord.state === 'disabled')
+  const off = switchedOff || app.discord.kind === 'switched-off';
+  if (off && app.discord.state === 'disabled')
     return { live: false, text: 'Discord is turned off in Settings: nothing is shown there.', canRetry: false };
+  const short = discordShortReason(app.discord);
   switch (app.discord.state) {
     case 'disabled':
       return {
         live: false,
-        text: app.discord.reason ?? 'Discord is off: set your Application ID in Settings.',
+        text:
+          short !== null
+            ? `Not on Discord: ${short}`
+            : (app.discord.reason ?? 'Discord is off: set your Application ID in Settings.'),
         canRetry: false,
       };
     case 'connecting':
@@ -29,7 +39,7 @@ export function discordView(app: AppState, switchedOff = false): DiscordView {
     case 'error':
       return {
         live: false,
-        text: `Not on Discord: ${app.discord.reason ?? 'the connection failed'}`,
+        text: `Not on Discord: ${short ?? app.discord.reason ?? 'the connection failed'}`,
         canRetry: true,
       };
     case 'connected':

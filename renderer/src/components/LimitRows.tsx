@@ -9,6 +9,7 @@ import {
   sourceText,
   updatedAgo,
 } from '../../../src/format/presentation.js';
+import { mainWindows } from '../../../src/usage/shownWindows.js';
 import { currentWindow } from '../history/series.js';
 import { Sparkline } from './Sparkline.js';
 
@@ -138,7 +139,13 @@ export function otherRows(others: readonly LimitFamily[]): OtherRow[] {
 /** The main family's id in history (Codex's `limit_id` for the plan's own limits). */
 const MAIN_LIMIT_ID = 'codex';
 
-/** The limits card: the two main windows, then other families and credits in the same style. */
+/**
+ * The limits card: the main windows the account has (`mainWindows`, the rule
+ * the terminal and the tray follow: a weekly-only account has one Weekly row,
+ * and only a main family with no window at all has one "5h unknown" row), then
+ * other families and credits in the same style. A row's test id is its label
+ * (`limit-5h`, `limit-weekly`, `limit-monthly`).
+ */
 export function LimitRows({
   limits,
   now,
@@ -173,26 +180,20 @@ export function LimitRows({
   return (
     <section className="card limits" aria-label="Limits">
       <h2 className="sr-only">Limits</h2>
-      {!(limits.primary === null && limits.secondary === null) && (
-        <>
+      {mainWindows(limits).map(({ label, window: w }) => {
+        const kind = w !== null && w === limits.secondary ? 'secondary' : 'primary';
+        return (
           <LimitRow
-            window={limits.primary}
-            label={limits.primary?.label ?? '5h'}
-            testId="limit-5h"
+            key={kind}
+            window={w}
+            label={label}
+            testId={`limit-${label.replace(/\s+/g, '-')}`}
             now={now}
             showSource={showSource}
-            {...spark(MAIN_LIMIT_ID, 'primary')}
+            {...spark(MAIN_LIMIT_ID, kind)}
           />
-          <LimitRow
-            window={limits.secondary}
-            label={limits.secondary?.label ?? 'weekly'}
-            testId="limit-weekly"
-            now={now}
-            showSource={showSource}
-            {...spark(MAIN_LIMIT_ID, 'secondary')}
-          />
-        </>
-      )}
+        );
+      })}
       {others.map((o) => (
         <LimitRow
           key={o.key}

@@ -151,7 +151,7 @@ function NoCodexHome({ api, path }: { api: Api; path: string }) {
         uses.
       </p>
       <div className="row-actions">
-        <button type="button" className="primary" onClick={() => void api.openSettings()}>
+        <button type="button" className="primary" onClick={() => void api.openSettings('general')}>
           Choose Codex folder…
         </button>
         <button type="button" onClick={() => void api.openExternal(INSTALL_CODEX)}>

@@ -1,9 +1,9 @@
 import { FIELDS as SETTING_FIELDS } from '../../../src/settings/fields.js';
-import type { SettingsTab } from '../../../src/settings/kinds.js';
+import type { SettingsTabId } from '../../../src/contract/index.js';
 import { rows } from '../../../src/settings/paths.js';
 
-/** The settings window's tabs: one per group of settings (src/settings/fields.ts names each field's), and History. */
-export type TabId = SettingsTab | 'history';
+/** The settings window's tabs (src/contract SETTINGS_TABS): one per group of settings, and History. */
+export type TabId = SettingsTabId;
 
 export const TABS: Array<[TabId, string]> = [
   ['discord', 'Discord'],

@@ -1,4 +1,6 @@
 import type { Api, Settings } from '../../../../src/contract/index.js';
+import { applicationLabel, BUILT_IN_NAME } from '../../../../src/format/application.js';
+import { useAppStore } from '../../stores/appStore.js';
 import { useSettingsStore } from '../../stores/settingsStore.js';
 import { aria, Field } from '../Field.js';
 
@@ -6,7 +8,12 @@ const DEV_PORTAL = 'https://discord.com/developers/applications';
 
 type Errors = Record<string, string>;
 
-/** Discord: the switch, your application, its images, idle behaviour and buttons. */
+/**
+ * Discord: the switch, the application used (main's decision, named as doctor
+ * and status name it), your own application and its guide, images, idle
+ * behaviour and buttons. With the built-in application there is nothing to
+ * set up; the guide is for your own (issue 23 §1).
+ */
 export function DiscordTab({ api, errors }: { api: Api; errors: Errors }) {
   const draft = useSettingsStore((s) => s.draft);
   const saved = useSettingsStore((s) => s.saved);
@@ -14,9 +21,11 @@ export function DiscordTab({ api, errors }: { api: Api; errors: Errors }) {
   const texts = useSettingsStore((s) => s.texts);
   const setText = useSettingsStore((s) => s.setText);
   const commitText = useSettingsStore((s) => s.commitText);
+  const application = useAppStore((s) => s.app?.application);
   if (draft === null) return null;
   const set = (path: string, change: (d: Settings) => void) => edit(path, change);
   const noId = (saved?.discordClientId ?? '').trim() === '';
+  const builtIn = application?.source === 'built-in';
   return (
     <div className="panel-grid">
       <label className="switch">
@@ -27,11 +36,27 @@ export function DiscordTab({ api, errors }: { api: Api; errors: Errors }) {
         />
         <span>Show my Codex activity on Discord</span>
       </label>
+      {application !== undefined && (
+        <div className="application-used">
+          <p data-testid="application">
+            Application used: <strong>{applicationLabel(application)}</strong>
+          </p>
+          {builtIn && (
+            <p className="field-hint" data-testid="built-in-note">
+              Nothing to set up: this build publishes under its own application, “{BUILT_IN_NAME}”, with its images.
+            </p>
+          )}
+        </div>
+      )}
       <Field
         id="discordClientId"
         label="Application ID"
         error={errors.discordClientId}
-        hint="17 to 20 digits, from your own Discord application."
+        hint={
+          builtIn
+            ? `Optional: 17 to 20 digits, from your own Discord application. Empty uses “${BUILT_IN_NAME}”.`
+            : '17 to 20 digits, from your own Discord application.'
+        }
       >
         <input
           id="discordClientId"
@@ -42,8 +67,10 @@ export function DiscordTab({ api, errors }: { api: Api; errors: Errors }) {
           onChange={(e) => set('discordClientId', (d) => void (d.discordClientId = e.target.value))}
         />
       </Field>
-      <details className="guide" open={noId} data-testid="guide">
-        <summary>How to create your Discord application</summary>
+      <details className="guide" open={noId && !builtIn} data-testid="guide">
+        <summary>
+          {builtIn ? 'Use your own Discord application instead' : 'How to create your Discord application'}
+        </summary>
         <ol>
           <li>
             Open the{' '}
@@ -56,18 +83,20 @@ export function DiscordTab({ api, errors }: { api: Api; errors: Errors }) {
             >
               Discord Developer Portal
             </a>{' '}
-            and choose <em>New Application</em>. Its name (for example “Codex”) is what Discord shows.
+            and choose <em>New Application</em>. Its name (for example “Codex”) is what your profile shows.
           </li>
           <li>
-            Copy the <em>Application ID</em> from General Information into the field above.
+            Copy the <em>Application ID</em> from General Information into the field above. Your id always wins.
           </li>
           <li>
-            Under Rich Presence → Art Assets, upload two images with the keys <code>codex-logo</code> (large) and{' '}
-            <code>openai</code> (small), or set your own keys or https image links below.
+            Nothing to upload: the images are links to the ones this project ships. Asset keys you uploaded, or other
+            https links, can be set below.
           </li>
-          <li>In Discord, turn on Settings → Activity Privacy → “Share your detected activities with others”.</li>
         </ol>
       </details>
+      <p className="field-hint">
+        In Discord, turn on Settings → Activity Privacy → “Share your detected activities with others”.
+      </p>
       <div className="grid2">
         <Field id="largeImageKey" label="Large image (asset key or https link)" error={errors['display.largeImageKey']}>
           <input
