@@ -39,8 +39,14 @@ export function costOf(usage: readonly ModelTokens[], rates: (model: string | nu
   return { usd: priced ? usd : null, status: priced ? 'partial' : 'unavailable', unpriced: [...unpriced].sort() };
 }
 
-/** Two figures of disjoint usage, as one: exact only when both are. */
+/**
+ * Two figures of disjoint usage, as one: exact only when both are. An exact
+ * $0 adds nothing, so it changes nothing: a day without use added to tokens
+ * of an unpriced model leaves them unavailable, not "at least $0".
+ */
 export function addCosts(a: CostFigure, b: CostFigure): CostFigure {
+  if (a.status === 'exact' && a.usd === 0) return b;
+  if (b.status === 'exact' && b.usd === 0) return a;
   const unpriced = [...new Set([...a.unpriced, ...b.unpriced])].sort();
   if (a.status === 'unavailable' && b.status === 'unavailable') return { usd: null, status: 'unavailable', unpriced };
   const usd = Math.round(((a.usd ?? 0) + (b.usd ?? 0)) * 1e9) / 1e9;

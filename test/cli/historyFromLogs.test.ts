@@ -170,6 +170,8 @@ describe('history from the logs', () => {
     expect(status.history).toEqual({
       today: shownOf(2000),
       lastSevenDays: shownOf(2000),
+      // These lines name no model: today's tokens have no price.
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
       building: false,
       source: 'logs',
     });
@@ -199,7 +201,13 @@ describe('status from the logs', () => {
     const today = shownOf(3000) - shownOf(2000);
     const seven = shownOf(3000);
     const json = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env())).stdout) as { history: unknown };
-    expect(json.history).toEqual({ today, lastSevenDays: seven, building: false, source: 'logs' });
+    expect(json.history).toEqual({
+      today,
+      lastSevenDays: seven,
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      building: false,
+      source: 'logs',
+    });
     const text = await runCli(['status', '--no-refresh'], env());
     expect(text.stdout).toMatch(/^Tokens {6}today 750 · last 7 days 2\.3k$/m);
     expect(await t.data.files()).toEqual([]);
@@ -208,7 +216,13 @@ describe('status from the logs', () => {
     const recorded = JSON.parse((await runCli(['status', '--json', '--no-refresh'], env())).stdout) as {
       history: unknown;
     };
-    expect(recorded.history).toEqual({ today, lastSevenDays: seven, building: false, source: 'recorded' });
+    expect(recorded.history).toEqual({
+      today,
+      lastSevenDays: seven,
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      building: false,
+      source: 'recorded',
+    });
   });
 });
 
@@ -250,7 +264,13 @@ describe('status from the logs, with a large history', () => {
     const totals = (JSON.parse(out.stdout) as { history: { today: number; lastSevenDays: number } }).history;
     // a's three lines once (two recorded, one from the log), b's one.
     const today = shownOf(3000) + shownOf(1000);
-    expect(totals).toEqual({ today, lastSevenDays: today, building: false, source: 'logs' });
+    expect(totals).toEqual({
+      today,
+      lastSevenDays: today,
+      todayCost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      building: false,
+      source: 'logs',
+    });
     // The same figures as history's whole-file path, which folds everything.
     const view = (await historyJson(7)).view;
     expect(totals.today).toBe(view.days.at(-1)?.tokens);
@@ -289,7 +309,7 @@ describe.skipIf(TMUX === null)('history on a terminal', () => {
       const view = JSON.parse(await readFile(out, 'utf8')) as HistoryViewJson;
       expect(view.days.at(-1)?.tokens).toBe(30 * shownOf(1000));
     } finally {
-      term.kill();
+      await term.kill();
     }
   });
 });

@@ -28,7 +28,7 @@ beforeEach(async () => {
   rollout = await home.writeLiveSample(SAMPLES.basic, 'orbit', 60_000);
 });
 afterEach(async () => {
-  for (const t of terminals.splice(0)) t.kill();
+  for (const t of terminals.splice(0)) await t.kill();
   await arrpc?.kill();
   arrpc = null;
   await home.remove();

@@ -102,6 +102,10 @@ describe('the rule on a real sample', () => {
     expect(exact).toEqual({ usd: 5, status: 'exact', unpriced: [] });
     expect(addCosts(exact, none)).toEqual({ usd: 5, status: 'partial', unpriced: ['x'] });
     expect(addCosts(none, none).status).toBe('unavailable');
+    // An exact $0 (a day without use) adds nothing: unpriced tokens stay unavailable, not "at least $0".
+    const zero = { usd: 0, status: 'exact' as const, unpriced: [] };
+    expect(addCosts(zero, none)).toEqual(none);
+    expect(addCosts(none, zero)).toEqual(none);
     expect(costOf([{ model: null, input: 5, cachedInput: 0, output: 0 }], () => null).unpriced).toEqual([
       'unknown model',
     ]);

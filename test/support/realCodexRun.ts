@@ -128,7 +128,7 @@ async function tuiFork(
     await until('codex to quit', () => term.exited()).catch(() => undefined);
     return { name: step.name, id, tokensUsed: null, statusBefore: before.figure, statusAfter: after.figure };
   } finally {
-    term.kill();
+    await term.kill();
   }
 }
 

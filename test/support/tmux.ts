@@ -107,11 +107,33 @@ export class TmuxTerminal {
     }
   }
 
-  kill(): void {
+  /**
+   * Ends the server and whatever runs in it, and resolves once the pane's
+   * program has exited: a `run` killed by the hang-up still clears Discord and
+   * writes its last files, and a test removing its folders before that fails
+   * with ENOTEMPTY on a loaded machine.
+   */
+  async kill(): Promise<void> {
+    let pid: number | null = null;
+    try {
+      pid = Number(this.tmux(['display-message', '-p', '#{pane_pid}']).trim()) || null;
+    } catch {
+      // No server: nothing runs.
+    }
     try {
       this.tmux(['kill-server']);
     } catch {
       // Already gone.
     }
+    while (pid !== null && alive(pid)) await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
