@@ -38,10 +38,22 @@ export class SocketWatch {
     this.watchers.clear();
   }
 
-  /** `later`: a socket folder that appears now may hold a socket made before its watch was. */
+  /**
+   * `later`: a socket folder that appears now may hold a socket made before its watch was.
+   * A folder made between finding the nearest existing one and watching it is seen by no
+   * watch (mkdir -p makes the whole path in an instant), so the places are looked at again
+   * until no watched folder has gained a step on the way.
+   */
   private place(later: boolean): void {
-    if (this.closed) return;
-    const wanted = new Set(this.folders.map(nearestExisting));
+    for (let round = 0; round < 16 && !this.closed; round++) {
+      const wanted = this.placeOnce(later);
+      if (this.folders.every((f, i) => nearestExisting(f) === wanted[i])) return;
+    }
+  }
+
+  private placeOnce(later: boolean): string[] {
+    const nearest = this.folders.map(nearestExisting);
+    const wanted = new Set(nearest);
     for (const [path, w] of this.watchers) {
       if (wanted.has(path)) continue;
       w.close();
@@ -56,6 +68,7 @@ export class SocketWatch {
       if (later && this.folders.includes(path) && holdsSocket(path)) found = true;
     }
     if (found) this.onSocket();
+    return nearest;
   }
 
   private open(path: string): FSWatcher | null {
