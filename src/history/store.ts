@@ -7,18 +7,11 @@ import { processIdentity } from '../instance/processInfo.js';
 import { oldestKeptDay, localDay } from './day.js';
 import { linked, locateHistoryFile, notRegular } from './location.js';
 import { foreignTarget, MAX_READ_BYTES, parseOpenFile, type ParsedHistory } from './read.js';
-import { type HistoryRecord, encodeRecord } from './records.js';
-import {
-  applyStored,
-  compact,
-  compactionDue,
-  DEFAULT_BOUNDS,
-  emptyState,
-  recentLine,
-  summaryEvery,
-  type Bounds,
-  type HistoryState,
-} from './state.js';
+import { encodeRecord } from './codec.js';
+import type { HistoryRecord } from './records.js';
+import { compactionDue, DEFAULT_BOUNDS, summaryEvery, type Bounds } from './bounds.js';
+import { compact, recentLine } from './compact.js';
+import { applyStored, emptyState, type HistoryState } from './state.js';
 
 /**
  * The history file: an append-only JSON-lines log, rewritten compactly from
