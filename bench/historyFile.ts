@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { localDay } from '../src/history/day.js';
 import { historyPath } from '../src/history/location.js';
 import type { HistoryRecord } from '../src/history/records.js';
-import { DEFAULT_BOUNDS } from '../src/history/state.js';
+import { DEFAULT_BOUNDS } from '../src/history/bounds.js';
 import { HistoryStore } from '../src/history/store.js';
 
 /**

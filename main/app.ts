@@ -1,5 +1,4 @@
 import { CHANNELS, type AppState, type SaveResult, type Settings } from '../src/contract/index.js';
-import { presenceDataDir } from '../src/history/location.js';
 import { presenceStateDir } from '../src/instance/stateDir.js';
 import { startPublisher, type Publisher, type PublisherState } from '../src/publisher/index.js';
 import { AppConfig, type ConfigPort } from './appConfig.js';
@@ -9,6 +8,7 @@ import { codexHomeOf, inspectCodexHome } from './codexHome.js';
 import { appDoctor } from './doctor.js';
 import { AppWindows } from './appWindows.js';
 import type { ElectronEdges } from './edges.js';
+import { guiPublisherOptions } from './guiPublisher.js';
 import { ipcTable, registerIpc, type IpcApp } from './ipc.js';
 import { launchAnswer, parseLaunchArgs, type LaunchArgs } from './launchArgs.js';
 import { LoginItem } from './loginItem.js';
@@ -182,19 +182,7 @@ export class TrayApp {
   }
 
   private startPublishing(config: Settings): Publisher {
-    const publisher = startPublisher({
-      kind: 'gui',
-      version: this.edges.app.getVersion(),
-      env: this.edges.env,
-      config,
-      codexHome: codexHomeOf(config, this.edges.env),
-      stateDir: this.stateDir,
-      // Where usage history lives (survives logout, unlike the lock's folder).
-      dataDir: presenceDataDir(this.edges.env, this.edges.platform, this.edges.env.HOME?.trim() || undefined),
-      log: { watch: (m) => this.edges.log.warn(m), history: (m) => this.edges.log.warn(m) },
-      now: () => this.edges.now(),
-      cost: this.config.cost,
-    });
+    const publisher = startPublisher(guiPublisherOptions(this.edges, config, this.stateDir, this.config.cost));
     this.publisher = publisher;
     publisher.subscribe((next, previous) => this.onPublisherState(next, previous));
     publisher.settled.catch((error: unknown) =>

@@ -57,3 +57,23 @@ export function noConnectionError(attempts: readonly Attempt[]): DiscordError {
   }
   return new DiscordError('not-running', 'Discord is not running (no IPC socket answered)');
 }
+
+/**
+ * Says, once per change, which endpoints were skipped and why (`run
+ * --verbose`): a retry that meets the same sockets does not repeat them.
+ */
+export class AttemptLog {
+  private logged = '';
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  report(attempts: readonly Attempt[]): void {
+    const lines = attempts
+      .filter((a) => a.outcome !== 'missing' && a.outcome !== 'connected')
+      .map((a) => `skipped ${a.path}: ${a.outcome}${a.detail ? ` (${a.detail})` : ''}`);
+    const text = lines.join('\n');
+    if (text === this.logged) return;
+    this.logged = text;
+    for (const line of lines) this.log(line);
+  }
+}

@@ -1,47 +1,16 @@
+import { ActivitySender } from './activitySender.js';
+import { AttemptLog } from './attempts.js';
 import { Backoff, WINDOWS_MAX_BACKOFF_MS } from './backoff.js';
 import { raceTimeout, REAL_CLOCK, type Clock } from './clock.js';
 import { IpcConnection, type Attempt } from './connection.js';
-import { DiscordError, type DiscordErrorKind } from './errors.js';
+import { disabledState, type DiscordClientState, type PresenceClientOptions } from './clientState.js';
+import { DiscordError } from './errors.js';
 import { ipcCandidates, socketFolders } from './ipcPaths.js';
 import type { DiscordActivity } from './payload.js';
 import { currentUid } from './socketOwner.js';
 import { SocketWatch } from './socketWatch.js';
-import { ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS, SlidingWindow } from './throttle.js';
 
-export type DiscordStateName = 'disabled' | 'connecting' | 'connected' | 'error';
-export interface DiscordClientState {
-  state: DiscordStateName;
-  reason?: string;
-  /**
-   * What the reason is about, for a short wording (src/format/discordStatus.ts):
-   * the error's kind, `no-application` when disabled for want of an id, or
-   * `switched-off` (the publisher's wording, when the settings turn presence off).
-   */
-  kind?: DiscordErrorKind | 'no-application' | 'switched-off';
-}
-
-export interface PresenceClientOptions {
-  clientId: string;
-  platform?: NodeJS.Platform;
-  env?: NodeJS.ProcessEnv;
-  /** Overrides the endpoint list (tests, `doctor`). */
-  paths?: readonly string[];
-  clock?: Clock;
-  random?: () => number;
-  minBackoffMs?: number;
-  /** Default 60 s; 5 s on Windows, where named pipes cannot be watched for Discord's return. */
-  maxBackoffMs?: number;
-  /** Watch the socket folders and try at once when a socket appears (default: on, except on Windows). */
-  watchSockets?: boolean;
-  requestTimeoutMs?: number;
-  handshakeTimeoutMs?: number;
-  /** How long Discord may leave our writes unread before the connection is dropped. */
-  stallTimeoutMs?: number;
-  /** Unix sockets must belong to this uid (default: this process's; null: no check). */
-  ownerUid?: number | null;
-  pid?: number;
-  log?: (message: string) => void;
-}
+export type { DiscordClientState, DiscordStateName, PresenceClientOptions } from './clientState.js';
 
 /**
  * Discord Rich Presence over local IPC, written for a long-running tray app:
@@ -53,6 +22,7 @@ export interface PresenceClientOptions {
  * - `setActivity` only records the wanted state: the latest one is sent, never
  *   a queue, at most 5 per 20.5 s (Discord allows 5 per 20 s), and never twice
  *   the same payload;
+ *   `ActivitySender` holds it and sends it on the connection this class keeps;
  * - `stop()` clears the activity and closes within a bounded time.
  * Nothing here rejects into the void: no unhandled rejection, socket or timer
  * survives `stop()`, including a handshake still in progress.
@@ -73,21 +43,14 @@ export class PresenceClient {
   private wokenMidAttempt = false;
   /** Discord refused the client id: only a new id helps, not a new Discord. */
   private idRefused = false;
-  private readonly throttle = new SlidingWindow(ACTIVITY_LIMIT, ACTIVITY_WINDOW_MS);
   private readonly listeners = new Set<(s: DiscordClientState) => void>();
   private current: DiscordClientState;
   private connection: IpcConnection | null = null;
   private retryTimer: unknown = null;
-  private pumpTimer: unknown = null;
   private running = false;
   private connecting: AbortController | null = null;
-  /** The last attempts logged, so a retry that meets the same sockets does not repeat them. */
-  private loggedAttempts = '';
-  private sending = false;
-  private wanted: { activity: DiscordActivity | null; key: string } = { activity: null, key: 'null' };
-  /** Key of what Discord shows now, as far as we know (null: unknown, e.g. after a reconnect). */
-  private shown: string | null = null;
-  private idleWaiters: Array<() => void> = [];
+  private readonly sender: ActivitySender;
+  private readonly attemptLog: AttemptLog;
   lastAttempts: Attempt[] = [];
 
   constructor(options: PresenceClientOptions) {
@@ -111,6 +74,8 @@ export class PresenceClient {
     this.log = options.log ?? (() => undefined);
     this.watchSockets = options.watchSockets ?? platform !== 'win32';
     this.current = this.clientId === '' ? disabledState() : { state: 'connecting' };
+    this.sender = new ActivitySender(this.clock, this.opts, this.log);
+    this.attemptLog = new AttemptLog(this.log);
   }
 
   get state(): DiscordClientState {
@@ -164,41 +129,36 @@ export class PresenceClient {
 
   /** Records what Discord should show; it is sent when allowed. `null` clears the activity. */
   setActivity(activity: DiscordActivity | null): void {
-    const key = JSON.stringify(activity);
-    if (key === this.wanted.key) return;
-    this.wanted = { activity, key };
-    this.pump();
+    this.sender.set(activity);
   }
 
   /** Resolves once the wanted activity has been sent (or cannot be now: not connected). */
   settled(): Promise<void> {
-    if (this.isSettled()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.sender.settled();
   }
 
   /** Clears the activity, then closes, within `timeoutMs`. Safe to call more than once. */
   async stop(timeoutMs = 1500): Promise<void> {
     this.running = false;
     this.syncWatch();
-    this.clearTimer('retry');
-    this.clearTimer('pump');
+    this.clearRetry();
+    this.sender.clearTimer();
     // A handshake in progress holds a socket and a timer: release both now (issue 11 §5).
     this.connecting?.abort();
     const connection = this.connection;
     // Clear unless nothing was ever shown: an update still awaiting its reply may already be on screen.
-    const mayShowSomething = this.shown !== 'null' || this.sending || this.wanted.key !== 'null';
-    if (connection !== null && connection.isOpen && mayShowSomething) {
+    if (connection !== null && connection.isOpen && this.sender.mayShowSomething) {
       // The final clear ignores the throttle: leaving a stale activity behind is worse.
       const clear = connection.request('SET_ACTIVITY', { pid: this.opts.pid }, timeoutMs).catch(() => undefined);
       await raceTimeout(clear, timeoutMs, this.clock);
     }
     this.dropConnection();
     if (this.clientId !== '') this.setState({ state: 'connecting' });
-    this.wakeIdle();
+    this.sender.wake();
   }
 
   private connectSoon(delayMs: number): void {
-    this.clearTimer('retry');
+    this.clearRetry();
     if (!this.running) return;
     if (this.clientId === '') {
       this.setState(disabledState());
@@ -236,7 +196,7 @@ export class PresenceClient {
       );
       opened = connection;
       this.lastAttempts = attempts;
-      this.logAttempts(attempts);
+      this.attemptLog.report(attempts);
       if (abort.signal.aborted || !this.running || clientId !== this.clientId) {
         connection.close();
         this.connectSoon(0); // a new id came in meanwhile (a no-op once stopped)
@@ -245,10 +205,10 @@ export class PresenceClient {
       this.connection = connection;
       this.backoff.reset();
       this.wokenMidAttempt = false;
-      this.shown = 'null'; // Discord drops an activity with its connection: a new one shows nothing
+      this.sender.attach(connection);
       this.setState({ state: 'connected' });
       this.log(`connected to Discord at ${connection.path}`);
-      this.pump();
+      this.sender.pump();
     } catch (error) {
       this.lastAttempts = attempts;
       if (abort.signal.aborted || !this.running || clientId !== this.clientId) {
@@ -257,30 +217,19 @@ export class PresenceClient {
       }
       const e = error instanceof DiscordError ? error : new DiscordError('closed', String(error));
       // A CLOSE from Discord ends the search at its endpoint; that one was not skipped, it answered.
-      this.logAttempts(e.code !== null ? attempts.slice(0, -1) : attempts);
+      this.attemptLog.report(e.code !== null ? attempts.slice(0, -1) : attempts);
       this.failed(e);
     } finally {
       if (this.connecting === abort) this.connecting = null;
     }
   }
 
-  /** Says, once per change, which endpoints were skipped and why (`--verbose`). */
-  private logAttempts(attempts: readonly Attempt[]): void {
-    const lines = attempts
-      .filter((a) => a.outcome !== 'missing' && a.outcome !== 'connected')
-      .map((a) => `skipped ${a.path}: ${a.outcome}${a.detail ? ` (${a.detail})` : ''}`);
-    const text = lines.join('\n');
-    if (text === this.loggedAttempts) return;
-    this.loggedAttempts = text;
-    for (const line of lines) this.log(line);
-  }
-
   private onClosed(connection: IpcConnection, error: DiscordError): void {
     if (this.connection !== connection) return;
     this.connection = null;
-    this.shown = null;
+    this.sender.detach();
     this.log(`Discord connection closed: ${error.message}`);
-    this.wakeIdle();
+    this.sender.wake();
     if (this.running) this.failed(error);
   }
 
@@ -289,11 +238,11 @@ export class PresenceClient {
       // Retrying cannot help; wait for a new id from the settings.
       this.idRefused = true;
       this.setState({ state: 'error', reason: error.message, kind: error.kind });
-      this.wakeIdle();
+      this.sender.wake();
       return;
     }
     this.setState({ state: 'error', reason: error.message, kind: error.kind });
-    this.wakeIdle();
+    this.sender.wake();
     if (this.wokenMidAttempt) {
       this.wokenMidAttempt = false;
       this.connectSoon(0);
@@ -328,64 +277,16 @@ export class PresenceClient {
     this.connectSoon(0);
   }
 
-  private pump(): void {
-    const connection = this.connection;
-    if (connection === null || this.sending || this.isSettled()) {
-      if (this.isSettled()) this.wakeIdle();
-      return;
-    }
-    const now = this.clock.now();
-    const allowedAt = this.throttle.nextAllowedAt(now);
-    if (allowedAt > now) {
-      if (this.pumpTimer === null) {
-        this.pumpTimer = this.clock.setTimeout(() => {
-          this.pumpTimer = null;
-          this.pump();
-        }, allowedAt - now);
-      }
-      return;
-    }
-    const { activity, key } = this.wanted;
-    this.sending = true;
-    this.throttle.record(now);
-    const args = activity === null ? { pid: this.opts.pid } : { pid: this.opts.pid, activity };
-    connection
-      .request('SET_ACTIVITY', args, this.opts.requestTimeoutMs)
-      .then(() => {
-        if (this.connection === connection) this.shown = key;
-      })
-      .catch((error: unknown) => {
-        this.log(`SET_ACTIVITY failed: ${error instanceof Error ? error.message : String(error)}`);
-      })
-      .finally(() => {
-        this.sending = false;
-        this.pump();
-      });
-  }
-
-  private isSettled(): boolean {
-    return this.connection === null || this.shown === this.wanted.key;
-  }
-
-  private wakeIdle(): void {
-    if (!this.isSettled() && this.running && this.connection !== null) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
-  }
-
   private dropConnection(): void {
     const c = this.connection;
     this.connection = null;
-    this.shown = null;
+    this.sender.detach();
     c?.close();
   }
 
-  private clearTimer(which: 'retry' | 'pump'): void {
-    const t = which === 'retry' ? this.retryTimer : this.pumpTimer;
-    if (t !== null) this.clock.clearTimeout(t);
-    if (which === 'retry') this.retryTimer = null;
-    else this.pumpTimer = null;
+  private clearRetry(): void {
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private setState(next: DiscordClientState): void {
@@ -393,12 +294,4 @@ export class PresenceClient {
     this.current = next;
     for (const l of this.listeners) l(next);
   }
-}
-
-function disabledState(): DiscordClientState {
-  return {
-    state: 'disabled',
-    reason: 'No Discord application id is set. Add yours in Settings → Discord.',
-    kind: 'no-application',
-  };
 }

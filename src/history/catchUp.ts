@@ -3,17 +3,12 @@ import { isCompressed, plainPath, type RolloutFile } from '../rollout/files.js';
 import { matchesGlob } from '../settings/glob.js';
 import { GitResolver } from '../usage/git.js';
 import { scanRollout, type ScanOptions } from './foldFile.js';
-import { cursorOf, encodeRecord, rangeRecord, type FileRecord, type HistoryRecord } from './records.js';
-import {
-  applyStored,
-  appendRoom,
-  compact,
-  DEFAULT_BOUNDS,
-  isChange,
-  MAX_RECENT_BYTES,
-  type Bounds,
-  type HistoryState,
-} from './state.js';
+import { encodeRecord } from './codec.js';
+import { cursorOf, type FileRecord, type HistoryRecord } from './records.js';
+import { rangeRecord } from './schema.js';
+import { appendRoom, DEFAULT_BOUNDS, MAX_RECENT_BYTES, type Bounds } from './bounds.js';
+import { compact } from './compact.js';
+import { applyStored, isChange, type HistoryState } from './state.js';
 
 /**
  * Catching history up with the rollouts (issue 15 §1, issue 23 §2): which

@@ -3,7 +3,7 @@ import type { RolloutEvent, TokenCountEvent, TokenUsage } from '../rollout/types
 import type { ModelTokens } from '../contract/index.js';
 import { localDay } from './day.js';
 import { toSplit, type DayTokens, type FileCursor, type LimitRecord, type Totals } from './records.js';
-import { addSplit, type DayCell } from './state.js';
+import { addSplit, type DayCell } from './tally.js';
 
 /**
  * Usage history's fold of one rollout (issue 15 §1): from a file's events,

@@ -4,10 +4,11 @@ import { readLines } from '../fs/lines.js';
 import { withRegularFile } from '../fs/readBounded.js';
 import { linked, locateHistoryFile, notRegular } from './location.js';
 import { totalsOfTail, totalsOfView, TOTAL_DAYS, type HistoryTotals } from './recent.js';
-import { backfillFromState } from './recorder.js';
-import { cursorOf, decodeRecord, type HistoryRecord, type RecentRecord } from './records.js';
-import { applyRecord, DEFAULT_BOUNDS, emptyState, MAX_RECENT_BYTES, summaryEvery, type HistoryState } from './state.js';
-import { buildView } from './view.js';
+import { decodeRecord } from './codec.js';
+import { cursorOf, type HistoryRecord, type RecentRecord } from './records.js';
+import { DEFAULT_BOUNDS, MAX_RECENT_BYTES, summaryEvery } from './bounds.js';
+import { applyRecord, emptyState, type HistoryState } from './state.js';
+import { backfillFromState, buildView } from './view.js';
 import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
 
 /**

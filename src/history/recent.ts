@@ -3,7 +3,7 @@ import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
 import { matchesGlob } from '../settings/glob.js';
 import { lastDays } from './day.js';
 import { splitTokens, type HistoryRecord, type RecentRecord } from './records.js';
-import { Tally } from './state.js';
+import { Tally } from './tally.js';
 
 /** Tokens today and over the last 7 days (Codex's figure), for `status`'s Tokens row and `status --json`. */
 export interface HistoryTotals {

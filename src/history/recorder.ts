@@ -14,7 +14,7 @@ import { pendingRollouts, RolloutFolder } from './catchUp.js';
 import type { BackfillRecord, LimitRecord } from './records.js';
 import { isChange, type HistoryState } from './state.js';
 import type { HistoryStore } from './store.js';
-import { buildView, dayUsage, idleBackfill } from './view.js';
+import { backfillFromState, buildView, dayUsage, idleBackfill } from './view.js';
 
 export interface RecorderOptions {
   store: HistoryStore;
@@ -244,10 +244,4 @@ function observation(
     reset: w.resetsAt,
     src: w.source,
   };
-}
-
-/** What a reader (not the publisher) shows for the backfill: the publisher's last written progress. */
-export function backfillFromState(state: HistoryState): BackfillState {
-  const b = state.backfill;
-  return b === null ? idleBackfill() : { phase: b.phase, filesDone: b.done, filesTotal: b.total, message: b.message };
 }

@@ -17,7 +17,8 @@ import type { LimitRecord } from './records.js';
 import { costInfo } from '../cost/basis.js';
 import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
 import { addCosts, NO_COST } from '../cost/rule.js';
-import { sameInstance, Tally, type HistoryState } from './state.js';
+import { sameInstance, type HistoryState } from './state.js';
+import { Tally } from './tally.js';
 
 export const MAX_HISTORY_DAYS = 400;
 export const PAST_WINDOWS_PER_KIND = 8;
@@ -220,4 +221,10 @@ function byName(a: string | null, b: string | null): number {
 
 export function idleBackfill(): BackfillState {
   return { phase: 'idle', filesDone: 0, filesTotal: 0, message: null };
+}
+
+/** What a reader (not the publisher) shows for the backfill: the publisher's last written progress. */
+export function backfillFromState(state: HistoryState): BackfillState {
+  const b = state.backfill;
+  return b === null ? idleBackfill() : { phase: b.phase, filesDone: b.done, filesTotal: b.total, message: b.message };
 }

@@ -1,8 +1,8 @@
 import type { BackfillState, HistoryQuery, HistoryView, TodayUsage } from '../contract/index.js';
 import { historyPath } from '../history/location.js';
-import { backfillFromState, HistoryRecorder } from '../history/recorder.js';
+import { HistoryRecorder } from '../history/recorder.js';
 import { HistoryStore, readHistory } from '../history/store.js';
-import { buildView } from '../history/view.js';
+import { backfillFromState, buildView } from '../history/view.js';
 import type { UsageSnapshot } from '../contract/index.js';
 import type { CostConfig } from '../cost/pricing.js';
 

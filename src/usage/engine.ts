@@ -15,6 +15,7 @@ import { searchLimits } from './limitSearch.js';
 import { LimitStore } from './limitStore.js';
 import { ReadLedger } from './readLedger.js';
 import { lastActivity, SessionFiles } from './sessionFiles.js';
+import { SerialRuns } from './serialRuns.js';
 import type { CostFigure, ModelTokens, ReadDiagnostics, UsageSnapshot } from '../contract/index.js';
 import { nextDeadline } from './windows.js';
 
@@ -51,7 +52,7 @@ export class UsageEngine {
   private readonly limitSearchFiles: number;
   private readonly limitSearchBytes: number;
   private readonly files: SessionFiles;
-  private readonly inflight = new Map<string, { run: Promise<void>; again: boolean }>();
+  private readonly reading = new SerialRuns();
   private limits = new LimitStore();
   private readonly index: SessionIndex;
   private readonly git: GitResolver;
@@ -189,24 +190,7 @@ export class UsageEngine {
    */
   update(changed: string): Promise<void> {
     const path = plainPath(changed);
-    const running = this.inflight.get(path);
-    if (running !== undefined) {
-      running.again = true;
-      return running.run;
-    }
-    const entry = { run: Promise.resolve(), again: false };
-    entry.run = (async () => {
-      try {
-        do {
-          entry.again = false;
-          await this.files.read(path, changed);
-        } while (entry.again);
-      } finally {
-        this.inflight.delete(path);
-      }
-    })();
-    this.inflight.set(path, entry);
-    return entry.run;
+    return this.reading.run(path, () => this.files.read(path, changed));
   }
 
   /** Reads every live file again (cheap when nothing changed: one stat each). */

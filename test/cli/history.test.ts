@@ -7,8 +7,7 @@ import { SAMPLES, TempCodexHome, line, mainLimits, shown } from '../support/code
 import { runCli, startCli } from '../support/cli.js';
 import { expectedDaily, TempDataDir } from '../history/support.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
-import { buildView } from '../../src/history/view.js';
-import { backfillFromState } from '../../src/history/recorder.js';
+import { backfillFromState, buildView } from '../../src/history/view.js';
 import { formatHistory } from '../../src/cli/historyText.js';
 import type { HistoryView } from '../../src/contract/index.js';
 import { toJsonDates, type HistoryViewJson } from '../../src/cli/jsonDates.js';

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineCheck } from '../../src/codex/ranges.js';
-import { decodeRecord, encodeRecord, rangeRecord, type FileRecord } from '../../src/history/records.js';
+import { decodeRecord, encodeRecord } from '../../src/history/codec.js';
+import type { FileRecord } from '../../src/history/records.js';
+import { rangeRecord } from '../../src/history/schema.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView, idleBackfill } from '../../src/history/view.js';
 import { costConfig } from '../../src/cost/pricing.js';

@@ -6,7 +6,7 @@ import { foldFromLogs } from '../../src/history/catchUp.js';
 import { readHistory } from '../../src/history/store.js';
 import { buildView, idleBackfill } from '../../src/history/view.js';
 import { listRolloutFiles } from '../../src/rollout/files.js';
-import { DEFAULT_BOUNDS, type Bounds } from '../../src/history/state.js';
+import { DEFAULT_BOUNDS, type Bounds } from '../../src/history/bounds.js';
 
 // Issue 23 §2: a reader's catch-up in memory ends where the recorder's does,
 // its compaction included: under the byte cap (where it skips measuring) and

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { SAMPLES, TempCodexHome, line } from '../support/codexHome.js';
 import { expectedDaily, headerRecord, limitRecord, recorderFor, TempDataDir, dayOf } from './support.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
-import { buildView } from '../../src/history/view.js';
-import { backfillFromState, HistoryRecorder } from '../../src/history/recorder.js';
-import { encodeRecord, type HistoryRecord } from '../../src/history/records.js';
+import { backfillFromState, buildView } from '../../src/history/view.js';
+import { HistoryRecorder } from '../../src/history/recorder.js';
+import { encodeRecord } from '../../src/history/codec.js';
+import type { HistoryRecord } from '../../src/history/records.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 
 let home: TempCodexHome;

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { LineCheck } from '../../src/codex/ranges.js';
 import { readRecentTotals } from '../../src/history/read.js';
 import { totalsOfView } from '../../src/history/recent.js';
-import { backfillFromState } from '../../src/history/recorder.js';
-import { decodeRecord, encodeRecord, rangeRecord, type HistoryRecord } from '../../src/history/records.js';
-import { summaryEvery } from '../../src/history/state.js';
+import { decodeRecord, encodeRecord } from '../../src/history/codec.js';
+import type { HistoryRecord } from '../../src/history/records.js';
+import { rangeRecord } from '../../src/history/schema.js';
+import { summaryEvery } from '../../src/history/bounds.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
-import { buildView } from '../../src/history/view.js';
+import { backfillFromState, buildView } from '../../src/history/view.js';
 import { PROPERTY_SEED } from '../support/property.js';
 import { TempDataDir } from './support.js';
 

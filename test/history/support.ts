@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import { HistoryStore } from '../../src/history/store.js';
-import type { Bounds } from '../../src/history/state.js';
+import type { Bounds } from '../../src/history/bounds.js';
 import type { FileRecord, HistoryRecord } from '../../src/history/records.js';
 import { historyPath } from '../../src/history/location.js';
 import { TempCodexHome } from '../support/codexHome.js';
