@@ -14,6 +14,9 @@ export default defineConfig({
     // The CLI bundle that many tests run, built once (test/globalSetup.ts).
     globalSetup: ['test/globalSetup.ts'],
     testTimeout: 30_000,
+    // expect.poll waits for a state (a line printed, a file written), never times speed: on a loaded 2-core
+    // machine a child's start can take seconds, so the bound is the test's own pace, not vitest's 1 s default.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 60_000,
     // Tests use real sockets, real files and a real browser: keep runs on 2 cores calm.
     maxWorkers: 2,

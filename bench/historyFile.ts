@@ -7,11 +7,13 @@ import { localDay } from '../src/history/day.js';
 import { historyPath } from '../src/history/location.js';
 import type { HistoryRecord } from '../src/history/records.js';
 import { DEFAULT_BOUNDS } from '../src/history/bounds.js';
+import { HistoryRecorder } from '../src/history/recorder.js';
 import { HistoryStore } from '../src/history/store.js';
 
 /**
- * A 50 MB history (issue 21 §4): what it costs `status` (its Tokens row reads
- * only the file's tail), `history --json` (the whole file) and `run`'s first
+ * A 50 MB history (issue 21 §4), the bench home's rollouts recorded in it as
+ * a running app leaves them: what it costs `status` (its Tokens row reads
+ * only the file's tail, and folds only what the rollouts added after it), `history --json` (the whole file) and `run`'s first
  * snapshot (published before history opens), each against the same command
  * with no history, on the bench home, with the built CLI as users run it.
  * Also that the cap holds with the appends after a compaction.
@@ -40,7 +42,7 @@ export async function benchHistoryFile(root: string, home: string): Promise<void
     const none = join(work, 'none');
     await mkdir(none);
     const t0 = performance.now();
-    const size = await writeBigHistory(full);
+    const size = await writeBigHistory(full, home);
     const genS = (performance.now() - t0) / 1000;
     const config = join(work, 'config.json');
     await writeFile(config, JSON.stringify({ discord_enabled: false, limits: { ask_codex: false } }));
@@ -129,7 +131,7 @@ export async function benchHistoryFile(root: string, home: string): Promise<void
  * rollouts of one to three days; compacts (the oldest days go), then appends
  * 2.5 MB of today's lines, as a publisher does between compactions.
  */
-async function writeBigHistory(dir: string): Promise<number> {
+async function writeBigHistory(dir: string, home: string): Promise<number> {
   const now = Date.now();
   const store = await HistoryStore.open(historyPath(dir), { now: () => now });
   const DAY = 86_400_000;
@@ -187,6 +189,15 @@ async function writeBigHistory(dir: string): Promise<number> {
   const ROLLOUTS = 60_000;
   for (let i = 0; i < ROLLOUTS; i += 1) await push(rollout(i, Math.floor((i / ROLLOUTS) * 428)));
   store.append(batch.splice(0));
+  await store.compactNow();
+  // The bench home recorded too, as the app leaves it: every rollout has its cursor, so a reader folds
+  // only what was written after (issue 23 §2), not all 10,003 files as a home the file never saw.
+  const recorder = new HistoryRecorder({ store, codexHome: home, now: () => now, ignore: () => [] });
+  recorder.start();
+  while (recorder.backfill.phase !== 'done' && recorder.backfill.phase !== 'error') {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await recorder.idle();
   await store.compactNow();
   // Today's sessions moving on: what appends add after a compaction.
   const today = Math.floor((now - first) / DAY);
