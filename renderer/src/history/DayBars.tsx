@@ -5,7 +5,14 @@ import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
 import { dayLabel, dayText, fullNumber, linearScale, niceMax, stackDays, type Box, type StackedDay } from './series.js';
 import { pointerX, useActivePoint } from './useActivePoint.js';
 
-const BOX: Box = { width: 720, height: 190, top: 10, right: 8, bottom: 22, left: 44 };
+export const DAY_BOX: Box = { width: 720, height: 190, top: 10, right: 8, bottom: 22, left: 44 };
+
+/** Where `n` days' bars go across the plot: the column step, the gap between bars, a bar's width, its left edge. */
+export function dayColumns(n: number): { step: number; gap: number; band: number; x: (i: number) => number } {
+  const step = n > 0 ? (DAY_BOX.width - DAY_BOX.left - DAY_BOX.right) / n : 0;
+  const gap = step > 6 ? Math.min(4, step * 0.2) : step > 3 ? 1 : 0;
+  return { step, gap, band: Math.max(0.5, step - gap), x: (i) => DAY_BOX.left + i * step + gap / 2 };
+}
 
 /** The series' colour slot (styles.css --series-N); "Other projects" and "No project" are grey. */
 export function seriesClass(index: number, key: string): string {
@@ -26,8 +33,8 @@ const Bars = memo(function Bars({
   top: number;
 }) {
   const band = Math.max(0.5, step - gap);
-  const x = (i: number): number => BOX.left + i * step + gap / 2;
-  const y = linearScale([0, top], [BOX.height - BOX.bottom, BOX.top]);
+  const x = (i: number): number => DAY_BOX.left + i * step + gap / 2;
+  const y = linearScale([0, top], [DAY_BOX.height - DAY_BOX.bottom, DAY_BOX.top]);
   return (
     <g className="bars">
       {days.map((d, i) => (
@@ -65,28 +72,29 @@ export function DayBars({
   onSelect: (day: string) => void;
 }) {
   const id = useId();
-  const plot = useChartTextScale(BOX.width);
+  const plot = useChartTextScale(DAY_BOX.width);
   const stack = useMemo(() => stackDays(days), [days]);
   const slot = useMemo(() => new Map(stack.series.map((s, i) => [s.key, seriesClass(i, s.key)])), [stack]);
   const top = niceMax(stack.max);
   const n = stack.days.length;
-  const step = n > 0 ? (BOX.width - BOX.left - BOX.right) / n : 0;
-  const gap = step > 6 ? Math.min(4, step * 0.2) : step > 3 ? 1 : 0;
-  const band = Math.max(0.5, step - gap);
-  const x = (i: number): number => BOX.left + i * step + gap / 2;
-  const y = linearScale([0, top], [BOX.height - BOX.bottom, BOX.top]);
+  const { step, gap, band, x } = dayColumns(n);
+  const y = linearScale([0, top], [DAY_BOX.height - DAY_BOX.bottom, DAY_BOX.top]);
   const selectedIndex = stack.days.findIndex((d) => d.day === selected);
-  const { active, handlers } = useActivePoint(n, (e) => Math.floor((pointerX(e, BOX.width) - BOX.left) / (step || 1)), {
-    initial: selectedIndex,
-    onChoose: (i) => void (stack.days[i] && onSelect(stack.days[i].day)),
-  });
+  const { active, handlers } = useActivePoint(
+    n,
+    (e) => Math.floor((pointerX(e, DAY_BOX.width) - DAY_BOX.left) / (step || 1)),
+    {
+      initial: selectedIndex,
+      onChoose: (i) => void (stack.days[i] && onSelect(stack.days[i].day)),
+    },
+  );
   const activeDay = active === null ? undefined : stack.days[active];
   const labelEvery = Math.max(1, Math.ceil(n / 8));
   return (
     <figure className="chart days" data-testid="day-bars">
       <div className="chart-plot" ref={plot}>
         <svg
-          viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+          viewBox={`0 0 ${DAY_BOX.width} ${DAY_BOX.height}`}
           role="group"
           aria-label={`Tokens per day for the last ${n} days. Use the arrow keys to read each day, Enter to show its top sessions.`}
           aria-describedby={`${id}-tip`}
@@ -95,8 +103,8 @@ export function DayBars({
         >
           {[0, top / 2, top].map((v) => (
             <g key={v} className="grid">
-              <line x1={BOX.left} x2={BOX.width - BOX.right} y1={y(v)} y2={y(v)} />
-              <text x={BOX.left - 6} y={y(v)} dy="0.32em" textAnchor="end">
+              <line x1={DAY_BOX.left} x2={DAY_BOX.width - DAY_BOX.right} y1={y(v)} y2={y(v)} />
+              <text x={DAY_BOX.left - 6} y={y(v)} dy="0.32em" textAnchor="end">
                 {compactNumber(v)}
               </text>
             </g>
@@ -106,8 +114,8 @@ export function DayBars({
               className="day-selected"
               x={x(selectedIndex) - gap / 2}
               width={step}
-              y={BOX.top}
-              height={BOX.height - BOX.bottom - BOX.top}
+              y={DAY_BOX.top}
+              height={DAY_BOX.height - DAY_BOX.bottom - DAY_BOX.top}
               data-testid="selected-day"
             />
           )}
@@ -117,13 +125,13 @@ export function DayBars({
               className="day-active"
               x={x(active) - gap / 2}
               width={step}
-              y={BOX.top}
-              height={BOX.height - BOX.bottom - BOX.top}
+              y={DAY_BOX.top}
+              height={DAY_BOX.height - DAY_BOX.bottom - DAY_BOX.top}
             />
           )}
           {stack.days.map((d, i) =>
             (n - 1 - i) % labelEvery === 0 ? (
-              <text key={d.day} className="axis" x={x(i) + band / 2} y={BOX.height - 6} textAnchor="middle">
+              <text key={d.day} className="axis" x={x(i) + band / 2} y={DAY_BOX.height - 6} textAnchor="middle">
                 {dayLabel(d.day, true)}
               </text>
             ) : null,
@@ -133,8 +141,8 @@ export function DayBars({
           id={`${id}-tip`}
           x={active === null ? 0 : x(active) + band / 2}
           y={activeDay === undefined ? 0 : y(activeDay.total)}
-          width={BOX.width}
-          height={BOX.height}
+          width={DAY_BOX.width}
+          height={DAY_BOX.height}
           text={activeDay === undefined ? null : dayText(activeDay, stack.series)}
         />
       </div>
