@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState, Settings } from '../../src/contract/index.js';
 import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
-import { snapshot, T0 } from '../support/snapshots.js';
-import { fakeCalls } from './fakeBridge.js';
+import { session, snapshot, T0 } from '../support/snapshots.js';
+import { fakeCalls, pushSnapshot } from './fakeBridge.js';
 import { axeSerious, contrastReport } from './measure.js';
 import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
 
@@ -225,6 +225,53 @@ describe('settings window', () => {
     await page.getByText('Detailed', { exact: true }).click();
     await input.fill('{activity} · {project}');
     await expect.poll(() => details.textContent()).toBe('Running a command · orbit-api');
+    await context.close();
+  });
+
+  it('Privacy: the Cost switch (off by default) and {cost}: the preview shows the cost only when allowed and exact, as the publisher does', async () => {
+    const { context, page } = await openPage(
+      h,
+      'settings',
+      { snapshot: snapshot() },
+      { now: T0, width: 720, height: 760 },
+    );
+    await page.getByRole('tab', { name: 'Privacy & card' }).click();
+    const details = page.getByTestId('preview-details');
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    const cost = page.getByRole('checkbox', { name: 'Cost (only with {cost} in a template; exact figures only)' });
+    expect(await cost.isChecked()).toBe(false);
+    // The chip inserts {cost}; while the switch is off it renders empty, and the field says so.
+    const input = page.getByLabel('Details line');
+    await input.fill('{activity} · ');
+    await input.evaluate((el: HTMLInputElement) => el.setSelectionRange(13, 13));
+    await page.getByRole('button', { name: '{cost}' }).click();
+    await expect.poll(() => input.inputValue()).toBe('{activity} · {cost}');
+    await expect
+      .poll(() => page.locator('#detailsTemplate-hint').textContent())
+      .toBe('{cost} is hidden by your privacy settings: left out on Discord.');
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    // On: the exact figure, as usdText words it for Discord.
+    await cost.check();
+    await expect.poll(() => details.textContent()).toBe('Running a command · $1.01');
+    expect(await page.locator('#detailsTemplate-hint').textContent()).not.toContain('{cost}');
+    // A partial or unavailable figure never goes out: {cost} and its separator go.
+    await pushSnapshot(page, snapshot([session({ cost: { usd: 0.5, status: 'partial', unpriced: ['x-model'] } })]));
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    await pushSnapshot(
+      page,
+      snapshot([session({ cost: { usd: null, status: 'unavailable', unpriced: ['x-model'] } })]),
+    );
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    await pushSnapshot(page, snapshot());
+    await expect.poll(() => details.textContent()).toBe('Running a command · $1.01');
+    await page.screenshot({ path: join(ARTIFACTS, 'settings-privacy-cost.png') });
+    // Saved as the Rust tool's show_cost: true; off again is an explicit false.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await saves(page)).at(-1)?.privacy.showCost).toBe(true);
+    await cost.uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await saves(page)).at(-1)?.privacy.showCost).toBe(false);
+    expect((await saves(page)).at(-1)?.display.detailsTemplate).toBe('{activity} · {cost}');
     await context.close();
   });
 
