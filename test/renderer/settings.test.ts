@@ -5,7 +5,8 @@ import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
 import { session, snapshot, T0 } from '../support/snapshots.js';
 import { fakeCalls, pushSnapshot } from './fakeBridge.js';
 import { axeSerious, contrastReport } from './measure.js';
-import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
+import { APP, ARTIFACTS, openPage, settings, SHIPPED_IMAGES, startHarness, type Harness } from './setup.js';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -191,11 +192,22 @@ describe('settings window', () => {
           s.display.smallImageKey = 'openai';
         }),
       },
-      { now: T0, width: 720, height: 760 },
+      // The link answered with a real image, so it loads whatever this machine's network does.
+      {
+        now: T0,
+        width: 720,
+        height: 760,
+        images: { 'https://example.com/logo.png': SHIPPED_IMAGES[DEFAULT_IMAGES.large] ?? '' },
+      },
     );
     await page.getByRole('tab', { name: 'Privacy & card' }).click();
     const details = page.getByTestId('preview-details');
     await expect.poll(() => details.textContent()).toBe('Running a command');
+    await expect
+      .poll(() =>
+        page.getByTestId('preview-large').evaluate((el) => el instanceof HTMLImageElement && el.naturalWidth > 0),
+      )
+      .toBe(true);
     expect(await page.getByTestId('preview-large').evaluate((el) => el.tagName)).toBe('IMG');
     expect(await page.getByTestId('preview-small').getAttribute('role')).toBe('img');
     // "as preset" says what it resolves to.
@@ -275,6 +287,45 @@ describe('settings window', () => {
     await context.close();
   });
 
+  it('a card image that does not load (offline) falls back to the picture tile, saying so, never its alt text over the card', async () => {
+    const { context, page } = await openPage(
+      h,
+      'settings',
+      { snapshot: snapshot() },
+      { now: T0, width: 720, height: 760, images: { [DEFAULT_IMAGES.large]: 'fail', [DEFAULT_IMAGES.small]: 'fail' } },
+    );
+    await page.getByRole('tab', { name: 'Privacy & card' }).click();
+    const large = page.getByTestId('preview-large');
+    const small = page.getByTestId('preview-small');
+    // The state this means: both links failed and were replaced.
+    await expect.poll(() => large.getAttribute('data-fallback')).toBe('failed');
+    await expect.poll(() => small.getAttribute('data-fallback')).toBe('failed');
+    expect(await large.getAttribute('role')).toBe('img');
+    expect(await large.getAttribute('aria-label')).toBe(
+      `Image not loaded (${DEFAULT_IMAGES.large}): Codex CLI 0.169.0`,
+    );
+    expect(await page.locator('.discord-card img').count()).toBe(0);
+    // Nothing spills: the large tile fills the images' 64 px box, the small one is the badge at its corner
+    // (4 px over, as Discord draws it), and the text column starts after them.
+    const [box, l, s, text] = await page.evaluate(() =>
+      ['.discord-images', '[data-testid="preview-large"]', '[data-testid="preview-small"]', '.discord-text'].map(
+        (q) => {
+          const r = (document.querySelector(q) as Element).getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+        },
+      ),
+    );
+    expect([l?.width, l?.height]).toEqual([64, 64]);
+    expect([l?.left, l?.top]).toEqual([box?.left, box?.top]);
+    expect([s?.width, s?.height]).toEqual([24, 24]);
+    expect(s?.right).toBe((box?.right ?? 0) + 4);
+    expect(s?.bottom).toBe((box?.bottom ?? 0) + 4);
+    expect(text?.left ?? 0).toBeGreaterThanOrEqual(s?.right ?? Infinity);
+    await page.screenshot({ path: join(ARTIFACTS, 'settings-privacy-images-failed.png') });
+    expect(await axeSerious(page)).toEqual([]);
+    await context.close();
+  });
+
   it('launch at login waits for Save like everything else; the macOS-only option shows only on macOS', async () => {
     const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
     await page.getByRole('tab', { name: 'General' }).click();
@@ -304,11 +355,20 @@ describe('settings window', () => {
         h,
         'settings',
         { snapshot: snapshot() },
-        { now: T0, colorScheme: scheme, width: 720, height: 760 },
+        // The default images answered from the files they link to, so the pictures show the real card.
+        { now: T0, colorScheme: scheme, width: 720, height: 760, images: SHIPPED_IMAGES },
       );
       for (const tab of ['Discord', 'Privacy & card', 'Limits', 'General']) {
         await o.page.getByRole('tab', { name: tab }).click();
         await expect.poll(() => o.page.getByRole('tabpanel').count()).toBe(1);
+        if (tab === 'Privacy & card')
+          await expect
+            .poll(() =>
+              o.page
+                .locator('.discord-images img')
+                .evaluateAll((els) => els.filter((e) => (e as HTMLImageElement).naturalWidth > 0).length),
+            )
+            .toBe(2);
         const slug = tab.toLowerCase().replace(/[^a-z]+/g, '-');
         await o.page.screenshot({ path: join(ARTIFACTS, `settings-${scheme}-${slug}.png`) });
         const overflow = await o.page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
