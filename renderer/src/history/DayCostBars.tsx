@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { CostBasis, HistoryDay } from '../../../src/contract/index.js';
 import { basisText, costText, usdText } from '../../../src/format/cost.js';
 import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
-import { DAY_BOX as BOX, dayColumns } from './DayBars.js';
+import { DAY_BOX as BOX, dayColumns, DayPlot } from './DayBars.js';
 import { costBar, costDayText, costMax, dayLabel, linearScale } from './series.js';
 import { pointerX, useActivePoint } from './useActivePoint.js';
 
@@ -33,7 +33,7 @@ export function DayCostBars({
   const plot = useChartTextScale(BOX.width);
   const top = costMax(days);
   const n = days.length;
-  const { step, gap, band, x } = dayColumns(n);
+  const { step, band, x } = dayColumns(n);
   const y = linearScale([0, top], [BOX.height - BOX.bottom, BOX.top]);
   const selectedIndex = days.findIndex((d) => d.day === selected);
   const { active, handlers } = useActivePoint(n, (e) => Math.floor((pointerX(e, BOX.width) - BOX.left) / (step || 1)), {
@@ -41,20 +41,21 @@ export function DayCostBars({
     onChoose: (i) => void (days[i] && onSelect(days[i].day)),
   });
   const activeDay = active === null ? undefined : days[active];
-  const labelEvery = Math.max(1, Math.ceil(n / 8));
   const name = basisText(basis);
   const partial = days.some((d) => d.cost.status === 'partial');
   const unavailable = days.some((d) => d.tokens > 0 && costBar(d) === null);
   return (
     <figure className="chart days cost-days" data-testid="day-cost-bars">
       <div className="chart-plot" ref={plot}>
-        <svg
-          viewBox={`0 0 ${BOX.width} ${BOX.height}`}
-          role="group"
-          aria-label={`${capital(name)} per day for the last ${n} days. Use the arrow keys to read each day, Enter to show its top sessions.`}
-          aria-describedby={`${id}-tip`}
-          data-max={top}
-          {...handlers}
+        <DayPlot
+          days={days}
+          top={top}
+          format={usdText}
+          label={`${capital(name)} per day for the last ${n} days. Use the arrow keys to read each day, Enter to show its top sessions.`}
+          tip={`${id}-tip`}
+          selectedIndex={selectedIndex}
+          active={active}
+          handlers={handlers}
         >
           <defs>
             <pattern id={hatch} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -62,24 +63,6 @@ export function DayCostBars({
               <line x1="1" y1="0" x2="1" y2="6" className="hatch-line" />
             </pattern>
           </defs>
-          {[0, top / 2, top].map((v) => (
-            <g key={v} className="grid">
-              <line x1={BOX.left} x2={BOX.width - BOX.right} y1={y(v)} y2={y(v)} />
-              <text x={BOX.left - 6} y={y(v)} dy="0.32em" textAnchor="end">
-                {usdText(v)}
-              </text>
-            </g>
-          ))}
-          {selectedIndex >= 0 && (
-            <rect
-              className="day-selected"
-              x={x(selectedIndex) - gap / 2}
-              width={step}
-              y={BOX.top}
-              height={BOX.height - BOX.bottom - BOX.top}
-              data-testid="selected-day"
-            />
-          )}
           <g className="bars">
             {days.map((d, i) => {
               const usd = costBar(d);
@@ -114,23 +97,7 @@ export function DayCostBars({
               );
             })}
           </g>
-          {active !== null && (
-            <rect
-              className="day-active"
-              x={x(active) - gap / 2}
-              width={step}
-              y={BOX.top}
-              height={BOX.height - BOX.bottom - BOX.top}
-            />
-          )}
-          {days.map((d, i) =>
-            (n - 1 - i) % labelEvery === 0 ? (
-              <text key={d.day} className="axis" x={x(i) + band / 2} y={BOX.height - 6} textAnchor="middle">
-                {dayLabel(d.day, true)}
-              </text>
-            ) : null,
-          )}
-        </svg>
+        </DayPlot>
         <ChartTooltip
           id={`${id}-tip`}
           x={active === null ? 0 : x(active) + band / 2}
