@@ -28,3 +28,20 @@ export function unpricedText(figure: CostFigure): string | null {
 export function basisText(basis: CostBasis): string {
   return basis === 'apiEquivalent' ? 'API-equivalent value' : 'cost';
 }
+
+/**
+ * A figure named by what it is, for a tooltip or an accessible name:
+ * `API-equivalent value ≈ $1.01` (a ChatGPT plan), `cost ≈ $1.01` (an API key),
+ * `cost ≥ $0.42` (partial: a lower bound), `cost unavailable` (never a number).
+ * An exact figure reads `≈`: it is the tokens at list prices, rounded, not an invoice.
+ */
+export function costPhrase(figure: CostFigure, basis: CostBasis): string {
+  const name = basisText(basis);
+  if (figure.status === 'unavailable' || figure.usd === null) return `${name} unavailable`;
+  return figure.status === 'partial' ? `${name} ≥ ${usdText(figure.usd)}` : `${name} ≈ ${usdText(figure.usd)}`;
+}
+
+/** Where the prices come from, as every view says it: `API prices as of 2026-09-23`. */
+export function pricesAsOfText(pricesAsOf: string): string {
+  return `API prices as of ${pricesAsOf}`;
+}

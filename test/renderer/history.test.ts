@@ -300,6 +300,116 @@ describe('History tab', () => {
     await context.close();
   });
 
+  it('the cost view of the per-day chart: bars in dollars, a partial day hatched and said, an unavailable day a gap in words; keyboard toggle; total and prices’ date', async () => {
+    const history = knownHistory();
+    const at = (day: string) => history.days.find((d) => d.day === day);
+    const partialDay = at('2026-11-20');
+    const noneDay = at('2026-11-19');
+    if (partialDay === undefined || noneDay === undefined) throw new Error('fixture days');
+    partialDay.cost = { usd: 0.5, status: 'partial', unpriced: ['my-proxy-model'] };
+    noneDay.cost = { usd: null, status: 'unavailable', unpriced: ['unknown model'] };
+    history.cost.total = { usd: 1.271, status: 'partial', unpriced: ['my-proxy-model', 'unknown model'] };
+    const { context, page } = await openHistory(history);
+    await expect.poll(() => page.getByTestId('day-bars').locator('[data-day]').count()).toBe(30);
+    expect(await page.locator('#days-title').textContent()).toBe('Tokens per day');
+
+    // Keyboard: Tab reaches the toggle, an arrow key moves it to Cost.
+    const tokensRadio = page.getByRole('radio', { name: 'Tokens' });
+    await tokensRadio.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByRole('radio', { name: 'Cost' }).isChecked()).toBe(true);
+    const bars = page.getByTestId('day-cost-bars');
+    await expect.poll(() => bars.count()).toBe(1);
+    expect(await page.getByTestId('day-bars').count()).toBe(0);
+    // A ChatGPT plan: the figure is a value, never a bill.
+    expect(await page.locator('#days-title').textContent()).toBe('API-equivalent value per day');
+    expect(await bars.locator('svg').getAttribute('aria-label')).toMatch(
+      /^API-equivalent value per day for the last 30 days/,
+    );
+
+    // Bars: today exact at its dollars; 20 Nov partial (hatched, at what is priced); 19 Nov no bar, a gap mark.
+    const today = bars.locator('[data-day="2026-11-21"]');
+    expect(await today.getAttribute('data-usd')).toBe('0.771');
+    expect(await today.getAttribute('data-status')).toBe('exact');
+    // The axis tops out at $1; 0.771 of the plot's 158 px.
+    expect(await bars.locator('svg').getAttribute('data-max')).toBe('1');
+    expect(Number(await today.getAttribute('height'))).toBeCloseTo(0.771 * 158, 5);
+    const partial = bars.locator('[data-day="2026-11-20"]');
+    expect(await partial.getAttribute('data-status')).toBe('partial');
+    expect(await partial.getAttribute('data-usd')).toBe('0.5');
+    // Hatched, as drawn (the computed fill is the pattern, not the plain series colour).
+    expect(await partial.evaluate((el) => getComputedStyle(el).fill)).toMatch(/^url\("?#hatch-/);
+    const gap = bars.locator('[data-day="2026-11-19"]');
+    expect(await gap.evaluate((el) => el.tagName)).toBe('line');
+    expect(await gap.getAttribute('data-status')).toBe('unavailable');
+    expect(await bars.locator('rect[data-day="2026-11-19"]').count()).toBe(0);
+    // Days without tokens draw nothing.
+    expect(await bars.locator('[data-day]').count()).toBe(3);
+    expect(await bars.locator('.legend li').allTextContents()).toEqual([
+      'partial: some models have no price, the bar is what the others cost (≥)',
+      'unavailable: no price for that day’s models, no bar',
+    ]);
+
+    // The keyboard reading: each day said, the partial and the unavailable one in words.
+    await bars.locator('svg').focus();
+    const tip = bars.getByTestId('tooltip');
+    await expect.poll(() => tip.textContent()).toBe('Sat 21 Nov: API-equivalent value ≈ $0.771');
+    await page.keyboard.press('ArrowLeft');
+    await expect
+      .poll(() => tip.textContent())
+      .toBe('Fri 20 Nov: API-equivalent value ≥ $0.500, partial: no price for my-proxy-model');
+    await page.keyboard.press('ArrowLeft');
+    await expect
+      .poll(() => tip.textContent())
+      .toBe('Thu 19 Nov: API-equivalent value unavailable, no price for unknown model');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tip.textContent()).toBe('Wed 18 Nov: no tokens');
+    // Enter selects the day, as in the token view.
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await historyCalls(page)).at(-1)).toEqual({ days: 30, day: '2026-11-18' });
+
+    // The total and the prices' date under the chart.
+    expect(await page.getByTestId('cost-total').textContent()).toBe(
+      'API-equivalent value ≥ $1.27 over the last 30 days (no price for my-proxy-model, unknown model) at API prices as of 2026-09-23. Your plan is not billed per token: this is what the tokens would cost on an API key.',
+    );
+
+    // The table says every day.
+    await bars.getByText('Show as table').click();
+    await expect.poll(async () => (await tableCells(page, 'cost-days-table')).length).toBe(30);
+    const rows = await tableCells(page, 'cost-days-table');
+    expect(rows.slice(-4)).toEqual([
+      ['Wed 18 Nov', '—', 'no tokens', '—'],
+      ['Thu 19 Nov', 'unavailable', 'unavailable', 'unknown model'],
+      ['Fri 20 Nov', '≥ $0.500', 'partial', 'my-proxy-model'],
+      ['Sat 21 Nov', '$0.771', 'exact', '—'],
+    ]);
+    expect(await page.getByTestId('cost-days-table').locator('th').allTextContents()).toEqual([
+      'Day',
+      'API-equivalent value',
+      'Figure',
+      'Not priced',
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, 'history-light-cost.png'), fullPage: true });
+    await page
+      .locator('#days-title')
+      .locator('xpath=../..')
+      .screenshot({ path: join(ARTIFACTS, 'history-light-cost-chart.png') });
+    expect(await axeSerious(page)).toEqual([]);
+
+    // Back to tokens: the stacked bars again; an API key's history says "cost".
+    await page.getByRole('radio', { name: 'Tokens' }).check();
+    await expect.poll(() => page.getByTestId('day-bars').count()).toBe(1);
+    await pushHistory(page, { ...history, cost: { ...history.cost, basis: 'api' } });
+    await page.getByRole('radio', { name: 'Cost' }).check();
+    await expect.poll(() => page.locator('#days-title').textContent()).toBe('Cost per day');
+    await expect
+      .poll(() => page.getByTestId('cost-total').textContent())
+      .toBe(
+        'Cost ≥ $1.27 over the last 30 days (no price for my-proxy-model, unknown model) at API prices as of 2026-09-23.',
+      );
+    await context.close();
+  });
+
   it('Clear history asks first: Cancel and Escape keep it; confirming calls clearHistory once and shows the empty state', async () => {
     const { context, page } = await openHistory(knownHistory());
     await expect.poll(() => page.getByTestId('burndown').count()).toBe(2);

@@ -4,6 +4,9 @@ import {
   burnDown,
   burnDownOf,
   burnGeometry,
+  costBar,
+  costDayText,
+  costMax,
   dayLabel,
   evenPaceAt,
   fullNumber,
@@ -193,5 +196,39 @@ describe('history series', () => {
       '1,234,567',
       '-1,500',
     ]);
+  });
+});
+
+describe('the cost view of the day chart', () => {
+  const day = (tokens: number, cost: HistoryDay['cost']): HistoryDay => ({
+    day: '2026-11-21',
+    tokens,
+    cachedInput: 0,
+    cost,
+    projects: [],
+    source: 'recorded',
+  });
+  const exact = day(100, { usd: 0.771, status: 'exact', unpriced: [] });
+  const partial = day(100, { usd: 0.5, status: 'partial', unpriced: ['x-model'] });
+  const none = day(100, { usd: null, status: 'unavailable', unpriced: ['unknown model'] });
+  const empty = day(0, { usd: 0, status: 'exact', unpriced: [] });
+
+  it('a bar is the priced dollars; an unavailable day has none, never a guess', () => {
+    expect([exact, partial, none, empty].map(costBar)).toEqual([0.771, 0.5, null, 0]);
+    // Even an unavailable figure carrying a number draws nothing.
+    expect(costBar(day(1, { usd: 3, status: 'unavailable', unpriced: ['y'] }))).toBeNull();
+  });
+
+  it('the axis tops out at a round figure over the largest bar; 1 when nothing is priced', () => {
+    expect(costMax([exact, partial, none])).toBe(1);
+    expect(costMax([day(1, { usd: 12.3, status: 'exact', unpriced: [] })])).toBe(20);
+    expect(costMax([none, empty])).toBe(1);
+  });
+
+  it('each day in words, by basis', () => {
+    expect(costDayText(exact, 'apiEquivalent')).toBe('Sat 21 Nov: API-equivalent value ≈ $0.771');
+    expect(costDayText(partial, 'api')).toBe('Sat 21 Nov: cost ≥ $0.500, partial: no price for x-model');
+    expect(costDayText(none, 'api')).toBe('Sat 21 Nov: cost unavailable, no price for unknown model');
+    expect(costDayText(empty, 'api')).toBe('Sat 21 Nov: no tokens');
   });
 });

@@ -142,3 +142,24 @@ export async function axeSerious(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || headings.has(v.id))
     .map((v) => `${v.id} ${v.target}`);
 }
+
+/**
+ * Elements drawn past the viewport's left or right edge (a tag, class and how far), screen-reader-only
+ * text aside: at the popover's 360 px, or a narrower page at 150 % zoom, nothing may need a sideways scroll.
+ */
+export async function outsideViewport(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.closest('.sr-only') !== null) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < -0.5 || r.right > width + 0.5)
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} ${Math.round(r.left)}..${Math.round(r.right)}`,
+        );
+    }
+    return out;
+  });
+}

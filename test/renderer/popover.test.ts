@@ -7,7 +7,7 @@ import { pickCurrent, waitingFirst } from '../../src/usage/aggregate.js';
 import { session, snapshot, T0, window } from '../support/snapshots.js';
 import { fakeCalls, pushAppState, pushSettings, pushSnapshot } from './fakeBridge.js';
 import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
-import { axeSerious, contrastReport } from './measure.js';
+import { axeSerious, contrastReport, outsideViewport } from './measure.js';
 
 // The popover in a real Chromium, with a fake bridge typed against the contract.
 let h: Harness;
@@ -648,6 +648,123 @@ describe('popover', () => {
     expect(model).toBeLessThan(120);
     await page.screenshot({ path: join(ARTIFACTS, 'popover-light-eight-long.png') });
     await context.close();
+  });
+
+  describe('cost (issue 24 §1): in each row’s tooltip and accessible name, and a Today line', () => {
+    const costed = () => [
+      session(),
+      session({
+        id: 'b',
+        project: 'skyline-web',
+        model: 'my-proxy-model',
+        cost: { usd: 0.42, status: 'partial', unpriced: ['my-proxy-model'] },
+      }),
+      session({
+        id: 'c',
+        project: 'ledger-cli',
+        model: null,
+        cost: { usd: null, status: 'unavailable', unpriced: ['unknown model'] },
+      }),
+    ];
+    for (const [basis, name] of [
+      ['apiEquivalent', 'API-equivalent value'],
+      ['api', 'cost'],
+    ] as const) {
+      it(`${basis}: "${name} ≈ $1.01", "≥ $0.420" with the unpriced model, "unavailable" with no number`, async () => {
+        const snap = snapshot(costed(), { cost: { basis, pricesAsOf: '2026-09-23' } });
+        const { context, page } = await openPage(h, 'popover', { snapshot: snap }, { now: T0 });
+        const rows = page.getByTestId('session');
+        await expect.poll(() => rows.count()).toBe(3);
+        const said = async (i: number) => [
+          await rows.nth(i).getAttribute('aria-label'),
+          await rows.nth(i).getByTestId('tokens').getAttribute('title'),
+        ];
+        const [exactName, exactTip] = await said(0);
+        expect(exactName).toContain(`tokens Δ 1.2k | last 3.4k | total 120k, ${name} ≈ $1.01,`);
+        expect(exactTip).toBe(
+          `Tokens: this request | last turn | session total\n${name} ≈ $1.01 at API prices as of 2026-09-23`,
+        );
+        const [partialName, partialTip] = await said(1);
+        expect(partialName).toContain(`${name} ≥ $0.420, no price for my-proxy-model,`);
+        expect(partialTip).toContain(`${name} ≥ $0.420 (no price for my-proxy-model) at API prices as of 2026-09-23`);
+        const [noneName, noneTip] = await said(2);
+        expect(noneName).toContain(`${name} unavailable, no price for unknown model`);
+        expect(noneTip).toContain(`${name} unavailable (no price for unknown model)`);
+        expect(`${noneName} ${noneTip}`).not.toMatch(/\$/);
+        // A ChatGPT plan's figure is never called a cost or a bill.
+        if (basis === 'apiEquivalent')
+          for (const i of [0, 1, 2]) expect((await said(i)).join(' ')).not.toMatch(/\b(cost|bill)\b/i);
+        // The Today line, from AppState.today, worded alike; the prices' date in its tooltip and for screen readers.
+        const today = page.getByTestId('today');
+        expect(await today.getByTestId('today-shown').innerText()).toBe(`Today: 100k tokens · ${name} ≈ $1.01`);
+        expect(await today.textContent()).toBe(`Today: 100k tokens · ${name} ≈ $1.01, at API prices as of 2026-09-23`);
+        expect(await today.getAttribute('title')).toBe(
+          `Today: 100,000 tokens, 20,000 cached input; ${name} ≈ $1.01, at API prices as of 2026-09-23`,
+        );
+        expect(await today.evaluate((el) => el.closest('footer') !== null)).toBe(true);
+        await context.close();
+      });
+    }
+
+    it('Today partial, unavailable, none yet, and no line before history opens', async () => {
+      const { context, page } = await openPage(h, 'popover', { snapshot: snapshot() }, { now: T0 });
+      const today = page.getByTestId('today');
+      const shown = today.getByTestId('today-shown');
+      await expect.poll(() => shown.innerText()).toBe('Today: 100k tokens · cost ≈ $1.01');
+      const day = APP.today ?? {
+        day: '2026-11-21',
+        tokens: 0,
+        cachedInput: 0,
+        cost: { usd: 0, status: 'exact', unpriced: [] },
+      };
+      await pushAppState(page, {
+        ...APP,
+        today: { ...day, cost: { usd: 0.5, status: 'partial', unpriced: ['x-model'] } },
+      });
+      await expect.poll(() => shown.innerText()).toBe('Today: 100k tokens · cost ≥ $0.500');
+      expect(await today.getAttribute('title')).toContain('no price for x-model, at API prices as of 2026-09-23');
+      await pushAppState(page, {
+        ...APP,
+        today: { ...day, cost: { usd: null, status: 'unavailable', unpriced: ['x-model'] } },
+      });
+      await expect.poll(() => shown.innerText()).toBe('Today: 100k tokens · cost unavailable');
+      await pushAppState(page, {
+        ...APP,
+        today: { ...day, tokens: 0, cachedInput: 0, cost: { usd: 0, status: 'exact', unpriced: [] } },
+      });
+      await expect.poll(() => shown.innerText()).toBe('Today: no tokens yet');
+      await pushAppState(page, { ...APP, today: null });
+      await expect.poll(() => today.count()).toBe(0);
+      await context.close();
+    });
+
+    it('the Today line fits 360 px and 150 % zoom, never pushes the limits down; axe finds nothing serious', async () => {
+      // 150 %: the display scaled and the text at 150 % (the popover window keeps its 360 px).
+      for (const zoom of [1, 1.5]) {
+        const snap = snapshot(six().sessions, { cost: { basis: 'apiEquivalent', pricesAsOf: '2026-09-23' } });
+        const o = await openPage(h, 'popover', { snapshot: snap }, { now: T0, zoom, height: 900 });
+        await expect.poll(() => o.page.getByTestId('session').count()).toBe(6);
+        await expect.poll(() => o.page.getByTestId('today').count()).toBe(1);
+        if (zoom !== 1) await o.page.evaluate(() => (document.documentElement.style.fontSize = '150%'));
+        expect(await outsideViewport(o.page), `${zoom * 100} %`).toEqual([]);
+        // The limits are still the first thing in the scroll region.
+        expect(
+          await o.page.evaluate(() =>
+            document.querySelector('.scroll-content > :not(.sr-only)')?.getAttribute('aria-label'),
+          ),
+        ).toBe('Limits');
+        if (zoom === 1) {
+          // One quiet line in the footer's small type.
+          const [lineHeight, height] = await o.page
+            .getByTestId('today')
+            .evaluate((el) => [parseFloat(getComputedStyle(el).lineHeight), el.getBoundingClientRect().height]);
+          expect(height).toBeLessThan((lineHeight ?? 0) * 1.5);
+          expect(await axeSerious(o.page)).toEqual([]);
+        }
+        await o.page.screenshot({ path: join(ARTIFACTS, `popover-light-cost-${zoom * 100}.png`) });
+        await o.context.close();
+      }
+    });
   });
 
   it('one session waiting for approval: "1 needs you" first in the header', async () => {

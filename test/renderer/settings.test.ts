@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState, Settings } from '../../src/contract/index.js';
 import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
-import { snapshot, T0 } from '../support/snapshots.js';
-import { fakeCalls } from './fakeBridge.js';
+import { session, snapshot, T0 } from '../support/snapshots.js';
+import { fakeCalls, pushSnapshot } from './fakeBridge.js';
 import { axeSerious, contrastReport } from './measure.js';
-import { APP, ARTIFACTS, openPage, settings, startHarness, type Harness } from './setup.js';
+import { APP, ARTIFACTS, openPage, settings, SHIPPED_IMAGES, startHarness, type Harness } from './setup.js';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -191,11 +192,22 @@ describe('settings window', () => {
           s.display.smallImageKey = 'openai';
         }),
       },
-      { now: T0, width: 720, height: 760 },
+      // The link answered with a real image, so it loads whatever this machine's network does.
+      {
+        now: T0,
+        width: 720,
+        height: 760,
+        images: { 'https://example.com/logo.png': SHIPPED_IMAGES[DEFAULT_IMAGES.large] ?? '' },
+      },
     );
     await page.getByRole('tab', { name: 'Privacy & card' }).click();
     const details = page.getByTestId('preview-details');
     await expect.poll(() => details.textContent()).toBe('Running a command');
+    await expect
+      .poll(() =>
+        page.getByTestId('preview-large').evaluate((el) => el instanceof HTMLImageElement && el.naturalWidth > 0),
+      )
+      .toBe(true);
     expect(await page.getByTestId('preview-large').evaluate((el) => el.tagName)).toBe('IMG');
     expect(await page.getByTestId('preview-small').getAttribute('role')).toBe('img');
     // "as preset" says what it resolves to.
@@ -228,6 +240,92 @@ describe('settings window', () => {
     await context.close();
   });
 
+  it('Privacy: the Cost switch (off by default) and {cost}: the preview shows the cost only when allowed and exact, as the publisher does', async () => {
+    const { context, page } = await openPage(
+      h,
+      'settings',
+      { snapshot: snapshot() },
+      { now: T0, width: 720, height: 760 },
+    );
+    await page.getByRole('tab', { name: 'Privacy & card' }).click();
+    const details = page.getByTestId('preview-details');
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    const cost = page.getByRole('checkbox', { name: 'Cost (only with {cost} in a template; exact figures only)' });
+    expect(await cost.isChecked()).toBe(false);
+    // The chip inserts {cost}; while the switch is off it renders empty, and the field says so.
+    const input = page.getByLabel('Details line');
+    await input.fill('{activity} · ');
+    await input.evaluate((el: HTMLInputElement) => el.setSelectionRange(13, 13));
+    await page.getByRole('button', { name: '{cost}' }).click();
+    await expect.poll(() => input.inputValue()).toBe('{activity} · {cost}');
+    await expect
+      .poll(() => page.locator('#detailsTemplate-hint').textContent())
+      .toBe('{cost} is hidden by your privacy settings: left out on Discord.');
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    // On: the exact figure, as usdText words it for Discord.
+    await cost.check();
+    await expect.poll(() => details.textContent()).toBe('Running a command · $1.01');
+    expect(await page.locator('#detailsTemplate-hint').textContent()).not.toContain('{cost}');
+    // A partial or unavailable figure never goes out: {cost} and its separator go.
+    await pushSnapshot(page, snapshot([session({ cost: { usd: 0.5, status: 'partial', unpriced: ['x-model'] } })]));
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    await pushSnapshot(
+      page,
+      snapshot([session({ cost: { usd: null, status: 'unavailable', unpriced: ['x-model'] } })]),
+    );
+    await expect.poll(() => details.textContent()).toBe('Running a command');
+    await pushSnapshot(page, snapshot());
+    await expect.poll(() => details.textContent()).toBe('Running a command · $1.01');
+    await page.screenshot({ path: join(ARTIFACTS, 'settings-privacy-cost.png') });
+    // Saved as the Rust tool's show_cost: true; off again is an explicit false.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await saves(page)).at(-1)?.privacy.showCost).toBe(true);
+    await cost.uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await saves(page)).at(-1)?.privacy.showCost).toBe(false);
+    expect((await saves(page)).at(-1)?.display.detailsTemplate).toBe('{activity} · {cost}');
+    await context.close();
+  });
+
+  it('a card image that does not load (offline) falls back to the picture tile, saying so, never its alt text over the card', async () => {
+    const { context, page } = await openPage(
+      h,
+      'settings',
+      { snapshot: snapshot() },
+      { now: T0, width: 720, height: 760, images: { [DEFAULT_IMAGES.large]: 'fail', [DEFAULT_IMAGES.small]: 'fail' } },
+    );
+    await page.getByRole('tab', { name: 'Privacy & card' }).click();
+    const large = page.getByTestId('preview-large');
+    const small = page.getByTestId('preview-small');
+    // The state this means: both links failed and were replaced.
+    await expect.poll(() => large.getAttribute('data-fallback')).toBe('failed');
+    await expect.poll(() => small.getAttribute('data-fallback')).toBe('failed');
+    expect(await large.getAttribute('role')).toBe('img');
+    expect(await large.getAttribute('aria-label')).toBe(
+      `Image not loaded (${DEFAULT_IMAGES.large}): Codex CLI 0.169.0`,
+    );
+    expect(await page.locator('.discord-card img').count()).toBe(0);
+    // Nothing spills: the large tile fills the images' 64 px box, the small one is the badge at its corner
+    // (4 px over, as Discord draws it), and the text column starts after them.
+    const [box, l, s, text] = await page.evaluate(() =>
+      ['.discord-images', '[data-testid="preview-large"]', '[data-testid="preview-small"]', '.discord-text'].map(
+        (q) => {
+          const r = (document.querySelector(q) as Element).getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+        },
+      ),
+    );
+    expect([l?.width, l?.height]).toEqual([64, 64]);
+    expect([l?.left, l?.top]).toEqual([box?.left, box?.top]);
+    expect([s?.width, s?.height]).toEqual([24, 24]);
+    expect(s?.right).toBe((box?.right ?? 0) + 4);
+    expect(s?.bottom).toBe((box?.bottom ?? 0) + 4);
+    expect(text?.left ?? 0).toBeGreaterThanOrEqual(s?.right ?? Infinity);
+    await page.screenshot({ path: join(ARTIFACTS, 'settings-privacy-images-failed.png') });
+    expect(await axeSerious(page)).toEqual([]);
+    await context.close();
+  });
+
   it('launch at login waits for Save like everything else; the macOS-only option shows only on macOS', async () => {
     const { context, page } = await openPage(h, 'settings', { snapshot: snapshot() }, { now: T0 });
     await page.getByRole('tab', { name: 'General' }).click();
@@ -257,11 +355,20 @@ describe('settings window', () => {
         h,
         'settings',
         { snapshot: snapshot() },
-        { now: T0, colorScheme: scheme, width: 720, height: 760 },
+        // The default images answered from the files they link to, so the pictures show the real card.
+        { now: T0, colorScheme: scheme, width: 720, height: 760, images: SHIPPED_IMAGES },
       );
       for (const tab of ['Discord', 'Privacy & card', 'Limits', 'General']) {
         await o.page.getByRole('tab', { name: tab }).click();
         await expect.poll(() => o.page.getByRole('tabpanel').count()).toBe(1);
+        if (tab === 'Privacy & card')
+          await expect
+            .poll(() =>
+              o.page
+                .locator('.discord-images img')
+                .evaluateAll((els) => els.filter((e) => (e as HTMLImageElement).naturalWidth > 0).length),
+            )
+            .toBe(2);
         const slug = tab.toLowerCase().replace(/[^a-z]+/g, '-');
         await o.page.screenshot({ path: join(ARTIFACTS, `settings-${scheme}-${slug}.png`) });
         const overflow = await o.page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);

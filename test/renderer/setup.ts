@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_IMAGES } from '../../src/settings/images.js';
 import { defaultSettings } from '../../src/settings/settings.js';
 import type { AppState, HistorySession, HistoryView, Settings, UsageSnapshot } from '../../src/contract/index.js';
 import { launchBrowser } from '../support/browser.js';
@@ -56,6 +57,12 @@ export const APP: AppState = {
   },
 };
 
+/** The default Discord images (https links to assets/) answered from the files they link to. */
+export const SHIPPED_IMAGES: Record<string, string> = {
+  [DEFAULT_IMAGES.large]: join(ROOT, 'assets', 'discord-large.png'),
+  [DEFAULT_IMAGES.small]: join(ROOT, 'assets', 'discord-small.png'),
+};
+
 export function settings(change: (s: Settings) => void = () => undefined): Settings {
   const s = defaultSettings();
   s.discordClientId = '123456789012345678';
@@ -81,6 +88,11 @@ export async function openPage(
     brokenBridge?: boolean;
     /** Browser zoom: 1.5 with a 480 px wide viewport is a 720 px window at 150 %. */
     zoom?: number;
+    /**
+     * Image links answered in the page, before it loads: a local file, or `fail` (as offline). The
+     * card preview's https images then load, or fail, as the test means, not as this machine's network does.
+     */
+    images?: Record<string, string | 'fail'>;
   },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({
@@ -107,6 +119,13 @@ export async function openPage(
     sessionsByDay: init.sessionsByDay,
     broken: opts.brokenBridge ?? false,
   });
+  for (const [url, to] of Object.entries(opts.images ?? {})) {
+    await p.route(url, (route) =>
+      to === 'fail'
+        ? route.abort('internetdisconnected')
+        : route.fulfill({ path: to, contentType: 'image/png', headers: { 'access-control-allow-origin': '*' } }),
+    );
+  }
   await p.goto(`${h.url}/${page.includes('.html') ? page : `${page}.html`}`);
   return { context, page: p };
 }

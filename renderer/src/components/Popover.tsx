@@ -9,6 +9,7 @@ import { useNow } from '../useNow.js';
 import { DiscordIdleNote, DiscordRow, discordView, LiveBadge } from './DiscordStatus.js';
 import { LimitRows } from './LimitRows.js';
 import { SessionRow } from './SessionRow.js';
+import { TodayLine } from './TodayLine.js';
 import { UpdateButton } from './UpdateButton.js';
 
 /**
@@ -218,7 +219,12 @@ export function Popover({ api }: { api: Api }) {
       status={snapshot.codexHome.found ? liveSessionsText(snapshot.sessions) : undefined}
       badge={<LiveBadge app={app} switchedOff={switchedOff} />}
       footer={footer}
-      note={<DiscordIdleNote app={app} switchedOff={switchedOff} />}
+      note={
+        <>
+          {snapshot.codexHome.found && <TodayLine today={app.today} cost={snapshot.cost} />}
+          <DiscordIdleNote app={app} switchedOff={switchedOff} />
+        </>
+      }
     >
       <p className="sr-only" role="status" aria-live="polite" data-testid="announce">
         {announcement}
@@ -249,6 +255,7 @@ export function Popover({ api }: { api: Api }) {
                     onDiscord={s.id === onDiscord}
                     notShared={notSharedReason(s, settings)}
                     now={now}
+                    cost={snapshot.cost}
                   />
                 ))}
               </ul>

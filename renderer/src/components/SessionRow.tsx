@@ -1,4 +1,5 @@
-import type { CodexSessionSnapshot } from '../../../src/contract/index.js';
+import type { CodexSessionSnapshot, CostInfo } from '../../../src/contract/index.js';
+import { costPhrase, pricesAsOfText, unpricedText } from '../../../src/format/cost.js';
 import { compactNumber, durationShort, tokenTriplet } from '../../../src/format/numbers.js';
 import {
   agentsSummary,
@@ -19,18 +20,23 @@ export const STATUS_TEXT = SESSION_STATUS_TEXT;
  * 120k`, the product's headline figure, never only in a tooltip). The project name is what identifies a row,
  * so it shrinks last: the branch gives way first, then the model (styles.css).
  * The marks are icons named for screen readers. A row opens nothing, so it is
- * not a tab stop; its accessible name says all of it.
+ * not a tab stop; its accessible name says all of it. Its cost (issue 24 §1)
+ * is in the figures' tooltip and the accessible name only: the row has no
+ * room for it at 360 px, and a ChatGPT plan's figure is a value, not a bill.
  */
 export function SessionRow({
   session: s,
   onDiscord,
   notShared,
   now,
+  cost,
 }: {
   session: CodexSessionSnapshot;
   onDiscord: boolean;
   notShared: string | null;
   now: number;
+  /** How the snapshot's costs read: the basis names the figure, the date says what prices. */
+  cost: CostInfo;
 }) {
   const elapsed = s.startedAt === null ? null : durationShort(now - s.startedAt);
   const ctx = s.context.percentLeft;
@@ -39,6 +45,8 @@ export function SessionRow({
   const agentsLong = agentsSummary(s.agents);
   const subagent = s.subagent === null ? null : subagentText(s.subagent);
   const triplet = tokenTriplet(s.tokens);
+  const costSaid = costPhrase(s.cost, cost.basis);
+  const unpriced = unpricedText(s.cost);
   const summary = [
     project,
     subagent,
@@ -47,6 +55,10 @@ export function SessionRow({
     s.model,
     `tokens ${triplet}`,
     agentsLong,
+    // The session's own tokens' figure (sub-agents are priced in their own rows), after the agents, so the
+    // triplet and its agents read together.
+    costSaid,
+    unpriced,
     ctx === null ? null : contextLeftText(ctx),
     elapsed === null ? null : `for ${elapsed}`,
     onDiscord ? 'shown on Discord' : null,
@@ -124,7 +136,7 @@ export function SessionRow({
         <span
           className="tokens selectable"
           data-testid="tokens"
-          title="Tokens: this request | last turn | session total"
+          title={`Tokens: this request | last turn | session total\n${costSaid}${unpriced === null ? '' : ` (${unpriced})`} at ${pricesAsOfText(cost.pricesAsOf)}`}
         >
           {triplet}
         </span>

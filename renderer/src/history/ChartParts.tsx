@@ -39,7 +39,8 @@ export function ChartTooltip({
 /**
  * "Show as table": the chart's numbers as a real table for screen readers and
  * for anyone who wants the figures. The table is only built when opened, so
- * a long history costs nothing until asked for.
+ * a long history costs nothing until asked for. The scrolling box is a tab
+ * stop (axe's scrollable-region-focusable), so arrows scroll it.
  */
 export function TableToggle({ what, children }: { what: string; children: () => ReactNode }) {
   const [open, setOpen] = useState(false);
@@ -48,7 +49,12 @@ export function TableToggle({ what, children }: { what: string; children: () => 
       <summary>
         Show as table<span className="sr-only">: {what}</span>
       </summary>
-      {open && <div className="table-scroll">{children()}</div>}
+      {/* A tab stop and a named region: the table scrolls (240 px at most), and the keyboard must scroll it too. */}
+      {open && (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={`Table: ${what}`}>
+          {children()}
+        </div>
+      )}
     </details>
   );
 }

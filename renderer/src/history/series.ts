@@ -5,7 +5,8 @@
  * components only draw what these return, so tests can check the numbers and
  * the drawing separately.
  */
-import type { HistoryDay, HistoryWindow, LimitSource } from '../../../src/contract/index.js';
+import type { CostBasis, HistoryDay, HistoryWindow, LimitSource } from '../../../src/contract/index.js';
+import { costPhrase, unpricedText } from '../../../src/format/cost.js';
 import { clockTime, compactNumber, wholePercent } from '../../../src/format/numbers.js';
 
 /** A linear map from `domain` to `range`; a zero-width domain maps to the range's middle. */
@@ -415,4 +416,36 @@ export function dayText(d: StackedDay, series: readonly Series[]): string {
   const parts = [...d.segments].reverse().map((s) => `${label.get(s.key) ?? s.key} ${compactNumber(s.tokens)}`);
   const head = `${dayLabel(d.day)}: ${compactNumber(d.total)} tokens`;
   return parts.length > 0 ? `${head} (${parts.join(', ')})` : head;
+}
+
+/**
+ * The cost view's bar for a day: its priced dollars, or null for no bar. An
+ * unavailable day has no number to draw (a gap, said in words, never a
+ * guessed bar); a partial day draws what is priced, marked as a lower bound.
+ */
+export function costBar(d: Pick<HistoryDay, 'cost'>): number | null {
+  return d.cost.status === 'unavailable' || d.cost.usd === null ? null : d.cost.usd;
+}
+
+/** The cost axis' top: the largest bar, rounded up (1 when nothing is priced). */
+export function costMax(days: readonly HistoryDay[]): number {
+  return niceMax(days.reduce((m, d) => Math.max(m, costBar(d) ?? 0), 0));
+}
+
+/**
+ * A day in the cost view, as its tooltip and table say it:
+ * `Sat 21 Nov: API-equivalent value ≈ $0.771`, `…: cost ≥ $0.500, partial: no price for x`,
+ * `…: cost unavailable, no price for x`, `…: no tokens`.
+ */
+export function costDayText(d: Pick<HistoryDay, 'day' | 'tokens' | 'cost'>, basis: CostBasis): string {
+  const head = `${dayLabel(d.day)}: `;
+  if (d.tokens === 0 && d.cost.status === 'exact') return `${head}no tokens`;
+  const missing = unpricedText(d.cost);
+  const note =
+    d.cost.status === 'partial'
+      ? `, partial${missing === null ? '' : `: ${missing}`}`
+      : missing === null
+        ? ''
+        : `, ${missing}`;
+  return `${head}${costPhrase(d.cost, basis)}${note}`;
 }

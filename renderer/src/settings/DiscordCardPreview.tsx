@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Settings, UsageSnapshot } from '../../../src/contract/index.js';
 import { buildActivity } from '../../../src/presence/activity.js';
 import { durationShort } from '../../../src/format/numbers.js';
@@ -6,7 +7,9 @@ import { tidySettings } from '../../../src/settings/settings.js';
 /**
  * An https link is shown as the real image (the CSP allows https images). An
  * asset key lives in the user's Discord application, which the app cannot
- * read: it is drawn as a picture tile named by its key.
+ * read: it is drawn as a picture tile named by its key. So is a link that
+ * does not load (offline, or gone): its alt text would spill over the card,
+ * so the tile takes its place and says so.
  */
 function AssetImage({
   className,
@@ -19,16 +22,32 @@ function AssetImage({
   text: string | undefined;
   testId: string;
 }) {
-  if (/^https:\/\//.test(asset)) {
-    return <img className={className} src={asset} alt={text ?? ''} title={text} data-testid={testId} />;
+  // The link that failed: a new link is tried again.
+  const [failed, setFailed] = useState<string | null>(null);
+  const link = /^https:\/\//.test(asset);
+  if (link && failed !== asset) {
+    return (
+      <img
+        className={className}
+        src={asset}
+        alt={text ?? ''}
+        title={text}
+        data-testid={testId}
+        onError={() => setFailed(asset)}
+      />
+    );
   }
+  const [label, title] = link
+    ? [`Image not loaded (${asset})`, `Could not load ${asset} here; Discord loads it itself`]
+    : [`Discord asset “${asset}”`, `Asset “${asset}” from your Discord application`];
   return (
     <div
       className={`${className} asset-key`}
       role="img"
-      aria-label={`Discord asset “${asset}”${text ? `: ${text}` : ''}`}
-      title={`Asset “${asset}” from your Discord application${text ? ` · ${text}` : ''}`}
+      aria-label={`${label}${text ? `: ${text}` : ''}`}
+      title={`${title}${text ? ` · ${text}` : ''}`}
       data-testid={testId}
+      data-fallback={link ? 'failed' : undefined}
     >
       <svg viewBox="0 0 16 16" width="60%" height="60%" aria-hidden="true" focusable="false">
         <rect x="1.5" y="2.5" width="13" height="11" rx="2" fill="none" stroke="currentColor" strokeWidth="1.3" />

@@ -1,9 +1,11 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { Api, BackfillState, HistorySession, HistoryWindow } from '../../../../src/contract/index.js';
+import type { Api, BackfillState, HistorySession, HistoryView, HistoryWindow } from '../../../../src/contract/index.js';
+import { basisText, costPhrase, pricesAsOfText, unpricedText } from '../../../../src/format/cost.js';
 import { compactNumber } from '../../../../src/format/numbers.js';
 import { familyName } from '../../../../src/format/presentation.js';
 import { BurnDownChart } from '../../history/BurnDownChart.js';
 import { DayBars } from '../../history/DayBars.js';
+import { DayCostBars } from '../../history/DayCostBars.js';
 import { dayLabel, fullNumber, groupWindows, hasThumbnail, type WindowGroup } from '../../history/series.js';
 import { WindowMultiples } from '../../history/WindowMultiples.js';
 import { connectHistory, pullHistory, useHistoryStore } from '../../stores/historyStore.js';
@@ -88,6 +90,26 @@ function TopSessions({ sessions, day }: { sessions: readonly HistorySession[]; d
         </table>
       )}
     </section>
+  );
+}
+
+/** The per-day chart's two views (issue 24 §1): tokens stacked by project, or what they cost. */
+type DayMetric = 'tokens' | 'cost';
+
+/**
+ * Under the cost view: the range's total and the prices' date,
+ * `API-equivalent value ≈ $1.23 over the last 30 days at API prices as of 2026-09-23.`
+ */
+function CostTotal({ cost, days }: { cost: HistoryView['cost']; days: number }) {
+  const missing = unpricedText(cost.total);
+  return (
+    <p className="hint cost-total" data-testid="cost-total">
+      {capital(costPhrase(cost.total, cost.basis))} over the last {days} days
+      {missing === null ? '' : ` (${missing})`} at {pricesAsOfText(cost.pricesAsOf)}.
+      {cost.basis === 'apiEquivalent'
+        ? ' Your plan is not billed per token: this is what the tokens would cost on an API key.'
+        : ''}
+    </p>
   );
 }
 
@@ -199,6 +221,7 @@ export function HistoryTab({ api }: { api: Api }) {
   const query = useHistoryStore((s) => s.query);
   const error = useHistoryStore((s) => s.error);
   const now = useNow();
+  const [metric, setMetric] = useState<DayMetric>('tokens');
   useEffect(() => connectHistory(api, useHistoryStore.getState().query), [api]);
   const groups = useMemo(() => groupWindows(view?.windows ?? []), [view]);
   const past = useMemo(() => groups.filter((g) => g.past.length > 0), [groups]);
@@ -265,8 +288,22 @@ export function HistoryTab({ api }: { api: Api }) {
           <section className="history-section" aria-labelledby="days-title">
             <div className="section-head">
               <h2 className="section-title" id="days-title">
-                Tokens per day
+                {metric === 'tokens' ? 'Tokens per day' : `${capital(basisText(view.cost.basis))} per day`}
               </h2>
+              <div className="segmented" role="radiogroup" aria-label="Chart shows">
+                {(['tokens', 'cost'] as const).map((m) => (
+                  <label key={m} className={metric === m ? 'active' : undefined}>
+                    <input
+                      type="radio"
+                      name="history-metric"
+                      value={m}
+                      checked={metric === m}
+                      onChange={() => setMetric(m)}
+                    />
+                    {m === 'tokens' ? 'Tokens' : 'Cost'}
+                  </label>
+                ))}
+              </div>
               <div className="segmented" role="radiogroup" aria-label="Days shown">
                 {RANGES.map((n) => (
                   <label key={n} className={query.days === n ? 'active' : undefined}>
@@ -282,7 +319,12 @@ export function HistoryTab({ api }: { api: Api }) {
                 ))}
               </div>
             </div>
-            {anyTokens ? (
+            {anyTokens && metric === 'cost' ? (
+              <>
+                <DayCostBars days={days} basis={view.cost.basis} selected={selected} onSelect={selectDay} />
+                <CostTotal cost={view.cost} days={query.days} />
+              </>
+            ) : anyTokens ? (
               <DayBars days={days} selected={selected} onSelect={selectDay} />
             ) : (
               <p className="hint" data-testid="no-tokens">

@@ -34,6 +34,7 @@ const NEEDS: Partial<Record<(typeof PLACEHOLDERS)[number], keyof Visible>> = {
   'limits.primary.remaining': 'limits',
   'limits.secondary.remaining': 'limits',
   'limits.primary.resetsIn': 'limits',
+  cost: 'cost',
 };
 
 const PRESET_NAMES: Record<PrivacyPreset, string> = { minimal: 'Minimal', standard: 'Standard', detailed: 'Detailed' };
@@ -188,6 +189,18 @@ export function PrivacyTab({ errors }: { errors: Record<string, string> }) {
               </label>
             ))}
           </div>
+          {/*
+            A switch, not a preset select: no preset shows cost (src/presence/privacy.ts), so "as preset" would
+            always mean hidden. Off is written as false, the Rust tool's show_cost.
+          */}
+          <label className="switch cost-switch">
+            <input
+              type="checkbox"
+              checked={draft.privacy.showCost === true}
+              onChange={(e) => set('privacy.showCost', (d) => void (d.privacy.showCost = e.target.checked))}
+            />
+            <span>Cost (only with {'{cost}'} in a template; exact figures only)</span>
+          </label>
           <p className="field-hint">Prompts, file paths and commands are never sent.</p>
         </fieldset>
         <Field
