@@ -39,7 +39,18 @@ function coreImports(...folderPatterns) {
  * bottom of the core (issue 22 §1): the session model, history and the
  * publisher are built on it, so it imports none of them.
  */
-const aboveRollout = ['usage', 'session', 'publisher', 'history', 'presence', 'discord', 'cli', 'config', 'instance'];
+const aboveRollout = [
+  'usage',
+  'session',
+  'publisher',
+  'history',
+  'presence',
+  'discord',
+  'cli',
+  'config',
+  'instance',
+  'codex',
+];
 
 /** The publisher (issue 22 §2) is assembled by the CLI and the app only: nothing else in the core builds on it. */
 const publisherUsers = {
@@ -125,7 +136,17 @@ export default tseslint.config(
       'no-restricted-imports': coreImports({
         group: aboveRollout.flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]),
         message:
-          'src/rollout is the bottom layer: it may import src/fs and src/codex/{ranges,json}, nothing built on it.',
+          'src/rollout is the bottom layer: it may import src/fs and src/ranges, nothing built on it (src/codex talks to Codex above it).',
+      }),
+    },
+  },
+  {
+    // The range rules every input is read by (issue 21): a leaf, so the bottom of the pipeline can use them.
+    files: ['src/ranges/**/*.ts'],
+    rules: {
+      'no-restricted-imports': coreImports({
+        regex: '^(?!\\./[^/]+$)',
+        message: 'src/ranges is a leaf: its files import only one another (./), nothing else.',
       }),
     },
   },
@@ -184,10 +205,10 @@ export default tseslint.config(
           '!../contract',
           '!../usage',
           '!../rollout',
-          '!../codex',
+          '!../ranges',
           '!../format',
         ],
-        message: 'src/presence may import only discord, settings, contract, usage, rollout, codex and format.',
+        message: 'src/presence may import only discord, settings, contract, usage, rollout, ranges and format.',
       }),
     },
   },

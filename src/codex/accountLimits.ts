@@ -1,6 +1,6 @@
-import { isObject } from './json.js';
+import { isObject } from '../ranges/json.js';
 import { MAIN_LIMIT_ID, parseCredits } from '../rollout/decode/rateLimits.js';
-import type { LineCheck } from './ranges.js';
+import type { LineCheck } from '../ranges/ranges.js';
 import type { RateLimitObservation, RawWindow } from '../rollout/types.js';
 
 /**

@@ -4,8 +4,8 @@ import { parseAccount, parseAccountRateLimits, type AccountInfo } from './accoun
 import { spawnTracked, stopChild } from './childProcess.js';
 export { childrenStopped } from './childProcess.js';
 import { findCodex } from './findCodex.js';
-import { isObject } from './json.js';
-import { LineCheck } from './ranges.js';
+import { isObject } from '../ranges/json.js';
+import { LineCheck } from '../ranges/ranges.js';
 import type { RateLimitObservation } from '../rollout/types.js';
 
 /**

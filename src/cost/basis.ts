@@ -1,5 +1,5 @@
 import type { CostBasis, CostInfo } from '../contract/index.js';
-import { isObject } from '../codex/json.js';
+import { isObject } from '../ranges/json.js';
 import { PRICES_AS_OF } from './asOf.js';
 
 /**

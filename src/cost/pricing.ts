@@ -1,5 +1,5 @@
-import { isObject } from '../codex/json.js';
-import { LineCheck } from '../codex/ranges.js';
+import { isObject } from '../ranges/json.js';
+import { LineCheck } from '../ranges/ranges.js';
 import { quotedJson } from '../format/quoted.js';
 import type { CostFigure, ModelTokens } from '../contract/index.js';
 import { planConfigured } from './basis.js';

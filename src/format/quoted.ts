@@ -1,4 +1,4 @@
-import { cut } from '../codex/ranges.js';
+import { cut } from '../ranges/ranges.js';
 
 /** The most characters of one argument or path that a message quotes; longer is cut in the middle. */
 export const QUOTED_CHARS = 200;

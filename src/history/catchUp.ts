@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_MS, LineCheck } from '../codex/ranges.js';
+import { CLOCK_SKEW_MS, LineCheck } from '../ranges/ranges.js';
 import { isCompressed, plainPath, type RolloutFile } from '../rollout/files.js';
 import { matchesGlob } from '../settings/glob.js';
 import { GitResolver } from '../usage/git.js';
@@ -48,7 +48,7 @@ export function pendingRollouts(state: HistoryState, files: readonly RolloutFile
 /**
  * True when a file last written at `mtimeMs` may hold a line counted at or
  * after `since`: a line's time is capped at its file's mtime plus the clock
- * skew allowance (src/codex/ranges.ts `LineCheck.time`), so an older file
+ * skew allowance (src/ranges/ranges.ts `LineCheck.time`), so an older file
  * adds nothing to days from `since` on, nor a limit reading observed then.
  */
 export function mayReach(mtimeMs: number, since: number): boolean {

@@ -1,4 +1,4 @@
-import { LineCheck } from '../codex/ranges.js';
+import { LineCheck } from '../ranges/ranges.js';
 import type { HistoryRecord } from './records.js';
 import { rangeRecord } from './schema.js';
 

@@ -1,4 +1,4 @@
-import { MAX_TOKENS } from '../codex/ranges.js';
+import { MAX_TOKENS } from '../ranges/ranges.js';
 import { lastDays, localDay, oldestKeptDay } from './day.js';
 import { encodeRecord } from './codec.js';
 import {

@@ -1,6 +1,6 @@
 import type { BackfillPhase } from '../contract/index.js';
-import { isObject, type JsonObject } from '../codex/json.js';
-import { LineCheck, MAX_PATH_CHARS, storedTime } from '../codex/ranges.js';
+import { isObject, type JsonObject } from '../ranges/json.js';
+import { LineCheck, MAX_PATH_CHARS, storedTime } from '../ranges/ranges.js';
 import { isDay } from './day.js';
 import {
   FORMAT,
@@ -21,7 +21,7 @@ import {
  * The one schema of the file, for both directions (issue 21 §2): the reader
  * applies it to every parsed line, and the store to every record before it
  * applies and appends it, so what is written is always what is read back.
- * Values are ranged by the rollout reader's rules (src/codex/ranges.ts):
+ * Values are ranged by the rollout reader's rules (src/ranges/ranges.ts):
  * strings cut to MAX_ID_CHARS or MAX_TEXT_CHARS and cleaned, percentages
  * clamped, window lengths and optional times out of range made unknown, a
  * day entry that is not a real `YYYY-MM-DD` day or whose counts are out of

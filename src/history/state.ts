@@ -1,4 +1,4 @@
-import { LineCheck, MAX_TOKENS } from '../codex/ranges.js';
+import { LineCheck, MAX_TOKENS } from '../ranges/ranges.js';
 import {
   FORMAT,
   FORMAT_VERSION,

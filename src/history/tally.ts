@@ -1,7 +1,7 @@
 import type { CostFigure, ModelTokens } from '../contract/index.js';
 import { ratesFor, type PricingConfig } from '../cost/pricing.js';
 import { costOf } from '../cost/rule.js';
-import { MAX_TOKENS } from '../codex/ranges.js';
+import { MAX_TOKENS } from '../ranges/ranges.js';
 import { MAX_MODELS_PER_DAY, toSplit, type DayTokens } from './records.js';
 
 /**

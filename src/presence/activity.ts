@@ -1,4 +1,4 @@
-import { cut, LineCheck, MAX_TEXT_CHARS } from '../codex/ranges.js';
+import { cut, LineCheck, MAX_TEXT_CHARS } from '../ranges/ranges.js';
 import type { Settings } from '../contract/index.js';
 import type { DiscordActivity } from '../discord/payload.js';
 import { ACTIVITY_TEXT, shortWindowLabel } from './activityText.js';

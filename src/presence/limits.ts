@@ -1,4 +1,4 @@
-import { cut, LineCheck } from '../codex/ranges.js';
+import { cut, LineCheck } from '../ranges/ranges.js';
 
 /**
  * Discord's field limits, applied deterministically: counted in grapheme

@@ -1,5 +1,5 @@
-import { isObject } from '../codex/json.js';
-import { LineCheck } from '../codex/ranges.js';
+import { isObject } from '../ranges/json.js';
+import { LineCheck } from '../ranges/ranges.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import { EventRead, type LinePipe } from './read.js';
 import { plainSource } from './source/plain.js';

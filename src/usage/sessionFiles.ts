@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_MS } from '../codex/ranges.js';
+import { CLOCK_SKEW_MS } from '../ranges/ranges.js';
 import { compressedPath, fileInfo, isCompressed } from '../rollout/files.js';
 import { RolloutReader, type ReaderOptions } from '../rollout/reader.js';
 import type { RolloutEvent } from '../rollout/types.js';

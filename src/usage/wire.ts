@@ -14,7 +14,7 @@ export function wireTime(ms: number): EpochMs {
 
 /**
  * A time that may be unknown, or null for one no Date can hold. The parser
- * keeps times in range (codex/ranges.ts); this keeps a snapshot from ever
+ * keeps times in range (ranges/ranges.ts); this keeps a snapshot from ever
  * carrying one that a consumer's `toISOString` would throw on ("Invalid time
  * value", issue #10 §1).
  */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_ID_CHARS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
+import { MAX_ID_CHARS, MAX_TEXT_CHARS } from '../../src/ranges/ranges.js';
 import type { SnapshotJson } from '../../src/cli/jsonDates.js';
 import { runCli } from '../support/cli.js';
 import { useCliHome } from '../support/cliHome.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ANSWER_FAMILIES, parseAccount, parseAccountRateLimits } from '../../src/codex/accountLimits.js';
 import { childrenStopped } from '../../src/codex/appServer.js';
 import { MAIN_LIMIT_ID } from '../../src/rollout/decode/rateLimits.js';
-import { LineCheck, MAX_ID_CHARS, MAX_RESET_DISTANCE_MS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
+import { LineCheck, MAX_ID_CHARS, MAX_RESET_DISTANCE_MS, MAX_TEXT_CHARS } from '../../src/ranges/ranges.js';
 import type { RateLimitObservation, RawWindow } from '../../src/rollout/types.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import type { UsageWindow } from '../../src/contract/index.js';

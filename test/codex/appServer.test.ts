@@ -4,7 +4,7 @@ import { parseAccount, parseAccountRateLimits } from '../../src/codex/accountLim
 import { askAccount, childrenStopped } from '../../src/codex/appServer.js';
 import { liveChildren } from '../../src/codex/childProcess.js';
 import { CODEX_MISSING_HINT, findCodex } from '../../src/codex/findCodex.js';
-import { LineCheck } from '../../src/codex/ranges.js';
+import { LineCheck } from '../../src/ranges/ranges.js';
 import { UsageEngine } from '../../src/usage/engine.js';
 import { fakeCodexDir, fakeLog, isRunning, killGrandchildren } from '../support/codexShim.js';
 import { TempCodexHome } from '../support/codexHome.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cut, LineCheck, MAX_ID_CHARS, MAX_PATH_CHARS, MAX_TEXT_CHARS } from '../../src/codex/ranges.js';
+import { cut, LineCheck, MAX_ID_CHARS, MAX_PATH_CHARS, MAX_TEXT_CHARS } from '../../src/ranges/ranges.js';
 
 const check = (): LineCheck => new LineCheck(Date.UTC(2026, 11, 7));
 

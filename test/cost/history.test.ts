@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LineCheck } from '../../src/codex/ranges.js';
+import { LineCheck } from '../../src/ranges/ranges.js';
 import { decodeRecord, encodeRecord } from '../../src/history/codec.js';
 import type { FileRecord } from '../../src/history/records.js';
 import { rangeRecord } from '../../src/history/schema.js';

@@ -1,7 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineCheck } from '../../src/codex/ranges.js';
+import { LineCheck } from '../../src/ranges/ranges.js';
 import { readRecentTotals } from '../../src/history/read.js';
 import { totalsOfView } from '../../src/history/recent.js';
 import { decodeRecord, encodeRecord } from '../../src/history/codec.js';

@@ -22,6 +22,11 @@ describe('layer rules', () => {
     ['src/rollout/x.ts', "import { DayFold } from '../history/fold.js';\nexport const a = DayFold;\n"],
     ['src/rollout/decode/x.ts', "import { loadConfig } from '../../config/store.js';\nexport const a = loadConfig;\n"],
     ['src/rollout/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    // src/codex talks to Codex (the app-server, the home's watcher) and builds on the pipeline: never below it.
+    ['src/rollout/x.ts', "import { findCodex } from '../codex/findCodex.js';\nexport const a = findCodex;\n"],
+    // The range rules are a leaf.
+    ['src/ranges/x.ts', "import { readBounded } from '../fs/readBounded.js';\nexport const a = readBounded;\n"],
+    ['src/ranges/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
     ['preload/x.ts', "import { UsageEngine } from '../src/usage/engine.js';\nexport const a = UsageEngine;\n"],
     ['preload/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
     ['renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
@@ -84,6 +89,8 @@ describe('layer rules', () => {
     ['preload/x.ts', "import { CHANNELS } from '../src/contract/index.js';\nexport const a = CHANNELS;\n"],
     ['main/x.ts', "import { UsageMonitor } from '../src/usage/monitor.js';\nexport const a = UsageMonitor;\n"],
     ['src/config/x.ts', "import { FIELDS } from '../settings/fields.js';\nexport const a = FIELDS;\n"],
+    ['src/rollout/decode/x.ts', "import { LineCheck } from '../../ranges/ranges.js';\nexport const a = LineCheck;\n"],
+    ['src/ranges/x.ts', "import { num } from './json.js';\nexport const a = num;\n"],
     ['src/presence/x.ts', "import { matchesGlob } from '../settings/glob.js';\nexport const a = matchesGlob;\n"],
     ['src/settings/x.ts', "import { quotedJson } from '../format/quoted.js';\nexport const a = quotedJson;\n"],
     [
@@ -94,9 +101,9 @@ describe('layer rules', () => {
     ['src/discord/x.ts', "import { createConnection } from 'node:net';\nexport const a = createConnection;\n"],
     ['src/presence/x.ts', "import { PresenceClient } from '../discord/client.js';\nexport const a = PresenceClient;\n"],
     ['src/presence/x.ts', "import { pickCurrent } from '../usage/aggregate.js';\nexport const a = pickCurrent;\n"],
-    ['src/presence/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
+    ['src/presence/x.ts', "import { LineCheck } from '../ranges/ranges.js';\nexport const a = LineCheck;\n"],
     ['src/presence/x.ts', "import { fitText } from './limits.js';\nexport const a = fitText;\n"],
-    ['src/rollout/x.ts', "import { LineCheck } from '../codex/ranges.js';\nexport const a = LineCheck;\n"],
+    ['src/rollout/x.ts', "import { LineCheck } from '../ranges/ranges.js';\nexport const a = LineCheck;\n"],
     ['src/usage/x.ts', "import { codexLogs } from '../rollout/index.js';\nexport const a = codexLogs;\n"],
     ['src/cli/x.ts', "import { startPublisher } from '../publisher/index.js';\nexport const a = startPublisher;\n"],
     ['main/x.ts', "import { startPublisher } from '../src/publisher/index.js';\nexport const a = startPublisher;\n"],

@@ -10,7 +10,7 @@ import {
   MAX_PATH_CHARS,
   MAX_RESET_DISTANCE_MS,
   MAX_TEXT_CHARS,
-} from '../../src/codex/ranges.js';
+} from '../../src/ranges/ranges.js';
 import { parseLine } from '../../src/rollout/decode/parseLine.js';
 import { defaultSettings } from '../../src/settings/settings.js';
 import { buildActivity } from '../../src/presence/activity.js';

@@ -6,8 +6,8 @@ import {
   parsedCommandActivity,
   toolActivity,
 } from './activityKinds.js';
-import { isoToMs } from '../../codex/json.js';
-import type { LineCheck } from '../../codex/ranges.js';
+import { isoToMs } from '../../ranges/json.js';
+import type { LineCheck } from '../../ranges/ranges.js';
 
 export type HeadDecision =
   /** Read the whole line and JSON-parse it. */

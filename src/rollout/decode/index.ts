@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { LineCheck } from '../../codex/ranges.js';
+import { LineCheck } from '../../ranges/ranges.js';
 import type { LineSink } from '../lines.js';
 import type { ReadStats, RolloutEvent } from '../types.js';
 import { classifyHead } from './classifyHead.js';
@@ -9,7 +9,7 @@ export type EventKind = RolloutEvent['kind'];
 
 /**
  * Raw lines to ranged events: the one place a rollout line's JSON is read and
- * the range rules of src/codex/ranges.ts apply (a `LineCheck` per line).
+ * the range rules of src/ranges/ranges.ts apply (a `LineCheck` per line).
  * Every line is counted in `stats`: read, malformed (not JSON, or cut off:
  * JSON lines end in `}`), invalid UTF-8, out of range (suspicious). Events go
  * to `emit` in line order; nothing throws.

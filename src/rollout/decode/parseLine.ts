@@ -1,6 +1,6 @@
 import type { RolloutEvent, SubagentSource } from '../types.js';
-import { isObject, isoToMs, num, type JsonObject } from '../../codex/json.js';
-import type { LineCheck } from '../../codex/ranges.js';
+import { isObject, isoToMs, num, type JsonObject } from '../../ranges/json.js';
+import type { LineCheck } from '../../ranges/ranges.js';
 import { parseRateLimits } from './rateLimits.js';
 import { parseTokenUsage } from './tokenUsage.js';
 

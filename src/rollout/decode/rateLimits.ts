@@ -1,7 +1,7 @@
 import type { Credits } from '../../contract/index.js';
 import type { RateLimitObservation, RawWindow } from '../types.js';
-import { bool, isObject, type JsonObject } from '../../codex/json.js';
-import type { LineCheck } from '../../codex/ranges.js';
+import { bool, isObject, type JsonObject } from '../../ranges/json.js';
+import type { LineCheck } from '../../ranges/ranges.js';
 
 /** The family that feeds the main 5h/weekly display (SCHEMA.md §7.6). */
 export const MAIN_LIMIT_ID = 'codex';

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../types.js';
-import { isObject } from '../../codex/json.js';
-import type { LineCheck } from '../../codex/ranges.js';
+import { isObject } from '../../ranges/json.js';
+import type { LineCheck } from '../../ranges/ranges.js';
 
 export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({
   input: 0,
