@@ -7,6 +7,8 @@ import { CLI, PATH_WITHOUT_CODEX, ROOT, runCli, startCli } from '../support/cli.
 import { line, mainLimits, SAMPLES, TempCodexHome } from '../support/codexHome.js';
 import { ArrpcHost } from '../support/arrpc.js';
 import { TMUX, TmuxTerminal } from '../support/tmux.js';
+import { historyPath, presenceDataDir } from '../../src/history/location.js';
+import { readHistory } from '../../src/history/read.js';
 
 // Issue 13 §7: `run` and `status` in a real terminal (tmux), at 60 and 120
 // columns: redrawn in place however often it updates, laid out again on a
@@ -65,6 +67,17 @@ async function keep(t: TmuxTerminal, name: string): Promise<void> {
 const tokens = (shown: number, limits?: unknown) =>
   home.append(rollout, `${line.tokenCount(new Date().toISOString(), shown * 1.25, 1000, limits)}\n`);
 
+/**
+ * History opens after the first snapshot and shows a row while it builds: screens compared are taken once
+ * it is built (its file says so), not before it opened, or a History row comes and goes between them.
+ */
+async function historyBuilt(): Promise<void> {
+  const file = historyPath(presenceDataDir(env(), process.platform, runtime));
+  await expect
+    .poll(async () => (await readHistory(file, Date.now())).state.backfill?.phase, { interval: 100 })
+    .toBe('done');
+}
+
 /** The screen with every number made `#`: what must stay the same from one update to the next. */
 const shape = (rows: string[]) => rows.map((r) => r.replace(/\d+(\.\d+)?[kMB]?/g, '#'));
 const count = (rows: string[], text: string) => rows.filter((r) => r.includes(text)).length;
@@ -85,6 +98,7 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
     async (columns, banner, fiveHour, first) => {
       const t = await open(['run'], columns);
       await tokens(30_000);
+      await historyBuilt();
       // Once the history row is gone too (the first start's backfill of the one rollout).
       const once = await t.until(
         `the first update (${first})`,
@@ -110,6 +124,7 @@ describe.skipIf(TMUX === null)('`run` in a terminal', () => {
 
   it('a resize lays it out again for the new width, leaving no copy of the old layout', async () => {
     const t = await open(['run'], 120);
+    await historyBuilt();
     // Once the first start's history row is gone: the layouts compared must show the same rows.
     // The capture that showed it, not a later one that may catch the next redraw half done.
     const wide = await t.until(
