@@ -35,7 +35,9 @@ async function expectNoChildLeft(): Promise<void> {
   await childrenStopped();
   expect(liveChildren()).toEqual([]);
   const { pids, grandchildren } = await fakeLog(fake.log);
-  for (const pid of [...pids, ...grandchildren]) expect(isRunning(pid), `pid ${pid}`).toBe(false);
+  // Signalled, each ends as soon as the OS runs it: waited for, as on a loaded machine that is not at once.
+  for (const pid of [...pids, ...grandchildren])
+    await expect.poll(() => isRunning(pid), { message: `pid ${pid}` }).toBe(false);
 }
 
 describe('finding codex', () => {

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRunning } from './codexShim.js';
 
 export const TMUX =
   ['/usr/bin/tmux', '/usr/local/bin/tmux', '/opt/homebrew/bin/tmux'].find((p) => existsSync(p)) ?? null;
@@ -125,27 +126,6 @@ export class TmuxTerminal {
     } catch {
       // Already gone.
     }
-    while (pid !== null && alive(pid)) await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/**
- * Whether `pid` still runs. An exited program whose parent never reaps it
- * stays a zombie, which signal 0 still reaches: in the real-codex tests the
- * pane's program is reparented to the namespace's first process, a Node
- * script that reaps nothing, so a zombie counts as gone.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S …"; the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (macOS): signal 0 is all there is
+    while (pid !== null && isRunning(pid)) await new Promise((r) => setTimeout(r, 25));
   }
 }
