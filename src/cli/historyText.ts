@@ -3,7 +3,7 @@ import type { HistoryView, HistoryWindow } from '../contract/index.js';
 import type { LogsShare } from '../history/fromLogs.js';
 import { clockTime, compactNumber, wholePercent } from '../format/numbers.js';
 import { familyName, levelFor, type Level } from '../format/presentation.js';
-import { basisText, costText, unpricedText } from '../format/cost.js';
+import { basisText, costText, pricesAsOfText, unpricedText } from '../format/cost.js';
 
 /**
  * `history` in text: a Unicode sparkline of what is left over each current
@@ -105,7 +105,7 @@ function costLines(view: HistoryView, bold: (text: string) => string): string[] 
   const missing = unpricedText(total);
   const lines = [
     bold(
-      `${name[0]?.toUpperCase() ?? ''}${name.slice(1)} per day at API prices as of ${view.cost.pricesAsOf} (${costText(total)} in all${missing === null ? '' : `; ${missing}`})`,
+      `${name[0]?.toUpperCase() ?? ''}${name.slice(1)} per day at ${pricesAsOfText(view.cost.pricesAsOf)} (${costText(total)} in all${missing === null ? '' : `; ${missing}`})`,
     ),
   ];
   const used = view.days.filter((d) => d.tokens > 0 || d.cachedInput > 0);

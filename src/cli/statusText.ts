@@ -4,7 +4,7 @@ import type { DiscordApplication } from '../discord/application.js';
 import { applicationLabel } from '../format/application.js';
 import { clockTime, compactNumber, durationShort, unicodeBar, wholePercent } from '../format/numbers.js';
 import { liveSessionsText, sourceText } from '../format/presentation.js';
-import { basisText, costText, unpricedText } from '../format/cost.js';
+import { basisText, costText, pricesAsOfText, unpricedText } from '../format/cost.js';
 import { addCosts, NO_COST } from '../cost/rule.js';
 import type { InstanceInfo } from '../instance/instanceFile.js';
 import { MAX_OTHER_FAMILIES } from '../usage/limitStore.js';
@@ -119,7 +119,7 @@ function costRowText(snapshot: UsageSnapshot, history: HistoryTotals | null | un
   return [
     ...today,
     `live sessions ${costText(total)}`,
-    `${basisText(snapshot.cost.basis)} at API prices as of ${snapshot.cost.pricesAsOf}`,
+    `${basisText(snapshot.cost.basis)} at ${pricesAsOfText(snapshot.cost.pricesAsOf)}`,
     ...(missing === null ? [] : [missing]),
   ].join(' · ');
 }
