@@ -33,6 +33,28 @@ export interface HistoryWindow {
   current: boolean;
   /** Oldest first. */
   points: HistoryLimitPoint[];
+  /**
+   * The tokens used in this instance and what they cost (docs/cost.md, "Per
+   * window"); null when it has no known reset, or ended before history
+   * counted window usage.
+   */
+  usage: HistoryWindowUsage | null;
+}
+
+/**
+ * A window instance's tokens: each request counted in the instance its own
+ * limit reading names (every session's, ignored projects left out; forks and
+ * sub-agents once, as the days count them).
+ */
+export interface HistoryWindowUsage {
+  tokens: number;
+  cachedInput: number;
+  /** What they cost; `partial` (a lower bound) also when `complete` is false. */
+  cost: CostFigure;
+  /** False: counting began after the window started, at `countingStartedAt`; the figures are at least these. */
+  complete: boolean;
+  /** When counting began, if after the window's start (a clear, or a history from before window usage); else null. */
+  countingStartedAt: EpochMs | null;
 }
 
 export interface HistoryProjectTokens {

@@ -54,10 +54,20 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** Local `HH:MM`, with `4 Dec` in front when it is not on `now`'s local date (as Codex's /status). */
 export function clockTime(at: Date, now: Date): string {
-  const hhmm = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  const hhmm = hourMinute(at);
   const sameDay =
     at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
   return sameDay ? hhmm : `${at.getDate()} ${MONTHS[at.getMonth()] ?? ''} ${hhmm}`;
+}
+
+/** `14:05`, local time. */
+export function hourMinute(at: Date): string {
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+/** `21 Nov`: a date's day and month. */
+export function shortDate(at: Date): string {
+  return `${at.getDate()} ${MONTHS[at.getMonth()] ?? ''}`;
 }
 
 function pad(n: number): string {

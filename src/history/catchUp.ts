@@ -96,13 +96,13 @@ export class RolloutFolder {
     const before = state.files.get(path) ?? (isCompressed(path) ? state.files.get(plainPath(path)) : null) ?? null;
     const result = await scanRollout(path, before, scan);
     if (result === null || this.opts.signal?.aborted === true) return false;
-    const { cursor, add, limits } = result;
+    const { cursor, add, win, limits } = result;
     // A cursor is written even for a file that added nothing (legacy, ignored): it saves re-reading it.
     // Compared as it would be stored (ranged), or a value the store cuts would count as moved at every scan.
     const stored = rangeRecord({ k: 'file', ...cursor, add: [] }, new LineCheck(0)) as FileRecord | null;
     const moved = before === null || stored === null || JSON.stringify(before) !== JSON.stringify(cursorOf(stored));
     if (!moved && add.length === 0) return false;
-    this.sink.append([{ k: 'file', ...cursor, add }]);
+    this.sink.append([{ k: 'file', ...cursor, add, ...(win === undefined ? {} : { win }) }]);
     let changed = add.length > 0;
     for (const l of limits) {
       // The sink's state now: a compaction or a clear during the read may have replaced it.

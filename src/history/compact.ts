@@ -9,7 +9,8 @@ import {
   type RecentTokens,
 } from './records.js';
 import { appendRoom, MAX_RECENT_BYTES, RECENT_DAYS, type Bounds } from './bounds.js';
-import { applyRecord, emptyState, headerOf, limitKey, sameInstance, sameReading, type HistoryState } from './state.js';
+import { applyRecord, emptyState, headerOf, sameInstance, sameReading, type HistoryState } from './state.js';
+import { isKept, limitKey, oldestKept, windowTokens, type WindowCell } from './windowCells.js';
 import { addSplit, dayTokens, type DayCell } from './tally.js';
 
 /** A finished window keeps at most this many points after compaction: enough for any chart. */
@@ -40,12 +41,14 @@ export function compact(
     const kept = new Map([...days].filter(([day, cell]) => day >= cutoff && (cell[0] > 0 || cell[1] > 0)));
     if (kept.size > 0) usage.set(path, kept);
   }
+  const windows = keptWindows(state.windowUsage, cutoff);
   const build = (): HistoryRecord[] => {
     const out: HistoryRecord[] = [headerOf(state)];
     for (const cursor of state.files.values()) {
       const days = usage.get(cursor.path);
       const add: DayTokens[] = days === undefined ? [] : [...days].sort().map(([d, cell]) => dayTokens(d, cell));
-      out.push({ k: 'file', ...cursor, add });
+      const win = windows.get(cursor.path)?.map(windowTokens);
+      out.push({ k: 'file', ...cursor, add, ...(win === undefined ? {} : { win }) });
     }
     // A loop, not push(...limits): spread arguments overflow the stack past some 100,000 readings.
     for (const l of limits) out.push(l);
@@ -66,6 +69,9 @@ export function compact(
     for (const days of usage.values()) {
       for (const [day, cell] of days) addTo(day, JSON.stringify(dayTokens(day, cell)).length + 1);
     }
+    for (const cells of windows.values()) {
+      for (const c of cells) addTo(localDay(c.reset), JSON.stringify(windowTokens(c)).length + 1);
+    }
     const order = [...perDay.keys()].sort();
     let estimate = bytes;
     let next = 0;
@@ -73,7 +79,7 @@ export function compact(
     // The estimate counts a comma per entry, one too many for a file's last: check the real size, a day more while over.
     for (;;) {
       cutoff = next < order.length ? (order[next] as string) : nextDay(order.at(-1) ?? cutoff);
-      dropBefore(cutoff, usage, limits);
+      dropBefore(cutoff, usage, limits, windows);
       records = build();
       lines = records.map(encodeRecord);
       bytes = sizeOf(lines);
@@ -86,11 +92,36 @@ export function compact(
   return { lines, bytes, state: compacted };
 }
 
-/** Drops every day before `cutoff` from `usage` and `limits` (sorted by time), in place. */
-function dropBefore(cutoff: string, usage: Map<string, Map<string, DayCell>>, limits: LimitRecord[]): void {
+/**
+ * Each rollout's window cells that can still be shown (windowCells.ts
+ * `oldestKept`, over every rollout's) and did not reset before `cutoff`,
+ * newest first.
+ */
+function keptWindows(all: Map<string, WindowCell[]>, cutoff: string): Map<string, WindowCell[]> {
+  const kept = oldestKept([...all.values()].flat());
+  const out = new Map<string, WindowCell[]>();
+  for (const [path, cells] of all) {
+    const list = cells.filter((c) => isKept(c, kept) && localDay(c.reset) >= cutoff).sort((a, b) => b.reset - a.reset);
+    if (list.length > 0) out.set(path, list);
+  }
+  return out;
+}
+
+/** Drops every day before `cutoff` from `usage`, `limits` (sorted by time) and `windows` (by their reset), in place. */
+function dropBefore(
+  cutoff: string,
+  usage: Map<string, Map<string, DayCell>>,
+  limits: LimitRecord[],
+  windows: Map<string, WindowCell[]>,
+): void {
   for (const [path, days] of usage) {
     for (const day of [...days.keys()]) if (day < cutoff) days.delete(day);
     if (days.size === 0) usage.delete(path);
+  }
+  for (const [path, cells] of windows) {
+    const kept = cells.filter((c) => localDay(c.reset) >= cutoff);
+    if (kept.length > 0) windows.set(path, kept);
+    else windows.delete(path);
   }
   let drop = 0;
   while (drop < limits.length && localDay((limits[drop] as LimitRecord).at) < cutoff) drop += 1;

@@ -2,8 +2,17 @@ import { inheritedBy, replayedBy, usageStep } from '../rollout/growth.js';
 import type { RolloutEvent, TokenCountEvent, TokenUsage } from '../rollout/types.js';
 import type { ModelTokens } from '../contract/index.js';
 import { localDay } from './day.js';
-import { toSplit, type DayTokens, type FileCursor, type LimitRecord, type Totals } from './records.js';
+import {
+  toSplit,
+  type DayTokens,
+  type FileCursor,
+  type LimitRecord,
+  type Totals,
+  type WindowMark,
+  type WindowTokens,
+} from './records.js';
 import { addSplit, type DayCell } from './tally.js';
+import { addToWindow, markWindow, newestWindows, sameReset, windowTokens, type WindowCell } from './windowCells.js';
 
 /**
  * Usage history's fold of one rollout (issue 15 §1): from a file's events,
@@ -15,6 +24,10 @@ import { addSplit, type DayCell } from './tally.js';
  * figure, cached input apart), so each file's own growth counts every request
  * once: a fork's first total counts only its own request, and a sub-agent's
  * usage is only in its own file.
+ *
+ * Each usage step also counts in the rate-limit window instances it was
+ * made in (windowCells.ts): those its own line's limit reading names, else
+ * the rollout's last reading of a family and kind, until that one resets.
  *
  * The project of a cwd takes a look at the disk (its git folder): the fold
  * keeps the tokens apart by cwd and is told the projects at the end
@@ -42,21 +55,33 @@ export interface FoldOptions {
 export interface FoldResult {
   cursor: FileCursor;
   add: DayTokens[];
+  /** The same tokens by window instance (absent: none counted in a window). */
+  win?: WindowTokens[];
   limits: LimitRecord[];
 }
 
-/** Tokens per day, of lines read while one cwd held (undefined: the cwd the cursor had before this read). */
+/** Tokens per day and per window, of lines read while one cwd held (undefined: the cwd the cursor had before this read). */
 interface Stretch {
   cwd: string | undefined;
   days: Map<string, DayCell>;
+  windows: WindowCell[];
+}
+
+/** What a fork's read counted before its first own record, to take back if that record says it was its parent's. */
+interface Counted {
+  days: Map<string, DayCell>;
+  day: string;
+  windows: WindowCell[];
+  marks: WindowMark[];
+  counted: ModelTokens;
 }
 
 export class DayFold {
   readonly limits: LimitRecord[] = [];
-  private readonly stretches: Stretch[] = [{ cwd: undefined, days: new Map() }];
+  private readonly stretches: Stretch[] = [{ cwd: undefined, days: new Map(), windows: [] }];
   private readonly seen = new Set<string>();
   /** What this read counted for a fork before its first own record: its parent's, if that record comes (growth.ts). */
-  private readonly pending: Array<{ days: Map<string, DayCell>; day: string; counted: ModelTokens }> = [];
+  private readonly pending: Counted[] = [];
 
   /** `cursor` is where this read starts (see `startCursor`); the fold moves it on. */
   constructor(
@@ -95,6 +120,7 @@ export class DayFold {
   /** The read's figures, once the project of each of `cwds()` is known. */
   settle(project: (cwd: string) => string | null, ignored: (project: string | null) => boolean): FoldResult {
     const days = new Map<string, DayCell>();
+    const windows: WindowCell[] = [];
     for (const stretch of this.stretches) {
       if (stretch.cwd !== undefined) {
         const p = project(stretch.cwd);
@@ -111,23 +137,31 @@ export class DayFold {
           addSplit(cell[2], models);
         }
       }
+      for (const w of stretch.windows) addToWindow(windows, [w.id, w.kind, w.reset], w.cell[0], w.cell[1], w.cell[2]);
     }
     const add = [...days].map(([day, [t, c, models]]): DayTokens => {
       const split = toSplit(models);
       return split === null ? [day, t, c] : [day, t, c, split];
     });
-    return { cursor: this.cursor, add, limits: this.limits };
+    const win = newestWindows(windows).map(windowTokens);
+    return { cursor: this.cursor, add, ...(win.length === 0 ? {} : { win }), limits: this.limits };
   }
 
   private setCwd(cwd: string | null): void {
     const current = this.stretches[this.stretches.length - 1];
     if (cwd === null || current === undefined || cwd === current.cwd) return;
-    this.stretches.push({ cwd, days: new Map() });
+    this.stretches.push({ cwd, days: new Map(), windows: [] });
     this.seen.add(cwd);
   }
 
   private tokenCount(e: TokenCountEvent): void {
     const limits = e.rateLimits;
+    if (limits !== null) {
+      for (const kind of ['primary', 'secondary'] as const) {
+        const reset = limits[kind]?.resetsAt ?? null;
+        if (reset !== null) this.cursor.marks = markWindow(this.cursor.marks, limits.limitId, kind, reset);
+      }
+    }
     if (limits !== null && (this.opts.limitsSince === undefined || limits.observedAt >= this.opts.limitsSince)) {
       for (const kind of ['primary', 'secondary'] as const) {
         const w = limits[kind];
@@ -154,7 +188,8 @@ export class DayFold {
     if (this.cursor.after !== null && e.at <= this.cursor.after) return;
     if (step.shown === 0 && step.cached === 0) return;
     const day = localDay(e.at);
-    const days = (this.stretches[this.stretches.length - 1] as Stretch).days;
+    const stretch = this.stretches[this.stretches.length - 1] as Stretch;
+    const days = stretch.days;
     const cell = days.get(day);
     if (cell === undefined) days.set(day, [step.shown, step.cached, []]);
     else {
@@ -174,12 +209,14 @@ export class DayFold {
         m.output += step.output;
       }
     }
+    const counted: ModelTokens = { model, input: step.input, cachedInput: step.cached, output: step.output };
+    const split = this.opts.byModel === false ? [] : [counted];
+    // In each window instance not reset by then; only those a chart can show (a backfill reads older ones).
+    const since = this.opts.limitsSince ?? -Infinity;
+    const marks = (this.cursor.marks ?? []).filter((m) => m[2] > (e.at as number) && m[2] >= since);
+    for (const m of marks) addToWindow(stretch.windows, m, step.shown, step.cached, split);
     if (this.cursor.fork && this.cursor.ownRecord !== true) {
-      this.pending.push({
-        days,
-        day,
-        counted: { model, input: step.input, cachedInput: step.cached, output: step.output },
-      });
+      this.pending.push({ days, day, windows: stretch.windows, marks, counted });
     }
   }
 
@@ -193,17 +230,14 @@ export class DayFold {
   private dropReplayed(): void {
     for (const p of this.pending) {
       const cell = p.days.get(p.day);
-      if (cell === undefined) continue;
-      const c = p.counted;
-      cell[0] -= c.input + c.output;
-      cell[1] -= c.cachedInput;
-      const m = cell[2].find((x) => x.model === c.model);
-      if (m !== undefined) {
-        m.input -= c.input;
-        m.cachedInput -= c.cachedInput;
-        m.output -= c.output;
+      if (cell !== undefined) {
+        takeBack(cell, p.counted);
+        if (cell[0] === 0 && cell[1] === 0) p.days.delete(p.day);
       }
-      if (cell[0] === 0 && cell[1] === 0) p.days.delete(p.day);
+      for (const [id, kind, reset] of p.marks) {
+        const w = p.windows.find((x) => x.id === id && x.kind === kind && sameReset(x.reset, reset));
+        if (w !== undefined) takeBack(w.cell, p.counted);
+      }
     }
     this.pending.length = 0;
   }
@@ -243,6 +277,18 @@ export function startCursor(
   if (previous.path === path && previous.ino === ino && size >= previous.offset) return { ...previous };
   const seen = Math.max(previous.lastAt ?? -Infinity, previous.after ?? -Infinity, countAfter ?? -Infinity);
   return freshCursor(path, ino, Number.isFinite(seen) ? seen : null);
+}
+
+/** Takes `c` (counted into `cell` a moment ago) back out of it. */
+function takeBack(cell: DayCell, c: ModelTokens): void {
+  cell[0] -= c.input + c.output;
+  cell[1] -= c.cachedInput;
+  const m = cell[2].find((x) => x.model === c.model);
+  if (m !== undefined) {
+    m.input -= c.input;
+    m.cachedInput -= c.cachedInput;
+    m.output -= c.output;
+  }
 }
 
 function usageOf(t: Totals): TokenUsage {

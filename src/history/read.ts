@@ -7,7 +7,7 @@ import { totalsOfTail, totalsOfView, TOTAL_DAYS, type HistoryTotals } from './re
 import { decodeRecord } from './codec.js';
 import { cursorOf, type HistoryRecord, type RecentRecord } from './records.js';
 import { DEFAULT_BOUNDS, MAX_RECENT_BYTES, summaryEvery } from './bounds.js';
-import { applyRecord, emptyState, type HistoryState } from './state.js';
+import { applyRecord, emptyState, windowsSinceOf, type HistoryState } from './state.js';
 import { backfillFromState, buildView } from './view.js';
 import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
 
@@ -40,6 +40,8 @@ export interface ParsedHistory {
   ours: boolean;
   /** A compaction summary was read: a file from before there was one is compacted at the next start. */
   recent: boolean;
+  /** The header has no `windowsSince` (written before window usage): the publisher rewrites it with one. */
+  windowsLegacy: boolean;
   /** Bytes read. */
   bytes: number;
 }
@@ -83,7 +85,10 @@ export async function parseOpenFile(
     else if (decoded.record.k === 'recent') recent = true;
     applyRecord(state, decoded.record);
   });
-  const parsed = { state, problem: null, redundant: 0, adjusted, ours, recent, bytes: read.bytes };
+  // Settled now, while the cursors are those of the lines folded without windows (state.ts).
+  const windowsLegacy = state.windowsSince === undefined;
+  state.windowsSince = windowsSinceOf(state);
+  const parsed = { state, problem: null, redundant: 0, adjusted, ours, recent, windowsLegacy, bytes: read.bytes };
   if (read.bytes === 0) return { ...parsed, ours: true };
   if (!ours) return { ...parsed, adjusted: 0, problem: 'it is not a history file of this app (no header line)' };
   return { ...parsed, problem: linesProblem(bad, read), redundant: files - state.files.size };
@@ -160,6 +165,7 @@ function empty(now: number): HistoryRead {
     adjusted: 0,
     ours: true,
     recent: false,
+    windowsLegacy: false,
     bytes: 0,
     refused: null,
   };

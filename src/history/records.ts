@@ -17,6 +17,12 @@ export interface HeaderRecord {
   createdAt: number;
   /** Set by "Clear history": lines of rollouts written before it are never counted again. */
   clearedAt: number | null;
+  /**
+   * Usage per rate-limit window is counted from this time on; null: from the
+   * first line folded. Absent in a file written before windows had usage
+   * (state.ts `windowsSinceOf` then takes the last line it folded).
+   */
+  windowsSince?: number | null;
 }
 
 /** One observation of a limit window's used share. */
@@ -58,7 +64,19 @@ export interface FileCursor {
   after: number | null;
   /** A fork's own `token_usage_record` was read (src/rollout/growth.ts `replayedBy`); absent: not yet. */
   ownRecord?: true;
+  /**
+   * The window instances this rollout's limit readings named last, one per
+   * family and kind: its next usage counts in each that has not reset by
+   * then (fold.ts). Absent: none read yet.
+   */
+  marks?: WindowMark[];
 }
+
+/** A rate-limit window instance a rollout read: `[limitId, kind, resetsAt]` (epoch ms). */
+export type WindowMark = [string, HistoryWindowKind, number];
+
+/** At most this many window instances in one cursor or one file line: more is not a Codex session's. */
+export const MAX_WINDOW_ENTRIES = 64;
 
 /**
  * One model's share of a day's tokens: `[model, input, cachedInput, output]`
@@ -78,10 +96,21 @@ export type DayTokens = [string, number, number] | [string, number, number, Mode
 /** At most this many models in one day entry: more is not a Codex session's. */
 export const MAX_MODELS_PER_DAY = 64;
 
+/**
+ * A window instance's share of one rollout's usage: its mark, then as a
+ * day's (`DayTokens`): `[limitId, kind, resetsAt, tokens, cachedInput]`, by
+ * model as a sixth element when split.
+ */
+export type WindowTokens =
+  | [string, HistoryWindowKind, number, number, number]
+  | [string, HistoryWindowKind, number, number, number, ModelSplit[]];
+
 /** A cursor moved, with the tokens the lines it passed added (appended in one line: both or neither). */
 export interface FileRecord extends FileCursor {
   k: 'file';
   add: DayTokens[];
+  /** The same tokens by the window instances they counted in (fold.ts); absent: none. */
+  win?: WindowTokens[];
 }
 
 export interface BackfillRecord {
@@ -140,5 +169,6 @@ export function cursorOf(record: FileRecord): FileCursor {
     prev: record.prev,
     after: record.after,
     ...(record.ownRecord === true ? { ownRecord: true as const } : {}),
+    ...(record.marks === undefined ? {} : { marks: record.marks }),
   };
 }

@@ -5,6 +5,7 @@ import { isDay } from './day.js';
 import {
   FORMAT,
   MAX_MODELS_PER_DAY,
+  MAX_WINDOW_ENTRIES,
   type BackfillRecord,
   type DayTokens,
   type FileRecord,
@@ -15,6 +16,8 @@ import {
   type RecentRecord,
   type RecentTokens,
   type Totals,
+  type WindowMark,
+  type WindowTokens,
 } from './records.js';
 
 /**
@@ -74,7 +77,17 @@ function rangeHeader(v: JsonObject): HeaderRecord | null {
   const createdAt = storedTime(v.createdAt);
   const clearedAt = strictOptionalTime(v.clearedAt);
   if (v.format !== FORMAT || version === null || createdAt === null || clearedAt === undefined) return null;
-  return { k: 'header', format: FORMAT, version, createdAt, clearedAt };
+  // Absent (a file from before window usage) or not a time: window usage is not known to count from the
+  // start, and the reader takes the last line folded instead (state.ts `windowsSinceOf`).
+  const windowsSince = v.windowsSince === undefined ? undefined : strictOptionalTime(v.windowsSince);
+  return {
+    k: 'header',
+    format: FORMAT,
+    version,
+    createdAt,
+    clearedAt,
+    ...(windowsSince === undefined ? {} : { windowsSince }),
+  };
 }
 
 function rangeLimit(v: JsonObject, check: LineCheck): LimitRecord | null {
@@ -119,6 +132,8 @@ function rangeFile(v: JsonObject, check: LineCheck): FileRecord | null {
     if (entry === null) check.flag(null);
     else add.push(entry);
   }
+  const marks = windowEntries(v.marks, check, windowMark);
+  const win = windowEntries(v.win, check, windowEntry);
   return {
     k: 'file',
     path,
@@ -134,8 +149,49 @@ function rangeFile(v: JsonObject, check: LineCheck): FileRecord | null {
     prev,
     after,
     ...(ownRecord ? { ownRecord: true as const } : {}),
+    ...(marks === undefined ? {} : { marks }),
     add,
+    ...(win === undefined ? {} : { win }),
   };
+}
+
+/**
+ * A cursor's `marks` or a line's `win`: absent or empty stays absent; more
+ * than MAX_WINDOW_ENTRIES is left out whole, an entry out of range alone
+ * (flagged). Without its window entries a line's tokens still count by day:
+ * they only count in no window.
+ */
+function windowEntries<T>(
+  v: unknown,
+  check: LineCheck,
+  entry: (a: unknown, check: LineCheck) => T | null,
+): T[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length > MAX_WINDOW_ENTRIES) return check.flag(undefined);
+  const out: T[] = [];
+  for (const a of v as unknown[]) {
+    const e = entry(a, check);
+    if (e === null) check.flag(null);
+    else out.push(e);
+  }
+  return out.length === 0 ? undefined : out;
+}
+
+/** `[limitId, kind, resetsAt]`, or null. */
+function windowMark(a: unknown, check: LineCheck): WindowMark | null {
+  if (!Array.isArray(a) || a.length !== 3) return null;
+  const id = check.id(a[0]);
+  const kind = a[1] === 'primary' || a[1] === 'secondary' ? a[1] : null;
+  const reset = storedTime(a[2]);
+  return id === null || kind === null || reset === null ? null : [id, kind, reset];
+}
+
+/** A window instance's entry: its mark, then a day entry's counts and split (`dayEntry`'s rules), or null. */
+function windowEntry(a: unknown, check: LineCheck): WindowTokens | null {
+  if (!Array.isArray(a) || (a.length !== 5 && a.length !== 6)) return null;
+  const mark = windowMark(a.slice(0, 3), check);
+  const c = mark === null ? null : counts(a.slice(3), check);
+  return mark === null || c === null ? null : [...mark, ...c];
 }
 
 /** A cursor's last totals: null, or four valid counts (undefined: reject; unknown totals would count again). */
@@ -153,13 +209,20 @@ function totals(v: unknown, check: LineCheck): Totals | null | undefined {
  * day's tokens stay, without a model.
  */
 function dayEntry(a: unknown, check: LineCheck): DayTokens | null {
-  if (!Array.isArray(a) || (a.length !== 3 && a.length !== 4) || !isDay(a[0])) return null;
-  const t = tokens(a[1], check);
-  const c = tokens(a[2], check);
+  if (!Array.isArray(a) || !isDay(a[0])) return null;
+  const c = counts(a.slice(1), check);
+  return c === null ? null : [a[0], ...c];
+}
+
+/** `[tokens, cachedInput]` and a split by model, by `dayEntry`'s rules. */
+function counts(a: unknown[], check: LineCheck): [number, number] | [number, number, ModelSplit[]] | null {
+  if (a.length !== 2 && a.length !== 3) return null;
+  const t = tokens(a[0], check);
+  const c = tokens(a[1], check);
   if (t === null || c === null) return null;
-  if (a.length === 3) return [a[0], t, c];
-  const split = modelSplits(a[3], t, c, check);
-  return split === null ? check.flag([a[0], t, c]) : [a[0], t, c, split];
+  if (a.length === 2) return [t, c];
+  const split = modelSplits(a[2], t, c, check);
+  return split === null ? check.flag([t, c]) : [t, c, split];
 }
 
 function modelSplits(v: unknown, dayTokens: number, dayCached: number, check: LineCheck): ModelSplit[] | null {

@@ -12,6 +12,7 @@ import {
 } from './records.js';
 import { rangeRecord } from './schema.js';
 import { addSplit, type DayCell } from './tally.js';
+import { addToWindow, limitKey, sameReset, type WindowCell } from './windowCells.js';
 
 /** What the history file holds, folded into memory. Pure data and pure functions. */
 export interface HistoryState {
@@ -20,6 +21,14 @@ export interface HistoryState {
   files: Map<string, FileCursor>;
   /** Per rollout path, per local day: `[tokens, cachedInput, byModel]`. */
   usage: Map<string, Map<string, DayCell>>;
+  /** Per rollout path, the same tokens by the rate-limit window instances they counted in (windowCells.ts). */
+  windowUsage: Map<string, WindowCell[]>;
+  /**
+   * Window usage is counted from this time on (null: from the first line).
+   * Undefined only while a file from before window usage is read: its last
+   * folded line's time once read (`windowsSinceOf`).
+   */
+  windowsSince: number | null | undefined;
   /** Observations in the order they were recorded. */
   limits: LimitRecord[];
   /** The newest observation per family and window kind, to record only changes. */
@@ -27,22 +36,19 @@ export interface HistoryState {
   backfill: BackfillRecord | null;
 }
 
-/** Two resets this close are the same window instance (the headers' reset moves by a second or so). */
-export const SAME_WINDOW_MS = 2 * 60 * 1000;
-
 export function emptyState(now: number, clearedAt: number | null = null): HistoryState {
   return {
     createdAt: now,
     clearedAt,
     files: new Map(),
     usage: new Map(),
+    windowUsage: new Map(),
+    windowsSince: null,
     limits: [],
     lastLimit: new Map(),
     backfill: null,
   };
 }
-
-export const limitKey = (r: { id: string; kind: string }): string => `${r.id}\u0000${r.kind}`;
 
 /**
  * Folds one record into the state. Sums saturate at MAX_TOKENS, so a day's
@@ -53,6 +59,7 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
     case 'header':
       state.createdAt = record.createdAt;
       state.clearedAt = record.clearedAt;
+      state.windowsSince = record.windowsSince;
       return;
     case 'limit': {
       state.limits.push(record);
@@ -77,6 +84,13 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
           }
         }
       }
+      if (record.win !== undefined && record.win.length > 0) {
+        let cells = state.windowUsage.get(record.path);
+        if (cells === undefined) state.windowUsage.set(record.path, (cells = []));
+        for (const [id, kind, reset, tokens, cached, split] of record.win) {
+          addToWindow(cells, [id, kind, reset], tokens, cached, split === undefined ? [] : splitTokens(split));
+        }
+      }
       return;
     }
     case 'backfill':
@@ -91,13 +105,15 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
 /**
  * Ranges `record` by the file's one schema (records.ts) and folds it in, as
  * the file will hold it; the stored record, or null when it cannot be stored
- * (or is a summary: appended, it would stand for lines it does not sum). The
+ * (or is a summary: appended, it would stand for lines it does not sum; or a
+ * header, which only a compaction writes, first: one appended without
+ * `windowsSince` would stand for lines it does not describe). The
  * store's appends and a reader's in-memory catch-up both go through here, so
  * what a reader computes is what the publisher's next start reads back.
  */
 export function applyStored(state: HistoryState, record: HistoryRecord): HistoryRecord | null {
   const stored = rangeRecord(record, new LineCheck(0));
-  if (stored === null || stored.k === 'recent') return null;
+  if (stored === null || stored.k === 'recent' || stored.k === 'header') return null;
   applyRecord(state, stored);
   return stored;
 }
@@ -127,10 +143,24 @@ export function headerOf(state: HistoryState): HeaderRecord {
     version: FORMAT_VERSION,
     createdAt: state.createdAt,
     clearedAt: state.clearedAt,
+    windowsSince: windowsSinceOf(state),
   };
+}
+
+/**
+ * Resolves a file from before window usage (its header has no
+ * `windowsSince`): every line it folded counted in no window, so window
+ * usage counts from the last of them, the newest cursor's `lastAt`. Call
+ * once the whole file is folded (read.ts settles it there).
+ */
+export function windowsSinceOf(state: HistoryState): number | null {
+  if (state.windowsSince !== undefined) return state.windowsSince;
+  let last: number | null = null;
+  for (const c of state.files.values()) if (c.lastAt !== null && (last === null || c.lastAt > last)) last = c.lastAt;
+  return last;
 }
 
 export function sameInstance(a: LimitRecord, b: LimitRecord): boolean {
   if (a.reset === null || b.reset === null) return a.reset === b.reset;
-  return Math.abs(a.reset - b.reset) <= SAME_WINDOW_MS;
+  return sameReset(a.reset, b.reset);
 }

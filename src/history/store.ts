@@ -95,7 +95,12 @@ export class HistoryStore {
       if (parsed.adjusted > 0) {
         opts.log?.(`history file ${path}: ${parsed.adjusted} line(s) had values out of range, now cut or left out`);
       }
-      const due = parsed.redundant > 1000 || parsed.adjusted > 0 || !parsed.recent || store.hasExpired(now);
+      const due =
+        parsed.redundant > 1000 ||
+        parsed.adjusted > 0 ||
+        !parsed.recent ||
+        parsed.windowsLegacy ||
+        store.hasExpired(now);
       if (due) await store.rewrite();
     }
     return store;

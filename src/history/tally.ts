@@ -2,7 +2,7 @@ import type { CostFigure, ModelTokens } from '../contract/index.js';
 import { ratesFor, type PricingConfig } from '../cost/pricing.js';
 import { costOf } from '../cost/rule.js';
 import { MAX_TOKENS } from '../ranges/ranges.js';
-import { MAX_MODELS_PER_DAY, toSplit, type DayTokens } from './records.js';
+import { MAX_MODELS_PER_DAY, toSplit, type DayTokens, type ModelSplit } from './records.js';
 
 /**
  * A rollout's usage on one day: `[tokens, cachedInput, byModel]`. `byModel`
@@ -56,16 +56,25 @@ export class Tally {
 }
 
 /** A cell's `DayTokens` entry: the split written only when it has one. */
-export function dayTokens(day: string, [t, c, models]: DayCell): DayTokens {
+export function dayTokens(day: string, cell: DayCell): DayTokens {
+  const split = checkedSplit(cell);
+  return split === null ? [day, cell[0], cell[1]] : [day, cell[0], cell[1], split];
+}
+
+/**
+ * A cell's split by model as the file holds it, or null for none. Written
+ * only when it adds up to the cell's figures, as the reader requires
+ * (schema.ts): sums that saturated at MAX_TOKENS, or more models than an
+ * entry holds, leave the cell's tokens without a model.
+ */
+export function checkedSplit([t, c, models]: DayCell): ModelSplit[] | null {
   const split = toSplit(models);
-  // Written only when it adds up to the day's figures, as the reader requires (records.ts): sums that
-  // saturated at MAX_TOKENS, or more models than an entry holds, leave the day's tokens without a model.
-  if (split === null || split.length > MAX_MODELS_PER_DAY) return [day, t, c];
+  if (split === null || split.length > MAX_MODELS_PER_DAY) return null;
   let shown = 0;
   let cached = 0;
   for (const [, input, cachedInput, output] of split) {
     shown += input + output;
     cached += cachedInput;
   }
-  return shown === t && cached === c ? [day, t, c, split] : [day, t, c];
+  return shown === t && cached === c ? split : null;
 }

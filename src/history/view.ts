@@ -15,9 +15,10 @@ import { wireTime, wireTimeOrNull } from '../usage/wire.js';
 import { lastDays, localDay } from './day.js';
 import type { LimitRecord } from './records.js';
 import { costInfo } from '../cost/basis.js';
-import { CATALOG_ONLY, type CostConfig } from '../cost/pricing.js';
+import { CATALOG_ONLY, type CostConfig, type PricingConfig } from '../cost/pricing.js';
 import { addCosts, NO_COST } from '../cost/rule.js';
-import { sameInstance, type HistoryState } from './state.js';
+import { sameInstance, windowsSinceOf, type HistoryState } from './state.js';
+import { limitKey, sameReset, type WindowCell } from './windowCells.js';
 import { Tally } from './tally.js';
 
 export const MAX_HISTORY_DAYS = 400;
@@ -42,15 +43,19 @@ export function buildView(
 ): HistoryView {
   const ignored = (project: string | null): boolean =>
     project !== null && ignore.some((glob) => matchesGlob(project, glob));
+  const counted = (path: string): boolean => {
+    const cursor = state.files.get(path);
+    return cursor?.ignored !== true && !ignored(cursor?.project ?? null);
+  };
   const days = lastDays(now, query.days);
   const first = days[0] ?? localDay(now);
   const perDay = new Map<string, Map<string | null, Tally>>(days.map((d) => [d, new Map()]));
   const selected = query.day ?? localDay(now);
   const sessions = new Map<string, { id: string; project: string | null; model: string | null; tally: Tally }>();
   for (const [path, usage] of state.usage) {
+    if (!counted(path)) continue;
     const cursor = state.files.get(path);
     const project = cursor?.project ?? null;
-    if (cursor?.ignored === true || ignored(project)) continue;
     for (const [day, cell] of usage) {
       if (day >= first) {
         const projects = perDay.get(day);
@@ -99,7 +104,7 @@ export function buildView(
     }))
     .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || a.id.localeCompare(b.id))
     .slice(0, TOP_SESSIONS);
-  const windows = limitWindows(state.limits, now);
+  const windows = limitWindows(state.limits, now).map(withUsage(state, counted, countedFrom(state), priced));
   return {
     generatedAt: wireTime(now),
     days: historyDays,
@@ -133,6 +138,58 @@ export function dayUsage(
   return { day, tokens: tally.tokens, cachedInput: tally.cachedInput, cost: tally.cost(pricing.pricing) };
 }
 
+/** When window usage began to be counted: null, from the first line history folded (windowCells.ts). */
+function countedFrom(state: HistoryState): number | null {
+  const since = windowsSinceOf(state);
+  if (state.clearedAt === null) return since;
+  return since === null ? state.clearedAt : Math.max(since, state.clearedAt);
+}
+
+/**
+ * A window with its usage: the cells of its family and kind whose reset is
+ * its own (within SAME_WINDOW_MS), over the rollouts `counted` keeps. Counted
+ * from `from` on: a window that started before then is a lower bound, one
+ * that reset by then has none.
+ */
+function withUsage(
+  state: HistoryState,
+  counted: (path: string) => boolean,
+  from: number | null,
+  pricing: PricingConfig,
+): (w: HistoryWindow) => HistoryWindow {
+  const byKey = new Map<string, WindowCell[]>();
+  for (const [path, cells] of state.windowUsage) {
+    if (!counted(path)) continue;
+    for (const c of cells) {
+      const key = limitKey(c);
+      const list = byKey.get(key) ?? [];
+      list.push(c);
+      byKey.set(key, list);
+    }
+  }
+  return (w) => {
+    const reset = w.resetsAt;
+    const start = w.startsAt ?? w.points[0]?.at ?? null;
+    if (reset === null || (from !== null && reset <= from)) return { ...w, usage: null };
+    const tally = new Tally();
+    for (const c of byKey.get(limitKey({ id: w.limitId, kind: w.kind })) ?? []) {
+      if (sameReset(c.reset, reset)) tally.add(c.cell);
+    }
+    const complete = from === null || (start !== null && start >= from);
+    const cost = tally.cost(pricing);
+    return {
+      ...w,
+      usage: {
+        tokens: tally.tokens,
+        cachedInput: tally.cachedInput,
+        cost: complete || cost.status !== 'exact' ? cost : { ...cost, status: 'partial' },
+        complete,
+        countingStartedAt: complete ? null : wireTime(from),
+      },
+    };
+  };
+}
+
 /**
  * Observations grouped into window instances per family and kind. An
  * instance is a run of observations whose resets agree (within two minutes);
@@ -141,7 +198,7 @@ export function dayUsage(
 export function limitWindows(limits: readonly LimitRecord[], now: number): HistoryWindow[] {
   const byKey = new Map<string, LimitRecord[]>();
   for (const l of [...limits].sort((a, b) => a.at - b.at)) {
-    const key = `${l.id}\u0000${l.kind}`;
+    const key = limitKey(l);
     const list = byKey.get(key) ?? [];
     list.push(l);
     byKey.set(key, list);
@@ -208,6 +265,7 @@ function toWindow(run: LimitRecord[], now: number): HistoryWindow {
     resetsAt: wireTimeOrNull(resetsAt),
     current: resetsAt !== null && resetsAt > now && (minutes === null || resetsAt - minutes * 60_000 <= now),
     points,
+    usage: null,
   };
 }
 

@@ -165,6 +165,7 @@ describe('history', () => {
         { at: Date.parse('2026-11-22T10:30:00.000Z'), usedPercent: 10, source: 'log' as const },
         { at: Date.parse('2026-11-22T11:30:00.000Z'), usedPercent: used, source: 'log' as const },
       ],
+      usage: null,
     });
     const view: HistoryView = {
       generatedAt: now,

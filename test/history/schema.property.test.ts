@@ -76,22 +76,52 @@ const limitRecord = fc.record({
   reset: or(fc.option(time)),
   src: or(fc.constantFrom('log', 'account')),
 });
-const fileRecord = fc.record({
-  k: fc.constant('file'),
-  path: or(path),
-  ino: or(fc.nat()),
-  offset: or(fc.nat()),
-  lastAt: or(fc.option(time)),
-  session: or(fc.option(text)),
-  project: or(fc.option(fc.oneof(fc.constantFrom('alpha', 'beta', 'ledger-cli'), text))),
-  model: or(fc.option(text)),
-  fork: or(fc.boolean()),
-  ignored: or(fc.boolean()),
-  meta: or(fc.boolean()),
-  prev: or(fc.option(fc.tuple(count, count, count, count))),
-  after: or(fc.option(time)),
-  add: or(fc.array(or(fc.oneof(fc.tuple(day, count, count), splitDay)), { maxLength: 6 })),
-});
+const familyId = or(fc.oneof(fc.constantFrom('codex', 'codex_bengalfox'), text));
+const windowKind = or(fc.constantFrom('primary', 'secondary'));
+const mark = fc.tuple(familyId, windowKind, or(time));
+/** A window's entry: its mark, then a day entry's counts and split (one that adds up, or one that does not). */
+const windowEntry = fc.oneof(
+  fc.tuple(familyId, windowKind, or(time), count, count),
+  fc.tuple(mark, splitDay).map(([m, [, t, c, split]]) => [...m, t, c, split]),
+);
+const fileKeys = [
+  'k',
+  'path',
+  'ino',
+  'offset',
+  'lastAt',
+  'session',
+  'project',
+  'model',
+  'fork',
+  'ignored',
+  'meta',
+  'prev',
+  'after',
+  'add',
+] as const;
+const fileRecord = fc.record(
+  {
+    k: fc.constant('file'),
+    path: or(path),
+    ino: or(fc.nat()),
+    offset: or(fc.nat()),
+    lastAt: or(fc.option(time)),
+    session: or(fc.option(text)),
+    project: or(fc.option(fc.oneof(fc.constantFrom('alpha', 'beta', 'ledger-cli'), text))),
+    model: or(fc.option(text)),
+    fork: or(fc.boolean()),
+    ignored: or(fc.boolean()),
+    meta: or(fc.boolean()),
+    prev: or(fc.option(fc.tuple(count, count, count, count))),
+    after: or(fc.option(time)),
+    add: or(fc.array(or(fc.oneof(fc.tuple(day, count, count), splitDay)), { maxLength: 6 })),
+    // Optional, as in a file from before window usage (and up to past MAX_WINDOW_ENTRIES).
+    marks: or(fc.oneof(fc.array(or(mark), { maxLength: 4 }), fc.array(mark, { minLength: 65, maxLength: 66 }))),
+    win: or(fc.array(or(windowEntry), { maxLength: 5 })),
+  },
+  { requiredKeys: [...fileKeys] },
+);
 const backfillRecord = fc.record({
   k: fc.constant('backfill'),
   at: or(time),
@@ -100,13 +130,17 @@ const backfillRecord = fc.record({
   total: or(fc.nat(100)),
   message: or(fc.option(text)),
 });
-const headerRecord = fc.record({
-  k: fc.constant('header'),
-  format: or(fc.constant('codex-discord-presence/history')),
-  version: or(fc.constant(1)),
-  createdAt: or(time),
-  clearedAt: or(fc.option(time)),
-});
+const headerRecord = fc.record(
+  {
+    k: fc.constant('header'),
+    format: or(fc.constant('codex-discord-presence/history')),
+    version: or(fc.constant(1)),
+    createdAt: or(time),
+    clearedAt: or(fc.option(time)),
+    windowsSince: or(fc.option(time)),
+  },
+  { requiredKeys: ['k', 'format', 'version', 'createdAt', 'clearedAt'] },
+);
 const recentRecord = fc.record({
   k: fc.constant('recent'),
   at: or(time),

@@ -150,8 +150,14 @@ export const fileRecord = (
   ...over,
 });
 
-/** A history file's first line. */
+/** A history file's first line, as this version writes it: window usage counted from the first line. */
 export const headerRecord = (createdAt: number): HistoryRecord => ({
+  ...legacyHeaderRecord(createdAt),
+  windowsSince: null,
+});
+
+/** The first line of a file written before window usage: no `windowsSince`. */
+export const legacyHeaderRecord = (createdAt: number): HistoryRecord => ({
   k: 'header',
   format: 'codex-discord-presence/history',
   version: 1,

@@ -5,6 +5,7 @@ import type {
   HistorySession,
   HistoryView,
   HistoryWindow,
+  HistoryWindowUsage,
 } from '../../src/contract/index.js';
 import { T0 } from './snapshots.js';
 
@@ -32,6 +33,7 @@ export const FIVE_H: HistoryWindow = {
     point(T0 - 60 * MIN, 22), // 13:00
     point(T0 - 1 * MIN, 28), // 13:59
   ],
+  usage: fixtureUsage(412_000, 1_250_000),
 };
 
 /** The current weekly window: 17 Nov 14:00 to 24 Nov 14:00; 90, 75, 60, 40 % left (the popover's 40 %). */
@@ -50,6 +52,7 @@ export const WEEKLY: HistoryWindow = {
     point(T0 - 1440 * MIN, 40),
     point(T0 - 60 * MIN, 60),
   ],
+  usage: fixtureUsage(3_400_000, 9_800_000),
 };
 
 /** Three past 5h windows (left at reset: 30 %, 12 %, 3 %) and two past weekly ones (20 %, 55 %). */
@@ -62,6 +65,7 @@ export function pastWindows(): HistoryWindow[] {
       startsAt: reset - 300 * MIN,
       resetsAt: reset,
       points: [point(reset - 240 * MIN, used / 3), point(reset - 120 * MIN, used / 2), point(reset - 30 * MIN, used)],
+      usage: fixtureUsage(used * 15_000, used * 40_000),
     };
   });
   const weekly = [80, 45].map((used, i): HistoryWindow => {
@@ -76,10 +80,16 @@ export function pastWindows(): HistoryWindow[] {
         point(reset - 3 * 1440 * MIN, used / 2),
         point(reset - MIN, used),
       ],
+      usage: fixtureUsage(used * 60_000, used * 150_000),
     };
   });
   // As main orders them: newest first.
   return [...fiveH.reverse(), ...weekly.reverse()];
+}
+
+/** A window's usage, counted whole, priced as `fixtureCost`. */
+export function fixtureUsage(tokens: number, cachedInput: number): HistoryWindowUsage {
+  return { tokens, cachedInput, cost: fixtureCost(tokens, cachedInput), complete: true, countingStartedAt: null };
 }
 
 /** A figure as if every token were gpt-5.5 input ($5 per million), cached at $0.50: exact. */
@@ -225,6 +235,7 @@ export function heavyHistory(now: number, opts: { projects?: number; everyMinute
       resetsAt: reset,
       current,
       points,
+      usage: fixtureUsage(Math.round(used * (minutes / 300) * 9000), Math.round(used * (minutes / 300) * 30_000)),
     };
   };
   const windows: HistoryWindow[] = [

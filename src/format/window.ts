@@ -1,0 +1,47 @@
+import type { CostBasis, HistoryWindow, HistoryWindowUsage } from '../contract/index.js';
+import { costPhrase, costText } from './cost.js';
+import { compactNumber, hourMinute, shortDate } from './numbers.js';
+
+/**
+ * A past or current rate-limit window in words, for `history` and the
+ * History tab alike (issue 24 §1, "per window"). Pure; local time.
+ */
+
+/** `14 Nov – 21 Nov` for a window of a day or more, `21 Nov 09:13–14:13` for a shorter one. */
+export function windowSpanText(w: Pick<HistoryWindow, 'startsAt' | 'resetsAt' | 'windowMinutes'>): string {
+  const start = w.startsAt === null ? null : new Date(w.startsAt);
+  const end = w.resetsAt === null ? null : new Date(w.resetsAt);
+  if (end === null) return start === null ? 'unknown span' : `from ${shortDate(start)}`;
+  if (start === null) return `until ${shortDate(end)} ${hourMinute(end)}`;
+  if ((w.windowMinutes ?? 0) >= 1440) return `${shortDate(start)} – ${shortDate(end)}`;
+  return `${shortDate(start)} ${hourMinute(start)}–${hourMinute(end)}`;
+}
+
+/**
+ * A window's tokens: `412k tokens`, or `≥ 412k tokens` when counting began
+ * after the window started (a lower bound, as its cost).
+ */
+export function windowTokensText(usage: HistoryWindowUsage): string {
+  return `${usage.complete ? '' : '≥ '}${compactNumber(usage.tokens)} tokens`;
+}
+
+/** `412k tokens · $2.06` (`≥` where a lower bound), for a chart's caption or a terminal row. */
+export function windowUsageText(usage: HistoryWindowUsage): string {
+  return `${windowTokensText(usage)} · ${costText(usage.cost)}`;
+}
+
+/**
+ * The same for an accessible name or a tooltip, the cost named by its basis:
+ * `412k tokens, API-equivalent value ≈ $2.06`, and when counted from partway
+ * in, `counted from 21 Nov 13:00`.
+ */
+export function windowUsagePhrase(usage: HistoryWindowUsage, basis: CostBasis): string {
+  const from = usage.countingStartedAt === null ? '' : `, counted from ${countingStartText(usage.countingStartedAt)}`;
+  return `${windowTokensText(usage)}, ${costPhrase(usage.cost, basis)}${from}`;
+}
+
+/** `21 Nov 13:00`: when counting began. */
+export function countingStartText(at: number): string {
+  const d = new Date(at);
+  return `${shortDate(d)} ${hourMinute(d)}`;
+}

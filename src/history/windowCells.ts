@@ -1,0 +1,110 @@
+import type { HistoryWindowKind, ModelTokens } from '../contract/index.js';
+import { MAX_TOKENS } from '../ranges/ranges.js';
+import { SAME_WINDOW_MS } from '../usage/windows.js';
+import { MAX_WINDOW_ENTRIES, type WindowMark, type WindowTokens } from './records.js';
+import { addSplit, checkedSplit, type DayCell } from './tally.js';
+
+/**
+ * Usage per rate-limit window instance (issue 24 §1, "per window"): which
+ * instance a request counted in is what its own `token_count` line's limit
+ * reading names (the response headers of that very request), else the
+ * rollout's last reading of that family and kind, while it has not reset. A
+ * rollout's share of an instance is a cell like a day's. Pure.
+ */
+
+/** The newest this many instances per family and kind are kept: the view's 8 past windows, the current one, and one to spare. */
+export const WINDOWS_KEPT_PER_KIND = 10;
+
+/** A rollout's usage in one window instance. */
+export interface WindowCell {
+  id: string;
+  kind: HistoryWindowKind;
+  /** The instance's reset (epoch ms): the first its rollout read, as the headers' reset moves by a second or so. */
+  reset: number;
+  cell: DayCell;
+}
+
+/** One key per limit family and window kind (a limit reading, a window cell). */
+export const limitKey = (r: { id: string; kind: string }): string => `${r.id}\u0000${r.kind}`;
+
+export const sameReset = (a: number, b: number): boolean => Math.abs(a - b) <= SAME_WINDOW_MS;
+
+/**
+ * `marks` with the reading `[id, kind, reset]` in: an instance already
+ * marked keeps its first reset; another replaces its family and kind's.
+ * At most MAX_WINDOW_ENTRIES, the soonest to reset dropped first.
+ */
+export function markWindow(
+  marks: readonly WindowMark[] | undefined,
+  id: string,
+  kind: HistoryWindowKind,
+  reset: number,
+): WindowMark[] {
+  const list = marks ?? [];
+  const at = list.findIndex(([i, k]) => i === id && k === kind);
+  const old = list[at];
+  if (old !== undefined && sameReset(old[2], reset)) return list as WindowMark[];
+  const next = list.filter((_, i) => i !== at);
+  next.push([id, kind, reset]);
+  return next.length <= MAX_WINDOW_ENTRIES ? next : next.sort((a, b) => b[2] - a[2]).slice(0, MAX_WINDOW_ENTRIES);
+}
+
+/** Adds `tokens` (shown, cached, by model) to the instance `[id, kind, reset]` of `cells`. */
+export function addToWindow(
+  cells: WindowCell[],
+  [id, kind, reset]: WindowMark,
+  tokens: number,
+  cached: number,
+  models: readonly ModelTokens[],
+): void {
+  const found = cells.find((c) => c.id === id && c.kind === kind && sameReset(c.reset, reset));
+  if (found === undefined) {
+    cells.push({ id, kind, reset, cell: [tokens, cached, models.map((m) => ({ ...m }))] });
+    return;
+  }
+  found.cell[0] = Math.min(MAX_TOKENS, found.cell[0] + tokens);
+  found.cell[1] = Math.min(MAX_TOKENS, found.cell[1] + cached);
+  addSplit(found.cell[2], models);
+}
+
+/**
+ * The oldest reset kept per family and kind (`limitKey`): that of
+ * the WINDOWS_KEPT_PER_KIND-th newest instance among `cells`. What is older
+ * can never be shown: an instance with that many newer ones of its kind is
+ * past the view's last.
+ */
+export function oldestKept(cells: Iterable<WindowCell>): Map<string, number> {
+  const resets = new Map<string, number[]>();
+  for (const c of cells) {
+    const key = limitKey(c);
+    let list = resets.get(key);
+    if (list === undefined) resets.set(key, (list = []));
+    if (!list.some((r) => sameReset(r, c.reset))) list.push(c.reset);
+  }
+  const out = new Map<string, number>();
+  for (const [key, list] of resets) {
+    list.sort((a, b) => b - a);
+    out.set(key, (list[Math.min(list.length, WINDOWS_KEPT_PER_KIND) - 1] ?? -Infinity) - SAME_WINDOW_MS);
+  }
+  return out;
+}
+
+/** Whether `c` has tokens and is not older than `kept` keeps (`oldestKept`). */
+export function isKept(c: WindowCell, kept: ReadonlyMap<string, number>): boolean {
+  return (c.cell[0] > 0 || c.cell[1] > 0) && c.reset >= (kept.get(limitKey(c)) ?? -Infinity);
+}
+
+/** What of one rollout's `cells` its file line keeps: the instances `oldestKept` keeps, at most MAX_WINDOW_ENTRIES, newest first. */
+export function newestWindows(cells: readonly WindowCell[]): WindowCell[] {
+  const kept = oldestKept(cells);
+  return cells
+    .filter((c) => isKept(c, kept))
+    .sort((a, b) => b.reset - a.reset)
+    .slice(0, MAX_WINDOW_ENTRIES);
+}
+
+/** A cell as the file's `win` entry: the split written only when it adds up (tally.ts `checkedSplit`). */
+export function windowTokens({ id, kind, reset, cell }: WindowCell): WindowTokens {
+  const split = checkedSplit(cell);
+  return split === null ? [id, kind, reset, cell[0], cell[1]] : [id, kind, reset, cell[0], cell[1], split];
+}
