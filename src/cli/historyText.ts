@@ -1,9 +1,10 @@
 import pc from 'picocolors';
-import type { HistoryView, HistoryWindow } from '../contract/index.js';
+import type { HistoryView, HistoryWindow, HistoryWindowUsage } from '../contract/index.js';
 import type { LogsShare } from '../history/fromLogs.js';
 import { clockTime, compactNumber, wholePercent } from '../format/numbers.js';
 import { familyName, levelFor, type Level } from '../format/presentation.js';
 import { basisText, costText, pricesAsOfText, unpricedText } from '../format/cost.js';
+import { countingStartText, windowSpanText, windowUsageText } from '../format/window.js';
 
 /**
  * `history` in text: a Unicode sparkline of what is left over each current
@@ -38,8 +39,9 @@ export function formatHistory(view: HistoryView, now: number, opts: HistoryTextO
     const level = left === null ? 'normal' : levelFor(left);
     const reset = w.resetsAt === null ? '' : ` · resets ${clockTime(new Date(w.resetsAt), new Date(now))}`;
     const figure = left === null ? '?' : `${wholePercent(left)}% left`;
+    const used = w.usage === null ? '' : ` · ${windowUsageText(w.usage)}`;
     lines.push(
-      `  ${(labels[i] ?? '').padEnd(width)}  ${paint(level, sparkline(w, now))}  ${paint(level, figure)}${reset}`,
+      `  ${(labels[i] ?? '').padEnd(width)}  ${paint(level, sparkline(w, now))}  ${paint(level, figure)}${reset}${used}`,
     );
   });
   lines.push('');
@@ -63,6 +65,8 @@ export function formatHistory(view: HistoryView, now: number, opts: HistoryTextO
     );
   }
   lines.push('', ...costLines(view, c.bold));
+  const perWindow = windowLines(view, c.bold);
+  if (perWindow.length > 0) lines.push('', ...perWindow);
   lines.push('');
   const day = view.days[view.days.length - 1]?.day ?? '';
   lines.push(c.bold(`Top sessions on ${day}`));
@@ -114,6 +118,35 @@ function costLines(view: HistoryView, bold: (text: string) => string): string[] 
     const projects = d.projects.map((p) => `${p.project ?? '(no project)'} ${costText(p.cost)}`).join(', ');
     lines.push(`  ${d.day}  ${costText(d.cost).padStart(10)}  ${projects}`);
   }
+  return lines;
+}
+
+/**
+ * What each window's tokens cost (docs/cost.md, "Per window"), the current
+ * ones first, then the past ones newest first; a window history did not
+ * count (no reset known, or over before it counted windows) is left out.
+ * None at all (an API key has no windows): nothing.
+ */
+function windowLines(view: HistoryView, bold: (text: string) => string): string[] {
+  const counted = view.windows.filter((w) => w.usage !== null);
+  if (counted.length === 0) return [];
+  const name = basisText(view.cost.basis);
+  const names = counted.map(windowName);
+  const spans = counted.map(windowSpanText);
+  const nameWidth = Math.max(...names.map((n) => n.length));
+  const spanWidth = Math.max(...spans.map((n) => n.length));
+  const lines = [bold(`${name[0]?.toUpperCase() ?? ''}${name.slice(1)} per window`)];
+  counted.forEach((w, i) => {
+    const usage = w.usage as HistoryWindowUsage;
+    lines.push(
+      `  ${(names[i] ?? '').padEnd(nameWidth)}  ${(spans[i] ?? '').padEnd(spanWidth)}  ${windowUsageText(usage)}${w.current ? '  (now)' : ''}`,
+    );
+  });
+  const from = counted.find((w) => w.usage?.countingStartedAt != null)?.usage?.countingStartedAt ?? null;
+  if (from !== null)
+    lines.push(
+      `  ≥: counted from ${countingStartText(from)} (history was cleared then, or recorded by an earlier version)`,
+    );
   return lines;
 }
 

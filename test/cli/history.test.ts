@@ -184,6 +184,59 @@ describe('history', () => {
     expect(plain).toMatch(/^ {2}5h {4} {2} {5}█{12}▂{7} {2}15% left · resets \d\d:\d\d$/m);
   });
 
+  it('words each window’s tokens and cost, a lower bound with when counting began, and leaves out one not counted', () => {
+    const now = new Date(2026, 10, 22, 12, 0).getTime();
+    const base = {
+      limitId: 'codex',
+      limitName: null,
+      windowMinutes: 300,
+      points: [{ at: now - 3_600_000, usedPercent: 40, source: 'log' as const }],
+    };
+    const view: HistoryView = {
+      generatedAt: now,
+      days: [{ day: '2026-11-22', tokens: 0, cachedInput: 0, cost: NO_COST, projects: [], source: 'recorded' }],
+      windows: [
+        {
+          ...base,
+          kind: 'primary',
+          label: '5h',
+          startsAt: new Date(2026, 10, 22, 9, 0).getTime(),
+          resetsAt: new Date(2026, 10, 22, 14, 0).getTime(),
+          current: true,
+          usage: {
+            tokens: 412_000,
+            cachedInput: 0,
+            cost: { usd: 2.06, status: 'partial', unpriced: [] },
+            complete: false,
+            countingStartedAt: new Date(2026, 10, 22, 10, 30).getTime(),
+          },
+        },
+        {
+          ...base,
+          kind: 'primary',
+          label: '5h',
+          startsAt: new Date(2026, 10, 22, 4, 0).getTime(),
+          resetsAt: new Date(2026, 10, 22, 9, 0).getTime(),
+          current: false,
+          usage: null,
+        },
+      ],
+      topSessions: [],
+      cost: { basis: 'api', pricesAsOf: '2026-09-23', total: NO_COST },
+      backfill: { phase: 'done', filesDone: 0, filesTotal: 0, message: null },
+    };
+    const text = formatHistory(view, now, { color: false });
+    expect(text).toMatch(/^ {2}5h .* 60% left · resets 14:00 · ≥ 412k tokens · ≥ \$2\.06$/m);
+    const section = text.slice(text.indexOf('Cost per window'));
+    expect(section.split('\n').slice(0, 3)).toEqual([
+      'Cost per window',
+      '  5h  22 Nov 09:00–14:00  ≥ 412k tokens · ≥ $2.06  (now)',
+      '  ≥: counted from 22 Nov 10:30 (history was cleared then, or recorded by an earlier version)',
+    ]);
+    // Not counted at all (over before counting began): not a row of zeros.
+    expect(section).not.toContain('04:00–09:00');
+  });
+
   it('--days must be a whole number from 1 to 400 (usage error, exit 2)', async () => {
     for (const bad of ['0', '401', '2.5', 'x', '-3']) {
       const out = await runCli(['history', `--days=${bad}`], env('UTC'));

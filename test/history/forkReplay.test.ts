@@ -87,6 +87,24 @@ describe('history of a fork that replays its parent’s lines', () => {
     expect(sum(third?.add ?? [])).toBe(codexFigure(next));
   });
 
+  it('the parent’s copied lines count in no window either; the fork’s own request counts in the one it read', async () => {
+    const reset = NOW + 3_600_000;
+    const limits = { limit_id: 'codex', primary: { used_percent: 12, window_minutes: 300, resets_at: reset / 1000 } };
+    const withLimits = (text: string): string => {
+      const v = JSON.parse(text) as { type: string; payload: Record<string, unknown> };
+      if (v.payload.type === 'token_count') v.payload.rate_limits = limits;
+      return JSON.stringify(v);
+    };
+    const path = join(dir, 'rollout-fork.jsonl');
+    await writeFile(path, `${[...copied, ...ownTurn].map(withLimits).join('\n')}\n`);
+    const result = await scanRollout(path, null, opts);
+    expect(sum(result?.add ?? [])).toBe(codexFigure(own));
+    expect(result?.win?.map(([id, kind, at, tokens]) => [id, kind, at, tokens])).toEqual([
+      ['codex', 'primary', reset, codexFigure(own)],
+    ]);
+    expect(result?.cursor.marks).toEqual([['codex', 'primary', reset]]);
+  });
+
   it('a paginated fork (no copies, a record before each count) is counted as before', async () => {
     const path = join(dir, 'rollout-fork.jsonl');
     await writeFile(path, `${[copied[0], ...ownTurn].join('\n')}\n`);

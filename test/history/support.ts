@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { Bounds } from '../../src/history/bounds.js';
-import type { FileRecord, HistoryRecord } from '../../src/history/records.js';
+import type { FileRecord, HeaderRecord, HistoryRecord } from '../../src/history/records.js';
 import { historyPath } from '../../src/history/location.js';
 import { TempCodexHome } from '../support/codexHome.js';
 
@@ -151,13 +151,13 @@ export const fileRecord = (
 });
 
 /** A history file's first line, as this version writes it: window usage counted from the first line. */
-export const headerRecord = (createdAt: number): HistoryRecord => ({
+export const headerRecord = (createdAt: number): HeaderRecord => ({
   ...legacyHeaderRecord(createdAt),
   windowsSince: null,
 });
 
 /** The first line of a file written before window usage: no `windowsSince`. */
-export const legacyHeaderRecord = (createdAt: number): HistoryRecord => ({
+export const legacyHeaderRecord = (createdAt: number): HeaderRecord => ({
   k: 'header',
   format: 'codex-discord-presence/history',
   version: 1,
