@@ -12,7 +12,7 @@ import type { HistoryView, UsageSnapshot } from '../src/contract/index.js';
  * Usage history in its own process (issue 15 §3): the first-start backfill of
  * the whole bench home, then the cost `record` adds to a snapshot.
  * argv: <codex home> [full | split | plain | daily]: `split` and `plain` only time a
- * backfill with and without the split by model (what the cost adds, issue
+ * backfill with and without the splits by model and by window (what the cost adds, issue
  * 24 §1), each in a process of its own; `daily` prices a home's days for the
  * peer check; `full` measures everything.
  */

@@ -221,7 +221,7 @@ async function benchHistory(home: string): Promise<void> {
     pricesAsOf: string;
   }>([home], HISTORY_CHILD);
   const logs = await historyFromLogs(home);
-  // What the cost adds (issue 24 §1): a backfill with the split by model and one without, each in a
+  // What the cost adds (issue 24 §1): a backfill with the splits by model and by window and one without, each in a
   // process of its own, alternated so both see the same machine; the fastest of each is compared.
   const timed = (mode: 'split' | 'plain') => child<{ backfillMs: number; cpuMs: number }>([home, mode], HISTORY_CHILD);
   const plainMs: number[] = [];
@@ -265,11 +265,11 @@ async function benchHistory(home: string): Promise<void> {
       ],
     );
   }
-  // What the cost adds (issue 24 §1): the split by model in the fold and the file, fastest of two runs each.
+  // What the cost adds (issue 24 §1): the splits by model and by window in the fold and the file, fastest of 3 runs each.
   const [split, plain] = [Math.min(...splitMs), Math.min(...plainMs)];
   const added = split / plain - 1;
   rows.push([
-    'cost: backfill with the split by model vs without (fastest of 3 each)',
+    'cost: backfill with the splits by model and window vs without (fastest of 3 each)',
     `${(split / 1000).toFixed(2)} s vs ${(plain / 1000).toFixed(2)} s (${added >= 0 ? '+' : ''}${(added * 100).toFixed(1)} %)`,
     '≤ +10 %',
     added <= 0.1,

@@ -46,8 +46,9 @@ export interface FoldOptions {
   /** Observations older than this are not kept (a backfill reads more history than charts show). */
   limitsSince?: number;
   /**
-   * false: tokens are not split by model (no cost). Only `npm run bench`
-   * sets it, to measure what the split adds to a backfill (issue 24 §1).
+   * false: tokens are split neither by model nor by window (no cost). Only
+   * `npm run bench` sets it, to measure what the splits add to a backfill
+   * (issue 24 §1).
    */
   byModel?: boolean;
 }
@@ -210,11 +211,10 @@ export class DayFold {
       }
     }
     const counted: ModelTokens = { model, input: step.input, cachedInput: step.cached, output: step.output };
-    const split = this.opts.byModel === false ? [] : [counted];
     // In each window instance not reset by then; only those a chart can show (a backfill reads older ones).
-    const since = this.opts.limitsSince ?? -Infinity;
+    const since = this.opts.byModel === false ? Infinity : (this.opts.limitsSince ?? -Infinity);
     const marks = (this.cursor.marks ?? []).filter((m) => m[2] > (e.at as number) && m[2] >= since);
-    for (const m of marks) addToWindow(stretch.windows, m, step.shown, step.cached, split);
+    for (const m of marks) addToWindow(stretch.windows, m, step.shown, step.cached, [counted]);
     if (this.cursor.fork && this.cursor.ownRecord !== true) {
       this.pending.push({ days, day, windows: stretch.windows, marks, counted });
     }

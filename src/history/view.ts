@@ -41,12 +41,7 @@ export function buildView(
   pricing: CostConfig = CATALOG_ONLY,
   fromLogs: (day: string) => boolean = () => false,
 ): HistoryView {
-  const ignored = (project: string | null): boolean =>
-    project !== null && ignore.some((glob) => matchesGlob(project, glob));
-  const counted = (path: string): boolean => {
-    const cursor = state.files.get(path);
-    return cursor?.ignored !== true && !ignored(cursor?.project ?? null);
-  };
+  const counted = countsPath(state, ignore);
   const days = lastDays(now, query.days);
   const first = days[0] ?? localDay(now);
   const perDay = new Map<string, Map<string | null, Tally>>(days.map((d) => [d, new Map()]));
@@ -127,15 +122,24 @@ export function dayUsage(
   pricing: CostConfig = CATALOG_ONLY,
 ): TodayUsage {
   const tally = new Tally();
+  const counted = countsPath(state, ignore);
   for (const [path, usage] of state.usage) {
     const cell = usage.get(day);
-    if (cell === undefined) continue;
-    const cursor = state.files.get(path);
-    const project = cursor?.project ?? null;
-    if (cursor?.ignored === true || (project !== null && ignore.some((glob) => matchesGlob(project, glob)))) continue;
-    tally.add(cell);
+    if (cell !== undefined && counted(path)) tally.add(cell);
   }
   return { day, tokens: tally.tokens, cachedInput: tally.cachedInput, cost: tally.cost(pricing.pricing) };
+}
+
+/**
+ * Whether a rollout's usage counts: not recorded as ignored, and its project
+ * not on the ignore list now (a project listed after it was recorded).
+ */
+function countsPath(state: HistoryState, ignore: readonly string[]): (path: string) => boolean {
+  return (path) => {
+    const cursor = state.files.get(path);
+    const project = cursor?.project ?? null;
+    return cursor?.ignored !== true && !(project !== null && ignore.some((glob) => matchesGlob(project, glob)));
+  };
 }
 
 /** When window usage began to be counted: null, from the first line history folded (windowCells.ts). */

@@ -79,12 +79,22 @@ export function oldestKept(cells: Iterable<WindowCell>): Map<string, number> {
     const key = limitKey(c);
     let list = resets.get(key);
     if (list === undefined) resets.set(key, (list = []));
-    if (!list.some((r) => sameReset(r, c.reset))) list.push(c.reset);
+    list.push(c.reset);
   }
   const out = new Map<string, number>();
   for (const [key, list] of resets) {
+    // Newest first, each instance once: a reset within SAME_WINDOW_MS of the last instance counted is that one.
+    // Sorted, not searched, as a compaction runs this over every rollout's cells.
     list.sort((a, b) => b - a);
-    out.set(key, (list[Math.min(list.length, WINDOWS_KEPT_PER_KIND) - 1] ?? -Infinity) - SAME_WINDOW_MS);
+    let instances = 0;
+    let last = Infinity;
+    for (const r of list) {
+      if (sameReset(r, last)) continue;
+      instances += 1;
+      last = r;
+      if (instances === WINDOWS_KEPT_PER_KIND) break;
+    }
+    out.set(key, (instances === WINDOWS_KEPT_PER_KIND ? last : -Infinity) - SAME_WINDOW_MS);
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { Bounds } from '../../src/history/bounds.js';
-import type { FileRecord, HeaderRecord, HistoryRecord } from '../../src/history/records.js';
+import type { FileRecord, HeaderRecord, LimitRecord } from '../../src/history/records.js';
 import { historyPath } from '../../src/history/location.js';
 import { TempCodexHome } from '../support/codexHome.js';
 
@@ -166,7 +166,7 @@ export const legacyHeaderRecord = (createdAt: number): HeaderRecord => ({
 });
 
 /** A reading of the main 5h window, resetting an hour after it. */
-export const limitRecord = (at: number, used: number): HistoryRecord => ({
+export const limitRecord = (at: number, used: number): LimitRecord => ({
   k: 'limit',
   at,
   id: 'codex',

@@ -247,16 +247,21 @@ describe('usage per rate-limit window', () => {
     const win: WindowTokens[] = Array.from({ length: 14 }, (_, i) => ['codex', 'primary', reset(i), 100 + i, 0]);
     for (let i = 13; i >= 0; i -= 1) store.append([{ ...limitRecord(reset(i) - 2 * HOUR, 10 + i), reset: reset(i) }]);
     store.append([fileRecord('/s/long.jsonl', now, [[iso(now).slice(0, 10), 14 * 100 + 91, 0]], { win })]);
+    // Another session read the same instances a second later (the headers' reset moves by a second or so).
+    const later: WindowTokens[] = Array.from({ length: 14 }, (_, i) => ['codex', 'primary', reset(i) + 1000, 1, 0]);
+    store.append([fileRecord('/s/other.jsonl', now, [[iso(now).slice(0, 10), 14, 0]], { win: later })]);
     await store.flush();
     const shown = (s: typeof store.state): Array<[number | null, number | undefined]> =>
       buildView(s, { days: 1 }, now, idleBackfill()).windows.map((w) => [w.resetsAt, w.usage?.tokens]);
     const before = shown(store.state);
-    // The current window and the 8 past ones, newest first, each with its own count.
-    expect(before).toEqual(Array.from({ length: 9 }, (_, i) => [reset(i), 100 + i]));
+    // The current window and the 8 past ones, newest first, each with both sessions' counts.
+    expect(before).toEqual(Array.from({ length: 9 }, (_, i) => [reset(i), 100 + i + 1]));
     await store.compactNow();
     const text = await readFile(t.data.file, 'utf8');
     const line = JSON.parse(text.split('\n').find((l) => l.includes('"/s/long.jsonl"')) ?? '{}') as FileRecord;
     expect(line.win?.map((w) => w[2])).toEqual(Array.from({ length: 10 }, (_, i) => reset(i)));
+    const other = JSON.parse(text.split('\n').find((l) => l.includes('"/s/other.jsonl"')) ?? '{}') as FileRecord;
+    expect(other.win?.map((w) => w[2])).toEqual(Array.from({ length: 10 }, (_, i) => reset(i) + 1000));
     expect(shown((await readHistory(t.data.file, now)).state)).toEqual(before);
   });
 });
