@@ -5,7 +5,7 @@ import type { HistoryView } from '../../src/contract/index.js';
 import { fixtureUsage, knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { fakeCalls, pushHistory } from './fakeBridge.js';
-import { axeSerious, contrastReport } from './measure.js';
+import { axeSerious, contrastReport, outsideViewport } from './measure.js';
 import { ARTIFACTS, openPage, startHarness, type Harness } from './setup.js';
 
 // Issue 15 §2 in a real Chromium: the popover's sparklines and the History tab,
@@ -366,6 +366,63 @@ describe('History tab', () => {
       '; so far ≥ 3.4M tokens, cost ≥ $21.90, counted from 19 Nov 14:00.',
     );
     await context.close();
+  });
+
+  it('fits a popover-sized window (360 px) at 150 %: nothing outside it, the multiples’ rows and figures unclipped, the wide tables scroll in their own region; axe finds nothing serious', async () => {
+    const history = knownHistory();
+    const partial = history.windows.find((w) => !w.current && w.kind === 'primary');
+    if (partial?.usage == null) throw new Error('fixture');
+    partial.usage = {
+      ...partial.usage,
+      cost: { ...partial.usage.cost, status: 'partial' },
+      complete: false,
+      countingStartedAt: Date.parse('2026-11-21T08:00:00Z'),
+    };
+    const o = await openHistory(history, { width: 360, height: 900, zoom: 1.5 });
+    await expect.poll(() => o.page.getByTestId('multiples').count()).toBe(2);
+    // 150 %: the display scaled and the text at 150 % (as the popover's test has it).
+    await o.page.evaluate(() => (document.documentElement.style.fontSize = '150%'));
+    // The charts fit their labels a frame after a resize: let frames run.
+    await o.page.clock.resume();
+    await expect.poll(() => outsideViewport(o.page)).toEqual([]);
+    expect(await o.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // No multiple, and no figure in one, is wider than its place (the span alone may end in an ellipsis).
+    const overflowing = await o.page.evaluate(() =>
+      [...document.querySelectorAll('.multiples-row, .multiple, .multiple-left, .multiple-usage, .chart-usage')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
+        .map((e) => `${e.className} ${e.scrollWidth} > ${e.clientWidth}`),
+    );
+    expect(overflowing).toEqual([]);
+    expect(await o.page.getByTestId('multiple-usage').nth(2).textContent()).toBe('≥ 1.5M tokens · ≥ $9.22');
+    expect(await o.page.getByTestId('window-usage').first().isVisible()).toBe(true);
+    await o.page.screenshot({ path: join(ARTIFACTS, 'history-360-zoom150.png'), fullPage: true });
+
+    // Open, a table wider than the window scrolls inside its region (a named tab stop), which stays inside.
+    const toggles = await o.page.getByText('Show as table').all();
+    for (const t of toggles) await t.click();
+    await expect.poll(() => o.page.locator('.table-toggle .data-table').count()).toBe(toggles.length);
+    const outside = await o.page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return (
+        [...document.body.querySelectorAll('*')]
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return (r.width > 0 || r.height > 0) && (r.left < -0.5 || r.right > width + 0.5);
+          })
+          // Inside a scrolling region is scrolled, not outside; the region itself must be inside.
+          .filter((el) => el.closest('.sr-only') === null && el.parentElement?.closest('.table-scroll') == null)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`)
+      );
+    });
+    expect(outside).toEqual([]);
+    const regions = await o.page
+      .locator('.table-scroll')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('tabindex'), e.scrollWidth > e.clientWidth]));
+    // The multiples' tables (five columns) are the ones that scroll sideways.
+    expect(regions.filter(([, scrolls]) => scrolls).length).toBeGreaterThanOrEqual(2);
+    expect(regions.every(([tab]) => tab === '0')).toBe(true);
+    expect(await axeSerious(o.page)).toEqual([]);
+    await o.context.close();
   });
 
   it('tokens per day stacked by project; 7, 30 and 90 days re-query; a day’s bar selects the day and its top sessions', async () => {
