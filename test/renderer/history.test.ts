@@ -393,7 +393,22 @@ describe('History tab', () => {
         .map((e) => `${e.className} ${e.scrollWidth} > ${e.clientWidth}`),
     );
     expect(overflowing).toEqual([]);
-    expect(await o.page.getByTestId('multiple-usage').nth(2).textContent()).toBe('≥ 1.5M tokens · ≥ $9.22');
+    const partialLine = o.page.getByTestId('multiple-usage').nth(2);
+    expect(await partialLine.textContent()).toBe('≥ 1.5M tokens · ≥ $9.22');
+    // It wraps here, but never between a lower bound's sign and its number.
+    const bounds = await partialLine.evaluate((el) =>
+      [...el.querySelectorAll('.bound')].map((b) => [b.textContent, b.getClientRects().length]),
+    );
+    expect(bounds).toEqual([
+      ['≥ 1.5M', 1],
+      ['≥ $9.22', 1],
+    ]);
+    expect(await partialLine.evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(
+      await o.page
+        .getByTestId('multiple-usage')
+        .first()
+        .evaluate((el) => parseFloat(getComputedStyle(el).lineHeight)),
+    );
     expect(await o.page.getByTestId('window-usage').first().isVisible()).toBe(true);
     await o.page.screenshot({ path: join(ARTIFACTS, 'history-360-zoom150.png'), fullPage: true });
 

@@ -3,7 +3,7 @@ import type { CostBasis, HistoryWindow } from '../../../src/contract/index.js';
 import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
 import { windowSoFarPhrase, windowSoFarText, windowUsagePhrase } from '../../../src/format/window.js';
-import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
+import { BoundText, ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
 import {
   burnDownOf,
   burnGeometry,
@@ -71,7 +71,7 @@ export function BurnDownChart({
       </figcaption>
       {w.usage !== null && (
         <p className="chart-usage" title={windowUsagePhrase(w.usage, basis)} data-testid="window-usage">
-          {windowSoFarText(w.usage)}
+          <BoundText text={windowSoFarText(w.usage)} />
         </p>
       )}
       <div className="chart-plot" ref={plot}>

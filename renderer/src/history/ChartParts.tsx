@@ -37,6 +37,23 @@ export function ChartTooltip({
 }
 
 /**
+ * A figure's words with each lower bound (`≥ $9.22`, `≥ 1.5M`) kept on one
+ * line: where a narrow place wraps the text, the sign never ends a line apart
+ * from its number. The text itself is the one src/format wrote.
+ */
+export function BoundText({ text }: { text: string }) {
+  return text.split(/(≥ \S+)/).map((part, i) =>
+    i % 2 === 1 ? (
+      <span key={i} className="bound">
+        {part}
+      </span>
+    ) : (
+      part
+    ),
+  );
+}
+
+/**
  * "Show as table": the chart's numbers as a real table for screen readers and
  * for anyone who wants the figures. The table is only built when opened, so
  * a long history costs nothing until asked for. The scrolling box is a tab

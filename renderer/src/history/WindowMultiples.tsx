@@ -10,7 +10,7 @@ import {
   windowUsagePhrase,
   windowUsageText,
 } from '../../../src/format/window.js';
-import { TableToggle } from './ChartParts.js';
+import { BoundText, TableToggle } from './ChartParts.js';
 import { fullNumber, listedValues, sameUsage, thumbnailOf, THUMBNAIL_BOX as BOX, windowSignature } from './series.js';
 
 const lastLeft = (w: HistoryWindow): number | null => {
@@ -43,7 +43,7 @@ const Multiple = memo(
         <span className="multiple-span">{span}</span>
         <span className="multiple-left">{ended}</span>
         <span className="multiple-usage" title={usedPhrase} data-testid="multiple-usage">
-          {used}
+          <BoundText text={used} />
         </span>
       </li>
     );
