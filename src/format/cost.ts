@@ -29,6 +29,12 @@ export function basisText(basis: CostBasis): string {
   return basis === 'apiEquivalent' ? 'API-equivalent value' : 'cost';
 }
 
+/** The same as a title or a column heading: `API-equivalent value`, `Cost`. */
+export function basisTitle(basis: CostBasis): string {
+  const name = basisText(basis);
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+
 /**
  * A figure named by what it is, for a tooltip or an accessible name:
  * `API-equivalent value ≈ $1.01` (a ChatGPT plan), `cost ≈ $1.01` (an API key),

@@ -22,7 +22,12 @@ export function windowSpanText(w: Pick<HistoryWindow, 'startsAt' | 'resetsAt' | 
  * after the window started (a lower bound, as its cost).
  */
 export function windowTokensText(usage: HistoryWindowUsage): string {
-  return `${usage.complete ? '' : '≥ '}${compactNumber(usage.tokens)} tokens`;
+  return `${windowTokensFigure(usage)} tokens`;
+}
+
+/** The tokens alone, `412k` or `≥ 412k`, for a table's Tokens column (`number` for the digits: grouped there). */
+export function windowTokensFigure(usage: HistoryWindowUsage, number: (n: number) => string = compactNumber): string {
+  return `${usage.complete ? '' : '≥ '}${number(usage.tokens)}`;
 }
 
 /** `412k tokens · $2.06` (`≥` where a lower bound), for a chart's caption or a terminal row. */
@@ -44,4 +49,25 @@ export function windowUsagePhrase(usage: HistoryWindowUsage, basis: CostBasis): 
 export function countingStartText(at: number): string {
   const d = new Date(at);
   return `${shortDate(d)} ${hourMinute(d)}`;
+}
+
+/**
+ * A window whose usage is null: it has no known reset, or it ended before
+ * history counted window usage. `not counted` where its figures would be,
+ * `tokens not counted` in an accessible name.
+ */
+export const WINDOW_NOT_COUNTED = { text: 'not counted', phrase: 'tokens not counted' } as const;
+
+/**
+ * The current window's figures under its chart: `412k tokens · $2.06 so far`,
+ * and when counting began partway in, `≥ 412k tokens · ≥ $2.06 so far, counted from 21 Nov 13:00`.
+ */
+export function windowSoFarText(usage: HistoryWindowUsage): string {
+  const from = usage.countingStartedAt === null ? '' : `, counted from ${countingStartText(usage.countingStartedAt)}`;
+  return `${windowUsageText(usage)} so far${from}`;
+}
+
+/** The same in an accessible name: `so far 412k tokens, API-equivalent value ≈ $2.06` (`counted from …` when partial). */
+export function windowSoFarPhrase(usage: HistoryWindowUsage, basis: CostBasis): string {
+  return `so far ${windowUsagePhrase(usage, basis)}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CostFigure } from '../../src/contract/index.js';
-import { costPhrase, costText, pricesAsOfText } from '../../src/format/cost.js';
+import { basisTitle, costPhrase, costText, pricesAsOfText } from '../../src/format/cost.js';
 
 const exact: CostFigure = { usd: 0.42, status: 'exact', unpriced: [] };
 const partial: CostFigure = { usd: 0.42, status: 'partial', unpriced: ['my-model'] };
@@ -22,6 +22,11 @@ describe('costPhrase: a figure named by its basis', () => {
     // The same number as costText, with its sign of trust.
     expect(costPhrase(exact, 'api')).toContain(costText(exact));
     expect(costPhrase(partial, 'api')).toContain(costText(partial));
+  });
+
+  it('basisTitle: the name as a heading', () => {
+    expect(basisTitle('apiEquivalent')).toBe('API-equivalent value');
+    expect(basisTitle('api')).toBe('Cost');
   });
 
   it('pricesAsOfText', () => expect(pricesAsOfText('2026-09-23')).toBe('API prices as of 2026-09-23'));

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryView } from '../../src/contract/index.js';
-import { knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
+import { fixtureUsage, knownHistory, SESSIONS_BY_DAY } from '../support/history.js';
 import { snapshot, T0 } from '../support/snapshots.js';
 import { fakeCalls, pushHistory } from './fakeBridge.js';
-import { axeSerious, contrastReport } from './measure.js';
+import { axeSerious, contrastReport, outsideViewport } from './measure.js';
 import { ARTIFACTS, openPage, startHarness, type Harness } from './setup.js';
 
 // Issue 15 §2 in a real Chromium: the popover's sparklines and the History tab,
@@ -21,7 +21,10 @@ afterAll(async () => {
 const historyCalls = async (page: Page): Promise<unknown[]> =>
   (await fakeCalls(page)).filter((c) => c[0] === 'getHistory').map((c) => c[1][0]);
 
-const openHistory = (history: HistoryView | undefined, opts: { colorScheme?: 'light' | 'dark' } = {}) =>
+const openHistory = (
+  history: HistoryView | undefined,
+  opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; zoom?: number } = {},
+) =>
   openPage(
     h,
     'settings.html#history',
@@ -203,7 +206,10 @@ describe('History tab', () => {
       'multiple tone-critical',
     ]);
     expect(await fiveH.locator('svg').first().getAttribute('data-values')).toBe('76.7,65,30');
-    expect(await fiveH.locator('svg').first().getAttribute('aria-label')).toBe('20 Nov 20:13–01:13: 30% left at reset');
+    // Its accessible name says what was left, then the tokens it took and what they are worth (a ChatGPT plan).
+    expect(await fiveH.locator('svg').first().getAttribute('aria-label')).toBe(
+      '20 Nov 20:13–01:13: 30% left at reset, 1.1M tokens, API-equivalent value ≈ $6.65',
+    );
     expect(await groups.nth(1).locator('.multiple-span').allTextContents()).toEqual([
       '3 Nov – 10 Nov',
       '10 Nov – 17 Nov',
@@ -212,11 +218,226 @@ describe('History tab', () => {
     await expect
       .poll(() => tableCells(page, 'multiples-table'))
       .toEqual([
-        ['20 Nov 20:13–01:13', '30%', '3'],
-        ['21 Nov 01:13–06:13', '12%', '3'],
-        ['21 Nov 06:13–11:13', '3%', '3'],
+        ['20 Nov 20:13–01:13', '30%', '3', '1,050,000', '$6.65'],
+        ['21 Nov 01:13–06:13', '12%', '3', '1,320,000', '$8.36'],
+        ['21 Nov 06:13–11:13', '3%', '3', '1,455,000', '$9.22'],
       ]);
     await context.close();
+  });
+
+  it('each past window says its tokens and cost under what was left: complete, a lower bound counted from partway in, or not counted; in its name, tooltip and table, on either basis', async () => {
+    const history = knownHistory();
+    const byReset = (iso: string) => {
+      const w = history.windows.find((x) => x.resetsAt === Date.parse(iso));
+      if (w === undefined) throw new Error(`no window resetting ${iso}`);
+      return w;
+    };
+    // 21 Nov 01:13–06:13: counting began at 03:13 (a clear), so its figures are lower bounds.
+    byReset('2026-11-21T06:13:00Z').usage = {
+      tokens: 1_320_000,
+      cachedInput: 3_520_000,
+      cost: { usd: 8.36, status: 'partial', unpriced: [] },
+      complete: false,
+      countingStartedAt: Date.parse('2026-11-21T03:13:00Z'),
+    };
+    // 21 Nov 06:13–11:13: ended before history counted window usage.
+    byReset('2026-11-21T11:13:00Z').usage = null;
+    const { context, page } = await openHistory(history);
+    const fiveH = page.getByTestId('multiples').first();
+    await expect.poll(() => fiveH.getByTestId('multiple').count()).toBe(3);
+    expect(await fiveH.getByTestId('multiple-usage').allTextContents()).toEqual([
+      '1.1M tokens · $6.65',
+      '≥ 1.3M tokens · ≥ $8.36',
+      'not counted',
+    ]);
+    const names = () => fiveH.locator('svg').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(await names()).toEqual([
+      '20 Nov 20:13–01:13: 30% left at reset, 1.1M tokens, API-equivalent value ≈ $6.65',
+      '21 Nov 01:13–06:13: 12% left at reset, ≥ 1.3M tokens, API-equivalent value ≥ $8.36, counted from 21 Nov 03:13',
+      '21 Nov 06:13–11:13: 3% left at reset, tokens not counted',
+    ]);
+    // The tooltip says the same as the name: the cost by its basis, and when counting began.
+    expect(
+      await fiveH.getByTestId('multiple-usage').evaluateAll((els) => els.map((e) => e.getAttribute('title'))),
+    ).toEqual([
+      '1.1M tokens, API-equivalent value ≈ $6.65',
+      '≥ 1.3M tokens, API-equivalent value ≥ $8.36, counted from 21 Nov 03:13',
+      'tokens not counted',
+    ]);
+    // Quiet: the muted colour, not the tone of what was left.
+    const [usageColour, leftColour] = await fiveH
+      .getByTestId('multiple')
+      .nth(1)
+      .evaluate((li) => [
+        getComputedStyle(li.querySelector('.multiple-usage') as Element).color,
+        getComputedStyle(li.querySelector('.multiple-left') as Element).color,
+      ]);
+    expect(usageColour).not.toBe(leftColour);
+    expect(usageColour).toBe(
+      await page
+        .locator('.multiple-span')
+        .first()
+        .evaluate((e) => getComputedStyle(e).color),
+    );
+
+    await fiveH.getByText('Show as table').click();
+    await expect
+      .poll(() => tableCells(page, 'multiples-table'))
+      .toEqual([
+        ['20 Nov 20:13–01:13', '30%', '3', '1,050,000', '$6.65'],
+        ['21 Nov 01:13–06:13', '12%', '3', '≥ 1,320,000', '≥ $8.36'],
+        ['21 Nov 06:13–11:13', '3%', '3', '—', '—'],
+      ]);
+    const heads = () => page.getByTestId('multiples-table').locator('th').allTextContents();
+    expect(await heads()).toEqual(['Window', 'Left at reset', 'Readings', 'Tokens', 'API-equivalent value']);
+
+    // An API key's history: the same figures are its cost (a fresh copy of the same readings redraws them).
+    await pushHistory(page, { ...history, cost: { ...history.cost, basis: 'api' } });
+    await expect.poll(() => heads()).toEqual(['Window', 'Left at reset', 'Readings', 'Tokens', 'Cost']);
+    await expect
+      .poll(names)
+      .toEqual([
+        '20 Nov 20:13–01:13: 30% left at reset, 1.1M tokens, cost ≈ $6.65',
+        '21 Nov 01:13–06:13: 12% left at reset, ≥ 1.3M tokens, cost ≥ $8.36, counted from 21 Nov 03:13',
+        '21 Nov 06:13–11:13: 3% left at reset, tokens not counted',
+      ]);
+    expect(await fiveH.getByTestId('multiple-usage').first().getAttribute('title')).toBe('1.1M tokens, cost ≈ $6.65');
+
+    // New usage in a window whose readings did not change is drawn too.
+    const grown = structuredClone(history);
+    const first = grown.windows.find((x) => x.resetsAt === Date.parse('2026-11-21T01:13:00Z'));
+    if (first === undefined) throw new Error('fixture');
+    first.usage = { ...fixtureUsage(1_200_000, 2_800_000), cost: { usd: 7.4, status: 'exact', unpriced: [] } };
+    await pushHistory(page, grown);
+    await expect.poll(() => fiveH.getByTestId('multiple-usage').first().textContent()).toBe('1.2M tokens · $7.40');
+    await expect
+      .poll(() => tableCells(page, 'multiples-table'))
+      .toContainEqual(['20 Nov 20:13–01:13', '30%', '3', '1,200,000', '$7.40']);
+    await context.close();
+  });
+
+  it('each current window says its tokens and cost so far under its title, and in the chart’s name: complete, partial (counted from), none; on either basis', async () => {
+    const history = knownHistory();
+    const weekly = history.windows.find((w) => w.current && w.kind === 'secondary');
+    if (weekly?.usage == null) throw new Error('fixture');
+    weekly.usage = {
+      ...weekly.usage,
+      cost: { ...weekly.usage.cost, status: 'partial' },
+      complete: false,
+      countingStartedAt: Date.parse('2026-11-19T14:00:00Z'),
+    };
+    const { context, page } = await openHistory(history);
+    const five = page.locator('[data-testid="burndown"][data-window="codex:primary"]');
+    const week = page.locator('[data-testid="burndown"][data-window="codex:secondary"]');
+    await expect.poll(() => five.count()).toBe(1);
+    expect(await five.getByTestId('window-usage').textContent()).toBe('412k tokens · $2.69 so far');
+    expect(await five.getByTestId('window-usage').getAttribute('title')).toBe(
+      '412k tokens, API-equivalent value ≈ $2.69',
+    );
+    // 14:00 is 167 of the window's 300 minutes in: even pace leaves 44 %.
+    expect(await five.locator('svg').getAttribute('aria-label')).toBe(
+      '5h window: 72% left, even pace 44% left; so far 412k tokens, API-equivalent value ≈ $2.69. Use the arrow keys to read each reading.',
+    );
+    // Counted from partway in: a lower bound, and from when, in sight.
+    expect(await week.getByTestId('window-usage').textContent()).toBe(
+      '≥ 3.4M tokens · ≥ $21.90 so far, counted from 19 Nov 14:00',
+    );
+    expect(await week.locator('svg').getAttribute('aria-label')).toContain(
+      '; so far ≥ 3.4M tokens, API-equivalent value ≥ $21.90, counted from 19 Nov 14:00.',
+    );
+    // The title and the figure above the chart are as they were.
+    expect(await five.locator('figcaption').textContent()).toBe('5h window72% left');
+
+    // An API key: "cost". A window with no usage counted says nothing of tokens.
+    const api = structuredClone(history);
+    api.cost.basis = 'api';
+    const fiveNow = api.windows.find((w) => w.current && w.kind === 'primary');
+    if (fiveNow === undefined) throw new Error('fixture');
+    fiveNow.usage = null;
+    await pushHistory(page, api);
+    await expect.poll(() => five.getByTestId('window-usage').count()).toBe(0);
+    expect(await five.locator('svg').getAttribute('aria-label')).toBe(
+      '5h window: 72% left, even pace 44% left. Use the arrow keys to read each reading.',
+    );
+    expect(await week.getByTestId('window-usage').getAttribute('title')).toBe(
+      '≥ 3.4M tokens, cost ≥ $21.90, counted from 19 Nov 14:00',
+    );
+    expect(await week.locator('svg').getAttribute('aria-label')).toContain(
+      '; so far ≥ 3.4M tokens, cost ≥ $21.90, counted from 19 Nov 14:00.',
+    );
+    await context.close();
+  });
+
+  it('fits a popover-sized window (360 px) at 150 %: nothing outside it, the multiples’ rows and figures unclipped, the wide tables scroll in their own region; axe finds nothing serious', async () => {
+    const history = knownHistory();
+    const partial = history.windows.find((w) => !w.current && w.kind === 'primary');
+    if (partial?.usage == null) throw new Error('fixture');
+    partial.usage = {
+      ...partial.usage,
+      cost: { ...partial.usage.cost, status: 'partial' },
+      complete: false,
+      countingStartedAt: Date.parse('2026-11-21T08:00:00Z'),
+    };
+    const o = await openHistory(history, { width: 360, height: 900, zoom: 1.5 });
+    await expect.poll(() => o.page.getByTestId('multiples').count()).toBe(2);
+    // 150 %: the display scaled and the text at 150 % (as the popover's test has it).
+    await o.page.evaluate(() => (document.documentElement.style.fontSize = '150%'));
+    // The charts fit their labels a frame after a resize: let frames run.
+    await o.page.clock.resume();
+    await expect.poll(() => outsideViewport(o.page)).toEqual([]);
+    expect(await o.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // No multiple, and no figure in one, is wider than its place (the span alone may end in an ellipsis).
+    const overflowing = await o.page.evaluate(() =>
+      [...document.querySelectorAll('.multiples-row, .multiple, .multiple-left, .multiple-usage, .chart-usage')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 0.5)
+        .map((e) => `${e.className} ${e.scrollWidth} > ${e.clientWidth}`),
+    );
+    expect(overflowing).toEqual([]);
+    const partialLine = o.page.getByTestId('multiple-usage').nth(2);
+    expect(await partialLine.textContent()).toBe('≥ 1.5M tokens · ≥ $9.22');
+    // It wraps here, but never between a lower bound's sign and its number.
+    const bounds = await partialLine.evaluate((el) =>
+      [...el.querySelectorAll('.bound')].map((b) => [b.textContent, b.getClientRects().length]),
+    );
+    expect(bounds).toEqual([
+      ['≥ 1.5M', 1],
+      ['≥ $9.22', 1],
+    ]);
+    expect(await partialLine.evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(
+      await o.page
+        .getByTestId('multiple-usage')
+        .first()
+        .evaluate((el) => parseFloat(getComputedStyle(el).lineHeight)),
+    );
+    expect(await o.page.getByTestId('window-usage').first().isVisible()).toBe(true);
+    await o.page.screenshot({ path: join(ARTIFACTS, 'history-360-zoom150.png'), fullPage: true });
+
+    // Open, a table wider than the window scrolls inside its region (a named tab stop), which stays inside.
+    const toggles = await o.page.getByText('Show as table').all();
+    for (const t of toggles) await t.click();
+    await expect.poll(() => o.page.locator('.table-toggle .data-table').count()).toBe(toggles.length);
+    const outside = await o.page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return (
+        [...document.body.querySelectorAll('*')]
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return (r.width > 0 || r.height > 0) && (r.left < -0.5 || r.right > width + 0.5);
+          })
+          // Inside a scrolling region is scrolled, not outside; the region itself must be inside.
+          .filter((el) => el.closest('.sr-only') === null && el.parentElement?.closest('.table-scroll') == null)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`)
+      );
+    });
+    expect(outside).toEqual([]);
+    const regions = await o.page
+      .locator('.table-scroll')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('tabindex'), e.scrollWidth > e.clientWidth]));
+    // The multiples' tables (five columns) are the ones that scroll sideways.
+    expect(regions.filter(([, scrolls]) => scrolls).length).toBeGreaterThanOrEqual(2);
+    expect(regions.every(([tab]) => tab === '0')).toBe(true);
+    expect(await axeSerious(o.page)).toEqual([]);
+    await o.context.close();
   });
 
   it('tokens per day stacked by project; 7, 30 and 90 days re-query; a day’s bar selects the day and its top sessions', async () => {

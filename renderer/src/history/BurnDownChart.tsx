@@ -1,8 +1,9 @@
 import { useId, useMemo } from 'react';
-import type { HistoryWindow } from '../../../src/contract/index.js';
+import type { CostBasis, HistoryWindow } from '../../../src/contract/index.js';
 import { clockTime, wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
-import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
+import { windowSoFarPhrase, windowSoFarText, windowUsagePhrase } from '../../../src/format/window.js';
+import { BoundText, ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
 import {
   burnDownOf,
   burnGeometry,
@@ -24,9 +25,20 @@ const MAX_DOTS = 60;
 /**
  * Remaining % of one window over time, from its start to its reset: the
  * readings as a step line, the even-pace line from 100 % to 0 %, "now" and
- * the reset marked. One tab stop: arrows move between readings, each with its tooltip.
+ * the reset marked; under the title, the tokens used in it so far and their
+ * cost (`basis` names it). One tab stop: arrows move between readings, each with its tooltip.
  */
-export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow; title: string; now: number }) {
+export function BurnDownChart({
+  window: w,
+  title,
+  now,
+  basis,
+}: {
+  window: HistoryWindow;
+  title: string;
+  now: number;
+  basis: CostBasis;
+}) {
   const id = useId();
   const plot = useChartTextScale(BOX.width);
   const pace = hasPace(w);
@@ -45,10 +57,11 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
   const activePoint = active === null ? undefined : b.points[active];
   const activeDot = active === null ? undefined : g.dot(active);
   const nowX = now > b.start && now < b.end ? g.x(now) : null;
-  const summary =
+  const readings =
     last === undefined
       ? `${title}: no readings yet`
       : `${title}: ${wholePercent(last.remaining)}% left${pace ? `, even pace ${wholePercent(evenPaceAt(b, now))}% left` : ''}`;
+  const summary = w.usage === null ? readings : `${readings}; ${windowSoFarPhrase(w.usage, basis)}`;
   const n = new Date(now);
   return (
     <figure className={`chart burn tone-${tone}`} data-testid="burndown" data-window={`${w.limitId}:${w.kind}`}>
@@ -56,6 +69,11 @@ export function BurnDownChart({ window: w, title, now }: { window: HistoryWindow
         <span>{title}</span>
         {last !== undefined && <span className="chart-figure">{wholePercent(last.remaining)}% left</span>}
       </figcaption>
+      {w.usage !== null && (
+        <p className="chart-usage" title={windowUsagePhrase(w.usage, basis)} data-testid="window-usage">
+          <BoundText text={windowSoFarText(w.usage)} />
+        </p>
+      )}
       <div className="chart-plot" ref={plot}>
         <svg
           viewBox={`0 0 ${BOX.width} ${BOX.height}`}

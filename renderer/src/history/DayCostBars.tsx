@@ -1,12 +1,10 @@
 import { useId } from 'react';
 import type { CostBasis, HistoryDay } from '../../../src/contract/index.js';
-import { basisText, costText, usdText } from '../../../src/format/cost.js';
+import { basisText, basisTitle, costText, usdText } from '../../../src/format/cost.js';
 import { ChartTooltip, TableToggle, useChartTextScale } from './ChartParts.js';
 import { DAY_BOX as BOX, dayColumns, DayPlot } from './DayBars.js';
 import { costBar, costDayText, costMax, dayLabel, linearScale } from './series.js';
 import { pointerX, useActivePoint } from './useActivePoint.js';
-
-const capital = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
 
 /**
  * What the tokens of each day cost (issue 24 §1), the cost view of the
@@ -42,6 +40,7 @@ export function DayCostBars({
   });
   const activeDay = active === null ? undefined : days[active];
   const name = basisText(basis);
+  const title = basisTitle(basis);
   const partial = days.some((d) => d.cost.status === 'partial');
   const unavailable = days.some((d) => d.tokens > 0 && costBar(d) === null);
   return (
@@ -51,7 +50,7 @@ export function DayCostBars({
           days={days}
           top={top}
           format={usdText}
-          label={`${capital(name)} per day for the last ${n} days. Use the arrow keys to read each day, Enter to show its top sessions.`}
+          label={`${title} per day for the last ${n} days. Use the arrow keys to read each day, Enter to show its top sessions.`}
           tip={`${id}-tip`}
           selectedIndex={selectedIndex}
           active={active}
@@ -126,11 +125,11 @@ export function DayCostBars({
       <TableToggle what={`${name} per day`}>
         {() => (
           <table className="data-table" data-testid="cost-days-table">
-            <caption className="sr-only">{capital(name)} per day</caption>
+            <caption className="sr-only">{title} per day</caption>
             <thead>
               <tr>
                 <th scope="col">Day</th>
-                <th scope="col">{capital(name)}</th>
+                <th scope="col">{title}</th>
                 <th scope="col">Figure</th>
                 <th scope="col">Not priced</th>
               </tr>

@@ -1,43 +1,38 @@
 import { memo } from 'react';
-import type { HistoryWindow } from '../../../src/contract/index.js';
-import { clockTime, wholePercent } from '../../../src/format/numbers.js';
+import type { CostBasis, HistoryWindow } from '../../../src/contract/index.js';
+import { basisTitle, costText } from '../../../src/format/cost.js';
+import { wholePercent } from '../../../src/format/numbers.js';
 import { levelFor } from '../../../src/format/presentation.js';
-import { TableToggle } from './ChartParts.js';
-import { dayLabel, listedValues, thumbnailOf, THUMBNAIL_BOX as BOX, windowSignature } from './series.js';
-
-/** `14 Nov – 21 Nov` for a weekly window, `21 Nov 09:13–14:13` for a short one. */
-function spanText(w: HistoryWindow): string {
-  const start = w.startsAt === null ? null : new Date(w.startsAt);
-  const end = w.resetsAt === null ? null : new Date(w.resetsAt);
-  if (end === null) return start === null ? 'unknown span' : `from ${dayLabel(isoDay(start), true)}`;
-  if (start === null) return `until ${dayLabel(isoDay(end), true)} ${clockTime(end, end)}`;
-  if ((w.windowMinutes ?? 0) >= 1440) return `${dayLabel(isoDay(start), true)} – ${dayLabel(isoDay(end), true)}`;
-  return `${dayLabel(isoDay(start), true)} ${clockTime(start, start)}–${clockTime(end, end)}`;
-}
-
-function isoDay(d: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+import {
+  WINDOW_NOT_COUNTED,
+  windowSpanText,
+  windowTokensFigure,
+  windowUsagePhrase,
+  windowUsageText,
+} from '../../../src/format/window.js';
+import { BoundText, TableToggle } from './ChartParts.js';
+import { fullNumber, listedValues, sameUsage, thumbnailOf, THUMBNAIL_BOX as BOX, windowSignature } from './series.js';
 
 const lastLeft = (w: HistoryWindow): number | null => {
   const p = w.points.at(-1);
   return p === undefined ? null : Math.min(100, Math.max(0, 100 - p.usedPercent));
 };
 
-/** One past window, drawn to its end: what was left when it reset. */
+/** One past window, drawn to its end: what was left when it reset, and the tokens it took and their cost. */
 const Multiple = memo(
-  function Multiple({ window: w }: { window: HistoryWindow }) {
+  function Multiple({ window: w, basis }: { window: HistoryWindow; basis: CostBasis }) {
     const { b, g } = thumbnailOf(w);
     const left = lastLeft(w);
-    const span = spanText(w);
+    const span = windowSpanText(w);
     const ended = left === null ? 'no readings' : `${wholePercent(left)}% left at reset`;
+    const used = w.usage === null ? WINDOW_NOT_COUNTED.text : windowUsageText(w.usage);
+    const usedPhrase = w.usage === null ? WINDOW_NOT_COUNTED.phrase : windowUsagePhrase(w.usage, basis);
     return (
       <li className={`multiple tone-${left === null ? 'normal' : levelFor(left)}`} data-testid="multiple">
         <svg
           viewBox={`0 0 ${BOX.width} ${BOX.height}`}
           role="img"
-          aria-label={`${span}: ${ended}`}
+          aria-label={`${span}: ${ended}, ${usedPhrase}`}
           data-values={listedValues(b)}
           data-count={b.points.length}
         >
@@ -47,11 +42,17 @@ const Multiple = memo(
         </svg>
         <span className="multiple-span">{span}</span>
         <span className="multiple-left">{ended}</span>
+        <span className="multiple-usage" title={usedPhrase} data-testid="multiple-usage">
+          <BoundText text={used} />
+        </span>
       </li>
     );
   },
-  // A re-query hands over fresh copies: redraw only when the readings changed.
-  (a, b) => windowSignature(a.window) === windowSignature(b.window),
+  // A re-query hands over fresh copies: redraw only when the readings, the usage or its basis changed.
+  (a, b) =>
+    a.basis === b.basis &&
+    windowSignature(a.window) === windowSignature(b.window) &&
+    sameUsage(a.window.usage, b.window.usage),
 );
 
 /** A past window's place while it is not drawn yet: the same box and lines, so nothing moves when it is. */
@@ -63,6 +64,7 @@ function PendingMultiple() {
       </svg>
       <span className="multiple-span">&nbsp;</span>
       <span className="multiple-left">&nbsp;</span>
+      <span className="multiple-usage">&nbsp;</span>
     </li>
   );
 }
@@ -74,10 +76,13 @@ function PendingMultiple() {
 export function WindowMultiples({
   title,
   windows,
+  basis,
   pending = false,
 }: {
   title: string;
   windows: readonly HistoryWindow[];
+  /** How the costs read (`HistoryView.cost.basis`). */
+  basis: CostBasis;
   pending?: boolean;
 }) {
   return (
@@ -93,7 +98,7 @@ export function WindowMultiples({
           pending ? (
             <PendingMultiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} />
           ) : (
-            <Multiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} window={w} />
+            <Multiple key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`} window={w} basis={basis} />
           ),
         )}
       </ol>
@@ -106,6 +111,12 @@ export function WindowMultiples({
                 <th scope="col">Window</th>
                 <th scope="col">Left at reset</th>
                 <th scope="col">Readings</th>
+                <th scope="col" className="num">
+                  Tokens
+                </th>
+                <th scope="col" className="num">
+                  {basisTitle(basis)}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -113,9 +124,11 @@ export function WindowMultiples({
                 const left = lastLeft(w);
                 return (
                   <tr key={`${w.startsAt ?? ''}:${w.resetsAt ?? ''}`}>
-                    <td>{spanText(w)}</td>
+                    <td>{windowSpanText(w)}</td>
                     <td>{left === null ? '—' : `${wholePercent(left)}%`}</td>
                     <td>{w.points.length}</td>
+                    <td className="num">{w.usage === null ? '—' : windowTokensFigure(w.usage, fullNumber)}</td>
+                    <td className="num">{w.usage === null ? '—' : costText(w.usage.cost)}</td>
                   </tr>
                 );
               })}

@@ -5,7 +5,13 @@
  * components only draw what these return, so tests can check the numbers and
  * the drawing separately.
  */
-import type { CostBasis, HistoryDay, HistoryWindow, LimitSource } from '../../../src/contract/index.js';
+import type {
+  CostBasis,
+  HistoryDay,
+  HistoryWindow,
+  HistoryWindowUsage,
+  LimitSource,
+} from '../../../src/contract/index.js';
 import { costPhrase, unpricedText } from '../../../src/format/cost.js';
 import { clockTime, compactNumber, wholePercent } from '../../../src/format/numbers.js';
 
@@ -247,6 +253,11 @@ export function nearestIndex(times: readonly number[], t: number): number {
 export function windowSignature(w: HistoryWindow): string {
   const last = w.points.at(-1);
   return `${w.limitId}|${w.kind}|${w.startsAt ?? ''}|${w.resetsAt ?? ''}|${w.points.length}|${last?.at ?? ''}|${last?.usedPercent ?? ''}`;
+}
+
+/** Whether two copies of a window's usage say the same (a re-query hands over fresh copies; a few fields, compared whole). */
+export function sameUsage(a: HistoryWindowUsage | null, b: HistoryWindowUsage | null): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The window in progress for a family and kind, if history has one with readings. */

@@ -1,6 +1,13 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { Api, BackfillState, HistorySession, HistoryView, HistoryWindow } from '../../../../src/contract/index.js';
-import { basisText, costPhrase, pricesAsOfText, unpricedText } from '../../../../src/format/cost.js';
+import type {
+  Api,
+  BackfillState,
+  CostBasis,
+  HistorySession,
+  HistoryView,
+  HistoryWindow,
+} from '../../../../src/contract/index.js';
+import { basisTitle, costPhrase, pricesAsOfText, unpricedText } from '../../../../src/format/cost.js';
 import { compactNumber } from '../../../../src/format/numbers.js';
 import { familyName } from '../../../../src/format/presentation.js';
 import { BurnDownChart } from '../../history/BurnDownChart.js';
@@ -122,7 +129,7 @@ const NOT_YET: WindowGroup[] = [];
  * render), so the current windows and the day bars show without waiting for
  * them (issue 15 §3: History renders in ≤ 100 ms).
  */
-function PastWindows({ groups }: { groups: WindowGroup[] }) {
+function PastWindows({ groups, basis }: { groups: WindowGroup[]; basis: CostBasis }) {
   const deferred = useDeferredValue(groups, NOT_YET);
   const drawn = groups.every((g) => g.past.every(hasThumbnail)) ? groups : deferred;
   const pending = drawn === NOT_YET;
@@ -136,6 +143,7 @@ function PastWindows({ groups }: { groups: WindowGroup[] }) {
           key={g.key}
           title={g.past.length === 1 ? `Last ${windowTitle(g)}` : `Last ${g.past.length} · ${windowTitle(g)}s`}
           windows={g.past}
+          basis={basis}
           pending={pending}
         />
       ))}
@@ -279,16 +287,22 @@ export function HistoryTab({ api }: { api: Api }) {
             ) : (
               <div className="burn-grid">
                 {current.map((w) => (
-                  <BurnDownChart key={`${w.limitId}:${w.kind}`} window={w} title={windowTitle(w)} now={now} />
+                  <BurnDownChart
+                    key={`${w.limitId}:${w.kind}`}
+                    window={w}
+                    title={windowTitle(w)}
+                    now={now}
+                    basis={view.cost.basis}
+                  />
                 ))}
               </div>
             )}
           </section>
-          {past.length > 0 && <PastWindows groups={past} />}
+          {past.length > 0 && <PastWindows groups={past} basis={view.cost.basis} />}
           <section className="history-section" aria-labelledby="days-title">
             <div className="section-head">
               <h2 className="section-title" id="days-title">
-                {metric === 'tokens' ? 'Tokens per day' : `${capital(basisText(view.cost.basis))} per day`}
+                {metric === 'tokens' ? 'Tokens per day' : `${basisTitle(view.cost.basis)} per day`}
               </h2>
               <div className="segmented" role="radiogroup" aria-label="Chart shows">
                 {(['tokens', 'cost'] as const).map((m) => (
