@@ -38,7 +38,14 @@ function meta(id: string, at: number, cwd: string): string {
   });
 }
 
-function turn(at: number, total: number, used: number, resetsAtSec: number, outputBytes: number): string[] {
+function turn(
+  at: number,
+  total: number,
+  used: number,
+  resetsAtSec: number,
+  outputBytes: number,
+  weeklyResetSec = resetsAtSec + 86400 * 5,
+): string[] {
   const usage = (t: number) => ({
     input_tokens: t - 200,
     cached_input_tokens: 1000,
@@ -76,7 +83,7 @@ function turn(at: number, total: number, used: number, resetsAtSec: number, outp
         rate_limits: {
           limit_id: 'codex',
           primary: { used_percent: used, window_minutes: 300, resets_at: resetsAtSec },
-          secondary: { used_percent: used / 3, window_minutes: 10080, resets_at: resetsAtSec + 86400 * 5 },
+          secondary: { used_percent: used / 3, window_minutes: 10080, resets_at: weeklyResetSec },
         },
       },
     }),
@@ -172,4 +179,51 @@ async function sizeOf(home: string): Promise<number> {
 
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
+}
+
+const RECENT_FILES = 3000;
+const RECENT_DAYS = 50;
+const RECENT_VERSION = 'v1';
+/** Older than this, the recent home's sessions are regenerated: its point is that they are recent. */
+const RECENT_MAX_AGE_MS = 3 * DAY_MS;
+const FIVE_H_MS = 5 * 3_600_000;
+const WEEK_MS = 7 * DAY_MS;
+
+/**
+ * A home of recent sessions only (issue 24 §1): 3,000 rollouts over the last
+ * 50 days, each limit reading naming the 5-hour and weekly windows it falls
+ * in, as Codex's do (the reset stays put within a window). In the big home
+ * every line is 400 days old, past the 60 days of windows history keeps, so
+ * the split by window does no work there; here all of it does.
+ */
+export async function generateRecentHome(root: string, now = Date.now()): Promise<{ home: string; files: number }> {
+  const home = join(root, `recent-${RECENT_VERSION}`);
+  const marker = join(home, '.bench-complete');
+  const made = existsSync(marker) ? Number(await readFile(marker, 'utf8')) : 0;
+  if (now - made > RECENT_MAX_AGE_MS) {
+    process.stdout.write('generating the recent-sessions Codex home (~150 MB)…\n');
+    const { rm } = await import('node:fs/promises');
+    await rm(home, { recursive: true, force: true });
+    for (let i = 0; i < RECENT_FILES; i += 1) {
+      const start = now - (1 + (i % RECENT_DAYS)) * DAY_MS + (i % 24) * 3_600_000;
+      const d = new Date(start);
+      const dir = join(home, 'sessions', String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate()));
+      await mkdir(dir, { recursive: true });
+      const lines = [meta(`recent-${i}`, start, '/home/bench/project')];
+      for (let k = 1; k <= 15; k += 1) {
+        const t = start + k * 60_000;
+        const fiveH = Math.ceil(t / FIVE_H_MS) * FIVE_H_MS;
+        const week = Math.ceil(t / WEEK_MS) * WEEK_MS;
+        lines.push(...turn(t, k * 8000, k, fiveH / 1000, 2 * 1024, week / 1000));
+      }
+      const path = join(
+        dir,
+        `rollout-${iso(start).slice(0, 19).replace(/:/g, '-')}-recent-${String(i).padStart(6, '0')}.jsonl`,
+      );
+      await writeFile(path, `${lines.join('\n')}\n`);
+      await utimes(path, new Date(start + 16 * 60_000), new Date(start + 16 * 60_000));
+    }
+    await writeFile(marker, String(now));
+  }
+  return { home, files: RECENT_FILES };
 }

@@ -4,7 +4,7 @@ import { utimes } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { generateBenchHome } from './generate.js';
+import { generateBenchHome, generateRecentHome } from './generate.js';
 import { benchHistoryFile, measureCommand, median } from './historyFile.js';
 import { peerHome } from './peerHome.js';
 import { oldestKeptDay } from '../src/history/day.js';
@@ -198,6 +198,34 @@ async function benchHistoryRender(): Promise<void> {
 }
 
 /**
+ * What the cost adds to a backfill (issue 24 §1): the fastest backfill with
+ * the splits by model and by window against the fastest without, in wall
+ * time and in CPU time (which has less of the machine's other load in it).
+ */
+function costRows(
+  home: string,
+  runs: { plainMs: number[]; splitMs: number[]; plainCpu: number[]; splitCpu: number[] },
+): Array<[string, string, string, boolean]> {
+  const row = (what: string, split: number, plain: number): [string, string, string, boolean] => {
+    const added = split / plain - 1;
+    return [
+      what,
+      `${(split / 1000).toFixed(2)} s vs ${(plain / 1000).toFixed(2)} s (${added >= 0 ? '+' : ''}${(added * 100).toFixed(1)} %)`,
+      '≤ +10 %',
+      added <= 0.1,
+    ];
+  };
+  return [
+    row(
+      `cost: backfill of ${home}, split by model and window vs not (fastest of 3)`,
+      Math.min(...runs.splitMs),
+      Math.min(...runs.plainMs),
+    ),
+    row('cost: CPU time of the same backfills', Math.min(...runs.splitCpu), Math.min(...runs.plainCpu)),
+  ];
+}
+
+/**
  * Usage history (issue 15 §3): the first-start backfill of the whole home, next
  * to ccusage's `daily` report of the same home, and what recording adds to a
  * snapshot. `BENCH_ONLY=history npm run bench` runs only this part.
@@ -236,6 +264,25 @@ async function benchHistory(home: string): Promise<void> {
     plainCpu.push(p.cpuMs);
     splitCpu.push(s.cpuMs);
   }
+  // The same on a home of recent sessions, where every limit reading names a window history keeps.
+  const recent = await generateRecentHome(join(ROOT, '.bench'));
+  warmFileCache(join(recent.home, 'sessions'));
+  const recentTimed = (mode: 'split' | 'plain') =>
+    child<{ backfillMs: number; cpuMs: number }>([recent.home, mode], HISTORY_CHILD);
+  const recentRuns = {
+    plainMs: [] as number[],
+    splitMs: [] as number[],
+    plainCpu: [] as number[],
+    splitCpu: [] as number[],
+  };
+  for (let i = 0; i < 3; i += 1) {
+    const p = await recentTimed('plain');
+    const s = await recentTimed('split');
+    recentRuns.plainMs.push(p.backfillMs);
+    recentRuns.splitMs.push(s.backfillMs);
+    recentRuns.plainCpu.push(p.cpuMs);
+    recentRuns.splitCpu.push(s.cpuMs);
+  }
   const peer: ReturnType<typeof ccusageDaily> =
     process.env.BENCH_SKIP_PEER === '1' ? { ok: false, reason: 'BENCH_SKIP_PEER=1' } : ccusageDaily(home);
   const rows: Array<[string, string, string, boolean]> = [
@@ -266,23 +313,8 @@ async function benchHistory(home: string): Promise<void> {
     );
   }
   // What the cost adds (issue 24 §1): the splits by model and by window in the fold and the file, fastest of 3 runs each.
-  const [split, plain] = [Math.min(...splitMs), Math.min(...plainMs)];
-  const added = split / plain - 1;
-  rows.push([
-    'cost: backfill with the splits by model and window vs without (fastest of 3 each)',
-    `${(split / 1000).toFixed(2)} s vs ${(plain / 1000).toFixed(2)} s (${added >= 0 ? '+' : ''}${(added * 100).toFixed(1)} %)`,
-    '≤ +10 %',
-    added <= 0.1,
-  ]);
-  // CPU time says the same with less of the machine's other load in it.
-  const [splitC, plainC] = [Math.min(...splitCpu), Math.min(...plainCpu)];
-  const addedCpu = splitC / plainC - 1;
-  rows.push([
-    'cost: CPU time of the same backfills',
-    `${(splitC / 1000).toFixed(2)} s vs ${(plainC / 1000).toFixed(2)} s (${addedCpu >= 0 ? '+' : ''}${(addedCpu * 100).toFixed(1)} %)`,
-    '≤ +10 %',
-    addedCpu <= 0.1,
-  ]);
+  rows.push(...costRows('the home above', { plainMs, splitMs, plainCpu, splitCpu }));
+  rows.push(...costRows(`recent sessions (${recent.files}, every window kept)`, recentRuns));
   rows.push(['cost: pricing the 400-day view', `${h.viewMs.toFixed(1)} ms`, '', true]);
   if (peer.ok) {
     const ratio = peer.wallMs / h.backfillMs;

@@ -1,5 +1,5 @@
 import { MAX_TOKENS } from '../ranges/ranges.js';
-import { lastDays, localDay, oldestKeptDay } from './day.js';
+import { dayStart, lastDays, localDay, oldestKeptDay } from './day.js';
 import { encodeRecord } from './codec.js';
 import {
   type DayTokens,
@@ -10,7 +10,7 @@ import {
 } from './records.js';
 import { appendRoom, MAX_RECENT_BYTES, RECENT_DAYS, type Bounds } from './bounds.js';
 import { applyRecord, emptyState, headerOf, sameInstance, sameReading, type HistoryState } from './state.js';
-import { isKept, limitKey, oldestKept, windowTokens, type WindowCell } from './windowCells.js';
+import { addToWindow, isKept, limitKey, oldestKept, windowRecord, type WindowCell } from './windowCells.js';
 import { addSplit, dayTokens, type DayCell } from './tally.js';
 
 /** A finished window keeps at most this many points after compaction: enough for any chart. */
@@ -41,15 +41,15 @@ export function compact(
     const kept = new Map([...days].filter(([day, cell]) => day >= cutoff && (cell[0] > 0 || cell[1] > 0)));
     if (kept.size > 0) usage.set(path, kept);
   }
-  const windows = keptWindows(state.windowUsage, cutoff);
+  const windows = windowTotals(state, cutoff);
   const build = (): HistoryRecord[] => {
     const out: HistoryRecord[] = [headerOf(state)];
     for (const cursor of state.files.values()) {
       const days = usage.get(cursor.path);
       const add: DayTokens[] = days === undefined ? [] : [...days].sort().map(([d, cell]) => dayTokens(d, cell));
-      const win = windows.get(cursor.path)?.map(windowTokens);
-      out.push({ k: 'file', ...cursor, add, ...(win === undefined ? {} : { win }) });
+      out.push({ k: 'file', ...cursor, add });
     }
+    for (const [project, cells] of windows) for (const c of cells) out.push(windowRecord(project, c));
     // A loop, not push(...limits): spread arguments overflow the stack past some 100,000 readings.
     for (const l of limits) out.push(l);
     const recent = recentLine(state, usage, now);
@@ -69,8 +69,8 @@ export function compact(
     for (const days of usage.values()) {
       for (const [day, cell] of days) addTo(day, JSON.stringify(dayTokens(day, cell)).length + 1);
     }
-    for (const cells of windows.values()) {
-      for (const c of cells) addTo(localDay(c.reset), JSON.stringify(windowTokens(c)).length + 1);
+    for (const [project, cells] of windows) {
+      for (const c of cells) addTo(localDay(c.reset), Buffer.byteLength(encodeRecord(windowRecord(project, c))));
     }
     const order = [...perDay.keys()].sort();
     let estimate = bytes;
@@ -93,16 +93,30 @@ export function compact(
 }
 
 /**
- * Each rollout's window cells that can still be shown (windowCells.ts
- * `oldestKept`, over every rollout's) and did not reset before `cutoff`,
- * newest first.
+ * The window usage a compaction writes: the totals so far and every
+ * rollout's cells since (by its project; an ignored rollout records none),
+ * summed per project and instance, of the instances that can still be shown
+ * (windowCells.ts `oldestKept`) and did not reset before `cutoff`. One line
+ * per instance and project, however many rollouts ran in it.
  */
-function keptWindows(all: Map<string, WindowCell[]>, cutoff: string): Map<string, WindowCell[]> {
-  const kept = oldestKept([...all.values()].flat());
-  const out = new Map<string, WindowCell[]>();
-  for (const [path, cells] of all) {
-    const list = cells.filter((c) => isKept(c, kept) && localDay(c.reset) >= cutoff).sort((a, b) => b.reset - a.reset);
-    if (list.length > 0) out.set(path, list);
+function windowTotals(state: HistoryState, cutoff: string): Map<string | null, WindowCell[]> {
+  const sums = new Map<string | null, WindowCell[]>();
+  const add = (project: string | null, cells: readonly WindowCell[]): void => {
+    let into = sums.get(project);
+    if (into === undefined) sums.set(project, (into = []));
+    for (const c of cells) addToWindow(into, c.id, c.kind, c.reset, c.cell[0], c.cell[1], c.cell[2]);
+  };
+  for (const [project, cells] of state.windowTotals) add(project, cells);
+  for (const [path, cells] of state.windowUsage) {
+    const cursor = state.files.get(path);
+    if (cursor?.ignored !== true) add(cursor?.project ?? null, cells);
+  }
+  const kept = oldestKept(sums.values());
+  const from = dayStart(cutoff);
+  const out = new Map<string | null, WindowCell[]>();
+  for (const [project, cells] of [...sums].sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))) {
+    const list = cells.filter((c) => isKept(c, kept) && c.reset >= from).sort((a, b) => b.reset - a.reset);
+    if (list.length > 0) out.set(project, list);
   }
   return out;
 }
@@ -112,16 +126,17 @@ function dropBefore(
   cutoff: string,
   usage: Map<string, Map<string, DayCell>>,
   limits: LimitRecord[],
-  windows: Map<string, WindowCell[]>,
+  windows: Map<string | null, WindowCell[]>,
 ): void {
   for (const [path, days] of usage) {
     for (const day of [...days.keys()]) if (day < cutoff) days.delete(day);
     if (days.size === 0) usage.delete(path);
   }
-  for (const [path, cells] of windows) {
-    const kept = cells.filter((c) => localDay(c.reset) >= cutoff);
-    if (kept.length > 0) windows.set(path, kept);
-    else windows.delete(path);
+  const from = dayStart(cutoff);
+  for (const [project, cells] of windows) {
+    const kept = cells.filter((c) => c.reset >= from);
+    if (kept.length > 0) windows.set(project, kept);
+    else windows.delete(project);
   }
   let drop = 0;
   while (drop < limits.length && localDay((limits[drop] as LimitRecord).at) < cutoff) drop += 1;

@@ -7,6 +7,12 @@ export function localDay(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** The local midnight that starts `day` (YYYY-MM-DD), epoch ms: `localDay(t) >= day` exactly when `t >= dayStart(day)`. */
+export function dayStart(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime();
+}
+
 /** True for a real calendar day written `YYYY-MM-DD` (not 2026-02-30). */
 export function isDay(value: unknown): value is string {
   if (typeof value !== 'string') return false;

@@ -12,7 +12,15 @@ import {
   type WindowTokens,
 } from './records.js';
 import { addSplit, type DayCell } from './tally.js';
-import { addToWindow, markWindow, newestWindows, sameReset, windowTokens, type WindowCell } from './windowCells.js';
+import {
+  addRequest,
+  addToWindow,
+  markWindow,
+  newestWindows,
+  sameReset,
+  windowTokens,
+  type WindowCell,
+} from './windowCells.js';
 
 /**
  * Usage history's fold of one rollout (issue 15 §1): from a file's events,
@@ -138,7 +146,9 @@ export class DayFold {
           addSplit(cell[2], models);
         }
       }
-      for (const w of stretch.windows) addToWindow(windows, [w.id, w.kind, w.reset], w.cell[0], w.cell[1], w.cell[2]);
+      // Owned: a stretch's cells are this read's alone, and settling is its end.
+      for (const w of stretch.windows)
+        addToWindow(windows, w.id, w.kind, w.reset, w.cell[0], w.cell[1], w.cell[2], true);
     }
     const add = [...days].map(([day, [t, c, models]]): DayTokens => {
       const split = toSplit(models);
@@ -213,11 +223,14 @@ export class DayFold {
     const counted: ModelTokens = { model, input: step.input, cachedInput: step.cached, output: step.output };
     // In each window instance not reset by then; only those a chart can show (a backfill reads older ones).
     const since = this.opts.byModel === false ? Infinity : (this.opts.limitsSince ?? -Infinity);
-    const marks = (this.cursor.marks ?? []).filter((m) => m[2] > (e.at as number) && m[2] >= since);
-    for (const m of marks) addToWindow(stretch.windows, m, step.shown, step.cached, [counted]);
-    if (this.cursor.fork && this.cursor.ownRecord !== true) {
-      this.pending.push({ days, day, windows: stretch.windows, marks, counted });
+    const fork = this.cursor.fork && this.cursor.ownRecord !== true;
+    const marks: WindowMark[] = [];
+    for (const m of this.cursor.marks ?? []) {
+      if (m[2] <= e.at || m[2] < since) continue;
+      addRequest(stretch.windows, m, step.shown, step.cached, counted);
+      if (fork) marks.push(m);
     }
+    if (fork) this.pending.push({ days, day, windows: stretch.windows, marks, counted });
   }
 
   /**

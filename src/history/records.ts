@@ -141,7 +141,23 @@ export interface RecentRecord {
   days: RecentTokens[];
 }
 
-export type HistoryRecord = HeaderRecord | LimitRecord | FileRecord | BackfillRecord | RecentRecord;
+/**
+ * One window instance's tokens of one project, as a compaction sums them
+ * from the rollouts' `win` (so a file holds one line per instance and
+ * project, not one entry per rollout): `add` is `[tokens, cachedInput]`,
+ * and by model as a third element when split.
+ */
+export interface WindowRecord {
+  k: 'window';
+  id: string;
+  kind: HistoryWindowKind;
+  reset: number;
+  /** null: sessions with no project. Ignored projects are never recorded. */
+  project: string | null;
+  add: [number, number] | [number, number, ModelSplit[]];
+}
+
+export type HistoryRecord = HeaderRecord | LimitRecord | FileRecord | BackfillRecord | RecentRecord | WindowRecord;
 
 /** A day's split as the cost rule reads it. */
 export function splitTokens(split: readonly ModelSplit[]): ModelTokens[] {

@@ -17,6 +17,7 @@ import {
   type RecentTokens,
   type Totals,
   type WindowMark,
+  type WindowRecord,
   type WindowTokens,
 } from './records.js';
 
@@ -46,6 +47,8 @@ export function rangeRecord(v: unknown, check: LineCheck): HistoryRecord | null 
       return rangeBackfill(v, check);
     case 'recent':
       return rangeRecent(v, check);
+    case 'window':
+      return rangeWindow(v, check);
     default:
       return null;
   }
@@ -175,6 +178,14 @@ function windowEntries<T>(
     else out.push(e);
   }
   return out.length === 0 ? undefined : out;
+}
+
+function rangeWindow(v: JsonObject, check: LineCheck): WindowRecord | null {
+  const mark = windowMark([v.id, v.kind, v.reset], check);
+  const add = Array.isArray(v.add) ? counts(v.add as unknown[], check) : null;
+  if (mark === null || add === null) return null;
+  // The project by the rule a `file` line's has.
+  return { k: 'window', id: mark[0], kind: mark[1], reset: mark[2], project: check.text(v.project), add };
 }
 
 /** `[limitId, kind, resetsAt]`, or null. */

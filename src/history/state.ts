@@ -21,8 +21,14 @@ export interface HistoryState {
   files: Map<string, FileCursor>;
   /** Per rollout path, per local day: `[tokens, cachedInput, byModel]`. */
   usage: Map<string, Map<string, DayCell>>;
-  /** Per rollout path, the same tokens by the rate-limit window instances they counted in (windowCells.ts). */
+  /**
+   * Per rollout path, the same tokens by the rate-limit window instances they
+   * counted in (windowCells.ts), since the last compaction; it sums them into
+   * `windowTotals`.
+   */
   windowUsage: Map<string, WindowCell[]>;
+  /** Per project (null: none), window instances' tokens as compactions summed them (`window` lines). */
+  windowTotals: Map<string | null, WindowCell[]>;
   /**
    * Window usage is counted from this time on (null: from the first line).
    * Undefined only while a file from before window usage is read: its last
@@ -43,6 +49,7 @@ export function emptyState(now: number, clearedAt: number | null = null): Histor
     files: new Map(),
     usage: new Map(),
     windowUsage: new Map(),
+    windowTotals: new Map(),
     windowsSince: null,
     limits: [],
     lastLimit: new Map(),
@@ -88,7 +95,7 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
         let cells = state.windowUsage.get(record.path);
         if (cells === undefined) state.windowUsage.set(record.path, (cells = []));
         for (const [id, kind, reset, tokens, cached, split] of record.win) {
-          addToWindow(cells, [id, kind, reset], tokens, cached, split === undefined ? [] : splitTokens(split));
+          addToWindow(cells, id, kind, reset, tokens, cached, split === undefined ? [] : splitTokens(split), true);
         }
       }
       return;
@@ -99,6 +106,22 @@ export function applyRecord(state: HistoryState, record: HistoryRecord): void {
     case 'recent':
       // A summary of what the lines before it hold: nothing new for a whole fold.
       return;
+    case 'window': {
+      let cells = state.windowTotals.get(record.project);
+      if (cells === undefined) state.windowTotals.set(record.project, (cells = []));
+      const [tokens, cached, split] = record.add;
+      addToWindow(
+        cells,
+        record.id,
+        record.kind,
+        record.reset,
+        tokens,
+        cached,
+        split === undefined ? [] : splitTokens(split),
+        true,
+      );
+      return;
+    }
   }
 }
 

@@ -99,7 +99,9 @@ export function buildView(
     }))
     .sort((a, b) => b.tokens - a.tokens || b.cachedInput - a.cachedInput || a.id.localeCompare(b.id))
     .slice(0, TOP_SESSIONS);
-  const windows = limitWindows(state.limits, now).map(withUsage(state, counted, countedFrom(state), priced));
+  const windows = limitWindows(state.limits, now).map(
+    withUsage(state, counted, ignoredProject(ignore), countedFrom(state), priced),
+  );
   return {
     generatedAt: wireTime(now),
     days: historyDays,
@@ -135,11 +137,16 @@ export function dayUsage(
  * not on the ignore list now (a project listed after it was recorded).
  */
 function countsPath(state: HistoryState, ignore: readonly string[]): (path: string) => boolean {
+  const ignored = ignoredProject(ignore);
   return (path) => {
     const cursor = state.files.get(path);
-    const project = cursor?.project ?? null;
-    return cursor?.ignored !== true && !(project !== null && ignore.some((glob) => matchesGlob(project, glob)));
+    return cursor?.ignored !== true && !ignored(cursor?.project ?? null);
   };
+}
+
+/** Whether the ignore list names `project` now. */
+function ignoredProject(ignore: readonly string[]): (project: string | null) => boolean {
+  return (project) => project !== null && ignore.some((glob) => matchesGlob(project, glob));
 }
 
 /** When window usage began to be counted: null, from the first line history folded (windowCells.ts). */
@@ -158,19 +165,21 @@ function countedFrom(state: HistoryState): number | null {
 function withUsage(
   state: HistoryState,
   counted: (path: string) => boolean,
+  ignored: (project: string | null) => boolean,
   from: number | null,
   pricing: PricingConfig,
 ): (w: HistoryWindow) => HistoryWindow {
   const byKey = new Map<string, WindowCell[]>();
-  for (const [path, cells] of state.windowUsage) {
-    if (!counted(path)) continue;
+  const add = (cells: readonly WindowCell[]): void => {
     for (const c of cells) {
       const key = limitKey(c);
       const list = byKey.get(key) ?? [];
       list.push(c);
       byKey.set(key, list);
     }
-  }
+  };
+  for (const [project, cells] of state.windowTotals) if (!ignored(project)) add(cells);
+  for (const [path, cells] of state.windowUsage) if (counted(path)) add(cells);
   return (w) => {
     const reset = w.resetsAt;
     const start = w.startsAt ?? w.points[0]?.at ?? null;

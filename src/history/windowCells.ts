@@ -1,7 +1,7 @@
 import type { HistoryWindowKind, ModelTokens } from '../contract/index.js';
 import { MAX_TOKENS } from '../ranges/ranges.js';
 import { SAME_WINDOW_MS } from '../usage/windows.js';
-import { MAX_WINDOW_ENTRIES, type WindowMark, type WindowTokens } from './records.js';
+import { MAX_WINDOW_ENTRIES, type WindowMark, type WindowRecord, type WindowTokens } from './records.js';
 import { addSplit, checkedSplit, type DayCell } from './tally.js';
 
 /**
@@ -49,17 +49,31 @@ export function markWindow(
   return next.length <= MAX_WINDOW_ENTRIES ? next : next.sort((a, b) => b[2] - a[2]).slice(0, MAX_WINDOW_ENTRIES);
 }
 
-/** Adds `tokens` (shown, cached, by model) to the instance `[id, kind, reset]` of `cells`. */
+/**
+ * Adds `tokens` (shown, cached, by model) to the instance `[id, kind, reset]`
+ * of `cells`. `models` is copied into a new cell unless `owned` (a split made
+ * for this call alone): this runs for every request of a backfill.
+ */
 export function addToWindow(
   cells: WindowCell[],
-  [id, kind, reset]: WindowMark,
+  id: string,
+  kind: HistoryWindowKind,
+  reset: number,
   tokens: number,
   cached: number,
   models: readonly ModelTokens[],
+  owned = false,
 ): void {
-  const found = cells.find((c) => c.id === id && c.kind === kind && sameReset(c.reset, reset));
+  let found: WindowCell | undefined;
+  for (const c of cells) {
+    if (c.id === id && c.kind === kind && sameReset(c.reset, reset)) {
+      found = c;
+      break;
+    }
+  }
   if (found === undefined) {
-    cells.push({ id, kind, reset, cell: [tokens, cached, models.map((m) => ({ ...m }))] });
+    const split = owned ? (models as ModelTokens[]) : models.map((m) => ({ ...m }));
+    cells.push({ id, kind, reset, cell: [tokens, cached, split] });
     return;
   }
   found.cell[0] = Math.min(MAX_TOKENS, found.cell[0] + tokens);
@@ -68,18 +82,47 @@ export function addToWindow(
 }
 
 /**
+ * One request's tokens (`model`'s) into the instance `[id, kind, reset]`:
+ * `addToWindow` for the fold's every request, allocating only for a new cell.
+ */
+export function addRequest(
+  cells: WindowCell[],
+  [id, kind, reset]: WindowMark,
+  tokens: number,
+  cached: number,
+  model: ModelTokens,
+): void {
+  for (const c of cells) {
+    if (c.id !== id || c.kind !== kind || !sameReset(c.reset, reset)) continue;
+    c.cell[0] += tokens;
+    c.cell[1] += cached;
+    const m = c.cell[2].find((x) => x.model === model.model);
+    if (m === undefined) c.cell[2].push({ ...model });
+    else {
+      m.input += model.input;
+      m.cachedInput += model.cachedInput;
+      m.output += model.output;
+    }
+    return;
+  }
+  cells.push({ id, kind, reset, cell: [tokens, cached, [{ ...model }]] });
+}
+
+/**
  * The oldest reset kept per family and kind (`limitKey`): that of
- * the WINDOWS_KEPT_PER_KIND-th newest instance among `cells`. What is older
+ * the WINDOWS_KEPT_PER_KIND-th newest instance among the cells of `lists`. What is older
  * can never be shown: an instance with that many newer ones of its kind is
  * past the view's last.
  */
-export function oldestKept(cells: Iterable<WindowCell>): Map<string, number> {
+export function oldestKept(lists: Iterable<readonly WindowCell[]>): Map<string, number> {
   const resets = new Map<string, number[]>();
-  for (const c of cells) {
-    const key = limitKey(c);
-    let list = resets.get(key);
-    if (list === undefined) resets.set(key, (list = []));
-    list.push(c.reset);
+  for (const cells of lists) {
+    for (const c of cells) {
+      const key = limitKey(c);
+      let list = resets.get(key);
+      if (list === undefined) resets.set(key, (list = []));
+      list.push(c.reset);
+    }
   }
   const out = new Map<string, number>();
   for (const [key, list] of resets) {
@@ -106,7 +149,7 @@ export function isKept(c: WindowCell, kept: ReadonlyMap<string, number>): boolea
 
 /** What of one rollout's `cells` its file line keeps: the instances `oldestKept` keeps, at most MAX_WINDOW_ENTRIES, newest first. */
 export function newestWindows(cells: readonly WindowCell[]): WindowCell[] {
-  const kept = oldestKept(cells);
+  const kept = oldestKept([cells]);
   return cells
     .filter((c) => isKept(c, kept))
     .sort((a, b) => b.reset - a.reset)
@@ -117,4 +160,17 @@ export function newestWindows(cells: readonly WindowCell[]): WindowCell[] {
 export function windowTokens({ id, kind, reset, cell }: WindowCell): WindowTokens {
   const split = checkedSplit(cell);
   return split === null ? [id, kind, reset, cell[0], cell[1]] : [id, kind, reset, cell[0], cell[1], split];
+}
+
+/** A project's cell as the `window` line a compaction writes (records.ts `WindowRecord`). */
+export function windowRecord(project: string | null, { id, kind, reset, cell }: WindowCell): WindowRecord {
+  const split = checkedSplit(cell);
+  return {
+    k: 'window',
+    id,
+    kind,
+    reset,
+    project,
+    add: split === null ? [cell[0], cell[1]] : [cell[0], cell[1], split],
+  };
 }

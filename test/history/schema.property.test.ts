@@ -156,6 +156,19 @@ const recentRecord = fc.record({
     ),
   ),
 });
+const windowRecord = fc.record({
+  k: fc.constant('window'),
+  id: familyId,
+  kind: windowKind,
+  reset: or(time),
+  project: or(fc.option(fc.oneof(fc.constantFrom('alpha', 'ledger-cli'), text))),
+  add: or(
+    fc.oneof(
+      fc.tuple(count, count),
+      splitDay.map(([, t, c, split]) => [t, c, split]),
+    ),
+  ),
+});
 /** What a caller might hand the store: typed as records, holding anything. */
 const anyRecord = fc.oneof(
   { weight: 4, arbitrary: limitRecord },
@@ -163,6 +176,7 @@ const anyRecord = fc.oneof(
   { weight: 1, arbitrary: backfillRecord },
   { weight: 1, arbitrary: headerRecord },
   { weight: 1, arbitrary: recentRecord },
+  { weight: 1, arbitrary: windowRecord },
 ) as fc.Arbitrary<unknown> as fc.Arbitrary<HistoryRecord>;
 
 /** A data folder of its own for each run: nothing of one run can reach the next. */

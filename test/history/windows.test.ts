@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryView, HistoryWindow } from '../../src/contract/index.js';
 import { HistoryStore, readHistory } from '../../src/history/store.js';
 import { buildView, idleBackfill } from '../../src/history/view.js';
-import type { FileRecord, WindowTokens } from '../../src/history/records.js';
+import type { FileRecord, WindowRecord, WindowTokens } from '../../src/history/records.js';
 import { compactNumber } from '../../src/format/numbers.js';
 import { usdText } from '../../src/format/cost.js';
 import { runCli } from '../support/cli.js';
@@ -140,6 +140,13 @@ describe('usage per rate-limit window', () => {
     const ignoring = buildView(read.state, { days: 2 }, now, idleBackfill(), ['beta']);
     expect(windowOf(ignoring, 'codex', 'primary', R1).usage?.tokens).toBe(sum(a1, a2).tokens);
     expect(windowOf(ignoring, 'codex_other', 'primary', O).usage?.tokens).toBe(0);
+    // Compacted, the rollouts' window shares become one line per instance and project: the same figures.
+    await store.compactNow();
+    const compacted = await readHistory(t.data.file, now);
+    expect(compacted.state.windowUsage.size).toBe(0);
+    check(buildView(compacted.state, { days: 2 }, now, idleBackfill()));
+    const stillIgnoring = buildView(compacted.state, { days: 2 }, now, idleBackfill(), ['beta']);
+    expect(windowOf(stillIgnoring, 'codex', 'primary', R1).usage?.tokens).toBe(sum(a1, a2).tokens);
   });
 
   it('history --json and history print the same per window from the logs, before anything was recorded', async () => {
@@ -257,11 +264,20 @@ describe('usage per rate-limit window', () => {
     // The current window and the 8 past ones, newest first, each with both sessions' counts.
     expect(before).toEqual(Array.from({ length: 9 }, (_, i) => [reset(i), 100 + i + 1]));
     await store.compactNow();
-    const text = await readFile(t.data.file, 'utf8');
-    const line = JSON.parse(text.split('\n').find((l) => l.includes('"/s/long.jsonl"')) ?? '{}') as FileRecord;
-    expect(line.win?.map((w) => w[2])).toEqual(Array.from({ length: 10 }, (_, i) => reset(i)));
-    const other = JSON.parse(text.split('\n').find((l) => l.includes('"/s/other.jsonl"')) ?? '{}') as FileRecord;
-    expect(other.win?.map((w) => w[2])).toEqual(Array.from({ length: 10 }, (_, i) => reset(i) + 1000));
+    // One line per instance and project, the rollouts' tokens summed: the 10 newest, newest first.
+    const lines = (await readFile(t.data.file, 'utf8')).split('\n').filter((l) => l.startsWith('{"k":"window"'));
+    expect(lines.map((l) => JSON.parse(l) as WindowRecord)).toEqual(
+      Array.from({ length: 10 }, (_, i) => ({
+        k: 'window',
+        id: 'codex',
+        kind: 'primary',
+        reset: reset(i),
+        project: 'alpha',
+        add: [100 + i + 1, 0],
+      })),
+    );
+    const files = (await readFile(t.data.file, 'utf8')).split('\n').filter((l) => l.startsWith('{"k":"file"'));
+    expect(files.map((l) => (JSON.parse(l) as FileRecord).win)).toEqual([undefined, undefined]);
     expect(shown((await readHistory(t.data.file, now)).state)).toEqual(before);
   });
 });
