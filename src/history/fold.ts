@@ -224,13 +224,13 @@ export class DayFold {
     // In each window instance not reset by then; only those a chart can show (a backfill reads older ones).
     const since = this.opts.byModel === false ? Infinity : (this.opts.limitsSince ?? -Infinity);
     const fork = this.cursor.fork && this.cursor.ownRecord !== true;
-    const marks: WindowMark[] = [];
+    const marks: WindowMark[] | null = fork ? [] : null;
     for (const m of this.cursor.marks ?? []) {
       if (m[2] <= e.at || m[2] < since) continue;
       addRequest(stretch.windows, m, step.shown, step.cached, counted);
-      if (fork) marks.push(m);
+      marks?.push(m);
     }
-    if (fork) this.pending.push({ days, day, windows: stretch.windows, marks, counted });
+    if (marks !== null) this.pending.push({ days, day, windows: stretch.windows, marks, counted });
   }
 
   /**

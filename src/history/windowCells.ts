@@ -149,7 +149,8 @@ export function isKept(c: WindowCell, kept: ReadonlyMap<string, number>): boolea
 
 /** What of one rollout's `cells` its file line keeps: the instances `oldestKept` keeps, at most MAX_WINDOW_ENTRIES, newest first. */
 export function newestWindows(cells: readonly WindowCell[]): WindowCell[] {
-  const kept = oldestKept([cells]);
+  // Most rollouts read a window or two: fewer cells than a kind keeps cannot pass it.
+  const kept = cells.length <= WINDOWS_KEPT_PER_KIND ? new Map<string, number>() : oldestKept([cells]);
   return cells
     .filter((c) => isKept(c, kept))
     .sort((a, b) => b.reset - a.reset)
