@@ -41,8 +41,12 @@ export function windowUsageText(usage: HistoryWindowUsage): string {
  * in, `counted from 21 Nov 13:00`.
  */
 export function windowUsagePhrase(usage: HistoryWindowUsage, basis: CostBasis): string {
-  const from = usage.countingStartedAt === null ? '' : `, counted from ${countingStartText(usage.countingStartedAt)}`;
-  return `${windowTokensText(usage)}, ${costPhrase(usage.cost, basis)}${from}`;
+  return `${windowTokensText(usage)}, ${costPhrase(usage.cost, basis)}${countedFrom(usage)}`;
+}
+
+/** `, counted from 21 Nov 13:00` for a window counted from partway in, else nothing. */
+function countedFrom(usage: HistoryWindowUsage): string {
+  return usage.countingStartedAt === null ? '' : `, counted from ${countingStartText(usage.countingStartedAt)}`;
 }
 
 /** `21 Nov 13:00`: when counting began. */
@@ -63,8 +67,7 @@ export const WINDOW_NOT_COUNTED = { text: 'not counted', phrase: 'tokens not cou
  * and when counting began partway in, `≥ 412k tokens · ≥ $2.06 so far, counted from 21 Nov 13:00`.
  */
 export function windowSoFarText(usage: HistoryWindowUsage): string {
-  const from = usage.countingStartedAt === null ? '' : `, counted from ${countingStartText(usage.countingStartedAt)}`;
-  return `${windowUsageText(usage)} so far${from}`;
+  return `${windowUsageText(usage)} so far${countedFrom(usage)}`;
 }
 
 /** The same in an accessible name: `so far 412k tokens, API-equivalent value ≈ $2.06` (`counted from …` when partial). */
