@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -202,7 +202,6 @@ export async function generateRecentHome(root: string, now = Date.now()): Promis
   const made = existsSync(marker) ? Number(await readFile(marker, 'utf8')) : 0;
   if (now - made > RECENT_MAX_AGE_MS) {
     process.stdout.write('generating the recent-sessions Codex home (~150 MB)…\n');
-    const { rm } = await import('node:fs/promises');
     await rm(home, { recursive: true, force: true });
     for (let i = 0; i < RECENT_FILES; i += 1) {
       const start = now - (1 + (i % RECENT_DAYS)) * DAY_MS + (i % 24) * 3_600_000;

@@ -210,17 +210,17 @@ export class DayFold {
     // By the model of the turn_context before it, as the session model prices it (issue 24 §1). In
     // place: this runs for every usage line of a backfill.
     const model = this.cursor.model;
+    const counted: ModelTokens = { model, input: step.input, cachedInput: step.cached, output: step.output };
     if (this.opts.byModel !== false) {
       const models = (cell ?? (days.get(day) as DayCell))[2];
       const m = models.find((x) => x.model === model);
-      if (m === undefined) models.push({ model, input: step.input, cachedInput: step.cached, output: step.output });
+      if (m === undefined) models.push({ ...counted });
       else {
         m.input += step.input;
         m.cachedInput += step.cached;
         m.output += step.output;
       }
     }
-    const counted: ModelTokens = { model, input: step.input, cachedInput: step.cached, output: step.output };
     // In each window instance not reset by then; only those a chart can show (a backfill reads older ones).
     const since = this.opts.byModel === false ? Infinity : (this.opts.limitsSince ?? -Infinity);
     const fork = this.cursor.fork && this.cursor.ownRecord !== true;
